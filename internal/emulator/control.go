@@ -1,0 +1,212 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// controlPrefix is where the emulator's own API lives. GitHub has no such path,
+// so nothing the tool sends can be mistaken for it.
+//
+// The control API covers only what GitHub does by itself:
+//
+//	GET    /_emulator/health                       200 when ready
+//	GET    /_emulator/requests                     request log and counts per route
+//	DELETE /_emulator/requests                     clear the log
+//	GET    /_emulator/conformance                  requests that deviate from GitHub's descriptions
+//	DELETE /_emulator/conformance                  clear them
+//	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html"}
+//	GET    /_emulator/faults, DELETE /_emulator/faults
+//	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
+//	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run
+//	POST   /_emulator/repos/O/R/auto-runs          {"after_ms","conclusion"}: runs complete by themselves
+const controlPrefix = "/_emulator/"
+
+// fault is an injected failure for a route, consumed Count times.
+type fault struct {
+	Route      string        `json:"route"`
+	Status     int           `json:"status,omitempty"`
+	Count      int           `json:"count"`
+	Drop       bool          `json:"drop,omitempty"`
+	LatencyMS  int           `json:"latency_ms,omitempty"`
+	RetryAfter int           `json:"retry_after,omitempty"`
+	HTML       bool          `json:"html,omitempty"`
+	Latency    time.Duration `json:"-"`
+}
+
+func (f *fault) describe() string {
+	var parts []string
+	if f.Status != 0 {
+		parts = append(parts, "status "+strconv.Itoa(f.Status))
+	}
+	if f.Drop {
+		parts = append(parts, "dropped")
+	}
+	if f.Latency > 0 {
+		parts = append(parts, "latency "+f.Latency.String())
+	}
+	return "fault: " + strings.Join(parts, ", ")
+}
+
+// takeFault consumes one matching fault. Routes match exactly or by prefix, so
+// "graphql mutation createPullRequest" matches whatever the operation is named.
+func (s *Server) takeFault(route string) *fault {
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	for i, f := range s.faults {
+		if f.Route == "*" || f.Route == route || strings.HasPrefix(route, f.Route) {
+			f.Count--
+			if f.Count <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			cp := *f
+			return &cp
+		}
+	}
+	return nil
+}
+
+// AddFault injects a fault; tests in this module call it directly.
+func (s *Server) AddFault(route string, status, count int, drop bool, latency time.Duration, retryAfter int) {
+	if count < 1 {
+		count = 1
+	}
+	s.faultsMu.Lock()
+	s.faults = append(s.faults, &fault{Route: route, Status: status, Count: count, Drop: drop,
+		Latency: latency, LatencyMS: int(latency / time.Millisecond), RetryAfter: retryAfter})
+	s.faultsMu.Unlock()
+}
+
+// Requests returns a copy of the request log.
+func (s *Server) Requests() []LogEntry {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return append([]LogEntry(nil), s.reqLog...)
+}
+
+// ConformanceFailures returns the requests that deviated from GitHub's descriptions.
+func (s *Server) ConformanceFailures() []ConformanceFailure {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return append([]ConformanceFailure(nil), s.failures...)
+}
+
+func routeCounts(entries []LogEntry) map[string]int {
+	counts := map[string]int{}
+	for _, e := range entries {
+		counts[e.Route]++
+	}
+	return counts
+}
+
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	p := strings.TrimPrefix(r.URL.Path, controlPrefix)
+	var in map[string]any
+	if r.Method == http.MethodPost {
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			writeJSON(w, 400, map[string]string{"message": "control API: body must be a JSON object: " + err.Error()})
+			return
+		}
+	}
+	str := func(k string) string { v, _ := in[k].(string); return v }
+	num := func(k string) int { v, _ := in[k].(float64); return int(v) }
+	switch {
+	case p == "health":
+		writeJSON(w, 200, map[string]string{"status": "ok"})
+	case p == "requests" && r.Method == http.MethodGet:
+		reqs := s.Requests()
+		writeJSON(w, 200, map[string]any{"requests": reqs, "counts": routeCounts(reqs), "total": len(reqs)})
+	case p == "requests" && r.Method == http.MethodDelete:
+		s.logMu.Lock()
+		s.reqLog = nil
+		s.logMu.Unlock()
+		w.WriteHeader(204)
+	case p == "conformance" && r.Method == http.MethodGet:
+		writeJSON(w, 200, map[string]any{"failures": s.ConformanceFailures()})
+	case p == "conformance" && r.Method == http.MethodDelete:
+		s.logMu.Lock()
+		s.failures = nil
+		s.logMu.Unlock()
+		w.WriteHeader(204)
+	case p == "faults" && r.Method == http.MethodPost:
+		if str("route") == "" {
+			writeJSON(w, 400, map[string]string{"message": "control API: a fault needs a route"})
+			return
+		}
+		s.AddFault(str("route"), num("status"), num("count"), in["drop"] == true,
+			time.Duration(num("latency_ms"))*time.Millisecond, num("retry_after"))
+		if in["html"] == true {
+			s.faultsMu.Lock()
+			s.faults[len(s.faults)-1].HTML = true
+			s.faultsMu.Unlock()
+		}
+		w.WriteHeader(201)
+	case p == "faults" && r.Method == http.MethodGet:
+		s.faultsMu.Lock()
+		list := append([]*fault(nil), s.faults...)
+		s.faultsMu.Unlock()
+		writeJSON(w, 200, map[string]any{"faults": list})
+	case p == "faults" && r.Method == http.MethodDelete:
+		s.faultsMu.Lock()
+		s.faults = nil
+		s.faultsMu.Unlock()
+		w.WriteHeader(204)
+	case p == "users" && r.Method == http.MethodPost:
+		if str("login") == "" || str("token") == "" {
+			writeJSON(w, 400, map[string]string{"message": "control API: login and token are required"})
+			return
+		}
+		s.st.mu.Lock()
+		s.st.ensureUser(str("login"))
+		s.st.tokens[str("token")] = str("login")
+		s.st.mu.Unlock()
+		w.WriteHeader(201)
+	case strings.HasPrefix(p, "repos/") && r.Method == http.MethodPost:
+		s.controlRepo(w, strings.Split(strings.TrimPrefix(p, "repos/"), "/"), str, num)
+	default:
+		writeJSON(w, 404, map[string]string{"message": "control API: no such endpoint " + r.Method + " " + r.URL.Path})
+	}
+}
+
+func (s *Server) controlRepo(w http.ResponseWriter, parts []string, str func(string) string, num func(string) int) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	if len(parts) < 3 {
+		writeJSON(w, 404, map[string]string{"message": "control API: expected repos/OWNER/REPO/..."})
+		return
+	}
+	rp := s.st.repo(parts[0], parts[1])
+	if rp == nil {
+		writeJSON(w, 404, map[string]string{"message": "control API: no repository " + parts[0] + "/" + parts[1]})
+		return
+	}
+	switch {
+	case parts[2] == "runs" && len(parts) == 4:
+		id, _ := strconv.ParseInt(parts[3], 10, 64)
+		run := rp.run(id)
+		if run == nil {
+			writeJSON(w, 404, map[string]string{"message": fmt.Sprintf("control API: no run %s", parts[3])})
+			return
+		}
+		status := str("status")
+		if status != "queued" && status != "in_progress" && status != "completed" {
+			writeJSON(w, 422, map[string]string{"message": "control API: status must be queued, in_progress or completed"})
+			return
+		}
+		s.st.setRunStatus(run, status, str("conclusion"))
+		writeJSON(w, 200, s.runJSON(rp, run))
+	case parts[2] == "auto-runs":
+		c := str("conclusion")
+		if c == "" {
+			c = "success"
+		}
+		rp.autoRuns = &autoRunSetting{After: time.Duration(num("after_ms")) * time.Millisecond, Conclusion: c}
+		w.WriteHeader(204)
+	default:
+		writeJSON(w, 404, map[string]string{"message": "control API: unknown repository action " + strings.Join(parts[2:], "/")})
+	}
+}

@@ -1,0 +1,869 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
+)
+
+// serveGraphQL validates the document against GitHub's schema, then executes it
+// over the same state the REST API serves. Invalid documents are conformance failures.
+func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Request, raw []byte, login string) {
+	if r.Method != http.MethodPost {
+		writeJSON(w, 404, map[string]any{"message": "Not Found", "documentation_url": docsURL})
+		return
+	}
+	if q.Query == "" {
+		if err := json.Unmarshal(raw, &q); err != nil {
+			s.recordFailure(r, "POST /graphql", true, "body is not JSON: "+err.Error())
+			writeJSON(w, 400, map[string]any{"message": "Problems parsing JSON", "documentation_url": docsURL})
+			return
+		}
+		s.recordFailure(r, "POST /graphql", true, "no query in the request body")
+		writeJSON(w, 200, map[string]any{"errors": []map[string]any{{"message": "A query attribute must be specified and must be a string."}}})
+		return
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	g := &gqlCtx{s: s, login: login}
+	resp, invalid := s.exec.Execute(r.Context(), q, g.query(), g.mutation())
+	if invalid {
+		msgs := make([]string, 0, len(resp.Errors))
+		for _, e := range resp.Errors {
+			msgs = append(msgs, e.Message)
+		}
+		s.recordFailure(r, "POST /graphql", true, strings.Join(msgs, "; "))
+	}
+	for _, e := range resp.Errors {
+		if strings.HasPrefix(e.Message, "emulator:") {
+			s.recordFailure(r, "POST /graphql", false, e.Message)
+		}
+	}
+	writeJSON(w, 200, resp)
+}
+
+// gqlCtx resolves one GraphQL request for one viewer.
+type gqlCtx struct {
+	s     *Server
+	login string
+}
+
+type args = map[string]any
+
+func argStr(a args, k string) string { v, _ := a[k].(string); return v }
+func argInt(a args, k string, def int) int {
+	if v, ok := a[k].(int); ok {
+		return v
+	}
+	return def
+}
+
+func notFoundErr(what string) error {
+	return &gql.Error{Type: "NOT_FOUND", Message: what}
+}
+
+func (g *gqlCtx) query() gql.Object {
+	return gql.Fields{Type: "Query", F: map[string]any{
+		"viewer": func() any { return g.user(g.login) },
+		"user": func(a args) (any, error) {
+			if _, ok := g.s.st.users[strings.ToLower(argStr(a, "login"))]; !ok {
+				return nil, notFoundErr("Could not resolve to a User with the login of '" + argStr(a, "login") + "'.")
+			}
+			return g.user(argStr(a, "login")), nil
+		},
+		"repository": func(a args) (any, error) {
+			r := g.s.st.repo(argStr(a, "owner"), argStr(a, "name"))
+			if r == nil {
+				return nil, notFoundErr(fmt.Sprintf("Could not resolve to a Repository with the name '%s/%s'.", argStr(a, "owner"), argStr(a, "name")))
+			}
+			return g.repo(r), nil
+		},
+		"node": func(a args) (any, error) { return g.node(argStr(a, "id")) },
+		"nodes": func(a args) (any, error) {
+			var out []any
+			for _, id := range a["ids"].([]any) {
+				n, _ := g.node(fmt.Sprint(id))
+				out = append(out, n)
+			}
+			return out, nil
+		},
+		"rateLimit": func() any {
+			g.s.limit.mu.Lock()
+			defer g.s.limit.mu.Unlock()
+			return gql.Fields{Type: "RateLimit", F: map[string]any{"limit": 5000, "remaining": g.s.limit.remaining,
+				"used": 5000 - g.s.limit.remaining, "cost": 1, "resetAt": g.s.limit.reset, "nodeCount": 0}}
+		},
+	}}
+}
+
+// node resolves a global ID the emulator handed out.
+func (g *gqlCtx) node(id string) (any, error) {
+	for _, r := range g.s.st.repos {
+		if nodeID("R", r.ID) == id {
+			return g.repo(r), nil
+		}
+		for _, is := range r.issues {
+			if nodeID("PR", is.ID) == id && is.pr != nil {
+				return g.pull(r, is), nil
+			}
+			if nodeID("I", is.ID) == id && is.pr == nil {
+				return g.issue(r, is), nil
+			}
+		}
+		for _, l := range r.labels {
+			if nodeID("LA", l.ID) == id {
+				return g.label(r, l), nil
+			}
+		}
+	}
+	for _, u := range g.s.st.users {
+		if nodeID("U", u.ID) == id {
+			return g.user(u.Login), nil
+		}
+	}
+	return nil, notFoundErr("Could not resolve to a node with the global id of '" + id + "'")
+}
+
+func (g *gqlCtx) user(login string) gql.Object {
+	u := g.s.st.ensureUser(login)
+	return gql.Fields{Type: "User", F: map[string]any{
+		"id": nodeID("U", u.ID), "databaseId": int(u.ID), "login": u.Login, "name": u.Login,
+		"url": webURL + "/" + u.Login, "avatarUrl": webURL + "/avatars/" + u.Login, "resourcePath": "/" + u.Login,
+		"email": "", "company": nil, "isSiteAdmin": false,
+	}}
+}
+
+// connection builds a GitHub-style connection over a slice with first/last/after paging.
+func connection(typeName string, items []any, a args) gql.Object {
+	total := len(items)
+	start := 0
+	if after := argStr(a, "after"); after != "" {
+		if b, err := base64.StdEncoding.DecodeString(after); err == nil {
+			if n, err := strconv.Atoi(strings.TrimPrefix(string(b), "cursor:")); err == nil {
+				start = n + 1
+			}
+		}
+	}
+	start = min(start, total)
+	end := total
+	if f := argInt(a, "first", -1); f >= 0 {
+		end = min(start+f, total)
+	}
+	if l := argInt(a, "last", -1); l >= 0 && end-start > l {
+		start = end - l
+	}
+	cursor := func(i int) string { return base64.StdEncoding.EncodeToString([]byte("cursor:" + strconv.Itoa(i))) }
+	var nodes, edges []any
+	for i := start; i < end; i++ {
+		nodes = append(nodes, items[i])
+		edges = append(edges, gql.Fields{Type: strings.TrimSuffix(typeName, "Connection") + "Edge",
+			F: map[string]any{"node": items[i], "cursor": cursor(i)}})
+	}
+	var endCursor, startCursor any
+	if end > start {
+		endCursor, startCursor = cursor(end-1), cursor(start)
+	}
+	return gql.Fields{Type: typeName, F: map[string]any{
+		"nodes": nodes, "edges": edges, "totalCount": total,
+		"pageInfo": gql.Fields{Type: "PageInfo", F: map[string]any{"hasNextPage": end < total, "hasPreviousPage": start > 0,
+			"endCursor": endCursor, "startCursor": startCursor}},
+	}}
+}
+
+func (g *gqlCtx) repo(r *repo) gql.Object {
+	vis := "PUBLIC"
+	if r.Private {
+		vis = "PRIVATE"
+	}
+	return gql.Fields{Type: "Repository", F: map[string]any{
+		"id": nodeID("R", r.ID), "databaseId": int(r.ID), "name": r.Name, "nameWithOwner": r.fullName(),
+		"owner": func() any {
+			u := g.s.st.ensureUser(r.Owner)
+			return gql.Fields{Type: u.Type, F: map[string]any{"id": nodeID("U", u.ID), "login": u.Login, "url": webURL + "/" + u.Login}}
+		},
+		"url": webURL + "/" + r.fullName(), "sshUrl": "git@" + Host + ":" + r.fullName() + ".git",
+		"description": nullIfEmpty(r.Description), "isPrivate": r.Private, "visibility": vis, "isFork": false,
+		"isArchived": false, "isDisabled": false, "isEmpty": r.git.branchSHA(r.DefaultBranch) == "", "isTemplate": false,
+		"isInOrganization": false, "parent": nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
+		"hasProjectsEnabled": true, "hasDiscussionsEnabled": false,
+		"autoMergeAllowed": r.AllowAutoMerge, "mergeCommitAllowed": r.AllowMergeCommit,
+		"squashMergeAllowed": r.AllowSquashMerge, "rebaseMergeAllowed": r.AllowRebaseMerge,
+		"deleteBranchOnMerge": r.DeleteBranchOnMerge, "viewerPermission": "ADMIN", "viewerCanAdminister": true,
+		"createdAt": r.CreatedAt, "pushedAt": r.PushedAt, "updatedAt": r.PushedAt,
+		"defaultBranchRef": func() any { return g.ref(r, "refs/heads/"+r.DefaultBranch) },
+		"ref": func(a args) any {
+			name := argStr(a, "qualifiedName")
+			if !strings.HasPrefix(name, "refs/") {
+				name = "refs/heads/" + name
+			}
+			return g.ref(r, name)
+		},
+		"object": func(a args) any {
+			sha := r.git.resolve(argStr(a, "expression"))
+			if argStr(a, "oid") != "" {
+				sha = r.git.resolve(argStr(a, "oid"))
+			}
+			if sha == "" {
+				return nil
+			}
+			return g.commit(r, sha)
+		},
+		"pullRequest": func(a args) (any, error) {
+			is := r.issue(argInt(a, "number", 0))
+			if is == nil || is.pr == nil {
+				return nil, notFoundErr(fmt.Sprintf("Could not resolve to a PullRequest with the number of %d.", argInt(a, "number", 0)))
+			}
+			return g.pull(r, is), nil
+		},
+		"issue": func(a args) (any, error) {
+			is := r.issue(argInt(a, "number", 0))
+			if is == nil || is.pr != nil {
+				return nil, notFoundErr(fmt.Sprintf("Could not resolve to an Issue with the number of %d.", argInt(a, "number", 0)))
+			}
+			return g.issue(r, is), nil
+		},
+		"issueOrPullRequest": func(a args) (any, error) {
+			is := r.issue(argInt(a, "number", 0))
+			if is == nil {
+				return nil, notFoundErr(fmt.Sprintf("Could not resolve to an issue or pull request with the number of %d.", argInt(a, "number", 0)))
+			}
+			if is.pr != nil {
+				return g.pull(r, is), nil
+			}
+			return g.issue(r, is), nil
+		},
+		"pullRequests": func(a args) any { return g.pullConnection(r, a) },
+		"issues": func(a args) any {
+			var items []any
+			states := enumSet(a["states"])
+			for i := len(r.issues) - 1; i >= 0; i-- {
+				is := r.issues[i]
+				if is.pr != nil || (states != nil && !states[strings.ToUpper(is.State)]) || !hasAllLabels(is, listArg(a["labels"])) {
+					continue
+				}
+				items = append(items, g.issue(r, is))
+			}
+			return connection("IssueConnection", items, a)
+		},
+		"label": func(a args) any {
+			if l := r.label(argStr(a, "name")); l != nil {
+				return g.label(r, l)
+			}
+			return nil
+		},
+		"labels": func(a args) any {
+			var items []any
+			for _, l := range r.labels {
+				if qs := argStr(a, "query"); qs == "" || strings.Contains(strings.ToLower(l.Name), strings.ToLower(qs)) {
+					items = append(items, g.label(r, l))
+				}
+			}
+			return connection("LabelConnection", items, a)
+		},
+		"assignableUsers": func(a args) any {
+			var items []any
+			for _, u := range g.s.st.users {
+				items = append(items, g.user(u.Login))
+			}
+			return connection("UserConnection", items, a)
+		},
+	}}
+}
+
+func enumSet(v any) map[string]bool {
+	l, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, x := range l {
+		set[fmt.Sprint(x)] = true
+	}
+	return set
+}
+
+func listArg(v any) []string {
+	var out []string
+	if l, ok := v.([]any); ok {
+		for _, x := range l {
+			out = append(out, fmt.Sprint(x))
+		}
+	}
+	return out
+}
+
+func (g *gqlCtx) pullConnection(r *repo, a args) gql.Object {
+	states := enumSet(a["states"])
+	head, base := argStr(a, "headRefName"), argStr(a, "baseRefName")
+	labels := listArg(a["labels"])
+	var list []*issue
+	for _, is := range r.issues {
+		if is.pr == nil || (states != nil && !states[pullState(is)]) {
+			continue
+		}
+		if (head != "" && is.pr.Head != head) || (base != "" && is.pr.Base != base) || !hasAllLabels(is, labels) {
+			continue
+		}
+		list = append(list, is)
+	}
+	// Default order is by creation ascending; orderBy {field, direction:DESC} reverses.
+	if ob, ok := a["orderBy"].(map[string]any); ok && ob["direction"] == "DESC" {
+		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+			list[i], list[j] = list[j], list[i]
+		}
+	}
+	items := make([]any, len(list))
+	for i, is := range list {
+		items[i] = g.pull(r, is)
+	}
+	return connection("PullRequestConnection", items, a)
+}
+
+func pullState(is *issue) string {
+	switch {
+	case is.pr.Merged:
+		return "MERGED"
+	case is.State == "closed":
+		return "CLOSED"
+	}
+	return "OPEN"
+}
+
+func (g *gqlCtx) ref(r *repo, full string) any {
+	sha := ""
+	if refs, err := r.git.refs(full); err == nil {
+		for _, ref := range refs {
+			if ref.Name == full {
+				sha = ref.SHA
+			}
+		}
+	}
+	if sha == "" {
+		return nil
+	}
+	prefix := "refs/heads/"
+	if strings.HasPrefix(full, "refs/tags/") {
+		prefix = "refs/tags/"
+	}
+	return gql.Fields{Type: "Ref", F: map[string]any{
+		"id": "REF_" + base64.RawURLEncoding.EncodeToString([]byte(r.fullName()+":"+full)), "name": strings.TrimPrefix(full, prefix),
+		"prefix": prefix, "target": func() any { return g.commit(r, sha) },
+		"repository": func() any { return g.repo(r) },
+	}}
+}
+
+func (g *gqlCtx) commit(r *repo, sha string) gql.Object {
+	c, _ := r.git.commit(sha)
+	headline := strings.SplitN(c.Message, "\n", 2)[0]
+	body := strings.TrimSpace(strings.TrimPrefix(c.Message, headline))
+	return gql.Fields{Type: "Commit", F: map[string]any{
+		"id": "C_" + sha, "oid": sha, "abbreviatedOid": sha[:7], "message": c.Message, "messageHeadline": headline,
+		"messageBody": body, "committedDate": c.CommitterDate, "authoredDate": c.AuthorDate,
+		"url": webURL + "/" + r.fullName() + "/commit/" + sha, "commitUrl": webURL + "/" + r.fullName() + "/commit/" + sha,
+		"author": gql.Fields{Type: "GitActor", F: map[string]any{"name": c.AuthorName, "email": c.AuthorEmail, "date": c.AuthorDate,
+			"user": func() any {
+				if _, ok := g.s.st.users[strings.ToLower(c.AuthorName)]; ok {
+					return g.user(c.AuthorName)
+				}
+				return nil
+			}}},
+		"committer":         gql.Fields{Type: "GitActor", F: map[string]any{"name": c.CommitterName, "email": c.CommitterEmail, "date": c.CommitterDate}},
+		"statusCheckRollup": func() any { return g.rollup(r, sha) },
+		"status": func() any {
+			sts := r.latestStatuses(sha)
+			if len(sts) == 0 {
+				return nil
+			}
+			var ctxs []any
+			for _, st := range sts {
+				ctxs = append(ctxs, g.statusContext(st))
+			}
+			return gql.Fields{Type: "Status", F: map[string]any{"state": strings.ToUpper(combinedState(sts)), "contexts": ctxs}}
+		},
+		"parents": func(a args) any {
+			var items []any
+			for _, p := range c.Parents {
+				items = append(items, g.commit(r, p))
+			}
+			return connection("CommitConnection", items, a)
+		},
+	}}
+}
+
+func (g *gqlCtx) statusContext(st *commitStatus) gql.Object {
+	return gql.Fields{Type: "StatusContext", F: map[string]any{
+		"id": nodeID("SC", st.ID), "context": st.Context, "state": strings.ToUpper(st.State), "description": nullIfEmpty(st.Description),
+		"targetUrl": nullIfEmpty(st.TargetURL), "createdAt": st.CreatedAt, "isRequired": false,
+	}}
+}
+
+func (g *gqlCtx) checkRun(r *repo, c *checkRun) gql.Object {
+	var concl any
+	if c.Conclusion != "" {
+		concl = strings.ToUpper(c.Conclusion)
+	}
+	return gql.Fields{Type: "CheckRun", F: map[string]any{
+		"id": nodeID("CR", c.ID), "databaseId": int(c.ID), "name": c.Name, "status": strings.ToUpper(c.Status),
+		"conclusion": concl, "startedAt": c.StartedAt, "completedAt": c.CompletedAt, "detailsUrl": nullIfEmpty(c.DetailsURL),
+		"url": webURL + "/" + r.fullName() + "/runs/" + strconv.FormatInt(c.ID, 10), "isRequired": false,
+		"checkSuite": nil,
+	}}
+}
+
+func (g *gqlCtx) rollup(r *repo, sha string) any {
+	state := r.rollupState(sha)
+	if state == "" {
+		return nil
+	}
+	return gql.Fields{Type: "StatusCheckRollup", F: map[string]any{
+		"id": "SCR_" + sha, "state": state,
+		"contexts": func(a args) any {
+			var items []any
+			for _, c := range r.checkRunsFor(sha) {
+				items = append(items, g.checkRun(r, c))
+			}
+			for _, st := range r.latestStatuses(sha) {
+				items = append(items, g.statusContext(st))
+			}
+			return connection("StatusCheckRollupContextConnection", items, a)
+		},
+	}}
+}
+
+func (g *gqlCtx) label(r *repo, l *label) gql.Object {
+	return gql.Fields{Type: "Label", F: map[string]any{
+		"id": nodeID("LA", l.ID), "name": l.Name, "color": l.Color, "description": nullIfEmpty(l.Description),
+		"isDefault": l.Default, "url": webURL + "/" + r.fullName() + "/labels/" + l.Name,
+	}}
+}
+
+func (g *gqlCtx) labelConn(r *repo, is *issue, a args) gql.Object {
+	var items []any
+	for _, n := range is.Labels {
+		if l := r.label(n); l != nil {
+			items = append(items, g.label(r, l))
+		}
+	}
+	return connection("LabelConnection", items, a)
+}
+
+func (g *gqlCtx) comments(r *repo, is *issue, a args) gql.Object {
+	var items []any
+	for _, c := range r.comments {
+		if c.Issue == is.Number {
+			cm := c
+			items = append(items, gql.Fields{Type: "IssueComment", F: map[string]any{
+				"id": nodeID("IC", cm.ID), "databaseId": int(cm.ID), "body": cm.Body, "createdAt": cm.CreatedAt,
+				"author": g.user(cm.User), "url": fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", webURL, r.fullName(), is.Number, cm.ID),
+				"authorAssociation": "OWNER", "includesCreatedEdit": false, "isMinimized": false, "minimizedReason": nil,
+				"reactionGroups": []any{},
+			}})
+		}
+	}
+	return connection("IssueCommentConnection", items, a)
+}
+
+func (g *gqlCtx) issue(r *repo, is *issue) gql.Object {
+	return gql.Fields{Type: "Issue", F: map[string]any{
+		"id": nodeID("I", is.ID), "databaseId": int(is.ID), "number": is.Number, "title": is.Title, "body": is.Body,
+		"state": strings.ToUpper(is.State), "closed": is.State == "closed", "closedAt": is.ClosedAt,
+		"createdAt": is.CreatedAt, "updatedAt": is.UpdatedAt, "url": webURL + "/" + r.fullName() + "/issues/" + strconv.Itoa(is.Number),
+		"author":     func() any { return g.user(is.User) },
+		"labels":     func(a args) any { return g.labelConn(r, is, a) },
+		"comments":   func(a args) any { return g.comments(r, is, a) },
+		"repository": func() any { return g.repo(r) },
+		"assignees":  func(a args) any { return connection("UserConnection", nil, a) },
+	}}
+}
+
+func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
+	p := is.pr
+	head := r.headSHA(p)
+	num := strconv.Itoa(is.Number)
+	return gql.Fields{Type: "PullRequest", F: map[string]any{
+		"id": nodeID("PR", is.ID), "databaseId": int(is.ID), "number": is.Number, "title": is.Title, "body": is.Body,
+		"state": pullState(is), "closed": is.State == "closed", "merged": p.Merged, "mergedAt": p.MergedAt,
+		"closedAt": is.ClosedAt, "createdAt": is.CreatedAt, "updatedAt": is.UpdatedAt, "isDraft": p.Draft,
+		"url":         webURL + "/" + r.fullName() + "/pull/" + num,
+		"permalink":   webURL + "/" + r.fullName() + "/pull/" + num,
+		"headRefName": p.Head, "headRefOid": head, "baseRefName": p.Base,
+		"baseRefOid":        func() any { return r.git.branchSHA(p.Base) },
+		"isCrossRepository": false, "maintainerCanModify": false, "locked": false,
+		"isInMergeQueue": false, "isMergeQueueEnabled": false,
+		"headRepository":      func() any { return g.repo(r) },
+		"headRepositoryOwner": func() any { return g.user(r.Owner) },
+		"baseRepository":      func() any { return g.repo(r) },
+		"repository":          func() any { return g.repo(r) },
+		"headRef": func() any {
+			if p.Merged && r.git.branchSHA(p.Head) == "" {
+				return nil
+			}
+			return g.ref(r, "refs/heads/"+p.Head)
+		},
+		"baseRef":     func() any { return g.ref(r, "refs/heads/"+p.Base) },
+		"author":      func() any { return g.user(is.User) },
+		"mergedBy":    func() any { return userOrNil(g, p.MergedBy) },
+		"mergeCommit": func() any { return commitOrNil(g, r, p.MergeCommitSHA) },
+		"mergeable": func() any {
+			if is.State != "open" {
+				return "UNKNOWN"
+			}
+			if _, ok := r.mergeState(p); ok {
+				return "MERGEABLE"
+			}
+			return "CONFLICTING"
+		},
+		"mergeStateStatus": func() any {
+			if is.State != "open" {
+				return "UNKNOWN"
+			}
+			st, _ := r.mergeState(p)
+			return st
+		},
+		"reviewDecision": func() any {
+			if d := r.reviewDecision(p); d != "" {
+				return d
+			}
+			return nil
+		},
+		"autoMergeRequest": func() any {
+			if p.AutoMerge == nil {
+				return nil
+			}
+			return gql.Fields{Type: "AutoMergeRequest", F: map[string]any{"enabledAt": p.AutoMerge.EnabledAt,
+				"mergeMethod": strings.ToUpper(p.AutoMerge.Method), "enabledBy": g.user(p.AutoMerge.EnabledBy),
+				"commitHeadline": nil, "commitBody": nil, "authorEmail": nil}}
+		},
+		"viewerCanEnableAutoMerge":  r.AllowAutoMerge,
+		"viewerCanDisableAutoMerge": p.AutoMerge != nil,
+		"viewerCanMergeAsAdmin":     true,
+		"labels":                    func(a args) any { return g.labelConn(r, is, a) },
+		"comments":                  func(a args) any { return g.comments(r, is, a) },
+		"assignees":                 func(a args) any { return connection("UserConnection", nil, a) },
+		"milestone":                 nil,
+		"projectCards":              func(a args) any { return connection("ProjectCardConnection", nil, a) },
+		"projectItems":              func(a args) any { return connection("ProjectV2ItemConnection", nil, a) },
+		"reactionGroups":            []any{},
+		"commits": func(a args) any {
+			exclude := r.git.branchSHA(p.Base)
+			if p.Merged {
+				exclude = r.git.mergeBase(p.MergeCommitSHA+"^1", head)
+			}
+			cs, _ := r.git.log(head, exclude, 250)
+			items := make([]any, 0, len(cs))
+			for i := len(cs) - 1; i >= 0; i-- {
+				sha := cs[i].SHA
+				items = append(items, gql.Fields{Type: "PullRequestCommit", F: map[string]any{
+					"id": "PRC_" + sha, "commit": g.commit(r, sha), "url": webURL + "/" + r.fullName() + "/pull/" + num + "/commits/" + sha}})
+			}
+			return connection("PullRequestCommitConnection", items, a)
+		},
+		"files": func(a args) any {
+			files, _ := r.git.diffFiles(r.git.mergeBase(r.git.branchSHA(p.Base), head), head)
+			var items []any
+			for _, f := range files {
+				items = append(items, gql.Fields{Type: "PullRequestChangedFile", F: map[string]any{"path": f.Filename,
+					"additions": f.Additions, "deletions": f.Deletions, "changeType": strings.ToUpper(f.Status)}})
+			}
+			return connection("PullRequestChangedFileConnection", items, a)
+		},
+		"additions":    func() any { a, _, _ := g.diffStat(r, p, head); return a },
+		"deletions":    func() any { _, d, _ := g.diffStat(r, p, head); return d },
+		"changedFiles": func() any { _, _, n := g.diffStat(r, p, head); return n },
+		"reviewRequests": func(a args) any {
+			var items []any
+			for _, u := range p.RequestedReviewers {
+				items = append(items, gql.Fields{Type: "ReviewRequest", F: map[string]any{"requestedReviewer": g.user(u), "asCodeOwner": false}})
+			}
+			for _, t := range p.RequestedTeams {
+				items = append(items, gql.Fields{Type: "ReviewRequest", F: map[string]any{"asCodeOwner": false,
+					"requestedReviewer": gql.Fields{Type: "Team", F: map[string]any{"name": t, "slug": t,
+						"organization": gql.Fields{Type: "Organization", F: map[string]any{"login": r.Owner}}}}}})
+			}
+			return connection("ReviewRequestConnection", items, a)
+		},
+		"reviews":       func(a args) any { return g.reviews(r, is, p.Reviews, a) },
+		"latestReviews": func(a args) any { return g.reviews(r, is, latestPerUser(p.Reviews), a) },
+		"latestOpinionatedReviews": func(a args) any {
+			var op []*review
+			for _, rv := range latestPerUser(p.Reviews) {
+				if rv.State == "APPROVED" || rv.State == "CHANGES_REQUESTED" {
+					op = append(op, rv)
+				}
+			}
+			return g.reviews(r, is, op, a)
+		},
+	}}
+}
+
+func (g *gqlCtx) diffStat(r *repo, p *pull, head string) (adds, dels, files int) {
+	fs, _ := r.git.diffFiles(r.git.mergeBase(r.git.branchSHA(p.Base), head), head)
+	for _, f := range fs {
+		adds += f.Additions
+		dels += f.Deletions
+	}
+	return adds, dels, len(fs)
+}
+
+func latestPerUser(rvs []*review) []*review {
+	idx := map[string]int{}
+	var out []*review
+	for _, rv := range rvs {
+		if i, ok := idx[rv.User]; ok {
+			out[i] = rv
+			continue
+		}
+		idx[rv.User] = len(out)
+		out = append(out, rv)
+	}
+	return out
+}
+
+func (g *gqlCtx) reviews(r *repo, is *issue, rvs []*review, a args) gql.Object {
+	var items []any
+	for _, rv := range rvs {
+		items = append(items, gql.Fields{Type: "PullRequestReview", F: map[string]any{
+			"id": nodeID("PRR", rv.ID), "author": g.user(rv.User), "state": rv.State, "body": rv.Body,
+			"submittedAt": rv.SubmittedAt, "createdAt": rv.SubmittedAt, "authorAssociation": "COLLABORATOR",
+			"includesCreatedEdit": false, "reactionGroups": []any{},
+			"url":    fmt.Sprintf("%s/%s/pull/%d#pullrequestreview-%d", webURL, r.fullName(), is.Number, rv.ID),
+			"commit": func() any { return commitOrNil(g, r, rv.CommitID) },
+		}})
+	}
+	return connection("PullRequestReviewConnection", items, a)
+}
+
+func userOrNil(g *gqlCtx, login string) any {
+	if login == "" {
+		return nil
+	}
+	return g.user(login)
+}
+
+func commitOrNil(g *gqlCtx, r *repo, sha string) any {
+	if sha == "" {
+		return nil
+	}
+	return g.commit(r, sha)
+}
+
+// pullByID finds a pull request by its global ID.
+func (g *gqlCtx) pullByID(id string) (*repo, *issue, error) {
+	for _, r := range g.s.st.repos {
+		for _, is := range r.issues {
+			if is.pr != nil && nodeID("PR", is.ID) == id {
+				return r, is, nil
+			}
+		}
+	}
+	return nil, nil, notFoundErr("Could not resolve to a node with the global id of '" + id + "'")
+}
+
+func (g *gqlCtx) repoByID(id string) (*repo, error) {
+	for _, r := range g.s.st.repos {
+		if nodeID("R", r.ID) == id {
+			return r, nil
+		}
+	}
+	return nil, notFoundErr("Could not resolve to a node with the global id of '" + id + "'")
+}
+
+// restErr turns a REST-style error into the GraphQL error GitHub gives for a mutation.
+func restErr(err error) error {
+	if ae, ok := err.(*apiError); ok {
+		msg := ae.Message
+		for _, e := range ae.Errors {
+			if m, ok := e["message"].(string); ok && m != "" {
+				msg = m
+			}
+		}
+		return &gql.Error{Type: "UNPROCESSABLE", Message: msg}
+	}
+	return err
+}
+
+func (g *gqlCtx) mutation() gql.Object {
+	payload := func(typ string, f map[string]any) gql.Object {
+		f["clientMutationId"] = nil
+		return gql.Fields{Type: typ, F: f}
+	}
+	input := func(a args) map[string]any { in, _ := a["input"].(map[string]any); return in }
+	return gql.Fields{Type: "Mutation", F: map[string]any{
+		"createPullRequest": func(a args) (any, error) {
+			in := input(a)
+			r, err := g.repoByID(argStr(in, "repositoryId"))
+			if err != nil {
+				return nil, err
+			}
+			head, _ := headBranch(r, argStr(in, "headRefName"))
+			if r.git.branchSHA(head) == "" {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Head sha can't be blank, Base sha can't be blank, No commits between " + argStr(in, "baseRefName") + " and " + head + ", Head ref must be a branch"}
+			}
+			if r.git.branchSHA(argStr(in, "baseRefName")) == "" {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Base ref must be a branch"}
+			}
+			draft, _ := in["draft"].(bool)
+			is, err := g.s.openPull(r, g.login, argStr(in, "title"), argStr(in, "body"), head, argStr(in, "baseRefName"), draft)
+			if err != nil {
+				return nil, restErr(err)
+			}
+			return payload("CreatePullRequestPayload", map[string]any{"pullRequest": g.pull(r, is)}), nil
+		},
+		"updatePullRequest": func(a args) (any, error) {
+			in := input(a)
+			r, is, err := g.pullByID(argStr(in, "pullRequestId"))
+			if err != nil {
+				return nil, err
+			}
+			if v, ok := in["title"].(string); ok {
+				is.Title = v
+			}
+			if v, ok := in["body"].(string); ok {
+				is.Body = v
+			}
+			if v, ok := in["baseRefName"].(string); ok && v != "" {
+				is.pr.Base = v
+			}
+			if ids, ok := in["labelIds"].([]any); ok {
+				is.Labels = nil
+				g.addLabelIDs(r, is, ids)
+			}
+			is.UpdatedAt = g.s.st.now()
+			return payload("UpdatePullRequestPayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)}), nil
+		},
+		"closePullRequest": func(a args) (any, error) {
+			r, is, err := g.pullByID(argStr(input(a), "pullRequestId"))
+			if err != nil {
+				return nil, err
+			}
+			if is.State == "open" {
+				g.s.closeIssue(r, is)
+			}
+			return payload("ClosePullRequestPayload", map[string]any{"pullRequest": g.pull(r, is)}), nil
+		},
+		"mergePullRequest": func(a args) (any, error) {
+			in := input(a)
+			r, is, err := g.pullByID(argStr(in, "pullRequestId"))
+			if err != nil {
+				return nil, err
+			}
+			method := strings.ToLower(argStr(in, "mergeMethod"))
+			if method == "" {
+				method = "merge"
+			}
+			if _, err := g.s.doMerge(r, is, method, argStr(in, "commitHeadline"), argStr(in, "commitBody"), g.login, argStr(in, "expectedHeadOid")); err != nil {
+				return nil, restErr(err)
+			}
+			return payload("MergePullRequestPayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)}), nil
+		},
+		"enablePullRequestAutoMerge": func(a args) (any, error) {
+			in := input(a)
+			r, is, err := g.pullByID(argStr(in, "pullRequestId"))
+			if err != nil {
+				return nil, err
+			}
+			if !r.AllowAutoMerge {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Auto merge is not allowed for this repository"}
+			}
+			if is.State != "open" {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Pull request is closed"}
+			}
+			switch st, _ := r.mergeState(is.pr); st {
+			case "CLEAN":
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Pull request is in clean status"}
+			case "UNSTABLE":
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Pull request is in unstable status"}
+			case "DIRTY":
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Pull request is in dirty status"}
+			}
+			method := strings.ToLower(argStr(in, "mergeMethod"))
+			if method == "" {
+				method = "merge"
+			}
+			if !methodAllowed[method](r) {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Merge method " + method + " is not allowed on this repository"}
+			}
+			is.pr.AutoMerge = &autoMerge{Method: method, EnabledBy: g.login, EnabledAt: g.s.st.now()}
+			res := payload("EnablePullRequestAutoMergePayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)})
+			return res, nil
+		},
+		"disablePullRequestAutoMerge": func(a args) (any, error) {
+			r, is, err := g.pullByID(argStr(input(a), "pullRequestId"))
+			if err != nil {
+				return nil, err
+			}
+			is.pr.AutoMerge = nil
+			return payload("DisablePullRequestAutoMergePayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)}), nil
+		},
+		"addLabelsToLabelable": func(a args) (any, error) {
+			in := input(a)
+			r, is, err := g.labelable(argStr(in, "labelableId"))
+			if err != nil {
+				return nil, err
+			}
+			g.addLabelIDs(r, is, in["labelIds"].([]any))
+			var labelable any = g.issue(r, is)
+			if is.pr != nil {
+				labelable = g.pull(r, is)
+			}
+			return payload("AddLabelsToLabelablePayload", map[string]any{"labelable": labelable}), nil
+		},
+		"requestReviews": func(a args) (any, error) {
+			in := input(a)
+			r, is, err := g.pullByID(argStr(in, "pullRequestId"))
+			if err != nil {
+				return nil, err
+			}
+			var users []string
+			for _, id := range listArg(in["userIds"]) {
+				for _, u := range g.s.st.users {
+					if nodeID("U", u.ID) == id {
+						users = append(users, u.Login)
+					}
+				}
+			}
+			if err := g.s.addReviewers(r, is, users, nil); err != nil {
+				return nil, restErr(err)
+			}
+			return payload("RequestReviewsPayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)}), nil
+		},
+		"addComment": func(a args) (any, error) {
+			in := input(a)
+			r, is, err := g.labelable(argStr(in, "subjectId"))
+			if err != nil {
+				return nil, err
+			}
+			c := g.s.addComment(r, is, g.login, argStr(in, "body"))
+			edge := gql.Fields{Type: "IssueCommentEdge", F: map[string]any{"cursor": "", "node": gql.Fields{Type: "IssueComment", F: map[string]any{
+				"id": nodeID("IC", c.ID), "body": c.Body, "url": fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", webURL, r.fullName(), is.Number, c.ID)}}}}
+			return payload("AddCommentPayload", map[string]any{"commentEdge": edge, "subject": nil, "timelineEdge": nil}), nil
+		},
+	}}
+}
+
+func (g *gqlCtx) labelable(id string) (*repo, *issue, error) {
+	for _, r := range g.s.st.repos {
+		for _, is := range r.issues {
+			if nodeID("PR", is.ID) == id || nodeID("I", is.ID) == id {
+				return r, is, nil
+			}
+		}
+	}
+	return nil, nil, notFoundErr("Could not resolve to a node with the global id of '" + id + "'")
+}
+
+func (g *gqlCtx) addLabelIDs(r *repo, is *issue, ids []any) {
+	for _, id := range ids {
+		for _, l := range r.labels {
+			if nodeID("LA", l.ID) == fmt.Sprint(id) {
+				is.Labels = mergeNames(is.Labels, []string{l.Name})
+			}
+		}
+	}
+	is.UpdatedAt = g.s.st.now()
+}

@@ -1,0 +1,494 @@
+package emulator
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func (s *Server) pullJSON(r *repo, is *issue) map[string]any {
+	p := is.pr
+	base := apiURL + "/repos/" + r.fullName()
+	head := r.headSHA(p)
+	baseSHA := r.git.branchSHA(p.Base)
+	state := strings.ToLower(is.State)
+	var mergeable any
+	mergeableState := "unknown"
+	if is.State == "open" {
+		st, ok := r.mergeState(p)
+		mergeable, mergeableState = ok, strings.ToLower(st)
+	}
+	reviewers := []map[string]any{}
+	for _, l := range p.RequestedReviewers {
+		reviewers = append(reviewers, s.userJSON(l))
+	}
+	teams := []map[string]any{}
+	for _, t := range p.RequestedTeams {
+		teams = append(teams, map[string]any{"slug": t, "name": t, "id": 0})
+	}
+	var auto any
+	if p.AutoMerge != nil {
+		auto = map[string]any{"enabled_by": s.userJSON(p.AutoMerge.EnabledBy), "merge_method": p.AutoMerge.Method,
+			"commit_title": nil, "commit_message": nil}
+	}
+	var mergedBy any
+	if p.MergedBy != "" {
+		mergedBy = s.userJSON(p.MergedBy)
+	}
+	files, _ := r.git.diffFiles(r.git.mergeBase(baseSHA, head), head)
+	adds, dels := 0, 0
+	for _, f := range files {
+		adds += f.Additions
+		dels += f.Deletions
+	}
+	commits, _ := r.git.log(head, baseSHA, 10000)
+	if p.Merged {
+		commits, _ = r.git.log(head, r.git.mergeBase(p.MergeCommitSHA+"^1", head), 10000)
+	}
+	return map[string]any{
+		"id": is.ID, "node_id": nodeID("PR", is.ID), "number": is.Number, "state": state, "locked": false,
+		"title": is.Title, "body": nullIfEmpty(is.Body), "user": s.userJSON(is.User), "labels": s.labelsJSON(r, is.Labels),
+		"url": base + "/pulls/" + strconv.Itoa(is.Number), "html_url": webURL + "/" + r.fullName() + "/pull/" + strconv.Itoa(is.Number),
+		"diff_url":  webURL + "/" + r.fullName() + "/pull/" + strconv.Itoa(is.Number) + ".diff",
+		"patch_url": webURL + "/" + r.fullName() + "/pull/" + strconv.Itoa(is.Number) + ".patch",
+		"issue_url": base + "/issues/" + strconv.Itoa(is.Number), "commits_url": base + "/pulls/" + strconv.Itoa(is.Number) + "/commits",
+		"review_comments_url": base + "/pulls/" + strconv.Itoa(is.Number) + "/comments", "review_comment_url": base + "/pulls/comments{/number}",
+		"comments_url": base + "/issues/" + strconv.Itoa(is.Number) + "/comments", "statuses_url": base + "/statuses/" + head,
+		"head":  map[string]any{"ref": p.Head, "sha": head, "label": r.Owner + ":" + p.Head, "user": s.userJSON(r.Owner), "repo": s.repoJSON(r)},
+		"base":  map[string]any{"ref": p.Base, "sha": baseSHA, "label": r.Owner + ":" + p.Base, "user": s.userJSON(r.Owner), "repo": s.repoJSON(r)},
+		"draft": p.Draft, "merged": p.Merged, "mergeable": mergeable, "mergeable_state": mergeableState, "rebaseable": mergeable,
+		"merged_at": tsPtr(p.MergedAt), "closed_at": tsPtr(is.ClosedAt), "merged_by": mergedBy,
+		"merge_commit_sha": nullIfEmpty(p.MergeCommitSHA), "created_at": ts(is.CreatedAt), "updated_at": ts(is.UpdatedAt),
+		"requested_reviewers": reviewers, "requested_teams": teams, "assignees": []any{}, "assignee": nil, "milestone": nil,
+		"auto_merge": auto, "author_association": "OWNER", "active_lock_reason": nil,
+		"comments": s.commentCount(r, is.Number), "review_comments": 0, "maintainer_can_modify": false,
+		"commits": len(commits), "additions": adds, "deletions": dels, "changed_files": len(files),
+		"_links": map[string]any{"self": map[string]string{"href": base + "/pulls/" + strconv.Itoa(is.Number)},
+			"html": map[string]string{"href": webURL + "/" + r.fullName() + "/pull/" + strconv.Itoa(is.Number)}},
+	}
+}
+
+func (s *Server) commentCount(r *repo, n int) int {
+	c := 0
+	for _, cm := range r.comments {
+		if cm.Issue == n {
+			c++
+		}
+	}
+	return c
+}
+
+// headBranch strips GitHub's optional "owner:" prefix from a head reference.
+func headBranch(r *repo, head string) (string, bool) {
+	if i := strings.Index(head, ":"); i >= 0 {
+		if !strings.EqualFold(head[:i], r.Owner) {
+			return "", false // forks are not emulated
+		}
+		head = head[i+1:]
+	}
+	return head, true
+}
+
+func (s *Server) listPulls(q *req) (int, any, error) {
+	state := q.query.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	var head string
+	if h := q.query.Get("head"); h != "" {
+		var ok bool
+		if head, ok = headBranch(q.repo, h); !ok {
+			return 200, []any{}, nil
+		}
+	}
+	base := q.query.Get("base")
+	var list []map[string]any
+	for i := len(q.repo.issues) - 1; i >= 0; i-- { // newest first
+		is := q.repo.issues[i]
+		if is.pr == nil || (state != "all" && is.State != state) {
+			continue
+		}
+		if (head != "" && is.pr.Head != head) || (base != "" && is.pr.Base != base) {
+			continue
+		}
+		list = append(list, s.pullJSON(q.repo, is))
+	}
+	if list == nil {
+		list = []map[string]any{}
+	}
+	return 200, page(q, list), nil
+}
+
+func (s *Server) createPull(q *req) (int, any, error) {
+	r := q.repo
+	title := q.str("title")
+	if title == "" && q.has("issue") {
+		return 0, nil, validationFailed("PullRequest", "issue", "invalid", "converting issues is not supported by the emulator")
+	}
+	if title == "" {
+		return 0, nil, validationFailed("PullRequest", "title", "missing_field", "")
+	}
+	head, ok := headBranch(r, q.str("head"))
+	if !ok || r.git.branchSHA(head) == "" {
+		return 0, nil, validationFailed("PullRequest", "head", "invalid", "")
+	}
+	base := q.str("base")
+	if r.git.branchSHA(base) == "" {
+		return 0, nil, validationFailed("PullRequest", "base", "invalid", "")
+	}
+	draft, _ := q.boolean("draft")
+	is, err := s.openPull(r, q.login, title, q.str("body"), head, base, draft)
+	if err != nil {
+		return 0, nil, err
+	}
+	return 201, s.pullJSON(r, is), nil
+}
+
+// openPull creates a pull request after GitHub's own checks; REST and GraphQL share it.
+func (s *Server) openPull(r *repo, login, title, body, head, base string, draft bool) (*issue, error) {
+	for _, is := range r.issues {
+		if is.pr != nil && is.State == "open" && is.pr.Head == head && is.pr.Base == base {
+			return nil, validationFailed("PullRequest", "", "custom", "A pull request already exists for "+r.Owner+":"+head+".")
+		}
+	}
+	headSHA, baseSHA := r.git.branchSHA(head), r.git.branchSHA(base)
+	if ahead, _ := r.git.log(headSHA, baseSHA, 1); len(ahead) == 0 {
+		return nil, validationFailed("PullRequest", "", "custom", "No commits between "+base+" and "+head)
+	}
+	now := s.st.now()
+	is := &issue{ID: s.st.id(), Number: len(r.issues) + 1, Title: title, Body: body, State: "open", User: login,
+		CreatedAt: now, UpdatedAt: now, pr: &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft}}
+	r.issues = append(r.issues, is)
+	return is, nil
+}
+
+func (s *Server) pullFor(q *req) (*issue, error) {
+	is := q.repo.issue(q.intParam("pull_number"))
+	if is == nil || is.pr == nil {
+		return nil, notFound()
+	}
+	return is, nil
+}
+
+func (s *Server) getPull(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	return 200, s.pullJSON(q.repo, is), nil
+}
+
+func (s *Server) updatePull(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	if q.has("title") {
+		is.Title = q.str("title")
+	}
+	if q.has("body") {
+		is.Body = q.str("body")
+	}
+	if b := q.str("base"); b != "" {
+		if q.repo.git.branchSHA(b) == "" {
+			return 0, nil, validationFailed("PullRequest", "base", "invalid", "Proposed base branch '"+b+"' was not found")
+		}
+		is.pr.Base = b
+	}
+	switch q.str("state") {
+	case "closed":
+		if is.State == "open" {
+			s.closeIssue(q.repo, is)
+		}
+	case "open":
+		if is.pr.Merged {
+			return 0, nil, validationFailed("PullRequest", "state", "custom", "Cannot reopen a merged pull request")
+		}
+		is.State, is.ClosedAt = "open", nil
+	}
+	is.UpdatedAt = s.st.now()
+	return 200, s.pullJSON(q.repo, is), nil
+}
+
+func (s *Server) closeIssue(r *repo, is *issue) {
+	now := s.st.now()
+	if is.pr != nil {
+		is.pr.HeadSHA = r.headSHA(is.pr)
+		is.pr.AutoMerge = nil
+	}
+	is.State, is.ClosedAt, is.UpdatedAt = "closed", &now, now
+}
+
+func (s *Server) checkMerged(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !is.pr.Merged {
+		return 0, nil, notFound()
+	}
+	return 204, nil, nil
+}
+
+func (s *Server) mergePull(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	method := q.str("merge_method")
+	if method == "" {
+		method = "merge"
+	}
+	sha, err := s.doMerge(q.repo, is, method, q.str("commit_title"), q.str("commit_message"), q.login, q.str("sha"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return 200, map[string]any{"sha": sha, "merged": true, "message": "Pull Request successfully merged"}, nil
+}
+
+var methodAllowed = map[string]func(r *repo) bool{
+	"merge":  func(r *repo) bool { return r.AllowMergeCommit },
+	"squash": func(r *repo) bool { return r.AllowSquashMerge },
+	"rebase": func(r *repo) bool { return r.AllowRebaseMerge },
+}
+
+// doMerge merges a pull request in the bare repository after GitHub's checks.
+func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expectSHA string) (string, error) {
+	p := is.pr
+	if is.State != "open" || p.Merged {
+		return "", &apiError{Status: 405, Message: "Pull Request is not mergeable"}
+	}
+	allowed, ok := methodAllowed[method]
+	if !ok {
+		return "", validationFailed("PullRequest", "merge_method", "invalid", "")
+	}
+	if !allowed(r) {
+		return "", &apiError{Status: 405, Message: map[string]string{"merge": "Merge commits are not allowed on this repository.",
+			"squash": "Squash merges are not allowed on this repository.", "rebase": "Rebase merges are not allowed on this repository."}[method]}
+	}
+	head := r.headSHA(p)
+	if expectSHA != "" && expectSHA != head {
+		return "", &apiError{Status: 409, Message: "Head branch was modified. Review and try the merge again."}
+	}
+	if p.Draft {
+		return "", &apiError{Status: 405, Message: "Pull Request is still a draft"}
+	}
+	state, _ := r.mergeState(p)
+	switch state {
+	case "DIRTY", "UNKNOWN":
+		return "", &apiError{Status: 405, Message: "Pull Request is not mergeable"}
+	case "BLOCKED":
+		return "", &apiError{Status: 405, Message: "Repository rule violations found: required status checks or reviews are not satisfied."}
+	case "BEHIND":
+		return "", &apiError{Status: 405, Message: "Head branch is out of date. Update it and try again."}
+	}
+	if title == "" {
+		title = map[string]string{"merge": fmt.Sprintf("Merge pull request #%d from %s/%s", is.Number, r.Owner, p.Head),
+			"squash": fmt.Sprintf("%s (#%d)", is.Title, is.Number)}[method]
+	}
+	if message == "" && method == "merge" {
+		message = is.Title
+	}
+	now := s.st.now()
+	sha, err := r.git.merge(method, p.Base, r.git.branchSHA(p.Base), head, title, message, login, now)
+	if err == errConflict {
+		return "", &apiError{Status: 405, Message: "Pull Request is not mergeable"}
+	}
+	if err != nil {
+		return "", err
+	}
+	p.HeadSHA = head
+	p.Merged, p.MergedAt, p.MergedBy, p.MergeCommitSHA = true, &now, login, sha
+	p.AutoMerge = nil
+	s.closeIssue(r, is)
+	if p.Base == r.DefaultBranch {
+		s.closeReferencedIssues(r, is.Body)
+	}
+	if r.DeleteBranchOnMerge {
+		_ = r.git.deleteRef("refs/heads/" + p.Head)
+	}
+	// Another PR's mergeability may depend on the new base.
+	defer s.tryAutoMerge(r)
+	return sha, nil
+}
+
+var closingKeyword = regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)`)
+
+// closeReferencedIssues closes "Fixes #N" issues when a PR merges into the default branch.
+func (s *Server) closeReferencedIssues(r *repo, body string) {
+	for _, m := range closingKeyword.FindAllStringSubmatch(body, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if is := r.issue(n); is != nil && is.pr == nil && is.State == "open" {
+			s.closeIssue(r, is)
+		}
+	}
+}
+
+// tryAutoMerge merges every PR with auto-merge enabled whose requirements now hold.
+func (s *Server) tryAutoMerge(r *repo) {
+	for _, is := range r.issues {
+		if is.pr == nil || is.pr.AutoMerge == nil || is.State != "open" {
+			continue
+		}
+		state, _ := r.mergeState(is.pr)
+		if state == "CLEAN" || state == "UNSTABLE" || state == "HAS_HOOKS" {
+			am := is.pr.AutoMerge
+			_, _ = s.doMerge(r, is, am.Method, "", "", am.EnabledBy, "")
+		}
+	}
+}
+
+func (s *Server) listPullCommits(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	head := q.repo.headSHA(is.pr)
+	exclude := q.repo.git.branchSHA(is.pr.Base)
+	if is.pr.Merged {
+		exclude = q.repo.git.mergeBase(is.pr.MergeCommitSHA+"^1", head)
+	}
+	cs, err := q.repo.git.log(head, exclude, 250)
+	if err != nil {
+		return 0, nil, err
+	}
+	list := []map[string]any{}
+	for i := len(cs) - 1; i >= 0; i-- {
+		list = append(list, s.commitJSON(q.repo, cs[i], false))
+	}
+	return 200, page(q, list), nil
+}
+
+func (s *Server) listPullFiles(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	head := q.repo.headSHA(is.pr)
+	files, err := q.repo.git.diffFiles(q.repo.git.mergeBase(q.repo.git.branchSHA(is.pr.Base), head), head)
+	if err != nil {
+		return 0, nil, err
+	}
+	return 200, page(q, filesJSON(files)), nil
+}
+
+func (s *Server) requestedJSON(is *issue) map[string]any {
+	users := []map[string]any{}
+	for _, l := range is.pr.RequestedReviewers {
+		users = append(users, s.userJSON(l))
+	}
+	teams := []map[string]any{}
+	for _, t := range is.pr.RequestedTeams {
+		teams = append(teams, map[string]any{"slug": t, "name": t})
+	}
+	return map[string]any{"users": users, "teams": teams}
+}
+
+func (s *Server) listRequestedReviewers(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	return 200, s.requestedJSON(is), nil
+}
+
+func (s *Server) requestReviewers(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.addReviewers(q.repo, is, asList(q.body["reviewers"]), asList(q.body["team_reviewers"])); err != nil {
+		return 0, nil, err
+	}
+	return 201, s.pullJSON(q.repo, is), nil
+}
+
+// addReviewers requests reviews after GitHub's checks: known collaborators only, never the author.
+func (s *Server) addReviewers(r *repo, is *issue, users, teams []string) error {
+	for _, u := range users {
+		if strings.EqualFold(u, is.User) {
+			return validationFailed("PullRequest", "", "custom", "Review cannot be requested from pull request author.")
+		}
+		if _, ok := s.st.users[strings.ToLower(u)]; !ok {
+			return validationFailed("PullRequest", "", "custom", "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the "+r.fullName()+" repository.")
+		}
+	}
+	is.pr.RequestedReviewers = mergeNames(is.pr.RequestedReviewers, users)
+	is.pr.RequestedTeams = mergeNames(is.pr.RequestedTeams, teams)
+	is.UpdatedAt = s.st.now()
+	return nil
+}
+
+func mergeNames(have, add []string) []string {
+	for _, a := range add {
+		found := false
+		for _, h := range have {
+			if strings.EqualFold(h, a) {
+				found = true
+			}
+		}
+		if !found {
+			have = append(have, a)
+		}
+	}
+	sort.Strings(have)
+	return have
+}
+
+func asList(v any) []string {
+	var out []string
+	if l, ok := v.([]any); ok {
+		for _, x := range l {
+			out = append(out, fmt.Sprint(x))
+		}
+	}
+	return out
+}
+
+func (s *Server) reviewJSON(r *repo, is *issue, rv *review) map[string]any {
+	return map[string]any{"id": rv.ID, "node_id": nodeID("PRR", rv.ID), "user": s.userJSON(rv.User), "body": rv.Body,
+		"state": rv.State, "commit_id": rv.CommitID, "submitted_at": ts(rv.SubmittedAt), "author_association": "COLLABORATOR",
+		"html_url":         fmt.Sprintf("%s/%s/pull/%d#pullrequestreview-%d", webURL, r.fullName(), is.Number, rv.ID),
+		"pull_request_url": fmt.Sprintf("%s/repos/%s/pulls/%d", apiURL, r.fullName(), is.Number),
+		"_links":           map[string]any{"html": map[string]string{"href": ""}, "pull_request": map[string]string{"href": ""}}}
+}
+
+func (s *Server) listReviews(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	list := []map[string]any{}
+	for _, rv := range is.pr.Reviews {
+		list = append(list, s.reviewJSON(q.repo, is, rv))
+	}
+	return 200, page(q, list), nil
+}
+
+func (s *Server) createReview(q *req) (int, any, error) {
+	is, err := s.pullFor(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	state := map[string]string{"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED", "COMMENT": "COMMENTED"}[q.str("event")]
+	if state == "" {
+		state = "PENDING"
+	}
+	if strings.EqualFold(q.login, is.User) && state != "COMMENTED" && state != "PENDING" {
+		verb := map[string]string{"APPROVED": "approve", "CHANGES_REQUESTED": "request changes on"}[state]
+		return 0, nil, validationFailed("PullRequestReview", "", "custom", "Can not "+verb+" your own pull request")
+	}
+	rv := &review{ID: s.st.id(), User: q.login, State: state, Body: q.str("body"), CommitID: q.repo.headSHA(is.pr), SubmittedAt: s.st.now()}
+	is.pr.Reviews = append(is.pr.Reviews, rv)
+	var kept []string
+	for _, u := range is.pr.RequestedReviewers {
+		if !strings.EqualFold(u, q.login) {
+			kept = append(kept, u)
+		}
+	}
+	is.pr.RequestedReviewers = kept
+	s.tryAutoMerge(q.repo)
+	return 200, s.reviewJSON(q.repo, is, rv), nil
+}

@@ -1,0 +1,156 @@
+package emulator
+
+import (
+	"strconv"
+	"strings"
+)
+
+func (s *Server) assetJSON(r *repo, rel *release, a *asset) map[string]any {
+	return map[string]any{"id": a.ID, "node_id": nodeID("RA", a.ID), "name": a.Name, "label": nil, "state": "uploaded",
+		"content_type": a.ContentType, "size": len(a.Data), "download_count": 0, "uploader": s.userJSON(rel.Author),
+		"created_at": ts(a.CreatedAt), "updated_at": ts(a.CreatedAt),
+		"url":                  apiURL + "/repos/" + r.fullName() + "/releases/assets/" + strconv.FormatInt(a.ID, 10),
+		"browser_download_url": webURL + "/" + r.fullName() + "/releases/download/" + rel.TagName + "/" + a.Name}
+}
+
+func (s *Server) releaseJSON(r *repo, rel *release) map[string]any {
+	assets := []map[string]any{}
+	for _, a := range rel.Assets {
+		assets = append(assets, s.assetJSON(r, rel, a))
+	}
+	base := apiURL + "/repos/" + r.fullName() + "/releases/" + strconv.FormatInt(rel.ID, 10)
+	var published any
+	if !rel.Draft {
+		published = ts(rel.PublishedAt)
+	}
+	return map[string]any{"id": rel.ID, "node_id": nodeID("RE", rel.ID), "tag_name": rel.TagName,
+		"target_commitish": rel.Target, "name": nullIfEmpty(rel.Name), "body": nullIfEmpty(rel.Body), "draft": rel.Draft,
+		"prerelease": rel.Prerelease, "author": s.userJSON(rel.Author), "created_at": ts(rel.CreatedAt),
+		"published_at": published, "assets": assets, "url": base, "assets_url": base + "/assets",
+		"upload_url":  "http://" + APIHost + "/repos/" + r.fullName() + "/releases/" + strconv.FormatInt(rel.ID, 10) + "/assets{?name,label}",
+		"html_url":    webURL + "/" + r.fullName() + "/releases/tag/" + rel.TagName,
+		"tarball_url": apiURL + "/repos/" + r.fullName() + "/tarball/" + rel.TagName,
+		"zipball_url": apiURL + "/repos/" + r.fullName() + "/zipball/" + rel.TagName}
+}
+
+func (s *Server) listReleases(q *req) (int, any, error) {
+	list := []map[string]any{}
+	for i := len(q.repo.releases) - 1; i >= 0; i-- {
+		list = append(list, s.releaseJSON(q.repo, q.repo.releases[i]))
+	}
+	return 200, page(q, list), nil
+}
+
+// createRelease tags the target when the tag does not exist yet, as GitHub does.
+func (s *Server) createRelease(q *req) (int, any, error) {
+	tag := q.str("tag_name")
+	if tag == "" {
+		return 0, nil, validationFailed("Release", "tag_name", "missing_field", "")
+	}
+	for _, rel := range q.repo.releases {
+		if rel.TagName == tag {
+			return 0, nil, validationFailed("Release", "tag_name", "already_exists", "")
+		}
+	}
+	target := q.str("target_commitish")
+	if target == "" {
+		target = q.repo.DefaultBranch
+	}
+	if q.repo.git.resolve(tag) == "" {
+		sha := q.repo.git.resolve(target)
+		if sha == "" {
+			return 0, nil, validationFailed("Release", "target_commitish", "invalid", "")
+		}
+		if err := q.repo.git.updateRef("refs/tags/"+tag, sha, ""); err != nil {
+			return 0, nil, err
+		}
+	}
+	draft, _ := q.boolean("draft")
+	pre, _ := q.boolean("prerelease")
+	now := s.st.now()
+	rel := &release{ID: s.st.id(), TagName: tag, Target: target, Name: q.str("name"), Body: q.str("body"),
+		Draft: draft, Prerelease: pre, Author: q.login, CreatedAt: now, PublishedAt: now}
+	q.repo.releases = append(q.repo.releases, rel)
+	return 201, s.releaseJSON(q.repo, rel), nil
+}
+
+func (s *Server) getLatestRelease(q *req) (int, any, error) {
+	for i := len(q.repo.releases) - 1; i >= 0; i-- {
+		if rel := q.repo.releases[i]; !rel.Draft && !rel.Prerelease {
+			return 200, s.releaseJSON(q.repo, rel), nil
+		}
+	}
+	return 0, nil, notFound()
+}
+
+func (s *Server) getReleaseByTag(q *req) (int, any, error) {
+	for _, rel := range q.repo.releases {
+		if rel.TagName == q.params["tag"] {
+			return 200, s.releaseJSON(q.repo, rel), nil
+		}
+	}
+	return 0, nil, notFound()
+}
+
+func (s *Server) releaseByID(q *req) *release {
+	id, _ := strconv.ParseInt(q.params["release_id"], 10, 64)
+	for _, rel := range q.repo.releases {
+		if rel.ID == id {
+			return rel
+		}
+	}
+	return nil
+}
+
+func (s *Server) getRelease(q *req) (int, any, error) {
+	rel := s.releaseByID(q)
+	if rel == nil {
+		return 0, nil, notFound()
+	}
+	return 200, s.releaseJSON(q.repo, rel), nil
+}
+
+// rawAsset marks a handler answer that is the asset's bytes rather than JSON.
+type rawAsset struct {
+	ContentType string
+	Data        []byte
+}
+
+func (s *Server) getReleaseAsset(q *req) (int, any, error) {
+	id, _ := strconv.ParseInt(q.params["asset_id"], 10, 64)
+	for _, rel := range q.repo.releases {
+		for _, a := range rel.Assets {
+			if a.ID != id {
+				continue
+			}
+			if strings.Contains(q.r.Header.Get("Accept"), "application/octet-stream") {
+				return 200, rawAsset{ContentType: "application/octet-stream", Data: a.Data}, nil
+			}
+			return 200, s.assetJSON(q.repo, rel, a), nil
+		}
+	}
+	return 0, nil, notFound()
+}
+
+func (s *Server) uploadReleaseAsset(q *req) (int, any, error) {
+	rel := s.releaseByID(q)
+	if rel == nil {
+		return 0, nil, notFound()
+	}
+	name := q.query.Get("name")
+	if name == "" {
+		return 0, nil, validationFailed("ReleaseAsset", "name", "missing_field", "")
+	}
+	for _, a := range rel.Assets {
+		if a.Name == name {
+			return 0, nil, validationFailed("ReleaseAsset", "name", "already_exists", "")
+		}
+	}
+	ct := q.r.Header.Get("Content-Type")
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	a := &asset{ID: s.st.id(), Name: name, ContentType: ct, Data: append([]byte(nil), q.raw...), CreatedAt: s.st.now()}
+	rel.Assets = append(rel.Assets, a)
+	return 201, s.assetJSON(q.repo, rel, a), nil
+}

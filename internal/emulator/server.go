@@ -1,0 +1,505 @@
+// Package emulator is a stateful local GitHub for end-to-end tests: it serves
+// the REST and GraphQL APIs at http://api.github.localhost and git over smart
+// HTTP at http://github.localhost, acting as the HTTP proxy for those hosts.
+// Every REST request is checked against GitHub's published OpenAPI description
+// and every GraphQL document against GitHub's published schema; requests GitHub
+// would refuse are refused the same way and recorded as conformance failures.
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cgi"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/emulator/apispec"
+	"github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
+)
+
+const (
+	// Host is the GitHub host name the emulator stands in for.
+	Host = "github.localhost"
+	// APIHost serves REST and GraphQL.
+	APIHost = "api.github.localhost"
+	apiURL  = "http://" + APIHost
+	webURL  = "http://" + Host
+	docsURL = "https://docs.github.com/rest"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Root holds the bare repositories as OWNER/REPO.git.
+	Root string
+	// Login is the user every token authenticates as unless registered otherwise.
+	Login string
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Logf receives one line per request when set.
+	Logf func(format string, args ...any)
+}
+
+// Server is the emulator. It is an http.Handler.
+type Server struct {
+	st       *store
+	checker  *apispec.Checker
+	exec     *gql.Executor
+	logf     func(string, ...any)
+	gitHTTP  string // path of git-http-backend
+	limit    rateLimit
+	faultsMu sync.Mutex
+	faults   []*fault
+	logMu    sync.Mutex
+	reqLog   []LogEntry
+	failures []ConformanceFailure
+}
+
+// LogEntry is one request as the request log reports it.
+type LogEntry struct {
+	Time      time.Time `json:"time"`
+	Method    string    `json:"method"`
+	Host      string    `json:"host"`
+	Path      string    `json:"path"`
+	Route     string    `json:"route"` // "GET /repos/{owner}/{repo}", "graphql query PullRequestByNumber", "git"
+	Status    int       `json:"status"`
+	Fault     string    `json:"fault,omitempty"`
+	UserAgent string    `json:"user_agent,omitempty"`
+}
+
+// ConformanceFailure records a request that does not follow GitHub's published description.
+type ConformanceFailure struct {
+	Time     time.Time `json:"time"`
+	Method   string    `json:"method"`
+	Path     string    `json:"path"`
+	Route    string    `json:"route"`
+	Rejected bool      `json:"rejected"`
+	Detail   string    `json:"detail"`
+}
+
+type rateLimit struct {
+	mu        sync.Mutex
+	remaining int
+	reset     time.Time
+}
+
+// New prepares a Server; it loads the API descriptions once.
+func New(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Login == "" {
+		opts.Login = "monalisa"
+	}
+	checker, err := apispec.NewChecker()
+	if err != nil {
+		return nil, fmt.Errorf("loading OpenAPI description: %w", err)
+	}
+	schema, err := gql.LoadSchema("github.graphql", apispec.GraphQLSchema())
+	if err != nil {
+		return nil, fmt.Errorf("loading GraphQL schema: %w", err)
+	}
+	backend, err := exec.LookPath("git")
+	if err != nil {
+		return nil, fmt.Errorf("git is required: %w", err)
+	}
+	out, err := exec.Command(backend, "--exec-path").Output()
+	if err != nil {
+		return nil, fmt.Errorf("git --exec-path: %w", err)
+	}
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		st:      newStore(root, opts.Now, opts.Login),
+		checker: checker,
+		exec:    gql.NewExecutor(schema),
+		logf:    opts.Logf,
+		gitHTTP: filepath.Join(strings.TrimSpace(string(out)), "git-http-backend"),
+	}
+	s.limit.remaining = 5000
+	s.limit.reset = opts.Now().Add(time.Hour)
+	return s, nil
+}
+
+// ServeHTTP routes proxy and direct requests.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect {
+		// Something tried to tunnel to a real host: nothing may leave this machine.
+		s.recordFailure(r, "CONNECT", true, "CONNECT "+r.Host+" refused: the emulator never reaches the real GitHub")
+		http.Error(w, "CONNECT is refused by the GitHub emulator", http.StatusMethodNotAllowed)
+		return
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	switch {
+	case strings.HasPrefix(r.URL.Path, controlPrefix):
+		s.serveControl(w, r)
+	case host == APIHost:
+		s.serveAPI(w, r)
+	case host == Host:
+		s.serveWeb(w, r)
+	case host == "127.0.0.1" || host == "localhost" || host == "::1":
+		http.Error(w, "gh-hotfix GitHub emulator: use it as the HTTP proxy for github.localhost", http.StatusNotFound)
+	default:
+		s.recordFailure(r, "proxy", true, "request for foreign host "+r.Host+" refused")
+		http.Error(w, "the GitHub emulator only serves github.localhost", http.StatusBadGateway)
+	}
+}
+
+// token extracts the credential of an API or git request.
+func token(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	for _, p := range []string{"token ", "Token ", "bearer ", "Bearer "} {
+		if strings.HasPrefix(h, p) {
+			return strings.TrimSpace(h[len(p):])
+		}
+	}
+	if _, pass, ok := r.BasicAuth(); ok {
+		return pass
+	}
+	return ""
+}
+
+// recorder buffers a response so the server can add ETags, answer 304 or drop it.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+func (rec *recorder) WriteHeader(code int) {
+	if rec.status == 0 {
+		rec.status = code
+	}
+}
+func (rec *recorder) Write(p []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = 200
+	}
+	return rec.body.Write(p)
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	if err != nil {
+		http.Error(w, "reading body", http.StatusBadRequest)
+		return
+	}
+	entry := LogEntry{Time: time.Now(), Method: r.Method, Host: r.Host, Path: r.URL.RequestURI(), UserAgent: r.UserAgent()}
+	rec := &recorder{header: http.Header{}}
+	route := ""
+	defer func() {
+		entry.Route = route
+		if entry.Status == 0 {
+			entry.Status = rec.status
+		}
+		s.logRequest(entry)
+	}()
+
+	// Which route is this? Needed before acting, for fault injection.
+	var op *apispec.Operation
+	var params map[string]string
+	var violation *apispec.Violation
+	var gqlReq gql.Request
+	isGraphQL := r.URL.Path == "/graphql"
+	if isGraphQL {
+		route = "POST /graphql"
+		if r.Method == http.MethodPost && json.Unmarshal(body, &gqlReq) == nil {
+			if opType, name, fields, err := s.exec.OperationInfo(gqlReq); err == nil {
+				route = "graphql " + opType + " " + strings.Join(fields, ",")
+				if name != "" {
+					route += " (" + name + ")"
+				}
+			}
+		}
+	} else {
+		op, params, violation = s.checker.Check(r, body)
+		if op != nil {
+			route = op.Method + " " + op.Path
+		} else {
+			route = r.Method + " " + r.URL.Path
+		}
+	}
+
+	// GitHub answers its root without credentials (clients probe it); everything else needs a token.
+	if token(r) == "" && !(r.Method == http.MethodGet && r.URL.Path == "/") {
+		writeJSON(rec, http.StatusUnauthorized, map[string]any{"message": "Requires authentication", "documentation_url": docsURL})
+		s.finishAPI(w, r, rec)
+		return
+	}
+	f := s.takeFault(route)
+	if f != nil {
+		entry.Fault = f.describe()
+		if f.Latency > 0 {
+			select {
+			case <-time.After(f.Latency):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if f.Status != 0 {
+			if f.RetryAfter > 0 {
+				rec.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
+			}
+			msg := http.StatusText(f.Status)
+			if f.Status == 403 && f.RetryAfter > 0 {
+				msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+			}
+			if f.HTML {
+				rec.header.Set("Content-Type", "text/html")
+				rec.WriteHeader(f.Status)
+				fmt.Fprintf(rec, "<html><body><h1>%d %s</h1></body></html>", f.Status, msg)
+			} else {
+				writeJSON(rec, f.Status, map[string]any{"message": msg, "documentation_url": docsURL})
+			}
+			s.finishAPI(w, r, rec)
+			return
+		}
+	}
+
+	login := s.st.loginForToken(token(r))
+	if isGraphQL {
+		s.serveGraphQL(rec, r, gqlReq, body, login)
+	} else if violation != nil && violation.Reject {
+		s.recordFailure(r, route, true, violation.Detail)
+		writeJSON(rec, violation.Status, map[string]any{"message": violation.Message, "documentation_url": docsURL})
+	} else {
+		if violation != nil {
+			s.recordFailure(r, route, false, violation.Detail)
+		}
+		s.serveREST(rec, r, op, params, body, login)
+	}
+	if f != nil && f.Drop {
+		// The server acted; the client never hears about it.
+		entry.Status = rec.status
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	s.finishAPI(w, r, rec)
+}
+
+// finishAPI adds GitHub's headers, handles conditional requests and writes the response.
+func (s *Server) finishAPI(w http.ResponseWriter, r *http.Request, rec *recorder) {
+	h := w.Header()
+	for k, v := range rec.header {
+		h[k] = v
+	}
+	if h.Get("Content-Type") == "" && rec.body.Len() > 0 {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+	if token(r) != "" {
+		// Classic tokens report their scopes on every response; gh auth status reads them.
+		h.Set("X-OAuth-Scopes", "gist, read:org, repo, workflow")
+	}
+	h.Set("X-GitHub-Request-Id", strconv.FormatInt(time.Now().UnixNano(), 36))
+	status := rec.status
+	if status == 0 {
+		status = 200
+	}
+	if r.Method == http.MethodGet && status == 200 && r.URL.Path != "/graphql" {
+		sum := sha256.Sum256(rec.body.Bytes())
+		etag := `W/"` + hex.EncodeToString(sum[:16]) + `"`
+		h.Set("ETag", etag)
+		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
+			// 304s are free: GitHub does not count them against the rate limit.
+			s.setRateHeaders(h, false)
+			h.Del("Content-Type")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	s.setRateHeaders(h, true)
+	w.WriteHeader(status)
+	w.Write(rec.body.Bytes())
+}
+
+func etagMatch(header, etag string) bool {
+	strip := func(s string) string { return strings.TrimPrefix(strings.TrimSpace(s), "W/") }
+	for _, cand := range strings.Split(header, ",") {
+		if strings.TrimSpace(cand) == "*" || strip(cand) == strip(etag) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) setRateHeaders(h http.Header, count bool) {
+	s.limit.mu.Lock()
+	defer s.limit.mu.Unlock()
+	now := s.st.now()
+	if now.After(s.limit.reset) {
+		s.limit.remaining, s.limit.reset = 5000, now.Add(time.Hour)
+	}
+	if count && s.limit.remaining > 0 {
+		s.limit.remaining--
+	}
+	h.Set("X-RateLimit-Limit", "5000")
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(s.limit.remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.limit.reset.Unix(), 10))
+	h.Set("X-RateLimit-Used", strconv.Itoa(5000-s.limit.remaining))
+	h.Set("X-RateLimit-Resource", "core")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	if v == nil {
+		return
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// serveWeb serves git's smart HTTP protocol and, for anything else, a minimal page.
+func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
+	entry := LogEntry{Time: time.Now(), Method: r.Method, Host: r.Host, Path: r.URL.RequestURI(), Route: "git", UserAgent: r.UserAgent()}
+	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
+	isGit := len(parts) == 3 && (parts[2] == "info/refs" || parts[2] == "git-upload-pack" || parts[2] == "git-receive-pack")
+	if !isGit {
+		entry.Route = "web"
+		entry.Status = 200
+		s.logRequest(entry)
+		fmt.Fprintf(w, "GitHub emulator: %s\n", r.URL.Path)
+		return
+	}
+	owner, name := parts[0], strings.TrimSuffix(parts[1], ".git")
+	tok := token(r)
+	if tok == "" {
+		// Git sends credentials only when challenged.
+		w.Header().Set("WWW-Authenticate", `Basic realm="GitHub"`)
+		http.Error(w, "Authentication required", http.StatusUnauthorized)
+		entry.Status = 401
+		s.logRequest(entry)
+		return
+	}
+	s.st.mu.Lock()
+	rp := s.st.repo(owner, name)
+	login := s.st.loginForToken(tok)
+	s.st.mu.Unlock()
+	if rp == nil {
+		http.Error(w, "Repository not found.", http.StatusNotFound)
+		entry.Status = 404
+		s.logRequest(entry)
+		return
+	}
+	rec := &statusWriter{ResponseWriter: w}
+	h := &cgi.Handler{
+		Path: s.gitHTTP,
+		Root: "/",
+		Env: []string{
+			"GIT_PROJECT_ROOT=" + s.st.root,
+			"GIT_HTTP_EXPORT_ALL=1",
+			"REMOTE_USER=" + login,
+			"GIT_CONFIG_NOSYSTEM=1",
+		},
+	}
+	// git-http-backend wants the path inside GIT_PROJECT_ROOT with the real directory name.
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/" + rp.Owner + "/" + rp.Name + ".git/" + parts[2]
+	h.ServeHTTP(rec, r2)
+	entry.Status = rec.status
+	s.logRequest(entry)
+	if parts[2] == "git-receive-pack" {
+		s.st.mu.Lock()
+		rp.PushedAt = s.st.now()
+		s.afterPush(rp)
+		s.st.mu.Unlock()
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (sw *statusWriter) WriteHeader(code int) {
+	if sw.status == 0 {
+		sw.status = code
+	}
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+func (sw *statusWriter) Write(p []byte) (int, error) {
+	if sw.status == 0 {
+		sw.status = 200
+	}
+	return sw.ResponseWriter.Write(p)
+}
+
+func (s *Server) logRequest(e LogEntry) {
+	s.logMu.Lock()
+	s.reqLog = append(s.reqLog, e)
+	s.logMu.Unlock()
+	if s.logf != nil {
+		s.logf("%s %s %s -> %d %s", e.Method, e.Host, e.Path, e.Status, e.Fault)
+	}
+}
+
+func (s *Server) recordFailure(r *http.Request, route string, rejected bool, detail string) {
+	s.logMu.Lock()
+	s.failures = append(s.failures, ConformanceFailure{Time: time.Now(), Method: r.Method, Path: r.URL.RequestURI(),
+		Route: route, Rejected: rejected, Detail: detail})
+	s.logMu.Unlock()
+	if s.logf != nil {
+		s.logf("CONFORMANCE %s %s: %s", r.Method, r.URL.RequestURI(), detail)
+	}
+}
+
+// ListenAndServe serves on addr until ctx is done.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	ln, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is done.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdownCtx)
+	}()
+	err := srv.Serve(ln)
+	if err == http.ErrServerClosed {
+		return nil
+	}
+	return err
+}
+
+// Listen opens a loopback listener; the emulator refuses to listen anywhere else.
+func Listen(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("refusing to listen on %s: loopback addresses only", addr)
+	}
+	return net.Listen("tcp", addr)
+}

@@ -1,0 +1,420 @@
+package emulator
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// store is the emulator's GitHub state. Branches, commits and file contents live
+// in the bare repositories; everything GitHub keeps beside git lives here.
+// One mutex guards it all: the emulator favours obvious consistency over throughput.
+type store struct {
+	mu     sync.Mutex
+	root   string
+	now    func() time.Time
+	nextID int64
+	users  map[string]*user // by lower-case login
+	tokens map[string]string
+	repos  map[string]*repo // by lower-case "owner/name"
+	// defaultLogin is who an unknown token authenticates as.
+	defaultLogin string
+}
+
+type user struct {
+	ID    int64
+	Login string
+	Type  string // "User" or "Organization"
+}
+
+type repo struct {
+	ID                  int64
+	Owner, Name         string
+	Description         string
+	Private             bool
+	DefaultBranch       string
+	AllowAutoMerge      bool
+	AllowMergeCommit    bool
+	AllowSquashMerge    bool
+	AllowRebaseMerge    bool
+	DeleteBranchOnMerge bool
+	CreatedAt           time.Time
+	PushedAt            time.Time
+	git                 *bareRepo
+
+	issues     []*issue // issues and pull requests share numbers; issues[n-1] is #n
+	labels     []*label
+	statuses   []*commitStatus
+	checkRuns  []*checkRun
+	comments   []*comment
+	workflows  map[string]*workflow // by path
+	runs       []*workflowRun
+	releases   []*release
+	protection map[string]*protection // by branch
+
+	// Emulator settings GitHub has no API for (control API).
+	autoRuns *autoRunSetting
+}
+
+func (r *repo) fullName() string { return r.Owner + "/" + r.Name }
+
+type label struct {
+	ID          int64
+	Name        string
+	Color       string
+	Description string
+	Default     bool
+}
+
+type issue struct {
+	ID        int64
+	Number    int
+	Title     string
+	Body      string
+	State     string // "open" or "closed"
+	User      string
+	Labels    []string // names as stored in repo.labels
+	Assignees []string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	ClosedAt  *time.Time
+	pr        *pull
+}
+
+type pull struct {
+	Head, Base         string
+	HeadSHA            string // tip when the PR closed or merged; live tip otherwise
+	Draft              bool
+	Merged             bool
+	MergedAt           *time.Time
+	MergedBy           string
+	MergeCommitSHA     string
+	RequestedReviewers []string
+	RequestedTeams     []string
+	Reviews            []*review
+	AutoMerge          *autoMerge
+}
+
+type review struct {
+	ID          int64
+	User        string
+	State       string // APPROVED, CHANGES_REQUESTED, COMMENTED
+	Body        string
+	CommitID    string
+	SubmittedAt time.Time
+}
+
+type autoMerge struct {
+	Method    string // merge, squash, rebase
+	EnabledBy string
+	EnabledAt time.Time
+}
+
+type commitStatus struct {
+	ID          int64
+	SHA         string
+	State       string // error, failure, pending, success
+	Context     string
+	Description string
+	TargetURL   string
+	Creator     string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type checkRun struct {
+	ID          int64
+	HeadSHA     string
+	Name        string
+	Status      string // queued, in_progress, completed
+	Conclusion  string
+	DetailsURL  string
+	StartedAt   time.Time
+	CompletedAt *time.Time
+}
+
+type comment struct {
+	ID        int64
+	Issue     int
+	User      string
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type release struct {
+	ID          int64
+	TagName     string
+	Target      string
+	Name        string
+	Body        string
+	Draft       bool
+	Prerelease  bool
+	Author      string
+	CreatedAt   time.Time
+	PublishedAt time.Time
+	Assets      []*asset
+}
+
+type asset struct {
+	ID          int64
+	Name        string
+	ContentType string
+	Data        []byte
+	CreatedAt   time.Time
+}
+
+type protection struct {
+	RequiredContexts  []string
+	Strict            bool
+	RequiredApprovals int
+}
+
+type autoRunSetting struct {
+	After      time.Duration // queued → completed after this long
+	Conclusion string
+}
+
+func newStore(root string, now func() time.Time, defaultLogin string) *store {
+	s := &store{root: root, now: now, nextID: 1000, users: map[string]*user{},
+		tokens: map[string]string{}, repos: map[string]*repo{}, defaultLogin: defaultLogin}
+	s.ensureUser(defaultLogin)
+	return s
+}
+
+func (s *store) id() int64 { s.nextID++; return s.nextID }
+
+func (s *store) ensureUser(login string) *user {
+	if u, ok := s.users[strings.ToLower(login)]; ok {
+		return u
+	}
+	u := &user{ID: s.id(), Login: login, Type: "User"}
+	s.users[strings.ToLower(login)] = u
+	return u
+}
+
+func (s *store) loginForToken(token string) string {
+	if l, ok := s.tokens[token]; ok {
+		return l
+	}
+	return s.defaultLogin
+}
+
+func (s *store) repo(owner, name string) *repo {
+	return s.repos[strings.ToLower(owner+"/"+name)]
+}
+
+func (s *store) createRepo(owner, name, defaultBranch string, private bool) (*repo, error) {
+	key := strings.ToLower(owner + "/" + name)
+	if _, ok := s.repos[key]; ok {
+		return nil, fmt.Errorf("name already exists on this account")
+	}
+	if defaultBranch == "" {
+		defaultBranch = "main"
+	}
+	now := s.now()
+	r := &repo{ID: s.id(), Owner: owner, Name: name, Private: private, DefaultBranch: defaultBranch,
+		AllowMergeCommit: true, AllowSquashMerge: true, AllowRebaseMerge: true,
+		CreatedAt: now, PushedAt: now,
+		git:       &bareRepo{dir: filepath.Join(s.root, owner, name+".git")},
+		workflows: map[string]*workflow{}, protection: map[string]*protection{}}
+	if err := r.git.init(defaultBranch); err != nil {
+		return nil, err
+	}
+	s.ensureUser(owner)
+	s.repos[key] = r
+	return r, nil
+}
+
+func (r *repo) issue(n int) *issue {
+	if n < 1 || n > len(r.issues) {
+		return nil
+	}
+	return r.issues[n-1]
+}
+
+func (r *repo) label(name string) *label {
+	for _, l := range r.labels {
+		if strings.EqualFold(l.Name, name) {
+			return l
+		}
+	}
+	return nil
+}
+
+func (r *repo) run(id int64) *workflowRun {
+	for _, run := range r.runs {
+		if run.ID == id {
+			return run
+		}
+	}
+	return nil
+}
+
+// headSHA is the PR's head commit: the live branch tip while open, frozen afterwards.
+func (r *repo) headSHA(p *pull) string {
+	if p.Merged || p.HeadSHA == "" {
+		return p.HeadSHA
+	}
+	if sha := r.git.branchSHA(p.Head); sha != "" {
+		return sha
+	}
+	return p.HeadSHA
+}
+
+// latestStatuses returns the newest status per context for a commit, sorted by context.
+func (r *repo) latestStatuses(sha string) []*commitStatus {
+	latest := map[string]*commitStatus{}
+	for _, st := range r.statuses {
+		if st.SHA == sha {
+			latest[st.Context] = st
+		}
+	}
+	list := make([]*commitStatus, 0, len(latest))
+	for _, st := range latest {
+		list = append(list, st)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Context < list[j].Context })
+	return list
+}
+
+func (r *repo) checkRunsFor(sha string) []*checkRun {
+	var list []*checkRun
+	for _, c := range r.checkRuns {
+		if c.HeadSHA == sha {
+			list = append(list, c)
+		}
+	}
+	return list
+}
+
+// combinedState is GitHub's combined status: failure/error win, then pending,
+// and "pending" also when there are no statuses at all.
+func combinedState(sts []*commitStatus) string {
+	if len(sts) == 0 {
+		return "pending"
+	}
+	state := "success"
+	for _, st := range sts {
+		switch st.State {
+		case "error", "failure":
+			return "failure"
+		case "pending":
+			state = "pending"
+		}
+	}
+	return state
+}
+
+// rollupState is GraphQL's StatusCheckRollup.state over statuses and check runs;
+// "" means the commit has no checks at all (statusCheckRollup is null).
+func (r *repo) rollupState(sha string) string {
+	sts := r.latestStatuses(sha)
+	runs := r.checkRunsFor(sha)
+	if len(sts) == 0 && len(runs) == 0 {
+		return ""
+	}
+	state := "SUCCESS"
+	worse := func(s string) {
+		rank := map[string]int{"SUCCESS": 0, "PENDING": 1, "FAILURE": 2, "ERROR": 3}
+		if rank[s] > rank[state] {
+			state = s
+		}
+	}
+	for _, st := range sts {
+		worse(strings.ToUpper(st.State))
+	}
+	for _, c := range runs {
+		switch {
+		case c.Status != "completed":
+			worse("PENDING")
+		case c.Conclusion == "failure" || c.Conclusion == "timed_out" || c.Conclusion == "cancelled" ||
+			c.Conclusion == "action_required" || c.Conclusion == "startup_failure":
+			worse("FAILURE")
+		}
+	}
+	return state
+}
+
+// contextState reports the state of one required check by status context or check name.
+func (r *repo) contextState(sha, name string) string {
+	for _, st := range r.latestStatuses(sha) {
+		if st.Context == name {
+			return st.State
+		}
+	}
+	for _, c := range r.checkRunsFor(sha) {
+		if c.Name == name {
+			if c.Status != "completed" {
+				return "pending"
+			}
+			if c.Conclusion == "success" || c.Conclusion == "neutral" || c.Conclusion == "skipped" {
+				return "success"
+			}
+			return "failure"
+		}
+	}
+	return "pending"
+}
+
+// reviewDecision is APPROVED, CHANGES_REQUESTED or REVIEW_REQUIRED (only with protection), else "".
+func (r *repo) reviewDecision(p *pull) string {
+	latest := map[string]string{}
+	for _, rv := range p.Reviews {
+		if rv.State == "APPROVED" || rv.State == "CHANGES_REQUESTED" {
+			latest[rv.User] = rv.State
+		}
+	}
+	approvals := 0
+	for _, st := range latest {
+		if st == "CHANGES_REQUESTED" {
+			return "CHANGES_REQUESTED"
+		}
+		approvals++
+	}
+	prot := r.protection[p.Base]
+	if prot == nil || prot.RequiredApprovals == 0 {
+		if approvals > 0 {
+			return "APPROVED"
+		}
+		return ""
+	}
+	if approvals >= prot.RequiredApprovals {
+		return "APPROVED"
+	}
+	return "REVIEW_REQUIRED"
+}
+
+// mergeState is GraphQL's mergeStateStatus for an open PR, plus whether it is mergeable at all.
+func (r *repo) mergeState(p *pull) (state string, mergeable bool) {
+	baseSHA := r.git.branchSHA(p.Base)
+	head := r.headSHA(p)
+	if baseSHA == "" || head == "" {
+		return "UNKNOWN", false
+	}
+	if _, err := r.git.mergeTree(baseSHA, head); err != nil {
+		return "DIRTY", false
+	}
+	if prot := r.protection[p.Base]; prot != nil {
+		for _, ctx := range prot.RequiredContexts {
+			if r.contextState(head, ctx) != "success" {
+				return "BLOCKED", true
+			}
+		}
+		if prot.RequiredApprovals > 0 && r.reviewDecision(p) != "APPROVED" {
+			return "BLOCKED", true
+		}
+		if prot.Strict && !r.git.isAncestor(baseSHA, head) {
+			return "BEHIND", true
+		}
+	}
+	switch r.rollupState(head) {
+	case "", "SUCCESS":
+		return "CLEAN", true
+	default:
+		return "UNSTABLE", true
+	}
+}
