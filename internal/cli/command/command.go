@@ -1,0 +1,93 @@
+// Package command is the contract between the gh hotfix dispatcher (package cli) and each
+// command (packages under internal/cmd): the [Factory] of dependencies a command receives, the
+// [Command] it is described by, and the flag helpers the commands share.
+package command
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+	"github.com/cli/go-gh/v2/pkg/repository"
+	"github.com/spf13/pflag"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+	"github.com/gh-hotfix/gh-hotfix/internal/prompt"
+)
+
+// Factory holds what commands depend on. Commands never reach for os.Stdout, exec.Command or
+// go-gh's default clients themselves; tests replace any field. The functions build their
+// dependency when called, so that --help and flag errors need no git, network or config.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	Prompter  prompt.Prompter
+
+	// Git returns the git client for the current directory.
+	Git func() (*git.Client, error)
+	// BaseRepo resolves the repository to work on: repoFlag (the -R value) when not empty,
+	// else GH_REPO, else the remotes of the current checkout.
+	BaseRepo func(repoFlag string) (repository.Repository, error)
+	// HTTPClient returns an HTTP client that authenticates requests to host (e.g. for
+	// conditional requests); a missing token is a *cmderr.AuthError.
+	HTTPClient func(host string) (*http.Client, error)
+	// RESTClient returns go-gh's REST client for host, authenticated as gh is.
+	RESTClient func(host string) (*api.RESTClient, error)
+	// GraphQLClient returns go-gh's GraphQL client for host, authenticated as gh is.
+	GraphQLClient func(host string) (*api.GraphQLClient, error)
+
+	// Now returns the current time.
+	Now func() time.Time
+	// Getenv returns the value of an environment variable.
+	Getenv func(key string) string
+}
+
+// Command describes one subcommand of gh hotfix: what help shows, its flags, and what it runs.
+type Command struct {
+	Name    string // e.g. "create"
+	Args    string // positional arguments in the usage line, e.g. "[<description>]"
+	Short   string // one line for the list of commands
+	Long    string // first part of the command's help
+	Example string // lines of examples, each starting with "$ "
+
+	// Flags is the command's own flag set, made with [NewFlagSet].
+	Flags *pflag.FlagSet
+	// Run checks the positional arguments and flag combinations, then does the work.
+	Run func(ctx context.Context, args []string) error
+}
+
+// UseLine returns the usage line, e.g. "gh hotfix create [<description>] [flags]".
+func (c *Command) UseLine() string {
+	line := "gh hotfix " + c.Name
+	if c.Args != "" {
+		line += " " + c.Args
+	}
+	return line + " [flags]"
+}
+
+// Execute parses args with the command's flags and runs the command with the remaining
+// positional arguments. Flag errors become a *cmderr.FlagError; -h or --help returns
+// [pflag.ErrHelp] without running anything.
+func (c *Command) Execute(ctx context.Context, args []string) error {
+	if err := c.Flags.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return &cmderr.FlagError{Err: err}
+	}
+	return c.Run(ctx, c.Flags.Args())
+}
+
+// NewFlagSet returns an empty flag set for the command name that reports errors instead of
+// printing them or exiting. -h and --help are left undefined: parsing them returns
+// [pflag.ErrHelp].
+func NewFlagSet(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+	"github.com/cli/go-gh/v2/pkg/auth"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+// Exit codes, as gh's.
+const (
+	exitOK     = 0
+	exitError  = 1
+	exitCancel = 2
+	exitAuth   = 4
+)
+
+// handleError reports the error a command returned on stderr and returns the exit code.
+func handleError(ctx context.Context, ios *iostreams.IOStreams, cmd *command.Command, err error) int {
+	var flagErr *cmderr.FlagError
+	var authErr *cmderr.AuthError
+	var httpErr *api.HTTPError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, cmderr.ErrCancel) || errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		// Ctrl-C, at a prompt or during a wait. Only a message the command added is worth
+		// printing; otherwise just end the line that shows "^C".
+		if err != cmderr.ErrCancel && errors.Is(err, cmderr.ErrCancel) {
+			fmt.Fprintln(ios.ErrOut, err)
+		} else if ios.IsStderrTTY() {
+			fmt.Fprintln(ios.ErrOut)
+		}
+		return exitCancel
+	case errors.Is(err, cmderr.ErrSilent):
+		return exitError
+	case errors.As(err, &authErr):
+		fmt.Fprintln(ios.ErrOut, err)
+		return exitAuth
+	case errors.As(err, &httpErr) && httpErr.StatusCode == 401:
+		fmt.Fprintln(ios.ErrOut, &cmderr.AuthError{Host: hostOf(httpErr.RequestURL), Err: err})
+		return exitAuth
+	case errors.As(err, &flagErr):
+		printError(ios.ErrOut, err)
+		printCommandUsage(ios.ErrOut, cmd)
+		return exitError
+	default:
+		fmt.Fprintln(ios.ErrOut, err)
+		return exitError
+	}
+}
+
+// hostOf returns the GitHub host an API URL belongs to, e.g. github.com for api.github.com.
+func hostOf(u *url.URL) string {
+	if u == nil {
+		return "github.com"
+	}
+	return auth.NormalizeHostname(u.Hostname())
+}

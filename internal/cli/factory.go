@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+	"github.com/cli/go-gh/v2/pkg/auth"
+	"github.com/cli/go-gh/v2/pkg/repository"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/build"
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+	"github.com/gh-hotfix/gh-hotfix/internal/prompt"
+)
+
+// newFactory returns the real dependencies. Nothing is looked up until a command asks for it.
+func newFactory(ios *iostreams.IOStreams) *Factory {
+	f := &Factory{
+		IOStreams: ios,
+		Prompter:  prompt.New(ios),
+		Now:       time.Now,
+		Getenv:    os.Getenv,
+	}
+	f.Git = sync.OnceValues(func() (*git.Client, error) {
+		path, err := exec.LookPath("git")
+		if err != nil {
+			return nil, fmt.Errorf("git is required but was not found: %w", err)
+		}
+		return &git.Client{Path: path}, nil
+	})
+	f.BaseRepo = func(repoFlag string) (repository.Repository, error) {
+		return baseRepo(repoFlag, f.Getenv, repository.Current)
+	}
+
+	clients := &apiClients{}
+	f.HTTPClient = func(host string) (*http.Client, error) {
+		opts, err := clients.options(host)
+		if err != nil {
+			return nil, err
+		}
+		return api.NewHTTPClient(opts)
+	}
+	f.RESTClient = func(host string) (*api.RESTClient, error) {
+		opts, err := clients.options(host)
+		if err != nil {
+			return nil, err
+		}
+		return api.NewRESTClient(opts)
+	}
+	f.GraphQLClient = func(host string) (*api.GraphQLClient, error) {
+		opts, err := clients.options(host)
+		if err != nil {
+			return nil, err
+		}
+		return api.NewGraphQLClient(opts)
+	}
+	return f
+}
+
+// baseRepo resolves the repository from the -R value, else GH_REPO, else the git remotes of
+// the current directory (current).
+func baseRepo(repoFlag string, getenv func(string) string, current func() (repository.Repository, error)) (repository.Repository, error) {
+	if repoFlag != "" {
+		r, err := repository.Parse(repoFlag)
+		if err != nil {
+			return r, fmt.Errorf("invalid --repo value: %w", err)
+		}
+		return r, nil
+	}
+	if env := getenv("GH_REPO"); env != "" {
+		r, err := repository.Parse(env)
+		if err != nil {
+			return r, fmt.Errorf("invalid GH_REPO value: %w", err)
+		}
+		return r, nil
+	}
+	r, err := current()
+	if err != nil {
+		return r, fmt.Errorf("%w; run gh hotfix in a clone of the repository or pass --repo [HOST/]OWNER/REPO", err)
+	}
+	return r, nil
+}
+
+// apiClients resolves the token of each host once, as gh does (GH_TOKEN, GH_ENTERPRISE_TOKEN,
+// gh's hosts.yml or keyring), since asking gh's keyring may run `gh auth token`.
+type apiClients struct {
+	mu     sync.Mutex
+	tokens map[string]string
+}
+
+// options returns go-gh client options for host with its token, or a *cmderr.AuthError when
+// there is no token for it.
+func (c *apiClients) options(host string) (api.ClientOptions, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	token, ok := c.tokens[host]
+	if !ok {
+		token, _ = auth.TokenForHost(host)
+		if c.tokens == nil {
+			c.tokens = map[string]string{}
+		}
+		c.tokens[host] = token
+	}
+	if token == "" {
+		return api.ClientOptions{}, &cmderr.AuthError{Host: host}
+	}
+	return api.ClientOptions{
+		Host:      host,
+		AuthToken: token,
+		Headers:   map[string]string{"User-Agent": "gh-hotfix/" + build.Version},
+	}, nil
+}
