@@ -1,0 +1,67 @@
+// Package initcmd implements `gh hotfix init`: write the .github/hotfix.yml configuration.
+// (The package cannot be named init.)
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+)
+
+// InitOptions is what `gh hotfix init` was asked to write.
+type InitOptions struct {
+	Force    bool   // --force: overwrite an existing .github/hotfix.yml
+	DryRun   bool   // --dry-run: print the file instead of writing it
+	Base     string // --base: base branch; empty means detected (the default branch)
+	Workflow string // --workflow: release workflow file name; empty means detected
+	Label    string // --label: hotfix label name; empty means "hotfix"
+	Repo     string // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
+}
+
+// NewCmdInit returns the init command. runF, when not nil, receives the parsed options instead
+// of the command running (for tests of flag parsing).
+func NewCmdInit(f *command.Factory, runF func(context.Context, *InitOptions) error) *command.Command {
+	opts := &InitOptions{}
+	fs := command.NewFlagSet("init")
+	fs.BoolVar(&opts.Force, "force", false, "Overwrite an existing .github/hotfix.yml")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the configuration instead of writing it")
+	fs.StringVar(&opts.Base, "base", "", "Base `branch` for hotfixes (default: the repository's default branch)")
+	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: detected)")
+	fs.StringVar(&opts.Label, "label", "", "`name` of the label for hotfix pull requests (default: hotfix)")
+	command.AddRepoFlag(fs, &opts.Repo)
+
+	return &command.Command{
+		Name:  "init",
+		Short: "Write a .github/hotfix.yml configuration",
+		Long: strings.TrimSpace(`
+Write .github/hotfix.yml with what init detects in the repository: the base branch, the
+release workflow and its inputs, and the hotfix label, with a comment explaining each key.
+
+On a terminal, init asks to confirm or change each detected value; otherwise it uses the
+flags and what it detected. It refuses to overwrite an existing file without --force.`),
+		Example: strings.TrimSpace(`
+$ gh hotfix init
+$ gh hotfix init --base main --workflow release.yml --label hotfix
+$ gh hotfix init --dry-run`),
+		Flags: fs,
+		Run: func(ctx context.Context, args []string) error {
+			if err := command.NoArgs(args); err != nil {
+				return err
+			}
+			if err := command.NotBlank(fs, "base", "workflow", "label"); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(ctx, opts)
+			}
+			return run(ctx, f, opts)
+		},
+	}
+}
+
+// run writes the configuration.
+func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
+	return errors.New(`"gh hotfix init" is not implemented yet in this build`)
+}

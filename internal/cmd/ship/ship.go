@@ -1,0 +1,168 @@
+// Package ship implements `gh hotfix ship`: push the hotfix branch, open its pull request,
+// wait for the merge and dispatch the release workflow.
+package ship
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+)
+
+// Merge methods accepted by --merge-method.
+var mergeMethods = []string{"merge", "squash", "rebase"}
+
+// ShipOptions is what `gh hotfix ship` was asked to do.
+type ShipOptions struct {
+	Branch      string            // --branch: hotfix branch to ship; empty means the current branch
+	Title       string            // --title: pull request title; empty means the description
+	Body        string            // --body: pull request body
+	BodyFile    string            // -F/--body-file: file to read the body from, "-" for stdin
+	Reviewers   []string          // -r/--reviewer: users or org/team slugs to request reviews from
+	Auto        bool              // --auto: enable auto-merge, or merge when already mergeable
+	MergeMethod string            // --merge-method: merge, squash or rebase; empty means the config's, else merge
+	NoWait      bool              // --no-wait: stop once the pull request is open and labelled
+	NoRelease   bool              // --no-release: do not dispatch the release workflow
+	Watch       bool              // --watch: follow the release run until it finishes
+	Workflow    string            // --workflow: release workflow file name or ID; empty means config, else detected
+	Inputs      map[string]string // -f/--field key=value: release workflow inputs
+	Interval    time.Duration     // --interval: time between polls while waiting
+	Timeout     time.Duration     // --timeout: give up waiting after this long; 0 waits without limit
+	Force       bool              // --force: ship despite an unreleasable base or an oversized change
+	PostMortem  *bool             // --post-mortem: open a post-mortem issue; nil means the config decides
+	DryRun      bool              // --dry-run: print the steps and change nothing
+	Repo        string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
+	JSON        command.JSONFlags // --json, --jq, --template: the final result as JSON
+}
+
+// NewCmdShip returns the ship command. runF, when not nil, receives the parsed options instead
+// of the command running (for tests of flag parsing).
+func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) error) *command.Command {
+	opts := &ShipOptions{}
+	var fields []string
+	var postMortem bool
+	fs := command.NewFlagSet("ship")
+	fs.StringVar(&opts.Branch, "branch", "", "Ship hotfix `branch` instead of the current branch")
+	fs.StringVar(&opts.Title, "title", "", "Title of the pull request (default: the hotfix description)")
+	fs.StringVar(&opts.Body, "body", "", "Body of the pull request (default: the configured template, else a checklist)")
+	fs.StringVarP(&opts.BodyFile, "body-file", "F", "", "Read the pull request body from `file` (use \"-\" to read from standard input)")
+	fs.StringSliceVarP(&opts.Reviewers, "reviewer", "r", nil, "Request a review from people or teams by their `handle`")
+	fs.BoolVar(&opts.Auto, "auto", false, "Enable auto-merge, or merge right away when the pull request can be merged")
+	fs.StringVar(&opts.MergeMethod, "merge-method", "", "Merge `method` for --auto: merge, squash or rebase (default: config, else merge)")
+	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
+	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
+	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
+	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name or ID (default: config, else detected)")
+	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input in `key=value` format (repeatable)")
+	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting")
+	fs.DurationVar(&opts.Timeout, "timeout", time.Hour, "Stop waiting after this long; 0 waits without limit")
+	fs.BoolVar(&opts.Force, "force", false, "Ship even if the base is not releasable or the change exceeds the size limits")
+	fs.BoolVar(&postMortem, "post-mortem", false, "Open a post-mortem issue after the release (default: config)")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the steps that would be taken and change nothing")
+	command.AddJSONFlags(fs, &opts.JSON)
+	command.AddRepoFlag(fs, &opts.Repo)
+
+	return &command.Command{
+		Name:  "ship",
+		Short: "Open the pull request, wait for the merge and release",
+		Long: strings.TrimSpace(`
+Ship the current hotfix branch: push it, open its pull request, wait for the merge and
+dispatch the release workflow.
+
+Each step is skipped when it is already done, so ship can be run again after an
+interruption, or later after --no-wait, and continues where it stopped:
+
+1. Check that the branch has commits ahead of its base, that tracked files have no
+   uncommitted changes and that the base is releasable (override with --force).
+2. Refuse changes over the size limits (default 10 files, 400 lines; override with --force).
+3. Push the branch and set its upstream; never force.
+4. Open the pull request against the base, or reuse the open one.
+5. Add the hotfix label and request reviews (--reviewer).
+6. With --auto, enable auto-merge, or merge right away when the pull request can be merged.
+7. Wait until the pull request is merged (skip with --no-wait).
+8. Dispatch the release workflow on the base branch, exactly once per merged hotfix
+   (skip with --no-release), with inputs from the config and --field.
+9. Comment on the pull request with the release run; --watch follows the run.
+10. With --post-mortem, open a post-mortem issue with the timeline.`),
+		Example: strings.TrimSpace(`
+$ gh hotfix ship
+$ gh hotfix ship --auto --merge-method squash --reviewer monalisa --reviewer acme/oncall
+$ gh hotfix ship --no-wait
+$ gh hotfix ship --workflow release.yml -f environment=production --watch
+$ gh hotfix ship --dry-run`),
+		Flags: fs,
+		Run: func(ctx context.Context, args []string) error {
+			if err := command.NoArgs(args); err != nil {
+				return err
+			}
+			if err := command.NotBlank(fs, "branch", "workflow"); err != nil {
+				return err
+			}
+			if err := command.MutuallyExclusive("specify only one of `--body` or `--body-file`", fs.Changed("body"), fs.Changed("body-file")); err != nil {
+				return err
+			}
+			if opts.MergeMethod != "" {
+				if err := command.OneOf("merge-method", opts.MergeMethod, mergeMethods...); err != nil {
+					return err
+				}
+				if !opts.Auto {
+					return cmderr.FlagErrorf("`--merge-method` requires `--auto`")
+				}
+			}
+			if err := command.MutuallyExclusive("`--watch` cannot be used with `--no-wait`: the release happens after the merge", opts.Watch, opts.NoWait); err != nil {
+				return err
+			}
+			if opts.NoRelease && (opts.Watch || opts.Workflow != "" || len(fields) > 0) {
+				return cmderr.FlagErrorf("`--watch`, `--workflow` and `--field` cannot be used with `--no-release`")
+			}
+			inputs, err := parseFields(fields)
+			if err != nil {
+				return err
+			}
+			opts.Inputs = inputs
+			if opts.Interval <= 0 {
+				return cmderr.FlagErrorf("invalid `--interval` %s: must be positive", opts.Interval)
+			}
+			if opts.Timeout < 0 {
+				return cmderr.FlagErrorf("invalid `--timeout` %s: must not be negative", opts.Timeout)
+			}
+			if fs.Changed("post-mortem") {
+				opts.PostMortem = &postMortem
+			}
+			if err := opts.JSON.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(ctx, opts)
+			}
+			return run(ctx, f, opts)
+		},
+	}
+}
+
+// parseFields turns repeated -f key=value flags into workflow inputs; nil without flags.
+func parseFields(fields []string) (map[string]string, error) {
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	inputs := make(map[string]string, len(fields))
+	for _, field := range fields {
+		key, value, ok := strings.Cut(field, "=")
+		if !ok || strings.TrimSpace(key) == "" {
+			return nil, cmderr.FlagErrorf("invalid `--field` %q: expected key=value", field)
+		}
+		if _, dup := inputs[key]; dup {
+			return nil, cmderr.FlagErrorf("invalid `--field` %q: input %q is given twice", field, key)
+		}
+		inputs[key] = value
+	}
+	return inputs, nil
+}
+
+// run ships the hotfix branch.
+func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
+	return errors.New(`"gh hotfix ship" is not implemented yet in this build`)
+}

@@ -1,0 +1,98 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+// defaults returns the options of a bare `gh hotfix ship`, changed by edit.
+func defaults(edit func(*ShipOptions)) ShipOptions {
+	o := ShipOptions{Interval: 10 * time.Second, Timeout: time.Hour}
+	if edit != nil {
+		edit(&o)
+	}
+	return o
+}
+
+func TestNewCmdShip(t *testing.T) {
+	yes, no := true, false
+	tests := []struct {
+		name    string
+		args    []string
+		want    ShipOptions
+		wantErr string
+	}{
+		{name: "no flags", want: defaults(nil)},
+		{name: "pull request", args: []string{"--branch", "hotfix/login", "--title", "Fix login", "--body", "It broke", "-r", "monalisa", "--reviewer", "acme/oncall,hubot"},
+			want: defaults(func(o *ShipOptions) {
+				o.Branch, o.Title, o.Body = "hotfix/login", "Fix login", "It broke"
+				o.Reviewers = []string{"monalisa", "acme/oncall", "hubot"}
+			})},
+		{name: "body file", args: []string{"-F", "-"}, want: defaults(func(o *ShipOptions) { o.BodyFile = "-" })},
+		{name: "auto merge", args: []string{"--auto", "--merge-method", "squash"}, want: defaults(func(o *ShipOptions) { o.Auto, o.MergeMethod = true, "squash" })},
+		{name: "no wait", args: []string{"--no-wait", "--auto"}, want: defaults(func(o *ShipOptions) { o.NoWait, o.Auto = true, true })},
+		{name: "release", args: []string{"--workflow", "release.yml", "-f", "environment=production", "--field", "notes=a=b, c", "-f", "empty=", "--watch"},
+			want: defaults(func(o *ShipOptions) {
+				o.Workflow, o.Watch = "release.yml", true
+				o.Inputs = map[string]string{"environment": "production", "notes": "a=b, c", "empty": ""}
+			})},
+		{name: "no release", args: []string{"--no-release"}, want: defaults(func(o *ShipOptions) { o.NoRelease = true })},
+		{name: "waiting", args: []string{"--interval", "30s", "--timeout", "0"}, want: defaults(func(o *ShipOptions) { o.Interval, o.Timeout = 30*time.Second, 0 })},
+		{name: "post-mortem", args: []string{"--post-mortem"}, want: defaults(func(o *ShipOptions) { o.PostMortem = &yes })},
+		{name: "no post-mortem despite the config", args: []string{"--post-mortem=false"}, want: defaults(func(o *ShipOptions) { o.PostMortem = &no })},
+		{name: "the rest", args: []string{"--force", "--dry-run", "-R", "acme/shop", "--json", "url,state", "-q", ".url"},
+			want: defaults(func(o *ShipOptions) {
+				o.Force, o.DryRun, o.Repo = true, true, "acme/shop"
+				o.JSON = command.JSONFlags{Fields: []string{"url", "state"}, JQ: ".url"}
+			})},
+		{name: "template", args: []string{"--json", "url", "-t", "{{.url}}"}, want: defaults(func(o *ShipOptions) {
+			o.JSON = command.JSONFlags{Fields: []string{"url"}, Template: "{{.url}}"}
+		})},
+
+		{name: "argument", args: []string{"hotfix/login"}, wantErr: `unexpected argument "hotfix/login": this command takes no arguments`},
+		{name: "blank branch", args: []string{"--branch", ""}, wantErr: "the `--branch` value must not be blank"},
+		{name: "empty body and body file", args: []string{"--body", "", "--body-file", "b.md"}, wantErr: "specify only one of `--body` or `--body-file`"},
+		{name: "merge method", args: []string{"--auto", "--merge-method", "MERGE"}, wantErr: "invalid value \"MERGE\" for `--merge-method`: valid values are \"merge\", \"squash\" or \"rebase\""},
+		{name: "merge method without auto", args: []string{"--merge-method", "rebase"}, wantErr: "`--merge-method` requires `--auto`"},
+		{name: "watch without waiting", args: []string{"--no-wait", "--watch"}, wantErr: "`--watch` cannot be used with `--no-wait`: the release happens after the merge"},
+		{name: "field without release", args: []string{"--no-release", "-f", "a=b"}, wantErr: "`--watch`, `--workflow` and `--field` cannot be used with `--no-release`"},
+		{name: "field format", args: []string{"-f", "a"}, wantErr: "invalid `--field` \"a\": expected key=value"},
+		{name: "negative interval", args: []string{"--interval", "-5s"}, wantErr: "invalid `--interval` -5s: must be positive"},
+		{name: "template without json", args: []string{"--template", "{{.}}"}, wantErr: "cannot use `--template` without specifying `--json`"},
+		{name: "empty json field", args: []string{"--json", "url,,state"}, wantErr: "invalid `--json` value \"url,,state\": empty field name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			var got *ShipOptions
+			cmd := NewCmdShip(&command.Factory{IOStreams: ios}, func(_ context.Context, opts *ShipOptions) error {
+				got = opts
+				return nil
+			})
+			err := cmd.Execute(context.Background(), tt.args)
+			if tt.wantErr != "" {
+				var flagErr *cmderr.FlagError
+				if !errors.As(err, &flagErr) || err.Error() != tt.wantErr {
+					t.Fatalf("error %v, want the flag error %q", err, tt.wantErr)
+				}
+				if got != nil {
+					t.Error("the command ran despite the error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("options\n%+v\nwant\n%+v", *got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,73 @@
+// Package status implements `gh hotfix status`: the repository's hotfix pull requests and
+// their release runs.
+package status
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+)
+
+// States accepted by --state.
+var states = []string{"open", "merged", "all"}
+
+// StatusOptions is what `gh hotfix status` was asked to show.
+type StatusOptions struct {
+	State string            // --state: open, merged or all
+	Limit int               // -L/--limit: maximum number of pull requests
+	Repo  string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
+	JSON  command.JSONFlags // --json, --jq, --template
+}
+
+// NewCmdStatus returns the status command. runF, when not nil, receives the parsed options
+// instead of the command running (for tests of flag parsing).
+func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions) error) *command.Command {
+	opts := &StatusOptions{}
+	fs := command.NewFlagSet("status")
+	fs.StringVar(&opts.State, "state", "open", "Show hotfix pull requests in `state` open, merged or all")
+	fs.IntVarP(&opts.Limit, "limit", "L", 30, "Maximum number of pull requests to show")
+	command.AddJSONFlags(fs, &opts.JSON)
+	command.AddRepoFlag(fs, &opts.Repo)
+
+	return &command.Command{
+		Name:  "status",
+		Short: "Show hotfix pull requests and their release runs",
+		Long: strings.TrimSpace(`
+Show the repository's hotfix pull requests, found by the hotfix label.
+
+Open pull requests are shown with their checks, review decision and mergeability; merged
+ones with their release run and its conclusion. On a terminal the result is a table;
+otherwise it is tab-separated lines, one per pull request.`),
+		Example: strings.TrimSpace(`
+$ gh hotfix status
+$ gh hotfix status --state merged --limit 5
+$ gh hotfix status --state all -R acme/shop`),
+		Flags: fs,
+		Run: func(ctx context.Context, args []string) error {
+			if err := command.NoArgs(args); err != nil {
+				return err
+			}
+			if err := command.OneOf("state", opts.State, states...); err != nil {
+				return err
+			}
+			if opts.Limit < 1 {
+				return cmderr.FlagErrorf("invalid limit: %d", opts.Limit)
+			}
+			if err := opts.JSON.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(ctx, opts)
+			}
+			return run(ctx, f, opts)
+		},
+	}
+}
+
+// run shows the hotfix pull requests.
+func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
+	return errors.New(`"gh hotfix status" is not implemented yet in this build`)
+}

@@ -1,0 +1,51 @@
+package status
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+func TestNewCmdStatus(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    StatusOptions
+		wantErr string
+	}{
+		{name: "defaults", want: StatusOptions{State: "open", Limit: 30}},
+		{name: "merged", args: []string{"--state", "merged", "-L", "5"}, want: StatusOptions{State: "merged", Limit: 5}},
+		{name: "all as JSON", args: []string{"--state=all", "--json", "number,title", "--jq", ".[].number", "-R", "acme/shop"},
+			want: StatusOptions{State: "all", Limit: 30, Repo: "acme/shop", JSON: command.JSONFlags{Fields: []string{"number", "title"}, JQ: ".[].number"}}},
+		{name: "state", args: []string{"--state", "closed"}, wantErr: "invalid value \"closed\" for `--state`: valid values are \"open\", \"merged\" or \"all\""},
+		{name: "limit", args: []string{"--limit", "-1"}, wantErr: "invalid limit: -1"},
+		{name: "jq without json", args: []string{"-q", "."}, wantErr: "cannot use `--jq` without specifying `--json`"},
+		{name: "argument", args: []string{"open"}, wantErr: `unexpected argument "open": this command takes no arguments`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			var got *StatusOptions
+			cmd := NewCmdStatus(&command.Factory{IOStreams: ios}, func(_ context.Context, opts *StatusOptions) error {
+				got = opts
+				return nil
+			})
+			err := cmd.Execute(context.Background(), tt.args)
+			if tt.wantErr != "" {
+				var flagErr *cmderr.FlagError
+				if !errors.As(err, &flagErr) || err.Error() != tt.wantErr || got != nil {
+					t.Fatalf("error %v (ran: %v), want the flag error %q", err, got != nil, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("options %+v, %v; want %+v", got, err, tt.want)
+			}
+		})
+	}
+}
