@@ -1,0 +1,380 @@
+// Package harness runs gh-hotfix end to end as a user would: the extension is
+// built and installed into an isolated real `gh`, a GitHub emulator serves
+// github.localhost on a loopback port, and repositories are real git
+// repositories cloned over smart HTTP from the emulator's bare repositories.
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/emulator"
+)
+
+// Token is the token every harness user authenticates with.
+const Token = "gho_harnessToken0123456789abcdefghijklmn"
+
+// Owner is the login the emulator's default token authenticates as.
+const Owner = "monalisa"
+
+// ReleaseWorkflow is the release workflow every harness repository starts with.
+const ReleaseWorkflow = `name: Release
+on:
+  workflow_dispatch:
+    inputs:
+      environment:
+        description: Where to deploy
+        type: choice
+        options: [production, staging]
+        default: production
+      notes:
+        description: Release notes
+        required: false
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo releasing
+`
+
+// Env is one isolated world: a GitHub emulator, a gh configuration with the
+// extension installed, and a HOME for git.
+type Env struct {
+	T      testing.TB
+	Dir    string
+	Server *emulator.Server
+	Addr   string
+	Home   string
+	// Environ is the process environment for gh and git in this world.
+	Environ []string
+	client  *http.Client
+}
+
+// Result is what a command printed and how it exited.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// RequireTools fails (or skips under -short) when gh or git is missing.
+func RequireTools(t testing.TB) {
+	t.Helper()
+	for _, tool := range []string{"gh", "git"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if testing.Short() {
+				t.Skipf("end-to-end test needs %s (skipped under -short)", tool)
+			}
+			t.Fatalf("end-to-end tests need the real %s binary on PATH: install it (Debian: apt-get install -y gh git) or run go test -short", tool)
+		}
+	}
+}
+
+// moduleRoot finds the directory holding go.mod, from this source file.
+func moduleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// BuildExtension builds the extension once per test process into a folder named
+// gh-hotfix, as `gh extension install .` requires.
+func BuildExtension(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gh-hotfix-build-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildDir = filepath.Join(dir, "gh-hotfix")
+		if err := os.MkdirAll(buildDir, 0o755); err != nil {
+			buildErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "gh-hotfix"),
+			"-ldflags", "-X github.com/gh-hotfix/gh-hotfix/internal/build.Version=v0.0.0-e2e", ".")
+		cmd.Dir = moduleRoot()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building the extension: %v", buildErr)
+	}
+	return buildDir
+}
+
+// New starts an emulator, isolates gh and git in temp dirs and installs the extension.
+func New(t testing.TB) *Env {
+	t.Helper()
+	RequireTools(t)
+	extDir := BuildExtension(t)
+	dir := t.TempDir()
+	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github")})
+	if err != nil {
+		t.Fatalf("emulator: %v", err)
+	}
+	ln, err := emulator.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("emulator listen: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		for _, f := range srv.ConformanceFailures() {
+			if f.Rejected {
+				t.Logf("conformance: %s %s: %s", f.Method, f.Path, f.Detail)
+			}
+		}
+	})
+	e := &Env{T: t, Dir: dir, Server: srv, Addr: ln.Addr().String(), Home: filepath.Join(dir, "home")}
+	proxyURL, _ := url.Parse("http://" + e.Addr)
+	e.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
+	for _, d := range []string{e.Home, filepath.Join(dir, "config"), filepath.Join(dir, "data"), filepath.Join(dir, "cache"), filepath.Join(dir, "state")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitconfig := filepath.Join(e.Home, ".gitconfig")
+	// The credential helper reads the token from the environment, so no git
+	// command line ever carries it.
+	writeFile(t, gitconfig, `[user]
+	name = Mona Lisa
+	email = monalisa@example.localhost
+[init]
+	defaultBranch = main
+[credential]
+	helper = "!f() { test \"$1\" = get && echo username=x-access-token && echo password=$GH_TOKEN; }; f"
+[advice]
+	detachedHead = false
+`)
+	e.Environ = append(cleanEnviron(),
+		"HOME="+e.Home,
+		"GH_HOST="+emulator.Host,
+		"GH_TOKEN="+Token,
+		"GH_CONFIG_DIR="+filepath.Join(dir, "config"),
+		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
+		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
+		"XDG_STATE_HOME="+filepath.Join(dir, "state"),
+		"GH_NO_UPDATE_NOTIFIER=1",
+		"GH_PROMPT_DISABLED=1",
+		"NO_COLOR=1",
+		"GIT_TERMINAL_PROMPT=0",
+		"GIT_CONFIG_GLOBAL="+gitconfig,
+		"GIT_CONFIG_NOSYSTEM=1",
+		"HTTP_PROXY=http://"+e.Addr, "http_proxy=http://"+e.Addr,
+		"HTTPS_PROXY=http://"+e.Addr, "https_proxy=http://"+e.Addr,
+		"NO_PROXY=", "no_proxy=",
+	)
+	e.waitReady()
+	if r := e.RunIn(extDir, "gh", "extension", "install", "."); r.Code != 0 {
+		t.Fatalf("gh extension install .: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	return e
+}
+
+// cleanEnviron keeps the parent's PATH and locale but nothing that could point
+// gh or git at a real GitHub or a user's configuration.
+func cleanEnviron() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k := kv[:strings.IndexByte(kv, '=')]
+		switch {
+		case k == "PATH", k == "LANG", k == "LC_ALL", k == "TMPDIR", k == "GOCOVERDIR", k == "TERM":
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitReady polls the emulator until http://api.github.localhost/ answers 200; bounded.
+func (e *Env) waitReady() {
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; i < 200 && time.Now().Before(deadline); i++ {
+		status, _ := e.API("GET", "/", nil)
+		if status == 200 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	e.T.Fatalf("emulator at %s not ready", e.Addr)
+}
+
+// RunIn runs a program in dir with this world's environment.
+func (e *Env) RunIn(dir string, name string, args ...string) Result {
+	return e.RunInEnv(dir, nil, name, args...)
+}
+
+// RunInEnv is RunIn with extra environment entries.
+func (e *Env) RunInEnv(dir string, extra []string, name string, args ...string) Result {
+	e.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(append([]string{}, e.Environ...), extra...)
+	cmd.Stdin = strings.NewReader("")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			e.T.Fatalf("running %s %v: %v", name, args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return Result{Stdout: out.String(), Stderr: errb.String(), Code: code}
+}
+
+// Git runs git in dir and fails the test on a non-zero exit.
+func (e *Env) Git(dir string, args ...string) string {
+	e.T.Helper()
+	r := e.RunIn(dir, "git", args...)
+	if r.Code != 0 {
+		e.T.Fatalf("git %s: exit %d: %s", strings.Join(args, " "), r.Code, r.Stderr)
+	}
+	return strings.TrimSpace(r.Stdout)
+}
+
+// API calls the emulator's REST API as the harness user, through the proxy.
+func (e *Env) API(method, path string, body any) (int, any) {
+	e.T.Helper()
+	return e.do(method, "http://"+emulator.APIHost+path, body, true)
+}
+
+// Control calls the emulator's control API.
+func (e *Env) Control(method, path string, body any) (int, any) {
+	e.T.Helper()
+	return e.do(method, "http://"+e.Addr+"/_emulator/"+strings.TrimPrefix(path, "/"), body, false)
+}
+
+func (e *Env) do(method, u string, body any, auth bool) (int, any) {
+	e.T.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, u, rd)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	if auth {
+		req.Header.Set("Authorization", "token "+Token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out any
+	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
+		out = string(raw)
+	}
+	return resp.StatusCode, out
+}
+
+// CreateRepo creates OWNER/name through GitHub's API and pushes an initial
+// commit holding files (plus the release workflow unless files sets it to "").
+// It returns the path of a fresh clone.
+func (e *Env) CreateRepo(name string, files map[string]string) string {
+	e.T.Helper()
+	if status, out := e.API("POST", "/user/repos", map[string]any{"name": name}); status != 201 {
+		e.T.Fatalf("POST /user/repos: %d %v", status, out)
+	}
+	seed := filepath.Join(e.Dir, "seed-"+name)
+	e.Git(e.Dir, "init", "--quiet", seed)
+	all := map[string]string{".github/workflows/release.yml": ReleaseWorkflow, "README.md": "# " + name + "\n"}
+	for k, v := range files {
+		all[k] = v
+	}
+	for p, content := range all {
+		if content == "" {
+			continue
+		}
+		writeFile(e.T, filepath.Join(seed, p), content)
+	}
+	e.Git(seed, "add", "-A")
+	e.Git(seed, "commit", "--quiet", "-m", "Initial commit")
+	e.Git(seed, "remote", "add", "origin", e.RemoteURL(name))
+	e.Git(seed, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+	return e.Clone(name)
+}
+
+// RemoteURL is the clone URL of OWNER/name on the emulator.
+func (e *Env) RemoteURL(name string) string {
+	return "http://" + emulator.Host + "/" + Owner + "/" + name + ".git"
+}
+
+// Clone clones OWNER/name into a new folder and returns its path.
+func (e *Env) Clone(name string) string {
+	e.T.Helper()
+	dir, err := os.MkdirTemp(e.Dir, "clone-"+name+"-")
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	e.Git(e.Dir, "clone", "--quiet", e.RemoteURL(name), dir)
+	return dir
+}
+
+// Hotfix runs `gh hotfix args...` in dir.
+func (e *Env) Hotfix(dir string, args ...string) Result {
+	e.T.Helper()
+	return e.RunIn(dir, "gh", append([]string{"hotfix"}, args...)...)
+}
+
+// Unauthenticated sends a request without any credentials and returns the status and body.
+func (e *Env) Unauthenticated(method, path string) (int, string) {
+	e.T.Helper()
+	req, err := http.NewRequest(method, "http://"+emulator.APIHost+path, nil)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	resp, err := e.client.Do(req)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
