@@ -1,0 +1,187 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Checks summarises the check runs and commit statuses of one commit.
+type Checks struct {
+	SHA     string
+	State   string   // SUCCESS, PENDING, FAILURE, ERROR, or "" when the commit has no checks at all
+	Failing []string // names of failing or errored checks
+	Pending []string // names of checks still running
+	Total   int
+}
+
+// Releasable reports whether nothing on the commit failed: pending checks and a
+// commit without any checks are releasable (callers warn or note).
+func (c Checks) Releasable() bool {
+	return len(c.Failing) == 0 && c.State != "FAILURE" && c.State != "ERROR"
+}
+
+// checksFragment selects what Checks needs from a Commit.
+const checksFragment = `fragment checks on Commit {
+  oid
+  statusCheckRollup {
+    state
+    contexts(first: 100) {
+      totalCount
+      nodes {
+        __typename
+        ... on CheckRun { name status conclusion }
+        ... on StatusContext { context state }
+      }
+    }
+  }
+}`
+
+type commitChecks struct {
+	Oid               string
+	StatusCheckRollup *struct {
+		State    string
+		Contexts struct {
+			TotalCount int
+			Nodes      []struct {
+				Typename   string `json:"__typename"`
+				Name       string
+				Status     string
+				Conclusion string
+				Context    string
+				State      string
+			}
+		}
+	}
+}
+
+func (cc *commitChecks) toChecks() Checks {
+	c := Checks{SHA: cc.Oid}
+	if cc.StatusCheckRollup == nil {
+		return c
+	}
+	c.State = cc.StatusCheckRollup.State
+	c.Total = cc.StatusCheckRollup.Contexts.TotalCount
+	for _, n := range cc.StatusCheckRollup.Contexts.Nodes {
+		switch n.Typename {
+		case "CheckRun":
+			switch {
+			case n.Status != "COMPLETED":
+				c.Pending = append(c.Pending, n.Name)
+			case n.Conclusion == "FAILURE" || n.Conclusion == "TIMED_OUT" || n.Conclusion == "CANCELLED" ||
+				n.Conclusion == "ACTION_REQUIRED" || n.Conclusion == "STARTUP_FAILURE":
+				c.Failing = append(c.Failing, n.Name)
+			}
+		case "StatusContext":
+			switch n.State {
+			case "FAILURE", "ERROR":
+				c.Failing = append(c.Failing, n.Context)
+			case "PENDING", "EXPECTED":
+				c.Pending = append(c.Pending, n.Context)
+			}
+		}
+	}
+	sort.Strings(c.Failing)
+	sort.Strings(c.Pending)
+	return c
+}
+
+// CreateFacts is everything `gh hotfix create` needs from GitHub, fetched in one query.
+type CreateFacts struct {
+	DefaultBranch string
+	// Base is the branch asked for (or the default branch); BaseFound is false when it does not exist.
+	Base       string
+	BaseFound  bool
+	BaseChecks Checks
+	// BranchExists reports the hotfix branch on GitHub (only asked when the name is known up front).
+	BranchExists bool
+	// Issue: IssueFound is false when the number is neither an issue nor a pull request.
+	IssueTitle string
+	IssueFound bool
+}
+
+const createQuery = `query HotfixCreate($owner: String!, $name: String!, $base: String!, $hasBase: Boolean!,
+  $branch: String!, $hasBranch: Boolean!, $issue: Int!, $hasIssue: Boolean!) {
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef { name target { ...checks } }
+    base: ref(qualifiedName: $base) @include(if: $hasBase) { name target { ...checks } }
+    branch: ref(qualifiedName: $branch) @include(if: $hasBranch) { name }
+    issueOrPullRequest(number: $issue) @include(if: $hasIssue) {
+      __typename
+      ... on Issue { title }
+      ... on PullRequest { title }
+    }
+  }
+}
+` + checksFragment
+
+// CreateFacts asks for the default branch, the base's tip and its checks, whether
+// branch already exists and the issue's title, in a single GraphQL request.
+// base, branch and issue are optional ("" / 0).
+func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch string, issue int) (*CreateFacts, error) {
+	vars := map[string]any{
+		"owner": owner, "name": name,
+		"base": "refs/heads/" + base, "hasBase": base != "",
+		"branch": "refs/heads/" + branch, "hasBranch": branch != "",
+		"issue": issue, "hasIssue": issue > 0,
+	}
+	type ref struct {
+		Name   string
+		Target commitChecks
+	}
+	var out struct {
+		Repository struct {
+			DefaultBranchRef   *ref
+			Base               *ref
+			Branch             *struct{ Name string }
+			IssueOrPullRequest *struct{ Title string }
+		}
+	}
+	err := c.GraphQL(ctx, createQuery, vars, &out)
+	// A missing issue is an answer, not a failure: the caller says which number was wrong.
+	if err != nil && !onlyAt(err, "repository", "issueOrPullRequest") {
+		if IsNotFound(err) {
+			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
+		}
+		return nil, err
+	}
+	r := out.Repository
+	f := &CreateFacts{BranchExists: r.Branch != nil}
+	if r.DefaultBranchRef != nil {
+		f.DefaultBranch = r.DefaultBranchRef.Name
+	}
+	chosen := r.DefaultBranchRef
+	f.Base = f.DefaultBranch
+	if base != "" {
+		chosen, f.Base = r.Base, base
+	}
+	if chosen != nil {
+		f.BaseFound = true
+		f.BaseChecks = chosen.Target.toChecks()
+	}
+	if r.IssueOrPullRequest != nil {
+		f.IssueFound = true
+		f.IssueTitle = strings.TrimSpace(r.IssueOrPullRequest.Title)
+	}
+	return f, nil
+}
+
+const commitChecksQuery = `query HotfixCommitChecks($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) { object(oid: $oid) { ...checks } }
+}
+` + checksFragment
+
+// CommitChecks reads the checks of one commit.
+func (c *Client) CommitChecks(ctx context.Context, owner, name, sha string) (Checks, error) {
+	var out struct {
+		Repository struct{ Object *commitChecks }
+	}
+	if err := c.GraphQL(ctx, commitChecksQuery, map[string]any{"owner": owner, "name": name, "oid": sha}, &out); err != nil {
+		return Checks{}, err
+	}
+	if out.Repository.Object == nil {
+		return Checks{}, fmt.Errorf("commit %s not found in %s/%s", sha, owner, name)
+	}
+	return out.Repository.Object.toChecks(), nil
+}

@@ -1,0 +1,182 @@
+// Package github is gh-hotfix's GitHub API client: REST and GraphQL over one
+// authenticated http.Client (built by go-gh, so host, token and GH_DEBUG work
+// exactly as in gh), with every request counted so the cost of a command is visible.
+package github
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+)
+
+// Client talks to one GitHub host.
+type Client struct {
+	http       *http.Client
+	restBase   string // with trailing slash
+	graphqlURL string
+	requests   atomic.Int64
+}
+
+// NewClient returns a client for host using hc, which must add authentication
+// (go-gh's api.NewHTTPClient does).
+func NewClient(hc *http.Client, host string) *Client {
+	rest, gql := endpoints(host)
+	return &Client{http: hc, restBase: rest, graphqlURL: gql}
+}
+
+// endpoints maps a host to its API URLs the way gh does: github.com and
+// *.ghe.com have an api. subdomain, github.localhost is plain HTTP, and
+// GitHub Enterprise Server serves /api/v3 and /api/graphql on the host itself.
+func endpoints(host string) (rest, graphql string) {
+	h := strings.ToLower(host)
+	switch {
+	case h == "github.com":
+		return "https://api.github.com/", "https://api.github.com/graphql"
+	case h == "github.localhost":
+		return "http://api.github.localhost/", "http://api.github.localhost/graphql"
+	case strings.HasSuffix(h, ".ghe.com"):
+		return "https://api." + h + "/", "https://api." + h + "/graphql"
+	default:
+		return "https://" + h + "/api/v3/", "https://" + h + "/api/graphql"
+	}
+}
+
+// Requests reports how many HTTP requests this client has sent.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Response is a REST answer that callers may need beyond the body.
+type Response struct {
+	Status int
+	Header http.Header
+}
+
+// REST sends a REST request; body (if not nil) is JSON-encoded and out (if not nil)
+// receives the decoded answer. Non-2xx answers return *api.HTTPError.
+func (c *Client) REST(ctx context.Context, method, path string, body, out any) error {
+	_, err := c.RESTWithHeaders(ctx, method, path, nil, body, out)
+	return err
+}
+
+// RESTWithHeaders is REST with extra request headers, returning status and headers.
+// A 304 answer to a conditional request is not an error: Status says 304 and out is untouched.
+func (c *Client) RESTWithHeaders(ctx context.Context, method, path string, hdr http.Header, body, out any) (Response, error) {
+	var raw []byte
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return Response{}, err
+		}
+		raw = b
+	}
+	u := path
+	if !strings.HasPrefix(path, "http://") && !strings.HasPrefix(path, "https://") {
+		u = c.restBase + strings.TrimPrefix(path, "/")
+	}
+	h := http.Header{}
+	h.Set("Accept", "application/vnd.github+json")
+	h.Set("X-GitHub-Api-Version", "2022-11-28")
+	if body != nil {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	for k, v := range hdr {
+		h[k] = v
+	}
+	resp, err := c.send(ctx, method, u, h, raw, method == http.MethodGet || method == http.MethodHead)
+	if err != nil {
+		return Response{}, err
+	}
+	defer resp.Body.Close()
+	r := Response{Status: resp.StatusCode, Header: resp.Header}
+	if resp.StatusCode == http.StatusNotModified {
+		return r, nil
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return r, api.HandleHTTPError(resp)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return r, nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return r, fmt.Errorf("decoding %s %s: %w", method, path, err)
+	}
+	return r, nil
+}
+
+// GraphQL runs a query or mutation; errors in the answer return *api.GraphQLError.
+func (c *Client) GraphQL(ctx context.Context, query string, vars map[string]any, out any) error {
+	b, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return err
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	// Queries read only and may be retried; a mutation may have acted before a failure.
+	idempotent := !strings.HasPrefix(strings.TrimSpace(query), "mutation")
+	resp, err := c.send(ctx, http.MethodPost, c.graphqlURL, h, b, idempotent)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return api.HandleHTTPError(resp)
+	}
+	var envelope struct {
+		Data   json.RawMessage        `json:"data"`
+		Errors []api.GraphQLErrorItem `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&envelope); err != nil {
+		return fmt.Errorf("decoding GraphQL answer: %w", err)
+	}
+	// Partial data comes with errors (e.g. one field NOT_FOUND): decode it anyway so
+	// callers can decide whether the error matters.
+	if out != nil && len(envelope.Data) > 0 && string(envelope.Data) != "null" {
+		if err := json.Unmarshal(envelope.Data, out); err != nil {
+			return fmt.Errorf("decoding GraphQL data: %w", err)
+		}
+	}
+	if len(envelope.Errors) > 0 {
+		return &api.GraphQLError{Errors: envelope.Errors}
+	}
+	return nil
+}
+
+// onlyAt reports whether every error of a GraphQL answer is at a path starting with prefix.
+func onlyAt(err error, prefix ...string) bool {
+	ge, ok := err.(*api.GraphQLError)
+	if !ok {
+		return false
+	}
+	for _, e := range ge.Errors {
+		if len(e.Path) < len(prefix) {
+			return false
+		}
+		for i, p := range prefix {
+			if fmt.Sprint(e.Path[i]) != p {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// IsNotFound reports a 404 answer or a GraphQL NOT_FOUND error.
+func IsNotFound(err error) bool {
+	if he, ok := err.(*api.HTTPError); ok {
+		return he.StatusCode == http.StatusNotFound
+	}
+	if ge, ok := err.(*api.GraphQLError); ok {
+		for _, e := range ge.Errors {
+			if e.Type == "NOT_FOUND" {
+				return true
+			}
+		}
+	}
+	return false
+}

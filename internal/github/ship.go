@@ -1,0 +1,281 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PullRequest is what ship needs to know about a hotfix pull request.
+type PullRequest struct {
+	ID               string // GraphQL node ID
+	Number           int
+	URL              string
+	Title            string
+	State            string // OPEN, CLOSED, MERGED
+	IsDraft          bool
+	BaseRefName      string
+	HeadRefOid       string
+	MergedAt         *time.Time
+	MergeCommit      string
+	MergeStateStatus string
+	ReviewDecision   string
+	AutoMerge        string // merge method when auto-merge is enabled
+	ChecksState      string // rollup state of the head commit, "" when it has no checks
+	Labels           []string
+	Reviewers        []string // requested reviewers: logins and org/team
+	Comments         []Comment
+}
+
+// Comment is an issue comment on a pull request.
+type Comment struct {
+	ID   int64
+	Body string
+}
+
+// HasLabel reports whether the pull request carries the label (case-insensitive, as GitHub).
+func (p *PullRequest) HasLabel(name string) bool {
+	for _, l := range p.Labels {
+		if strings.EqualFold(l, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// ShipState is everything ship needs from GitHub before acting, in one query.
+type ShipState struct {
+	RepoID           string
+	AutoMergeAllowed bool
+	BaseFound        bool
+	BaseChecks       Checks
+	LabelExists      bool
+	// Pulls holds the pull requests whose head is the hotfix branch, newest first.
+	Pulls []PullRequest
+}
+
+const pullFields = `
+  id number url title state isDraft baseRefName headRefOid mergedAt
+  mergeCommit { oid }
+  mergeStateStatus reviewDecision
+  autoMergeRequest { mergeMethod }
+  labels(first: 50) { nodes { name } }
+  reviewRequests(first: 50) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
+  comments(last: 100) { nodes { databaseId body } }
+  commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }`
+
+const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!) {
+  repository(owner: $owner, name: $name) {
+    id
+    autoMergeAllowed
+    base: ref(qualifiedName: $base) { target { ...checks } }
+    label(name: $label) { name }
+    pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { ...pull } }
+  }
+}
+fragment pull on PullRequest {` + pullFields + `
+}
+` + checksFragment
+
+type apiPull struct {
+	ID          string
+	Number      int
+	URL         string
+	Title       string
+	State       string
+	IsDraft     bool
+	BaseRefName string
+	HeadRefOid  string
+	MergedAt    *time.Time
+	MergeCommit *struct{ Oid string }
+	MergeState  string                        `json:"mergeStateStatus"`
+	Review      string                        `json:"reviewDecision"`
+	AutoMerge   *struct{ MergeMethod string } `json:"autoMergeRequest"`
+	Labels      struct{ Nodes []struct{ Name string } }
+	Requests    struct {
+		Nodes []struct {
+			RequestedReviewer *struct {
+				Typename     string `json:"__typename"`
+				Login        string
+				Slug         string
+				Organization struct{ Login string }
+			}
+		}
+	} `json:"reviewRequests"`
+	Comments struct {
+		Nodes []struct {
+			DatabaseID int64 `json:"databaseId"`
+			Body       string
+		}
+	}
+	Commits struct {
+		Nodes []struct {
+			Commit struct {
+				StatusCheckRollup *struct{ State string }
+			}
+		}
+	}
+}
+
+func (a *apiPull) toPull() PullRequest {
+	p := PullRequest{ID: a.ID, Number: a.Number, URL: a.URL, Title: a.Title, State: a.State, IsDraft: a.IsDraft,
+		BaseRefName: a.BaseRefName, HeadRefOid: a.HeadRefOid, MergedAt: a.MergedAt,
+		MergeStateStatus: a.MergeState, ReviewDecision: a.Review}
+	if a.MergeCommit != nil {
+		p.MergeCommit = a.MergeCommit.Oid
+	}
+	if a.AutoMerge != nil {
+		p.AutoMerge = strings.ToLower(a.AutoMerge.MergeMethod)
+	}
+	for _, l := range a.Labels.Nodes {
+		p.Labels = append(p.Labels, l.Name)
+	}
+	for _, r := range a.Requests.Nodes {
+		switch rr := r.RequestedReviewer; {
+		case rr == nil:
+		case rr.Typename == "Team":
+			p.Reviewers = append(p.Reviewers, rr.Organization.Login+"/"+rr.Slug)
+		default:
+			p.Reviewers = append(p.Reviewers, rr.Login)
+		}
+	}
+	for _, c := range a.Comments.Nodes {
+		p.Comments = append(p.Comments, Comment{ID: c.DatabaseID, Body: c.Body})
+	}
+	if n := a.Commits.Nodes; len(n) > 0 && n[0].Commit.StatusCheckRollup != nil {
+		p.ChecksState = n[0].Commit.StatusCheckRollup.State
+	}
+	return p
+}
+
+// ShipState reads the repository, the base's checks, the label and the hotfix's
+// pull requests in a single GraphQL request.
+func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label string) (*ShipState, error) {
+	var out struct {
+		Repository *struct {
+			ID               string
+			AutoMergeAllowed bool
+			Base             *struct{ Target commitChecks }
+			Label            *struct{ Name string }
+			PullRequests     struct{ Nodes []apiPull }
+		}
+	}
+	err := c.GraphQL(ctx, shipQuery, map[string]any{"owner": owner, "name": name, "head": head,
+		"base": "refs/heads/" + base, "label": label}, &out)
+	if err != nil {
+		if IsNotFound(err) {
+			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
+		}
+		return nil, err
+	}
+	r := out.Repository
+	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, LabelExists: r.Label != nil}
+	if r.Base != nil {
+		st.BaseFound = true
+		st.BaseChecks = r.Base.Target.toChecks()
+	}
+	for i := range r.PullRequests.Nodes {
+		st.Pulls = append(st.Pulls, r.PullRequests.Nodes[i].toPull())
+	}
+	return st, nil
+}
+
+const pullQuery = `query HotfixPull($id: ID!) { node(id: $id) { ...pull } }
+fragment pull on PullRequest {` + pullFields + `
+}`
+
+// Pull re-reads one pull request by node ID.
+func (c *Client) Pull(ctx context.Context, id string) (PullRequest, error) {
+	var out struct{ Node *apiPull }
+	if err := c.GraphQL(ctx, pullQuery, map[string]any{"id": id}, &out); err != nil {
+		return PullRequest{}, err
+	}
+	if out.Node == nil {
+		return PullRequest{}, fmt.Errorf("pull request %s not found", id)
+	}
+	return out.Node.toPull(), nil
+}
+
+// RESTPull is the REST view of a pull request used while polling.
+type RESTPull struct {
+	Number         int        `json:"number"`
+	NodeID         string     `json:"node_id"`
+	HTMLURL        string     `json:"html_url"`
+	State          string     `json:"state"`
+	Merged         bool       `json:"merged"`
+	MergedAt       *time.Time `json:"merged_at"`
+	MergeCommitSHA string     `json:"merge_commit_sha"`
+	MergeableState string     `json:"mergeable_state"`
+	Head           struct {
+		SHA string `json:"sha"`
+	} `json:"head"`
+}
+
+// Poller re-reads a REST resource with conditional requests: an unchanged
+// resource costs a 304, which GitHub does not count against the rate limit.
+type Poller struct {
+	c    *Client
+	path string
+	etag string
+}
+
+// NewPoller polls path (a REST path).
+func (c *Client) NewPoller(path string) *Poller { return &Poller{c: c, path: path} }
+
+// Poll fetches the resource into out; changed is false (and out untouched) on a 304.
+func (p *Poller) Poll(ctx context.Context, out any) (changed bool, err error) {
+	hdr := http.Header{}
+	if p.etag != "" {
+		hdr.Set("If-None-Match", p.etag)
+	}
+	resp, err := p.c.RESTWithHeaders(ctx, "GET", p.path, hdr, nil, out)
+	if err != nil {
+		return false, err
+	}
+	if resp.Status == http.StatusNotModified {
+		return false, nil
+	}
+	p.etag = resp.Header.Get("ETag")
+	return true, nil
+}
+
+// Run is a workflow run.
+type Run struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"`
+	HTMLURL    string    `json:"html_url"`
+	Status     string    `json:"status"`
+	Conclusion string    `json:"conclusion"`
+	HeadBranch string    `json:"head_branch"`
+	HeadSHA    string    `json:"head_sha"`
+	Event      string    `json:"event"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// DispatchRuns lists workflow_dispatch runs of a workflow on branch created at or after since.
+func (c *Client) DispatchRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]Run, error) {
+	q := url.Values{}
+	q.Set("event", "workflow_dispatch")
+	q.Set("branch", branch)
+	q.Set("per_page", "20")
+	if !since.IsZero() {
+		q.Set("created", ">="+since.UTC().Add(-time.Second).Format(time.RFC3339))
+	}
+	var out struct {
+		Runs []Run `json:"workflow_runs"`
+	}
+	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/runs?%s", owner, name, url.PathEscape(workflow), q.Encode())
+	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Runs, nil
+}
+
+// RunPath is the REST path of a run.
+func RunPath(owner, name string, id int64) string {
+	return fmt.Sprintf("repos/%s/%s/actions/runs/%s", owner, name, strconv.FormatInt(id, 10))
+}

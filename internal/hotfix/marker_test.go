@@ -1,0 +1,47 @@
+package hotfix
+
+import (
+	"testing"
+	"time"
+)
+
+func TestReleaseMarkerRoundTrip(t *testing.T) {
+	m := ReleaseMarker{State: "dispatched", MergeSHA: "abc123", Workflow: "release.yml", Ref: "main",
+		Since: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC), RunID: 42, RunURL: "http://github.localhost/o/r/actions/runs/42"}
+	body := ReleaseComment(m)
+	got, ok := ParseReleaseMarker(body)
+	if !ok || got != m {
+		t.Fatalf("ParseReleaseMarker(ReleaseComment(m)) = %+v, %v; want %+v", got, ok, m)
+	}
+}
+
+func TestParseReleaseMarkerRejects(t *testing.T) {
+	for _, body := range []string{
+		"",
+		"LGTM",
+		"<!-- gh-hotfix:release not json -->",
+		`<!-- gh-hotfix:release {"state":"dispatched"} -->`, // no merge SHA
+		"<!-- gh-hotfix:release {\"merge_sha\":\"a\"\n} -->",
+	} {
+		if m, ok := ParseReleaseMarker(body); ok {
+			t.Errorf("ParseReleaseMarker(%q) = %+v", body, m)
+		}
+	}
+}
+
+func FuzzParseReleaseMarker(f *testing.F) {
+	f.Add(ReleaseComment(ReleaseMarker{State: "dispatching", MergeSHA: "a", Workflow: "r.yml", Ref: "main"}))
+	f.Add("<!-- gh-hotfix:release {} -->")
+	f.Fuzz(func(t *testing.T, body string) {
+		m, ok := ParseReleaseMarker(body)
+		if ok && m.MergeSHA == "" {
+			t.Fatalf("accepted a marker without a merge SHA: %q", body)
+		}
+		if ok {
+			again, ok2 := ParseReleaseMarker(ReleaseComment(m))
+			if !ok2 || again.MergeSHA != m.MergeSHA || again.RunID != m.RunID {
+				t.Fatalf("round trip lost data: %+v → %+v", m, again)
+			}
+		}
+	})
+}

@@ -1,0 +1,68 @@
+package hotfix
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+)
+
+// Meta is what `create` remembers with a hotfix branch so that `ship`, run later
+// from a fresh shell, knows what the branch is for. It lives in the branch's git
+// configuration (branch.<name>.hotfix-*), which git keeps with the branch and
+// which survives across shells without any file of ours.
+type Meta struct {
+	Description string
+	Issue       int       // 0 when no issue is linked
+	Base        string    // the branch the hotfix targets
+	Remote      string    // the git remote of the repository
+	Repo        string    // [HOST/]OWNER/REPO the branch belongs to
+	Created     time.Time // when create made the branch (post-mortem timeline)
+}
+
+// metaKeys maps each field to its git config variable name.
+var metaKeys = []string{"hotfix-description", "hotfix-issue", "hotfix-base", "hotfix-remote", "hotfix-repo", "hotfix-created"}
+
+func (m Meta) values() []string {
+	issue := ""
+	if m.Issue > 0 {
+		issue = strconv.Itoa(m.Issue)
+	}
+	created := ""
+	if !m.Created.IsZero() {
+		created = m.Created.UTC().Format(time.RFC3339)
+	}
+	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created}
+}
+
+// SaveMeta records m for branch. Empty fields are not written.
+func SaveMeta(ctx context.Context, g *git.Client, branch string, m Meta) error {
+	for i, v := range m.values() {
+		if v == "" {
+			continue
+		}
+		if err := g.SetConfig(ctx, "branch."+branch+"."+metaKeys[i], v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadMeta reads what create recorded for branch; ok is false when the branch
+// was not made by gh hotfix create (no description recorded).
+func LoadMeta(ctx context.Context, g *git.Client, branch string) (m Meta, ok bool, err error) {
+	entries, err := g.ConfigGetRegexp(ctx, `^branch\.`+regexp.QuoteMeta(branch)+`\.hotfix-`)
+	if err != nil {
+		return Meta{}, false, err
+	}
+	get := func(k string) string { return entries["branch."+branch+"."+k] }
+	m.Description = get("hotfix-description")
+	m.Issue, _ = strconv.Atoi(get("hotfix-issue"))
+	m.Base = get("hotfix-base")
+	m.Remote = get("hotfix-remote")
+	m.Repo = get("hotfix-repo")
+	m.Created, _ = time.Parse(time.RFC3339, get("hotfix-created"))
+	return m, m.Description != "", nil
+}

@@ -1,0 +1,56 @@
+package hotfix
+
+import "testing"
+
+func TestRepoFromURL(t *testing.T) {
+	tests := []struct {
+		url               string
+		host, owner, name string
+		ok                bool
+	}{
+		{"https://github.com/acme/shop.git", "github.com", "acme", "shop", true},
+		{"https://github.com/acme/shop", "github.com", "acme", "shop", true},
+		{"http://github.localhost/monalisa/widgets.git", "github.localhost", "monalisa", "widgets", true},
+		{"git@github.com:acme/shop.git", "github.com", "acme", "shop", true},
+		{"ssh://git@ssh.github.com:443/acme/shop.git", "github.com", "acme", "shop", true},
+		{"https://user:pw@ghe.example.com/acme/shop.git", "ghe.example.com", "acme", "shop", true},
+		{"/srv/git/shop.git", "", "", "", false},
+		{"https://github.com/acme", "", "", "", false},
+		{"https://github.com/acme/shop/extra", "", "", "", false},
+		{"", "", "", "", false},
+	}
+	for _, tt := range tests {
+		h, o, n, ok := RepoFromURL(tt.url)
+		if h != tt.host || o != tt.owner || n != tt.name || ok != tt.ok {
+			t.Errorf("RepoFromURL(%q) = %q %q %q %v, want %q %q %q %v", tt.url, h, o, n, ok, tt.host, tt.owner, tt.name, tt.ok)
+		}
+	}
+}
+
+func TestRemoteFor(t *testing.T) {
+	remotes := map[string]string{
+		"fork":     "git@github.com:me/shop.git",
+		"upstream": "https://github.com/acme/shop.git",
+		"backup":   "https://github.com/acme/shop.git",
+	}
+	tests := []struct {
+		owner, name string
+		want        string
+		ok          bool
+	}{
+		{"acme", "shop", "upstream", true},
+		{"ACME", "Shop", "upstream", true},
+		{"me", "shop", "fork", true},
+		{"acme", "other", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := RemoteFor(remotes, "github.com", tt.owner, tt.name)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("RemoteFor(%s/%s) = %q %v, want %q %v", tt.owner, tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+	remotes["origin"] = "https://github.com/acme/shop"
+	if got, _ := RemoteFor(remotes, "github.com", "acme", "shop"); got != "origin" {
+		t.Errorf("origin not preferred: %q", got)
+	}
+}

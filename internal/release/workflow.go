@@ -1,0 +1,237 @@
+// Package release finds the repository's release workflow and checks the inputs
+// a dispatch will send, before anything is sent: GitHub refuses a dispatch with an
+// unknown input or a missing required one, and we would rather say so up front.
+package release
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+)
+
+// Input is one declared workflow_dispatch input.
+type Input struct {
+	Name        string
+	Description string
+	Required    bool
+	Default     string
+	Type        string // string (default), choice, boolean, number, environment
+	Options     []string
+}
+
+// Workflow is a workflow that can be dispatched.
+type Workflow struct {
+	ID       int64
+	Name     string
+	Path     string // .github/workflows/release.yml
+	Dispatch bool   // has a workflow_dispatch trigger
+	Inputs   []Input
+}
+
+// File is the workflow's file name, which the API accepts in place of its ID.
+func (w Workflow) File() string { return path.Base(w.Path) }
+
+// ParseFile reads the workflow_dispatch trigger and its inputs from a workflow file.
+func ParseFile(content []byte) (dispatch bool, inputs []Input, err error) {
+	var doc struct {
+		On yaml.Node `yaml:"on"`
+	}
+	if err := yaml.Unmarshal(content, &doc); err != nil {
+		return false, nil, err
+	}
+	switch doc.On.Kind {
+	case yaml.ScalarNode:
+		return doc.On.Value == "workflow_dispatch", nil, nil
+	case yaml.SequenceNode:
+		for _, n := range doc.On.Content {
+			if n.Value == "workflow_dispatch" {
+				return true, nil, nil
+			}
+		}
+		return false, nil, nil
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(doc.On.Content); i += 2 {
+			if doc.On.Content[i].Value != "workflow_dispatch" {
+				continue
+			}
+			var trigger struct {
+				Inputs yaml.Node `yaml:"inputs"`
+			}
+			if err := doc.On.Content[i+1].Decode(&trigger); err != nil {
+				return true, nil, fmt.Errorf("workflow_dispatch: %w", err)
+			}
+			for j := 0; j+1 < len(trigger.Inputs.Content); j += 2 {
+				var spec struct {
+					Description string   `yaml:"description"`
+					Required    bool     `yaml:"required"`
+					Default     string   `yaml:"default"`
+					Type        string   `yaml:"type"`
+					Options     []string `yaml:"options"`
+				}
+				name := trigger.Inputs.Content[j].Value
+				if err := trigger.Inputs.Content[j+1].Decode(&spec); err != nil {
+					return true, nil, fmt.Errorf("input %s: %w", name, err)
+				}
+				if spec.Type == "" {
+					spec.Type = "string"
+				}
+				inputs = append(inputs, Input{Name: name, Description: spec.Description, Required: spec.Required,
+					Default: spec.Default, Type: spec.Type, Options: spec.Options})
+			}
+			return true, inputs, nil
+		}
+	}
+	return false, nil, nil
+}
+
+// ValidateInputs checks given against the declared inputs as GitHub would, and
+// returns the inputs to send.
+func ValidateInputs(w Workflow, given map[string]string) (map[string]string, error) {
+	declared := map[string]Input{}
+	var names []string
+	for _, in := range w.Inputs {
+		declared[in.Name] = in
+		names = append(names, in.Name)
+	}
+	var unknown []string
+	for k := range given {
+		if _, ok := declared[k]; !ok {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		accepted := "none"
+		if len(names) > 0 {
+			accepted = strings.Join(names, ", ")
+		}
+		return nil, fmt.Errorf("%s does not declare the input %s (it accepts: %s)", w.File(), strings.Join(unknown, ", "), accepted)
+	}
+	out := map[string]string{}
+	for _, in := range w.Inputs {
+		v, ok := given[in.Name]
+		if !ok {
+			if in.Required && in.Default == "" {
+				return nil, fmt.Errorf("%s requires the input %q: pass it with -f %s=VALUE or set release.inputs in .github/hotfix.yml", w.File(), in.Name, in.Name)
+			}
+			continue
+		}
+		switch in.Type {
+		case "choice":
+			if !contains(in.Options, v) {
+				return nil, fmt.Errorf("input %q of %s must be one of %s, not %q", in.Name, w.File(), strings.Join(in.Options, ", "), v)
+			}
+		case "boolean":
+			if v != "true" && v != "false" {
+				return nil, fmt.Errorf("input %q of %s must be true or false, not %q", in.Name, w.File(), v)
+			}
+		}
+		out[in.Name] = v
+	}
+	return out, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+type apiWorkflow struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Path  string `json:"path"`
+	State string `json:"state"`
+}
+
+// Find resolves the release workflow: the named one (file name, path or ID) when
+// name is set, else the single workflow with a workflow_dispatch trigger whose file
+// name or name mentions "release". ref is where the file is read (the base branch).
+func Find(ctx context.Context, gh *github.Client, owner, repo, ref, name string) (Workflow, error) {
+	var list struct {
+		Workflows []apiWorkflow `json:"workflows"`
+	}
+	if err := gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/actions/workflows?per_page=100", owner, repo), nil, &list); err != nil {
+		return Workflow{}, fmt.Errorf("listing workflows: %w", err)
+	}
+	var candidates []apiWorkflow
+	for _, w := range list.Workflows {
+		switch {
+		case name != "":
+			if w.Path == name || path.Base(w.Path) == name || fmt.Sprint(w.ID) == name {
+				candidates = append(candidates, w)
+			}
+		case w.State == "active" && (strings.Contains(strings.ToLower(path.Base(w.Path)), "release") || strings.Contains(strings.ToLower(w.Name), "release")):
+			candidates = append(candidates, w)
+		}
+	}
+	if name != "" && len(candidates) == 0 {
+		return Workflow{}, fmt.Errorf("workflow %q not found in %s/%s: check --workflow or release.workflow in .github/hotfix.yml", name, owner, repo)
+	}
+	// Read the candidates' files concurrently: only the file says whether they can be dispatched.
+	found := make([]Workflow, len(candidates))
+	errs := make([]error, len(candidates))
+	var wg sync.WaitGroup
+	for i, c := range candidates {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			found[i], errs[i] = readWorkflow(ctx, gh, owner, repo, ref, c)
+		}()
+	}
+	wg.Wait()
+	var dispatchable []Workflow
+	for i, w := range found {
+		if errs[i] != nil {
+			return Workflow{}, errs[i]
+		}
+		if w.Dispatch {
+			dispatchable = append(dispatchable, w)
+		}
+	}
+	switch {
+	case name != "" && len(dispatchable) == 0:
+		return Workflow{}, fmt.Errorf("workflow %s has no workflow_dispatch trigger: add one so it can be run by hand", name)
+	case len(dispatchable) == 1:
+		return dispatchable[0], nil
+	case len(dispatchable) == 0:
+		return Workflow{}, fmt.Errorf("no release workflow found in %s/%s: none with a workflow_dispatch trigger mentions \"release\"; name yours with --workflow or release.workflow in .github/hotfix.yml", owner, repo)
+	}
+	var files []string
+	for _, w := range dispatchable {
+		files = append(files, w.File())
+	}
+	return Workflow{}, fmt.Errorf("several release workflows found (%s): choose one with --workflow or release.workflow in .github/hotfix.yml", strings.Join(files, ", "))
+}
+
+func readWorkflow(ctx context.Context, gh *github.Client, owner, repo, ref string, w apiWorkflow) (Workflow, error) {
+	var content struct {
+		Content  string `json:"content"`
+		Encoding string `json:"encoding"`
+	}
+	p := fmt.Sprintf("repos/%s/%s/contents/%s?ref=%s", owner, repo, w.Path, url.QueryEscape(ref))
+	if err := gh.REST(ctx, "GET", p, nil, &content); err != nil {
+		return Workflow{}, fmt.Errorf("reading %s: %w", w.Path, err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(content.Content, "\n", ""))
+	if err != nil {
+		return Workflow{}, fmt.Errorf("reading %s: %w", w.Path, err)
+	}
+	dispatch, inputs, err := ParseFile(raw)
+	if err != nil {
+		return Workflow{}, fmt.Errorf("%s is not valid YAML: %w", w.Path, err)
+	}
+	return Workflow{ID: w.ID, Name: w.Name, Path: w.Path, Dispatch: dispatch, Inputs: inputs}, nil
+}

@@ -1,0 +1,95 @@
+package release
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseFile(t *testing.T) {
+	tests := []struct {
+		name     string
+		yaml     string
+		dispatch bool
+		inputs   []Input
+		wantErr  bool
+	}{
+		{"scalar trigger", "on: workflow_dispatch\n", true, nil, false},
+		{"list trigger", "on: [push, workflow_dispatch]\n", true, nil, false},
+		{"push only", "on:\n  push:\n    branches: [main]\n", false, nil, false},
+		{"inputs", `on:
+  workflow_dispatch:
+    inputs:
+      environment:
+        type: choice
+        options: [production, staging]
+        required: true
+      dry:
+        type: boolean
+        default: "false"
+      notes:
+        description: Notes
+`, true, []Input{
+			{Name: "environment", Required: true, Type: "choice", Options: []string{"production", "staging"}},
+			{Name: "dry", Type: "boolean", Default: "false"},
+			{Name: "notes", Description: "Notes", Type: "string"},
+		}, false},
+		{"not yaml", "on: [", false, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dispatch, inputs, err := ParseFile([]byte(tt.yaml))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v", err)
+			}
+			if dispatch != tt.dispatch || !reflect.DeepEqual(inputs, tt.inputs) {
+				t.Errorf("got %v %+v, want %v %+v", dispatch, inputs, tt.dispatch, tt.inputs)
+			}
+		})
+	}
+}
+
+func TestValidateInputs(t *testing.T) {
+	w := Workflow{Path: ".github/workflows/release.yml", Inputs: []Input{
+		{Name: "environment", Required: true, Type: "choice", Options: []string{"production", "staging"}},
+		{Name: "dry", Type: "boolean", Default: "false"},
+		{Name: "notes", Type: "string"},
+	}}
+	tests := []struct {
+		name    string
+		given   map[string]string
+		want    map[string]string
+		wantErr string
+	}{
+		{"valid", map[string]string{"environment": "staging", "dry": "true"}, map[string]string{"environment": "staging", "dry": "true"}, ""},
+		{"unknown input", map[string]string{"environment": "staging", "bogus": "1"}, nil, "release.yml does not declare the input bogus (it accepts: environment, dry, notes)"},
+		{"missing required", map[string]string{"dry": "true"}, nil, `release.yml requires the input "environment"`},
+		{"outside options", map[string]string{"environment": "moon"}, nil, `input "environment" of release.yml must be one of production, staging, not "moon"`},
+		{"bad boolean", map[string]string{"environment": "staging", "dry": "yes"}, nil, `must be true or false, not "yes"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ValidateInputs(w, tt.given)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParseFile(f *testing.F) {
+	f.Add("on: workflow_dispatch\n")
+	f.Add("on:\n  workflow_dispatch:\n    inputs:\n      x: {type: choice, options: [a]}\n")
+	f.Fuzz(func(t *testing.T, content string) {
+		dispatch, inputs, err := ParseFile([]byte(content))
+		if err == nil && !dispatch && len(inputs) > 0 {
+			t.Fatalf("inputs without a dispatch trigger: %q", content)
+		}
+	})
+}
