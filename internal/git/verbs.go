@@ -344,3 +344,16 @@ func (c *Client) ForEachRef(ctx context.Context, patterns ...string) (map[string
 	}
 	return refs, nil
 }
+
+// SwitchNew creates the local branch name at startPoint, without tracking it, and checks it
+// out, in one step: when the checkout cannot happen (e.g. it would overwrite untracked files),
+// the branch is not created either.
+func (c *Client) SwitchNew(ctx context.Context, name, startPoint string) error {
+	if err := notOption("branch name", name); err != nil {
+		return err
+	}
+	if err := notOption("start point", startPoint); err != nil {
+		return err
+	}
+	return c.Mutate(ctx, "switch", "--no-track", "-c", name, startPoint)
+}

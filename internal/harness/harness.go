@@ -378,3 +378,46 @@ func (e *Env) Unauthenticated(method, path string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// Snapshot captures everything a refused command must leave alone: local refs,
+// HEAD, the index and work tree state, and the remote repository's refs.
+func (e *Env) Snapshot(dir, repo string) string {
+	e.T.Helper()
+	var b strings.Builder
+	b.WriteString("refs:\n" + e.RunIn(dir, "git", "for-each-ref", "--format=%(refname) %(objectname)").Stdout)
+	b.WriteString("HEAD: " + e.RunIn(dir, "git", "rev-parse", "HEAD").Stdout)
+	b.WriteString("symbolic HEAD: " + e.RunIn(dir, "git", "symbolic-ref", "-q", "HEAD").Stdout)
+	b.WriteString("status:\n" + e.RunIn(dir, "git", "status", "--porcelain", "--untracked-files=all").Stdout)
+	b.WriteString("config:\n" + e.RunIn(dir, "git", "config", "--local", "--list").Stdout)
+	bare := filepath.Join(e.Dir, "github", Owner, repo+".git")
+	b.WriteString("remote refs:\n" + e.RunIn(bare, "git", "for-each-ref", "--format=%(refname) %(objectname)").Stdout)
+	return b.String()
+}
+
+// ClearRequests empties the emulator's request log.
+func (e *Env) ClearRequests() {
+	e.T.Helper()
+	if status, out := e.Control("DELETE", "requests", nil); status != 204 {
+		e.T.Fatalf("clearing the request log: %d %v", status, out)
+	}
+}
+
+// RequestCounts returns the emulator's request log: API requests by route, and
+// git connections for fetching (fetch, ls-remote, clone) and for pushing. Each git
+// command opens one connection with a GET of info/refs, however many protocol
+// requests follow.
+func (e *Env) RequestCounts() (api map[string]int, fetches, pushes int) {
+	api = map[string]int{}
+	for _, r := range e.Server.Requests() {
+		switch {
+		case r.Route == "git" && r.Method == "GET" && strings.HasSuffix(r.Path, "info/refs?service=git-upload-pack") && r.Status == 200:
+			fetches++
+		case r.Route == "git" && r.Method == "GET" && strings.HasSuffix(r.Path, "info/refs?service=git-receive-pack") && r.Status == 200:
+			pushes++
+		case r.Route == "git":
+		case r.Route != "git" && r.Route != "web":
+			api[r.Route]++
+		}
+	}
+	return api, fetches, pushes
+}

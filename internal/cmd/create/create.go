@@ -4,7 +4,6 @@ package create
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
@@ -81,9 +80,4 @@ $ gh hotfix create "fix session timeout" --dry-run`),
 			return run(ctx, f, opts)
 		},
 	}
-}
-
-// run creates the hotfix branch.
-func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
-	return errors.New(`"gh hotfix create" is not implemented yet in this build`)
 }

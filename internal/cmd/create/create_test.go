@@ -66,11 +66,3 @@ func TestNewCmdCreate(t *testing.T) {
 		})
 	}
 }
-
-func TestCreateNotImplemented(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	err := NewCmdCreate(&command.Factory{IOStreams: ios}, nil).Execute(context.Background(), []string{"fix"})
-	if err == nil || err.Error() != `"gh hotfix create" is not implemented yet in this build` {
-		t.Errorf("error %v", err)
-	}
-}

@@ -1,0 +1,51 @@
+package create
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+func TestCheckReleasable(t *testing.T) {
+	sha := "0123456789abcdef0123456789abcdef01234567"
+	tests := []struct {
+		name     string
+		checks   github.Checks
+		force    bool
+		wantErr  string
+		wantWarn string
+	}{
+		{name: "passing", checks: github.Checks{SHA: sha, State: "SUCCESS", Total: 2}},
+		{name: "no checks at all", checks: github.Checks{SHA: sha}, wantWarn: "main has no checks at all on 0123456: treating it as releasable"},
+		{name: "pending", checks: github.Checks{SHA: sha, State: "PENDING", Pending: []string{"ci"}}, wantWarn: "checks on main are still running (ci)"},
+		{name: "failing check run", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"build", "ci"}},
+			wantErr: "main is not releasable: its latest commit 0123456 has failing checks (build, ci)"},
+		{name: "errored status", checks: github.Checks{SHA: sha, State: "ERROR", Failing: []string{"deploy"}},
+			wantErr: "has failing checks (deploy)"},
+		{name: "failing state without names", checks: github.Checks{SHA: sha, State: "FAILURE"}, wantErr: "has failing checks (failure)"},
+		{name: "forced", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"ci"}}, force: true,
+			wantWarn: "main is not releasable (failing: ci); continuing because of --force"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w bytes.Buffer
+			ios, _, _, _ := iostreams.Test()
+			err := checkReleasable(&w, ios.ColorScheme(), "main", tt.checks, tt.force)
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error %v, want %q", err, tt.wantErr)
+			}
+			if tt.wantWarn == "" && w.Len() > 0 {
+				t.Errorf("unexpected warning %q", w.String())
+			}
+			if !strings.Contains(w.String(), tt.wantWarn) {
+				t.Errorf("warning %q, want %q", w.String(), tt.wantWarn)
+			}
+		})
+	}
+}

@@ -1,0 +1,219 @@
+package create
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+// run creates the hotfix branch. Every check that can refuse runs before the first
+// change (the fetch), so a refused create leaves HEAD, index, work tree, local and
+// remote refs exactly as they were.
+func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
+	ios := f.IOStreams
+	cs := ios.ColorScheme()
+	g, err := f.Git()
+	if err != nil {
+		return err
+	}
+	root, err := g.RepoRoot(ctx)
+	if err != nil {
+		return errors.New("not inside a git checkout: run gh hotfix create in a clone of the repository")
+	}
+	repo, err := f.BaseRepo(opts.Repo)
+	if err != nil {
+		return err
+	}
+	fullName := repo.Owner + "/" + repo.Name
+	remotes, err := g.Remotes(ctx)
+	if err != nil {
+		return err
+	}
+	remote, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name)
+	if !ok {
+		return fmt.Errorf("this checkout has no remote for %s/%s: run gh hotfix create in a clone of it, or add one with git remote add", repo.Host, fullName)
+	}
+	cfg, _, err := config.Load(root)
+	if err != nil {
+		return err
+	}
+	if clean, err := g.IsClean(ctx); err != nil {
+		return err
+	} else if !clean {
+		return errors.New("tracked files have uncommitted changes: commit or stash them first, then run gh hotfix create again")
+	}
+
+	base := opts.Base
+	if base == "" {
+		base = cfg.Base
+	}
+	desc := opts.Description
+	if desc == "" && opts.Issue == 0 {
+		desc, err = f.Prompter.Input("What does this hotfix fix?", "")
+		if err != nil {
+			return err
+		}
+		if desc = strings.TrimSpace(desc); desc == "" {
+			return errors.New("the description must not be blank")
+		}
+	}
+	// With a description the branch name is known before asking GitHub, so one query
+	// also answers whether the branch exists there.
+	var branch string
+	if desc != "" {
+		if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+			return err
+		}
+	}
+
+	hc, err := f.HTTPClient(repo.Host)
+	if err != nil {
+		return err
+	}
+	gh := github.NewClient(hc, repo.Host)
+	facts, err := gh.CreateFacts(ctx, repo.Owner, repo.Name, base, branch, opts.Issue)
+	if err != nil {
+		return err
+	}
+	if opts.Issue > 0 {
+		if !facts.IssueFound {
+			return fmt.Errorf("issue #%d not found in %s: check the number given to --issue", opts.Issue, fullName)
+		}
+		if desc == "" {
+			desc = facts.IssueTitle
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+				return fmt.Errorf("issue #%d: %w", opts.Issue, err)
+			}
+		}
+	}
+	remoteHas := facts.BranchExists
+	if opts.Description == "" && branch != "" && !remoteHas {
+		// The name came from the issue or a prompt: ask the remote directly.
+		if remoteHas, err = g.RemoteBranchExists(ctx, remote, branch); err != nil {
+			return err
+		}
+	}
+	if remoteHas {
+		return fmt.Errorf("branch %s already exists on %s: continue it with git fetch %s %s && git switch %s, then gh hotfix ship",
+			branch, remote, remote, branch, branch)
+	}
+	if !facts.BaseFound {
+		return fmt.Errorf("base branch %q does not exist in %s: pass an existing branch with --base", facts.Base, fullName)
+	}
+	base = facts.Base
+	if err := checkReleasable(ios.ErrOut, cs, base, facts.BaseChecks, opts.Force); err != nil {
+		return err
+	}
+
+	start := remote + "/" + base
+	if opts.DryRun {
+		out := ios.Out
+		fmt.Fprintf(out, "Would fetch %s from %s (GitHub says its tip is %s)\n", base, remote, short(facts.BaseChecks.SHA))
+		fmt.Fprintf(out, "Would create branch %s at %s and switch to it\n", branch, start)
+		fmt.Fprintf(out, "Would record the description, issue and base in git config branch.%s.hotfix-*\n", branch)
+		if opts.Push {
+			fmt.Fprintf(out, "Would push %s to %s and set it as upstream\n", branch, remote)
+		}
+		return nil
+	}
+
+	if err := g.Fetch(ctx, remote, "+refs/heads/"+base+":refs/remotes/"+remote+"/"+base); err != nil {
+		return fmt.Errorf("fetching %s from %s: %w", base, remote, err)
+	}
+	tip, err := g.RevParse(ctx, start)
+	if err != nil {
+		return err
+	}
+	if tip != facts.BaseChecks.SHA {
+		// The base moved between the API answer and the fetch: judge the commit we branch from.
+		checks, err := gh.CommitChecks(ctx, repo.Owner, repo.Name, tip)
+		if err != nil {
+			return err
+		}
+		if err := checkReleasable(ios.ErrOut, cs, base, checks, opts.Force); err != nil {
+			return err
+		}
+	}
+	if err := g.SwitchNew(ctx, branch, start); err != nil {
+		return fmt.Errorf("creating %s: %w", branch, err)
+	}
+	meta := hotfix.Meta{Description: desc, Issue: opts.Issue, Base: base, Remote: remote,
+		Repo: repo.Host + "/" + fullName, Created: f.Now()}
+	if err := hotfix.SaveMeta(ctx, g, branch, meta); err != nil {
+		return fmt.Errorf("recording the hotfix in git config: %w", err)
+	}
+	if opts.Push {
+		if err := g.Push(ctx, remote, branch, true); err != nil {
+			return fmt.Errorf("pushing %s: %w (the branch is created locally; push it later with gh hotfix ship)", branch, err)
+		}
+	}
+
+	if !ios.IsStdoutTTY() {
+		fmt.Fprintln(ios.Out, branch)
+		return nil
+	}
+	fmt.Fprintf(ios.ErrOut, "%s Created %s from %s at %s and switched to it\n", cs.SuccessIcon(), cs.Bold(branch), start, short(tip))
+	if opts.Push {
+		fmt.Fprintf(ios.ErrOut, "%s Pushed %s to %s\n", cs.SuccessIcon(), branch, remote)
+	}
+	fmt.Fprintf(ios.ErrOut, "Next: commit a minimal fix, then run %s\n", cs.Bold("gh hotfix ship"))
+	return nil
+}
+
+// branchFor names the branch for desc and checks that the name is free locally and valid.
+func branchFor(ctx context.Context, f *command.Factory, prefix, desc string) (string, error) {
+	g, _ := f.Git()
+	branch, err := hotfix.BranchName(prefix, desc)
+	if err != nil {
+		return "", fmt.Errorf("cannot name a branch after %q: %w", desc, err)
+	}
+	if err := g.CheckRefFormatBranch(ctx, branch); err != nil {
+		return "", err
+	}
+	exists, err := g.BranchExists(ctx, branch)
+	if err != nil {
+		return "", err
+	}
+	if exists {
+		return "", fmt.Errorf("branch %s already exists: continue it with git switch %s, then gh hotfix ship", branch, branch)
+	}
+	return branch, nil
+}
+
+// checkReleasable refuses a base whose tip has failing checks (unless forced) and
+// warns about pending ones; no checks at all is releasable, with a note.
+func checkReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c github.Checks, force bool) error {
+	switch {
+	case !c.Releasable() && force:
+		fmt.Fprintf(w, "%s %s is not releasable (failing: %s); continuing because of --force\n",
+			cs.WarningIcon(), base, strings.Join(c.Failing, ", "))
+	case !c.Releasable():
+		failing := strings.Join(c.Failing, ", ")
+		if failing == "" {
+			failing = strings.ToLower(c.State)
+		}
+		return fmt.Errorf("%s is not releasable: its latest commit %s has failing checks (%s); hotfixing from the last release instead is not supported yet, so fix %s first or pass --force",
+			base, short(c.SHA), failing, base)
+	case len(c.Pending) > 0 || c.State == "PENDING":
+		fmt.Fprintf(w, "%s checks on %s are still running (%s): the base may not be releasable yet\n",
+			cs.WarningIcon(), base, strings.Join(c.Pending, ", "))
+	case c.State == "":
+		fmt.Fprintf(w, "%s %s has no checks at all on %s: treating it as releasable\n", cs.WarningIcon(), base, short(c.SHA))
+	}
+	return nil
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
