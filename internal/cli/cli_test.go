@@ -251,7 +251,7 @@ func TestCommandLineErrors(t *testing.T) {
 }
 
 func TestCommandsNotImplementedYet(t *testing.T) {
-	for _, args := range [][]string{{"ship"}, {"status"}, {"doctor"}, {"init"}} {
+	for _, args := range [][]string{{"status"}, {"doctor"}, {"init"}} {
 		t.Run(args[0], func(t *testing.T) {
 			f, _, stdout, stderr := testFactory(t)
 			if code := Run(context.Background(), args, f); code != 1 {

@@ -239,7 +239,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// GitHub answers its root without credentials (clients probe it); everything else needs a token.
 	if token(r) == "" && !(r.Method == http.MethodGet && r.URL.Path == "/") {
 		writeJSON(rec, http.StatusUnauthorized, map[string]any{"message": "Requires authentication", "documentation_url": docsURL})
-		s.finishAPI(w, r, rec)
+		entry.Status = s.finishAPI(w, r, rec)
 		return
 	}
 	f := s.takeFault(route)
@@ -267,7 +267,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			} else {
 				writeJSON(rec, f.Status, map[string]any{"message": msg, "documentation_url": docsURL})
 			}
-			s.finishAPI(w, r, rec)
+			entry.Status = s.finishAPI(w, r, rec)
 			return
 		}
 	}
@@ -295,11 +295,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
-	s.finishAPI(w, r, rec)
+	entry.Status = s.finishAPI(w, r, rec)
 }
 
 // finishAPI adds GitHub's headers, handles conditional requests and writes the response.
-func (s *Server) finishAPI(w http.ResponseWriter, r *http.Request, rec *recorder) {
+func (s *Server) finishAPI(w http.ResponseWriter, r *http.Request, rec *recorder) int {
 	h := w.Header()
 	for k, v := range rec.header {
 		h[k] = v
@@ -326,12 +326,13 @@ func (s *Server) finishAPI(w http.ResponseWriter, r *http.Request, rec *recorder
 			s.setRateHeaders(h, false)
 			h.Del("Content-Type")
 			w.WriteHeader(http.StatusNotModified)
-			return
+			return http.StatusNotModified
 		}
 	}
 	s.setRateHeaders(h, true)
 	w.WriteHeader(status)
 	w.Write(rec.body.Bytes())
+	return status
 }
 
 func etagMatch(header, etag string) bool {

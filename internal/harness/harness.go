@@ -421,3 +421,75 @@ func (e *Env) RequestCounts() (api map[string]int, fetches, pushes int) {
 	}
 	return api, fetches, pushes
 }
+
+// Start runs gh hotfix args... in dir in the background; Wait returns its result.
+func (e *Env) Start(dir string, args ...string) *Process {
+	e.T.Helper()
+	return e.start(dir, "gh", append([]string{"hotfix"}, args...)...)
+}
+
+// StartExtension runs the built extension binary itself (not through gh), so a
+// signal reaches it as Ctrl-C in a terminal would.
+func (e *Env) StartExtension(dir string, args ...string) *Process {
+	e.T.Helper()
+	return e.start(dir, filepath.Join(BuildExtension(e.T), "gh-hotfix"), args...)
+}
+
+func (e *Env) start(dir, name string, args ...string) *Process {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = e.Environ
+	p := &Process{Cmd: cmd, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = &p.stdout, &p.stderr
+	if err := cmd.Start(); err != nil {
+		e.T.Fatalf("starting %s: %v", name, err)
+	}
+	go func() {
+		defer close(p.done)
+		err := cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); ok {
+			p.code = ee.ExitCode()
+		} else if err != nil {
+			p.code = -1
+		}
+	}()
+	e.T.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-p.done
+	})
+	return p
+}
+
+// Process is a command running in the background.
+type Process struct {
+	Cmd            *exec.Cmd
+	stdout, stderr bytes.Buffer
+	code           int
+	done           chan struct{}
+}
+
+// Wait waits (bounded) for the process to end.
+func (p *Process) Wait(t testing.TB, timeout time.Duration) Result {
+	t.Helper()
+	select {
+	case <-p.done:
+	case <-time.After(timeout):
+		_ = p.Cmd.Process.Kill()
+		<-p.done
+		t.Fatalf("%s did not finish within %s\nstdout: %s\nstderr: %s", p.Cmd.Path, timeout, p.stdout.String(), p.stderr.String())
+	}
+	return Result{Stdout: p.stdout.String(), Stderr: p.stderr.String(), Code: p.code}
+}
+
+// Eventually polls cond every 50ms until it holds, failing after timeout.
+func (e *Env) Eventually(what string, timeout time.Duration, cond func() bool) {
+	e.T.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	e.T.Fatalf("timed out after %s waiting for %s", timeout, what)
+}

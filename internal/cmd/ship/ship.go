@@ -4,7 +4,6 @@ package ship
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -160,9 +159,4 @@ func parseFields(fields []string) (map[string]string, error) {
 		inputs[key] = value
 	}
 	return inputs, nil
-}
-
-// run ships the hotfix branch.
-func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
-	return errors.New(`"gh hotfix ship" is not implemented yet in this build`)
 }

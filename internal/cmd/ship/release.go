@@ -1,0 +1,319 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
+)
+
+// How long ship looks for a run it may already have dispatched before deciding
+// it was never sent. Runs appear in the API within seconds of a dispatch.
+const (
+	findRunAttempts = 15
+	findRunInterval = 2 * time.Second
+)
+
+// releaseOnce dispatches the release workflow for the merged hotfix, exactly once.
+// How it knows: the release comment on the pull request (see hotfix.ReleaseMarker),
+// posted before the dispatch and completed after it; when a run died between the
+// two, the workflow's runs since the comment tell whether the dispatch went out.
+func (s *shipper) releaseOnce(ctx context.Context) error {
+	mergeSHA := s.pr.MergeCommit
+	// Re-read the comments: another ship (another machine) may have released meanwhile.
+	if !s.opts.DryRun {
+		if pr, err := s.gh.Pull(ctx, s.pr.ID); err == nil {
+			s.pr.Comments = pr.Comments
+		}
+	}
+	marker, found := findMarker(s.pr.Comments, mergeSHA)
+	if found && marker.State == "dispatched" {
+		s.release = &marker
+		s.done("Already released: %s", marker.RunURL)
+		return s.readRun(ctx)
+	}
+
+	name := s.opts.Workflow
+	if name == "" {
+		name = s.cfg.Release.Workflow
+	}
+	wf, err := release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
+	if err != nil {
+		return err
+	}
+	given := map[string]string{}
+	for k, v := range s.cfg.Release.Inputs {
+		given[k] = v
+	}
+	for k, v := range s.opts.Inputs {
+		given[k] = v
+	}
+	inputs, err := release.ValidateInputs(wf, given)
+	if err != nil {
+		return err
+	}
+	s.whatShips(ctx, wf, mergeSHA)
+
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would dispatch %s on %s with inputs %s, once, and comment on #%d with the run\n",
+			wf.File(), s.base, formatInputs(inputs), s.pr.Number)
+		return nil
+	}
+
+	if found { // "dispatching": a previous run stopped between the dispatch and recording it
+		run, err := s.findRun(ctx, wf, marker.Since)
+		if err != nil {
+			return err
+		}
+		if run != nil {
+			return s.recordRun(ctx, &marker, run)
+		}
+		s.warn("A previous ship decided to release at %s but no run of %s appeared: dispatching now", marker.Since.Format(time.RFC3339), wf.File())
+	} else {
+		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base}
+		if err := s.postMarker(ctx, &marker); err != nil {
+			return err
+		}
+	}
+	run, err := s.dispatch(ctx, wf, inputs, marker.Since)
+	if err != nil {
+		return err
+	}
+	return s.recordRun(ctx, &marker, run)
+}
+
+func findMarker(comments []github.Comment, mergeSHA string) (hotfix.ReleaseMarker, bool) {
+	for i := len(comments) - 1; i >= 0; i-- {
+		if m, ok := hotfix.ParseReleaseMarker(comments[i].Body); ok && m.MergeSHA == mergeSHA {
+			m.CommentID = comments[i].ID
+			return m, true
+		}
+	}
+	return hotfix.ReleaseMarker{}, false
+}
+
+type apiComment struct {
+	ID        int64     `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// postMarker posts the release comment before dispatching. Its creation time,
+// by GitHub's clock, bounds the search for runs this release may have started.
+func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
+	m.Since = time.Now().UTC().Truncate(time.Second)
+	var c apiComment
+	err := s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/comments", s.repo.Owner, s.repo.Name, s.pr.Number),
+		map[string]any{"body": hotfix.ReleaseComment(*m)}, &c)
+	if err != nil && github.IsTransient(err) {
+		// The comment may exist: read back before posting another.
+		if pr, qerr := s.gh.Pull(ctx, s.pr.ID); qerr == nil {
+			if found, ok := findMarker(pr.Comments, m.MergeSHA); ok {
+				*m = found
+				return nil
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("commenting on #%d before the release: %w", s.pr.Number, err)
+	}
+	m.CommentID = c.ID
+	if !c.CreatedAt.IsZero() {
+		m.Since = c.CreatedAt
+	}
+	return nil
+}
+
+// dispatch sends the workflow_dispatch, asking GitHub for the run's details; on
+// servers that do not know return_run_details (GHES before 3.21) it asks again
+// without and finds the run by listing. A dispatch is never sent twice blindly:
+// after a lost answer ship looks for the run first.
+func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[string]string, since time.Time) (*github.Run, error) {
+	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/dispatches", s.repo.Owner, s.repo.Name, url.PathEscape(wf.File()))
+	body := map[string]any{"ref": s.base, "inputs": inputs, "return_run_details": true}
+	var details struct {
+		ID      int64  `json:"workflow_run_id"`
+		HTMLURL string `json:"html_url"`
+	}
+	err := s.gh.REST(ctx, "POST", path, body, &details)
+	var he *api.HTTPError
+	if errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusUnprocessableEntity) &&
+		strings.Contains(he.Message, "return_run_details") {
+		delete(body, "return_run_details")
+		err = s.gh.REST(ctx, "POST", path, body, nil)
+	}
+	switch {
+	case err == nil && details.ID != 0:
+		s.done("Dispatched %s on %s", wf.File(), s.base)
+		return &github.Run{ID: details.ID, HTMLURL: details.HTMLURL}, nil
+	case err == nil:
+		s.done("Dispatched %s on %s; looking for its run…", wf.File(), s.base)
+	case github.IsTransient(err):
+		s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
+	default:
+		return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
+	}
+	run, ferr := s.findRun(ctx, wf, since)
+	if ferr != nil {
+		return nil, ferr
+	}
+	if run == nil {
+		if err != nil {
+			return nil, fmt.Errorf("could not tell whether %s was dispatched (%v): run gh hotfix ship again; it looks for the run before dispatching again", wf.File(), err)
+		}
+		return nil, fmt.Errorf("%s was dispatched but its run did not appear: run gh hotfix ship again to record it", wf.File())
+	}
+	return run, nil
+}
+
+// findRun looks, for a bounded time, for a dispatch run of wf on the base created since.
+func (s *shipper) findRun(ctx context.Context, wf release.Workflow, since time.Time) (*github.Run, error) {
+	for i := 0; i < findRunAttempts; i++ {
+		runs, err := s.gh.DispatchRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, since)
+		if err != nil {
+			return nil, fmt.Errorf("looking for the release run: %w", err)
+		}
+		if len(runs) > 0 {
+			sort.Slice(runs, func(a, b int) bool { return runs[a].CreatedAt.Before(runs[b].CreatedAt) })
+			return &runs[0], nil // the first run since the decision is ours
+		}
+		if i < findRunAttempts-1 {
+			if err := sleepCtx(ctx, findRunInterval); err != nil {
+				return nil, interruptedOr(ctx, err)
+			}
+		}
+	}
+	return nil, nil
+}
+
+func interruptedOr(ctx context.Context, err error) error {
+	if ierr := interrupted(ctx, "the release run"); ierr != nil {
+		return ierr
+	}
+	return err
+}
+
+// recordRun completes the release comment with the run: from now on any ship
+// knows this hotfix is released.
+func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *github.Run) error {
+	m.State, m.RunID, m.RunURL = "dispatched", run.ID, run.HTMLURL
+	if m.RunURL == "" {
+		m.RunURL = fmt.Sprintf("%s/actions/runs/%d", strings.TrimSuffix(strings.SplitN(s.pr.URL, "/pull/", 2)[0], "/"), run.ID)
+	}
+	s.release = m
+	err := s.gh.REST(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
+		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
+	if err != nil {
+		return fmt.Errorf("recording the release run %s on #%d: %w; run gh hotfix ship again to record it (it will not dispatch again)", m.RunURL, s.pr.Number, err)
+	}
+	s.done("Release run: %s (commented on #%d)", m.RunURL, s.pr.Number)
+	return s.readRun(ctx)
+}
+
+// readRun reads the run's current status for the summary.
+func (s *shipper) readRun(ctx context.Context) error {
+	if s.opts.Watch || s.release == nil || s.release.RunID == 0 {
+		return nil
+	}
+	var run github.Run
+	if err := s.gh.REST(ctx, "GET", github.RunPath(s.repo.Owner, s.repo.Name, s.release.RunID), nil, &run); err == nil {
+		s.runInfo = &run
+	}
+	return nil
+}
+
+func formatInputs(inputs map[string]string) string {
+	if len(inputs) == 0 {
+		return "(none)"
+	}
+	keys := make([]string, 0, len(inputs))
+	for k := range inputs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + inputs[k]
+	}
+	return strings.Join(parts, " ")
+}
+
+// whatShips shows the commits the release will carry: everything on the base
+// since the last release, warning when that is more than the hotfix.
+func (s *shipper) whatShips(ctx context.Context, wf release.Workflow, mergeSHA string) {
+	since, label := s.lastRelease(ctx, wf)
+	if since == "" {
+		s.warn("No earlier release found: everything on %s up to %s will ship", s.base, short(mergeSHA))
+		return
+	}
+	var cmp struct {
+		AheadBy int `json:"ahead_by"`
+		Commits []struct {
+			SHA    string `json:"sha"`
+			Commit struct {
+				Message string `json:"message"`
+			} `json:"commit"`
+		} `json:"commits"`
+	}
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
+		s.warn("Could not list what will ship since %s: %v", label, err)
+		return
+	}
+	ours := map[string]bool{mergeSHA: true}
+	var prCommits []struct {
+		SHA string `json:"sha"`
+	}
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err == nil {
+		for _, c := range prCommits {
+			ours[c.SHA] = true
+		}
+	}
+	s.progress("What will ship (%s since %s):", plural(cmp.AheadBy, "commit"), label)
+	var others []string
+	for _, c := range cmp.Commits {
+		line := fmt.Sprintf("  %s %s", short(c.SHA), strings.SplitN(c.Commit.Message, "\n", 2)[0])
+		s.progress("%s", line)
+		if !ours[c.SHA] {
+			others = append(others, short(c.SHA))
+		}
+	}
+	if len(others) > 0 {
+		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
+	}
+}
+
+// lastRelease is the latest release's tag, else the commit of the last
+// successful run of the release workflow.
+func (s *shipper) lastRelease(ctx context.Context, wf release.Workflow) (rev, label string) {
+	var rel struct {
+		TagName string `json:"tag_name"`
+	}
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/releases/latest", s.repo.Owner, s.repo.Name), nil, &rel); err == nil && rel.TagName != "" {
+		return rel.TagName, "release " + rel.TagName
+	}
+	var runs struct {
+		Runs []github.Run `json:"workflow_runs"`
+	}
+	p := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/runs?status=success&branch=%s&per_page=1", s.repo.Owner, s.repo.Name,
+		url.PathEscape(wf.File()), url.QueryEscape(s.base))
+	if err := s.gh.REST(ctx, "GET", p, nil, &runs); err == nil && len(runs.Runs) > 0 {
+		return runs.Runs[0].HeadSHA, "the last successful release run (" + short(runs.Runs[0].HeadSHA) + ")"
+	}
+	return "", ""
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,300 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/repository"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+// jsonFields are the fields --json can select from ship's result.
+var jsonFields = []string{"number", "url", "state", "branch", "base", "mergeCommit", "release"}
+
+// shipper carries one run of ship. Every step checks GitHub's and git's state
+// before it acts, so running ship again after any interruption continues where
+// the previous run stopped, without duplicates.
+type shipper struct {
+	f      *command.Factory
+	opts   *ShipOptions
+	ios    *iostreams.IOStreams
+	cs     *iostreams.ColorScheme
+	g      *git.Client
+	gh     *github.Client
+	repo   repository.Repository
+	cfg    config.Config
+	branch string
+	base   string
+	remote string
+	meta   hotfix.Meta
+	state  *github.ShipState
+	pr     *github.PullRequest
+	// release is filled once the release is dispatched or found.
+	release *hotfix.ReleaseMarker
+	runInfo *github.Run
+}
+
+// progress prints a status line on stderr (progress never goes to stdout).
+func (s *shipper) progress(format string, args ...any) {
+	fmt.Fprintf(s.ios.ErrOut, format+"\n", args...)
+}
+
+func (s *shipper) done(format string, args ...any) {
+	s.progress(s.cs.SuccessIcon()+" "+format, args...)
+}
+
+func (s *shipper) warn(format string, args ...any) {
+	s.progress(s.cs.WarningIcon()+" "+format, args...)
+}
+
+// run ships the hotfix branch.
+func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
+	if err := opts.JSON.CheckFields(jsonFields); err != nil {
+		return err
+	}
+	s := &shipper{f: f, opts: opts, ios: f.IOStreams, cs: f.IOStreams.ColorScheme()}
+	if err := s.resolve(ctx); err != nil {
+		return err
+	}
+	if err := s.load(ctx); err != nil {
+		return err
+	}
+	if s.pr == nil || s.pr.State == "OPEN" {
+		if err := s.open(ctx); err != nil {
+			return err
+		}
+		if opts.DryRun {
+			return nil
+		}
+		if opts.NoWait {
+			s.progress("Not waiting for the merge (--no-wait): run %s again later to continue.", s.cs.Bold("gh hotfix ship"))
+			return s.summary()
+		}
+		if err := s.wait(ctx); err != nil {
+			return err
+		}
+	} else if s.pr.State == "CLOSED" {
+		return fmt.Errorf("pull request #%d was closed without being merged: reopen it (gh pr reopen %d) and run gh hotfix ship again", s.pr.Number, s.pr.Number)
+	} else {
+		s.done("Pull request #%d is merged (%s)", s.pr.Number, short(s.pr.MergeCommit))
+	}
+	if !opts.NoRelease {
+		if err := s.releaseOnce(ctx); err != nil {
+			return err
+		}
+		if opts.DryRun {
+			return nil
+		}
+		if opts.Watch {
+			if err := s.watch(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return s.summary()
+}
+
+// resolve finds the branch, its recorded metadata, the repository and the config.
+func (s *shipper) resolve(ctx context.Context) error {
+	g, err := s.f.Git()
+	if err != nil {
+		return err
+	}
+	s.g = g
+	root, err := g.RepoRoot(ctx)
+	if err != nil {
+		return errors.New("not inside a git checkout: run gh hotfix ship in the clone holding the hotfix branch")
+	}
+	s.branch = s.opts.Branch
+	if s.branch == "" {
+		if s.branch, err = g.CurrentBranch(ctx); err != nil {
+			return fmt.Errorf("%w: switch to the hotfix branch or pass --branch", err)
+		}
+	} else if ok, err := g.BranchExists(ctx, s.branch); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("branch %s does not exist in this clone", s.branch)
+	}
+	meta, found, err := hotfix.LoadMeta(ctx, g, s.branch)
+	if err != nil {
+		return err
+	}
+	s.meta = meta
+	repoFlag := s.opts.Repo
+	if repoFlag == "" && found && meta.Repo != "" && s.f.Getenv("GH_REPO") == "" {
+		repoFlag = meta.Repo
+	}
+	if s.repo, err = s.f.BaseRepo(repoFlag); err != nil {
+		return err
+	}
+	if s.cfg, _, err = config.Load(root); err != nil {
+		return err
+	}
+	if !found && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
+		return fmt.Errorf("%s is not a hotfix branch: start one with gh hotfix create, or pass --branch", s.branch)
+	}
+	remotes, err := g.Remotes(ctx)
+	if err != nil {
+		return err
+	}
+	s.remote = meta.Remote
+	if _, ok := remotes[s.remote]; !ok {
+		if s.remote, ok = hotfix.RemoteFor(remotes, s.repo.Host, s.repo.Owner, s.repo.Name); !ok {
+			return fmt.Errorf("this checkout has no remote for %s/%s/%s: add one with git remote add", s.repo.Host, s.repo.Owner, s.repo.Name)
+		}
+	}
+	s.base = meta.Base
+	if s.base == "" {
+		s.base = s.cfg.Base
+	}
+	hc, err := s.f.HTTPClient(s.repo.Host)
+	if err != nil {
+		return err
+	}
+	s.gh = github.NewClient(hc, s.repo.Host)
+	return nil
+}
+
+// load reads GitHub's side in one request and picks the pull request to continue.
+func (s *shipper) load(ctx context.Context) error {
+	if s.base == "" {
+		// A branch not made by create and no configured base: use the default branch.
+		facts, err := s.gh.CreateFacts(ctx, s.repo.Owner, s.repo.Name, "", "", 0)
+		if err != nil {
+			return err
+		}
+		s.base = facts.DefaultBranch
+	}
+	st, err := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name)
+	if err != nil {
+		return err
+	}
+	s.state = st
+	if !st.BaseFound {
+		return fmt.Errorf("base branch %q does not exist in %s/%s", s.base, s.repo.Owner, s.repo.Name)
+	}
+	// An open pull request wins; else the newest merged one (resume the release);
+	// a closed one only matters when nothing else exists.
+	for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
+		for i := range st.Pulls {
+			if p := &st.Pulls[i]; p.State == state && p.BaseRefName == s.base {
+				s.pr = p
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+// readBody returns the pull request body from --body, --body-file, the
+// configured template or the default checklist.
+func (s *shipper) readBody(root string) (string, error) {
+	switch {
+	case s.opts.Body != "":
+		return s.opts.Body, nil
+	case s.opts.BodyFile == "-":
+		b, err := io.ReadAll(s.ios.In)
+		return string(b), err
+	case s.opts.BodyFile != "":
+		b, err := os.ReadFile(s.opts.BodyFile)
+		if err != nil {
+			return "", fmt.Errorf("reading --body-file: %w", err)
+		}
+		return string(b), nil
+	case s.cfg.PullRequest.Template != "":
+		b, err := os.ReadFile(root + "/" + s.cfg.PullRequest.Template)
+		if err != nil {
+			return "", fmt.Errorf("reading the pull request template %s named in %s: %w", s.cfg.PullRequest.Template, config.Path, err)
+		}
+		return withIssue(string(b), s.meta.Issue), nil
+	}
+	return defaultBody(s.meta.Description, s.meta.Issue), nil
+}
+
+func withIssue(body string, issue int) string {
+	if issue > 0 && !strings.Contains(body, fmt.Sprintf("#%d", issue)) {
+		body = strings.TrimRight(body, "\n") + fmt.Sprintf("\n\nFixes #%d\n", issue)
+	}
+	return body
+}
+
+// defaultBody is the checklist the seed's best practices ask of every hotfix.
+func defaultBody(description string, issue int) string {
+	var b strings.Builder
+	b.WriteString("## Hotfix\n\n")
+	if description != "" {
+		fmt.Fprintf(&b, "**What broke:** %s\n\n", description)
+	}
+	b.WriteString(`**The fix:** <!-- the minimal change, in a sentence or two -->
+
+**How it was tested:** <!-- tests run, environments checked -->
+
+### Checklist
+- [ ] The change is minimal and focused on the incident
+- [ ] Tested despite the urgency (CI green, manual check where needed)
+- [ ] The team and stakeholders know the fix is on its way
+- [ ] Post-mortem: link to come after the deploy
+
+<sub>Opened with gh hotfix ship.</sub>
+`)
+	return withIssue(b.String(), issue)
+}
+
+// summary prints the result: on stdout the PR URL (or --json), on a terminal more.
+func (s *shipper) summary() error {
+	result := map[string]any{"number": 0, "url": "", "state": "", "branch": s.branch, "base": s.base, "mergeCommit": nil, "release": nil}
+	if s.pr != nil {
+		result["number"], result["url"], result["state"] = s.pr.Number, s.pr.URL, s.pr.State
+		if s.pr.MergeCommit != "" {
+			result["mergeCommit"] = s.pr.MergeCommit
+		}
+	}
+	if s.release != nil && s.release.RunID != 0 {
+		rel := map[string]any{"workflow": s.release.Workflow, "runId": s.release.RunID, "url": s.release.RunURL,
+			"status": "", "conclusion": ""}
+		if s.runInfo != nil {
+			rel["status"], rel["conclusion"] = s.runInfo.Status, s.runInfo.Conclusion
+		}
+		result["release"] = rel
+	}
+	if len(s.opts.JSON.Fields) > 0 {
+		return s.opts.JSON.Write(s.ios, result)
+	}
+	if s.pr != nil {
+		fmt.Fprintln(s.ios.Out, s.pr.URL)
+	}
+	if s.release != nil && s.release.RunURL != "" {
+		fmt.Fprintln(s.ios.Out, s.release.RunURL)
+	}
+	return nil
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

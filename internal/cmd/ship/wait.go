@@ -1,0 +1,179 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+)
+
+// maxInterval caps the backoff between polls: slow enough to be cheap, fast
+// enough that a merge is noticed within half a minute.
+const maxInterval = 30 * time.Second
+
+// interrupted turns a cancelled wait into exit 2 with the command that continues.
+func interrupted(ctx context.Context, what string) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("interrupted while waiting for %s: run gh hotfix ship again to continue: %w", what, cmderr.ErrCancel)
+	}
+	return nil
+}
+
+// poll calls check every interval (growing by half up to maxInterval while
+// nothing changes) until it reports done, ctx ends or timeout passes.
+func (s *shipper) poll(ctx context.Context, what string, check func() (done, changed bool, err error)) error {
+	interval := s.opts.Interval
+	var deadline <-chan time.Time
+	if s.opts.Timeout > 0 {
+		t := time.NewTimer(s.opts.Timeout)
+		defer t.Stop()
+		deadline = t.C
+	}
+	for {
+		done, changed, err := check()
+		if err != nil {
+			if ierr := interrupted(ctx, what); ierr != nil {
+				return ierr
+			}
+			return err
+		}
+		if done {
+			return nil
+		}
+		if changed {
+			interval = s.opts.Interval
+		} else if interval = interval * 3 / 2; interval > maxInterval {
+			interval = max(maxInterval, s.opts.Interval)
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if ierr := interrupted(ctx, what); ierr != nil {
+				return ierr
+			}
+			return ctx.Err()
+		case <-deadline:
+			t.Stop()
+			return fmt.Errorf("gave up waiting for %s after %s (--timeout): run gh hotfix ship again to keep waiting", what, s.opts.Timeout)
+		case <-t.C:
+		}
+	}
+}
+
+// wait polls the pull request until it is merged, with conditional requests:
+// while nothing changes each poll is a 304.
+func (s *shipper) wait(ctx context.Context) error {
+	if s.pr.State == "MERGED" {
+		return nil
+	}
+	what := fmt.Sprintf("#%d to be merged", s.pr.Number)
+	tty := s.ios.IsStderrTTY()
+	if tty {
+		s.ios.StartProgress(fmt.Sprintf("Waiting for %s…", what))
+		defer s.ios.StopProgress()
+	} else {
+		s.progress("Waiting for %s (checking every %s)…", what, s.opts.Interval)
+	}
+	poller := s.gh.NewPoller(fmt.Sprintf("repos/%s/%s/pulls/%d", s.repo.Owner, s.repo.Name, s.pr.Number))
+	last := ""
+	err := s.poll(ctx, what, func() (bool, bool, error) {
+		var p github.RESTPull
+		changed, err := poller.Poll(ctx, &p)
+		if err != nil || !changed {
+			return false, false, err
+		}
+		switch {
+		case p.Merged:
+			s.pr.State, s.pr.MergeCommit, s.pr.MergedAt = "MERGED", p.MergeCommitSHA, p.MergedAt
+			return true, true, nil
+		case p.State == "closed":
+			return false, false, fmt.Errorf("pull request #%d was closed without being merged: nothing will be released", s.pr.Number)
+		}
+		status := describe(p)
+		if status != last {
+			last = status
+			if tty {
+				s.ios.StopProgress()
+				s.ios.StartProgress(fmt.Sprintf("Waiting for %s: %s", what, status))
+			} else {
+				s.progress("#%d: %s", s.pr.Number, status)
+			}
+		}
+		return false, true, nil
+	})
+	if tty {
+		s.ios.StopProgress()
+	}
+	if err != nil {
+		return err
+	}
+	s.done("Pull request #%d merged (%s)", s.pr.Number, short(s.pr.MergeCommit))
+	return nil
+}
+
+// describe says, in a few words, what a pull request waits for.
+func describe(p github.RESTPull) string {
+	switch strings.ToLower(p.MergeableState) {
+	case "clean":
+		return "ready to merge"
+	case "blocked":
+		return "blocked: waiting for required reviews or checks"
+	case "unstable":
+		return "checks failing or pending"
+	case "dirty":
+		return "merge conflicts: update the branch"
+	case "behind":
+		return "behind its base: update the branch"
+	case "draft":
+		return "draft"
+	}
+	return "mergeability being computed"
+}
+
+// watch follows the release run to its end; a run that does not succeed fails ship.
+func (s *shipper) watch(ctx context.Context) error {
+	if s.release == nil || s.release.RunID == 0 {
+		return nil
+	}
+	what := "the release run"
+	tty := s.ios.IsStderrTTY()
+	if tty {
+		s.ios.StartProgress("Following the release run…")
+		defer s.ios.StopProgress()
+	} else {
+		s.progress("Following the release run %s…", s.release.RunURL)
+	}
+	poller := s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, s.release.RunID))
+	status := ""
+	err := s.poll(ctx, what, func() (bool, bool, error) {
+		var run github.Run
+		changed, err := poller.Poll(ctx, &run)
+		if err != nil || !changed {
+			return false, false, err
+		}
+		s.runInfo = &run
+		if run.Status != status {
+			status = run.Status
+			if !tty {
+				s.progress("Release run: %s", strings.ReplaceAll(run.Status, "_", " "))
+			}
+		}
+		return run.Status == "completed", true, nil
+	})
+	if tty {
+		s.ios.StopProgress()
+	}
+	if err != nil {
+		return err
+	}
+	if s.runInfo.Conclusion != "success" {
+		return fmt.Errorf("the release run finished with %q: %s", s.runInfo.Conclusion, s.release.RunURL)
+	}
+	s.done("Release run succeeded: %s", s.release.RunURL)
+	return nil
+}
