@@ -27,7 +27,8 @@ func TestDemoScript(t *testing.T) {
 	if err != nil {
 		t.Fatalf("script/demo: %v\n%s", err, out)
 	}
-	for _, want := range []string{"gh-hotfix version demo", "hotfix/login-page-500-on-empty-password", "Deny empty passwords instead of crashing"} {
+	for _, want := range []string{"gh-hotfix version demo", "hotfix/login-page-500-on-empty-password", "Deny empty passwords instead of crashing",
+		"Opened pull request #1", "What will ship (1 commit since release v1.0.0)", "Release run succeeded", "MERGED, labels hotfix", "Already released"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

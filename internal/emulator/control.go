@@ -24,6 +24,10 @@ import (
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
 //	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run
 //	POST   /_emulator/repos/O/R/auto-runs          {"after_ms","conclusion"}: runs complete by themselves
+//	POST   /_emulator/repos/O/R/reviewer           {"after_ms","label","method","login"}: a teammate approves and
+//	                                               merges open PRs with the label once they are after_ms old
+//	POST   /_emulator/repos/O/R/settings           {"return_run_details": false}: dispatch refuses
+//	                                               return_run_details, as GitHub Enterprise Server before 3.21
 const controlPrefix = "/_emulator/"
 
 // fault is an injected failure for a route, consumed Count times.
@@ -166,13 +170,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.st.mu.Unlock()
 		w.WriteHeader(201)
 	case strings.HasPrefix(p, "repos/") && r.Method == http.MethodPost:
-		s.controlRepo(w, strings.Split(strings.TrimPrefix(p, "repos/"), "/"), str, num)
+		s.controlRepo(w, strings.Split(strings.TrimPrefix(p, "repos/"), "/"), in, str, num)
 	default:
 		writeJSON(w, 404, map[string]string{"message": "control API: no such endpoint " + r.Method + " " + r.URL.Path})
 	}
 }
 
-func (s *Server) controlRepo(w http.ResponseWriter, parts []string, str func(string) string, num func(string) int) {
+func (s *Server) controlRepo(w http.ResponseWriter, parts []string, in map[string]any, str func(string) string, num func(string) int) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	if len(parts) < 3 {
@@ -206,7 +210,53 @@ func (s *Server) controlRepo(w http.ResponseWriter, parts []string, str func(str
 		}
 		rp.autoRuns = &autoRunSetting{After: time.Duration(num("after_ms")) * time.Millisecond, Conclusion: c}
 		w.WriteHeader(204)
+	case parts[2] == "reviewer":
+		login := str("login")
+		if login == "" {
+			login = "hubot"
+		}
+		method := str("method")
+		if method == "" {
+			method = "squash"
+		}
+		s.st.ensureUser(login)
+		rp.reviewer = &reviewerSetting{After: time.Duration(num("after_ms")) * time.Millisecond, Label: str("label"), Method: method, Login: login}
+		w.WriteHeader(204)
+	case parts[2] == "settings":
+		if v, ok := in["return_run_details"].(bool); ok {
+			rp.noRunDetails = !v
+		}
+		w.WriteHeader(204)
 	default:
 		writeJSON(w, 404, map[string]string{"message": "control API: unknown repository action " + strings.Join(parts[2:], "/")})
+	}
+}
+
+// tick lets time pass for a repository: the emulated teammate merges what is due.
+// It runs lazily at the start of each request, so the emulator needs no timers.
+func (s *Server) tick(r *repo) {
+	rv := r.reviewer
+	if rv == nil {
+		return
+	}
+	now := s.st.now()
+	for _, is := range r.issues {
+		if is.pr == nil || is.State != "open" || now.Sub(is.CreatedAt) < rv.After {
+			continue
+		}
+		if rv.Label != "" && !hasAllLabels(is, []string{rv.Label}) {
+			continue
+		}
+		approved := false
+		for _, r := range is.pr.Reviews {
+			if r.User == rv.Login && r.State == "APPROVED" {
+				approved = true
+			}
+		}
+		if !approved {
+			is.pr.Reviews = append(is.pr.Reviews, &review{ID: s.st.id(), User: rv.Login, State: "APPROVED",
+				Body: "Looks good: ship it.", CommitID: r.headSHA(is.pr), SubmittedAt: now})
+		}
+		_, _ = s.doMerge(r, is, rv.Method, "", "", rv.Login, "")
 	}
 }

@@ -30,6 +30,9 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Requ
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
+	for _, rp := range s.st.repos {
+		s.tick(rp)
+	}
 	g := &gqlCtx{s: s, login: login}
 	resp, invalid := s.exec.Execute(r.Context(), q, g.query(), g.mutation())
 	if invalid {

@@ -164,6 +164,7 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, op *apispec.O
 			writeJSON(w, 404, map[string]any{"message": "Not Found", "documentation_url": docsURL})
 			return
 		}
+		s.tick(q.repo)
 	}
 	status, body, err := h(q)
 	if err != nil {

@@ -38,6 +38,9 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	if wf == nil {
 		return 0, nil, notFound()
 	}
+	if _, asked := q.body["return_run_details"]; asked && q.repo.noRunDetails {
+		return 0, nil, &apiError{Status: 400, Message: "return_run_details is not a permitted key"}
+	}
 	ref := strings.TrimPrefix(strings.TrimPrefix(q.str("ref"), "refs/heads/"), "refs/tags/")
 	sha := q.repo.git.resolve(ref)
 	if sha == "" {

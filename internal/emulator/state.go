@@ -57,6 +57,18 @@ type repo struct {
 
 	// Emulator settings GitHub has no API for (control API).
 	autoRuns *autoRunSetting
+	reviewer *reviewerSetting
+	// noRunDetails makes dispatch refuse return_run_details, as GHES before 3.21 does.
+	noRunDetails bool
+}
+
+// reviewerSetting makes the emulator act as a teammate: it approves and merges
+// open pull requests carrying Label once they are After old.
+type reviewerSetting struct {
+	After  time.Duration
+	Label  string
+	Method string
+	Login  string
 }
 
 func (r *repo) fullName() string { return r.Owner + "/" + r.Name }

@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -439,6 +440,9 @@ func (e *Env) start(dir, name string, args ...string) *Process {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = e.Environ
+	// Its own process group, so a test can signal gh and the extension together,
+	// as a terminal does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	p := &Process{Cmd: cmd, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = &p.stdout, &p.stderr
 	if err := cmd.Start(); err != nil {
@@ -454,10 +458,15 @@ func (e *Env) start(dir, name string, args ...string) *Process {
 		}
 	}()
 	e.T.Cleanup(func() {
-		_ = cmd.Process.Kill()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-p.done
 	})
 	return p
+}
+
+// Kill sends SIGKILL to the process and its children.
+func (p *Process) Kill() {
+	_ = syscall.Kill(-p.Cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // Process is a command running in the background.

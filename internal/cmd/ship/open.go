@@ -304,14 +304,19 @@ const enableAutoMerge = `mutation HotfixAutoMerge($id: ID!, $method: PullRequest
   enablePullRequestAutoMerge(input: {pullRequestId: $id, mergeMethod: $method}) { pullRequest { autoMergeRequest { mergeMethod } } }
 }`
 
-// autoMerge enables auto-merge; when the pull request can already be merged,
-// GitHub refuses auto-merge and ship merges it directly, as gh pr merge --auto does.
+// autoMerge enables auto-merge. A pull request that can already be merged
+// (clean, unstable or has-hooks) is merged directly instead, as gh pr merge --auto
+// does: GitHub refuses auto-merge for those.
 func (s *shipper) autoMerge(ctx context.Context, tip string) error {
 	if s.pr.AutoMerge != "" {
 		s.done("Auto-merge is enabled (%s)", s.pr.AutoMerge)
 		return nil
 	}
 	method := s.mergeMethod()
+	switch s.pr.MergeStateStatus {
+	case "CLEAN", "UNSTABLE", "HAS_HOOKS":
+		return s.mergeNow(ctx, method, tip)
+	}
 	err := s.gh.GraphQL(ctx, enableAutoMerge, map[string]any{"id": s.pr.ID, "method": strings.ToUpper(method)}, nil)
 	if err == nil {
 		s.pr.AutoMerge = method
@@ -321,20 +326,26 @@ func (s *shipper) autoMerge(ctx context.Context, tip string) error {
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "clean status") || strings.Contains(msg, "unstable status") || strings.Contains(msg, "has_hooks status"):
-		var merged struct {
-			SHA string `json:"sha"`
-		}
-		err := s.gh.REST(ctx, "PUT", fmt.Sprintf("repos/%s/%s/pulls/%d/merge", s.repo.Owner, s.repo.Name, s.pr.Number),
-			map[string]any{"merge_method": method, "sha": tip}, &merged)
-		if err != nil {
-			return fmt.Errorf("merging #%d: %w", s.pr.Number, err)
-		}
-		s.pr.State, s.pr.MergeCommit = "MERGED", merged.SHA
-		s.done("Merged #%d right away (%s): it could already be merged", s.pr.Number, method)
-		return nil
+		return s.mergeNow(ctx, method, tip)
 	case strings.Contains(msg, "not allowed"):
-		return fmt.Errorf("auto-merge is not allowed in %s/%s: merge #%d by hand (%s), or ask an admin to allow auto-merge in the repository settings; then run gh hotfix ship again",
+		return fmt.Errorf("auto-merge is not allowed in %s/%s: merge #%d by hand when it is ready (%s), or ask an admin to allow auto-merge; then run gh hotfix ship again",
 			s.repo.Owner, s.repo.Name, s.pr.Number, s.pr.URL)
 	}
 	return fmt.Errorf("enabling auto-merge on #%d: %w", s.pr.Number, err)
+}
+
+// mergeNow merges the pull request at the tip ship pushed (GitHub refuses if the
+// head moved meanwhile, so nothing unreviewed is merged).
+func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
+	var merged struct {
+		SHA string `json:"sha"`
+	}
+	err := s.gh.REST(ctx, "PUT", fmt.Sprintf("repos/%s/%s/pulls/%d/merge", s.repo.Owner, s.repo.Name, s.pr.Number),
+		map[string]any{"merge_method": method, "sha": tip}, &merged)
+	if err != nil {
+		return fmt.Errorf("merging #%d: %w", s.pr.Number, err)
+	}
+	s.pr.State, s.pr.MergeCommit = "MERGED", merged.SHA
+	s.done("Merged #%d (%s): it could be merged right away", s.pr.Number, method)
+	return nil
 }

@@ -43,22 +43,7 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		return s.readRun(ctx)
 	}
 
-	name := s.opts.Workflow
-	if name == "" {
-		name = s.cfg.Release.Workflow
-	}
-	wf, err := release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
-	if err != nil {
-		return err
-	}
-	given := map[string]string{}
-	for k, v := range s.cfg.Release.Inputs {
-		given[k] = v
-	}
-	for k, v := range s.opts.Inputs {
-		given[k] = v
-	}
-	inputs, err := release.ValidateInputs(wf, given)
+	wf, inputs, err := s.releasePlan(ctx)
 	if err != nil {
 		return err
 	}
@@ -90,6 +75,40 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		return err
 	}
 	return s.recordRun(ctx, &marker, run)
+}
+
+type releasePlan struct {
+	wf     release.Workflow
+	inputs map[string]string
+}
+
+// releasePlan finds the release workflow and checks the inputs from the config
+// and --field against what it declares; the answer is kept for the run.
+func (s *shipper) releasePlan(ctx context.Context) (release.Workflow, map[string]string, error) {
+	if s.plan != nil {
+		return s.plan.wf, s.plan.inputs, nil
+	}
+	name := s.opts.Workflow
+	if name == "" {
+		name = s.cfg.Release.Workflow
+	}
+	wf, err := release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
+	if err != nil {
+		return release.Workflow{}, nil, err
+	}
+	given := map[string]string{}
+	for k, v := range s.cfg.Release.Inputs {
+		given[k] = v
+	}
+	for k, v := range s.opts.Inputs {
+		given[k] = v
+	}
+	inputs, err := release.ValidateInputs(wf, given)
+	if err != nil {
+		return release.Workflow{}, nil, err
+	}
+	s.plan = &releasePlan{wf: wf, inputs: inputs}
+	return wf, inputs, nil
 }
 
 func findMarker(comments []github.Comment, mergeSHA string) (hotfix.ReleaseMarker, bool) {

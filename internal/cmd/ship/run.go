@@ -43,6 +43,8 @@ type shipper struct {
 	// release is filled once the release is dispatched or found.
 	release *hotfix.ReleaseMarker
 	runInfo *github.Run
+	// plan is the release workflow and its inputs, resolved once.
+	plan *releasePlan
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
@@ -71,6 +73,13 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		return err
 	}
 	if s.pr == nil || s.pr.State == "OPEN" {
+		// A release that will follow in this run is checked before anything
+		// changes: a wrong input should not surface after a long wait.
+		if !opts.NoRelease && !opts.NoWait {
+			if _, _, err := s.releasePlan(ctx); err != nil {
+				return err
+			}
+		}
 		if err := s.open(ctx); err != nil {
 			return err
 		}

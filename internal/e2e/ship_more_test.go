@@ -1,0 +1,198 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+)
+
+func TestShipAutoMerge(t *testing.T) {
+	e := harness.New(t)
+
+	t.Run("enabled, then GitHub merges when the required check passes", func(t *testing.T) {
+		work := startHotfix(t, e, "auto", "auto fix")
+		e.API("PATCH", "/repos/monalisa/auto", map[string]any{"allow_auto_merge": true})
+		e.API("PUT", "/repos/monalisa/auto/branches/main/protection", map[string]any{
+			"required_status_checks": map[string]any{"strict": false, "contexts": []string{"ci"}},
+			"enforce_admins":         nil, "required_pull_request_reviews": nil, "restrictions": nil})
+		p := e.Start(work, "ship", "--auto", "--merge-method", "squash", "--interval", "100ms", "--no-release")
+		var head string
+		e.Eventually("auto-merge to be enabled", 30*time.Second, func() bool {
+			_, out := e.API("GET", "/repos/monalisa/auto/pulls/1", nil)
+			pr, _ := out.(map[string]any)
+			if pr == nil || pr["auto_merge"] == nil {
+				return false
+			}
+			head = pr["head"].(map[string]any)["sha"].(string)
+			return true
+		})
+		e.API("POST", "/repos/monalisa/auto/statuses/"+head, map[string]any{"state": "success", "context": "ci"})
+		r := p.Wait(t, time.Minute)
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Enabled auto-merge (squash)") || !strings.Contains(r.Stderr, "Pull request #1 merged") {
+			t.Fatalf("ship --auto: exit %d\n%s", r.Code, r.Stderr)
+		}
+	})
+
+	t.Run("already mergeable: merged directly", func(t *testing.T) {
+		work := startHotfix(t, e, "direct", "direct fix")
+		r := e.Hotfix(work, "ship", "--auto", "--no-release")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Merged #1 (merge): it could be merged right away") {
+			t.Fatalf("ship --auto on a clean PR: exit %d\n%s", r.Code, r.Stderr)
+		}
+		_, out := e.API("GET", "/repos/monalisa/direct/pulls/1", nil)
+		if out.(map[string]any)["merged"] != true {
+			t.Errorf("PR not merged")
+		}
+	})
+
+	t.Run("not allowed in the repository", func(t *testing.T) {
+		work := startHotfix(t, e, "noauto", "no auto fix")
+		e.API("PUT", "/repos/monalisa/noauto/branches/main/protection", map[string]any{
+			"required_status_checks": map[string]any{"strict": false, "contexts": []string{"ci"}},
+			"enforce_admins":         nil, "required_pull_request_reviews": nil, "restrictions": nil})
+		r := e.Hotfix(work, "ship", "--auto", "--no-release")
+		assertFailed(t, r, "auto-merge is not allowed in monalisa/noauto: merge #1 by hand")
+	})
+}
+
+// TestShipReleaseExactlyOnce covers the ways a dispatch could be sent twice.
+func TestShipReleaseExactlyOnce(t *testing.T) {
+	e := harness.New(t)
+	merged := func(t *testing.T, repo string) string {
+		t.Helper()
+		work := startHotfix(t, e, repo, repo+" fix")
+		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+			t.Fatalf("ship --no-wait: %s", r.Stderr)
+		}
+		if status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{}); status != 200 {
+			t.Fatalf("merge: %v", out)
+		}
+		return work
+	}
+	dispatches := func(repo string) int {
+		_, out := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs", nil)
+		return int(out.(map[string]any)["total_count"].(float64))
+	}
+
+	t.Run("dispatch answer lost after GitHub acted", func(t *testing.T) {
+		work := merged(t, "lost")
+		e.Control("POST", "faults", map[string]any{"route": "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", "drop": true, "count": 1})
+		r := e.Hotfix(work, "ship")
+		if r.Code != 0 {
+			t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatches("lost"); n != 1 {
+			t.Errorf("%d runs, want exactly 1\n%s", n, r.Stderr)
+		}
+		if !strings.Contains(r.Stderr, "checking whether it went out") {
+			t.Errorf("no sign of the check:\n%s", r.Stderr)
+		}
+	})
+
+	t.Run("killed between the dispatch and recording it", func(t *testing.T) {
+		work := merged(t, "killed")
+		// Hold the comment update long enough to kill ship after it dispatched.
+		e.Control("POST", "faults", map[string]any{"route": "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", "latency_ms": 20000, "count": 1})
+		p := e.Start(work, "ship")
+		e.Eventually("the dispatch", 30*time.Second, func() bool { return dispatches("killed") == 1 })
+		time.Sleep(200 * time.Millisecond)
+		p.Kill()
+		p.Wait(t, 30*time.Second)
+		e.Control("DELETE", "faults", nil)
+		r := e.Hotfix(work, "ship")
+		if r.Code != 0 {
+			t.Fatalf("re-run: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatches("killed"); n != 1 {
+			t.Errorf("%d runs after the re-run, want 1\n%s", n, r.Stderr)
+		}
+		if strings.Contains(r.Stderr, "Dispatched") || !strings.Contains(r.Stderr, "Release run:") {
+			t.Errorf("the re-run did not recover the run it had dispatched:\n%s", r.Stderr)
+		}
+		_, cm := e.API("GET", "/repos/monalisa/killed/issues/1/comments", nil)
+		if c := jsonString(cm); !strings.Contains(c, "Release started") || strings.Count(c, "gh-hotfix:release") != 1 {
+			t.Errorf("release comment not completed exactly once: %s", c)
+		}
+	})
+
+	t.Run("server without return_run_details", func(t *testing.T) {
+		work := merged(t, "ghes")
+		e.Control("POST", "repos/monalisa/ghes/settings", map[string]any{"return_run_details": false})
+		r := e.Hotfix(work, "ship", "--json", "release", "--jq", ".release.runId")
+		if r.Code != 0 {
+			t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+		}
+		_, out := e.API("GET", "/repos/monalisa/ghes/actions/runs", nil)
+		runs := out.(map[string]any)["workflow_runs"].([]any)
+		if len(runs) != 1 || fmt.Sprint(int64(runs[0].(map[string]any)["id"].(float64))) != strings.TrimSpace(r.Stdout) {
+			t.Errorf("runs %d; ship found run %q", len(runs), r.Stdout)
+		}
+	})
+
+	t.Run("undeclared input refused before dispatching", func(t *testing.T) {
+		work := merged(t, "inputs")
+		r := e.Hotfix(work, "ship", "-f", "bogus=1")
+		assertFailed(t, r, "release.yml does not declare the input bogus")
+		if n := dispatches("inputs"); n != 0 {
+			t.Errorf("%d runs", n)
+		}
+	})
+}
+
+func TestShipTimeoutAndDryRun(t *testing.T) {
+	e := harness.New(t)
+	work := startHotfix(t, e, "slow", "slow review")
+
+	before := e.Snapshot(work, "slow")
+	r := e.Hotfix(work, "ship", "--dry-run", "-r", "monalisa")
+	if r.Code != 0 {
+		t.Fatalf("dry run: exit %d\n%s", r.Code, r.Stderr)
+	}
+	for _, want := range []string{"Would push hotfix/slow-review", "Would open a pull request from hotfix/slow-review into main", `Would create the label "hotfix"`, "Would wait", "Would then dispatch"} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, r.Stdout)
+		}
+	}
+	if after := e.Snapshot(work, "slow"); after != before {
+		t.Errorf("dry run changed the repository:\n%s\n---\n%s", before, after)
+	}
+	if status, _ := e.API("GET", "/repos/monalisa/slow/pulls/1", nil); status != 404 {
+		t.Errorf("dry run opened a PR")
+	}
+
+	start := time.Now()
+	r = e.Hotfix(work, "ship", "--interval", "100ms", "--timeout", "1s")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "gave up waiting for #1 to be merged after 1s (--timeout): run gh hotfix ship again to keep waiting") {
+		t.Fatalf("timeout: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("timeout of 1s took %s", d)
+	}
+}
+
+// TestShipChecksInputsBeforeChanging: a wrong release input is refused before
+// anything is pushed or opened.
+func TestShipChecksInputsBeforeChanging(t *testing.T) {
+	e := harness.New(t)
+	work := startHotfix(t, e, "early", "early check")
+	before := e.Snapshot(work, "early")
+	assertRefused(t, e.Hotfix(work, "ship", "-f", "environment=moon"), `input "environment" of release.yml must be one of production, staging, not "moon"`)
+	if after := e.Snapshot(work, "early"); after != before {
+		t.Errorf("refused ship changed the repository:\n%s\n---\n%s", before, after)
+	}
+}
+
+// assertFailed checks a failure after some progress: exit 1, the reason on the last stderr line.
+func assertFailed(t *testing.T, r harness.Result, wantErr string) {
+	t.Helper()
+	if r.Code != 1 {
+		t.Fatalf("exit %d, want 1\nstderr: %s", r.Code, r.Stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, wantErr) {
+		t.Errorf("last stderr line %q does not say %q", last, wantErr)
+	}
+}
