@@ -102,7 +102,8 @@ func (s *shipper) sizeGuard(ctx context.Context, start, tip string) error {
 	if len(files) <= lim.Files && lines <= lim.Lines {
 		return nil
 	}
-	msg := fmt.Sprintf("this hotfix changes %d files and %d lines, over the limits of %d files and %d lines", len(files), lines, lim.Files, lim.Lines)
+	msg := fmt.Sprintf("this hotfix changes %s and %s, over the limits of %s and %s",
+		plural(len(files), "file"), plural(lines, "line"), plural(lim.Files, "file"), plural(lim.Lines, "line"))
 	if !s.opts.Force {
 		return fmt.Errorf("%s: keep hotfixes minimal, raise limits in .github/hotfix.yml, or pass --force", msg)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -238,8 +239,10 @@ func (s *shipper) readBody(root string) (string, error) {
 	return defaultBody(s.meta.Description, s.meta.Issue), nil
 }
 
+// withIssue appends "Fixes #N" unless the body already closes issue N.
 func withIssue(body string, issue int) string {
-	if issue > 0 && !strings.Contains(body, fmt.Sprintf("#%d", issue)) {
+	closes := regexp.MustCompile(fmt.Sprintf(`(?i)\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s+#%d\b`, issue))
+	if issue > 0 && !closes.MatchString(body) {
 		body = strings.TrimRight(body, "\n") + fmt.Sprintf("\n\nFixes #%d\n", issue)
 	}
 	return body

@@ -11,9 +11,11 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
 
-// maxInterval caps the backoff between polls: slow enough to be cheap, fast
-// enough that a merge is noticed within half a minute.
-const maxInterval = 30 * time.Second
+// backoffCap caps the backoff between polls at this many intervals: with the
+// default 10 s interval a merge is noticed within 30 s while a long wait costs
+// about two requests a minute, nearly all of them free 304s. Scaling with the
+// interval keeps the schedule's shape whatever the interval.
+const backoffCap = 3
 
 // interrupted turns a cancelled wait into exit 2 with the command that continues.
 func interrupted(ctx context.Context, what string) error {
@@ -46,8 +48,8 @@ func (s *shipper) poll(ctx context.Context, what string, check func() (done, cha
 		}
 		if changed {
 			interval = s.opts.Interval
-		} else if interval = interval * 3 / 2; interval > maxInterval {
-			interval = max(maxInterval, s.opts.Interval)
+		} else if interval = interval * 3 / 2; interval > backoffCap*s.opts.Interval {
+			interval = backoffCap * s.opts.Interval
 		}
 		t := time.NewTimer(interval)
 		select {

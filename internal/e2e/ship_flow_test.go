@@ -1,0 +1,192 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+)
+
+const flowConfig = `release:
+  workflow: release.yml
+  inputs:
+    environment: staging
+`
+
+// TestShipFullFlowFromIssue is the issue's whole story through the real gh.
+func TestShipFullFlowFromIssue(t *testing.T) {
+	e := harness.New(t)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	work := e.CreateRepo("store", map[string]string{".github/hotfix.yml": flowConfig})
+	for i := 1; i <= 7; i++ {
+		e.API("POST", "/repos/monalisa/store/issues", map[string]any{"title": fmt.Sprintf("Checkout fails for coupon #%d", i)})
+	}
+	if r := e.Hotfix(work, "create", "-i", "7"); r.Code != 0 {
+		t.Fatalf("create -i 7: %s", r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "coupon.txt"), "fixed\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Accept coupon 7")
+
+	for run := 1; run <= 2; run++ {
+		if r := e.Hotfix(work, "ship", "--no-wait", "-r", "hubot"); r.Code != 0 {
+			t.Fatalf("ship --no-wait #%d: %s", run, r.Stderr)
+		}
+	}
+	_, pulls := e.API("GET", "/repos/monalisa/store/pulls?state=all", nil)
+	if n := len(pulls.([]any)); n != 1 {
+		t.Fatalf("%d pull requests, want 1", n)
+	}
+	pr := pulls.([]any)[0].(map[string]any)
+	number := int(pr["number"].(float64)) // issues 1-7 came first
+	body, _ := pr["body"].(string)
+	for _, want := range []string{"Fixes #7", "- [ ] The change is minimal", "Checkout fails for coupon #7"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("PR body lacks %q:\n%s", want, body)
+		}
+	}
+	_, labels := e.API("GET", "/repos/monalisa/store/labels", nil)
+	if l := labels.([]any); len(l) != 1 || l[0].(map[string]any)["name"] != "hotfix" || l[0].(map[string]any)["color"] != "d73a4a" {
+		t.Errorf("labels: %s", jsonString(labels))
+	}
+	if got := jsonString(pr["labels"]); strings.Count(got, `"name":"hotfix"`) != 1 {
+		t.Errorf("PR labels: %s", got)
+	}
+	if got := jsonString(pr["requested_reviewers"]); !strings.Contains(got, `"login":"hubot"`) {
+		t.Errorf("reviewers: %s", got)
+	}
+
+	// ship --watch with a short interval: 20 ms stands for the default 10 s, so
+	// 1.2 s of waiting is a simulated 10-minute wait (the backoff scales with it).
+	e.ClearRequests()
+	p := e.Start(work, "ship", "--watch", "--interval", "20ms")
+	time.Sleep(1200 * time.Millisecond)
+	if n := dispatchCount(e); n != 0 {
+		t.Fatalf("dispatched %d times before the merge", n)
+	}
+	if status, out := e.API("PUT", fmt.Sprintf("/repos/monalisa/store/pulls/%d/merge", number), map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merge: %v", out)
+	}
+	var runID int64
+	e.Eventually("the release run", 30*time.Second, func() bool {
+		_, out := e.API("GET", "/repos/monalisa/store/actions/runs", nil)
+		runs, _ := out.(map[string]any)["workflow_runs"].([]any)
+		if len(runs) > 0 {
+			run := runs[0].(map[string]any)
+			runID = int64(run["id"].(float64))
+			if got := jsonString(run["inputs"]); got != `{"environment":"staging"}` {
+				t.Errorf("dispatched with inputs %s, want the configured ones", got)
+			}
+			return true
+		}
+		return false
+	})
+	e.Control("POST", fmt.Sprintf("repos/monalisa/store/runs/%d", runID), map[string]any{"status": "completed", "conclusion": "success"})
+	r := p.Wait(t, time.Minute)
+	if r.Code != 0 {
+		t.Fatalf("ship --watch: exit %d\n%s", r.Code, r.Stderr)
+	}
+	runURL := fmt.Sprintf("http://github.localhost/monalisa/store/actions/runs/%d", runID)
+	if !strings.Contains(r.Stdout, runURL) {
+		t.Errorf("stdout lacks the run URL %s:\n%s", runURL, r.Stdout)
+	}
+	if n := dispatchCount(e); n != 1 {
+		t.Errorf("%d dispatches", n)
+	}
+	polls, notModified := 0, 0
+	for _, req := range e.Server.Requests() {
+		if req.Route == "GET /repos/{owner}/{repo}/pulls/{pull_number}" {
+			polls++
+			if req.Status == 304 {
+				notModified++
+			}
+		}
+	}
+	t.Logf("simulated 10-minute wait: %d polls of the PR, %d answered 304", polls, notModified)
+	if polls < 5 || notModified < polls-2 {
+		t.Errorf("waiting cost %d polls with only %d 304s", polls, notModified)
+	}
+
+	// The real gh agrees.
+	v := e.RunIn(work, "gh", "pr", "view", fmt.Sprint(number), "--json", "state,labels")
+	var view struct {
+		State  string
+		Labels []struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(v.Stdout), &view); err != nil || view.State != "MERGED" || len(view.Labels) != 1 || view.Labels[0].Name != "hotfix" {
+		t.Errorf("gh pr view: %s %s", v.Stdout, v.Stderr)
+	}
+	rl := e.RunIn(work, "gh", "run", "list", "--json", "status,conclusion,event")
+	if !strings.Contains(rl.Stdout, `"conclusion":"success"`) || !strings.Contains(rl.Stdout, `"event":"workflow_dispatch"`) {
+		t.Errorf("gh run list: %s %s", rl.Stdout, rl.Stderr)
+	}
+	_, cm := e.API("GET", fmt.Sprintf("/repos/monalisa/store/issues/%d/comments", number), nil)
+	if !strings.Contains(jsonString(cm), runURL) {
+		t.Errorf("no PR comment links %s", runURL)
+	}
+}
+
+func TestShipOutcomes(t *testing.T) {
+	e := harness.New(t)
+
+	t.Run("failing release run exits 1", func(t *testing.T) {
+		work := startHotfix(t, e, "red", "red run")
+		e.Control("POST", "repos/monalisa/red/reviewer", map[string]any{"after_ms": 0})
+		e.Control("POST", "repos/monalisa/red/auto-runs", map[string]any{"after_ms": 200, "conclusion": "failure"})
+		r := e.Hotfix(work, "ship", "--watch", "--interval", "50ms")
+		assertFailed(t, r, `the release run finished with "failure"`)
+	})
+
+	t.Run("closed without merge exits 1 and releases nothing", func(t *testing.T) {
+		work := startHotfix(t, e, "closed", "closed pr")
+		p := e.Start(work, "ship", "--interval", "50ms")
+		e.Eventually("the PR", 30*time.Second, func() bool { s, _ := e.API("GET", "/repos/monalisa/closed/pulls/1", nil); return s == 200 })
+		e.API("PATCH", "/repos/monalisa/closed/pulls/1", map[string]any{"state": "closed"})
+		r := p.Wait(t, 30*time.Second)
+		assertFailed(t, r, "pull request #1 was closed without being merged")
+		_, out := e.API("GET", "/repos/monalisa/closed/actions/runs", nil)
+		if n := out.(map[string]any)["total_count"].(float64); n != 0 {
+			t.Errorf("%v runs", n)
+		}
+		// A re-run says the same, without touching anything.
+		assertRefused(t, e.Hotfix(work, "ship"), "pull request #1 was closed without being merged")
+	})
+
+	t.Run("size guard and --force", func(t *testing.T) {
+		work := e.CreateRepo("big", nil)
+		e.Hotfix(work, "create", "big change")
+		harnessWrite(t, filepath.Join(work, "big.txt"), strings.Repeat("line\n", 450))
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "big")
+		assertRefused(t, e.Hotfix(work, "ship", "--no-wait"), "this hotfix changes 1 file and 450 lines, over the limits of 10 files and 400 lines")
+		r := e.Hotfix(work, "ship", "--no-wait", "--force")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "continuing because of --force") {
+			t.Errorf("--force: exit %d\n%s", r.Code, r.Stderr)
+		}
+	})
+
+	t.Run("unreleasable main refuses", func(t *testing.T) {
+		work := startHotfix(t, e, "redmain", "on red main")
+		tip := e.Git(work, "rev-parse", "origin/main")
+		e.API("POST", "/repos/monalisa/redmain/statuses/"+tip, map[string]any{"state": "error", "context": "ci"})
+		assertRefused(t, e.Hotfix(work, "ship", "--no-wait"), "main is not releasable: its latest commit "+tip[:7]+" has failing checks (ci)")
+	})
+
+	t.Run("missing required input refused before any change", func(t *testing.T) {
+		wf := "name: Release\non:\n  workflow_dispatch:\n    inputs:\n      version:\n        required: true\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+		work := e.CreateRepo("needs", map[string]string{".github/workflows/release.yml": wf})
+		e.Hotfix(work, "create", "needs input")
+		harnessWrite(t, filepath.Join(work, "x.txt"), "x\n")
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "x")
+		before := e.Snapshot(work, "needs")
+		assertRefused(t, e.Hotfix(work, "ship"), `release.yml requires the input "version"`)
+		if after := e.Snapshot(work, "needs"); after != before {
+			t.Errorf("refused ship changed the repository")
+		}
+	})
+}
