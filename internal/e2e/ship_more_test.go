@@ -55,6 +55,9 @@ func TestShipAutoMerge(t *testing.T) {
 			"enforce_admins":         nil, "required_pull_request_reviews": nil, "restrictions": nil})
 		r := e.Hotfix(work, "ship", "--auto", "--no-release")
 		assertFailed(t, r, "auto-merge is not allowed in monalisa/noauto: merge #1 by hand")
+		if _, out := e.API("GET", "/repos/monalisa/noauto/pulls/1", nil); out.(map[string]any)["merged"] != false {
+			t.Errorf("the PR was merged")
+		}
 	})
 }
 

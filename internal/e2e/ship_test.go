@@ -36,7 +36,9 @@ func TestShipResumesAndReleasesOnce(t *testing.T) {
 	work := startHotfix(t, e, "shop", "login page 500 on empty password")
 
 	// 1. Open the PR without waiting.
+	e.ClearRequests()
 	r := e.Hotfix(work, "ship", "--no-wait", "-r", "hubot")
+	logCost(t, e, "ship --no-wait (push, PR, label, reviewer)")
 	if r.Code != 0 {
 		t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
 	}
@@ -92,6 +94,7 @@ func TestShipResumesAndReleasesOnce(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("ship after merge: exit %d: %s", r.Code, r.Stderr)
 	}
+	logCost(t, e, "ship after the merge (what ships, dispatch, run, comment)")
 	var res struct {
 		Number      int
 		State       string
@@ -252,4 +255,15 @@ func TestShipInterrupted(t *testing.T) {
 	if r := e.Hotfix(work, "ship", "--no-release"); r.Code != 0 || !strings.Contains(r.Stderr, "Pull request #1 is merged") {
 		t.Errorf("re-run: exit %d: %s", r.Code, r.Stderr)
 	}
+}
+
+// logCost logs the requests the last command cost, for the closing notes and the bench.
+func logCost(t *testing.T, e *harness.Env, what string) {
+	t.Helper()
+	api, fetches, pushes := e.RequestCounts()
+	total := 0
+	for _, n := range api {
+		total += n
+	}
+	t.Logf("%s: %d API requests %v, %d git fetches, %d pushes", what, total, api, fetches, pushes)
 }

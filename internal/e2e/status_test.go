@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+)
+
+// TestStatus: two open hotfixes (one green, one failing) and one merged and released
+// through create and ship, plus a pull request carrying the default label that the
+// repository's settings do not use. status shows the three hotfixes in every output
+// form, at the cost of one GraphQL query and at most one REST request.
+func TestStatus(t *testing.T) {
+	e := harness.New(t)
+	work := e.CreateRepo("shop", map[string]string{".github/hotfix.yml": "label:\n  name: urgent\n"})
+
+	ship := func(desc, file string) string {
+		t.Helper()
+		if r := e.Hotfix(work, "create", desc); r.Code != 0 {
+			t.Fatalf("create %q: exit %d: %s", desc, r.Code, r.Stderr)
+		}
+		harnessWrite(t, filepath.Join(work, file), desc+"\n")
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "Fix "+desc)
+		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+			t.Fatalf("ship --no-wait %q: exit %d: %s", desc, r.Code, r.Stderr)
+		}
+		return e.Git(work, "rev-parse", "HEAD")
+	}
+	ship("login page 500 on empty password", "login.txt")    // #1, merged and released below
+	green := ship("cart total rounding", "cart.txt")         // #2
+	red := ship("search crash on empty query", "search.txt") // #3
+	if status, out := e.API("POST", "/repos/monalisa/shop/check-runs", map[string]any{
+		"name": "ci", "head_sha": green, "status": "completed", "conclusion": "success"}); status != 201 {
+		t.Fatalf("check run: %d %v", status, out)
+	}
+	if status, out := e.API("POST", "/repos/monalisa/shop/statuses/"+red, map[string]any{"state": "failure", "context": "ci"}); status != 201 {
+		t.Fatalf("commit status: %d %v", status, out)
+	}
+
+	// #4: not a hotfix here (the settings name the label "urgent"), though labelled "hotfix".
+	e.Git(work, "switch", "-q", "-c", "docs", "origin/main")
+	harnessWrite(t, filepath.Join(work, "docs.txt"), "docs\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Docs")
+	e.Git(work, "push", "-q", "origin", "docs")
+	if status, out := e.API("POST", "/repos/monalisa/shop/pulls", map[string]any{"title": "Docs", "head": "docs", "base": "main"}); status != 201 {
+		t.Fatalf("docs PR: %d %v", status, out)
+	}
+	if status, out := e.API("POST", "/repos/monalisa/shop/issues/4/labels", map[string]any{"labels": []string{"hotfix"}}); status != 200 {
+		t.Fatalf("labelling the docs PR: %d %v", status, out)
+	}
+
+	// Merge #1; ship releases it and records the run on the PR; the run succeeds.
+	if status, out := e.API("PUT", "/repos/monalisa/shop/pulls/1/merge", map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	r := e.Hotfix(work, "ship", "--branch", "hotfix/login-page-500-on-empty-password", "--json", "release")
+	var shipped struct{ Release struct{ RunID int64 } }
+	if r.Code != 0 || json.Unmarshal([]byte(r.Stdout), &shipped) != nil || shipped.Release.RunID == 0 {
+		t.Fatalf("ship after merge: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	runID := shipped.Release.RunID
+	if status, out := e.Control("POST", fmt.Sprintf("repos/monalisa/shop/runs/%d", runID),
+		map[string]any{"status": "completed", "conclusion": "success"}); status != 200 {
+		t.Fatalf("completing the run: %d %v", status, out)
+	}
+
+	t.Run("tab-separated", func(t *testing.T) {
+		e.ClearRequests()
+		r := statusOK(t, e, work, "--state", "all")
+		assertRows(t, r.Stdout, []string{
+			"3\tHotfix: search crash on empty query\thotfix/search-crash-on-empty-query\tOPEN\tchecks failing, mergeable",
+			"2\tHotfix: cart total rounding\thotfix/cart-total-rounding\tOPEN\tchecks passing, mergeable",
+			"1\tHotfix: login page 500 on empty password\thotfix/login-page-500-on-empty-password\tMERGED\trelease succeeded",
+		})
+		assertStatusRequests(t, e, 1)
+	})
+
+	t.Run("json", func(t *testing.T) {
+		r := statusOK(t, e, work, "--state", "all", "--json", "number,title,state,release")
+		var got []map[string]any
+		if err := json.Unmarshal([]byte(r.Stdout), &got); err != nil || len(got) != 3 {
+			t.Fatalf("--json: %v\n%s", err, r.Stdout)
+		}
+		if len(got[0]) != 4 || got[0]["number"] != 3.0 || got[0]["state"] != "OPEN" || got[0]["release"] != nil ||
+			got[0]["title"] != "Hotfix: search crash on empty query" || got[1]["number"] != 2.0 || got[1]["release"] != nil {
+			t.Errorf("open pull requests: %v", got[:2])
+		}
+		rel, _ := got[2]["release"].(map[string]any)
+		if got[2]["number"] != 1.0 || got[2]["state"] != "MERGED" || rel == nil || rel["runId"] != float64(runID) ||
+			rel["status"] != "completed" || rel["conclusion"] != "success" || rel["workflow"] != "release.yml" ||
+			rel["url"] != fmt.Sprintf("http://github.localhost/monalisa/shop/actions/runs/%d", runID) {
+			t.Errorf("merged pull request: %v", got[2])
+		}
+	})
+
+	t.Run("jq", func(t *testing.T) {
+		r := statusOK(t, e, work, "--state", "all", "--json", "number,checks,mergeable,release",
+			"--jq", `.[] | "\(.number) \(.checks) \(.mergeable // "-") \(.release.conclusion // "-")"`)
+		if want := "3 failing UNSTABLE -\n2 passing CLEAN -\n1 none - success\n"; r.Stdout != want {
+			t.Errorf("--jq output %q, want %q", r.Stdout, want)
+		}
+	})
+
+	t.Run("open by default: no runs request", func(t *testing.T) {
+		e.ClearRequests()
+		r := statusOK(t, e, work)
+		assertRows(t, r.Stdout, []string{
+			"3\tHotfix: search crash on empty query\thotfix/search-crash-on-empty-query\tOPEN\tchecks failing, mergeable",
+			"2\tHotfix: cart total rounding\thotfix/cart-total-rounding\tOPEN\tchecks passing, mergeable",
+		})
+		assertStatusRequests(t, e, 0)
+	})
+
+	t.Run("outside a checkout: the default label", func(t *testing.T) {
+		r := statusOK(t, e, e.Dir, "-R", "monalisa/shop", "--state", "all")
+		assertRows(t, r.Stdout, []string{"4\tDocs\tdocs\tOPEN\tno checks, mergeable"})
+		r = statusOK(t, e, e.Dir, "-R", "monalisa/shop", "--state", "merged")
+		if r.Stdout != "" || r.Stderr != "" {
+			t.Errorf("no results, not on a terminal: stdout %q, stderr %q; want nothing", r.Stdout, r.Stderr)
+		}
+	})
+}
+
+func statusOK(t *testing.T, e *harness.Env, dir string, args ...string) harness.Result {
+	t.Helper()
+	r := e.Hotfix(dir, append([]string{"status"}, args...)...)
+	if r.Code != 0 {
+		t.Fatalf("status %s: exit %d\n%s%s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)
+	}
+	return r
+}
+
+// assertRows compares tab-separated rows without their last field, the creation
+// time, which must be an RFC 3339 timestamp.
+func assertRows(t *testing.T, stdout string, want []string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d rows, want %d:\n%s", len(lines), len(want), stdout)
+	}
+	for i, line := range lines {
+		cut := strings.LastIndexByte(line, '\t')
+		if cut < 0 || line[:cut] != want[i] {
+			t.Errorf("row %d:\n%q\nwant\n%q", i+1, line, want[i]+"\t<created>")
+			continue
+		}
+		if _, err := time.Parse(time.RFC3339, line[cut+1:]); err != nil {
+			t.Errorf("row %d: creation time %q: %v", i+1, line[cut+1:], err)
+		}
+	}
+}
+
+// assertStatusRequests checks the API requests since the log was cleared: exactly one
+// GraphQL query and wantREST REST requests, that one being the runs listing.
+func assertStatusRequests(t *testing.T, e *harness.Env, wantREST int) {
+	t.Helper()
+	api, fetches, pushes := e.RequestCounts()
+	graphql, rest := 0, 0
+	var routes []string
+	for route, n := range api {
+		routes = append(routes, fmt.Sprintf("%s ×%d", route, n))
+		if strings.HasPrefix(route, "graphql ") || route == "POST /graphql" {
+			graphql += n
+		} else {
+			rest += n
+		}
+	}
+	sort.Strings(routes)
+	if graphql != 1 || rest != wantREST || fetches+pushes != 0 ||
+		(wantREST == 1 && api["GET /repos/{owner}/{repo}/actions/runs"] != 1) {
+		t.Errorf("requests: %d GraphQL, %d REST, %d git; want 1, %d, 0:\n%s", graphql, rest, fetches+pushes, wantREST, strings.Join(routes, "\n"))
+	}
+}
