@@ -190,3 +190,35 @@ func TestShipOutcomes(t *testing.T) {
 		}
 	})
 }
+
+// TestShipPostMortem: ship --post-mortem twice opens exactly one issue with the
+// links and the timeline.
+func TestShipPostMortem(t *testing.T) {
+	e := harness.New(t)
+	work := startHotfix(t, e, "mortem", "cache stampede")
+	e.Control("POST", "repos/monalisa/mortem/reviewer", map[string]any{"after_ms": 0})
+	e.Control("POST", "repos/monalisa/mortem/auto-runs", map[string]any{"after_ms": 100, "conclusion": "success"})
+	for i := 0; i < 2; i++ {
+		if r := e.Hotfix(work, "ship", "--watch", "--post-mortem", "--interval", "50ms"); r.Code != 0 {
+			t.Fatalf("ship --post-mortem #%d: exit %d\n%s", i+1, r.Code, r.Stderr)
+		}
+	}
+	_, out := e.API("GET", "/repos/monalisa/mortem/issues?state=all&labels=post-mortem", nil)
+	issues := out.([]any)
+	if len(issues) != 1 {
+		t.Fatalf("%d post-mortem issues, want 1", len(issues))
+	}
+	is := issues[0].(map[string]any)
+	body, _ := is["body"].(string)
+	_, prOut := e.API("GET", "/repos/monalisa/mortem/pulls/1", nil)
+	pr := prOut.(map[string]any)
+	for _, want := range []string{"http://github.localhost/monalisa/mortem/pull/1", pr["merge_commit_sha"].(string),
+		"/actions/runs/", "Hotfix branch created", "Pull request opened", "Merged", "Release run finished (success)", "Time to restore", "root cause"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("post-mortem lacks %q:\n%s", want, body)
+		}
+	}
+	if is["title"] != "Post-mortem: cache stampede" {
+		t.Errorf("title %q", is["title"])
+	}
+}

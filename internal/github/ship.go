@@ -17,6 +17,7 @@ type PullRequest struct {
 	URL              string
 	Title            string
 	State            string // OPEN, CLOSED, MERGED
+	CreatedAt        time.Time
 	IsDraft          bool
 	BaseRefName      string
 	HeadRefOid       string
@@ -59,7 +60,7 @@ type ShipState struct {
 }
 
 const pullFields = `
-  id number url title state isDraft baseRefName headRefOid mergedAt
+  id number url title state createdAt isDraft baseRefName headRefOid mergedAt
   mergeCommit { oid }
   mergeStateStatus reviewDecision
   autoMergeRequest { mergeMethod }
@@ -87,6 +88,7 @@ type apiPull struct {
 	URL         string
 	Title       string
 	State       string
+	CreatedAt   time.Time
 	IsDraft     bool
 	BaseRefName string
 	HeadRefOid  string
@@ -122,7 +124,7 @@ type apiPull struct {
 }
 
 func (a *apiPull) toPull() PullRequest {
-	p := PullRequest{ID: a.ID, Number: a.Number, URL: a.URL, Title: a.Title, State: a.State, IsDraft: a.IsDraft,
+	p := PullRequest{ID: a.ID, Number: a.Number, URL: a.URL, Title: a.Title, State: a.State, CreatedAt: a.CreatedAt, IsDraft: a.IsDraft,
 		BaseRefName: a.BaseRefName, HeadRefOid: a.HeadRefOid, MergedAt: a.MergedAt,
 		MergeStateStatus: a.MergeState, ReviewDecision: a.Review}
 	if a.MergeCommit != nil {
@@ -254,6 +256,7 @@ type Run struct {
 	HeadSHA    string    `json:"head_sha"`
 	Event      string    `json:"event"`
 	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // DispatchRuns lists workflow_dispatch runs of a workflow on branch created at or after since.

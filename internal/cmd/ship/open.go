@@ -139,6 +139,9 @@ func (s *shipper) dryRunOpen(tip string) error {
 	if !s.opts.NoRelease {
 		fmt.Fprintf(out, "Would then dispatch the release workflow on %s, once\n", s.base)
 	}
+	if s.wantsPostMortem() {
+		fmt.Fprintln(out, "Would open a post-mortem issue with the timeline")
+	}
 	return nil
 }
 

@@ -21,7 +21,7 @@ import (
 )
 
 // jsonFields are the fields --json can select from ship's result.
-var jsonFields = []string{"number", "url", "state", "branch", "base", "mergeCommit", "release"}
+var jsonFields = []string{"number", "url", "state", "branch", "base", "mergeCommit", "release", "postMortem"}
 
 // shipper carries one run of ship. Every step checks GitHub's and git's state
 // before it acts, so running ship again after any interruption continues where
@@ -46,6 +46,8 @@ type shipper struct {
 	runInfo *github.Run
 	// plan is the release workflow and its inputs, resolved once.
 	plan *releasePlan
+	// postMortemURL is the post-mortem issue, once opened or found.
+	postMortemURL string
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
@@ -110,6 +112,11 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 			if err := s.watch(ctx); err != nil {
 				return err
 			}
+		}
+	}
+	if s.wantsPostMortem() {
+		if err := s.postMortem(ctx); err != nil {
+			return err
 		}
 	}
 	return s.summary()
@@ -272,7 +279,8 @@ func defaultBody(description string, issue int) string {
 
 // summary prints the result: on stdout the PR URL (or --json), on a terminal more.
 func (s *shipper) summary() error {
-	result := map[string]any{"number": 0, "url": "", "state": "", "branch": s.branch, "base": s.base, "mergeCommit": nil, "release": nil}
+	result := map[string]any{"number": 0, "url": "", "state": "", "branch": s.branch, "base": s.base, "mergeCommit": nil, "release": nil,
+		"postMortem": nullIfEmpty(s.postMortemURL)}
 	if s.pr != nil {
 		result["number"], result["url"], result["state"] = s.pr.Number, s.pr.URL, s.pr.State
 		if s.pr.MergeCommit != "" {
@@ -296,7 +304,17 @@ func (s *shipper) summary() error {
 	if s.release != nil && s.release.RunURL != "" {
 		fmt.Fprintln(s.ios.Out, s.release.RunURL)
 	}
+	if s.postMortemURL != "" {
+		fmt.Fprintln(s.ios.Out, s.postMortemURL)
+	}
 	return nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // sleepCtx waits d or until ctx ends.

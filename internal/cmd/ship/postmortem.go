@@ -1,0 +1,182 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+)
+
+// postMortemMarker ties a post-mortem issue to its pull request, so a re-run
+// finds it instead of opening a second one.
+func postMortemMarker(pr int) string { return fmt.Sprintf("<!-- gh-hotfix:post-mortem pr=%d -->", pr) }
+
+var postMortemRE = regexp.MustCompile(`<!-- gh-hotfix:post-mortem pr=(\d+) -->`)
+
+type apiIssue struct {
+	Number  int    `json:"number"`
+	HTMLURL string `json:"html_url"`
+	Body    string `json:"body"`
+}
+
+// wantsPostMortem: --post-mortem decides, else the config.
+func (s *shipper) wantsPostMortem() bool {
+	if s.opts.PostMortem != nil {
+		return *s.opts.PostMortem
+	}
+	return s.cfg.PostMortem.Enabled
+}
+
+// postMortem opens the post-mortem issue the seed asks for after a deploy: the
+// links, the timeline and the questions, once per hotfix.
+func (s *shipper) postMortem(ctx context.Context) error {
+	labels := s.cfg.PostMortem.Labels
+	found, err := s.findPostMortem(ctx, labels)
+	if err != nil {
+		return err
+	}
+	if found != nil {
+		s.done("Post-mortem issue #%d exists: %s", found.Number, found.HTMLURL)
+		s.postMortemURL = found.HTMLURL
+		return nil
+	}
+	body, err := s.postMortemBody()
+	if err != nil {
+		return err
+	}
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would open the issue %q labelled %s\n", "Post-mortem: "+s.pr.Title, strings.Join(labels, ", "))
+		return nil
+	}
+	for _, l := range labels {
+		err := s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
+			map[string]any{"name": l, "color": "5319e7", "description": "Analysis after a hotfix"}, nil)
+		var he *api.HTTPError
+		if err != nil && !(errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity) {
+			return fmt.Errorf("creating the label %q: %w", l, err)
+		}
+	}
+	req := map[string]any{"title": "Post-mortem: " + strings.TrimPrefix(s.pr.Title, "Hotfix: "), "body": body}
+	if len(labels) > 0 {
+		req["labels"] = labels
+	}
+	var created apiIssue
+	err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues", s.repo.Owner, s.repo.Name), req, &created)
+	if err != nil && github.IsTransient(err) {
+		// The issue may exist: look before ever opening another.
+		if again, ferr := s.findPostMortem(ctx, labels); ferr == nil && again != nil {
+			created, err = *again, nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("opening the post-mortem issue: %w", err)
+	}
+	s.postMortemURL = created.HTMLURL
+	s.done("Opened post-mortem issue #%d: %s", created.Number, created.HTMLURL)
+	return nil
+}
+
+func (s *shipper) findPostMortem(ctx context.Context, labels []string) (*apiIssue, error) {
+	q := url.Values{"state": {"all"}, "per_page": {"100"}}
+	if len(labels) > 0 {
+		q.Set("labels", strings.Join(labels, ","))
+	}
+	var issues []apiIssue
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/issues?%s", s.repo.Owner, s.repo.Name, q.Encode()), nil, &issues); err != nil {
+		return nil, fmt.Errorf("looking for the post-mortem issue: %w", err)
+	}
+	for i := range issues {
+		if m := postMortemRE.FindStringSubmatch(issues[i].Body); m != nil && m[1] == fmt.Sprint(s.pr.Number) {
+			return &issues[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// postMortemBody fills the repository's template (config) or ours. Templates may
+// use {{title}}, {{pr}}, {{merge_commit}}, {{release_run}} and {{timeline}}.
+func (s *shipper) postMortemBody() (string, error) {
+	tmpl := defaultPostMortem
+	if p := s.cfg.PostMortem.Template; p != "" {
+		root, _ := s.g.RepoRoot(context.Background())
+		b, err := os.ReadFile(filepath.Join(root, p))
+		if err != nil {
+			return "", fmt.Errorf("reading the post-mortem template %s: %w", p, err)
+		}
+		tmpl = string(b)
+	}
+	run := "not released by gh hotfix"
+	if s.release != nil && s.release.RunURL != "" {
+		run = s.release.RunURL
+	}
+	r := strings.NewReplacer("{{title}}", strings.TrimPrefix(s.pr.Title, "Hotfix: "), "{{pr}}", s.pr.URL,
+		"{{merge_commit}}", s.pr.MergeCommit, "{{release_run}}", run, "{{timeline}}", s.timeline())
+	return r.Replace(tmpl) + "\n" + postMortemMarker(s.pr.Number) + "\n", nil
+}
+
+// timeline lists what is known of the hotfix's times, with the time to restore.
+func (s *shipper) timeline() string {
+	type event struct {
+		what string
+		at   time.Time
+	}
+	var events []event
+	add := func(what string, at time.Time) {
+		if !at.IsZero() {
+			events = append(events, event{what, at})
+		}
+	}
+	add("Hotfix branch created", s.meta.Created)
+	add("Pull request opened", s.pr.CreatedAt)
+	if s.pr.MergedAt != nil {
+		add("Merged", *s.pr.MergedAt)
+	}
+	var restored time.Time
+	if s.runInfo != nil {
+		add("Release run started", s.runInfo.CreatedAt)
+		if s.runInfo.Status == "completed" {
+			add("Release run finished ("+s.runInfo.Conclusion+")", s.runInfo.UpdatedAt)
+			if s.runInfo.Conclusion == "success" {
+				restored = s.runInfo.UpdatedAt
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("| When (UTC) | What |\n|---|---|\n")
+	for _, e := range events {
+		fmt.Fprintf(&b, "| %s | %s |\n", e.at.UTC().Format("2006-01-02 15:04:05"), e.what)
+	}
+	if len(events) > 0 && !restored.IsZero() {
+		fmt.Fprintf(&b, "\n**Time to restore** (branch created → release finished): %s\n", restored.Sub(events[0].at).Round(time.Second))
+	} else {
+		b.WriteString("\n**Time to restore:** the release has not finished yet; add it when production is fixed.\n")
+	}
+	return b.String()
+}
+
+const defaultPostMortem = `## Post-mortem: {{title}}
+
+- Pull request: {{pr}}
+- Merge commit: {{merge_commit}}
+- Release run: {{release_run}}
+
+### Timeline
+{{timeline}}
+### Questions
+- What happened, and what was the impact on users?
+- How was it detected, and how long until someone acted?
+- What was the root cause? Why did tests and review not catch it?
+- Was main releasable when the hotfix was needed? If not, what stood in the way?
+- What went well in the hotfix process, and what slowed it down?
+- Which follow-ups prevent it from happening again? (link issues)
+`
