@@ -124,6 +124,7 @@ func (s *Server) routes() map[string]handler {
 		"issues/list-comments":                       s.listComments,
 		"issues/create-comment":                      s.createComment,
 		"issues/update-comment":                      s.updateComment,
+		"issues/delete-comment":                      s.deleteComment,
 		"repos/check-collaborator":                   s.checkCollaborator,
 		"teams/get-by-name":                          s.getTeam,
 		"repos/list-releases":                        s.listReleases,

@@ -299,6 +299,17 @@ func (s *Server) updateComment(q *req) (int, any, error) {
 	return 0, nil, notFound()
 }
 
+func (s *Server) deleteComment(q *req) (int, any, error) {
+	id, _ := strconv.ParseInt(q.params["comment_id"], 10, 64)
+	for i, c := range q.repo.comments {
+		if c.ID == id {
+			q.repo.comments = append(q.repo.comments[:i], q.repo.comments[i+1:]...)
+			return 204, nil, nil
+		}
+	}
+	return 0, nil, notFound()
+}
+
 func (s *Server) checkCollaborator(q *req) (int, any, error) {
 	if _, ok := s.st.users[strings.ToLower(q.params["username"])]; !ok {
 		return 0, nil, notFound()

@@ -182,7 +182,7 @@ func (s *shipper) createPull(ctx context.Context) error {
 		// The first attempt may have acted (or a concurrent ship won): read back.
 		if st, qerr := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name); qerr == nil {
 			for i := range st.Pulls {
-				if p := st.Pulls[i]; p.State == "OPEN" && p.BaseRefName == s.base {
+				if p := st.Pulls[i]; (p.State == "OPEN" || p.State == "MERGED") && p.BaseRefName == s.base {
 					s.pr = &p
 					s.done("Pull request #%d is open: %s", p.Number, p.URL)
 					return nil

@@ -69,6 +69,11 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		if err := s.postMarker(ctx, &marker); err != nil {
 			return err
 		}
+		if winner, lost, err := s.lostRace(ctx, marker); err != nil {
+			return err
+		} else if lost {
+			return s.followWinner(ctx, wf, winner)
+		}
 	}
 	run, err := s.dispatch(ctx, wf, inputs, marker.Since)
 	if err != nil {
@@ -111,14 +116,63 @@ func (s *shipper) releasePlan(ctx context.Context) (release.Workflow, map[string
 	return wf, inputs, nil
 }
 
+// findMarker returns the earliest release marker for the merge commit: when two
+// ships raced, the earliest comment is the one that dispatches.
 func findMarker(comments []github.Comment, mergeSHA string) (hotfix.ReleaseMarker, bool) {
-	for i := len(comments) - 1; i >= 0; i-- {
+	for i := range comments {
 		if m, ok := hotfix.ParseReleaseMarker(comments[i].Body); ok && m.MergeSHA == mergeSHA {
 			m.CommentID = comments[i].ID
 			return m, true
 		}
 	}
 	return hotfix.ReleaseMarker{}, false
+}
+
+// lostRace re-reads the comments after posting ours: when two ships of the same
+// hotfix run at once, both post a marker, and the earliest comment wins. The
+// loser removes its own marker and never dispatches.
+func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotfix.ReleaseMarker, bool, error) {
+	pr, err := s.gh.Pull(ctx, s.pr.ID)
+	if err != nil {
+		return mine, false, fmt.Errorf("checking for a concurrent release: %w", err)
+	}
+	first := mine
+	for _, c := range pr.Comments {
+		if m, ok := hotfix.ParseReleaseMarker(c.Body); ok && m.MergeSHA == mine.MergeSHA && c.ID < first.CommentID {
+			m.CommentID = c.ID
+			first = m
+		}
+	}
+	if first.CommentID == mine.CommentID {
+		return mine, false, nil
+	}
+	err = s.gh.REST(ctx, "DELETE", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, mine.CommentID), nil, nil)
+	if err != nil {
+		s.warn("Could not remove the duplicate release comment %d: %v", mine.CommentID, err)
+	}
+	s.warn("Another gh hotfix ship is releasing this hotfix: following it instead of dispatching")
+	return first, true, nil
+}
+
+// followWinner waits for the concurrent ship's run to be recorded or to appear.
+func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner hotfix.ReleaseMarker) error {
+	for i := 0; i < findRunAttempts; i++ {
+		pr, err := s.gh.Pull(ctx, s.pr.ID)
+		if err != nil {
+			return err
+		}
+		if m, ok := findMarker(pr.Comments, winner.MergeSHA); ok && m.State == "dispatched" {
+			s.release = &m
+			s.done("Release run: %s (started by the other ship)", m.RunURL)
+			return s.readRun(ctx)
+		}
+		if i < findRunAttempts-1 {
+			if err := sleepCtx(ctx, findRunInterval); err != nil {
+				return interruptedOr(ctx, err)
+			}
+		}
+	}
+	return fmt.Errorf("another gh hotfix ship started releasing this hotfix but has not recorded its run yet: run gh hotfix ship again later; it will not dispatch twice")
 }
 
 type apiComment struct {

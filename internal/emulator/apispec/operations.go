@@ -66,6 +66,7 @@ var Operations = []Operation{
 	{Method: "GET", Path: "/repos/{owner}/{repo}/issues/{issue_number}/comments", ID: "issues/list-comments"},
 	{Method: "POST", Path: "/repos/{owner}/{repo}/issues/{issue_number}/comments", ID: "issues/create-comment"},
 	{Method: "PATCH", Path: "/repos/{owner}/{repo}/issues/comments/{comment_id}", ID: "issues/update-comment"},
+	{Method: "DELETE", Path: "/repos/{owner}/{repo}/issues/comments/{comment_id}", ID: "issues/delete-comment"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/collaborators/{username}", ID: "repos/check-collaborator"},
 	{Method: "GET", Path: "/orgs/{org}/teams/{team_slug}", ID: "teams/get-by-name"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/releases", ID: "repos/list-releases"},
