@@ -4,7 +4,6 @@ package status
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
@@ -36,15 +35,23 @@ func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions)
 		Name:  "status",
 		Short: "Show hotfix pull requests and their release runs",
 		Long: strings.TrimSpace(`
-Show the repository's hotfix pull requests, found by the hotfix label.
+Show the repository's hotfix pull requests, found by the hotfix label (from
+.github/hotfix.yml when run in a clone of the repository, else "hotfix"), newest first.
 
 Open pull requests are shown with their checks, review decision and mergeability; merged
-ones with their release run and its conclusion. On a terminal the result is a table;
-otherwise it is tab-separated lines, one per pull request.`),
+ones with their release run and its conclusion, as recorded by gh hotfix ship on the pull
+request. Only open ones are shown unless --state says otherwise; --state all also shows
+those closed without merging.
+
+On a terminal the result is a table; otherwise it is tab-separated lines, one per pull
+request, and nothing at all when there is none. JSON fields: number, title, state, isDraft,
+url, branch, base, author, checks, review, mergeable, mergedAt, mergeCommit, release
+(workflow, runId, url, status, conclusion), createdAt.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix status
 $ gh hotfix status --state merged --limit 5
-$ gh hotfix status --state all -R acme/shop`),
+$ gh hotfix status --state all -R acme/shop
+$ gh hotfix status --state merged --json number,release --jq '.[] | select(.release.conclusion != "success") | .number'`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
 			if err := command.NoArgs(args); err != nil {
@@ -65,9 +72,4 @@ $ gh hotfix status --state all -R acme/shop`),
 			return run(ctx, f, opts)
 		},
 	}
-}
-
-// run shows the hotfix pull requests.
-func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
-	return errors.New(`"gh hotfix status" is not implemented yet in this build`)
 }

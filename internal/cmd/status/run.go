@@ -1,0 +1,517 @@
+package status
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/repository"
+	"github.com/cli/go-gh/v2/pkg/tableprinter"
+	"github.com/cli/go-gh/v2/pkg/text"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+// jsonFields are the fields --json can select, one object per pull request.
+var jsonFields = []string{"number", "title", "state", "isDraft", "url", "branch", "base", "author",
+	"checks", "review", "mergeable", "mergedAt", "mergeCommit", "release", "createdAt"}
+
+const (
+	// pageSize is the most pull requests GitHub returns in one GraphQL page.
+	pageSize = 100
+	// markerComments is how many of a pull request's latest comments are searched for
+	// the release marker. ship posts it right after the merge, so it stays among the
+	// last ones unless the pull request is discussed at length after its release.
+	markerComments = 50
+	// recentRuns is how many of the repository's latest workflow_dispatch runs are
+	// read, in one request, to learn the status of the release runs.
+	recentRuns = 100
+)
+
+// run lists the hotfix pull requests. Its cost does not grow with their number:
+// one GraphQL query per 100 pull requests (so one for the default limit), plus one
+// REST request for the release runs, only when a merged pull request has one.
+func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
+	if err := opts.JSON.CheckFields(jsonFields); err != nil {
+		return err
+	}
+	ios := f.IOStreams
+	repo, err := f.BaseRepo(opts.Repo)
+	if err != nil {
+		return err
+	}
+	label, err := hotfixLabel(ctx, f, repo)
+	if err != nil {
+		return err
+	}
+	hc, err := f.HTTPClient(repo.Host)
+	if err != nil {
+		return err
+	}
+	gh := github.NewClient(hc, repo.Host)
+
+	nodes, total, err := listPulls(ctx, gh, repo, label, opts.State, opts.Limit)
+	if err != nil {
+		return err
+	}
+	pulls := make([]hotfixPull, len(nodes))
+	needRuns := false
+	for i := range nodes {
+		pulls[i] = newHotfixPull(&nodes[i])
+		if r := pulls[i].Release; r != nil && r.RunID != 0 {
+			needRuns = true
+		}
+	}
+	if needRuns {
+		runs, err := dispatchRuns(ctx, gh, repo)
+		if err != nil {
+			// The pull requests are still worth showing; only the runs' status is unknown.
+			fmt.Fprintf(ios.ErrOut, "%s could not read the release runs of %s/%s, their status is unknown: %v\n",
+				ios.ColorScheme().WarningIcon(), repo.Owner, repo.Name, err)
+		}
+		for i := range pulls {
+			pulls[i].Release.addRun(runs)
+		}
+	}
+
+	if len(opts.JSON.Fields) > 0 {
+		data := make([]map[string]any, len(pulls))
+		for i := range pulls {
+			data[i] = pulls[i].export()
+		}
+		return opts.JSON.Write(ios, data)
+	}
+	what := map[string]string{"open": "open hotfix", "merged": "merged hotfix", "all": "hotfix"}[opts.State]
+	if len(pulls) == 0 {
+		// As gh pr list: finding nothing is not a failure, and only a person is told.
+		if ios.IsStdoutTTY() {
+			fmt.Fprintf(ios.ErrOut, "No %s pull requests in %s/%s\n", what, repo.Owner, repo.Name)
+		}
+		return nil
+	}
+	if ios.IsStdoutTTY() {
+		fmt.Fprintf(ios.Out, "\nShowing %d of %d %s pull requests in %s/%s\n\n", len(pulls), total, what, repo.Owner, repo.Name)
+	}
+	return printTable(ios, pulls, f.Now())
+}
+
+// hotfixLabel is the label marking hotfix pull requests: the one configured in the
+// checkout when it is a clone of repo, else the default. With --repo naming another
+// repository, the checkout's settings are not that repository's.
+func hotfixLabel(ctx context.Context, f *command.Factory, repo repository.Repository) (string, error) {
+	def := config.Default().Label.Name
+	g, err := f.Git()
+	if err != nil {
+		return def, nil
+	}
+	root, err := g.RepoRoot(ctx)
+	if err != nil {
+		return def, nil // not inside a checkout
+	}
+	remotes, err := g.Remotes(ctx)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name); !ok {
+		return def, nil
+	}
+	cfg, _, err := config.Load(root)
+	if err != nil {
+		return "", err
+	}
+	return cfg.Label.Name, nil
+}
+
+// statusQuery reads one page of labelled pull requests with what status shows.
+// Comments are only read when merged pull requests can be among the results.
+func statusQuery(withComments bool) string {
+	comments := ""
+	if withComments {
+		comments = fmt.Sprintf("\n        comments(last: %d) { nodes { body } }", markerComments)
+	}
+	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(labels: $labels, states: $states, first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number title state isDraft url headRefName baseRefName createdAt mergedAt
+        author { login }
+        mergeCommit { oid }
+        reviewDecision mergeStateStatus
+        commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }` + comments + `
+      }
+    }
+  }
+}`
+}
+
+// apiPull is a pull request as statusQuery returns it.
+type apiPull struct {
+	Number           int
+	Title            string
+	State            string // OPEN, MERGED, CLOSED
+	IsDraft          bool
+	URL              string
+	HeadRefName      string
+	BaseRefName      string
+	CreatedAt        time.Time
+	MergedAt         *time.Time
+	Author           *struct{ Login string }
+	MergeCommit      *struct{ Oid string }
+	ReviewDecision   string
+	MergeStateStatus string
+	Commits          struct {
+		Nodes []struct {
+			Commit struct {
+				StatusCheckRollup *struct{ State string }
+			}
+		}
+	}
+	Comments struct {
+		Nodes []struct{ Body string }
+	}
+}
+
+// listPulls reads up to limit pull requests carrying label, newest first, and how
+// many there are in all. Each page is one query; the number of pages is bounded by limit.
+func listPulls(ctx context.Context, gh *github.Client, repo repository.Repository, label, state string, limit int) ([]apiPull, int, error) {
+	vars := map[string]any{"owner": repo.Owner, "name": repo.Name, "labels": []string{label}}
+	switch state {
+	case "open":
+		vars["states"] = []string{"OPEN"}
+	case "merged":
+		vars["states"] = []string{"MERGED"}
+	} // all: every state, closed ones included, as gh pr list --state all
+	query := statusQuery(state != "open")
+	var pulls []apiPull
+	total := 0
+	for page := 0; page < (limit+pageSize-1)/pageSize; page++ {
+		vars["first"] = min(pageSize, limit-len(pulls))
+		var out struct {
+			Repository *struct {
+				PullRequests struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+					Nodes []apiPull
+				}
+			}
+		}
+		err := gh.GraphQL(ctx, query, vars, &out)
+		if err != nil && !github.IsNotFound(err) {
+			return nil, 0, fmt.Errorf("listing the hotfix pull requests of %s/%s: %w", repo.Owner, repo.Name, err)
+		}
+		if err != nil || out.Repository == nil {
+			return nil, 0, fmt.Errorf("repository %s/%s not found (or your token cannot see it): check the name given to --repo or GH_REPO", repo.Owner, repo.Name)
+		}
+		conn := out.Repository.PullRequests
+		total = conn.TotalCount
+		pulls = append(pulls, conn.Nodes...)
+		if !conn.PageInfo.HasNextPage || len(pulls) >= limit || conn.PageInfo.EndCursor == "" {
+			break
+		}
+		vars["after"] = conn.PageInfo.EndCursor
+	}
+	return pulls, total, nil
+}
+
+// dispatchRuns reads the repository's latest workflow_dispatch runs, by ID, in one request.
+// A release older than the latest recentRuns dispatches is not among them: its status
+// is then unknown.
+func dispatchRuns(ctx context.Context, gh *github.Client, repo repository.Repository) (map[int64]github.Run, error) {
+	var out struct {
+		Runs []github.Run `json:"workflow_runs"`
+	}
+	path := fmt.Sprintf("repos/%s/%s/actions/runs?event=workflow_dispatch&per_page=%d", repo.Owner, repo.Name, recentRuns)
+	if err := gh.REST(ctx, "GET", path, nil, &out); err != nil {
+		return nil, err
+	}
+	runs := make(map[int64]github.Run, len(out.Runs))
+	for _, r := range out.Runs {
+		runs[r.ID] = r
+	}
+	return runs, nil
+}
+
+// hotfixPull is one hotfix pull request as status reports it.
+type hotfixPull struct {
+	Number      int
+	Title       string
+	State       string // OPEN, MERGED or CLOSED, as GitHub spells it
+	IsDraft     bool
+	URL         string
+	Branch      string
+	Base        string
+	Author      string // login; "" for a deleted account
+	Checks      string // the head commit's checks: passing, failing, pending or none
+	Review      string // GitHub's reviewDecision (APPROVED, CHANGES_REQUESTED, REVIEW_REQUIRED); "" when none
+	MergeState  string // GitHub's mergeStateStatus (CLEAN, BLOCKED, ...) of an open pull request; "" otherwise
+	CreatedAt   time.Time
+	MergedAt    *time.Time
+	MergeCommit string
+	Release     *releaseRun // nil when no release was started for the merge
+}
+
+// releaseRun is the release of a merged hotfix, as recorded by ship's marker comment,
+// with the run's progress when it is known.
+type releaseRun struct {
+	Workflow   string
+	RunID      int64  // 0 when ship decided to release but did not record the run
+	URL        string // the run's page
+	Status     string // queued, in_progress, completed, ...; "" when unknown
+	Conclusion string // success, failure, cancelled, ... once completed
+}
+
+func newHotfixPull(a *apiPull) hotfixPull {
+	p := hotfixPull{Number: a.Number, Title: a.Title, State: a.State, IsDraft: a.IsDraft, URL: a.URL,
+		Branch: a.HeadRefName, Base: a.BaseRefName, Review: a.ReviewDecision, CreatedAt: a.CreatedAt, MergedAt: a.MergedAt}
+	if a.Author != nil {
+		p.Author = a.Author.Login
+	}
+	if a.State == "OPEN" {
+		p.MergeState = a.MergeStateStatus
+	}
+	p.Checks = "none"
+	if n := a.Commits.Nodes; len(n) > 0 && n[0].Commit.StatusCheckRollup != nil {
+		p.Checks = checksWord(n[0].Commit.StatusCheckRollup.State)
+	}
+	if a.MergeCommit != nil {
+		p.MergeCommit = a.MergeCommit.Oid
+	}
+	if a.State == "MERGED" && p.MergeCommit != "" {
+		bodies := make([]string, len(a.Comments.Nodes))
+		for i, c := range a.Comments.Nodes {
+			bodies[i] = c.Body
+		}
+		if m, ok := releaseMarker(bodies, p.MergeCommit); ok {
+			p.Release = &releaseRun{Workflow: m.Workflow}
+			if m.State == "dispatched" {
+				p.Release.RunID, p.Release.URL = m.RunID, m.RunURL
+			}
+		}
+	}
+	return p
+}
+
+// checksWord names a statusCheckRollup state.
+func checksWord(state string) string {
+	switch state {
+	case "SUCCESS":
+		return "passing"
+	case "FAILURE", "ERROR":
+		return "failing"
+	case "PENDING", "EXPECTED":
+		return "pending"
+	}
+	return strings.ToLower(state)
+}
+
+// releaseMarker finds the release of a merge among a pull request's comments (oldest
+// first): the newest marker for that merge commit, the one ship itself goes by.
+func releaseMarker(comments []string, mergeSHA string) (hotfix.ReleaseMarker, bool) {
+	for i := len(comments) - 1; i >= 0; i-- {
+		if m, ok := hotfix.ParseReleaseMarker(comments[i]); ok && m.MergeSHA == mergeSHA {
+			return m, true
+		}
+	}
+	return hotfix.ReleaseMarker{}, false
+}
+
+// addRun fills in the run's progress from runs (by ID), when it is there.
+func (r *releaseRun) addRun(runs map[int64]github.Run) {
+	if r == nil || r.RunID == 0 {
+		return
+	}
+	run, ok := runs[r.RunID]
+	if !ok {
+		return
+	}
+	r.Status, r.Conclusion = run.Status, run.Conclusion
+	if r.URL == "" {
+		r.URL = run.HTMLURL
+	}
+}
+
+// export is the pull request as --json shows it.
+func (p *hotfixPull) export() map[string]any {
+	m := map[string]any{"number": p.Number, "title": p.Title, "state": p.State, "isDraft": p.IsDraft, "url": p.URL,
+		"branch": p.Branch, "base": p.Base, "author": orNull(p.Author), "checks": p.Checks, "review": orNull(p.Review),
+		"mergeable": orNull(p.MergeState), "mergedAt": nil, "mergeCommit": orNull(p.MergeCommit), "release": nil,
+		"createdAt": p.CreatedAt}
+	if p.MergedAt != nil {
+		m["mergedAt"] = *p.MergedAt
+	}
+	if r := p.Release; r != nil {
+		rel := map[string]any{"workflow": r.Workflow, "runId": nil, "url": orNull(r.URL),
+			"status": orNull(r.Status), "conclusion": orNull(r.Conclusion)}
+		if r.RunID != 0 {
+			rel["runId"] = r.RunID
+		}
+		m["release"] = rel
+	}
+	return m
+}
+
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// tone says how a status reads at a glance: it picks the colour.
+type tone int
+
+const (
+	neutral tone = iota
+	good         // nothing to do
+	waiting      // something is under way or needs a person
+	bad          // something failed
+)
+
+// stateWord is the STATE column: GitHub's state, or DRAFT for an open draft.
+func (p *hotfixPull) stateWord() string {
+	if p.State == "OPEN" && p.IsDraft {
+		return "DRAFT"
+	}
+	return p.State
+}
+
+// summary is the STATUS column: checks, review and mergeability of an open pull
+// request, the release of a merged one.
+func (p *hotfixPull) summary() (string, tone) {
+	switch p.State {
+	case "OPEN":
+		return p.openSummary()
+	case "MERGED":
+		return p.releaseSummary()
+	}
+	return "not merged", neutral
+}
+
+func (p *hotfixPull) openSummary() (string, tone) {
+	t := neutral
+	worse := func(to tone) {
+		if to > t {
+			t = to
+		}
+	}
+	var parts []string
+	switch p.Checks {
+	case "none":
+		parts = append(parts, "no checks")
+	case "failing":
+		parts = append(parts, "checks failing")
+		worse(bad)
+	case "pending":
+		parts = append(parts, "checks pending")
+		worse(waiting)
+	default:
+		parts = append(parts, "checks "+p.Checks)
+	}
+	switch p.Review {
+	case "APPROVED":
+		parts = append(parts, "approved")
+	case "CHANGES_REQUESTED":
+		parts = append(parts, "changes requested")
+		worse(bad)
+	case "REVIEW_REQUIRED":
+		parts = append(parts, "review required")
+		worse(waiting)
+	}
+	switch p.MergeState {
+	case "CLEAN", "HAS_HOOKS", "UNSTABLE": // UNSTABLE: failing checks that are not required
+		parts = append(parts, "mergeable")
+		worse(good)
+	case "BLOCKED":
+		parts = append(parts, "blocked")
+		worse(waiting)
+	case "BEHIND":
+		parts = append(parts, "behind base")
+		worse(waiting)
+	case "DIRTY":
+		parts = append(parts, "conflicts")
+		worse(bad)
+	case "DRAFT":
+		parts = append(parts, "draft")
+	default:
+		parts = append(parts, "mergeability unknown")
+	}
+	return strings.Join(parts, ", "), t
+}
+
+func (p *hotfixPull) releaseSummary() (string, tone) {
+	r := p.Release
+	switch {
+	case r == nil:
+		return "not released", waiting
+	case r.RunID == 0:
+		return "release not recorded", waiting
+	case r.Status == "":
+		return "release started", neutral
+	case r.Status != "completed":
+		return "release " + strings.ReplaceAll(r.Status, "_", " "), waiting
+	}
+	switch r.Conclusion {
+	case "success":
+		return "release succeeded", good
+	case "failure", "startup_failure":
+		return "release failed", bad
+	case "cancelled", "timed_out":
+		return "release " + strings.ReplaceAll(r.Conclusion, "_", " "), bad
+	}
+	return "release " + strings.ReplaceAll(r.Conclusion, "_", " "), neutral
+}
+
+// printTable prints the pull requests with go-gh's table printer: aligned columns
+// with a header and colour on a terminal, tab-separated lines otherwise.
+func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) error {
+	cs := ios.ColorScheme()
+	tty := ios.IsStdoutTTY()
+	tp := tableprinter.New(ios.Out, tty, ios.TerminalWidth())
+	tp.AddHeader([]string{"ID", "TITLE", "BRANCH", "STATE", "STATUS", "CREATED"}, tableprinter.WithColor(cs.Gray))
+	tones := map[tone]func(string) string{good: cs.Green, waiting: cs.Yellow, bad: cs.Red}
+	for i := range pulls {
+		p := &pulls[i]
+		state := p.stateWord()
+		stateColor := map[string]func(string) string{"OPEN": cs.Green, "DRAFT": cs.Gray, "MERGED": magenta(ios), "CLOSED": cs.Red}[state]
+		num := strconv.Itoa(p.Number)
+		if tty {
+			num = "#" + num
+		}
+		// Short columns keep their width; the title and the branch are cut to fit.
+		whole := tableprinter.WithTruncate(nil)
+		tp.AddField(num, whole, tableprinter.WithColor(stateColor))
+		tp.AddField(p.Title)
+		tp.AddField(p.Branch)
+		tp.AddField(state, whole, tableprinter.WithColor(stateColor))
+		summary, t := p.summary()
+		tp.AddField(summary, whole, tableprinter.WithColor(tones[t]))
+		if tty {
+			tp.AddField(text.RelativeTimeAgo(now, p.CreatedAt), whole, tableprinter.WithColor(cs.Gray))
+		} else {
+			tp.AddField(p.CreatedAt.UTC().Format(time.RFC3339))
+		}
+		tp.EndRow()
+	}
+	return tp.Render()
+}
+
+// magenta colours merged pull requests as gh does; the colour scheme has no magenta.
+func magenta(ios *iostreams.IOStreams) func(string) string {
+	return func(s string) string {
+		if !ios.ColorEnabled() || s == "" {
+			return s
+		}
+		return "\x1b[35m" + s + "\x1b[0m"
+	}
+}

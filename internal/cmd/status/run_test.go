@@ -1,0 +1,518 @@
+package status
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/repository"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+)
+
+var (
+	created = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	now     = created.Add(26 * time.Hour)
+)
+
+const mergeSHA = "4c1f0e5b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"
+
+func marker(state, sha string, runID int64) string {
+	m := hotfix.ReleaseMarker{State: state, MergeSHA: sha, Workflow: "release.yml", Ref: "main", Since: created}
+	if runID != 0 {
+		m.RunID, m.RunURL = runID, fmt.Sprintf("https://github.com/acme/shop/actions/runs/%d", runID)
+	}
+	return hotfix.ReleaseComment(m)
+}
+
+// stubPull is an apiPull as GitHub would answer for statusQuery.
+func stubPull(number int, state, rollup string, comments ...string) apiPull {
+	var a apiPull
+	raw := map[string]any{"number": number, "title": fmt.Sprintf("Hotfix: bug %d", number), "state": state,
+		"isDraft": false, "url": fmt.Sprintf("https://github.com/acme/shop/pull/%d", number),
+		"headRefName": fmt.Sprintf("hotfix/bug-%d", number), "baseRefName": "main", "createdAt": created,
+		"author": map[string]any{"login": "monalisa"}, "mergeStateStatus": "UNKNOWN", "reviewDecision": nil,
+		"commits": map[string]any{"nodes": []any{map[string]any{"commit": map[string]any{"statusCheckRollup": nil}}}},
+	}
+	if rollup != "" {
+		raw["commits"] = map[string]any{"nodes": []any{map[string]any{"commit": map[string]any{"statusCheckRollup": map[string]any{"state": rollup}}}}}
+	}
+	if state == "OPEN" {
+		raw["mergeStateStatus"] = "CLEAN"
+	}
+	if state == "MERGED" {
+		raw["mergedAt"] = created.Add(time.Hour)
+		raw["mergeCommit"] = map[string]any{"oid": mergeSHA}
+	}
+	var nodes []any
+	for _, c := range comments {
+		nodes = append(nodes, map[string]any{"body": c})
+	}
+	raw["comments"] = map[string]any{"nodes": nodes}
+	b, _ := json.Marshal(raw)
+	if err := json.Unmarshal(b, &a); err != nil {
+		panic(err)
+	}
+	return a
+}
+
+func TestChecksWord(t *testing.T) {
+	for state, want := range map[string]string{"SUCCESS": "passing", "FAILURE": "failing", "ERROR": "failing",
+		"PENDING": "pending", "EXPECTED": "pending", "NEW_STATE": "new_state"} {
+		if got := checksWord(state); got != want {
+			t.Errorf("checksWord(%s) = %q, want %q", state, got, want)
+		}
+	}
+}
+
+func TestReleaseMarker(t *testing.T) {
+	other := strings.Repeat("b", 40)
+	tests := []struct {
+		name     string
+		comments []string
+		want     string // state and run, "" for none
+	}{
+		{"no comments", nil, ""},
+		{"plain comments", []string{"LGTM", "🚀 shipped"}, ""},
+		{"another merge's release", []string{marker("dispatched", other, 7)}, ""},
+		{"dispatched", []string{"LGTM", marker("dispatched", mergeSHA, 42), "thanks"}, "dispatched 42"},
+		{"dispatching only", []string{marker("dispatching", mergeSHA, 0)}, "dispatching 0"},
+		{"newest wins", []string{marker("dispatched", mergeSHA, 41), marker("dispatched", mergeSHA, 42)}, "dispatched 42"},
+		{"quoted marker in text is ignored", []string{"see <!-- gh-hotfix:release {\"state\":\"dispatched\"} -->"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, ok := releaseMarker(tt.comments, mergeSHA)
+			got := ""
+			if ok {
+				got = fmt.Sprintf("%s %d", m.State, m.RunID)
+			}
+			if got != tt.want {
+				t.Errorf("releaseMarker = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSummary(t *testing.T) {
+	runs := map[int64]github.Run{
+		42: {ID: 42, Status: "completed", Conclusion: "success", HTMLURL: "https://github.com/acme/shop/actions/runs/42"},
+		43: {ID: 43, Status: "completed", Conclusion: "failure"},
+		44: {ID: 44, Status: "in_progress"},
+		45: {ID: 45, Status: "completed", Conclusion: "timed_out"},
+	}
+	tests := []struct {
+		name     string
+		pull     apiPull
+		edit     func(*apiPull)
+		want     string
+		wantTone tone
+		checks   string
+	}{
+		{name: "open, green", pull: stubPull(1, "OPEN", "SUCCESS"), want: "checks passing, mergeable", wantTone: good, checks: "passing"},
+		{name: "open, failing", pull: stubPull(2, "OPEN", "FAILURE"), edit: func(a *apiPull) { a.MergeStateStatus = "UNSTABLE" },
+			want: "checks failing, mergeable", wantTone: bad, checks: "failing"},
+		{name: "open, no checks, review required", pull: stubPull(3, "OPEN", ""),
+			edit: func(a *apiPull) { a.ReviewDecision, a.MergeStateStatus = "REVIEW_REQUIRED", "BLOCKED" },
+			want: "no checks, review required, blocked", wantTone: waiting, checks: "none"},
+		{name: "open, approved, pending", pull: stubPull(4, "OPEN", "PENDING"),
+			edit: func(a *apiPull) { a.ReviewDecision, a.MergeStateStatus = "APPROVED", "BLOCKED" },
+			want: "checks pending, approved, blocked", wantTone: waiting, checks: "pending"},
+		{name: "open, conflicts", pull: stubPull(5, "OPEN", "SUCCESS"),
+			edit: func(a *apiPull) { a.ReviewDecision, a.MergeStateStatus = "CHANGES_REQUESTED", "DIRTY" },
+			want: "checks passing, changes requested, conflicts", wantTone: bad, checks: "passing"},
+		{name: "open, behind, unknown", pull: stubPull(6, "OPEN", ""), edit: func(a *apiPull) { a.MergeStateStatus = "BEHIND" },
+			want: "no checks, behind base", wantTone: waiting, checks: "none"},
+		{name: "open, still computing", pull: stubPull(7, "OPEN", ""), edit: func(a *apiPull) { a.MergeStateStatus = "UNKNOWN" },
+			want: "no checks, mergeability unknown", wantTone: neutral, checks: "none"},
+		{name: "merged, released", pull: stubPull(10, "MERGED", "SUCCESS", "LGTM", marker("dispatched", mergeSHA, 42)),
+			want: "release succeeded", wantTone: good, checks: "passing"},
+		{name: "merged, release failed", pull: stubPull(11, "MERGED", "", marker("dispatched", mergeSHA, 43)),
+			want: "release failed", wantTone: bad, checks: "none"},
+		{name: "merged, releasing", pull: stubPull(12, "MERGED", "", marker("dispatched", mergeSHA, 44)),
+			want: "release in progress", wantTone: waiting, checks: "none"},
+		{name: "merged, release timed out", pull: stubPull(13, "MERGED", "", marker("dispatched", mergeSHA, 45)),
+			want: "release timed out", wantTone: bad, checks: "none"},
+		{name: "merged, run too old to be listed", pull: stubPull(14, "MERGED", "", marker("dispatched", mergeSHA, 7)),
+			want: "release started", wantTone: neutral, checks: "none"},
+		{name: "merged, dispatch not recorded", pull: stubPull(15, "MERGED", "", marker("dispatching", mergeSHA, 0)),
+			want: "release not recorded", wantTone: waiting, checks: "none"},
+		{name: "merged, not released", pull: stubPull(16, "MERGED", "", "LGTM"), want: "not released", wantTone: waiting, checks: "none"},
+		{name: "closed", pull: stubPull(17, "CLOSED", ""), want: "not merged", wantTone: neutral, checks: "none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := tt.pull
+			if tt.edit != nil {
+				tt.edit(&a)
+			}
+			p := newHotfixPull(&a)
+			p.Release.addRun(runs)
+			got, gotTone := p.summary()
+			if got != tt.want || gotTone != tt.wantTone || p.Checks != tt.checks {
+				t.Errorf("summary = %q (tone %d), checks %q; want %q (tone %d), checks %q", got, gotTone, p.Checks, tt.want, tt.wantTone, tt.checks)
+			}
+		})
+	}
+}
+
+func TestExport(t *testing.T) {
+	runs := map[int64]github.Run{42: {ID: 42, Status: "completed", Conclusion: "success"}}
+	merged := stubPull(10, "MERGED", "SUCCESS", marker("dispatched", mergeSHA, 42))
+	open := stubPull(11, "OPEN", "")
+	open.ReviewDecision = "APPROVED"
+	unrecorded := stubPull(12, "MERGED", "", marker("dispatching", mergeSHA, 0))
+	tests := []struct {
+		name string
+		pull apiPull
+		want string
+	}{
+		{"merged", merged, `{"author":"monalisa","base":"main","branch":"hotfix/bug-10","checks":"passing","createdAt":"2026-11-26T09:00:00Z",` +
+			`"isDraft":false,"mergeCommit":"` + mergeSHA + `","mergeable":null,"mergedAt":"2026-11-26T10:00:00Z","number":10,` +
+			`"release":{"conclusion":"success","runId":42,"status":"completed","url":"https://github.com/acme/shop/actions/runs/42","workflow":"release.yml"},` +
+			`"review":null,"state":"MERGED","title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10"}`},
+		{"open", open, `{"author":"monalisa","base":"main","branch":"hotfix/bug-11","checks":"none","createdAt":"2026-11-26T09:00:00Z",` +
+			`"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"release":null,"review":"APPROVED",` +
+			`"state":"OPEN","title":"Hotfix: bug 11","url":"https://github.com/acme/shop/pull/11"}`},
+		{"release decided, run not recorded", unrecorded, `"release":{"conclusion":null,"runId":null,"status":null,"url":null,"workflow":"release.yml"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newHotfixPull(&tt.pull)
+			p.Release.addRun(runs)
+			b, err := json.Marshal(p.export())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := string(b); !strings.Contains(got, tt.want) {
+				t.Errorf("export:\n%s\nwant it to contain\n%s", got, tt.want)
+			}
+			for _, f := range jsonFields {
+				if _, ok := p.export()[f]; !ok {
+					t.Errorf("field %q is offered but not exported", f)
+				}
+			}
+		})
+	}
+}
+
+// TestTable renders the terminal table: aligned columns, a header, relative times,
+// and colour per state when colour is on.
+func TestTable(t *testing.T) {
+	a1 := stubPull(3, "OPEN", "FAILURE")
+	a1.MergeStateStatus = "UNSTABLE"
+	a2 := stubPull(2, "OPEN", "SUCCESS")
+	a2.IsDraft = true
+	a3 := stubPull(1, "MERGED", "SUCCESS", marker("dispatched", mergeSHA, 42))
+	pulls := []hotfixPull{newHotfixPull(&a1), newHotfixPull(&a2), newHotfixPull(&a3)}
+	pulls[2].Release.addRun(map[int64]github.Run{42: {ID: 42, Status: "completed", Conclusion: "success"}})
+
+	ios, _, stdout, _ := iostreams.Test()
+	ios.SetStdoutTTY(true)
+	ios.SetTerminalWidth(120)
+	if err := printTable(ios, pulls, now); err != nil {
+		t.Fatal(err)
+	}
+	want := `ID  TITLE          BRANCH        STATE   STATUS                     CREATED
+#3  Hotfix: bug 3  hotfix/bug-3  OPEN    checks failing, mergeable  about 1 day ago
+#2  Hotfix: bug 2  hotfix/bug-2  DRAFT   checks passing, mergeable  about 1 day ago
+#1  Hotfix: bug 1  hotfix/bug-1  MERGED  release succeeded          about 1 day ago
+`
+	if got := stdout.String(); got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+
+	ios.SetColorEnabled(true)
+	stdout.Reset()
+	if err := printTable(ios, pulls, now); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\x1b[35mMERGED", "\x1b[32mOPEN", "\x1b[90mDRAFT", "\x1b[31mchecks failing", "\x1b[32mrelease succeeded"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("coloured table lacks %q:\n%q", want, stdout.String())
+		}
+	}
+
+	// Not a terminal: tab-separated, no header, no colour, absolute times.
+	ios, _, stdout, _ = iostreams.Test()
+	if err := printTable(ios, pulls[2:], now); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := stdout.String(), "1\tHotfix: bug 1\thotfix/bug-1\tMERGED\trelease succeeded\t2026-11-26T09:00:00Z\n"; got != want {
+		t.Errorf("TSV %q, want %q", got, want)
+	}
+}
+
+// fakeGitHub answers the status query from pages (one per request, in order) and
+// the runs listing from runs; it records every request.
+type fakeGitHub struct {
+	t        *testing.T
+	pages    []string // "data" of each GraphQL answer
+	runs     string   // the runs listing; "" answers 404
+	requests []string
+	vars     []map[string]any
+}
+
+func (g *fakeGitHub) RoundTrip(r *http.Request) (*http.Response, error) {
+	g.requests = append(g.requests, r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery)
+	body := ""
+	switch {
+	case r.URL.Path == "/graphql":
+		var q struct {
+			Query     string
+			Variables map[string]any
+		}
+		if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
+			g.t.Fatal(err)
+		}
+		g.vars = append(g.vars, q.Variables)
+		if len(g.pages) == 0 {
+			g.t.Fatalf("unexpected GraphQL request %v", q.Variables)
+		}
+		body, g.pages = g.pages[0], g.pages[1:]
+	case r.URL.Path == "/repos/acme/shop/actions/runs" && g.runs != "":
+		body = g.runs
+	case r.URL.Path == "/repos/acme/shop/actions/runs":
+		return &http.Response{StatusCode: 404, Body: io.NopCloser(strings.NewReader(`{"message":"Not Found"}`)), Header: http.Header{}, Request: r}, nil
+	default:
+		g.t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		return &http.Response{StatusCode: 404, Body: io.NopCloser(strings.NewReader(`{"message":"Not Found"}`)), Header: http.Header{}, Request: r}, nil
+	}
+	return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(body)),
+		Header: http.Header{"Content-Type": {"application/json"}}, Request: r}, nil
+}
+
+func page(total int, next string, pulls ...apiPull) string {
+	b, _ := json.Marshal(pulls)
+	return fmt.Sprintf(`{"data":{"repository":{"pullRequests":{"totalCount":%d,"pageInfo":{"hasNextPage":%v,"endCursor":%q},"nodes":%s}}}}`,
+		total, next != "", next, b)
+}
+
+func testFactory(t *testing.T, gh *fakeGitHub) (f *command.Factory, ios *iostreams.IOStreams, stdout, stderr *bytes.Buffer) {
+	ios, _, stdout, stderr = iostreams.Test()
+	return &command.Factory{
+		IOStreams: ios,
+		Git:       func() (*git.Client, error) { return &git.Client{Dir: t.TempDir()}, nil }, // not a checkout: default label
+		BaseRepo: func(string) (repository.Repository, error) {
+			return repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, nil
+		},
+		HTTPClient: func(string) (*http.Client, error) { return &http.Client{Transport: gh}, nil },
+		Now:        func() time.Time { return now },
+		Getenv:     func(string) string { return "" },
+	}, ios, stdout, stderr
+}
+
+func runStatus(t *testing.T, f *command.Factory, args ...string) error {
+	t.Helper()
+	return NewCmdStatus(f, nil).Execute(context.Background(), args)
+}
+
+// TestRunRequests: one query per page of 100, one runs request only when needed.
+func TestRunRequests(t *testing.T) {
+	t.Run("open: one query, no runs request", func(t *testing.T) {
+		gh := &fakeGitHub{t: t, pages: []string{page(2, "", stubPull(2, "OPEN", "SUCCESS"), stubPull(1, "OPEN", "FAILURE"))}}
+		f, _, stdout, _ := testFactory(t, gh)
+		if err := runStatus(t, f); err != nil {
+			t.Fatal(err)
+		}
+		if len(gh.requests) != 1 {
+			t.Errorf("requests %q, want one query", gh.requests)
+		}
+		v := gh.vars[0]
+		if fmt.Sprintf("%v %v %v %v %v", v["labels"], v["states"], v["first"], v["owner"], v["name"]) != "[hotfix] [OPEN] 30 acme shop" {
+			t.Errorf("variables %v", v)
+		}
+		if out := stdout.String(); !strings.HasPrefix(out, "2\tHotfix: bug 2\thotfix/bug-2\tOPEN\tchecks passing, mergeable\t") {
+			t.Errorf("stdout %q", out)
+		}
+	})
+
+	t.Run("limit over a page: pages with the cursor", func(t *testing.T) {
+		first := make([]apiPull, 100)
+		for i := range first {
+			first[i] = stubPull(200-i, "MERGED", "", marker("dispatched", mergeSHA, int64(1000+i)))
+		}
+		gh := &fakeGitHub{t: t, pages: []string{page(180, "Y3Vyc29yOjk5", first...), page(180, "Y3Vyc29yOjE0OQ==", stubPull(100, "OPEN", ""))},
+			runs: `{"total_count":1,"workflow_runs":[{"id":1000,"status":"completed","conclusion":"success"}]}`}
+		f, _, stdout, _ := testFactory(t, gh)
+		if err := runStatus(t, f, "--state", "all", "-L", "150", "--json", "number,release", "--jq", ".[0].release.conclusion, length"); err != nil {
+			t.Fatal(err)
+		}
+		if len(gh.requests) != 3 || !strings.HasPrefix(gh.requests[2], "GET /repos/acme/shop/actions/runs?event=workflow_dispatch&per_page=100") {
+			t.Errorf("requests %q, want two queries and one runs listing", gh.requests)
+		}
+		if gh.vars[0]["first"] != float64(100) || gh.vars[1]["first"] != float64(50) || gh.vars[1]["after"] != "Y3Vyc29yOjk5" || gh.vars[0]["states"] != nil {
+			t.Errorf("paging variables %v / %v", gh.vars[0], gh.vars[1])
+		}
+		if out := stdout.String(); out != "success\n101\n" {
+			t.Errorf("stdout %q", out)
+		}
+	})
+
+	t.Run("merged without release: no runs request", func(t *testing.T) {
+		gh := &fakeGitHub{t: t, pages: []string{page(1, "", stubPull(1, "MERGED", "", "LGTM"))}}
+		f, _, _, _ := testFactory(t, gh)
+		if err := runStatus(t, f, "--state", "merged"); err != nil {
+			t.Fatal(err)
+		}
+		if len(gh.requests) != 1 || gh.vars[0]["states"].([]any)[0] != "MERGED" {
+			t.Errorf("requests %q, variables %v", gh.requests, gh.vars)
+		}
+	})
+
+	t.Run("runs unreadable: a warning, the rest shown", func(t *testing.T) {
+		gh := &fakeGitHub{t: t, pages: []string{page(1, "", stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42)))}}
+		f, _, stdout, stderr := testFactory(t, gh)
+		if err := runStatus(t, f, "--state", "merged"); err != nil {
+			t.Fatal(err)
+		}
+		if errOut := stderr.String(); !strings.Contains(errOut, "could not read the release runs of acme/shop") {
+			t.Errorf("stderr %q", errOut)
+		}
+		if out := stdout.String(); !strings.Contains(out, "\tMERGED\trelease started\t") {
+			t.Errorf("stdout %q", out)
+		}
+	})
+}
+
+func TestRunNoResults(t *testing.T) {
+	tests := []struct {
+		name       string
+		tty        bool
+		args       []string
+		stdout     string
+		stderr     string
+		wantErr    string
+		wantAnswer string
+	}{
+		{name: "terminal", tty: true, stderr: "No open hotfix pull requests in acme/shop\n"},
+		{name: "terminal, all", tty: true, args: []string{"--state", "all"}, stderr: "No hotfix pull requests in acme/shop\n"},
+		{name: "script", stdout: ""},
+		{name: "json", args: []string{"--json", "number"}, stdout: "[]\n"},
+		{name: "unknown field", args: []string{"--json", "nope"}, wantErr: "unknown JSON field: \"nope\""},
+		{name: "no repository", wantAnswer: `{"data":{"repository":null},"errors":[{"type":"NOT_FOUND","path":["repository"],"message":"Could not resolve to a Repository with the name 'acme/shop'."}]}`,
+			wantErr: "repository acme/shop not found (or your token cannot see it)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			answer := page(0, "")
+			if tt.wantAnswer != "" {
+				answer = tt.wantAnswer
+			}
+			gh := &fakeGitHub{t: t, pages: []string{answer}}
+			f, ios, stdout, stderr := testFactory(t, gh)
+			ios.SetStdoutTTY(tt.tty)
+			err := runStatus(t, f, tt.args...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) || len(gh.requests) > 1 {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := stdout.String(); got != tt.stdout {
+				t.Errorf("stdout %q, want %q", got, tt.stdout)
+			}
+			if got := stderr.String(); got != tt.stderr {
+				t.Errorf("stderr %q, want %q", got, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestRunGraphQLError: a failing query is one line with context.
+func TestRunGraphQLError(t *testing.T) {
+	gh := &fakeGitHub{t: t, pages: []string{`{"data":null,"errors":[{"message":"Something went wrong while executing your query."}]}`}}
+	f, _, _, _ := testFactory(t, gh)
+	err := runStatus(t, f)
+	if err == nil || err.Error() != "listing the hotfix pull requests of acme/shop: GraphQL: Something went wrong while executing your query." {
+		t.Errorf("error %v", err)
+	}
+}
+
+// TestHotfixLabel: the label comes from the checkout's settings when the checkout is
+// a clone of the repository asked about, else it is the default.
+func TestHotfixLabel(t *testing.T) {
+	root := t.TempDir()
+	env := []string{"GIT_CONFIG_GLOBAL=" + filepath.Join(root, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + root}
+	checkout := func(remote, settings string) string {
+		dir, err := os.MkdirTemp(root, "clone-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := &git.Client{Dir: dir, Env: env}
+		for _, args := range [][]string{{"init", "-q"}, {"remote", "add", "origin", remote}} {
+			if err := g.Mutate(context.Background(), args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if settings != "" {
+			if err := os.MkdirAll(filepath.Join(dir, ".github"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, ".github", "hotfix.yml"), []byte(settings), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	tests := []struct {
+		name    string
+		dir     string
+		want    string
+		wantErr string
+	}{
+		{"configured", checkout("https://github.com/acme/shop.git", "label:\n  name: urgent\n"), "urgent", ""},
+		{"no settings file", checkout("git@github.com:acme/shop.git", ""), "hotfix", ""},
+		{"a clone of another repository", checkout("https://github.com/acme/other.git", "label: urgent\n"), "hotfix", ""},
+		{"not a checkout", root, "hotfix", ""},
+		{"broken settings", checkout("https://github.com/acme/shop.git", "label:\n  nme: urgent\n"), "", ".github/hotfix.yml:2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &command.Factory{Git: func() (*git.Client, error) { return &git.Client{Dir: tt.dir, Env: env}, nil }}
+			got, err := hotfixLabel(context.Background(), f, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("label %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestTableNarrow: on a narrow terminal the title and branch are cut, not the status.
+func TestTableNarrow(t *testing.T) {
+	a := stubPull(12, "OPEN", "PENDING")
+	a.Title, a.HeadRefName = "Hotfix: login page 500 on empty password", "hotfix/login-page-500-on-empty-password"
+	a.ReviewDecision, a.MergeStateStatus = "REVIEW_REQUIRED", "BLOCKED"
+	ios, _, stdout, _ := iostreams.Test()
+	ios.SetStdoutTTY(true)
+	ios.SetTerminalWidth(100)
+	if err := printTable(ios, []hotfixPull{newHotfixPull(&a)}, now); err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(stdout.String(), "\n")
+	if len(rows) < 2 || !strings.Contains(rows[1], "  OPEN   checks pending, review required, blocked  about 1 day ago") ||
+		!strings.Contains(rows[1], "Hotfix: log") || !strings.Contains(rows[1], "...") || len(rows[1]) > 100 {
+		t.Errorf("narrow table:\n%s", stdout)
+	}
+}
