@@ -46,7 +46,7 @@ func TestMainExitCodes(t *testing.T) {
 		{[]string{"bogus"}, 1, "", `unknown command "bogus" for "gh hotfix"`},
 		{[]string{"ship", "--bogus"}, 1, "", "unknown flag: --bogus\n\nUsage:  gh hotfix ship [flags]"},
 		{[]string{"create"}, 1, "", "a description argument or `--issue` is required when not running interactively"},
-		{[]string{"status"}, 1, "", `"gh hotfix status" is not implemented yet in this build`},
+		{[]string{"status", "--limit", "0"}, 1, "", "invalid limit: 0"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -250,17 +250,3 @@ func TestCommandLineErrors(t *testing.T) {
 	}
 }
 
-func TestCommandsNotImplementedYet(t *testing.T) {
-	for _, args := range [][]string{{"status"}, {"doctor"}, {"init"}} {
-		t.Run(args[0], func(t *testing.T) {
-			f, _, stdout, stderr := testFactory(t)
-			if code := Run(context.Background(), args, f); code != 1 {
-				t.Errorf("exit code %d, want 1", code)
-			}
-			want := `"gh hotfix ` + args[0] + `" is not implemented yet in this build` + "\n"
-			if stderr.String() != want || stdout.Len() != 0 {
-				t.Errorf("stdout %q, stderr %q; want stderr %q", stdout, stderr, want)
-			}
-		})
-	}
-}

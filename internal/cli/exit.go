@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 	"github.com/cli/go-gh/v2/pkg/auth"
@@ -52,9 +54,37 @@ func handleError(ctx context.Context, ios *iostreams.IOStreams, cmd *command.Com
 		printCommandUsage(ios.ErrOut, cmd)
 		return exitError
 	default:
-		fmt.Fprintln(ios.ErrOut, err)
+		fmt.Fprintln(ios.ErrOut, userMessage(err))
 		return exitError
 	}
+}
+
+// userMessage is the one line printed for a failure: the error flattened to a
+// single line, plus what to do when the cause is GitHub's answer.
+func userMessage(err error) string {
+	var parts []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.Join(strings.Fields(line), " "); line != "" {
+			parts = append(parts, line)
+		}
+	}
+	msg := strings.ReplaceAll(strings.Join(parts, "; "), ":; ", ": ")
+	var httpErr *api.HTTPError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &httpErr):
+		switch code := httpErr.StatusCode; {
+		case code == 403:
+			return msg + "; check that you have write access to the repository and that your token has the repo scope (gh auth refresh -s repo)"
+		case code == 404:
+			return msg + "; check the repository (-R OWNER/REPO) and that your token can see it"
+		case code >= 500:
+			return msg + "; GitHub is having trouble: run the command again in a moment (it continues where it stopped)"
+		}
+	case errors.As(err, &syntaxErr):
+		return msg + "; GitHub answered with something that is not JSON (an error page?): run the command again in a moment"
+	}
+	return msg
 }
 
 // hostOf returns the GitHub host an API URL belongs to, e.g. github.com for api.github.com.

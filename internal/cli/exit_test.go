@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -48,8 +49,16 @@ func TestHandleError(t *testing.T) {
 			wantStderr: "authentication to github.com failed: finding pull request: HTTP 401: Bad credentials (https://api.github.com/repos/acme/shop/pulls); run \"gh auth login --hostname github.com\" or set GH_TOKEN to a valid token\n"},
 		{name: "enterprise token refused", err: &api.HTTPError{StatusCode: 401, Message: "Bad credentials", RequestURL: gheURL}, wantCode: 4,
 			wantStderr: "authentication to ghe.example.com failed: HTTP 401: Bad credentials (https://ghe.example.com/api/v3/repos/acme/shop/pulls); run \"gh auth login --hostname ghe.example.com\" or set GH_ENTERPRISE_TOKEN to a valid token\n"},
-		{name: "other HTTP error", err: &api.HTTPError{StatusCode: 404, Message: "Not Found", RequestURL: apiURL}, wantCode: 1,
-			wantStderr: "HTTP 404: Not Found (https://api.github.com/repos/acme/shop/pulls)\n"},
+		{name: "not found", err: &api.HTTPError{StatusCode: 404, Message: "Not Found", RequestURL: apiURL}, wantCode: 1,
+			wantStderr: "HTTP 404: Not Found (https://api.github.com/repos/acme/shop/pulls); check the repository (-R OWNER/REPO) and that your token can see it\n"},
+		{name: "forbidden", err: fmt.Errorf("opening the pull request: %w", &api.HTTPError{StatusCode: 403, Message: "Resource not accessible by integration", RequestURL: apiURL}), wantCode: 1,
+			wantStderr: "opening the pull request: HTTP 403: Resource not accessible by integration (https://api.github.com/repos/acme/shop/pulls); check that you have write access to the repository and that your token has the repo scope (gh auth refresh -s repo)\n"},
+		{name: "server error", err: &api.HTTPError{StatusCode: 502, Message: "Bad Gateway", RequestURL: apiURL}, wantCode: 1,
+			wantStderr: "HTTP 502: Bad Gateway (https://api.github.com/repos/acme/shop/pulls); GitHub is having trouble: run the command again in a moment (it continues where it stopped)\n"},
+		{name: "multi-line error becomes one line", err: errors.New("validation failed:\n  title is missing\n  head is invalid"), wantCode: 1,
+			wantStderr: "validation failed: title is missing; head is invalid\n"},
+		{name: "not JSON", err: fmt.Errorf("decoding GET repos/a/b: %w", json.Unmarshal([]byte("<html>"), new(any))), wantCode: 1,
+			wantStderr: "decoding GET repos/a/b: invalid character '<' looking for beginning of value; GitHub answered with something that is not JSON (an error page?): run the command again in a moment\n"},
 		{name: "flag error", err: cmderr.FlagErrorf("invalid limit: 0"), wantCode: 1,
 			wantStderr: "invalid limit: 0\n\nUsage:  gh hotfix status [flags]\n\nFlags:\n", wantPrefix: true},
 	}

@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 )
@@ -23,10 +25,23 @@ type Client struct {
 	requests   atomic.Int64
 }
 
+// DefaultTimeout bounds each request, so a stalled connection becomes a retry
+// (or, for a request that may have acted, a check) instead of a hang.
+const DefaultTimeout = 30 * time.Second
+
 // NewClient returns a client for host using hc, which must add authentication
-// (go-gh's api.NewHTTPClient does).
+// (go-gh's api.NewHTTPClient does). A client without a timeout gets
+// DefaultTimeout, or GH_HOTFIX_HTTP_TIMEOUT (a Go duration) when set.
 func NewClient(hc *http.Client, host string) *Client {
 	rest, gql := endpoints(host)
+	if hc.Timeout == 0 {
+		c := *hc
+		c.Timeout = DefaultTimeout
+		if d, err := time.ParseDuration(os.Getenv("GH_HOTFIX_HTTP_TIMEOUT")); err == nil && d > 0 {
+			c.Timeout = d
+		}
+		hc = &c
+	}
 	return &Client{http: hc, restBase: rest, graphqlURL: gql}
 }
 
