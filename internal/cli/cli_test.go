@@ -249,4 +249,3 @@ func TestCommandLineErrors(t *testing.T) {
 		})
 	}
 }
-
