@@ -86,6 +86,9 @@ func TestDoctorReady(t *testing.T) {
 		t.Errorf("doctor used %d API requests %v, %d fetches and %d pushes; want ≤3, 0, 0", total, api, fetches, pushes)
 	}
 	t.Logf("doctor: %d API requests %v", total, api)
+	for _, f := range e.Server.ConformanceFailures() {
+		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
+	}
 
 	t.Run("json", func(t *testing.T) {
 		r := e.Hotfix(work, "doctor", "--json", "ready", "--jq", ".ready")
@@ -154,6 +157,13 @@ func TestDoctorNamesEachProblem(t *testing.T) {
 			if !failed[name] {
 				t.Errorf("--json: check %s is not an error with a detail and a fix: %+v", name, out.Checks)
 			}
+		}
+	})
+
+	t.Run("without a token", func(t *testing.T) {
+		r := e.RunInEnv(work, []string{"GH_TOKEN=", "GITHUB_TOKEN="}, "gh", "hotfix", "doctor")
+		if r.Code != 4 || !strings.Contains(r.Stderr, "gh auth login") || r.Stdout != "" {
+			t.Errorf("doctor without a token: exit %d, stdout %q, stderr %q; want 4 and advice to log in", r.Code, r.Stdout, r.Stderr)
 		}
 	})
 

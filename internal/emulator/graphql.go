@@ -206,16 +206,7 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			}
 			return g.ref(r, name)
 		},
-		"object": func(a args) any {
-			sha := r.git.resolve(argStr(a, "expression"))
-			if argStr(a, "oid") != "" {
-				sha = r.git.resolve(argStr(a, "oid"))
-			}
-			if sha == "" {
-				return nil
-			}
-			return g.commit(r, sha)
-		},
+		"object": func(a args) any { return g.gitObject(r, a) },
 		"pullRequest": func(a args) (any, error) {
 			is := r.issue(argInt(a, "number", 0))
 			if is == nil || is.pr == nil {

@@ -4,7 +4,6 @@ package doctor
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
@@ -33,10 +32,20 @@ failure: authentication and token scopes, the hotfix label, a release workflow w
 workflow_dispatch trigger and its inputs, auto-merge (when configured), CI running on
 hotfix branches or on pull requests to the base, a releasable base, and the configuration.
 
-Exits with status 0 only when every check passes.`),
+Warnings (checks still running on the base, token scopes that cannot be read, ...) do not
+count as failures. Exits with status 0 only when no check fails.
+
+On a terminal each check is a line marked ✓, ! (warning) or X (failure), with the fix on
+the line below. Otherwise each check is one line of four tab-separated fields: ok, warn or
+fail; the check's name (auth, config, label, release-workflow, auto-merge, ci, base); what
+was found; and the fix.
+
+With --json, the fields are checks (a list of name, ok, severity, detail and fix; severity
+is "error", "warning" or empty) and ready.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix doctor
-$ gh hotfix doctor -R acme/shop`),
+$ gh hotfix doctor -R acme/shop
+$ gh hotfix doctor --json checks --jq '.checks[] | select(.severity == "error") | .fix'`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
 			if err := command.NoArgs(args); err != nil {
@@ -51,9 +60,4 @@ $ gh hotfix doctor -R acme/shop`),
 			return run(ctx, f, opts)
 		},
 	}
-}
-
-// run checks the repository.
-func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
-	return errors.New(`"gh hotfix doctor" is not implemented yet in this build`)
 }

@@ -4,9 +4,9 @@ package initcmd
 
 import (
 	"context"
-	"errors"
 	"strings"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 )
 
@@ -17,7 +17,10 @@ type InitOptions struct {
 	Base     string // --base: base branch; empty means detected (the default branch)
 	Workflow string // --workflow: release workflow file name; empty means detected
 	Label    string // --label: hotfix label name; empty means "hotfix"
-	Repo     string // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
+	// Inputs are -f/--field key=value: values of the release workflow's inputs to write;
+	// nil when none. Required inputs without a value are prompted for on a terminal.
+	Inputs map[string]string
+	Repo   string // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
 }
 
 // NewCmdInit returns the init command. runF, when not nil, receives the parsed options instead
@@ -30,6 +33,8 @@ func NewCmdInit(f *command.Factory, runF func(context.Context, *InitOptions) err
 	fs.StringVar(&opts.Base, "base", "", "Base `branch` for hotfixes (default: the repository's default branch)")
 	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: detected)")
 	fs.StringVar(&opts.Label, "label", "", "`name` of the label for hotfix pull requests (default: hotfix)")
+	var fields []string
+	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input to write, in `key=value` format (repeatable)")
 	command.AddRepoFlag(fs, &opts.Repo)
 
 	return &command.Command{
@@ -40,10 +45,15 @@ Write .github/hotfix.yml with what init detects in the repository: the base bran
 release workflow and its inputs, and the hotfix label, with a comment explaining each key.
 
 On a terminal, init asks to confirm or change each detected value; otherwise it uses the
-flags and what it detected. It refuses to overwrite an existing file without --force.`),
+flags and what it detected. Required inputs of the release workflow get their default, else
+the first option of a choice, else a prompt (--field without a terminal).
+
+It refuses to overwrite an existing file without --force. Commit the file, then run
+gh hotfix doctor to check that the repository is ready.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix init
 $ gh hotfix init --base main --workflow release.yml --label hotfix
+$ gh hotfix init --workflow deploy.yml -f environment=production
 $ gh hotfix init --dry-run`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
@@ -53,6 +63,11 @@ $ gh hotfix init --dry-run`),
 			if err := command.NotBlank(fs, "base", "workflow", "label"); err != nil {
 				return err
 			}
+			inputs, err := parseFields(fields)
+			if err != nil {
+				return err
+			}
+			opts.Inputs = inputs
 			if runF != nil {
 				return runF(ctx, opts)
 			}
@@ -61,7 +76,21 @@ $ gh hotfix init --dry-run`),
 	}
 }
 
-// run writes the configuration.
-func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
-	return errors.New(`"gh hotfix init" is not implemented yet in this build`)
+// parseFields turns repeated -f key=value flags into workflow inputs; nil without flags.
+func parseFields(fields []string) (map[string]string, error) {
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	inputs := make(map[string]string, len(fields))
+	for _, field := range fields {
+		key, value, ok := strings.Cut(field, "=")
+		if !ok || strings.TrimSpace(key) == "" {
+			return nil, cmderr.FlagErrorf("invalid `--field` %q: expected key=value", field)
+		}
+		if _, dup := inputs[key]; dup {
+			return nil, cmderr.FlagErrorf("invalid `--field` %q: input %q is given twice", field, key)
+		}
+		inputs[key] = value
+	}
+	return inputs, nil
 }

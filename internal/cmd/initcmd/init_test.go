@@ -21,6 +21,10 @@ func TestNewCmdInit(t *testing.T) {
 		{name: "defaults", want: InitOptions{}},
 		{name: "all flags", args: []string{"--force", "--dry-run", "--base", "main", "--workflow", "release.yml", "--label", "urgent-fix", "-R", "acme/shop"},
 			want: InitOptions{Force: true, DryRun: true, Base: "main", Workflow: "release.yml", Label: "urgent-fix", Repo: "acme/shop"}},
+		{name: "fields", args: []string{"-f", "environment=production", "--field", "notes=a=b"},
+			want: InitOptions{Inputs: map[string]string{"environment": "production", "notes": "a=b"}}},
+		{name: "field without value", args: []string{"-f", "environment"}, wantErr: "invalid `--field` \"environment\": expected key=value"},
+		{name: "field twice", args: []string{"-f", "a=1", "-f", "a=2"}, wantErr: "invalid `--field` \"a=2\": input \"a\" is given twice"},
 		{name: "blank workflow", args: []string{"--workflow="}, wantErr: "the `--workflow` value must not be blank"},
 		{name: "argument", args: []string{".github/hotfix.yml"}, wantErr: `unexpected argument ".github/hotfix.yml": this command takes no arguments`},
 	}

@@ -1,0 +1,400 @@
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
+)
+
+// Prompts, named so that tests can expect them.
+const (
+	promptBase     = "Base branch for hotfixes"
+	promptWorkflow = "Which workflow releases the base branch?"
+	promptLabel    = "Label for hotfix pull requests"
+	noWorkflow     = "None: decide later"
+)
+
+// run writes the configuration. Whatever it refuses, it refuses before writing, and
+// the file appears whole or not at all.
+func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
+	ios := f.IOStreams
+	cs := ios.ColorScheme()
+	g, err := f.Git()
+	if err != nil {
+		return err
+	}
+	root, err := g.RepoRoot(ctx)
+	if err != nil {
+		return errors.New("not inside a git checkout: run gh hotfix init in a clone of the repository, whose root gets .github/hotfix.yml")
+	}
+	repo, err := f.BaseRepo(opts.Repo)
+	if err != nil {
+		return err
+	}
+	remotes, err := g.Remotes(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name); !ok {
+		return fmt.Errorf("this checkout has no remote for %s/%s/%s: run gh hotfix init in a clone of it", repo.Host, repo.Owner, repo.Name)
+	}
+	target := filepath.Join(root, filepath.FromSlash(config.Path))
+	if !opts.Force && !opts.DryRun {
+		if _, err := os.Lstat(target); err == nil {
+			return fmt.Errorf("%s already exists: edit it, or pass --force to overwrite it", config.Path)
+		}
+	}
+
+	hc, err := f.HTTPClient(repo.Host)
+	if err != nil {
+		return err
+	}
+	gh := github.NewClient(hc, repo.Host)
+	ios.StartProgress(fmt.Sprintf("Reading %s/%s…", repo.Owner, repo.Name))
+	defer ios.StopProgress()
+	facts, err := doctor.Inspect(ctx, gh, repo.Owner, repo.Name, doctor.Query{Base: opts.Base})
+	ios.StopProgress()
+	if err != nil {
+		return err
+	}
+	fullName := repo.Owner + "/" + repo.Name
+	if !facts.BaseFound {
+		if opts.Base != "" {
+			return fmt.Errorf("base branch %q does not exist in %s: pass an existing branch with --base", opts.Base, fullName)
+		}
+		return fmt.Errorf("%s has no default branch yet: push a first commit, then run gh hotfix init", fullName)
+	}
+	canPrompt := ios.CanPrompt()
+
+	cfg := config.Default()
+	cfg.Base = facts.Base
+	if opts.Base == "" && canPrompt {
+		base, err := f.Prompter.Input(promptBase, facts.Base)
+		if err != nil {
+			return err
+		}
+		if base = strings.TrimSpace(base); base != "" && base != facts.Base {
+			// The workflow files that matter are the ones on the chosen base.
+			if facts, err = doctor.Inspect(ctx, gh, repo.Owner, repo.Name, doctor.Query{Base: base}); err != nil {
+				return err
+			}
+			if !facts.BaseFound {
+				return fmt.Errorf("base branch %q does not exist in %s", base, fullName)
+			}
+			cfg.Base = base
+		}
+	}
+
+	w, found, err := chooseWorkflow(f, facts, opts.Workflow, canPrompt)
+	if err != nil {
+		return err
+	}
+	if found {
+		cfg.Release.Workflow = w.File()
+		if cfg.Release.Inputs, err = releaseInputs(f, w, opts.Inputs, canPrompt); err != nil {
+			return err
+		}
+	} else if len(opts.Inputs) > 0 {
+		return errors.New("`--field` sets inputs of the release workflow, and there is none: name it with --workflow")
+	}
+
+	switch {
+	case opts.Label != "":
+		cfg.Label.Name = opts.Label
+	case canPrompt:
+		label, err := f.Prompter.Input(promptLabel, cfg.Label.Name)
+		if err != nil {
+			return err
+		}
+		if label = strings.TrimSpace(label); label != "" {
+			cfg.Label.Name = label
+		}
+	}
+
+	content := config.Marshal(cfg)
+	if found {
+		content = annotateInputs(content, w)
+	}
+	// What init writes, doctor and ship must read back.
+	if _, err := config.Parse(config.Path, content); err != nil {
+		return fmt.Errorf("cannot write this configuration: %w", err)
+	}
+	if !found {
+		fmt.Fprintf(ios.ErrOut, "%s No release workflow found to dispatch: set release.workflow in %s before shipping\n", cs.WarningIcon(), config.Path)
+	}
+	if opts.DryRun {
+		_, err := ios.Out.Write(content)
+		return err
+	}
+	if err := writeFile(target, content, opts.Force); err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(workingDir(), target)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		rel = target
+	}
+	if !ios.IsStdoutTTY() {
+		fmt.Fprintln(ios.Out, rel)
+	} else {
+		fmt.Fprintf(ios.ErrOut, "%s Wrote %s\n", cs.SuccessIcon(), cs.Bold(rel))
+	}
+	fmt.Fprintf(ios.ErrOut, "Next: commit it (git add %s && git commit -m \"Configure gh hotfix\"), then run %s\n", rel, cs.Bold("gh hotfix doctor"))
+	return nil
+}
+
+// workingDir is where the user runs init, to print a path they can use from there.
+func workingDir() string {
+	wd, _ := os.Getwd()
+	return wd
+}
+
+// chooseWorkflow picks the release workflow: --workflow, else on a terminal the
+// user's choice among the workflows that can be dispatched, else the one that
+// ship would detect. found is false when there is none to write.
+func chooseWorkflow(f *command.Factory, facts *doctor.Facts, name string, canPrompt bool) (w release.Workflow, found bool, err error) {
+	if name != "" {
+		aw, ok := facts.Lookup(name)
+		if !ok {
+			return w, false, fmt.Errorf("workflow %q not found in the repository: pass a file name from .github/workflows to --workflow", name)
+		}
+		if w, err = facts.Workflow(aw); err != nil {
+			return w, false, fmt.Errorf("cannot release with %s: %w", name, err)
+		}
+		return w, true, nil
+	}
+	all, candidates, _ := facts.Releases()
+	if !canPrompt {
+		switch len(candidates) {
+		case 0:
+			return w, false, nil
+		case 1:
+			return candidates[0], true, nil
+		}
+		return w, false, fmt.Errorf("several release workflows found (%s): choose one with --workflow", strings.Join(files(candidates), ", "))
+	}
+	if len(all) == 0 {
+		return w, false, nil
+	}
+	if len(candidates) == 1 {
+		ok, err := f.Prompter.Confirm(fmt.Sprintf("Release with %s?", describe(candidates[0])), true)
+		if err != nil || ok {
+			return candidates[0], err == nil, err
+		}
+	}
+	// Release candidates first, then every other workflow that can be dispatched.
+	options := append([]release.Workflow(nil), candidates...)
+	for _, w := range all {
+		if !slices.ContainsFunc(options, func(o release.Workflow) bool { return o.Path == w.Path }) {
+			options = append(options, w)
+		}
+	}
+	labels := make([]string, 0, len(options)+1)
+	for _, o := range options {
+		labels = append(labels, describe(o))
+	}
+	labels = append(labels, noWorkflow)
+	i, err := f.Prompter.Select(promptWorkflow, labels[0], labels)
+	if err != nil || i >= len(options) {
+		return w, false, err
+	}
+	return options[i], true, nil
+}
+
+func describe(w release.Workflow) string {
+	if w.Name != "" && w.Name != w.File() {
+		return w.File() + " (" + w.Name + ")"
+	}
+	return w.File()
+}
+
+func files(ws []release.Workflow) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.File()
+	}
+	return out
+}
+
+// releaseInputs returns the inputs to write: those given with --field, and a value
+// for every required input, as GitHub's "Run workflow" form would fill it (the
+// default, else a choice's first option, else false for a boolean), else asked for
+// on a terminal. Optional inputs are left to their defaults.
+func releaseInputs(f *command.Factory, w release.Workflow, given map[string]string, canPrompt bool) (map[string]string, error) {
+	inputs := map[string]string{}
+	for k, v := range given {
+		inputs[k] = v
+	}
+	for _, in := range w.Inputs {
+		if _, ok := inputs[in.Name]; ok || !in.Required {
+			continue
+		}
+		switch {
+		case in.Default != "":
+			inputs[in.Name] = in.Default
+		case len(in.Options) > 0:
+			inputs[in.Name] = in.Options[0]
+		case in.Type == "boolean":
+			inputs[in.Name] = "false"
+		case canPrompt:
+			question := fmt.Sprintf("Value of the required input %q of %s", in.Name, w.File())
+			if in.Description != "" {
+				question += " (" + in.Description + ")"
+			}
+			v, err := f.Prompter.Input(question, "")
+			if err != nil {
+				return nil, err
+			}
+			if v = strings.TrimSpace(v); v == "" {
+				return nil, fmt.Errorf("the input %q of %s is required: give it a value", in.Name, w.File())
+			}
+			inputs[in.Name] = v
+		default:
+			return nil, fmt.Errorf("%s requires the input %q, which has no default: pass it with -f %s=VALUE", w.File(), in.Name, in.Name)
+		}
+	}
+	if _, err := release.ValidateInputs(w, inputs); err != nil {
+		return nil, err
+	}
+	if len(inputs) == 0 {
+		return nil, nil
+	}
+	return inputs, nil
+}
+
+// writeFile writes the file whole or not at all: a temporary file in the same folder,
+// then moved into place; without overwrite, a file that appeared meanwhile is kept.
+func writeFile(target string, content []byte, overwrite bool) error {
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", filepath.Base(dir), err)
+	}
+	tmp, err := os.CreateTemp(dir, ".hotfix.yml.*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", config.Path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", config.Path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", config.Path, err)
+	}
+	if overwrite {
+		return os.Rename(tmp.Name(), target)
+	}
+	// A hard link fails when the target exists, so nothing is overwritten.
+	err = os.Link(tmp.Name(), target)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		// No hard links on this file system: create the file only if it does not exist.
+		err = writeExclusive(target, content)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists: edit it, or pass --force to overwrite it", config.Path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", config.Path, err)
+	}
+	return nil
+}
+
+func writeExclusive(target string, content []byte) error {
+	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := out.Write(content); err != nil {
+		out.Close()
+		os.Remove(target)
+		return err
+	}
+	return out.Close()
+}
+
+// inputsAnchor is the comment config.Marshal writes above the release inputs.
+const inputsAnchor = "  # Inputs of the workflow;"
+
+// annotateInputs adds, under the comment on release inputs, what the chosen workflow
+// declares, so that the file documents the inputs that can be set. Only comments are
+// added; should the anchor ever change, the file is left as Marshal wrote it.
+func annotateInputs(content []byte, w release.Workflow) []byte {
+	s := string(content)
+	i := strings.Index(s, inputsAnchor)
+	if i < 0 {
+		return content
+	}
+	end := strings.IndexByte(s[i:], '\n')
+	if end < 0 {
+		return content
+	}
+	end += i + 1
+	var parts []string
+	for _, in := range w.Inputs {
+		var about []string
+		switch {
+		case in.Required:
+			about = append(about, "required")
+		default:
+			about = append(about, "optional")
+		}
+		if len(in.Options) > 0 {
+			about = append(about, "one of "+strings.Join(in.Options, ", "))
+		} else if in.Type != "" && in.Type != "string" {
+			about = append(about, in.Type)
+		}
+		if in.Default != "" {
+			about = append(about, "default "+in.Default)
+		}
+		if d := strings.TrimSpace(in.Description); d != "" {
+			about = append(about, strings.Join(strings.Fields(d), " "))
+		}
+		parts = append(parts, in.Name+" ("+strings.Join(about, "; ")+")")
+	}
+	text := w.File() + " declares no inputs."
+	if len(parts) > 0 {
+		text = w.File() + " declares: " + strings.Join(parts, ", ") + "."
+	}
+	return []byte(s[:end] + wrapComment(text, "  # ", 80) + s[end:])
+}
+
+// wrapComment breaks text into comment lines of at most width columns where it can.
+func wrapComment(text, prefix string, width int) string {
+	// A control character could end the comment; descriptions come from workflow files.
+	text = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, text)
+	var b strings.Builder
+	line := prefix
+	for _, word := range strings.Fields(text) {
+		if line != prefix && len(line)+1+len(word) > width {
+			b.WriteString(line + "\n")
+			line = prefix
+		}
+		if line != prefix {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}

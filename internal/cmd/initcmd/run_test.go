@@ -1,0 +1,247 @@
+package initcmd_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/repository"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+	"github.com/gh-hotfix/gh-hotfix/internal/prompt"
+)
+
+// checkout makes a git checkout whose origin is github.com/acme/shop.
+func checkout(t *testing.T) (dir string, env []string) {
+	t.Helper()
+	root := t.TempDir()
+	env = []string{"GIT_CONFIG_GLOBAL=" + filepath.Join(root, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1"}
+	dir = filepath.Join(root, "work")
+	for _, args := range [][]string{{"init", "-q", "-b", "main", dir}, {"-C", dir, "remote", "add", "origin", "https://github.com/acme/shop.git"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return dir, env
+}
+
+const deployWorkflow = `name: Deploy
+on:
+  workflow_dispatch:
+    inputs:
+      version:
+        description: Version to deploy
+        required: true
+`
+
+// fakeGitHub answers the two requests init sends, for a repository whose default
+// branch main holds the given workflow files (all of them listed as active).
+type fakeGitHub struct {
+	t     *testing.T
+	files map[string]string
+}
+
+func (g fakeGitHub) RoundTrip(r *http.Request) (*http.Response, error) {
+	answer := func(v any) (*http.Response, error) {
+		b, _ := json.Marshal(v)
+		h := http.Header{"Content-Type": {"application/json"}, "X-Oauth-Scopes": {"repo"}}
+		return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(bytes.NewReader(b)), Request: r}, nil
+	}
+	switch {
+	case r.Method == "GET" && r.URL.Path == "/repos/acme/shop/actions/workflows":
+		var list []map[string]any
+		id := 1
+		for p, content := range g.files {
+			name := strings.TrimPrefix(strings.SplitN(content, "\n", 2)[0], "name: ")
+			list = append(list, map[string]any{"id": id, "name": name, "path": p, "state": "active"})
+			id++
+		}
+		return answer(map[string]any{"total_count": len(list), "workflows": list})
+	case r.Method == "POST" && r.URL.Path == "/graphql":
+		var q struct {
+			Query     string
+			Variables map[string]any
+		}
+		if err := json.NewDecoder(r.Body).Decode(&q); err != nil || !strings.Contains(q.Query, "query HotfixDoctor") {
+			g.t.Errorf("unexpected GraphQL request %q (%v)", q.Query, err)
+			break
+		}
+		if q.Variables["workflows"] != "HEAD:.github/workflows" {
+			g.t.Errorf("workflows read at %v", q.Variables["workflows"])
+		}
+		var entries []map[string]any
+		for p, content := range g.files {
+			entries = append(entries, map[string]any{"path": p, "type": "blob", "object": map[string]any{"text": content}})
+		}
+		return answer(map[string]any{"data": map[string]any{
+			"viewer": map[string]any{"login": "monalisa"},
+			"repository": map[string]any{
+				"isPrivate": true, "viewerPermission": "WRITE", "autoMergeAllowed": false,
+				"mergeCommitAllowed": true, "squashMergeAllowed": true, "rebaseMergeAllowed": true,
+				"defaultBranchRef": map[string]any{"name": "main"}, "label": nil,
+				"workflows": map[string]any{"entries": entries},
+			},
+		}})
+	}
+	g.t.Errorf("unexpected request %s %s", r.Method, r.URL)
+	return nil, io.ErrUnexpectedEOF
+}
+
+func factory(t *testing.T, dir string, env []string, files map[string]string, p prompt.Prompter, tty bool) (*cli.Factory, *bytes.Buffer, *bytes.Buffer) {
+	ios, _, stdout, stderr := iostreams.Test()
+	ios.SetStdinTTY(tty)
+	ios.SetStdoutTTY(tty)
+	ios.SetStderrTTY(tty)
+	return &cli.Factory{
+		IOStreams: ios,
+		Prompter:  p,
+		Git:       func() (*git.Client, error) { return &git.Client{Dir: dir, Env: env}, nil },
+		BaseRepo: func(string) (repository.Repository, error) {
+			return repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, nil
+		},
+		HTTPClient: func(string) (*http.Client, error) { return &http.Client{Transport: fakeGitHub{t, files}}, nil },
+		Now:        func() time.Time { return time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC) },
+		Getenv:     func(string) string { return "" },
+	}, stdout, stderr
+}
+
+// TestInitPrompts: on a terminal init asks for the base, which of several release
+// workflows to use, a required input without a default, and the label.
+func TestInitPrompts(t *testing.T) {
+	dir, env := checkout(t)
+	stub := prompt.NewStub(t)
+	stub.ExpectInput("Base branch for hotfixes", "main")
+	stub.ExpectSelect("Which workflow releases the base branch?", "deploy-release.yml (Deploy)")
+	stub.ExpectInput(`Value of the required input "version" of deploy-release.yml (Version to deploy)`, " 1.2.3 ")
+	stub.ExpectInput("Label for hotfix pull requests", "urgent")
+	files := map[string]string{
+		".github/workflows/release.yml":        "name: Release\non: workflow_dispatch\n",
+		".github/workflows/deploy-release.yml": deployWorkflow,
+		".github/workflows/ci.yml":             "name: CI\non: pull_request\n",
+	}
+	f, stdout, stderr := factory(t, dir, env, files, stub, true)
+	if code := cli.Run(context.Background(), []string{"init"}, f); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	written, err := os.ReadFile(filepath.Join(dir, ".github", "hotfix.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(config.Path, written)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, written)
+	}
+	if cfg.Base != "main" || cfg.Release.Workflow != "deploy-release.yml" || cfg.Release.Inputs["version"] != "1.2.3" || cfg.Label.Name != "urgent" {
+		t.Errorf("wrote %+v", cfg)
+	}
+	if !strings.Contains(string(written), "# deploy-release.yml declares: version (required; Version to deploy).\n") {
+		t.Errorf("the file does not describe the workflow's inputs:\n%s", written)
+	}
+	// The path is relative to the current directory when that is inside the checkout.
+	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "✓ Wrote "+filepath.Join(dir, ".github", "hotfix.yml")) {
+		t.Errorf("stdout %q, stderr %q", stdout, stderr)
+	}
+}
+
+func TestInitConfirmsTheOnlyReleaseWorkflow(t *testing.T) {
+	dir, env := checkout(t)
+	stub := prompt.NewStub(t)
+	stub.ExpectInput("Base branch for hotfixes", "main")
+	stub.ExpectConfirm("Release with release.yml (Release)?", true)
+	stub.ExpectCancel("Label for hotfix pull requests")
+	files := map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n"}
+	f, _, _ := factory(t, dir, env, files, stub, true)
+	if code := cli.Run(context.Background(), []string{"init"}, f); code != 2 {
+		t.Fatalf("exit %d, want 2 for a cancelled prompt", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".github")); !os.IsNotExist(err) {
+		t.Errorf("a cancelled init left .github behind: %v", err)
+	}
+}
+
+func TestInitWithoutTerminal(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		files      map[string]string
+		wantCode   int
+		wantStderr string
+		want       func(config.Config) bool
+	}{
+		{
+			name:       "several release workflows need --workflow",
+			files:      map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n", ".github/workflows/deploy-release.yml": deployWorkflow},
+			wantCode:   1,
+			wantStderr: "several release workflows found (",
+		},
+		{
+			name:  "--workflow and --field",
+			args:  []string{"--workflow", "deploy-release.yml", "-f", "version=2.0", "--label", "prod-fix"},
+			files: map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n", ".github/workflows/deploy-release.yml": deployWorkflow},
+			want: func(c config.Config) bool {
+				return c.Release.Workflow == "deploy-release.yml" && c.Release.Inputs["version"] == "2.0" && c.Label.Name == "prod-fix"
+			},
+		},
+		{
+			name:       "unknown input",
+			args:       []string{"-f", "colour=red"},
+			files:      map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n"},
+			wantCode:   1,
+			wantStderr: "release.yml does not declare the input colour (it accepts: none)",
+		},
+		{
+			name:       "a workflow that cannot be dispatched",
+			args:       []string{"--workflow", "ci.yml"},
+			files:      map[string]string{".github/workflows/ci.yml": "name: CI\non: pull_request\n"},
+			wantCode:   1,
+			wantStderr: "cannot release with ci.yml: ci.yml has no workflow_dispatch trigger",
+		},
+		{
+			name:       "no release workflow: written without one, with a warning",
+			files:      map[string]string{".github/workflows/ci.yml": "name: CI\non: pull_request\n"},
+			wantStderr: "! No release workflow found to dispatch: set release.workflow in .github/hotfix.yml before shipping",
+			want: func(c config.Config) bool {
+				return c.Release.Workflow == "" && c.Base == "main" && c.Label.Name == "hotfix"
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, env := checkout(t)
+			f, stdout, stderr := factory(t, dir, env, tt.files, prompt.NewStub(t), false)
+			if code := cli.Run(context.Background(), append([]string{"init"}, tt.args...), f); code != tt.wantCode {
+				t.Fatalf("exit %d, want %d: %s", code, tt.wantCode, stderr)
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("stderr %q, want it to contain %q", stderr, tt.wantStderr)
+			}
+			written, err := os.ReadFile(filepath.Join(dir, ".github", "hotfix.yml"))
+			if tt.want == nil {
+				if err == nil {
+					t.Errorf("a refused init wrote the file")
+				}
+				return
+			}
+			cfg, err := config.Parse(config.Path, written)
+			if err != nil || !tt.want(cfg) {
+				t.Errorf("wrote %+v (%v)", cfg, err)
+			}
+			if got := strings.TrimSpace(stdout.String()); got != filepath.Join(dir, ".github", "hotfix.yml") && got != ".github/hotfix.yml" {
+				t.Errorf("stdout %q, want the file's path", got)
+			}
+		})
+	}
+}
