@@ -78,6 +78,18 @@ func (c *Client) REST(ctx context.Context, method, path string, body, out any) e
 	return err
 }
 
+// idempotentHeader marks a request that may be sent again after a failure
+// because a second effect is impossible (adding a label twice adds it once).
+// It never leaves the process.
+const idempotentHeader = "X-Gh-Hotfix-Idempotent"
+
+// RESTIdempotent is REST for a POST or PATCH whose repetition has no further
+// effect, so transport failures and 5xx answers are retried like a GET's.
+func (c *Client) RESTIdempotent(ctx context.Context, method, path string, body, out any) error {
+	_, err := c.RESTWithHeaders(ctx, method, path, http.Header{idempotentHeader: {"1"}}, body, out)
+	return err
+}
+
 // RESTWithHeaders is REST with extra request headers, returning status and headers.
 // A 304 answer to a conditional request is not an error: Status says 304 and out is untouched.
 func (c *Client) RESTWithHeaders(ctx context.Context, method, path string, hdr http.Header, body, out any) (Response, error) {
@@ -99,10 +111,15 @@ func (c *Client) RESTWithHeaders(ctx context.Context, method, path string, hdr h
 	if body != nil {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
+	idempotent := method == http.MethodGet || method == http.MethodHead || method == http.MethodPut || method == http.MethodDelete
 	for k, v := range hdr {
+		if k == idempotentHeader {
+			idempotent = true
+			continue
+		}
 		h[k] = v
 	}
-	resp, err := c.send(ctx, method, u, h, raw, method == http.MethodGet || method == http.MethodHead)
+	resp, err := c.send(ctx, method, u, h, raw, idempotent)
 	if err != nil {
 		return Response{}, err
 	}

@@ -175,20 +175,30 @@ func (s *shipper) createPull(ctx context.Context) error {
 	}
 	req := map[string]any{"title": s.title(), "head": s.branch, "base": s.base, "body": body}
 	var created github.RESTPull
-	err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls", s.repo.Owner, s.repo.Name), req, &created)
-	var he *api.HTTPError
-	alreadyExists := errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message+fmt.Sprint(he.Errors), "already exists")
-	if err != nil && (github.IsTransient(err) || alreadyExists) {
-		// The first attempt may have acted (or a concurrent ship won): read back.
-		if st, qerr := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name); qerr == nil {
-			for i := range st.Pulls {
-				if p := st.Pulls[i]; (p.State == "OPEN" || p.State == "MERGED") && p.BaseRefName == s.base {
-					s.pr = &p
-					s.done("Pull request #%d is open: %s", p.Number, p.URL)
-					return nil
-				}
+	// At most two sends, the second only after reading back proved the first did nothing.
+	for attempt := 1; ; attempt++ {
+		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls", s.repo.Owner, s.repo.Name), req, &created)
+		var he *api.HTTPError
+		alreadyExists := errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message+fmt.Sprint(he.Errors), "already exists")
+		if err == nil || !(github.IsTransient(err) || alreadyExists) {
+			break
+		}
+		// The attempt may have acted, or a concurrent ship won: read back.
+		st, qerr := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name)
+		if qerr != nil {
+			break
+		}
+		for i := range st.Pulls {
+			if p := st.Pulls[i]; (p.State == "OPEN" || p.State == "MERGED") && p.BaseRefName == s.base {
+				s.pr = &p
+				s.done("Pull request #%d is open: %s", p.Number, p.URL)
+				return nil
 			}
 		}
+		if alreadyExists || attempt == 2 {
+			break
+		}
+		s.warn("Opening the pull request failed (%v); GitHub has none, so trying once more", err)
 	}
 	if err != nil {
 		return fmt.Errorf("opening the pull request: %w", err)
@@ -244,7 +254,7 @@ func (s *shipper) labelAndReviewers(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			if !s.state.LabelExists {
-				err := s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
+				err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
 					map[string]any{"name": label.Name, "color": label.Color, "description": label.Description}, nil)
 				var he *api.HTTPError
 				if err != nil && !(errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity) {
@@ -253,7 +263,7 @@ func (s *shipper) labelAndReviewers(ctx context.Context) error {
 				}
 			}
 			// Adding a label is idempotent: safe to send again.
-			labelErr = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/labels", s.repo.Owner, s.repo.Name, s.pr.Number),
+			labelErr = s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/labels", s.repo.Owner, s.repo.Name, s.pr.Number),
 				map[string]any{"labels": []string{label.Name}}, nil)
 			if labelErr != nil {
 				labelErr = fmt.Errorf("labelling #%d: %w", s.pr.Number, labelErr)
@@ -280,7 +290,7 @@ func (s *shipper) labelAndReviewers(ctx context.Context) error {
 			if len(teams) > 0 {
 				body["team_reviewers"] = teams
 			}
-			reviewErr = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", s.repo.Owner, s.repo.Name, s.pr.Number), body, nil)
+			reviewErr = s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", s.repo.Owner, s.repo.Name, s.pr.Number), body, nil)
 			if reviewErr != nil {
 				reviewErr = fmt.Errorf("requesting reviews from %s: %w", strings.Join(missing, ", "), reviewErr)
 			}

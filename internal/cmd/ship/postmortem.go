@@ -59,7 +59,7 @@ func (s *shipper) postMortem(ctx context.Context) error {
 		return nil
 	}
 	for _, l := range labels {
-		err := s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
+		err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
 			map[string]any{"name": l, "color": "5319e7", "description": "Analysis after a hotfix"}, nil)
 		var he *api.HTTPError
 		if err != nil && !(errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity) {
@@ -71,11 +71,19 @@ func (s *shipper) postMortem(ctx context.Context) error {
 		req["labels"] = labels
 	}
 	var created apiIssue
-	err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues", s.repo.Owner, s.repo.Name), req, &created)
-	if err != nil && github.IsTransient(err) {
-		// The issue may exist: look before ever opening another.
-		if again, ferr := s.findPostMortem(ctx, labels); ferr == nil && again != nil {
+	// At most two sends, the second only after looking proved the first did nothing.
+	for attempt := 1; attempt <= 2; attempt++ {
+		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues", s.repo.Owner, s.repo.Name), req, &created)
+		if err == nil || !github.IsTransient(err) {
+			break
+		}
+		again, ferr := s.findPostMortem(ctx, labels)
+		if ferr != nil {
+			break
+		}
+		if again != nil {
 			created, err = *again, nil
+			break
 		}
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -17,12 +18,21 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
-// How long ship looks for a run it may already have dispatched before deciding
-// it was never sent. Runs appear in the API within seconds of a dispatch.
-const (
-	findRunAttempts = 15
-	findRunInterval = 2 * time.Second
-)
+// runLookup is how long ship looks for a run it may already have dispatched
+// before deciding it was never sent: runs appear in the API within seconds of a
+// dispatch. GH_HOTFIX_RUN_LOOKUP_TIMEOUT (a Go duration) changes it, e.g. for a
+// slow GitHub Enterprise Server.
+func runLookup() (attempts int, interval time.Duration) {
+	total := 30 * time.Second
+	if d, err := time.ParseDuration(os.Getenv("GH_HOTFIX_RUN_LOOKUP_TIMEOUT")); err == nil && d >= 0 {
+		total = d
+	}
+	interval = 2 * time.Second
+	if total < 10*interval {
+		interval = max(total/10, 10*time.Millisecond)
+	}
+	return int(total/interval) + 1, interval
+}
 
 // releaseOnce dispatches the release workflow for the merged hotfix, exactly once.
 // How it knows: the release comment on the pull request (see hotfix.ReleaseMarker),
@@ -156,7 +166,8 @@ func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotf
 
 // followWinner waits for the concurrent ship's run to be recorded or to appear.
 func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner hotfix.ReleaseMarker) error {
-	for i := 0; i < findRunAttempts; i++ {
+	attempts, interval := runLookup()
+	for i := 0; i < attempts; i++ {
 		pr, err := s.gh.Pull(ctx, s.pr.ID)
 		if err != nil {
 			return err
@@ -166,8 +177,8 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 			s.done("Release run: %s (started by the other ship)", m.RunURL)
 			return s.readRun(ctx)
 		}
-		if i < findRunAttempts-1 {
-			if err := sleepCtx(ctx, findRunInterval); err != nil {
+		if i < attempts-1 {
+			if err := sleepCtx(ctx, interval); err != nil {
 				return interruptedOr(ctx, err)
 			}
 		}
@@ -185,15 +196,21 @@ type apiComment struct {
 func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
 	m.Since = time.Now().UTC().Truncate(time.Second)
 	var c apiComment
-	err := s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/comments", s.repo.Owner, s.repo.Name, s.pr.Number),
-		map[string]any{"body": hotfix.ReleaseComment(*m)}, &c)
-	if err != nil && github.IsTransient(err) {
-		// The comment may exist: read back before posting another.
-		if pr, qerr := s.gh.Pull(ctx, s.pr.ID); qerr == nil {
-			if found, ok := findMarker(pr.Comments, m.MergeSHA); ok {
-				*m = found
-				return nil
-			}
+	var err error
+	// At most two posts, the second only after reading back proved the first did nothing.
+	for attempt := 1; attempt <= 2; attempt++ {
+		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/comments", s.repo.Owner, s.repo.Name, s.pr.Number),
+			map[string]any{"body": hotfix.ReleaseComment(*m)}, &c)
+		if err == nil || !github.IsTransient(err) {
+			break
+		}
+		pr, qerr := s.gh.Pull(ctx, s.pr.ID)
+		if qerr != nil {
+			break
+		}
+		if found, ok := findMarker(pr.Comments, m.MergeSHA); ok {
+			*m = found
+			return nil
 		}
 	}
 	if err != nil {
@@ -213,44 +230,49 @@ func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error
 func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[string]string, since time.Time) (*github.Run, error) {
 	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/dispatches", s.repo.Owner, s.repo.Name, url.PathEscape(wf.File()))
 	body := map[string]any{"ref": s.base, "inputs": inputs, "return_run_details": true}
-	var details struct {
-		ID      int64  `json:"workflow_run_id"`
-		HTMLURL string `json:"html_url"`
-	}
-	err := s.gh.REST(ctx, "POST", path, body, &details)
-	var he *api.HTTPError
-	if errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusUnprocessableEntity) &&
-		strings.Contains(he.Message, "return_run_details") {
-		delete(body, "return_run_details")
-		err = s.gh.REST(ctx, "POST", path, body, nil)
-	}
-	switch {
-	case err == nil && details.ID != 0:
-		s.done("Dispatched %s on %s", wf.File(), s.base)
-		return &github.Run{ID: details.ID, HTMLURL: details.HTMLURL}, nil
-	case err == nil:
-		s.done("Dispatched %s on %s; looking for its run…", wf.File(), s.base)
-	case github.IsTransient(err):
-		s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
-	default:
-		return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
-	}
-	run, ferr := s.findRun(ctx, wf, since)
-	if ferr != nil {
-		return nil, ferr
-	}
-	if run == nil {
-		if err != nil {
+	for attempt := 1; ; attempt++ {
+		var details struct {
+			ID      int64  `json:"workflow_run_id"`
+			HTMLURL string `json:"html_url"`
+		}
+		err := s.gh.REST(ctx, "POST", path, body, &details)
+		var he *api.HTTPError
+		if errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusUnprocessableEntity) &&
+			strings.Contains(he.Message, "return_run_details") {
+			delete(body, "return_run_details")
+			err = s.gh.REST(ctx, "POST", path, body, nil)
+		}
+		switch {
+		case err == nil && details.ID != 0:
+			s.done("Dispatched %s on %s", wf.File(), s.base)
+			return &github.Run{ID: details.ID, HTMLURL: details.HTMLURL}, nil
+		case err == nil:
+			s.done("Dispatched %s on %s; looking for its run…", wf.File(), s.base)
+		case github.IsTransient(err):
+			s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
+		default:
+			return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
+		}
+		run, ferr := s.findRun(ctx, wf, since)
+		switch {
+		case ferr != nil:
+			return nil, ferr
+		case run != nil:
+			return run, nil
+		case err == nil:
+			return nil, fmt.Errorf("%s was dispatched but its run did not appear: run gh hotfix ship again to record it", wf.File())
+		case attempt == 2:
 			return nil, fmt.Errorf("could not tell whether %s was dispatched (%v): run gh hotfix ship again; it looks for the run before dispatching again", wf.File(), err)
 		}
-		return nil, fmt.Errorf("%s was dispatched but its run did not appear: run gh hotfix ship again to record it", wf.File())
+		// No run appeared in the lookup window: the dispatch did not go out.
+		s.warn("No run of %s appeared: dispatching once more", wf.File())
 	}
-	return run, nil
 }
 
 // findRun looks, for a bounded time, for a dispatch run of wf on the base created since.
 func (s *shipper) findRun(ctx context.Context, wf release.Workflow, since time.Time) (*github.Run, error) {
-	for i := 0; i < findRunAttempts; i++ {
+	attempts, interval := runLookup()
+	for i := 0; i < attempts; i++ {
 		runs, err := s.gh.DispatchRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, since)
 		if err != nil {
 			return nil, fmt.Errorf("looking for the release run: %w", err)
@@ -259,8 +281,8 @@ func (s *shipper) findRun(ctx context.Context, wf release.Workflow, since time.T
 			sort.Slice(runs, func(a, b int) bool { return runs[a].CreatedAt.Before(runs[b].CreatedAt) })
 			return &runs[0], nil // the first run since the decision is ours
 		}
-		if i < findRunAttempts-1 {
-			if err := sleepCtx(ctx, findRunInterval); err != nil {
+		if i < attempts-1 {
+			if err := sleepCtx(ctx, interval); err != nil {
 				return nil, interruptedOr(ctx, err)
 			}
 		}
@@ -283,7 +305,7 @@ func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *g
 		m.RunURL = fmt.Sprintf("%s/actions/runs/%d", strings.TrimSuffix(strings.SplitN(s.pr.URL, "/pull/", 2)[0], "/"), run.ID)
 	}
 	s.release = m
-	err := s.gh.REST(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
+	err := s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
 		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
 	if err != nil {
 		return fmt.Errorf("recording the release run %s on #%d: %w; run gh hotfix ship again to record it (it will not dispatch again)", m.RunURL, s.pr.Number, err)
