@@ -1,0 +1,266 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+)
+
+// The API routes create and ship use on the way from a fresh hotfix branch to a
+// followed release (ship --watch with a reviewer, a previous release, and a
+// teammate who merges).
+var shipRoutes = []string{
+	"graphql query repository (HotfixCreate)",
+	"graphql query repository (HotfixShip)",
+	"GET /repos/{owner}/{repo}/actions/workflows",
+	"GET /repos/{owner}/{repo}/contents/{path}",
+	"POST /repos/{owner}/{repo}/pulls",
+	"graphql query node (HotfixPull)",
+	"POST /repos/{owner}/{repo}/labels",
+	"POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+	"POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+	"GET /repos/{owner}/{repo}/pulls/{pull_number}",
+	"GET /repos/{owner}/{repo}/releases/latest",
+	"GET /repos/{owner}/{repo}/compare/{basehead}",
+	"GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+	"POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+	"POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+	"GET /repos/{owner}/{repo}/actions/runs/{run_id}",
+}
+
+type faultKind struct {
+	name  string
+	fault map[string]any
+}
+
+var faultKinds = []faultKind{
+	{"502", map[string]any{"status": 502}},
+	{"dropped", map[string]any{"drop": true}},
+	{"rate-limited", map[string]any{"status": 403, "retry_after": 1}},
+	{"timeout", map[string]any{"latency_ms": 1500}}, // the client gives up after 1 s
+}
+
+// faultEnv shortens the client timeout and the run lookup so the matrix runs quickly.
+var faultEnv = []string{"GH_HOTFIX_HTTP_TIMEOUT=1s", "GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s"}
+
+// TestFaultMatrix injects each fault once into each route of create and ship.
+// Every run must end in the fault-free final state — one branch, one PR, one
+// label, one release comment, one dispatch — either at once or after one re-run
+// that the failed run's message asked for.
+func TestFaultMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault matrix: end-to-end, skipped under -short")
+	}
+	e := harness.New(t)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	outcome := map[string]map[string]string{}
+	n := 0
+	for _, route := range shipRoutes {
+		outcome[route] = map[string]string{}
+		for _, fk := range faultKinds {
+			n++
+			repo := fmt.Sprintf("fm%d", n)
+			outcome[route][fk.name] = runFaultCase(t, e, repo, route, fk)
+		}
+	}
+	// The matrix, for the reader and the closing note: ok = finished in one run,
+	// rerun = stopped with a clear message and a re-run finished it.
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-72s", "route \\ fault")
+	for _, fk := range faultKinds {
+		fmt.Fprintf(&b, " %-13s", fk.name)
+	}
+	b.WriteString("\n")
+	counts := map[string]int{}
+	for _, route := range shipRoutes {
+		fmt.Fprintf(&b, "%-72s", route)
+		for _, fk := range faultKinds {
+			o := outcome[route][fk.name]
+			counts[strings.Fields(o)[0]]++
+			fmt.Fprintf(&b, " %-13s", o)
+		}
+		b.WriteString("\n")
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s: %d  ", k, counts[k])
+	}
+	t.Logf("fault matrix (%d routes × %d faults):%s", len(shipRoutes), len(faultKinds), b.String())
+}
+
+func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind) string {
+	t.Helper()
+	work := e.CreateRepo(repo, nil)
+	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
+	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
+	fault := map[string]any{"route": route, "count": 1}
+	for k, v := range fk.fault {
+		fault[k] = v
+	}
+	if status, out := e.Control("POST", "faults", fault); status != 201 {
+		t.Fatalf("fault: %d %v", status, out)
+	}
+	defer e.Control("DELETE", "faults", nil)
+
+	result := "ok"
+	var stderr strings.Builder
+	runStep := func(args ...string) harness.Result {
+		r := e.RunInEnv(work, faultEnv, "gh", append([]string{"hotfix"}, args...)...)
+		stderr.WriteString(r.Stderr)
+		return r
+	}
+	r := runStep("create", "fault in "+repo)
+	if r.Code != 0 {
+		if !oneClearLine(r.Stderr) {
+			t.Errorf("%s × %s: create failed without one clear line:\n%s", route, fk.name, r.Stderr)
+		}
+		result = "rerun"
+		if r = runStep("create", "fault in "+repo); r.Code != 0 {
+			t.Errorf("%s × %s: create re-run failed:\n%s", route, fk.name, stderr.String())
+			return "FAIL"
+		}
+	}
+	harnessWrite(t, filepath.Join(work, "fix.txt"), "fix\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "fix")
+	args := []string{"ship", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
+	if r = runStep(args...); r.Code != 0 {
+		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
+		if last := lines[len(lines)-1]; !strings.Contains(last, "again") && !strings.Contains(last, "HTTP") {
+			t.Errorf("%s × %s: ship failed without saying how to continue: %q", route, fk.name, last)
+		}
+		result = "rerun"
+		e.Control("DELETE", "faults", nil)
+		if r = runStep(args...); r.Code != 0 {
+			t.Errorf("%s × %s: ship re-run failed:\n%s", route, fk.name, stderr.String())
+			return "FAIL"
+		}
+	}
+	if !faultHit(e, route) {
+		t.Errorf("%s × %s: the fault was never triggered: the route is not used", route, fk.name)
+		return "UNUSED"
+	}
+	if problem := finalStateProblem(e, repo); problem != "" {
+		t.Errorf("%s × %s: %s\n%s", route, fk.name, problem, stderr.String())
+		return "FAIL"
+	}
+	return result
+}
+
+// faultHit reports whether the last request on route carried an injected fault.
+func faultHit(e *harness.Env, route string) bool {
+	reqs := e.Server.Requests()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if strings.HasPrefix(reqs[i].Route, route) && reqs[i].Fault != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func oneClearLine(stderr string) bool {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	return len(lines) >= 1 && lines[len(lines)-1] != ""
+}
+
+// finalStateProblem compares a repository with the fault-free end state.
+func finalStateProblem(e *harness.Env, repo string) string {
+	base := "/repos/monalisa/" + repo
+	_, branches := e.API("GET", base+"/branches", nil)
+	hotfixBranches := 0
+	for _, b := range branches.([]any) {
+		if strings.HasPrefix(b.(map[string]any)["name"].(string), "hotfix/") {
+			hotfixBranches++
+		}
+	}
+	_, pulls := e.API("GET", base+"/pulls?state=all", nil)
+	_, labels := e.API("GET", base+"/labels", nil)
+	_, runs := e.API("GET", base+"/actions/runs", nil)
+	switch {
+	case hotfixBranches != 1:
+		return fmt.Sprintf("%d hotfix branches", hotfixBranches)
+	case len(pulls.([]any)) != 1:
+		return fmt.Sprintf("%d pull requests", len(pulls.([]any)))
+	case len(labels.([]any)) != 1:
+		return fmt.Sprintf("labels: %s", jsonString(labels))
+	case runs.(map[string]any)["total_count"].(float64) != 1:
+		return fmt.Sprintf("%v release runs", runs.(map[string]any)["total_count"])
+	}
+	pr := pulls.([]any)[0].(map[string]any)
+	if pr["merged"] != true {
+		return "PR not merged"
+	}
+	if got := jsonString(pr["labels"]); strings.Count(got, `"name":"hotfix"`) != 1 {
+		return "PR labels " + got
+	}
+	_, comments := e.API("GET", fmt.Sprintf("%s/issues/%v/comments", base, pr["number"]), nil)
+	if c := jsonString(comments); strings.Count(c, "gh-hotfix:release") != 1 || !strings.Contains(c, "Release started") {
+		return "release comments: " + c
+	}
+	_, reviews := e.API("GET", fmt.Sprintf("%s/pulls/%v/reviews", base, pr["number"]), nil)
+	_, requested := e.API("GET", fmt.Sprintf("%s/pulls/%v/requested_reviewers", base, pr["number"]), nil)
+	if !strings.Contains(jsonString(requested)+jsonString(reviews), "hubot") {
+		return "reviewer hubot neither requested nor reviewing"
+	}
+	return ""
+}
+
+// TestCrashMatrix kills ship (SIGKILL, gh and the extension together) while each
+// request of its run is in flight — that is, right after the step before it —
+// then re-runs it; the end state must equal an uninterrupted run's.
+func TestCrashMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash matrix: end-to-end, skipped under -short")
+	}
+	e := harness.New(t)
+	e.Environ = append(e.Environ, faultEnv...)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	var report strings.Builder
+	for i, route := range shipRoutes[1:] { // create's route is the step before ship
+		repo := fmt.Sprintf("cm%d", i)
+		work := e.CreateRepo(repo, nil)
+		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
+		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
+		if r := e.Hotfix(work, "create", "crash in "+repo); r.Code != 0 {
+			t.Fatalf("create: %s", r.Stderr)
+		}
+		harnessWrite(t, filepath.Join(work, "fix.txt"), "fix\n")
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "fix")
+		// The request hangs in the emulator (which has not acted yet) until the kill.
+		e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1})
+		args := []string{"ship", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
+		p := e.Start(work, args...)
+		e.Eventually("ship to reach "+route, 30*time.Second, func() bool {
+			_, out := e.Control("GET", "faults", nil)
+			pending, _ := out.(map[string]any)["faults"].([]any)
+			return len(pending) == 0
+		})
+		p.Kill()
+		p.Wait(t, 30*time.Second)
+		e.Control("DELETE", "faults", nil)
+		r := e.Hotfix(work, args...)
+		outcome := "ok"
+		if r.Code != 0 {
+			outcome = "FAIL"
+			t.Errorf("killed before %s: the re-run failed: %s", route, r.Stderr)
+		} else if problem := finalStateProblem(e, repo); problem != "" {
+			outcome = "FAIL"
+			t.Errorf("killed before %s: %s\n%s", route, problem, r.Stderr)
+		}
+		fmt.Fprintf(&report, "\nkilled while %-70s → re-run %s", route, outcome)
+	}
+	t.Logf("crash matrix (%d crash points):%s", len(shipRoutes)-1, report.String())
+}
