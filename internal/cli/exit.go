@@ -13,6 +13,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
@@ -83,6 +84,8 @@ func userMessage(err error) string {
 		}
 	case errors.As(err, &syntaxErr):
 		return msg + "; GitHub answered with something that is not JSON (an error page?): run the command again in a moment"
+	case errors.Is(err, github.ErrBadAnswer):
+		return msg + " (an error page or a cut-off answer?): run the command again in a moment"
 	}
 	return msg
 }

@@ -19,7 +19,7 @@ import (
 //	DELETE /_emulator/requests                     clear the log
 //	GET    /_emulator/conformance                  requests that deviate from GitHub's descriptions
 //	DELETE /_emulator/conformance                  clear them
-//	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html"}
+//	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html","body","exhausted"}
 //	GET    /_emulator/faults, DELETE /_emulator/faults
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
 //	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run
@@ -39,6 +39,8 @@ type fault struct {
 	LatencyMS  int           `json:"latency_ms,omitempty"`
 	RetryAfter int           `json:"retry_after,omitempty"`
 	HTML       bool          `json:"html,omitempty"`
+	Body       string        `json:"body,omitempty"`      // raw answer body (e.g. malformed JSON), status 200 unless set
+	Exhausted  bool          `json:"exhausted,omitempty"` // a primary rate limit at zero (with status 403)
 	Latency    time.Duration `json:"-"`
 }
 
@@ -46,6 +48,9 @@ func (f *fault) describe() string {
 	var parts []string
 	if f.Status != 0 {
 		parts = append(parts, "status "+strconv.Itoa(f.Status))
+	}
+	if f.Body != "" {
+		parts = append(parts, "raw body")
 	}
 	if f.Drop {
 		parts = append(parts, "dropped")
@@ -143,11 +148,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		s.AddFault(str("route"), num("status"), num("count"), in["drop"] == true,
 			time.Duration(num("latency_ms"))*time.Millisecond, num("retry_after"))
-		if in["html"] == true {
-			s.faultsMu.Lock()
-			s.faults[len(s.faults)-1].HTML = true
-			s.faultsMu.Unlock()
-		}
+		s.faultsMu.Lock()
+		f := s.faults[len(s.faults)-1]
+		f.HTML, f.Body, f.Exhausted = in["html"] == true, str("body"), in["exhausted"] == true
+		s.faultsMu.Unlock()
 		w.WriteHeader(201)
 	case p == "faults" && r.Method == http.MethodGet:
 		s.faultsMu.Lock()

@@ -252,20 +252,34 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		if f.Status != 0 {
+		if f.Status != 0 || f.Body != "" {
 			if f.RetryAfter > 0 {
 				rec.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
 			}
-			msg := http.StatusText(f.Status)
-			if f.Status == 403 && f.RetryAfter > 0 {
-				msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+			status := f.Status
+			if status == 0 {
+				status = 200
 			}
-			if f.HTML {
+			msg := http.StatusText(status)
+			switch {
+			case status == 403 && f.RetryAfter > 0:
+				msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+			case f.Exhausted:
+				msg = "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID."
+				rec.header.Set("X-RateLimit-Remaining", "0")
+				rec.header.Set("X-RateLimit-Reset", strconv.FormatInt(s.st.now().Add(20*time.Minute).Unix(), 10))
+			}
+			switch {
+			case f.Body != "":
+				rec.header.Set("Content-Type", "application/json; charset=utf-8")
+				rec.WriteHeader(status)
+				rec.Write([]byte(f.Body))
+			case f.HTML:
 				rec.header.Set("Content-Type", "text/html")
 				rec.WriteHeader(f.Status)
-				fmt.Fprintf(rec, "<html><body><h1>%d %s</h1></body></html>", f.Status, msg)
-			} else {
-				writeJSON(rec, f.Status, map[string]any{"message": msg, "documentation_url": docsURL})
+				fmt.Fprintf(rec, "<html><body><h1>%d %s</h1></body></html>", status, msg)
+			default:
+				writeJSON(rec, status, map[string]any{"message": msg, "documentation_url": docsURL})
 			}
 			entry.Status = s.finishAPI(w, r, rec)
 			return
@@ -346,6 +360,9 @@ func etagMatch(header, etag string) bool {
 }
 
 func (s *Server) setRateHeaders(h http.Header, count bool) {
+	if h.Get("X-RateLimit-Remaining") != "" {
+		return // an injected fault set its own
+	}
 	s.limit.mu.Lock()
 	defer s.limit.mu.Unlock()
 	now := s.st.now()

@@ -6,6 +6,7 @@ package github
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -61,6 +62,10 @@ func endpoints(host string) (rest, graphql string) {
 		return "https://" + h + "/api/v3/", "https://" + h + "/api/graphql"
 	}
 }
+
+// ErrBadAnswer reports an answer that is not the JSON GitHub sends (a proxy's
+// error page, a truncated body).
+var ErrBadAnswer = errors.New("GitHub answered with something that is not valid JSON")
 
 // Requests reports how many HTTP requests this client has sent.
 func (c *Client) Requests() int64 { return c.requests.Load() }
@@ -136,7 +141,7 @@ func (c *Client) RESTWithHeaders(ctx context.Context, method, path string, hdr h
 		return r, nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return r, fmt.Errorf("decoding %s %s: %w", method, path, err)
+		return r, fmt.Errorf("%w: %s %s: %v", ErrBadAnswer, method, path, err)
 	}
 	return r, nil
 }
@@ -164,13 +169,13 @@ func (c *Client) GraphQL(ctx context.Context, query string, vars map[string]any,
 		Errors []api.GraphQLErrorItem `json:"errors"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&envelope); err != nil {
-		return fmt.Errorf("decoding GraphQL answer: %w", err)
+		return fmt.Errorf("%w: GraphQL: %v", ErrBadAnswer, err)
 	}
 	// Partial data comes with errors (e.g. one field NOT_FOUND): decode it anyway so
 	// callers can decide whether the error matters.
 	if out != nil && len(envelope.Data) > 0 && string(envelope.Data) != "null" {
 		if err := json.Unmarshal(envelope.Data, out); err != nil {
-			return fmt.Errorf("decoding GraphQL data: %w", err)
+			return fmt.Errorf("%w: GraphQL data: %v", ErrBadAnswer, err)
 		}
 	}
 	if len(envelope.Errors) > 0 {

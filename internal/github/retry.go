@@ -92,9 +92,11 @@ func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, bo
 			resp.Body.Close()
 			reset, _ := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
 			return nil, &RateLimitError{Reset: time.Unix(reset, 0)}
-		case resp.StatusCode >= 500 && idempotent:
+		case resp.StatusCode >= 500 && idempotent && attempt < maxAttempts-1:
 			lastErr, wait = fmt.Errorf("HTTP %d from %s", resp.StatusCode, req.URL.Host), backoff(attempt)
 		default:
+			// Success, an answer not worth retrying, or the last 5xx: the caller
+			// turns it into a typed error with GitHub's message.
 			return resp, nil
 		}
 		if resp != nil {
