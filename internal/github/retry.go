@@ -40,8 +40,10 @@ func (e *RateLimitError) Error() string {
 		e.Reset.Local().Format("15:04:05"), time.Until(e.Reset).Round(time.Second))
 }
 
-// sleep waits d unless ctx ends first.
-var sleep = func(ctx context.Context, d time.Duration) error {
+// sleep waits d unless ctx ends first; tests replace it.
+var sleep = sleepReal
+
+func sleepReal(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

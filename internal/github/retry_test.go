@@ -1,0 +1,158 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+)
+
+// script answers requests from a list; an entry with err set fails at the transport.
+type script struct {
+	t       *testing.T
+	answers []answer
+	calls   int
+}
+
+type answer struct {
+	status int
+	header map[string]string
+	body   string
+	err    error
+}
+
+func (s *script) RoundTrip(r *http.Request) (*http.Response, error) {
+	if s.calls >= len(s.answers) {
+		s.t.Fatalf("unexpected request %d: %s %s", s.calls+1, r.Method, r.URL)
+	}
+	a := s.answers[s.calls]
+	s.calls++
+	if a.err != nil {
+		return nil, a.err
+	}
+	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	for k, v := range a.header {
+		h.Set(k, v)
+	}
+	if a.body == "" {
+		a.body = "{}"
+	}
+	return &http.Response{StatusCode: a.status, Header: h, Body: io.NopCloser(strings.NewReader(a.body)), Request: r}, nil
+}
+
+func TestRetryPolicy(t *testing.T) {
+	var slept []time.Duration
+	sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	defer func() { sleep = sleepReal }()
+
+	reset := "1893456000" // 2030-01-01
+	reset500 := answer{status: 500, body: `{"message":"boom"}`}
+	ok := answer{status: 200, body: `{"ok":true}`}
+	tests := []struct {
+		name      string
+		method    string
+		idem      bool
+		answers   []answer
+		wantCalls int
+		wantErr   string
+		wantSleep []time.Duration // exact for Retry-After; nil: don't check
+	}{
+		{name: "GET retried after a 502", method: "GET", answers: []answer{{status: 502}, ok}, wantCalls: 2},
+		{name: "GET retried after a reset connection", method: "GET", answers: []answer{{err: errors.New("connection reset by peer")}, ok}, wantCalls: 2},
+		{name: "GET gives up after 4 attempts with GitHub's error", method: "GET", answers: []answer{reset500, reset500, reset500, reset500}, wantCalls: 4, wantErr: "HTTP 500: boom"},
+		{name: "POST not retried after a 502", method: "POST", answers: []answer{{status: 502}}, wantCalls: 1, wantErr: "HTTP 502"},
+		{name: "POST not retried after a lost answer", method: "POST", answers: []answer{{err: errors.New("EOF")}}, wantCalls: 1, wantErr: "EOF"},
+		{name: "idempotent POST retried", method: "POST", idem: true, answers: []answer{{status: 503}, ok}, wantCalls: 2},
+		{name: "PUT is idempotent", method: "PUT", answers: []answer{{status: 502}, ok}, wantCalls: 2},
+		{name: "secondary limit honours Retry-After, even for POST", method: "POST",
+			answers: []answer{{status: 403, header: map[string]string{"Retry-After": "3"}}, ok}, wantCalls: 2, wantSleep: []time.Duration{3 * time.Second}},
+		{name: "429 with Retry-After", method: "GET",
+			answers: []answer{{status: 429, header: map[string]string{"Retry-After": "1"}}, ok}, wantCalls: 2, wantSleep: []time.Duration{time.Second}},
+		{name: "Retry-After too long is reported, not waited", method: "GET",
+			answers: []answer{{status: 403, header: map[string]string{"Retry-After": "3600"}, body: `{"message":"secondary rate limit"}`}}, wantCalls: 1, wantErr: "secondary rate limit", wantSleep: []time.Duration{}},
+		{name: "primary limit at zero says when it resets", method: "GET",
+			answers: []answer{{status: 403, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}}}, wantCalls: 1, wantErr: "rate limit exhausted: it resets at"},
+		{name: "404 is an answer", method: "GET", answers: []answer{{status: 404, body: `{"message":"Not Found"}`}}, wantCalls: 1, wantErr: "HTTP 404"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			slept = nil
+			s := &script{t: t, answers: tt.answers}
+			c := NewClient(&http.Client{Transport: s}, "github.com")
+			var err error
+			if tt.idem {
+				err = c.RESTIdempotent(context.Background(), tt.method, "repos/o/r/labels", map[string]any{"name": "x"}, nil)
+			} else {
+				err = c.REST(context.Background(), tt.method, "repos/o/r", nil, nil)
+			}
+			if s.calls != tt.wantCalls || c.Requests() != int64(tt.wantCalls) {
+				t.Errorf("%d requests sent (counted %d), want %d", s.calls, c.Requests(), tt.wantCalls)
+			}
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("error: %v", err)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error %v, want %q", err, tt.wantErr)
+			}
+			if tt.wantSleep != nil && len(tt.wantSleep) != len(slept) {
+				t.Errorf("slept %v, want %v", slept, tt.wantSleep)
+			}
+			for i := range tt.wantSleep {
+				if i < len(slept) && slept[i] != tt.wantSleep[i] {
+					t.Errorf("slept %v, want %v", slept, tt.wantSleep)
+				}
+			}
+			for _, d := range slept {
+				if d > maxRetryAfter {
+					t.Errorf("waited %s, more than the bound", d)
+				}
+			}
+		})
+	}
+}
+
+func TestBackoffIsBounded(t *testing.T) {
+	for attempt := 0; attempt < 20; attempt++ {
+		if d := backoff(attempt); d <= 0 || d > maxBackoff {
+			t.Fatalf("backoff(%d) = %s", attempt, d)
+		}
+	}
+}
+
+func TestIsTransient(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{context.Canceled, false},
+		{errors.New("connection reset"), true},
+		{&api.HTTPError{StatusCode: 502}, true},
+		{&api.HTTPError{StatusCode: 422}, false},
+		{&RateLimitError{}, false},
+		{&api.GraphQLError{}, false},
+	}
+	for _, tt := range tests {
+		if got := IsTransient(tt.err); got != tt.want {
+			t.Errorf("IsTransient(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestEndpoints(t *testing.T) {
+	for host, want := range map[string]string{
+		"github.com":       "https://api.github.com/",
+		"github.localhost": "http://api.github.localhost/",
+		"acme.ghe.com":     "https://api.acme.ghe.com/",
+		"ghe.example.com":  "https://ghe.example.com/api/v3/",
+	} {
+		if rest, _ := endpoints(host); rest != want {
+			t.Errorf("endpoints(%s) = %s, want %s", host, rest, want)
+		}
+	}
+}
