@@ -53,3 +53,16 @@ func TestShipConcurrent(t *testing.T) {
 		t.Errorf("no ship stood down:\nA: %s\nB: %s", ra.Stderr, rb.Stderr)
 	}
 }
+
+// TestShipWaitsOutAnExhaustedRateLimit: while waiting for the merge, a primary
+// limit that resets soon is waited out, not an error.
+func TestShipWaitsOutAnExhaustedRateLimit(t *testing.T) {
+	e := harness.New(t)
+	work := startHotfix(t, e, "limits", "rate limited wait")
+	e.Control("POST", "repos/monalisa/limits/reviewer", map[string]any{"after_ms": 800})
+	e.Control("POST", "faults", map[string]any{"route": "GET /repos/{owner}/{repo}/pulls/{pull_number}", "status": 403, "exhausted": true, "reset_in_s": 1})
+	r := e.Hotfix(work, "ship", "--no-release", "--interval", "50ms", "--timeout", "1m")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "rate limit exhausted: waiting until it resets") {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
+	}
+}

@@ -19,7 +19,7 @@ import (
 //	DELETE /_emulator/requests                     clear the log
 //	GET    /_emulator/conformance                  requests that deviate from GitHub's descriptions
 //	DELETE /_emulator/conformance                  clear them
-//	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html","body","exhausted"}
+//	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html","body","exhausted","reset_in_s"}
 //	GET    /_emulator/faults, DELETE /_emulator/faults
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
 //	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run
@@ -39,8 +39,9 @@ type fault struct {
 	LatencyMS  int           `json:"latency_ms,omitempty"`
 	RetryAfter int           `json:"retry_after,omitempty"`
 	HTML       bool          `json:"html,omitempty"`
-	Body       string        `json:"body,omitempty"`      // raw answer body (e.g. malformed JSON), status 200 unless set
-	Exhausted  bool          `json:"exhausted,omitempty"` // a primary rate limit at zero (with status 403)
+	Body       string        `json:"body,omitempty"`       // raw answer body (e.g. malformed JSON), status 200 unless set
+	Exhausted  bool          `json:"exhausted,omitempty"`  // a primary rate limit at zero (with status 403)
+	ResetIn    int           `json:"reset_in_s,omitempty"` // with exhausted: seconds until the limit resets (default 1200)
 	Latency    time.Duration `json:"-"`
 }
 
@@ -151,6 +152,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.faultsMu.Lock()
 		f := s.faults[len(s.faults)-1]
 		f.HTML, f.Body, f.Exhausted = in["html"] == true, str("body"), in["exhausted"] == true
+		f.ResetIn = num("reset_in_s")
 		s.faultsMu.Unlock()
 		w.WriteHeader(201)
 	case p == "faults" && r.Method == http.MethodGet:

@@ -267,7 +267,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			case f.Exhausted:
 				msg = "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID."
 				rec.header.Set("X-RateLimit-Remaining", "0")
-				rec.header.Set("X-RateLimit-Reset", strconv.FormatInt(s.st.now().Add(20*time.Minute).Unix(), 10))
+				resetIn := 20 * time.Minute
+				if f.ResetIn > 0 {
+					resetIn = time.Duration(f.ResetIn) * time.Second
+				}
+				rec.header.Set("X-RateLimit-Reset", strconv.FormatInt(s.st.now().Add(resetIn).Unix(), 10))
 			}
 			switch {
 			case f.Body != "":

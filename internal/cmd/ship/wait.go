@@ -17,6 +17,10 @@ import (
 // interval keeps the schedule's shape whatever the interval.
 const backoffCap = 3
 
+// maxLimitWait is the longest ship waits for an exhausted rate limit to reset
+// while it is waiting anyway; a later reset is reported instead.
+const maxLimitWait = 15 * time.Minute
+
 // interrupted turns a cancelled wait into exit 2 with the command that continues.
 func interrupted(ctx context.Context, what string) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
@@ -25,33 +29,40 @@ func interrupted(ctx context.Context, what string) error {
 	return nil
 }
 
-// poll calls check every interval (growing by half up to maxInterval while
-// nothing changes) until it reports done, ctx ends or timeout passes.
+// poll calls check every interval (growing by half, up to backoffCap intervals,
+// while nothing changes) until it reports done, ctx ends or the timeout passes.
 func (s *shipper) poll(ctx context.Context, what string, check func() (done, changed bool, err error)) error {
 	interval := s.opts.Interval
 	var deadline <-chan time.Time
+	var until time.Time
 	if s.opts.Timeout > 0 {
 		t := time.NewTimer(s.opts.Timeout)
 		defer t.Stop()
-		deadline = t.C
+		deadline, until = t.C, time.Now().Add(s.opts.Timeout)
 	}
 	for {
 		done, changed, err := check()
-		if err != nil {
+		wait := interval
+		var limit *github.RateLimitError
+		switch {
+		case errors.As(err, &limit) && time.Until(limit.Reset) <= maxLimitWait && (until.IsZero() || limit.Reset.Before(until)):
+			// ship is waiting anyway: a rate limit that resets soon is a longer wait.
+			s.warn("GitHub API rate limit exhausted: waiting until it resets at %s", limit.Reset.Local().Format("15:04:05"))
+			wait = max(time.Until(limit.Reset)+time.Second, s.opts.Interval)
+		case err != nil:
 			if ierr := interrupted(ctx, what); ierr != nil {
 				return ierr
 			}
 			return err
-		}
-		if done {
+		case done:
 			return nil
-		}
-		if changed {
+		case changed:
 			interval = s.opts.Interval
-		} else if interval = interval * 3 / 2; interval > backoffCap*s.opts.Interval {
-			interval = backoffCap * s.opts.Interval
+			wait = interval
+		default:
+			interval = min(interval*3/2, backoffCap*s.opts.Interval)
 		}
-		t := time.NewTimer(interval)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
