@@ -1,6 +1,9 @@
 package hotfix
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRepoFromURL(t *testing.T) {
 	tests := []struct {
@@ -53,4 +56,16 @@ func TestRemoteFor(t *testing.T) {
 	if got, _ := RemoteFor(remotes, "github.com", "acme", "shop"); got != "origin" {
 		t.Errorf("origin not preferred: %q", got)
 	}
+}
+
+func FuzzRepoFromURL(f *testing.F) {
+	for _, u := range []string{"https://github.com/acme/shop.git", "git@github.com:acme/shop.git", "ssh://git@host:22/a/b", "::", "a:b/c"} {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		host, owner, name, ok := RepoFromURL(raw)
+		if ok && (owner == "" || name == "" || strings.Contains(owner, "/") || strings.Contains(name, "/")) {
+			t.Fatalf("RepoFromURL(%q) = %q %q %q", raw, host, owner, name)
+		}
+	})
 }
