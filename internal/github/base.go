@@ -99,11 +99,17 @@ type CreateFacts struct {
 	// Issue: IssueFound is false when the number is neither an issue nor a pull request.
 	IssueTitle string
 	IssueFound bool
+	// Config is the text of the file asked for with configPath, nil when it does not exist.
+	Config *string
 }
 
+// configQuery reads a text file of the repository at a revision, in the same request.
+const configField = `config: object(expression: $config) @include(if: $withConfig) { ... on Blob { text } }`
+
 const createQuery = `query HotfixCreate($owner: String!, $name: String!, $base: String!, $hasBase: Boolean!,
-  $branch: String!, $hasBranch: Boolean!, $issue: Int!, $hasIssue: Boolean!) {
+  $branch: String!, $hasBranch: Boolean!, $issue: Int!, $hasIssue: Boolean!, $config: String!, $withConfig: Boolean!) {
   repository(owner: $owner, name: $name) {
+    ` + configField + `
     defaultBranchRef { name target { ...checks } }
     base: ref(qualifiedName: $base) @include(if: $hasBase) { name target { ...checks } }
     branch: ref(qualifiedName: $branch) @include(if: $hasBranch) { name }
@@ -117,10 +123,16 @@ const createQuery = `query HotfixCreate($owner: String!, $name: String!, $base: 
 ` + checksFragment
 
 // CreateFacts asks for the default branch, the base's tip and its checks, whether
-// branch already exists and the issue's title, in a single GraphQL request.
-// base, branch and issue are optional ("" / 0).
-func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch string, issue int) (*CreateFacts, error) {
+// branch already exists, the issue's title and (with configPath) the team's
+// config on the base, in a single GraphQL request. base, branch, issue and
+// configPath are optional ("" / 0).
+func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch string, issue int, configPath string) (*CreateFacts, error) {
+	rev := base
+	if rev == "" {
+		rev = "HEAD" // the default branch
+	}
 	vars := map[string]any{
+		"config": rev + ":" + configPath, "withConfig": configPath != "",
 		"owner": owner, "name": name,
 		"base": "refs/heads/" + base, "hasBase": base != "",
 		"branch": "refs/heads/" + branch, "hasBranch": branch != "",
@@ -136,6 +148,7 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 			Base               *ref
 			Branch             *struct{ Name string }
 			IssueOrPullRequest *struct{ Title string }
+			Config             *struct{ Text *string }
 		}
 	}
 	err := c.GraphQL(ctx, createQuery, vars, &out)
@@ -163,6 +176,9 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 	if r.IssueOrPullRequest != nil {
 		f.IssueFound = true
 		f.IssueTitle = strings.TrimSpace(r.IssueOrPullRequest.Title)
+	}
+	if r.Config != nil {
+		f.Config = r.Config.Text
 	}
 	return f, nil
 }

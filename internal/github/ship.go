@@ -57,6 +57,8 @@ type ShipState struct {
 	LabelExists      bool
 	// Pulls holds the pull requests whose head is the hotfix branch, newest first.
 	Pulls []PullRequest
+	// Config is the text of the file asked for with configPath on the base, nil when absent.
+	Config *string
 }
 
 const pullFields = `
@@ -69,9 +71,11 @@ const pullFields = `
   comments(last: 100) { nodes { databaseId body } }
   commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }`
 
-const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!) {
+const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
+  $config: String!, $withConfig: Boolean!) {
   repository(owner: $owner, name: $name) {
     id
+    ` + configField + `
     autoMergeAllowed
     base: ref(qualifiedName: $base) { target { ...checks } }
     label(name: $label) { name }
@@ -154,9 +158,10 @@ func (a *apiPull) toPull() PullRequest {
 	return p
 }
 
-// ShipState reads the repository, the base's checks, the label and the hotfix's
-// pull requests in a single GraphQL request.
-func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label string) (*ShipState, error) {
+// ShipState reads the repository, the base's checks, the label, the hotfix's
+// pull requests and (with configPath) the team's config on the base, in a single
+// GraphQL request.
+func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label, configPath string) (*ShipState, error) {
 	var out struct {
 		Repository *struct {
 			ID               string
@@ -164,10 +169,11 @@ func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label s
 			Base             *struct{ Target commitChecks }
 			Label            *struct{ Name string }
 			PullRequests     struct{ Nodes []apiPull }
+			Config           *struct{ Text *string }
 		}
 	}
 	err := c.GraphQL(ctx, shipQuery, map[string]any{"owner": owner, "name": name, "head": head,
-		"base": "refs/heads/" + base, "label": label}, &out)
+		"base": "refs/heads/" + base, "label": label, "config": base + ":" + configPath, "withConfig": configPath != ""}, &out)
 	if err != nil {
 		if IsNotFound(err) {
 			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
@@ -182,6 +188,9 @@ func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label s
 	}
 	for i := range r.PullRequests.Nodes {
 		st.Pulls = append(st.Pulls, r.PullRequests.Nodes[i].toPull())
+	}
+	if r.Config != nil {
+		st.Config = r.Config.Text
 	}
 	return st, nil
 }

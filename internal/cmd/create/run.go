@@ -41,7 +41,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	if !ok {
 		return fmt.Errorf("this checkout has no remote for %s/%s: run gh hotfix create in a clone of it, or add one with git remote add", repo.Host, fullName)
 	}
-	cfg, _, err := config.Load(root)
+	cfg, localConfig, err := config.Load(root)
 	if err != nil {
 		return err
 	}
@@ -51,10 +51,6 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		return errors.New("tracked files have uncommitted changes: commit or stash them first, then run gh hotfix create again")
 	}
 
-	base := opts.Base
-	if base == "" {
-		base = cfg.Base
-	}
 	desc := opts.Description
 	if desc == "" && opts.Issue == 0 {
 		desc, err = f.Prompter.Input("What does this hotfix fix?", "")
@@ -65,23 +61,54 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 			return errors.New("the description must not be blank")
 		}
 	}
-	// With a description the branch name is known before asking GitHub, so one query
-	// also answers whether the branch exists there.
-	var branch string
-	if desc != "" {
-		if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
-			return err
-		}
-	}
 
 	hc, err := f.HTTPClient(repo.Host)
 	if err != nil {
 		return err
 	}
 	gh := github.NewClient(hc, repo.Host)
-	facts, err := gh.CreateFacts(ctx, repo.Owner, repo.Name, base, branch, opts.Issue)
+	// ask names the branch (when the description is known, so the same query says
+	// whether GitHub has it) and asks GitHub everything in one request.
+	var base, branch string
+	ask := func(configPath string) (*github.CreateFacts, error) {
+		base = opts.Base
+		if base == "" {
+			base = cfg.Base
+		}
+		branch = ""
+		if desc != "" {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+				return nil, err
+			}
+		}
+		return gh.CreateFacts(ctx, repo.Owner, repo.Name, base, branch, opts.Issue, configPath)
+	}
+	// Without a config in the checkout, the base's copy counts; it comes with the same query.
+	configPath := ""
+	if !localConfig {
+		configPath = config.Path
+	}
+	facts, err := ask(configPath)
 	if err != nil {
 		return err
+	}
+	if facts.Config != nil {
+		rev := base
+		if rev == "" {
+			rev = facts.DefaultBranch
+		}
+		remoteCfg, err := config.Parse(rev+":"+config.Path, []byte(*facts.Config))
+		if err != nil {
+			return err
+		}
+		asked := cfg
+		cfg = remoteCfg
+		// Ask again only when the file changes what was asked: another base or prefix.
+		if (opts.Base == "" && remoteCfg.Base != asked.Base) || remoteCfg.BranchPrefix != asked.BranchPrefix {
+			if facts, err = ask(""); err != nil {
+				return err
+			}
+		}
 	}
 	if opts.Issue > 0 {
 		if !facts.IssueFound {

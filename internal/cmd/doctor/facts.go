@@ -136,7 +136,7 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 	})
 	wg.Go(func() { gqlErr = gh.GraphQL(ctx, inspectQuery, vars, &gql) })
 	if q.Checks {
-		wg.Go(func() { facts, cfErr = gh.CreateFacts(ctx, owner, name, q.Base, "", 0) })
+		wg.Go(func() { facts, cfErr = gh.CreateFacts(ctx, owner, name, q.Base, "", 0, "") })
 	}
 	wg.Wait()
 	if gqlErr != nil || gql.Repository == nil {

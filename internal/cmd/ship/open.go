@@ -184,7 +184,7 @@ func (s *shipper) createPull(ctx context.Context) error {
 			break
 		}
 		// The attempt may have acted, or a concurrent ship won: read back.
-		st, qerr := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name)
+		st, qerr := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, "")
 		if qerr != nil {
 			break
 		}

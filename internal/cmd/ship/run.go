@@ -48,6 +48,8 @@ type shipper struct {
 	plan *releasePlan
 	// postMortemURL is the post-mortem issue, once opened or found.
 	postMortemURL string
+	// localConfig is true when the checkout has .github/hotfix.yml; else the base's copy counts.
+	localConfig bool
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
@@ -155,7 +157,7 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if s.repo, err = s.f.BaseRepo(repoFlag); err != nil {
 		return err
 	}
-	if s.cfg, _, err = config.Load(root); err != nil {
+	if s.cfg, s.localConfig, err = config.Load(root); err != nil {
 		return err
 	}
 	if !found && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
@@ -184,18 +186,41 @@ func (s *shipper) resolve(ctx context.Context) error {
 }
 
 // load reads GitHub's side in one request and picks the pull request to continue.
+// Without a config in the checkout, the base's copy comes with the same request;
+// only when it names another label or base is GitHub asked again.
 func (s *shipper) load(ctx context.Context) error {
+	configPath := ""
+	if !s.localConfig {
+		configPath = config.Path
+	}
 	if s.base == "" {
 		// A branch not made by create and no configured base: use the default branch.
-		facts, err := s.gh.CreateFacts(ctx, s.repo.Owner, s.repo.Name, "", "", 0)
+		facts, err := s.gh.CreateFacts(ctx, s.repo.Owner, s.repo.Name, "", "", 0, configPath)
 		if err != nil {
 			return err
 		}
 		s.base = facts.DefaultBranch
+		if configPath != "" {
+			configPath = ""
+			if err := s.useRemoteConfig(facts.Config); err != nil {
+				return err
+			}
+		}
 	}
-	st, err := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name)
+	st, err := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, configPath)
 	if err != nil {
 		return err
+	}
+	if configPath != "" && st.Config != nil {
+		asked, askedBase := s.cfg.Label.Name, s.base
+		if err := s.useRemoteConfig(st.Config); err != nil {
+			return err
+		}
+		if s.cfg.Label.Name != asked || s.base != askedBase {
+			if st, err = s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, ""); err != nil {
+				return err
+			}
+		}
 	}
 	s.state = st
 	if !st.BaseFound {
@@ -210,6 +235,23 @@ func (s *shipper) load(ctx context.Context) error {
 				return nil
 			}
 		}
+	}
+	return nil
+}
+
+// useRemoteConfig adopts the base branch's config (when there is one); its base
+// applies unless create recorded one with the branch.
+func (s *shipper) useRemoteConfig(text *string) error {
+	if text == nil {
+		return nil
+	}
+	cfg, err := config.Parse(s.base+":"+config.Path, []byte(*text))
+	if err != nil {
+		return err
+	}
+	s.cfg = cfg
+	if s.meta.Base == "" && cfg.Base != "" {
+		s.base = cfg.Base
 	}
 	return nil
 }
