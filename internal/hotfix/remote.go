@@ -35,7 +35,11 @@ func RepoFromURL(raw string) (host, owner, name string, ok bool) {
 	if host == "ssh.github.com" {
 		host = "github.com"
 	}
-	return host, parts[0], strings.TrimSuffix(parts[1], ".git"), true
+	name = strings.TrimSuffix(parts[1], ".git")
+	if host == "" || name == "" {
+		return "", "", "", false
+	}
+	return host, parts[0], name, true
 }
 
 // RemoteFor returns the name of the remote pointing at host/owner/name, preferring

@@ -64,7 +64,7 @@ func FuzzRepoFromURL(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		host, owner, name, ok := RepoFromURL(raw)
-		if ok && (owner == "" || name == "" || strings.Contains(owner, "/") || strings.Contains(name, "/")) {
+		if ok && (host == "" || owner == "" || name == "" || strings.Contains(owner, "/") || strings.Contains(name, "/")) {
 			t.Fatalf("RepoFromURL(%q) = %q %q %q", raw, host, owner, name)
 		}
 	})
