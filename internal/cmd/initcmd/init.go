@@ -32,7 +32,7 @@ func NewCmdInit(f *command.Factory, runF func(context.Context, *InitOptions) err
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the configuration instead of writing it")
 	fs.StringVar(&opts.Base, "base", "", "Base `branch` for hotfixes (default: the repository's default branch)")
 	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: detected)")
-	fs.StringVar(&opts.Label, "label", "", "`name` of the label for hotfix pull requests (default: hotfix)")
+	fs.StringVar(&opts.Label, "label", "", "Label `name` for hotfix pull requests (default: hotfix)")
 	var fields []string
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input to write, in `key=value` format (repeatable)")
 	command.AddRepoFlag(fs, &opts.Repo)
