@@ -14,6 +14,7 @@ import (
 // say what is wrong and what to do in one line, and change nothing locally or
 // remotely.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("end-to-end, skipped under -short")
 	}

@@ -48,6 +48,7 @@ jobs:
 // create and ship do. The clone predates the config (its main is stale), so
 // the config is read from the base branch through the API.
 func TestConfigDrivesCreateAndShip(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := e.CreateRepo("team", map[string]string{".github/workflows/deploy.yml": deployWorkflow})

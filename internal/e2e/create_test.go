@@ -23,6 +23,7 @@ func behind(t *testing.T, e *harness.Env, repo, work string) string {
 }
 
 func TestCreateHappyPath(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("shop", nil)
 	localMain := e.Git(work, "rev-parse", "main")
@@ -125,6 +126,7 @@ func TestCreateHappyPath(t *testing.T) {
 }
 
 func TestCreateRefusals(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("bank", nil)
 	tip := e.Git(work, "rev-parse", "HEAD")
@@ -229,6 +231,7 @@ func assertRefused(t *testing.T, r harness.Result, wantErr string) {
 }
 
 func TestCreateWithoutToken(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("vault", nil)
 	before := e.Snapshot(work, "vault")
@@ -255,6 +258,7 @@ func TestCreateWithoutToken(t *testing.T) {
 
 // TestCreatePendingAndMissingChecks: pending checks warn, no checks at all is a note; both create.
 func TestCreatePendingAndMissingChecks(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("notes", nil)
 	r := e.Hotfix(work, "create", "no checks yet")

@@ -14,6 +14,7 @@ import (
 // TestDemoScript keeps README's first command true: script/demo runs on this
 // machine and shows a hotfix being created.
 func TestDemoScript(t *testing.T) {
+	t.Parallel()
 	harness.RequireTools(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

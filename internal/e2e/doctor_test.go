@@ -45,6 +45,7 @@ func doctorLines(t *testing.T, stdout string) map[string][]string {
 }
 
 func TestDoctorReady(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("shop", map[string]string{".github/workflows/ci.yml": ciWorkflow})
 	if status, out := e.API("POST", "/repos/monalisa/shop/labels", map[string]any{"name": "hotfix", "color": "d73a4a"}); status != 201 {
@@ -99,6 +100,7 @@ func TestDoctorReady(t *testing.T) {
 }
 
 func TestDoctorNamesEachProblem(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	// No release workflow, no label, and main is red.
 	work := e.CreateRepo("shop", map[string]string{".github/workflows/release.yml": ""})
@@ -182,6 +184,7 @@ func TestDoctorNamesEachProblem(t *testing.T) {
 // TestDoctorReadsTheBaseBranchConfig: without a checkout (-R from elsewhere) doctor reads
 // .github/hotfix.yml from the default branch, and reports a broken one with its line.
 func TestDoctorReadsTheBaseBranchConfig(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("shop", map[string]string{
 		".github/hotfix.yml":       "merge_method: squash\nlimits:\n  files: many\n",

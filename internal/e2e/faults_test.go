@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,21 +55,31 @@ var faultEnv = []string{"GH_HOTFIX_HTTP_TIMEOUT=1s", "GH_HOTFIX_RUN_LOOKUP_TIMEO
 // label, one release comment, one dispatch — either at once or after one re-run
 // that the failed run's message asked for.
 func TestFaultMatrix(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("fault matrix: end-to-end, skipped under -short")
 	}
-	e := harness.New(t)
-	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	outcome := map[string]map[string]string{}
-	n := 0
 	for _, route := range shipRoutes {
 		outcome[route] = map[string]string{}
-		for _, fk := range faultKinds {
-			n++
-			repo := fmt.Sprintf("fm%d", n)
-			outcome[route][fk.name] = runFaultCase(t, e, repo, route, fk)
-		}
 	}
+	var mu sync.Mutex
+	// One emulator per kind of fault, so the kinds run side by side.
+	t.Run("faults", func(t *testing.T) {
+		for _, fk := range faultKinds {
+			t.Run(fk.name, func(t *testing.T) {
+				t.Parallel()
+				e := harness.New(t)
+				e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+				for i, route := range shipRoutes {
+					o := runFaultCase(t, e, fmt.Sprintf("fm%d", i), route, fk)
+					mu.Lock()
+					outcome[route][fk.name] = o
+					mu.Unlock()
+				}
+			})
+		}
+	})
 	// The matrix, for the reader and the closing note: ok = finished in one run,
 	// rerun = stopped with a clear message and a re-run finished it.
 	var b strings.Builder
@@ -220,6 +231,7 @@ func finalStateProblem(e *harness.Env, repo string) string {
 // request of its run is in flight — that is, right after the step before it —
 // then re-runs it; the end state must equal an uninterrupted run's.
 func TestCrashMatrix(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("crash matrix: end-to-end, skipped under -short")
 	}

@@ -14,6 +14,7 @@ import (
 // TestRealGHAgainstEmulator proves the emulator answers the real gh binary's own
 // requests (REST and GraphQL) and real git, as GitHub would.
 func TestRealGHAgainstEmulator(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("widgets", nil)
 
@@ -148,6 +149,7 @@ query { repository(owner: "monalisa", name: "widgets") { ...R } }`
 // and checks each gets GitHub's answer and, where the request breaks the
 // published description, a conformance failure.
 func TestRefusedAsGitHubWould(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("gadgets", nil)
 	tests := []struct {

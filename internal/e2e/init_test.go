@@ -11,6 +11,7 @@ import (
 )
 
 func TestInitThenDoctor(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("shop", map[string]string{".github/workflows/ci.yml": ciWorkflow})
 	if status, out := e.API("POST", "/repos/monalisa/shop/labels", map[string]any{"name": "hotfix", "color": "d73a4a"}); status != 201 {
@@ -107,6 +108,7 @@ func TestInitThenDoctor(t *testing.T) {
 // TestInitRequiredInputs: a required input gets what GitHub's form would preselect, or
 // must come from --field when there is no terminal to ask on.
 func TestInitRequiredInputs(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("shop", map[string]string{
 		".github/workflows/release.yml": "",

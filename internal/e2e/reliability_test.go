@@ -12,6 +12,7 @@ import (
 // TestShipConcurrent: two teammates ship the same hotfix branch at the same
 // time; there is one PR and one release.
 func TestShipConcurrent(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	a := e.CreateRepo("twins", nil)
 	if r := e.Hotfix(a, "create", "twin fix"); r.Code != 0 {
@@ -57,6 +58,7 @@ func TestShipConcurrent(t *testing.T) {
 // TestShipWaitsOutAnExhaustedRateLimit: while waiting for the merge, a primary
 // limit that resets soon is waited out, not an error.
 func TestShipWaitsOutAnExhaustedRateLimit(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := startHotfix(t, e, "limits", "rate limited wait")
 	e.Control("POST", "repos/monalisa/limits/reviewer", map[string]any{"after_ms": 800})

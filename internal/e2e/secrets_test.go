@@ -11,6 +11,7 @@ import (
 // TestNoTokenInOutput runs create and ship at every debug level and greps
 // everything they print for the token and the Authorization header value.
 func TestNoTokenInOutput(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	for i, debug := range []string{"", "1", "api", "true"} {
 		repo := "secret" + string(rune('a'+i))

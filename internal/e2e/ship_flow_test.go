@@ -19,6 +19,7 @@ const flowConfig = `release:
 
 // TestShipFullFlowFromIssue is the issue's whole story through the real gh.
 func TestShipFullFlowFromIssue(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := e.CreateRepo("store", map[string]string{".github/hotfix.yml": flowConfig})
@@ -131,6 +132,7 @@ func TestShipFullFlowFromIssue(t *testing.T) {
 }
 
 func TestShipOutcomes(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 
 	t.Run("failing release run exits 1", func(t *testing.T) {
@@ -194,6 +196,7 @@ func TestShipOutcomes(t *testing.T) {
 // TestShipPostMortem: ship --post-mortem twice opens exactly one issue with the
 // links and the timeline.
 func TestShipPostMortem(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := startHotfix(t, e, "mortem", "cache stampede")
 	e.Control("POST", "repos/monalisa/mortem/reviewer", map[string]any{"after_ms": 0})

@@ -10,6 +10,7 @@ import (
 )
 
 func TestShipAutoMerge(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 
 	t.Run("enabled, then GitHub merges when the required check passes", func(t *testing.T) {
@@ -63,6 +64,7 @@ func TestShipAutoMerge(t *testing.T) {
 
 // TestShipReleaseExactlyOnce covers the ways a dispatch could be sent twice.
 func TestShipReleaseExactlyOnce(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	merged := func(t *testing.T, repo string) string {
 		t.Helper()
@@ -146,6 +148,7 @@ func TestShipReleaseExactlyOnce(t *testing.T) {
 }
 
 func TestShipTimeoutAndDryRun(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := startHotfix(t, e, "slow", "slow review")
 
@@ -179,6 +182,7 @@ func TestShipTimeoutAndDryRun(t *testing.T) {
 // TestShipChecksInputsBeforeChanging: a wrong release input is refused before
 // anything is pushed or opened.
 func TestShipChecksInputsBeforeChanging(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := startHotfix(t, e, "early", "early check")
 	before := e.Snapshot(work, "early")

@@ -31,6 +31,7 @@ func dispatchCount(e *harness.Env) int {
 }
 
 func TestShipResumesAndReleasesOnce(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := startHotfix(t, e, "shop", "login page 500 on empty password")
@@ -142,6 +143,7 @@ func TestShipResumesAndReleasesOnce(t *testing.T) {
 }
 
 func TestShipRefusals(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("desk", nil)
 	if r := e.Hotfix(work, "create", "nothing yet"); r.Code != 0 {
@@ -173,6 +175,7 @@ func TestShipRefusals(t *testing.T) {
 // TestShipWaitsThenWatchesTheRelease runs ship end to end in one go: it waits
 // while a reviewer approves and merges, dispatches, and follows the run.
 func TestShipWaitsThenWatchesTheRelease(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := startHotfix(t, e, "mill", "flour overflow")
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
@@ -233,6 +236,7 @@ func TestShipWaitsThenWatchesTheRelease(t *testing.T) {
 // TestShipInterrupted: Ctrl-C while waiting exits 2 and says how to continue;
 // running ship again continues.
 func TestShipInterrupted(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := startHotfix(t, e, "kiln", "kiln too hot")
 	p := e.StartExtension(work, "ship", "--interval", "100ms")

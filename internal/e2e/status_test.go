@@ -17,6 +17,7 @@ import (
 // repository's settings do not use. status shows the three hotfixes in every output
 // form, at the cost of one GraphQL query and at most one REST request.
 func TestStatus(t *testing.T) {
+	t.Parallel()
 	e := harness.New(t)
 	work := e.CreateRepo("shop", map[string]string{".github/hotfix.yml": "label:\n  name: urgent\n"})
 

@@ -74,7 +74,7 @@ func (s *shipper) open(ctx context.Context) error {
 	} else {
 		s.done("Pull request #%d is open: %s", s.pr.Number, s.pr.URL)
 	}
-	if err := s.labelAndReviewers(ctx); err != nil {
+	if err := s.labelAndReviewers(ctx, true); err != nil {
 		return err
 	}
 	if s.opts.Auto {
@@ -243,9 +243,9 @@ func (s *shipper) missingReviewers() []string {
 	return missing
 }
 
-// labelAndReviewers creates the label when missing, applies it and requests
-// reviews; labelling and reviewers are independent, so they run concurrently.
-func (s *shipper) labelAndReviewers(ctx context.Context) error {
+// labelAndReviewers creates the label when missing, applies it and (withReviewers)
+// requests reviews; labelling and reviewers are independent, so they run concurrently.
+func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) error {
 	var wg sync.WaitGroup
 	var labelErr, reviewErr error
 	label := s.cfg.Label
@@ -270,7 +270,10 @@ func (s *shipper) labelAndReviewers(ctx context.Context) error {
 			}
 		}()
 	}
-	missing := s.missingReviewers()
+	var missing []string
+	if withReviewers {
+		missing = s.missingReviewers()
+	}
 	if len(missing) > 0 {
 		wg.Add(1)
 		go func() {

@@ -102,6 +102,13 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		return fmt.Errorf("pull request #%d was closed without being merged: reopen it (gh pr reopen %d) and run gh hotfix ship again", s.pr.Number, s.pr.Number)
 	} else {
 		s.done("Pull request #%d is merged (%s)", s.pr.Number, short(s.pr.MergeCommit))
+		// A run that stopped right after opening the PR, before labelling it, may
+		// find it merged already: the label still belongs on it.
+		if !opts.DryRun && !s.pr.HasLabel(s.cfg.Label.Name) {
+			if err := s.labelAndReviewers(ctx, false); err != nil {
+				return err
+			}
+		}
 	}
 	if !opts.NoRelease {
 		if err := s.releaseOnce(ctx); err != nil {
