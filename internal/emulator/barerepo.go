@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,39 @@ import (
 // API reports is always the state of the repository git clients push to.
 type bareRepo struct {
 	dir string
+	// memo caches read-only git commands for the length of one read-only API
+	// request (nil otherwise): a GraphQL query over 100 pull requests asks the
+	// same questions of git many times, and the answers cannot change under the
+	// state lock (a push through git-http-backend is seen by the next request).
+	memo map[string]memoEntry
+	// immutable caches, for the emulator's life, read-only commands that name
+	// commits only by SHA: their answer can never change (objects are immutable).
+	immutable map[string]memoEntry
 }
+
+// shaArg matches arguments that pin a command to immutable objects.
+var shaArg = regexp.MustCompile(`^(-.*|\^?[0-9a-f]{40}(\^[0-9]*|\^\{[a-z]*\})?)$`)
+
+func pinned(args []string) bool {
+	sha := false
+	for _, a := range args[1:] {
+		if !shaArg.MatchString(a) {
+			return false
+		}
+		sha = sha || !strings.HasPrefix(a, "-")
+	}
+	return sha
+}
+
+type memoEntry struct {
+	out string
+	err error
+}
+
+// readOnly lists the git commands whose answer depends only on the repository's
+// content, so they can be memoized within a request.
+var readOnly = map[string]bool{"rev-parse": true, "log": true, "merge-base": true, "diff": true,
+	"merge-tree": true, "cat-file": true, "ls-tree": true, "for-each-ref": true}
 
 // errConflict reports that two commits cannot be merged without conflicts.
 var errConflict = errors.New("merge conflict")
@@ -36,6 +69,29 @@ func gitEnv(author string, when time.Time) []string {
 }
 
 func (b *bareRepo) run(env []string, stdin []byte, args ...string) (string, error) {
+	if len(args) == 0 || !readOnly[args[0]] || env != nil || stdin != nil {
+		return b.exec(env, stdin, args...)
+	}
+	key := strings.Join(args, "\x00")
+	cache := b.memo
+	if pinned(args) {
+		if b.immutable == nil {
+			b.immutable = map[string]memoEntry{}
+		}
+		cache = b.immutable
+	}
+	if cache == nil {
+		return b.exec(env, stdin, args...)
+	}
+	if m, ok := cache[key]; ok {
+		return m.out, m.err
+	}
+	out, err := b.exec(env, stdin, args...)
+	cache[key] = memoEntry{out, err}
+	return out, err
+}
+
+func (b *bareRepo) exec(env []string, stdin []byte, args ...string) (string, error) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = b.dir
 	cmd.Env = append(append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0"), env...)
@@ -78,6 +134,18 @@ func (b *bareRepo) resolve(ref string) string {
 
 // branchSHA returns the tip of a branch, or "" when the branch does not exist.
 func (b *bareRepo) branchSHA(name string) string {
+	if b.memo != nil {
+		// Within a read-only request, one listing of all refs answers every branch.
+		refs, err := b.refs("refs/")
+		if err == nil {
+			for _, r := range refs {
+				if r.Name == "refs/heads/"+name {
+					return r.SHA
+				}
+			}
+			return ""
+		}
+	}
 	out, err := b.run(nil, nil, "rev-parse", "--verify", "--quiet", "refs/heads/"+name)
 	if err != nil {
 		return ""

@@ -33,6 +33,9 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Requ
 	for _, rp := range s.st.repos {
 		s.tick(rp)
 	}
+	if opType, _, _, err := s.exec.OperationInfo(q); err == nil && opType == "query" {
+		defer s.st.readOnly()()
+	}
 	g := &gqlCtx{s: s, login: login}
 	resp, invalid := s.exec.Execute(r.Context(), q, g.query(), g.mutation())
 	if invalid {
@@ -351,22 +354,40 @@ func (g *gqlCtx) ref(r *repo, full string) any {
 	}}
 }
 
+// commit is a Commit whose details are read from git only when a field needs
+// them: connections list many commits of which a query often reads one.
 func (g *gqlCtx) commit(r *repo, sha string) gql.Object {
-	c, _ := r.git.commit(sha)
-	headline := strings.SplitN(c.Message, "\n", 2)[0]
-	body := strings.TrimSpace(strings.TrimPrefix(c.Message, headline))
+	var c *commitInfo
+	info := func() commitInfo {
+		if c == nil {
+			ci, _ := r.git.commit(sha)
+			c = &ci
+		}
+		return *c
+	}
+	headline := func() string { return strings.SplitN(info().Message, "\n", 2)[0] }
 	return gql.Fields{Type: "Commit", F: map[string]any{
-		"id": "C_" + sha, "oid": sha, "abbreviatedOid": sha[:7], "message": c.Message, "messageHeadline": headline,
-		"messageBody": body, "committedDate": c.CommitterDate, "authoredDate": c.AuthorDate,
-		"url": webURL + "/" + r.fullName() + "/commit/" + sha, "commitUrl": webURL + "/" + r.fullName() + "/commit/" + sha,
-		"author": gql.Fields{Type: "GitActor", F: map[string]any{"name": c.AuthorName, "email": c.AuthorEmail, "date": c.AuthorDate,
-			"user": func() any {
-				if _, ok := g.s.st.users[strings.ToLower(c.AuthorName)]; ok {
-					return g.user(c.AuthorName)
-				}
-				return nil
-			}}},
-		"committer":         gql.Fields{Type: "GitActor", F: map[string]any{"name": c.CommitterName, "email": c.CommitterEmail, "date": c.CommitterDate}},
+		"id": "C_" + sha, "oid": sha, "abbreviatedOid": sha[:7],
+		"message":         func() any { return info().Message },
+		"messageHeadline": func() any { return headline() },
+		"messageBody":     func() any { return strings.TrimSpace(strings.TrimPrefix(info().Message, headline())) },
+		"committedDate":   func() any { return info().CommitterDate },
+		"authoredDate":    func() any { return info().AuthorDate },
+		"url":             webURL + "/" + r.fullName() + "/commit/" + sha, "commitUrl": webURL + "/" + r.fullName() + "/commit/" + sha,
+		"author": func() any {
+			ci := info()
+			return gql.Fields{Type: "GitActor", F: map[string]any{"name": ci.AuthorName, "email": ci.AuthorEmail, "date": ci.AuthorDate,
+				"user": func() any {
+					if _, ok := g.s.st.users[strings.ToLower(ci.AuthorName)]; ok {
+						return g.user(ci.AuthorName)
+					}
+					return nil
+				}}}
+		},
+		"committer": func() any {
+			ci := info()
+			return gql.Fields{Type: "GitActor", F: map[string]any{"name": ci.CommitterName, "email": ci.CommitterEmail, "date": ci.CommitterDate}}
+		},
 		"statusCheckRollup": func() any { return g.rollup(r, sha) },
 		"status": func() any {
 			sts := r.latestStatuses(sha)
@@ -381,12 +402,47 @@ func (g *gqlCtx) commit(r *repo, sha string) gql.Object {
 		},
 		"parents": func(a args) any {
 			var items []any
-			for _, p := range c.Parents {
+			for _, p := range info().Parents {
 				items = append(items, g.commit(r, p))
 			}
 			return connection("CommitConnection", items, a)
 		},
+		"history": func(a args) any {
+			cs, _ := r.git.log(sha, "", 1000)
+			items := make([]any, len(cs))
+			for i, ci := range cs {
+				items[i] = g.commit(r, ci.SHA)
+			}
+			return connection("CommitHistoryConnection", items, a)
+		},
+		"checkSuites": func(a args) any { return g.checkSuites(r, sha, a) },
 	}}
+}
+
+// checkSuites are the commit's check suites; each workflow run has one.
+func (g *gqlCtx) checkSuites(r *repo, sha string, a args) gql.Object {
+	var items []any
+	for _, run := range r.runs {
+		if run.HeadSHA != sha {
+			continue
+		}
+		g.s.st.advanceRun(r, run)
+		var concl any
+		if run.Conclusion != "" {
+			concl = strings.ToUpper(run.Conclusion)
+		}
+		items = append(items, gql.Fields{Type: "CheckSuite", F: map[string]any{
+			"id": nodeID("CS", run.ID), "databaseId": int(run.ID), "status": strings.ToUpper(run.Status), "conclusion": concl,
+			"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt, "branch": func() any { return g.ref(r, "refs/heads/"+run.HeadBranch) },
+			"workflowRun": gql.Fields{Type: "WorkflowRun", F: map[string]any{
+				"id": nodeID("WFR", run.ID), "databaseId": int(run.ID), "runNumber": run.Number, "event": run.Event,
+				"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt,
+				"url":       webURL + "/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
+				"workflow":  gql.Fields{Type: "Workflow", F: map[string]any{"id": nodeID("W", run.WorkflowID), "databaseId": int(run.WorkflowID), "name": run.Name}},
+			}},
+		}})
+	}
+	return connection("CheckSuiteConnection", items, a)
 }
 
 func (g *gqlCtx) statusContext(st *commitStatus) gql.Object {

@@ -167,6 +167,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, op *apispec.O
 		}
 		s.tick(q.repo)
 	}
+	if r.Method == http.MethodGet {
+		defer s.st.readOnly()()
+	}
 	status, body, err := h(q)
 	if err != nil {
 		ae, ok := err.(*apiError)

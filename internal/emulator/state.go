@@ -199,6 +199,19 @@ func newStore(root string, now func() time.Time, defaultLogin string) *store {
 
 func (s *store) id() int64 { s.nextID++; return s.nextID }
 
+// readOnly memoizes git reads in every repository until the returned func is
+// called; the caller holds the lock and must not change refs meanwhile.
+func (s *store) readOnly() (done func()) {
+	for _, r := range s.repos {
+		r.git.memo = map[string]memoEntry{}
+	}
+	return func() {
+		for _, r := range s.repos {
+			r.git.memo = nil
+		}
+	}
+}
+
 func (s *store) ensureUser(login string) *user {
 	if u, ok := s.users[strings.ToLower(login)]; ok {
 		return u
