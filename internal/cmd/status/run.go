@@ -64,7 +64,9 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	needRuns := false
 	for i := range nodes {
 		pulls[i] = newHotfixPull(&nodes[i])
-		if r := pulls[i].Release; r != nil && r.RunID != 0 {
+		// Only a run not found among the merge commit's check suites (the base moved
+		// before the dispatch) needs the runs list.
+		if r := pulls[i].Release; r != nil && r.RunID != 0 && r.Status == "" {
 			needRuns = true
 		}
 	}
@@ -131,9 +133,12 @@ func hotfixLabel(ctx context.Context, f *command.Factory, repo repository.Reposi
 // statusQuery reads one page of labelled pull requests with what status shows.
 // Comments are only read when merged pull requests can be among the results.
 func statusQuery(withComments bool) string {
-	comments := ""
+	comments, suites := "", ""
 	if withComments {
 		comments = fmt.Sprintf("\n        comments(last: %d) { nodes { body } }", markerComments)
+		// A release run dispatched right after the merge runs on the merge commit: its
+		// check suite carries the run's progress, so no second request is needed.
+		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
 	}
 	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
@@ -143,7 +148,7 @@ func statusQuery(withComments bool) string {
       nodes {
         number title state isDraft url headRefName baseRefName createdAt mergedAt
         author { login }
-        mergeCommit { oid }
+        mergeCommit { oid` + suites + ` }
         reviewDecision mergeStateStatus
         commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }` + comments + `
       }
@@ -164,7 +169,19 @@ type apiPull struct {
 	CreatedAt        time.Time
 	MergedAt         *time.Time
 	Author           *struct{ Login string }
-	MergeCommit      *struct{ Oid string }
+	MergeCommit      *struct {
+		Oid         string
+		CheckSuites struct {
+			Nodes []struct {
+				Status      string
+				Conclusion  string
+				WorkflowRun *struct {
+					DatabaseID int64 `json:"databaseId"`
+					URL        string
+				}
+			}
+		}
+	}
 	ReviewDecision   string
 	MergeStateStatus string
 	Commits          struct {
@@ -297,6 +314,11 @@ func newHotfixPull(a *apiPull) hotfixPull {
 			if m.State == "dispatched" {
 				p.Release.RunID, p.Release.URL = m.RunID, m.RunURL
 			}
+			for _, cs := range a.MergeCommit.CheckSuites.Nodes {
+				if cs.WorkflowRun != nil && cs.WorkflowRun.DatabaseID == m.RunID && m.RunID != 0 {
+					p.Release.Status, p.Release.Conclusion = strings.ToLower(cs.Status), strings.ToLower(cs.Conclusion)
+				}
+			}
 		}
 	}
 	return p
@@ -316,9 +338,9 @@ func checksWord(state string) string {
 }
 
 // releaseMarker finds the release of a merge among a pull request's comments (oldest
-// first): the newest marker for that merge commit, the one ship itself goes by.
+// first): the earliest marker for that merge commit, the one ship itself goes by.
 func releaseMarker(comments []string, mergeSHA string) (hotfix.ReleaseMarker, bool) {
-	for i := len(comments) - 1; i >= 0; i-- {
+	for i := range comments {
 		if m, ok := hotfix.ParseReleaseMarker(comments[i]); ok && m.MergeSHA == mergeSHA {
 			return m, true
 		}

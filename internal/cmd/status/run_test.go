@@ -89,7 +89,7 @@ func TestReleaseMarker(t *testing.T) {
 		{"another merge's release", []string{marker("dispatched", other, 7)}, ""},
 		{"dispatched", []string{"LGTM", marker("dispatched", mergeSHA, 42), "thanks"}, "dispatched 42"},
 		{"dispatching only", []string{marker("dispatching", mergeSHA, 0)}, "dispatching 0"},
-		{"newest wins", []string{marker("dispatched", mergeSHA, 41), marker("dispatched", mergeSHA, 42)}, "dispatched 42"},
+		{"earliest wins, as in ship", []string{marker("dispatched", mergeSHA, 41), marker("dispatched", mergeSHA, 42)}, "dispatched 41"},
 		{"quoted marker in text is ignored", []string{"see <!-- gh-hotfix:release {\"state\":\"dispatched\"} -->"}, ""},
 	}
 	for _, tt := range tests {
