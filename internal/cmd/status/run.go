@@ -159,17 +159,17 @@ func statusQuery(withComments bool) string {
 
 // apiPull is a pull request as statusQuery returns it.
 type apiPull struct {
-	Number           int
-	Title            string
-	State            string // OPEN, MERGED, CLOSED
-	IsDraft          bool
-	URL              string
-	HeadRefName      string
-	BaseRefName      string
-	CreatedAt        time.Time
-	MergedAt         *time.Time
-	Author           *struct{ Login string }
-	MergeCommit      *struct {
+	Number      int
+	Title       string
+	State       string // OPEN, MERGED, CLOSED
+	IsDraft     bool
+	URL         string
+	HeadRefName string
+	BaseRefName string
+	CreatedAt   time.Time
+	MergedAt    *time.Time
+	Author      *struct{ Login string }
+	MergeCommit *struct {
 		Oid         string
 		CheckSuites struct {
 			Nodes []struct {
