@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +17,8 @@ func TestNoTokenInOutput(t *testing.T) {
 	for i, debug := range []string{"", "1", "api", "true"} {
 		repo := "secret" + string(rune('a'+i))
 		work := e.CreateRepo(repo, nil)
-		env := []string{"GH_DEBUG=" + debug}
+		trace := filepath.Join(t.TempDir(), "git-trace")
+		env := []string{"GH_DEBUG=" + debug, "GIT_TRACE=" + trace}
 		var out strings.Builder
 		r := e.RunInEnv(work, env, "gh", "hotfix", "create", "leak check")
 		out.WriteString(r.Stdout + r.Stderr)
@@ -29,6 +31,12 @@ func TestNoTokenInOutput(t *testing.T) {
 		if r.Code != 0 {
 			t.Errorf("GH_DEBUG=%q ship: exit %d\n%s", debug, r.Code, r.Stderr)
 		}
+		// GIT_TRACE records every git command line the extension runs.
+		gitTrace, err := os.ReadFile(trace)
+		if err != nil || !strings.Contains(string(gitTrace), "fetch") {
+			t.Fatalf("no git trace recorded (%v)", err)
+		}
+		out.Write(gitTrace)
 		all := out.String()
 		if debug == "api" && !strings.Contains(all, "Authorization") && !strings.Contains(all, "authorization") {
 			t.Logf("GH_DEBUG=api printed no Authorization header at all")
