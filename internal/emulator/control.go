@@ -15,12 +15,18 @@ import (
 // The control API covers only what GitHub does by itself:
 //
 //	GET    /_emulator/health                       200 when ready
-//	GET    /_emulator/requests                     request log and counts per route
+//	GET    /_emulator/requests                     request log and counts per route; each entry has "time"
+//	                                               (arrival) and "end" (response written): entries whose
+//	                                               intervals overlap were in flight together
 //	DELETE /_emulator/requests                     clear the log
 //	GET    /_emulator/conformance                  requests that deviate from GitHub's descriptions
 //	DELETE /_emulator/conformance                  clear them
 //	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html","body","exhausted","reset_in_s"}
 //	GET    /_emulator/faults, DELETE /_emulator/faults
+//	POST   /_emulator/latency                      {"ms":50}: every API and git request waits that long before
+//	                                               it is served, as over a network (0 turns it off); the
+//	                                               control API itself is never delayed
+//	GET    /_emulator/latency                      {"ms":N}: the current server-wide latency
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
 //	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run
 //	POST   /_emulator/repos/O/R/auto-runs          {"after_ms","conclusion"}: runs complete by themselves
@@ -89,6 +95,28 @@ func (s *Server) AddFault(route string, status, count int, drop bool, latency ti
 	s.faults = append(s.faults, &fault{Route: route, Status: status, Count: count, Drop: drop,
 		Latency: latency, LatencyMS: int(latency / time.Millisecond), RetryAfter: retryAfter})
 	s.faultsMu.Unlock()
+}
+
+// SetLatency delays every API and git request by d from now on (0: no delay), as a
+// network round-trip would. Tests in this module call it directly.
+func (s *Server) SetLatency(d time.Duration) {
+	s.latency.Store(int64(max(d, 0)))
+}
+
+// injectLatency waits the server-wide latency; false when the client gave up meanwhile.
+func (s *Server) injectLatency(r *http.Request) bool {
+	d := time.Duration(s.latency.Load())
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 // Requests returns a copy of the request log.
@@ -165,6 +193,16 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.faults = nil
 		s.faultsMu.Unlock()
 		w.WriteHeader(204)
+	case p == "latency" && r.Method == http.MethodPost:
+		ms, ok := in["ms"].(float64)
+		if !ok || ms < 0 {
+			writeJSON(w, 400, map[string]string{"message": "control API: latency needs \"ms\", a number of milliseconds >= 0"})
+			return
+		}
+		s.SetLatency(time.Duration(ms * float64(time.Millisecond)))
+		writeJSON(w, 200, map[string]any{"ms": ms})
+	case p == "latency" && r.Method == http.MethodGet:
+		writeJSON(w, 200, map[string]any{"ms": float64(s.latency.Load()) / float64(time.Millisecond)})
 	case p == "users" && r.Method == http.MethodPost:
 		if str("login") == "" || str("token") == "" {
 			writeJSON(w, 400, map[string]string{"message": "control API: login and token are required"})

@@ -186,10 +186,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, op *apispec.O
 	if q.link != "" {
 		w.Header().Set("Link", q.link)
 	}
-	if raw, ok := body.(rawAsset); ok {
-		w.Header().Set("Content-Type", raw.ContentType)
+	if rd, ok := body.(redirect); ok {
+		w.Header().Set("Location", rd.Location)
 		w.WriteHeader(status)
-		w.Write(raw.Data)
 		return
 	}
 	if status == 204 || body == nil {
@@ -614,6 +613,9 @@ func (s *Server) compare(q *req) (int, any, error) {
 		return 0, nil, notFound()
 	}
 	mb := q.repo.git.mergeBase(base, head)
+	if mb == "" {
+		return 0, nil, &apiError{Status: 404, Message: "No common ancestor between " + bh[:i] + " and " + bh[i+3:] + "."}
+	}
 	ahead, err := q.repo.git.log(head, base, 10000)
 	if err != nil {
 		return 0, nil, err

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -110,12 +111,20 @@ func (s *Server) getRelease(q *req) (int, any, error) {
 	return 200, s.releaseJSON(q.repo, rel), nil
 }
 
-// rawAsset marks a handler answer that is the asset's bytes rather than JSON.
-type rawAsset struct {
-	ContentType string
-	Data        []byte
+// redirect marks a handler answer that sends the client to Location, without a body.
+type redirect struct {
+	Location string
 }
 
+func downloadURL(r *repo, rel *release, a *asset) string {
+	return webURL + "/" + r.fullName() + "/releases/download/" + rel.TagName + "/" + a.Name
+}
+
+// getReleaseAsset answers the asset's metadata, or, asked for
+// application/octet-stream (as gh extension install asks), 302 Found: the
+// description's only other success answer. GitHub sends the client to a
+// short-lived URL of its object store; the emulator sends it to the asset's
+// browser_download_url, which serveReleaseDownload answers.
 func (s *Server) getReleaseAsset(q *req) (int, any, error) {
 	id, _ := strconv.ParseInt(q.params["asset_id"], 10, 64)
 	for _, rel := range q.repo.releases {
@@ -124,12 +133,59 @@ func (s *Server) getReleaseAsset(q *req) (int, any, error) {
 				continue
 			}
 			if strings.Contains(q.r.Header.Get("Accept"), "application/octet-stream") {
-				return 200, rawAsset{ContentType: "application/octet-stream", Data: a.Data}, nil
+				return http.StatusFound, redirect{Location: downloadURL(q.repo, rel, a)}, nil
 			}
 			return 200, s.assetJSON(q.repo, rel, a), nil
 		}
 	}
 	return 0, nil, notFound()
+}
+
+// serveReleaseDownload answers GET http://github.localhost/OWNER/REPO/releases/download/TAG/NAME
+// with the asset's bytes (GitHub redirects once more, to its object store). It
+// reports false for any other path. A private repository's assets need a credential.
+func (s *Server) serveReleaseDownload(w http.ResponseWriter, r *http.Request, entry LogEntry) bool {
+	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 5)
+	if len(parts) != 5 || parts[2] != "releases" || parts[3] != "download" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return false
+	}
+	slash := strings.LastIndexByte(parts[4], '/')
+	if slash <= 0 {
+		return false
+	}
+	tag, name := parts[4][:slash], parts[4][slash+1:]
+	entry.Route = "web"
+	var data []byte
+	s.st.mu.Lock()
+	if rp := s.st.repo(parts[0], parts[1]); rp != nil && (!rp.Private || token(r) != "") {
+		for _, rel := range rp.releases {
+			if rel.TagName != tag || rel.Draft {
+				continue
+			}
+			for _, a := range rel.Assets {
+				if a.Name == name {
+					data = a.Data
+				}
+			}
+		}
+	}
+	s.st.mu.Unlock()
+	if data == nil {
+		http.Error(w, "Not Found", http.StatusNotFound)
+		entry.Status = http.StatusNotFound
+		s.logRequest(entry)
+		return true
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", "attachment; filename="+name)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		w.Write(data)
+	}
+	entry.Status = http.StatusOK
+	s.logRequest(entry)
+	return true
 }
 
 func (s *Server) uploadReleaseAsset(q *req) (int, any, error) {

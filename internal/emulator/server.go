@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/emulator/apispec"
@@ -62,6 +63,8 @@ type Server struct {
 	faults   []*fault
 	logMu    sync.Mutex
 	reqLog   []LogEntry
+	// latency is added to every API and git request (control API /_emulator/latency).
+	latency  atomic.Int64
 	failures []ConformanceFailure
 }
 
@@ -75,6 +78,9 @@ type LogEntry struct {
 	Status    int       `json:"status"`
 	Fault     string    `json:"fault,omitempty"`
 	UserAgent string    `json:"user_agent,omitempty"`
+	// End is when the response was written (Time is when the request arrived, before
+	// any injected latency): requests whose [Time, End] overlap were in flight together.
+	End time.Time `json:"end"`
 }
 
 // ConformanceFailure records a request that does not follow GitHub's published description.
@@ -201,6 +207,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entry := LogEntry{Time: time.Now(), Method: r.Method, Host: r.Host, Path: r.URL.RequestURI(), UserAgent: r.UserAgent()}
+	if !s.injectLatency(r) {
+		return
+	}
 	rec := &recorder{header: http.Header{}}
 	route := ""
 	defer func() {
@@ -397,9 +406,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // serveWeb serves git's smart HTTP protocol and, for anything else, a minimal page.
 func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	entry := LogEntry{Time: time.Now(), Method: r.Method, Host: r.Host, Path: r.URL.RequestURI(), Route: "git", UserAgent: r.UserAgent()}
+	if !s.injectLatency(r) {
+		return
+	}
 	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
 	isGit := len(parts) == 3 && (parts[2] == "info/refs" || parts[2] == "git-upload-pack" || parts[2] == "git-receive-pack")
 	if !isGit {
+		if s.serveReleaseDownload(w, r, entry) {
+			return
+		}
 		entry.Route = "web"
 		entry.Status = 200
 		s.logRequest(entry)
@@ -471,6 +486,9 @@ func (sw *statusWriter) Write(p []byte) (int, error) {
 }
 
 func (s *Server) logRequest(e LogEntry) {
+	if e.End.IsZero() {
+		e.End = time.Now()
+	}
 	s.logMu.Lock()
 	s.reqLog = append(s.reqLog, e)
 	s.logMu.Unlock()

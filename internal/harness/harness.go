@@ -129,6 +129,18 @@ func New(t testing.TB) *Env {
 	t.Helper()
 	RequireTools(t)
 	extDir := BuildExtension(t)
+	e := NewBare(t)
+	if r := e.RunIn(extDir, "gh", "extension", "install", "."); r.Code != 0 {
+		t.Fatalf("gh extension install .: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	return e
+}
+
+// NewBare is New without the extension: gh is configured for the emulator but has
+// no extension installed, as on a machine that is about to install it from a release.
+func NewBare(t testing.TB) *Env {
+	t.Helper()
+	RequireTools(t)
 	dir := t.TempDir()
 	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github")})
 	if err != nil {
@@ -153,7 +165,7 @@ func New(t testing.TB) *Env {
 	e := &Env{T: t, Dir: dir, Server: srv, Addr: ln.Addr().String(), Home: filepath.Join(dir, "home")}
 	proxyURL, _ := url.Parse("http://" + e.Addr)
 	e.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
-	for _, d := range []string{e.Home, filepath.Join(dir, "config"), filepath.Join(dir, "data"), filepath.Join(dir, "cache"), filepath.Join(dir, "state")} {
+	for _, d := range []string{e.Home, filepath.Join(dir, "config"), filepath.Join(dir, "data"), filepath.Join(dir, "cache"), filepath.Join(dir, "state"), filepath.Join(dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -180,6 +192,10 @@ func New(t testing.TB) *Env {
 		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
 		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
 		"XDG_STATE_HOME="+filepath.Join(dir, "state"),
+		// gh 2.23 caches API answers for 30s (extension install, upgrade and list
+		// do) in $TMPDIR/gh-cli-cache, keyed by URL and token: the same in every
+		// world, so each world needs its own.
+		"TMPDIR="+filepath.Join(dir, "tmp"),
 		"GH_NO_UPDATE_NOTIFIER=1",
 		"GH_PROMPT_DISABLED=1",
 		"NO_COLOR=1",
@@ -191,9 +207,6 @@ func New(t testing.TB) *Env {
 		"NO_PROXY=", "no_proxy=",
 	)
 	e.waitReady()
-	if r := e.RunIn(extDir, "gh", "extension", "install", "."); r.Code != 0 {
-		t.Fatalf("gh extension install .: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	}
 	return e
 }
 
@@ -302,6 +315,31 @@ func (e *Env) do(method, u string, body any, auth bool) (int, any) {
 		req.Header.Set("Authorization", "token "+Token)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.client.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out any
+	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
+		out = string(raw)
+	}
+	return resp.StatusCode, out
+}
+
+// UploadReleaseAsset uploads data as the release asset name, as GitHub's uploads
+// API takes it: a POST of the raw bytes to the release's upload_url (a URI template
+// ending in {?name,label}) with ?name=. It returns the status and the decoded answer.
+func (e *Env) UploadReleaseAsset(uploadURL, name string, data []byte) (int, any) {
+	e.T.Helper()
+	base, _, _ := strings.Cut(uploadURL, "{")
+	req, err := http.NewRequest("POST", base+"?name="+url.QueryEscape(name), bytes.NewReader(data))
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	req.Header.Set("Authorization", "token "+Token)
+	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := e.client.Do(req)
 	if err != nil {
 		return 0, err.Error()
