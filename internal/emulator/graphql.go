@@ -437,8 +437,8 @@ func (g *gqlCtx) checkSuites(r *repo, sha string, a args) gql.Object {
 			"workflowRun": gql.Fields{Type: "WorkflowRun", F: map[string]any{
 				"id": nodeID("WFR", run.ID), "databaseId": int(run.ID), "runNumber": run.Number, "event": run.Event,
 				"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt,
-				"url":       webURL + "/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
-				"workflow":  gql.Fields{Type: "Workflow", F: map[string]any{"id": nodeID("W", run.WorkflowID), "databaseId": int(run.WorkflowID), "name": run.Name}},
+				"url":      webURL + "/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
+				"workflow": gql.Fields{Type: "Workflow", F: map[string]any{"id": nodeID("W", run.WorkflowID), "databaseId": int(run.WorkflowID), "name": run.Name}},
 			}},
 		}})
 	}
