@@ -213,7 +213,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{name: "field without key", args: []string{"ship", "-f", "=prod"}, wantStderr: "invalid `--field` \"=prod\": expected key=value\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "field twice", args: []string{"ship", "-f", "env=a", "-f", "env=b"}, wantStderr: "invalid `--field` \"env=b\": input \"env\" is given twice\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "watch without wait", args: []string{"ship", "--watch", "--no-wait"}, wantStderr: "`--watch` cannot be used with `--no-wait`: the release happens after the merge\n\n", wantUsage: "Usage:  gh hotfix ship"},
-		{name: "release flags without release", args: []string{"ship", "--no-release", "--workflow", "release.yml"}, wantStderr: "`--watch`, `--workflow` and `--field` cannot be used with `--no-release`\n\n", wantUsage: "Usage:  gh hotfix ship"},
+		{name: "release flags without release", args: []string{"ship", "--no-release", "--workflow", "release.yml"}, wantStderr: "`--watch`, `--workflow`, `--field` and `--tag` cannot be used with `--no-release`\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "zero interval", args: []string{"ship", "--interval", "0s"}, wantStderr: "invalid `--interval` 0s: must be positive\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "negative timeout", args: []string{"ship", "--timeout", "-1m"}, wantStderr: "invalid `--timeout` -1m0s: must not be negative\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "jq without json", args: []string{"ship", "--jq", ".url"}, wantStderr: "cannot use `--jq` without specifying `--json`\n\n", wantUsage: "Usage:  gh hotfix ship"},

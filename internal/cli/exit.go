@@ -17,18 +17,20 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
-// Exit codes, as gh's.
+// Exit codes, as gh's, plus 3 (which gh does not use) for work done that needs a person.
 const (
-	exitOK     = 0
-	exitError  = 1
-	exitCancel = 2
-	exitAuth   = 4
+	exitOK        = 0
+	exitError     = 1
+	exitCancel    = 2
+	exitAttention = 3
+	exitAuth      = 4
 )
 
 // handleError reports the error a command returned on stderr and returns the exit code.
 func handleError(ctx context.Context, ios *iostreams.IOStreams, cmd *command.Command, err error) int {
 	var flagErr *cmderr.FlagError
 	var authErr *cmderr.AuthError
+	var attnErr *cmderr.AttentionError
 	var httpErr *api.HTTPError
 	switch {
 	case err == nil:
@@ -44,6 +46,9 @@ func handleError(ctx context.Context, ios *iostreams.IOStreams, cmd *command.Com
 		return exitCancel
 	case errors.Is(err, cmderr.ErrSilent):
 		return exitError
+	case errors.As(err, &attnErr):
+		fmt.Fprintln(ios.ErrOut, userMessage(err))
+		return exitAttention
 	case errors.As(err, &authErr):
 		fmt.Fprintln(ios.ErrOut, err)
 		return exitAuth

@@ -37,6 +37,8 @@ func TestHandleError(t *testing.T) {
 		{name: "silent", err: cmderr.ErrSilent, wantCode: 1},
 		{name: "wrapped silent", err: fmt.Errorf("doctor: %w", cmderr.ErrSilent), wantCode: 1},
 		{name: "cancel", err: cmderr.ErrCancel, wantCode: 2},
+		{name: "needs attention", err: &cmderr.AttentionError{Err: errors.New("the forward-port pull request #13 has conflicts to resolve by hand: http://x/pull/13")}, wantCode: 3,
+			wantStderr: "the forward-port pull request #13 has conflicts to resolve by hand: http://x/pull/13\n"},
 		{name: "cancel on a terminal ends the ^C line", err: cmderr.ErrCancel, stderrTTY: true, wantCode: 2, wantStderr: "\n"},
 		{name: "cancel with a message", err: fmt.Errorf("stopped waiting for the merge; run gh hotfix ship again to continue: %w", cmderr.ErrCancel), stderrTTY: true, wantCode: 2, wantStderr: "stopped waiting for the merge; run gh hotfix ship again to continue: cancelled\n"},
 		{name: "context cancelled", err: fmt.Errorf("waiting: %w", context.Canceled), wantCode: 2},

@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -51,6 +53,9 @@ type Config struct {
 	PullRequest PullRequest
 	// PostMortem configures the post-mortem issue opened after a release.
 	PostMortem PostMortem
+	// Exceptional configures the exceptional process: a hotfix from the last
+	// release, when the base is not releasable.
+	Exceptional Exceptional
 	// Source says where the settings were read from, e.g.
 	// ".github/hotfix.yml" or "main:.github/hotfix.yml", for messages; ""
 	// for the defaults. It is not part of the file.
@@ -105,6 +110,53 @@ type PostMortem struct {
 	Template string
 }
 
+// Exceptional configures the exceptional process (`gh hotfix create
+// --from-tag`): the hotfix is merged into a maintenance branch made from the
+// release tag, released by a dedicated workflow with a new patch tag, and
+// forward-ported to the base.
+type Exceptional struct {
+	// Workflow is the hotfix workflow's file name in .github/workflows, with a
+	// workflow_dispatch trigger and a tag input; "" means the exceptional
+	// process is not set up.
+	Workflow string
+	// MaintenanceBranch names the maintenance branch of a release line:
+	// {major} and {minor} are replaced by the numbers of the release tag,
+	// e.g. "release/v{major}.{minor}" → release/v1.4 for v1.4.0.
+	MaintenanceBranch string
+	// TagInput is the workflow input that receives the hotfix tag.
+	TagInput string
+	// EnvironmentInput is the workflow input that receives Environment; it is
+	// only sent when the workflow declares it.
+	EnvironmentInput string
+	// Environment is the target environment; "" means "production".
+	Environment string
+	// Inputs are further inputs of the workflow; nil when none.
+	Inputs map[string]string
+}
+
+// DefaultMaintenanceBranch is the maintenance branch of a release line unless configured.
+const DefaultMaintenanceBranch = "release/v{major}.{minor}"
+
+// DefaultEnvironment is where a hotfix goes unless configured.
+const DefaultEnvironment = "production"
+
+// MaintenanceBranchFor is the maintenance branch of release line major.minor.
+func (e Exceptional) MaintenanceBranchFor(major, minor int) string {
+	tmpl := e.MaintenanceBranch
+	if tmpl == "" {
+		tmpl = DefaultMaintenanceBranch
+	}
+	return strings.NewReplacer("{major}", strconv.Itoa(major), "{minor}", strconv.Itoa(minor)).Replace(tmpl)
+}
+
+// TargetEnvironment is Environment, or DefaultEnvironment when it is not set.
+func (e Exceptional) TargetEnvironment() string {
+	if e.Environment == "" {
+		return DefaultEnvironment
+	}
+	return e.Environment
+}
+
 // Default returns the configuration used when there is no file.
 func Default() Config {
 	return Config{
@@ -112,6 +164,7 @@ func Default() Config {
 		Label:        Label{Name: "hotfix", Color: "d73a4a", Description: "Urgent fix for production"},
 		Limits:       Limits{Files: 10, Lines: 400},
 		PostMortem:   PostMortem{Labels: []string{"post-mortem"}},
+		Exceptional:  Exceptional{MaintenanceBranch: DefaultMaintenanceBranch, TagInput: "tag", EnvironmentInput: "environment"},
 	}
 }
 

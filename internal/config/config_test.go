@@ -44,6 +44,14 @@ post_mortem:
   enabled: true
   labels: [incident, post-mortem]
   template: docs/post-mortem.md
+exceptional:
+  workflow: hotfix.yml
+  maintenance_branch: release/v{major}.{minor}
+  tag_input: tag
+  environment_input: environment
+  environment: production
+  inputs:
+    notify: on-call
 `, func(c *Config) {
 		c.Base = "main"
 		c.BranchPrefix = "fix/"
@@ -54,6 +62,8 @@ post_mortem:
 		c.Release = Release{Workflow: "deploy.yml", Inputs: map[string]string{"environment": "production"}}
 		c.PullRequest.Template = ".github/hotfix_pull_request.md"
 		c.PostMortem = PostMortem{Enabled: true, Labels: []string{"incident", "post-mortem"}, Template: "docs/post-mortem.md"}
+		c.Exceptional = Exceptional{Workflow: "hotfix.yml", MaintenanceBranch: "release/v{major}.{minor}", TagInput: "tag",
+			EnvironmentInput: "environment", Environment: "production", Inputs: map[string]string{"notify": "on-call"}}
 	}},
 	{"base with a slash", "base: release/v2\n", func(c *Config) { c.Base = "release/v2" }},
 	{"anchor without alias", "base: &b main\n", func(c *Config) { c.Base = "main" }},
@@ -98,6 +108,25 @@ release:
 	{"no post-mortem labels", "post_mortem:\n  labels: []\n", func(c *Config) { c.PostMortem.Labels = nil }},
 	{"post-mortem enabled", "post_mortem: {enabled: true}\n", func(c *Config) { c.PostMortem.Enabled = true }},
 	{"quoted keys and tagged string", "\"base\": !!str 2024\n", func(c *Config) { c.Base = "2024" }},
+	{"exceptional process", `
+exceptional:
+  workflow: .github/workflows/hotfix.yml
+  maintenance_branch: maint/{major}.x
+  tag_input: version
+  environment_input: env
+  environment: prod-eu
+  inputs:
+    notify: on-call
+    dry_run: false
+`, func(c *Config) {
+		c.Exceptional = Exceptional{Workflow: "hotfix.yml", MaintenanceBranch: "maint/{major}.x", TagInput: "version",
+			EnvironmentInput: "env", Environment: "prod-eu", Inputs: map[string]string{"notify": "on-call", "dry_run": "false"}}
+	}},
+	{"exceptional workflow alone keeps the defaults", "exceptional: {workflow: hotfix.yml}\n", func(c *Config) { c.Exceptional.Workflow = "hotfix.yml" }},
+	{"exceptional section commented out", "exceptional:\n  # workflow: hotfix.yml\n", func(c *Config) {}},
+	{"maintenance branch per minor without v", "exceptional:\n  maintenance_branch: \"{major}.{minor}-stable\"\n", func(c *Config) {
+		c.Exceptional.MaintenanceBranch = "{major}.{minor}-stable"
+	}},
 }
 
 func TestParseValid(t *testing.T) {
@@ -133,9 +162,9 @@ var errorCases = []struct {
 	{"unclosed quote", "base: main\nlabel: 'urgent\n", `.github/hotfix.yml:2: invalid YAML: found unexpected end of stream`},
 	{"unknown key with suggestion", "base: main\nbranch_prefix: hotfix/\nlabels: urgent\n", `.github/hotfix.yml:3: unknown key "labels" (did you mean "label"?)`},
 	{"unknown key in camel case", "branchPrefix: x/\n", `.github/hotfix.yml:1: unknown key "branchPrefix" (did you mean "branch_prefix"?)`},
-	{"unknown key without suggestion", "owner: me\n", `.github/hotfix.yml:1: unknown key "owner" (known keys: base, branch_prefix, label, reviewers, merge_method, limits, release, pull_request, post_mortem)`},
+	{"unknown key without suggestion", "owner: me\n", `.github/hotfix.yml:1: unknown key "owner" (known keys: base, branch_prefix, label, reviewers, merge_method, limits, release, pull_request, post_mortem, exceptional)`},
 	{"unknown nested key", "limits:\n  file: 3\n", `.github/hotfix.yml:2: limits: unknown key "file" (did you mean "files"?)`},
-	{"merge key", "<<: {base: main}\n", `.github/hotfix.yml:1: unknown key "<<" (known keys: base, branch_prefix, label, reviewers, merge_method, limits, release, pull_request, post_mortem)`},
+	{"merge key", "<<: {base: main}\n", `.github/hotfix.yml:1: unknown key "<<" (known keys: base, branch_prefix, label, reviewers, merge_method, limits, release, pull_request, post_mortem, exceptional)`},
 	{"duplicate key", "base: main\nmerge_method: squash\nbase: dev\n", `.github/hotfix.yml:3: duplicate key "base" (first on line 1)`},
 	{"duplicate nested key", "limits:\n  files: 1\n  files: 2\n", `.github/hotfix.yml:3: limits: duplicate key "files" (first on line 2)`},
 	{"key that is a list", "? [base]\n: main\n", `.github/hotfix.yml:1: expected a key name, got a list`},
@@ -221,6 +250,23 @@ var errorCases = []struct {
 	{"post-mortem labels as a string", "post_mortem:\n  labels: incident\n", `.github/hotfix.yml:2: post_mortem.labels: expected a list, got "incident" (write ["incident"])`},
 	{"post-mortem label empty", "post_mortem:\n  labels: [incident, \"\"]\n", `.github/hotfix.yml:2: post_mortem.labels[1]: must not be empty`},
 	{"post-mortem template absolute", "post_mortem: {template: /x.md}\n", `.github/hotfix.yml:1: post_mortem.template: expected a path from the repository root like ".github/post_mortem.md", got "/x.md"`},
+
+	// exceptional
+	{"exceptional not a mapping", "exceptional: hotfix.yml\n", `.github/hotfix.yml:1: exceptional: expected a mapping with workflow, maintenance_branch, tag_input, environment_input, environment and inputs, got "hotfix.yml"`},
+	{"exceptional key misspelt", "exceptional:\n  workfow: hotfix.yml\n", `.github/hotfix.yml:2: exceptional: unknown key "workfow" (did you mean "workflow"?)`},
+	{"exceptional workflow by name", "exceptional:\n  workflow: Hotfix\n", `.github/hotfix.yml:2: exceptional.workflow: expected a workflow file name like "release.yml" or ".github/workflows/release.yml", got "Hotfix"`},
+	{"maintenance branch without placeholder", "exceptional:\n  maintenance_branch: release\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release" does not contain {major}: each release line needs its own branch, like "release/v{major}.{minor}"`},
+	{"maintenance branch with unknown placeholder", "exceptional:\n  maintenance_branch: release/{version}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{version}" has an unknown placeholder: use {major} and {minor}, like "release/v{major}.{minor}"`},
+	{"maintenance branch with patch", "exceptional:\n  maintenance_branch: release/{major}.{minor}.{patch}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{major}.{minor}.{patch}" has an unknown placeholder: use {major} and {minor}, like "release/v{major}.{minor}"`},
+	{"maintenance branch invalid", "exceptional:\n  maintenance_branch: release v{major}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release v{major}" makes "release v1" is not a valid branch name: it contains a space`},
+	{"maintenance branch ending in a slash", "exceptional:\n  maintenance_branch: release/{major}/\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{major}/" makes "release/1/" is not a valid branch name: it ends with "/"`},
+	{"maintenance branch empty", "exceptional:\n  maintenance_branch: \"\"\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: must not be empty (leave the key out for "release/v{major}.{minor}")`},
+	{"tag input invalid", "exceptional:\n  tag_input: 1tag\n", `.github/hotfix.yml:2: exceptional.tag_input: "1tag" is not a valid input name: use letters, digits, "_" and "-", starting with a letter or "_"`},
+	{"tag input is a number", "exceptional:\n  tag_input: 12\n", `.github/hotfix.yml:2: exceptional.tag_input: expected a string, got 12 (quote it: "12")`},
+	{"same input twice", "exceptional:\n  tag_input: env\n  environment_input: env\n", `.github/hotfix.yml:2: exceptional: tag_input and environment_input are both "env": they must name two different inputs`},
+	{"environment empty", "exceptional:\n  environment: \"\"\n", `.github/hotfix.yml:2: exceptional.environment: must not be empty (leave the key out for production)`},
+	{"environment is a list", "exceptional:\n  environment: [prod]\n", `.github/hotfix.yml:2: exceptional.environment: expected a string, number or boolean, got a list`},
+	{"exceptional inputs as a list", "exceptional:\n  inputs: [a]\n", `.github/hotfix.yml:2: exceptional.inputs: expected a mapping of input names to values, got a list`},
 
 	// Text that is not YAML to begin with.
 	{"too large", "# " + strings.Repeat("x", maxSize) + "\n", `.github/hotfix.yml: the file is larger than 64 KiB`},
@@ -360,4 +406,32 @@ func TestLoad(t *testing.T) {
 			t.Fatalf("Load = found %v, err %v; want found and a read error", found, err)
 		}
 	})
+}
+
+func TestMaintenanceBranchFor(t *testing.T) {
+	for _, tt := range []struct {
+		template     string
+		major, minor int
+		want         string
+	}{
+		{"", 1, 4, "release/v1.4"},
+		{DefaultMaintenanceBranch, 1, 4, "release/v1.4"},
+		{DefaultMaintenanceBranch, 10, 0, "release/v10.0"},
+		{"maint/{major}.x", 2, 7, "maint/2.x"},
+		{"{major}.{minor}-stable", 0, 12, "0.12-stable"},
+		{"release/{major}.{minor}/{major}", 3, 1, "release/3.1/3"},
+	} {
+		got := Exceptional{MaintenanceBranch: tt.template}.MaintenanceBranchFor(tt.major, tt.minor)
+		if got != tt.want {
+			t.Errorf("MaintenanceBranchFor(%q, %d, %d) = %q, want %q", tt.template, tt.major, tt.minor, got, tt.want)
+		}
+		if tt.template != "" {
+			if msg := maintenanceProblem(tt.template); msg != "" {
+				t.Errorf("maintenanceProblem(%q) = %q, want none", tt.template, msg)
+			}
+		}
+	}
+	if got := (Exceptional{}).TargetEnvironment(); got != "production" {
+		t.Errorf("TargetEnvironment() = %q, want production", got)
+	}
 }

@@ -21,6 +21,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(Marshal(Default()))
 	f.Add([]byte("label: &a {name: x}\nrelease: {inputs: {a: *a}}\n"))
 	f.Add([]byte("release:\n  inputs:\n    x: !!float 1\n    y: !!bool TRUE\n    z: |\n      multi\n      line\n"))
+	f.Add([]byte("exceptional:\n  workflow: hotfix.yml\n  maintenance_branch: \"r/{major}.{minor}\"\n  environment: 3\n  inputs: {a: b}\n"))
 
 	f.Fuzz(func(t *testing.T, content []byte) {
 		cfg, err := Parse(file, content)

@@ -120,6 +120,44 @@ func Marshal(c Config) []byte {
 	} else {
 		w("  # template: \".github/post_mortem.md\"\n")
 	}
+
+	e := c.Exceptional
+	w("\n# The exceptional process, for when the base is not releasable:\n")
+	w("# `gh hotfix create --from-tag v1.4.0` branches from the release tag, `gh hotfix ship`\n")
+	w("# merges the fix into the maintenance branch, dispatches the hotfix workflow with the\n")
+	w("# next patch tag (v1.4.1), then opens the forward-port pull request to the base.\n")
+	w("# `gh hotfix init --workflows` writes a hotfix workflow to start from.\n")
+	w("exceptional:\n")
+	w("  # The hotfix workflow in .github/workflows, with a workflow_dispatch trigger\n")
+	w("  # and a tag input. Left out: the exceptional process is not set up.\n")
+	if e.Workflow != "" {
+		w("  workflow: %s\n", quote(e.Workflow))
+	} else {
+		w("  # workflow: \"hotfix.yml\"\n")
+	}
+	w("  # Maintenance branch of a release line, made from the release tag when missing;\n")
+	w("  # {major} and {minor} are the numbers of the tag.\n")
+	w("  maintenance_branch: %s\n", quote(e.MaintenanceBranch))
+	w("  # Input of the workflow that receives the hotfix tag, e.g. v1.4.1.\n")
+	w("  tag_input: %s\n", quote(e.TagInput))
+	w("  # Input that receives the target environment, when the workflow declares it.\n")
+	w("  environment_input: %s\n", quote(e.EnvironmentInput))
+	w("  # The target environment. Left out: %s.\n", DefaultEnvironment)
+	if e.Environment != "" {
+		w("  environment: %s\n", quote(e.Environment))
+	} else {
+		w("  # environment: \"%s\"\n", DefaultEnvironment)
+	}
+	w("  # Further inputs of the workflow; `gh hotfix ship -f key=value` adds or overrides one.\n")
+	if len(e.Inputs) > 0 {
+		w("  inputs:\n")
+		for _, k := range slices.Sorted(maps.Keys(e.Inputs)) {
+			w("    %s: %s\n", quote(k), quote(e.Inputs[k]))
+		}
+	} else {
+		w("  # inputs:\n")
+		w("  #   notify: \"on-call\"\n")
+	}
 	return b.Bytes()
 }
 

@@ -26,6 +26,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}}
 	full.PullRequest.Template = ".github/PULL_REQUEST_TEMPLATE/hotfix.md"
 	full.PostMortem = PostMortem{Enabled: true, Labels: []string{"incident", "sev: 1"}, Template: "docs/pm.md"}
+	full.Exceptional = Exceptional{Workflow: "hotfix.yaml", MaintenanceBranch: "maint/{major}.{minor}.x", TagInput: "version",
+		EnvironmentInput: "target", Environment: "true", Inputs: map[string]string{"null": "~", "notify": "#on-call"}}
 
 	noLabels := Default()
 	noLabels.PostMortem.Labels = nil
@@ -55,13 +57,15 @@ func TestMarshalExplainsEveryKey(t *testing.T) {
 	for _, key := range []string{
 		"base:", "branch_prefix:", "label:", "reviewers:", "merge_method:", "limits:", "release:",
 		"workflow:", "inputs:", "pull_request:", "template:", "post_mortem:", "enabled:", "labels:",
+		"exceptional:", "maintenance_branch:", "tag_input:", "environment_input:", "environment:",
 	} {
 		if !strings.Contains(out, key) {
 			t.Errorf("Marshal(Default()) does not mention %q:\n%s", key, out)
 		}
 	}
 	// Unset keys are shown commented out, so that parsing keeps them unset.
-	for _, line := range []string{`# base: "main"`, `# merge_method: "squash"`, `  # workflow: "release.yml"`} {
+	for _, line := range []string{`# base: "main"`, `# merge_method: "squash"`, `  # workflow: "release.yml"`, `  # workflow: "hotfix.yml"`,
+		`  maintenance_branch: "release/v{major}.{minor}"`, `  # environment: "production"`} {
 		if !strings.Contains(out, "\n"+line+"\n") {
 			t.Errorf("Marshal(Default()) lacks the line %q:\n%s", line, out)
 		}

@@ -19,12 +19,13 @@ import (
 // The keys each mapping accepts, in the order Marshal writes them; unknown
 // keys are errors, so these lists are also what typos are matched against.
 var (
-	topKeys         = []string{"base", "branch_prefix", "label", "reviewers", "merge_method", "limits", "release", "pull_request", "post_mortem"}
+	topKeys         = []string{"base", "branch_prefix", "label", "reviewers", "merge_method", "limits", "release", "pull_request", "post_mortem", "exceptional"}
 	labelKeys       = []string{"name", "color", "description"}
 	limitsKeys      = []string{"files", "lines"}
 	releaseKeys     = []string{"workflow", "inputs"}
 	pullRequestKeys = []string{"template"}
 	postMortemKeys  = []string{"enabled", "labels", "template"}
+	exceptionalKeys = []string{"workflow", "maintenance_branch", "tag_input", "environment_input", "environment", "inputs"}
 	mergeMethods    = []string{"merge", "squash", "rebase"}
 )
 
@@ -199,6 +200,32 @@ func (p *parser) settings(m *yaml.Node, c *Config) error {
 				}
 				return err
 			})
+		case "exceptional":
+			err = p.section(v, key, exceptionalKeys, func(k string, v *yaml.Node) error {
+				var err error
+				e := &c.Exceptional
+				switch k {
+				case "workflow":
+					e.Workflow, err = p.workflow(v, key+"."+k)
+				case "maintenance_branch":
+					e.MaintenanceBranch, err = p.checked(v, key+"."+k, maintenanceProblem)
+				case "tag_input":
+					e.TagInput, err = p.checked(v, key+"."+k, inputNameProblem)
+				case "environment_input":
+					e.EnvironmentInput, err = p.checked(v, key+"."+k, inputNameProblem)
+				case "environment":
+					e.Environment, err = p.inputValue(v, key+"."+k)
+					if err == nil && e.Environment == "" {
+						err = p.fail(v.Line, key+"."+k, "must not be empty (leave the key out for "+DefaultEnvironment+")")
+					}
+				case "inputs":
+					e.Inputs, err = p.inputs(v, key+"."+k)
+				}
+				return err
+			})
+			if err == nil && c.Exceptional.TagInput == c.Exceptional.EnvironmentInput {
+				err = p.errorf(v, key, "tag_input and environment_input are both %q: they must name two different inputs", shorten(c.Exceptional.TagInput))
+			}
 		}
 		return err
 	})

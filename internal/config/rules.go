@@ -97,6 +97,28 @@ func prefixProblem(s string) string {
 	return fmt.Sprintf("%q is not a valid branch prefix: %s", shorten(s), why)
 }
 
+// maintenanceProblem checks the maintenance branch template: {major} (and
+// usually {minor}) stand for the numbers of a release tag, and what they make
+// must be a valid branch name. Each release line needs its own branch, so the
+// template cannot be a plain name.
+func maintenanceProblem(s string) string {
+	if s == "" {
+		return `must not be empty (leave the key out for "` + DefaultMaintenanceBranch + `")`
+	}
+	rest := strings.NewReplacer("{major}", "", "{minor}", "").Replace(s)
+	if i := strings.IndexAny(rest, "{}"); i >= 0 {
+		return fmt.Sprintf(`%q has an unknown placeholder: use {major} and {minor}, like %q`, shorten(s), DefaultMaintenanceBranch)
+	}
+	if !strings.Contains(s, "{major}") {
+		return fmt.Sprintf(`%q does not contain {major}: each release line needs its own branch, like %q`, shorten(s), DefaultMaintenanceBranch)
+	}
+	example := Exceptional{MaintenanceBranch: s}.MaintenanceBranchFor(1, 4)
+	if why := branchProblem(example); why != "" {
+		return fmt.Sprintf("%q makes %s", shorten(s), why)
+	}
+	return ""
+}
+
 // labelProblem checks a label name against GitHub's rules.
 func labelProblem(s string) string {
 	switch {

@@ -162,6 +162,13 @@ func (a *apiPull) toPull() PullRequest {
 // pull requests and (with configPath) the team's config on the base, in a single
 // GraphQL request.
 func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label, configPath string) (*ShipState, error) {
+	return c.ShipStateConfigAt(ctx, owner, name, head, base, label, base, configPath)
+}
+
+// ShipStateConfigAt is ShipState reading the config at configRev instead of the
+// base: a hotfix of the exceptional process merges into a maintenance branch
+// that holds the release's old copy, while the team's settings are the main line's.
+func (c *Client) ShipStateConfigAt(ctx context.Context, owner, name, head, base, label, configRev, configPath string) (*ShipState, error) {
 	var out struct {
 		Repository *struct {
 			ID               string
@@ -173,7 +180,7 @@ func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label, 
 		}
 	}
 	err := c.GraphQL(ctx, shipQuery, map[string]any{"owner": owner, "name": name, "head": head,
-		"base": "refs/heads/" + base, "label": label, "config": base + ":" + configPath, "withConfig": configPath != ""}, &out)
+		"base": "refs/heads/" + base, "label": label, "config": configRev + ":" + configPath, "withConfig": configPath != ""}, &out)
 	if err != nil {
 		if IsNotFound(err) {
 			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)

@@ -20,14 +20,17 @@ import (
 //     run's ID and URL;
 //   - a comment in either state means: never dispatch again for this merge commit.
 type ReleaseMarker struct {
-	State     string    `json:"state"` // "dispatching" or "dispatched"
-	MergeSHA  string    `json:"merge_sha"`
-	Workflow  string    `json:"workflow"` // file name, e.g. release.yml
-	Ref       string    `json:"ref"`      // branch the workflow was dispatched on
-	Since     time.Time `json:"since"`    // when the dispatch was decided (runs created after it are candidates)
-	RunID     int64     `json:"run_id,omitempty"`
-	RunURL    string    `json:"run_url,omitempty"`
-	CommentID int64     `json:"-"` // the comment holding the marker, when read from GitHub
+	State    string    `json:"state"` // "dispatching" or "dispatched"
+	MergeSHA string    `json:"merge_sha"`
+	Workflow string    `json:"workflow"` // file name, e.g. release.yml
+	Ref      string    `json:"ref"`      // branch the workflow was dispatched on
+	Since    time.Time `json:"since"`    // when the dispatch was decided (runs created after it are candidates)
+	RunID    int64     `json:"run_id,omitempty"`
+	RunURL   string    `json:"run_url,omitempty"`
+	// Tag is the hotfix tag the release creates (exceptional process), decided
+	// once, before the dispatch: a re-run releases with the same tag, never the next.
+	Tag       string `json:"tag,omitempty"`
+	CommentID int64  `json:"-"` // the comment holding the marker, when read from GitHub
 }
 
 const markerPrefix = "<!-- gh-hotfix:release "
@@ -66,6 +69,9 @@ func ReleaseComment(m ReleaseMarker) string {
 		fmt.Fprintf(&b, "🚀 **Releasing** this hotfix: dispatching `%s` on `%s`…\n\n", m.Workflow, m.Ref)
 	}
 	fmt.Fprintf(&b, "Workflow `%s` on `%s` at merge commit %s.\n\n", m.Workflow, m.Ref, m.MergeSHA)
+	if m.Tag != "" {
+		fmt.Fprintf(&b, "Hotfix tag: `%s` (the workflow creates it). A forward-port pull request brings the fix to the main line.\n\n", m.Tag)
+	}
 	b.WriteString("<sub>Posted by gh hotfix ship. This comment records the release: re-running ship never dispatches it again.</sub>\n")
 	b.WriteString(m.Encode() + "\n")
 	return b.String()

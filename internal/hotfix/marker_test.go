@@ -1,6 +1,7 @@
 package hotfix
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -12,6 +13,19 @@ func TestReleaseMarkerRoundTrip(t *testing.T) {
 	got, ok := ParseReleaseMarker(body)
 	if !ok || got != m {
 		t.Fatalf("ParseReleaseMarker(ReleaseComment(m)) = %+v, %v; want %+v", got, ok, m)
+	}
+}
+
+func TestReleaseMarkerWithTag(t *testing.T) {
+	m := ReleaseMarker{State: "dispatching", MergeSHA: "abc123", Workflow: "hotfix.yml", Ref: "release/v1.4",
+		Since: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC), Tag: "v1.4.1"}
+	body := ReleaseComment(m)
+	got, ok := ParseReleaseMarker(body)
+	if !ok || got != m {
+		t.Fatalf("ParseReleaseMarker(ReleaseComment(m)) = %+v, %v; want %+v", got, ok, m)
+	}
+	if !strings.Contains(body, "Hotfix tag: `v1.4.1`") {
+		t.Errorf("the comment does not name the tag:\n%s", body)
 	}
 }
 

@@ -20,10 +20,19 @@ type Meta struct {
 	Remote      string    // the git remote of the repository
 	Repo        string    // [HOST/]OWNER/REPO the branch belongs to
 	Created     time.Time // when create made the branch (post-mortem timeline)
+	// The exceptional process (create --from-tag): the hotfix starts at FromTag,
+	// Base is the maintenance branch made from it, and Mainline is the branch the
+	// fix is forward-ported to once released. Both empty on the standard path.
+	FromTag  string
+	Mainline string
 }
 
+// Exceptional reports whether the hotfix follows the exceptional process.
+func (m Meta) Exceptional() bool { return m.FromTag != "" }
+
 // metaKeys maps each field to its git config variable name.
-var metaKeys = []string{"hotfix-description", "hotfix-issue", "hotfix-base", "hotfix-remote", "hotfix-repo", "hotfix-created"}
+var metaKeys = []string{"hotfix-description", "hotfix-issue", "hotfix-base", "hotfix-remote", "hotfix-repo", "hotfix-created",
+	"hotfix-from-tag", "hotfix-mainline"}
 
 func (m Meta) values() []string {
 	issue := ""
@@ -34,7 +43,7 @@ func (m Meta) values() []string {
 	if !m.Created.IsZero() {
 		created = m.Created.UTC().Format(time.RFC3339)
 	}
-	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created}
+	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created, m.FromTag, m.Mainline}
 }
 
 // SaveMeta records m for branch. Empty fields are not written.
@@ -64,5 +73,7 @@ func LoadMeta(ctx context.Context, g *git.Client, branch string) (m Meta, ok boo
 	m.Remote = get("hotfix-remote")
 	m.Repo = get("hotfix-repo")
 	m.Created, _ = time.Parse(time.RFC3339, get("hotfix-created"))
+	m.FromTag = get("hotfix-from-tag")
+	m.Mainline = get("hotfix-mainline")
 	return m, m.Description != "", nil
 }

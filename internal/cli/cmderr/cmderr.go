@@ -1,6 +1,7 @@
 // Package cmderr defines the kinds of error a command returns to choose how gh hotfix exits:
 // 1 for failures (with the usage for a [FlagError], silently for [ErrSilent]), 2 when the user
-// cancelled ([ErrCancel]) and 4 when authentication is missing or refused ([AuthError]).
+// cancelled ([ErrCancel]), 3 when the work is done but a person must finish part of it
+// ([AttentionError]) and 4 when authentication is missing or refused ([AuthError]).
 //
 // It depends on nothing of the project, so that every package (prompts included) can return
 // these errors.
@@ -38,6 +39,20 @@ func (e *FlagError) Unwrap() error { return e.Err }
 func FlagErrorf(format string, args ...any) error {
 	return &FlagError{Err: fmt.Errorf(format, args...)}
 }
+
+// AttentionError reports a command that did its work but left a part that only a person can
+// finish, e.g. a forward-port whose cherry-pick conflicts: the pull request is open, with
+// instructions. gh hotfix prints the message and exits 3, which gh itself never uses, so
+// that a script can tell "done, but needs attention" from a failure (1).
+type AttentionError struct {
+	Err error
+}
+
+// Error returns the message of the underlying error.
+func (e *AttentionError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *AttentionError) Unwrap() error { return e.Err }
 
 // AuthError reports that there is no usable token for Host, or that the API refused it
 // (HTTP 401). gh hotfix prints it with a hint to log in and exits 4.

@@ -19,7 +19,13 @@ type CreateOptions struct {
 	Force       bool   // --force: create even when the base's latest commit is not releasable
 	Push        bool   // --push: also push the branch and set its upstream
 	DryRun      bool   // --dry-run: print the steps and change nothing
+	// The exceptional process: hotfix from a release tag instead of the base's tip.
+	FromTag           string // --from-tag: the release tag to start from, e.g. v1.4.0
+	FromLatestRelease bool   // --from-latest-release: the tag of the release GitHub marks as latest
 }
+
+// exceptional reports whether the hotfix starts from a release tag.
+func (o *CreateOptions) exceptional() bool { return o.FromTag != "" || o.FromLatestRelease }
 
 // NewCmdCreate returns the create command. runF, when not nil, receives the parsed options
 // instead of the command running (for tests of flag parsing).
@@ -32,6 +38,8 @@ func NewCmdCreate(f *command.Factory, runF func(context.Context, *CreateOptions)
 	fs.BoolVar(&opts.Force, "force", false, "Create the branch even if the base's latest commit is not releasable")
 	fs.BoolVar(&opts.Push, "push", false, "Push the new branch and set its upstream")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the steps that would be taken and change nothing")
+	fs.StringVar(&opts.FromTag, "from-tag", "", "Hotfix from release `tag` instead of the base's tip (exceptional process)")
+	fs.BoolVar(&opts.FromLatestRelease, "from-latest-release", false, "Hotfix from the latest release's tag instead of the base's tip (exceptional process)")
 
 	return &command.Command{
 		Name:  "create",
@@ -48,12 +56,22 @@ Before creating anything, create fetches the base branch and refuses, changing n
 when tracked files have uncommitted changes, when the branch already exists locally or on
 the remote, or when the base's latest commit has failing checks (override with --force).
 The branch starts at the fetched tip of the base, not at a stale local copy, and is checked
-out. What ship needs later (description, issue, base) is stored in the branch's git config.`),
+out. What ship needs later (description, issue, base) is stored in the branch's git config.
+
+When the base is not releasable, the exceptional process hotfixes the last release instead:
+--from-tag v1.4.0 (or --from-latest-release) starts the branch at the release tag, and
+creates the maintenance branch of its line (release/v1.4 unless exceptional.maintenance_branch
+says otherwise) from the tag when GitHub does not have it yet. ship then merges the fix into
+the maintenance branch, releases it with the hotfix workflow (exceptional.workflow) and a new
+patch tag, and opens the forward-port pull request to the base. The base's checks do not
+matter in this mode; gh hotfix init --workflows sets it up.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix create "login page 500 on empty password"
 $ gh hotfix create --issue 123
 $ gh hotfix create "fix session timeout" --base release --push
-$ gh hotfix create "fix session timeout" --dry-run`),
+$ gh hotfix create "fix session timeout" --dry-run
+$ gh hotfix create "login page 500" --from-tag v1.4.0
+$ gh hotfix create --issue 123 --from-latest-release`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
 			if len(args) > 1 {
@@ -68,8 +86,17 @@ $ gh hotfix create "fix session timeout" --dry-run`),
 			if fs.Changed("issue") && opts.Issue < 1 {
 				return cmderr.FlagErrorf("invalid issue number %d: must be 1 or more", opts.Issue)
 			}
-			if err := command.NotBlank(fs, "base"); err != nil {
+			if err := command.NotBlank(fs, "base", "from-tag"); err != nil {
 				return err
+			}
+			if err := command.MutuallyExclusive("specify only one of `--from-tag` or `--from-latest-release`", opts.FromTag != "", opts.FromLatestRelease); err != nil {
+				return err
+			}
+			if opts.exceptional() && opts.Base != "" {
+				return cmderr.FlagErrorf("`--base` cannot be used with `--from-tag` or `--from-latest-release`: the hotfix merges into the release's maintenance branch, and is forward-ported to the configured base")
+			}
+			if opts.Force && opts.exceptional() {
+				return cmderr.FlagErrorf("`--force` cannot be used with `--from-tag` or `--from-latest-release`: the base's checks do not matter when hotfixing a release")
 			}
 			if opts.Description == "" && opts.Issue == 0 && !f.IOStreams.CanPrompt() {
 				return cmderr.FlagErrorf("a description argument or `--issue` is required when not running interactively")

@@ -34,6 +34,14 @@ func TestNewCmdCreate(t *testing.T) {
 		{name: "negative issue", args: []string{"-i", "-3"}, wantErr: "invalid issue number -3: must be 1 or more"},
 		{name: "blank base", args: []string{"fix", "-b", ""}, wantErr: "the `--base` value must not be blank"},
 		{name: "unknown flag", args: []string{"fix", "--title", "x"}, wantErr: "unknown flag: --title"},
+		{name: "from a tag", args: []string{"fix", "--from-tag", "v1.4.0"}, want: CreateOptions{Description: "fix", FromTag: "v1.4.0"}},
+		{name: "from the latest release", args: []string{"-i", "7", "--from-latest-release"}, want: CreateOptions{Issue: 7, FromLatestRelease: true}},
+		{name: "both tag flags", args: []string{"fix", "--from-tag", "v1.4.0", "--from-latest-release"}, wantErr: "specify only one of `--from-tag` or `--from-latest-release`"},
+		{name: "blank tag", args: []string{"fix", "--from-tag", " "}, wantErr: "the `--from-tag` value must not be blank"},
+		{name: "tag and base", args: []string{"fix", "--from-tag", "v1.4.0", "-b", "main"},
+			wantErr: "`--base` cannot be used with `--from-tag` or `--from-latest-release`: the hotfix merges into the release's maintenance branch, and is forward-ported to the configured base"},
+		{name: "tag and force", args: []string{"fix", "--from-latest-release", "--force"},
+			wantErr: "`--force` cannot be used with `--from-tag` or `--from-latest-release`: the base's checks do not matter when hotfixing a release"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

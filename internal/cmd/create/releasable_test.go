@@ -15,6 +15,7 @@ func TestCheckReleasable(t *testing.T) {
 		name     string
 		checks   github.Checks
 		force    bool
+		setUp    bool
 		wantErr  string
 		wantWarn string
 	}{
@@ -22,7 +23,9 @@ func TestCheckReleasable(t *testing.T) {
 		{name: "no checks at all", checks: github.Checks{SHA: sha}, wantWarn: "main has no checks at all on 0123456: treating it as releasable"},
 		{name: "pending", checks: github.Checks{SHA: sha, State: "PENDING", Pending: []string{"ci"}}, wantWarn: "checks on main are still running (ci)"},
 		{name: "failing check run", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"build", "ci"}},
-			wantErr: "main is not releasable: its latest commit 0123456 has failing checks (build, ci)"},
+			wantErr: "main is not releasable: its latest commit 0123456 has failing checks (build, ci); fix main first, pass --force, or to hotfix the last release instead, run gh hotfix init --workflows"},
+		{name: "failing, exceptional process set up", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"ci"}}, setUp: true,
+			wantErr: "main is not releasable: its latest commit 0123456 has failing checks (ci); fix main first, pass --force, or to hotfix the last release instead, run gh hotfix create --from-latest-release (or --from-tag TAG)"},
 		{name: "errored status", checks: github.Checks{SHA: sha, State: "ERROR", Failing: []string{"deploy"}},
 			wantErr: "has failing checks (deploy)"},
 		{name: "failing state without names", checks: github.Checks{SHA: sha, State: "FAILURE"}, wantErr: "has failing checks (failure)"},
@@ -33,7 +36,7 @@ func TestCheckReleasable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var w bytes.Buffer
 			ios, _, _, _ := iostreams.Test()
-			err := checkReleasable(&w, ios.ColorScheme(), "main", tt.checks, tt.force)
+			err := checkReleasable(&w, ios.ColorScheme(), "main", tt.checks, tt.force, tt.setUp)
 			if tt.wantErr == "" && err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}

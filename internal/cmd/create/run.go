@@ -67,6 +67,9 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		return err
 	}
 	gh := github.NewClient(hc, repo.Host)
+	if opts.exceptional() {
+		return runFromTag(ctx, f, opts, &fromTag{g: g, gh: gh, repo: repo, remote: remote, cfg: cfg, localConfig: localConfig, desc: desc})
+	}
 	// ask names the branch (when the description is known, so the same query says
 	// whether GitHub has it) and asks GitHub everything in one request.
 	var base, branch string
@@ -136,7 +139,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		return fmt.Errorf("base branch %q does not exist in %s: pass an existing branch with --base", facts.Base, fullName)
 	}
 	base = facts.Base
-	if err := checkReleasable(ios.ErrOut, cs, base, facts.BaseChecks, opts.Force); err != nil {
+	if err := checkReleasable(ios.ErrOut, cs, base, facts.BaseChecks, opts.Force, cfg.Exceptional.Workflow != ""); err != nil {
 		return err
 	}
 
@@ -165,7 +168,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := checkReleasable(ios.ErrOut, cs, base, checks, opts.Force); err != nil {
+		if err := checkReleasable(ios.ErrOut, cs, base, checks, opts.Force, cfg.Exceptional.Workflow != ""); err != nil {
 			return err
 		}
 	}
@@ -216,8 +219,10 @@ func branchFor(ctx context.Context, f *command.Factory, prefix, desc string) (st
 }
 
 // checkReleasable refuses a base whose tip has failing checks (unless forced) and
-// warns about pending ones; no checks at all is releasable, with a note.
-func checkReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c github.Checks, force bool) error {
+// warns about pending ones; no checks at all is releasable, with a note. The refusal
+// points at the exceptional process: how to use it when it is set up (exceptional),
+// else how to set it up.
+func checkReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c github.Checks, force, exceptional bool) error {
 	switch {
 	case !c.Releasable() && force:
 		fmt.Fprintf(w, "%s %s is not releasable (failing: %s); continuing because of --force\n",
@@ -227,8 +232,8 @@ func checkReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c gith
 		if failing == "" {
 			failing = strings.ToLower(c.State)
 		}
-		return fmt.Errorf("%s is not releasable: its latest commit %s has failing checks (%s); hotfixing from the last release instead is not supported yet, so fix %s first or pass --force",
-			base, short(c.SHA), failing, base)
+		return fmt.Errorf("%s is not releasable: its latest commit %s has failing checks (%s); fix %s first, pass --force, or %s",
+			base, short(c.SHA), failing, base, hotfix.FromReleaseAdvice(exceptional, false))
 	case len(c.Pending) > 0 || c.State == "PENDING":
 		fmt.Fprintf(w, "%s checks on %s are still running (%s): the base may not be releasable yet\n",
 			cs.WarningIcon(), base, strings.Join(c.Pending, ", "))

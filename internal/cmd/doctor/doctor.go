@@ -30,15 +30,17 @@ func NewCmdDoctor(f *command.Factory, runF func(context.Context, *DoctorOptions)
 Check that the repository is ready for a hotfix, one line per check, with how to fix each
 failure: authentication and token scopes, the hotfix label, a release workflow with a
 workflow_dispatch trigger and its inputs, auto-merge (when configured), CI running on
-hotfix branches or on pull requests to the base, a releasable base, and the configuration.
+hotfix branches or on pull requests to the base, a releasable base, the configuration, and
+for the exceptional process (hotfix from the last release) the hotfix workflow and the
+naming of maintenance branches.
 
 Warnings (checks still running on the base, token scopes that cannot be read, ...) do not
 count as failures. Exits with status 0 only when no check fails.
 
 On a terminal each check is a line marked ✓, ! (warning) or X (failure), with the fix on
 the line below. Otherwise each check is one line of four tab-separated fields: ok, warn or
-fail; the check's name (auth, config, label, release-workflow, auto-merge, ci, base); what
-was found; and the fix.
+fail; the check's name (auth, config, label, release-workflow, auto-merge, ci, base,
+exceptional-workflow, maintenance-branch); what was found; and the fix.
 
 With --json, the fields are checks (a list of name, ok, severity, detail and fix; severity
 is "error", "warning" or empty) and ready.`),

@@ -32,6 +32,9 @@ var checkTitles = map[string]string{
 	"auto-merge":       "Auto-merge",
 	"ci":               "CI",
 	"base":             "Base branch",
+	// The exceptional process: hotfix from the last release.
+	"exceptional-workflow": "Hotfix workflow",
+	"maintenance-branch":   "Maintenance branches",
 }
 
 func pass(name, detail string) Check { return Check{Name: name, OK: true, Detail: detail} }

@@ -89,6 +89,8 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		d.autoMerge(),
 		d.ci(),
 		d.base(),
+		d.exceptionalWorkflow(),
+		d.maintenanceBranch(),
 	}
 
 	ios.StopProgress()
@@ -398,8 +400,8 @@ func (d *diagnosis) base() Check {
 			failing = strings.ToLower(c.State)
 		}
 		return fail("base", fmt.Sprintf("%s is not releasable: its latest commit %s has failing checks (%s)", f.Base, tip, failing),
-			fmt.Sprintf("make %s green first (gh run list --branch %s -R %s); hotfixing from the last release is not supported yet",
-				f.Base, shellQuote(f.Base), d.repoArg))
+			fmt.Sprintf("make %s green first (gh run list --branch %s -R %s), or %s",
+				f.Base, shellQuote(f.Base), d.repoArg, d.baseAdvice()))
 	case len(c.Pending) > 0 || c.State == "PENDING":
 		pending := strings.Join(c.Pending, ", ")
 		if pending == "" {

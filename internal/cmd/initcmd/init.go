@@ -21,6 +21,9 @@ type InitOptions struct {
 	// nil when none. Required inputs without a value are prompted for on a terminal.
 	Inputs map[string]string
 	Repo   string // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
+	// Workflows also scaffolds the exceptional process: .github/workflows/hotfix.yml,
+	// and exceptional.workflow in the configuration.
+	Workflows bool
 }
 
 // NewCmdInit returns the init command. runF, when not nil, receives the parsed options instead
@@ -35,6 +38,7 @@ func NewCmdInit(f *command.Factory, runF func(context.Context, *InitOptions) err
 	fs.StringVar(&opts.Label, "label", "", "Label `name` for hotfix pull requests (default: hotfix)")
 	var fields []string
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input to write, in `key=value` format (repeatable)")
+	fs.BoolVar(&opts.Workflows, "workflows", false, "Also write .github/workflows/hotfix.yml, the hotfix workflow of the exceptional process")
 	command.AddRepoFlag(fs, &opts.Repo)
 
 	return &command.Command{
@@ -49,12 +53,21 @@ flags and what it detected. Required inputs of the release workflow get their de
 the first option of a choice, else a prompt (--field without a terminal).
 
 It refuses to overwrite an existing file without --force. Commit the file, then run
-gh hotfix doctor to check that the repository is ready.`),
+gh hotfix doctor to check that the repository is ready.
+
+--workflows also writes .github/workflows/hotfix.yml, the hotfix workflow of the
+exceptional process (hotfix from the last release when the base is not releasable):
+dispatched with a tag and an environment input, it builds, deploys to a hotfix-staging
+environment, then to production, and creates the tag and its release. The configuration
+gets exceptional.workflow; an existing configuration is kept (without --force), and init
+prints the lines to add. init also prints the change a release workflow needs to accept
+hotfix tags.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix init
 $ gh hotfix init --base main --workflow release.yml --label hotfix
 $ gh hotfix init --workflow deploy.yml -f environment=production
-$ gh hotfix init --dry-run`),
+$ gh hotfix init --dry-run
+$ gh hotfix init --workflows`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
 			if err := command.NoArgs(args); err != nil {

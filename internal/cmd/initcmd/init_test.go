@@ -21,6 +21,7 @@ func TestNewCmdInit(t *testing.T) {
 		{name: "defaults", want: InitOptions{}},
 		{name: "all flags", args: []string{"--force", "--dry-run", "--base", "main", "--workflow", "release.yml", "--label", "urgent-fix", "-R", "acme/shop"},
 			want: InitOptions{Force: true, DryRun: true, Base: "main", Workflow: "release.yml", Label: "urgent-fix", Repo: "acme/shop"}},
+		{name: "workflows", args: []string{"--workflows", "--dry-run"}, want: InitOptions{Workflows: true, DryRun: true}},
 		{name: "fields", args: []string{"-f", "environment=production", "--field", "notes=a=b"},
 			want: InitOptions{Inputs: map[string]string{"environment": "production", "notes": "a=b"}}},
 		{name: "field without value", args: []string{"-f", "environment"}, wantErr: "invalid `--field` \"environment\": expected key=value"},

@@ -51,10 +51,20 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	if _, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name); !ok {
 		return fmt.Errorf("this checkout has no remote for %s/%s/%s: run gh hotfix init in a clone of it", repo.Host, repo.Owner, repo.Name)
 	}
+	if existing, keep, err := existingWorkflowsOnly(opts, root); err != nil {
+		return err
+	} else if keep {
+		return writeWorkflows(f, opts, root, existing, existing.Release.Workflow)
+	}
 	target := filepath.Join(root, filepath.FromSlash(config.Path))
 	if !opts.Force && !opts.DryRun {
 		if _, err := os.Lstat(target); err == nil {
 			return fmt.Errorf("%s already exists: edit it, or pass --force to overwrite it", config.Path)
+		}
+		if opts.Workflows {
+			if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(HotfixWorkflowFile))); err == nil {
+				return fmt.Errorf("%s already exists: edit it, or pass --force to overwrite it", HotfixWorkflowFile)
+			}
 		}
 	}
 
@@ -124,6 +134,11 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 		}
 	}
 
+	if opts.Workflows {
+		cfg.Exceptional.Workflow = filepath.Base(HotfixWorkflowFile)
+	} else if w, ok := facts.HotfixWorkflow(); ok {
+		cfg.Exceptional.Workflow = w.File()
+	}
 	content := config.Marshal(cfg)
 	if found {
 		content = annotateInputs(content, w)
@@ -137,19 +152,41 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	}
 	if opts.DryRun {
 		_, err := ios.Out.Write(content)
+		if err == nil && opts.Workflows {
+			// A YAML stream of two documents: the configuration, then the workflow.
+			_, err = fmt.Fprintf(ios.Out, "---\n# %s\n%s", HotfixWorkflowFile, HotfixWorkflow)
+			printWorkflowNotes(ios, cfg, cfg.Release.Workflow, false)
+		}
 		return err
 	}
 	if err := writeFile(target, content, opts.Force); err != nil {
 		return err
 	}
-	rel, err := filepath.Rel(workingDir(), target)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		rel = target
+	rel := relPath(target)
+	wfRel := ""
+	if opts.Workflows {
+		wfTarget := filepath.Join(root, filepath.FromSlash(HotfixWorkflowFile))
+		if err := writeWorkflowFile(wfTarget, opts.Force); err != nil {
+			return fmt.Errorf("%w (%s is written)", err, rel)
+		}
+		wfRel = relPath(wfTarget)
 	}
 	if !ios.IsStdoutTTY() {
 		fmt.Fprintln(ios.Out, rel)
+		if wfRel != "" {
+			fmt.Fprintln(ios.Out, wfRel)
+		}
 	} else {
 		fmt.Fprintf(ios.ErrOut, "%s Wrote %s\n", cs.SuccessIcon(), cs.Bold(rel))
+		if wfRel != "" {
+			fmt.Fprintf(ios.ErrOut, "%s Wrote %s\n", cs.SuccessIcon(), cs.Bold(wfRel))
+		}
+	}
+	if wfRel != "" {
+		printWorkflowNotes(ios, cfg, cfg.Release.Workflow, false)
+		fmt.Fprintf(ios.ErrOut, "Next: fill in the TODO steps of %s, commit both files (git add %s %s && git commit -m \"Configure gh hotfix\") on the default branch, then run %s\n",
+			wfRel, rel, wfRel, cs.Bold("gh hotfix doctor"))
+		return nil
 	}
 	fmt.Fprintf(ios.ErrOut, "Next: commit it (git add %s && git commit -m \"Configure gh hotfix\"), then run %s\n", rel, cs.Bold("gh hotfix doctor"))
 	return nil

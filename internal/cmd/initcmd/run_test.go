@@ -210,6 +210,22 @@ func TestInitWithoutTerminal(t *testing.T) {
 			wantStderr: "cannot release with ci.yml: ci.yml has no workflow_dispatch trigger",
 		},
 		{
+			name: "an existing hotfix workflow is configured",
+			files: map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n",
+				".github/workflows/hotfix.yml": "name: Hotfix\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\n"},
+			want: func(c config.Config) bool {
+				return c.Release.Workflow == "release.yml" && c.Exceptional.Workflow == "hotfix.yml"
+			},
+		},
+		{
+			name:  "--workflows sets the scaffolded one",
+			args:  []string{"--workflows"},
+			files: map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n"},
+			want: func(c config.Config) bool {
+				return c.Release.Workflow == "release.yml" && c.Exceptional.Workflow == "hotfix.yml"
+			},
+		},
+		{
 			name:       "no release workflow: written without one, with a warning",
 			files:      map[string]string{".github/workflows/ci.yml": "name: CI\non: pull_request\n"},
 			wantStderr: "! No release workflow found to dispatch: set release.workflow in .github/hotfix.yml before shipping",
@@ -239,7 +255,11 @@ func TestInitWithoutTerminal(t *testing.T) {
 			if err != nil || !tt.want(cfg) {
 				t.Errorf("wrote %+v (%v)", cfg, err)
 			}
-			if got := strings.TrimSpace(stdout.String()); got != filepath.Join(dir, ".github", "hotfix.yml") && got != ".github/hotfix.yml" {
+			got := strings.TrimSpace(stdout.String())
+			if wf, ok := strings.CutSuffix(got, "\n"+filepath.Join(dir, ".github", "workflows", "hotfix.yml")); ok {
+				got = wf // --workflows: the workflow's path follows
+			}
+			if got != filepath.Join(dir, ".github", "hotfix.yml") && got != ".github/hotfix.yml" {
 				t.Errorf("stdout %q, want the file's path", got)
 			}
 		})

@@ -42,8 +42,7 @@ func (s *shipper) open(ctx context.Context) error {
 	}
 	if c := s.state.BaseChecks; !c.Releasable() {
 		if !s.opts.Force {
-			return fmt.Errorf("%s is not releasable: its latest commit %s has failing checks (%s); fix %s first or pass --force",
-				s.base, short(c.SHA), strings.Join(c.Failing, ", "), s.base)
+			return s.unreleasable(c)
 		}
 		s.warn("%s is not releasable (failing: %s); continuing because of --force", s.base, strings.Join(c.Failing, ", "))
 	}
@@ -137,7 +136,7 @@ func (s *shipper) dryRunOpen(tip string) error {
 		fmt.Fprintln(out, "Would wait for the pull request to be merged")
 	}
 	if !s.opts.NoRelease {
-		fmt.Fprintf(out, "Would then dispatch the release workflow on %s, once\n", s.base)
+		fmt.Fprintln(out, s.releaseStep())
 	}
 	if s.wantsPostMortem() {
 		fmt.Fprintln(out, "Would open a post-mortem issue with the timeline")

@@ -21,7 +21,7 @@ import (
 )
 
 // jsonFields are the fields --json can select from ship's result.
-var jsonFields = []string{"number", "url", "state", "branch", "base", "mergeCommit", "release", "postMortem"}
+var jsonFields = []string{"number", "url", "state", "branch", "base", "mergeCommit", "release", "postMortem", "tag", "forwardPort"}
 
 // shipper carries one run of ship. Every step checks GitHub's and git's state
 // before it acts, so running ship again after any interruption continues where
@@ -50,6 +50,8 @@ type shipper struct {
 	postMortemURL string
 	// localConfig is true when the checkout has .github/hotfix.yml; else the base's copy counts.
 	localConfig bool
+	// exc is set for a hotfix of the exceptional process (create --from-tag).
+	exc *exceptionalState
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
@@ -81,7 +83,11 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		// A release that will follow in this run is checked before anything
 		// changes: a wrong input should not surface after a long wait.
 		if !opts.NoRelease && !opts.NoWait {
-			if _, _, err := s.releasePlan(ctx); err != nil {
+			plan := s.releasePlan
+			if s.isExceptional() {
+				plan = s.hotfixPlan
+			}
+			if _, _, err := plan(ctx); err != nil {
 				return err
 			}
 		}
@@ -109,6 +115,9 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 				return err
 			}
 		}
+	}
+	if s.isExceptional() {
+		return s.afterMergeExceptional(ctx)
 	}
 	if !opts.NoRelease {
 		if err := s.releaseOnce(ctx); err != nil {
@@ -170,6 +179,9 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if !found && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
 		return fmt.Errorf("%s is not a hotfix branch: start one with gh hotfix create, or pass --branch", s.branch)
 	}
+	if s.opts.Tag != "" && !meta.Exceptional() {
+		return fmt.Errorf("--tag is for hotfixes from a release tag (gh hotfix create --from-tag); %s releases with the release workflow", s.branch)
+	}
 	remotes, err := g.Remotes(ctx)
 	if err != nil {
 		return err
@@ -196,6 +208,9 @@ func (s *shipper) resolve(ctx context.Context) error {
 // Without a config in the checkout, the base's copy comes with the same request;
 // only when it names another label or base is GitHub asked again.
 func (s *shipper) load(ctx context.Context) error {
+	if s.meta.Exceptional() {
+		return s.loadExceptional(ctx)
+	}
 	configPath := ""
 	if !s.localConfig {
 		configPath = config.Path
@@ -344,6 +359,13 @@ func (s *shipper) summary() error {
 		}
 		result["release"] = rel
 	}
+	result["tag"], result["forwardPort"] = nil, nil
+	if s.isExceptional() {
+		result["tag"] = nullIfEmpty(s.exc.tag)
+		if fw := s.exc.forward; fw != nil && !fw.NotNeeded {
+			result["forwardPort"] = map[string]any{"number": fw.Number, "url": fw.URL, "state": fw.State, "conflicts": fw.Conflicts}
+		}
+	}
 	if len(s.opts.JSON.Fields) > 0 {
 		return s.opts.JSON.Write(s.ios, result)
 	}
@@ -352,6 +374,9 @@ func (s *shipper) summary() error {
 	}
 	if s.release != nil && s.release.RunURL != "" {
 		fmt.Fprintln(s.ios.Out, s.release.RunURL)
+	}
+	if s.isExceptional() && s.exc.forward != nil && s.exc.forward.URL != "" {
+		fmt.Fprintln(s.ios.Out, s.exc.forward.URL)
 	}
 	if s.postMortemURL != "" {
 		fmt.Fprintln(s.ios.Out, s.postMortemURL)

@@ -35,6 +35,7 @@ type ShipOptions struct {
 	DryRun      bool              // --dry-run: print the steps and change nothing
 	Repo        string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
 	JSON        command.JSONFlags // --json, --jq, --template: the final result as JSON
+	Tag         string            // --tag: the hotfix tag of the exceptional process; empty means the next patch
 }
 
 // NewCmdShip returns the ship command. runF, when not nil, receives the parsed options instead
@@ -61,6 +62,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.Force, "force", false, "Ship even if the base is not releasable or the change exceeds the size limits")
 	fs.BoolVar(&postMortem, "post-mortem", false, "Open a post-mortem issue after the release (default: config)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the steps that would be taken and change nothing")
+	fs.StringVar(&opts.Tag, "tag", "", "Hotfix `tag` to release a hotfix from a release tag with (default: the next patch of its line)")
 	command.AddJSONFlags(fs, &opts.JSON)
 	command.AddRepoFlag(fs, &opts.Repo)
 
@@ -85,13 +87,23 @@ interruption, or later after --no-wait, and continues where it stopped:
 8. Dispatch the release workflow on the base branch, exactly once per merged hotfix
    (skip with --no-release), with inputs from the config and --field.
 9. Comment on the pull request with the release run; --watch follows the run.
-10. With --post-mortem, open a post-mortem issue with the timeline.`),
+10. With --post-mortem, open a post-mortem issue with the timeline.
+
+A hotfix made with gh hotfix create --from-tag (the exceptional process) merges into the
+maintenance branch of its release line instead; once merged, ship decides the hotfix tag
+(the next patch of the line, e.g. v1.4.1, or --tag), dispatches the hotfix workflow
+(exceptional.workflow) on the maintenance branch with the tag and the target environment,
+exactly once, and then opens the forward-port pull request to the base: the merged commits
+cherry-picked onto a branch from the base, labelled hotfix and forward-port. When the
+cherry-pick conflicts, the pull request is opened anyway with what applied and the exact
+commands to finish it, and ship exits with status 3.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix ship
 $ gh hotfix ship --auto --merge-method squash --reviewer monalisa --reviewer acme/oncall
 $ gh hotfix ship --no-wait
 $ gh hotfix ship --workflow release.yml -f environment=production --watch
-$ gh hotfix ship --dry-run`),
+$ gh hotfix ship --dry-run
+$ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
 			if err := command.NoArgs(args); err != nil {
@@ -114,8 +126,11 @@ $ gh hotfix ship --dry-run`),
 			if err := command.MutuallyExclusive("`--watch` cannot be used with `--no-wait`: the release happens after the merge", opts.Watch, opts.NoWait); err != nil {
 				return err
 			}
-			if opts.NoRelease && (opts.Watch || opts.Workflow != "" || len(fields) > 0) {
-				return cmderr.FlagErrorf("`--watch`, `--workflow` and `--field` cannot be used with `--no-release`")
+			if opts.NoRelease && (opts.Watch || opts.Workflow != "" || len(fields) > 0 || opts.Tag != "") {
+				return cmderr.FlagErrorf("`--watch`, `--workflow`, `--field` and `--tag` cannot be used with `--no-release`")
+			}
+			if err := command.NotBlank(fs, "tag"); err != nil {
+				return err
 			}
 			inputs, err := parseFields(fields)
 			if err != nil {

@@ -20,7 +20,7 @@ import (
 
 // jsonFields are the fields --json can select, one object per pull request.
 var jsonFields = []string{"number", "title", "state", "isDraft", "url", "branch", "base", "author",
-	"checks", "review", "mergeable", "mergedAt", "mergeCommit", "release", "createdAt"}
+	"checks", "review", "mergeable", "mergedAt", "mergeCommit", "release", "createdAt", "tag", "forwardPort"}
 
 const (
 	// pageSize is the most pull requests GitHub returns in one GraphQL page.
@@ -82,6 +82,10 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 		}
 	}
 
+	if err := addForwardPorts(ctx, gh, repo, pulls); err != nil {
+		fmt.Fprintf(ios.ErrOut, "%s could not read the forward-port pull requests of %s/%s: %v\n",
+			ios.ColorScheme().WarningIcon(), repo.Owner, repo.Name, err)
+	}
 	if len(opts.JSON.Fields) > 0 {
 		data := make([]map[string]any, len(pulls))
 		for i := range pulls {
@@ -276,6 +280,10 @@ type hotfixPull struct {
 	MergedAt    *time.Time
 	MergeCommit string
 	Release     *releaseRun // nil when no release was started for the merge
+	// The exceptional process: the hotfix tag of the release, and the forward-port to
+	// the main line (nil for hotfixes of the standard path).
+	Tag         string
+	ForwardPort *forwardPort
 }
 
 // releaseRun is the release of a merged hotfix, as recorded by ship's marker comment,
@@ -310,7 +318,7 @@ func newHotfixPull(a *apiPull) hotfixPull {
 			bodies[i] = c.Body
 		}
 		if m, ok := releaseMarker(bodies, p.MergeCommit); ok {
-			p.Release = &releaseRun{Workflow: m.Workflow}
+			p.Release, p.Tag = &releaseRun{Workflow: m.Workflow}, m.Tag
 			if m.State == "dispatched" {
 				p.Release.RunID, p.Release.URL = m.RunID, m.RunURL
 			}
@@ -368,7 +376,7 @@ func (p *hotfixPull) export() map[string]any {
 	m := map[string]any{"number": p.Number, "title": p.Title, "state": p.State, "isDraft": p.IsDraft, "url": p.URL,
 		"branch": p.Branch, "base": p.Base, "author": orNull(p.Author), "checks": p.Checks, "review": orNull(p.Review),
 		"mergeable": orNull(p.MergeState), "mergedAt": nil, "mergeCommit": orNull(p.MergeCommit), "release": nil,
-		"createdAt": p.CreatedAt}
+		"createdAt": p.CreatedAt, "tag": orNull(p.Tag), "forwardPort": p.ForwardPort.export()}
 	if p.MergedAt != nil {
 		m["mergedAt"] = *p.MergedAt
 	}
@@ -415,7 +423,7 @@ func (p *hotfixPull) summary() (string, tone) {
 	case "OPEN":
 		return p.openSummary()
 	case "MERGED":
-		return p.releaseSummary()
+		return p.withForwardPort(p.releaseSummary())
 	}
 	return "not merged", neutral
 }

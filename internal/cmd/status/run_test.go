@@ -180,12 +180,12 @@ func TestExport(t *testing.T) {
 		want string
 	}{
 		{"merged", merged, `{"author":"monalisa","base":"main","branch":"hotfix/bug-10","checks":"passing","createdAt":"2026-11-26T09:00:00Z",` +
-			`"isDraft":false,"mergeCommit":"` + mergeSHA + `","mergeable":null,"mergedAt":"2026-11-26T10:00:00Z","number":10,` +
+			`"forwardPort":null,"isDraft":false,"mergeCommit":"` + mergeSHA + `","mergeable":null,"mergedAt":"2026-11-26T10:00:00Z","number":10,` +
 			`"release":{"conclusion":"success","runId":42,"status":"completed","url":"https://github.com/acme/shop/actions/runs/42","workflow":"release.yml"},` +
-			`"review":null,"state":"MERGED","title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10"}`},
+			`"review":null,"state":"MERGED","tag":null,"title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10"}`},
 		{"open", open, `{"author":"monalisa","base":"main","branch":"hotfix/bug-11","checks":"none","createdAt":"2026-11-26T09:00:00Z",` +
-			`"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"release":null,"review":"APPROVED",` +
-			`"state":"OPEN","title":"Hotfix: bug 11","url":"https://github.com/acme/shop/pull/11"}`},
+			`"forwardPort":null,"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"release":null,"review":"APPROVED",` +
+			`"state":"OPEN","tag":null,"title":"Hotfix: bug 11","url":"https://github.com/acme/shop/pull/11"}`},
 		{"release decided, run not recorded", unrecorded, `"release":{"conclusion":null,"runId":null,"status":null,"url":null,"workflow":"release.yml"}`},
 	}
 	for _, tt := range tests {
@@ -516,3 +516,43 @@ func TestTableNarrow(t *testing.T) {
 		t.Errorf("narrow table:\n%s", stdout)
 	}
 }
+
+func TestForwardPortSummary(t *testing.T) {
+	released := func(tag string, fp *forwardPort) hotfixPull {
+		p := newHotfixPull(ptr(stubPull(20, "MERGED", "", marker("dispatched", mergeSHA, 42))))
+		p.Release.Status, p.Release.Conclusion = "completed", "success"
+		p.Tag, p.ForwardPort = tag, fp
+		return p
+	}
+	tests := []struct {
+		name     string
+		pull     hotfixPull
+		want     string
+		wantTone tone
+		json     string
+	}{
+		{"standard path", released("", nil), "release succeeded", good, `null`},
+		{"forward-port open", released("v1.4.1", &forwardPort{Number: 21, URL: "u", State: "OPEN"}),
+			"release v1.4.1 succeeded, forward-port #21 open", waiting, `{"conflicts":false,"number":21,"state":"OPEN","url":"u"}`},
+		{"forward-port with conflicts", released("v1.4.1", &forwardPort{Number: 21, URL: "u", State: "OPEN", Conflicts: true}),
+			"release v1.4.1 succeeded, forward-port #21 has conflicts", bad, `{"conflicts":true,"number":21,"state":"OPEN","url":"u"}`},
+		{"forward-port merged", released("v1.4.1", &forwardPort{Number: 21, URL: "u", State: "MERGED"}),
+			"release v1.4.1 succeeded, forward-port #21 merged", good, `{"conflicts":false,"number":21,"state":"MERGED","url":"u"}`},
+		{"not forward-ported", released("v1.4.1", &forwardPort{}),
+			"release v1.4.1 succeeded, not forward-ported", waiting, `{"conflicts":false,"number":null,"state":"MISSING","url":null}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, tn := tt.pull.summary()
+			if got != tt.want || tn != tt.wantTone {
+				t.Errorf("summary = %q (tone %d), want %q (tone %d)", got, tn, tt.want, tt.wantTone)
+			}
+			b, _ := json.Marshal(tt.pull.export()["forwardPort"])
+			if string(b) != tt.json {
+				t.Errorf("forwardPort = %s, want %s", b, tt.json)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -46,7 +46,12 @@ those closed without merging.
 On a terminal the result is a table; otherwise it is tab-separated lines, one per pull
 request, and nothing at all when there is none. JSON fields: number, title, state, isDraft,
 url, branch, base, author, checks, review, mergeable, mergedAt, mergeCommit, release
-(workflow, runId, url, status, conclusion), createdAt.`),
+(workflow, runId, url, status, conclusion), createdAt, tag and forwardPort (number, url,
+state, conflicts).
+
+A merged hotfix of the exceptional process (gh hotfix create --from-tag) shows its hotfix
+tag and its forward-port pull request to the main line: open, merged, closed, with
+conflicts, or missing. Finding them costs one more request, only when there are some.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix status
 $ gh hotfix status --state merged --limit 5

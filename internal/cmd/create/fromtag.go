@@ -1,0 +1,235 @@
+package create
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+
+	"github.com/cli/go-gh/v2/pkg/repository"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
+)
+
+// fromTag is what run found out before the exceptional process takes over.
+type fromTag struct {
+	g           *git.Client
+	gh          *github.Client
+	repo        repository.Repository
+	remote      string
+	cfg         config.Config
+	localConfig bool
+	desc        string // "" until known (from --issue)
+}
+
+// runFromTag creates a hotfix branch from a release tag: the exceptional process,
+// for when the base is not releasable. The maintenance branch of the tag's line is
+// created on GitHub from the tag when missing; the hotfix branch starts at the tag
+// and remembers the tag, the maintenance branch and the main line for ship.
+// Every check that can refuse runs before the first change.
+func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft *fromTag) error {
+	ios := f.IOStreams
+	cs := ios.ColorScheme()
+	g, gh, repo, cfg, desc := ft.g, ft.gh, ft.repo, ft.cfg, ft.desc
+	fullName := repo.Owner + "/" + repo.Name
+
+	tag := opts.FromTag
+	if opts.FromLatestRelease {
+		var err error
+		if tag, err = gh.LatestReleaseTag(ctx, repo.Owner, repo.Name); err != nil {
+			return fmt.Errorf("finding the latest release of %s: %w", fullName, err)
+		}
+		if tag == "" {
+			return fmt.Errorf("%s has no release marked as latest: name the release tag to hotfix with --from-tag", fullName)
+		}
+	}
+	ver, err := release.ParseTag(tag)
+	if err != nil {
+		return fmt.Errorf("cannot hotfix from %s: %w; hotfixes start from a release tag", tag, err)
+	}
+
+	// One request says everything; the team's config (when the checkout has none)
+	// comes with it, and only a config that changes the question asks again.
+	var branch, maint string
+	ask := func(configPath string) (*github.FromTagFacts, error) {
+		maint = cfg.Exceptional.MaintenanceBranchFor(ver.Major, ver.Minor)
+		branch = ""
+		if desc != "" {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+				return nil, err
+			}
+		}
+		return gh.FromTagFacts(ctx, repo.Owner, repo.Name, github.FromTagQuery{Tag: tag, Maintenance: maint, Mainline: cfg.Base,
+			Branch: branch, Issue: opts.Issue, ConfigPath: configPath})
+	}
+	configPath := ""
+	if !ft.localConfig {
+		configPath = config.Path
+	}
+	facts, err := ask(configPath)
+	if err != nil {
+		return err
+	}
+	if facts.Config != nil {
+		remoteCfg, err := config.Parse(facts.DefaultBranch+":"+config.Path, []byte(*facts.Config))
+		if err != nil {
+			return err
+		}
+		asked := cfg
+		cfg = remoteCfg
+		if remoteCfg.Base != asked.Base || remoteCfg.BranchPrefix != asked.BranchPrefix ||
+			remoteCfg.Exceptional.MaintenanceBranch != asked.Exceptional.MaintenanceBranch {
+			if facts, err = ask(""); err != nil {
+				return err
+			}
+		}
+	}
+	if cfg.Exceptional.Workflow == "" {
+		return fmt.Errorf("the exceptional process is not set up in %s: %s, then run this again", fullName, hotfix.SetUpExceptional)
+	}
+	if opts.Issue > 0 {
+		if !facts.IssueFound {
+			return fmt.Errorf("issue #%d not found in %s: check the number given to --issue", opts.Issue, fullName)
+		}
+		if desc == "" {
+			desc = facts.IssueTitle
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+				return fmt.Errorf("issue #%d: %w", opts.Issue, err)
+			}
+		}
+	}
+	remoteHas := facts.BranchExists
+	if opts.Description == "" && !remoteHas {
+		if remoteHas, err = g.RemoteBranchExists(ctx, ft.remote, branch); err != nil {
+			return err
+		}
+	}
+	if remoteHas {
+		return fmt.Errorf("branch %s already exists on %s: continue it with git fetch %s %s && git switch %s, then gh hotfix ship",
+			branch, ft.remote, ft.remote, branch, branch)
+	}
+	if facts.TagCommit == "" {
+		return fmt.Errorf("tag %s not found in %s: list the release tags with git ls-remote --tags %s, or use --from-latest-release", tag, fullName, ft.remote)
+	}
+	mainline := cfg.Base
+	if mainline == "" {
+		mainline = facts.DefaultBranch
+	}
+	if !facts.MainlineFound || mainline == "" {
+		return fmt.Errorf("base branch %q does not exist in %s: the fix is forward-ported to it; set base in %s to an existing branch", mainline, fullName, config.Path)
+	}
+	if err := g.CheckRefFormatBranch(ctx, maint); err != nil {
+		return fmt.Errorf("the maintenance branch of %s: %w; check exceptional.maintenance_branch in %s", tag, err, config.Path)
+	}
+	if maint == mainline {
+		return fmt.Errorf("the maintenance branch of %s would be %s, the base itself: change exceptional.maintenance_branch in %s", tag, maint, config.Path)
+	}
+	// An existing maintenance branch must hold the release: the hotfix merges into it.
+	extra := 0
+	if facts.MaintenanceTip != "" && facts.MaintenanceTip != facts.TagCommit {
+		var cmp struct {
+			Status  string `json:"status"`
+			AheadBy int    `json:"ahead_by"`
+		}
+		err := gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", repo.Owner, repo.Name,
+			url.PathEscape(facts.TagCommit), url.PathEscape(facts.MaintenanceTip)), nil, &cmp)
+		if err != nil && !github.IsNotFound(err) { // 404: no common ancestor
+			return fmt.Errorf("comparing %s with %s: %w", maint, tag, err)
+		}
+		if cmp.Status != "ahead" && cmp.Status != "identical" {
+			return fmt.Errorf("%s exists in %s but does not contain %s: hotfix from a tag of that branch with --from-tag, or set exceptional.maintenance_branch in %s",
+				maint, fullName, tag, config.Path)
+		}
+		extra = cmp.AheadBy
+	}
+
+	start := facts.TagCommit
+	if opts.DryRun {
+		out := ios.Out
+		if facts.MaintenanceTip == "" {
+			fmt.Fprintf(out, "Would create the maintenance branch %s on GitHub at %s (%s)\n", maint, tag, short(start))
+		} else {
+			fmt.Fprintf(out, "Would use the maintenance branch %s (%s)\n", maint, short(facts.MaintenanceTip))
+		}
+		fmt.Fprintf(out, "Would fetch the tag %s and %s from %s\n", tag, maint, ft.remote)
+		fmt.Fprintf(out, "Would create branch %s at %s (%s) and switch to it\n", branch, tag, short(start))
+		fmt.Fprintf(out, "Would record the description, issue, tag, maintenance branch and base in git config branch.%s.hotfix-*\n", branch)
+		if opts.Push {
+			fmt.Fprintf(out, "Would push %s to %s and set it as upstream\n", branch, ft.remote)
+		}
+		return nil
+	}
+
+	// The maintenance branch is created through the API, not pushed: creating a ref
+	// never moves an existing one (a push could fast-forward it), needs no local
+	// objects, and a second attempt is refused rather than repeated.
+	created := false
+	if facts.MaintenanceTip == "" {
+		tip, made, err := gh.EnsureBranch(ctx, repo.Owner, repo.Name, maint, start)
+		if err != nil {
+			return fmt.Errorf("creating the maintenance branch %s from %s: %w", maint, tag, err)
+		}
+		created = made
+		if tip != start {
+			// Someone created it meanwhile, elsewhere: it still must hold the release.
+			fmt.Fprintf(ios.ErrOut, "%s %s was created meanwhile at %s: the hotfix will merge into it\n", cs.WarningIcon(), maint, short(tip))
+		}
+	}
+	// One fetch brings the tag and the maintenance branch, which ship measures against.
+	if err := g.Fetch(ctx, ft.remote, "refs/tags/"+tag+":refs/tags/"+tag,
+		"+refs/heads/"+maint+":refs/remotes/"+ft.remote+"/"+maint); err != nil {
+		return fmt.Errorf("fetching %s and %s from %s: %w", tag, maint, ft.remote, err)
+	}
+	if local, err := g.RevParse(ctx, "refs/tags/"+tag); err != nil {
+		return err
+	} else if local != start {
+		return fmt.Errorf("the tag %s points to %s here but to %s on %s: delete the local tag (git tag -d %s) and run this again",
+			tag, short(local), short(start), ft.remote, tag)
+	}
+	if err := g.SwitchNew(ctx, branch, start); err != nil {
+		return fmt.Errorf("creating %s: %w", branch, err)
+	}
+	meta := hotfix.Meta{Description: desc, Issue: opts.Issue, Base: maint, Remote: ft.remote,
+		Repo: repo.Host + "/" + fullName, Created: f.Now(), FromTag: tag, Mainline: mainline}
+	if err := hotfix.SaveMeta(ctx, g, branch, meta); err != nil {
+		return fmt.Errorf("recording the hotfix in git config: %w", err)
+	}
+	if opts.Push {
+		if err := g.Push(ctx, ft.remote, branch, true); err != nil {
+			return fmt.Errorf("pushing %s: %w (the branch is created locally; push it later with gh hotfix ship)", branch, err)
+		}
+	}
+
+	if !ios.IsStdoutTTY() {
+		fmt.Fprintln(ios.Out, branch)
+	}
+	if created {
+		fmt.Fprintf(ios.ErrOut, "%s Created the maintenance branch %s from %s\n", cs.SuccessIcon(), cs.Bold(maint), tag)
+	}
+	if extra > 0 {
+		fmt.Fprintf(ios.ErrOut, "%s %s has %d commits since %s: they ship with this hotfix\n", cs.WarningIcon(), maint, extra, tag)
+	}
+	if !ios.IsStdoutTTY() {
+		return nil
+	}
+	fmt.Fprintf(ios.ErrOut, "%s Created %s from %s (%s) and switched to it\n", cs.SuccessIcon(), cs.Bold(branch), tag, short(start))
+	if opts.Push {
+		fmt.Fprintf(ios.ErrOut, "%s Pushed %s to %s\n", cs.SuccessIcon(), branch, ft.remote)
+	}
+	fmt.Fprintf(ios.ErrOut, "Next: commit a minimal fix, then run %s: it merges into %s, releases %s with %s and forward-ports the fix to %s\n",
+		cs.Bold("gh hotfix ship"), maint, nextTagHint(ver), cfg.Exceptional.Workflow, mainline)
+	return nil
+}
+
+// nextTagHint names the tag ship will most likely create, for the next-step line.
+func nextTagHint(v release.Version) string {
+	next, err := release.NextPatch(v, nil)
+	if err != nil {
+		return "the next patch tag"
+	}
+	return "the next patch tag (" + next.String() + " or later)"
+}

@@ -1,0 +1,82 @@
+package doctor
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cli/go-gh/v2/pkg/repository"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+)
+
+const hotfixFile = "on:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\n      environment:\n        type: environment\n        default: production\n"
+
+func TestExceptionalChecks(t *testing.T) {
+	withHotfix := func(f *Facts) {
+		f.Workflows = append(f.Workflows, APIWorkflow{ID: 3, Name: "Hotfix", Path: ".github/workflows/hotfix.yml", State: "active"})
+		f.Files[".github/workflows/hotfix.yml"] = []byte(hotfixFile)
+	}
+	set := func(edit func(*config.Exceptional)) config.Config {
+		c := config.Default()
+		c.Exceptional.Workflow = "hotfix.yml"
+		if edit != nil {
+			edit(&c.Exceptional)
+		}
+		return c
+	}
+	tests := []struct {
+		name   string
+		facts  func(*Facts)
+		cfg    config.Config
+		check  func(*diagnosis) Check
+		word   string
+		detail string
+		fix    string
+	}{
+		{name: "not set up", cfg: config.Default(), check: (*diagnosis).exceptionalWorkflow, word: "ok", detail: "not set up (optional)"},
+		{name: "a hotfix workflow, not configured", facts: withHotfix, cfg: config.Default(), check: (*diagnosis).exceptionalWorkflow,
+			word: "warn", detail: "hotfix.yml looks like a hotfix workflow", fix: "add exceptional: {workflow: hotfix.yml}"},
+		{name: "ready", facts: withHotfix, cfg: set(nil), check: (*diagnosis).exceptionalWorkflow,
+			word: "ok", detail: "hotfix.yml can be dispatched with the hotfix tag (input tag) and environment=production"},
+		{name: "configured, missing", cfg: set(nil), check: (*diagnosis).exceptionalWorkflow,
+			word: "fail", detail: "exceptional.workflow in .github/hotfix.yml is hotfix.yml, which is not a workflow of acme/shop", fix: "gh hotfix init --workflows"},
+		{name: "no tag input", facts: withHotfix, cfg: set(func(e *config.Exceptional) { e.TagInput = "version" }), check: (*diagnosis).exceptionalWorkflow,
+			word: "fail", detail: `hotfix.yml does not declare the input "version", which receives the hotfix tag`, fix: "exceptional.tag_input"},
+		{name: "environment input missing", facts: withHotfix, cfg: set(func(e *config.Exceptional) { e.EnvironmentInput, e.Environment = "target", "eu" }),
+			check: (*diagnosis).exceptionalWorkflow, word: "fail", detail: `does not declare the input "target" for exceptional.environment`},
+		{name: "unknown input", facts: withHotfix, cfg: set(func(e *config.Exceptional) { e.Inputs = map[string]string{"notify": "x"} }),
+			check: (*diagnosis).exceptionalWorkflow, word: "fail", detail: "does not declare the input notify", fix: "correct exceptional.inputs"},
+		{name: "no dispatch trigger", facts: func(f *Facts) {
+			withHotfix(f)
+			f.Files[".github/workflows/hotfix.yml"] = []byte("on: push\n")
+		}, cfg: set(nil), check: (*diagnosis).exceptionalWorkflow, word: "fail", detail: "hotfix.yml has no workflow_dispatch trigger"},
+		{name: "disabled", facts: func(f *Facts) {
+			withHotfix(f)
+			f.Workflows[2].State = "disabled_manually"
+		}, cfg: set(nil), check: (*diagnosis).exceptionalWorkflow, word: "fail", fix: "gh workflow enable hotfix.yml -R acme/shop"},
+		{name: "maintenance branches", cfg: config.Default(), check: (*diagnosis).maintenanceBranch,
+			word: "ok", detail: "release/v{major}.{minor}: a hotfix from v1.4.0 merges into release/v1.4"},
+		{name: "maintenance branch is the base", facts: func(f *Facts) { f.Base = "1" }, cfg: set(func(e *config.Exceptional) { e.MaintenanceBranch = "{major}" }),
+			check: (*diagnosis).maintenanceBranch, word: "fail", detail: "names the base 1 itself"},
+		{name: "base red, process set up", facts: func(f *Facts) { f.BaseChecks.State, f.BaseChecks.Failing = "FAILURE", []string{"build"} }, cfg: set(nil),
+			check: (*diagnosis).base, word: "fail", fix: "gh hotfix create --from-latest-release"},
+		{name: "base red, process not set up", facts: func(f *Facts) { f.BaseChecks.State, f.BaseChecks.Failing = "FAILURE", []string{"build"} }, cfg: config.Default(),
+			check: (*diagnosis).base, word: "fail", fix: "run gh hotfix init --workflows"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := readyFacts()
+			if tt.facts != nil {
+				tt.facts(f)
+			}
+			d := &diagnosis{facts: f, cfg: tt.cfg, repo: repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, repoArg: "acme/shop"}
+			c := tt.check(d)
+			if c.word() != tt.word || !strings.Contains(c.Detail, tt.detail) || !strings.Contains(c.Fix, tt.fix) {
+				t.Errorf("got %s %q, fix %q; want %s mentioning %q, fix %q", c.word(), c.Detail, c.Fix, tt.word, tt.detail, tt.fix)
+			}
+			if (c.Fix == "") != c.OK {
+				t.Errorf("a check that is not ok needs a fix, and only then: %+v", c)
+			}
+		})
+	}
+}

@@ -1,0 +1,69 @@
+package initcmd
+
+import (
+	"strings"
+	"testing"
+
+	yamlv4 "go.yaml.in/yaml/v4"
+	"gopkg.in/yaml.v3"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
+)
+
+// TestHotfixWorkflow: the scaffolded workflow is valid YAML for both YAML libraries,
+// can be dispatched with the tag and environment inputs ship sends, and has the jobs
+// the exceptional process asks for, in order.
+func TestHotfixWorkflow(t *testing.T) {
+	var doc struct {
+		Name string `yaml:"name"`
+		Jobs map[string]struct {
+			Needs       any    `yaml:"needs"`
+			Environment string `yaml:"environment"`
+			Steps       []struct {
+				Run string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(HotfixWorkflow), &doc); err != nil {
+		t.Fatalf("yaml.v3: %v", err)
+	}
+	var v4 map[string]any
+	if err := yamlv4.Unmarshal([]byte(HotfixWorkflow), &v4); err != nil {
+		t.Fatalf("yaml v4: %v", err)
+	}
+	dispatch, inputs, err := release.ParseFile([]byte(HotfixWorkflow))
+	if err != nil || !dispatch {
+		t.Fatalf("ParseFile: dispatch %v, %v", dispatch, err)
+	}
+	w := release.Workflow{Path: HotfixWorkflowFile, Dispatch: true, Inputs: inputs}
+	if got, err := release.ValidateInputs(w, map[string]string{"tag": "v1.4.1", "environment": "production"}); err != nil || len(got) != 2 {
+		t.Errorf("ValidateInputs: %v %v", got, err)
+	}
+	if _, err := release.ValidateInputs(w, map[string]string{"environment": "production"}); err == nil {
+		t.Error("the tag input is not required")
+	}
+	if strings.Contains(strings.ToLower(doc.Name), "release") {
+		t.Errorf("name %q mentions release: ship would take it for the release workflow", doc.Name)
+	}
+	for job, want := range map[string]struct{ needs, env string }{
+		"build": {"", ""}, "hotfix-staging": {"build", "hotfix-staging"}, "production": {"hotfix-staging", "${{ inputs.environment }}"},
+	} {
+		j, ok := doc.Jobs[job]
+		if !ok {
+			t.Errorf("no job %s", job)
+			continue
+		}
+		if (want.needs == "" && j.Needs != nil) || (want.needs != "" && j.Needs != want.needs) || j.Environment != want.env {
+			t.Errorf("job %s: needs %v, environment %q; want %q, %q", job, j.Needs, j.Environment, want.needs, want.env)
+		}
+		for _, s := range j.Steps {
+			// Inputs reach scripts through env only: an expression in a script could inject commands.
+			if strings.Contains(s.Run, "${{") {
+				t.Errorf("job %s runs a script with an expression in it: %q", job, s.Run)
+			}
+		}
+	}
+	if !strings.Contains(HotfixWorkflow, `gh release create "$TAG"`) {
+		t.Error("the workflow does not create the tag and its release")
+	}
+}

@@ -1,0 +1,394 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
+)
+
+// exceptionalState is what ship knows of a hotfix of the exceptional process
+// (gh hotfix create --from-tag): it merges into the maintenance branch (s.base),
+// is released by the hotfix workflow with a new patch tag, and is forward-ported
+// to the main line.
+type exceptionalState struct {
+	mainline string          // where the fix is forward-ported to
+	from     release.Version // the release tag the hotfix started from
+	tag      string          // the hotfix tag, once decided (or read from the release marker)
+	forward  *forwardResult  // the forward-port pull request, once opened or found
+}
+
+// isExceptional reports whether this ship follows the exceptional process.
+func (s *shipper) isExceptional() bool { return s.exc != nil }
+
+// loadExceptional is load for the exceptional process. The team's settings are read
+// from the main line, in the same request: the checkout holds the release's copy,
+// older than the exceptional section that brought the team here.
+func (s *shipper) loadExceptional(ctx context.Context) error {
+	from, err := release.ParseTag(s.meta.FromTag)
+	if err != nil {
+		return fmt.Errorf("branch.%s.hotfix-from-tag: %w; start the hotfix again with gh hotfix create --from-tag", s.branch, err)
+	}
+	s.exc = &exceptionalState{mainline: s.meta.Mainline, from: from}
+	if s.exc.mainline == "" {
+		return fmt.Errorf("branch.%s.hotfix-mainline is not set: start the hotfix again with gh hotfix create --from-tag", s.branch)
+	}
+	if s.opts.Tag != "" {
+		// Whether the tag exists is known only once tags are listed, before the dispatch.
+		if _, err := release.CheckHotfixTag(s.opts.Tag, from, nil); err != nil {
+			return err
+		}
+	}
+	ask := func(configPath string) (*github.ShipState, error) {
+		return s.gh.ShipStateConfigAt(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, s.exc.mainline, configPath)
+	}
+	st, err := ask(config.Path)
+	if err != nil {
+		return err
+	}
+	if st.Config != nil {
+		cfg, err := config.Parse(s.exc.mainline+":"+config.Path, []byte(*st.Config))
+		if err != nil {
+			return err
+		}
+		asked := s.cfg.Label.Name
+		s.cfg = cfg
+		if cfg.Label.Name != asked {
+			if st, err = ask(""); err != nil {
+				return err
+			}
+		}
+	}
+	if !st.BaseFound {
+		// create made it; someone deleted it since, or create stopped before: make it again.
+		if err := s.ensureMaintenance(ctx); err != nil {
+			return err
+		}
+		if st, err = ask(""); err != nil {
+			return err
+		}
+		if !st.BaseFound {
+			return fmt.Errorf("the maintenance branch %s does not exist in %s/%s", s.base, s.repo.Owner, s.repo.Name)
+		}
+	}
+	s.state = st
+	for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
+		for i := range st.Pulls {
+			if p := &st.Pulls[i]; p.State == state && p.BaseRefName == s.base {
+				s.pr = p
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// ensureMaintenance creates the maintenance branch from the hotfix's release tag.
+func (s *shipper) ensureMaintenance(ctx context.Context) error {
+	facts, err := s.gh.FromTagFacts(ctx, s.repo.Owner, s.repo.Name, github.FromTagQuery{Tag: s.meta.FromTag})
+	if err != nil {
+		return err
+	}
+	if facts.TagCommit == "" {
+		return fmt.Errorf("the maintenance branch %s and the tag %s are both missing in %s/%s: start again with gh hotfix create --from-tag",
+			s.base, s.meta.FromTag, s.repo.Owner, s.repo.Name)
+	}
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would create the maintenance branch %s on GitHub at %s (%s)\n", s.base, s.meta.FromTag, short(facts.TagCommit))
+		return nil
+	}
+	if _, _, err := s.gh.EnsureBranch(ctx, s.repo.Owner, s.repo.Name, s.base, facts.TagCommit); err != nil {
+		return fmt.Errorf("creating the maintenance branch %s from %s: %w", s.base, s.meta.FromTag, err)
+	}
+	s.done("Created the maintenance branch %s from %s", s.base, s.meta.FromTag)
+	return nil
+}
+
+// hotfixPlan finds the hotfix workflow on the maintenance branch and checks its
+// inputs (all but the tag, which is decided after the merge) before anything changes.
+func (s *shipper) hotfixPlan(ctx context.Context) (release.Workflow, map[string]string, error) {
+	if s.plan != nil {
+		return s.plan.wf, s.plan.inputs, nil
+	}
+	e := s.cfg.Exceptional
+	name := s.opts.Workflow
+	if name == "" {
+		name = e.Workflow
+	}
+	if name == "" {
+		return release.Workflow{}, nil, fmt.Errorf("the exceptional process is not set up: no hotfix workflow in exceptional.workflow of %s:%s; %s, then run gh hotfix ship again",
+			s.exc.mainline, config.Path, hotfix.SetUpExceptional)
+	}
+	wf, err := release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
+	var he *api.HTTPError
+	if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
+		return release.Workflow{}, nil, fmt.Errorf("%s is not on %s: GitHub runs a dispatched workflow from the branch it runs on, so add .github/workflows/%s to %s (e.g. cherry-pick the commit that added it to %s), then run gh hotfix ship again",
+			name, s.base, name, s.base, s.exc.mainline)
+	}
+	if err != nil {
+		return release.Workflow{}, nil, err
+	}
+	declared := map[string]bool{}
+	for _, in := range wf.Inputs {
+		declared[in.Name] = true
+	}
+	if !declared[e.TagInput] {
+		return release.Workflow{}, nil, fmt.Errorf("%s does not declare the input %q, which receives the hotfix tag: add it under on.workflow_dispatch.inputs (gh hotfix init --workflows --dry-run shows one), or name it in exceptional.tag_input",
+			wf.File(), e.TagInput)
+	}
+	given := map[string]string{}
+	for k, v := range e.Inputs {
+		given[k] = v
+	}
+	for k, v := range s.opts.Inputs {
+		given[k] = v
+	}
+	if _, set := given[e.TagInput]; set {
+		return release.Workflow{}, nil, fmt.Errorf("the input %q is the hotfix tag, which ship decides: leave it out of -f and exceptional.inputs, and use --tag to choose it", e.TagInput)
+	}
+	if _, set := given[e.EnvironmentInput]; !set {
+		switch {
+		case declared[e.EnvironmentInput]:
+			given[e.EnvironmentInput] = e.TargetEnvironment()
+		case e.Environment != "":
+			return release.Workflow{}, nil, fmt.Errorf("%s does not declare the input %q for exceptional.environment: add it, or name the right one in exceptional.environment_input",
+				wf.File(), e.EnvironmentInput)
+		}
+	}
+	given[e.TagInput] = s.exc.from.String() // a placeholder of the right form while checking
+	inputs, err := release.ValidateInputs(wf, given)
+	if err != nil {
+		return release.Workflow{}, nil, err
+	}
+	delete(inputs, e.TagInput)
+	s.plan = &releasePlan{wf: wf, inputs: inputs}
+	return wf, inputs, nil
+}
+
+// afterMerge finishes a merged hotfix of the exceptional process: the release with
+// its tag (exactly once), the run followed with --watch, the forward-port pull
+// request, the post-mortem, the summary. A release run that fails does not stop
+// the forward-port: the fix is merged, and main must not lose it.
+func (s *shipper) afterMergeExceptional(ctx context.Context) error {
+	if !s.opts.DryRun {
+		// The comments (release marker) and the head as merged, fresh: another ship may
+		// have released meanwhile, and this one may not have pushed the last commits.
+		if pr, err := s.gh.Pull(ctx, s.pr.ID); err == nil {
+			s.pr.Comments, s.pr.HeadRefOid, s.pr.Title = pr.Comments, pr.HeadRefOid, pr.Title
+			if pr.MergeCommit != "" {
+				s.pr.MergeCommit = pr.MergeCommit
+			}
+		}
+	}
+	var watchErr error
+	if !s.opts.NoRelease {
+		if err := s.releaseHotfix(ctx); err != nil {
+			return err
+		}
+		if s.opts.Watch && !s.opts.DryRun {
+			watchErr = s.watch(ctx)
+			if errors.Is(watchErr, cmderr.ErrCancel) || ctx.Err() != nil {
+				return watchErr
+			}
+		}
+	}
+	attention, err := s.forwardPort(ctx)
+	if err != nil {
+		return err
+	}
+	if s.opts.DryRun {
+		return nil
+	}
+	if watchErr != nil {
+		return watchErr
+	}
+	if s.wantsPostMortem() {
+		if err := s.postMortem(ctx); err != nil {
+			return err
+		}
+	}
+	if err := s.summary(); err != nil {
+		return err
+	}
+	return attention
+}
+
+// releaseHotfix dispatches the hotfix workflow on the maintenance branch with the
+// hotfix tag and the target environment, exactly once, with the same release
+// marker as the standard path. The tag is decided before the marker is posted and
+// recorded in it, so a ship that resumes dispatches with the same tag, never the
+// next one (the first run may have created its tag already).
+func (s *shipper) releaseHotfix(ctx context.Context) error {
+	mergeSHA := s.pr.MergeCommit
+	marker, found := findMarker(s.pr.Comments, mergeSHA)
+	if found && marker.State == "dispatched" {
+		s.release, s.exc.tag = &marker, marker.Tag
+		s.done("Already released %s: %s", marker.Tag, marker.RunURL)
+		return s.readRun(ctx)
+	}
+	wf, inputs, err := s.hotfixPlan(ctx)
+	if err != nil {
+		return err
+	}
+	tag, since, err := s.hotfixTag(ctx, marker.Tag)
+	if err != nil {
+		return err
+	}
+	s.exc.tag = tag
+	s.progress("Hotfix tag: %s (release line %s*)", tag, s.exc.from.LinePrefix())
+	s.whatShipsHotfix(ctx, since, mergeSHA)
+	send := map[string]string{s.cfg.Exceptional.TagInput: tag}
+	for k, v := range inputs {
+		send[k] = v
+	}
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would dispatch %s on %s with inputs %s, once, and comment on #%d with the run\n",
+			wf.File(), s.base, formatInputs(send), s.pr.Number)
+		return nil
+	}
+	if found { // "dispatching": a previous ship stopped between the dispatch and recording it
+		run, err := s.findRun(ctx, wf, marker.Since)
+		if err != nil {
+			return err
+		}
+		if run != nil {
+			return s.recordRun(ctx, &marker, run)
+		}
+		s.warn("A previous ship decided to release %s but no run of %s appeared: dispatching now", tag, wf.File())
+	} else {
+		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base, Tag: tag}
+		if err := s.postMarker(ctx, &marker); err != nil {
+			return err
+		}
+		if marker.Tag != tag { // postMarker found an earlier marker after a lost answer
+			send[s.cfg.Exceptional.TagInput], s.exc.tag = marker.Tag, marker.Tag
+		}
+		if winner, lost, err := s.lostRace(ctx, marker); err != nil {
+			return err
+		} else if lost {
+			err := s.followWinner(ctx, wf, winner)
+			if s.release != nil {
+				s.exc.tag = s.release.Tag
+			}
+			return err
+		}
+	}
+	run, err := s.dispatch(ctx, wf, send, marker.Since)
+	if err != nil {
+		return err
+	}
+	return s.recordRun(ctx, &marker, run)
+}
+
+// hotfixTag decides the hotfix tag: the one already recorded, else --tag, else the
+// patch after the highest tag of the line. since is the line's latest tag, to show
+// what ships.
+func (s *shipper) hotfixTag(ctx context.Context, recorded string) (tag, since string, err error) {
+	existing, err := s.gh.Tags(ctx, s.repo.Owner, s.repo.Name, s.exc.from.LinePrefix())
+	if err != nil {
+		return "", "", fmt.Errorf("listing the tags of %s*: %w", s.exc.from.LinePrefix(), err)
+	}
+	since = s.exc.from.String()
+	latest := s.exc.from
+	for _, t := range existing {
+		if v, err := release.ParseTag(t); err == nil && latest.SameLine(v) && v.Patch > latest.Patch && t != recorded {
+			latest, since = v, t
+		}
+	}
+	switch {
+	case recorded != "":
+		return recorded, since, nil
+	case s.opts.Tag != "":
+		v, err := release.CheckHotfixTag(s.opts.Tag, s.exc.from, existing)
+		if err != nil {
+			return "", "", err
+		}
+		return v.String(), since, nil
+	}
+	v, err := release.NextPatch(s.exc.from, existing)
+	if err != nil {
+		return "", "", err
+	}
+	return v.String(), since, nil
+}
+
+// whatShipsHotfix shows the commits of the maintenance branch the hotfix release
+// carries since the line's latest tag, warning when that is more than the hotfix.
+func (s *shipper) whatShipsHotfix(ctx context.Context, since, mergeSHA string) {
+	var cmp struct {
+		AheadBy int `json:"ahead_by"`
+		Commits []struct {
+			SHA    string `json:"sha"`
+			Commit struct {
+				Message string `json:"message"`
+			} `json:"commit"`
+		} `json:"commits"`
+	}
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
+		s.warn("Could not list what will ship since %s: %v", since, err)
+		return
+	}
+	ours := map[string]bool{mergeSHA: true, s.pr.HeadRefOid: true}
+	var prCommits []struct {
+		SHA string `json:"sha"`
+	}
+	if len(cmp.Commits) > 1 {
+		if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err == nil {
+			for _, c := range prCommits {
+				ours[c.SHA] = true
+			}
+		}
+	}
+	s.progress("What will ship (%s on %s since %s):", plural(cmp.AheadBy, "commit"), s.base, since)
+	var others []string
+	for _, c := range cmp.Commits {
+		s.progress("  %s %s", short(c.SHA), strings.SplitN(c.Commit.Message, "\n", 2)[0])
+		if !ours[c.SHA] {
+			others = append(others, short(c.SHA))
+		}
+	}
+	if len(others) > 0 {
+		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
+	}
+}
+
+// unreleasable refuses a base whose tip has failing checks. On the standard path
+// it points at the exceptional process (how to use it, or how to set it up).
+func (s *shipper) unreleasable(c github.Checks) error {
+	failing := strings.Join(c.Failing, ", ")
+	if failing == "" {
+		failing = strings.ToLower(c.State)
+	}
+	msg := fmt.Sprintf("%s is not releasable: its latest commit %s has failing checks (%s); fix %s first or pass --force",
+		s.base, short(c.SHA), failing, s.base)
+	if !s.isExceptional() {
+		msg += "; " + hotfix.FromReleaseAdvice(s.cfg.Exceptional.Workflow != "", true)
+	}
+	return errors.New(msg)
+}
+
+// releaseStep says, for --dry-run, what follows the merge.
+func (s *shipper) releaseStep() string {
+	if !s.isExceptional() {
+		return fmt.Sprintf("Would then dispatch the release workflow on %s, once", s.base)
+	}
+	wf := s.opts.Workflow
+	if wf == "" {
+		wf = s.cfg.Exceptional.Workflow
+	}
+	tag := s.opts.Tag
+	if tag == "" {
+		tag = "the next patch tag after " + s.meta.FromTag
+	}
+	return fmt.Sprintf("Would then dispatch %s on %s with %s, once, and open the forward-port pull request into %s", wf, s.base, tag, s.exc.mainline)
+}

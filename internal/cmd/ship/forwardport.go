@@ -1,0 +1,420 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+)
+
+// forwardPortColor is the colour of the forward-port label when ship creates it.
+const forwardPortColor = "0e8a16"
+
+// worktreePrefix starts the name of the temporary worktrees ship cherry-picks in,
+// so that one left behind by a killed ship is recognised as ours.
+const worktreePrefix = "gh-hotfix-forward-port-"
+
+// staleWorktree is the age after which such a worktree is left over: a cherry-pick
+// takes seconds.
+const staleWorktree = 10 * time.Minute
+
+// forwardResult is the forward-port pull request, as opened or found.
+type forwardResult struct {
+	Number    int
+	URL       string
+	State     string // OPEN, MERGED, CLOSED
+	Conflicts bool   // opened with commits that did not apply
+	Files     []string
+	NotNeeded bool // the main line already has every change: no pull request
+	labelled  bool // it carries both labels already
+}
+
+// forwardPick is the outcome of cherry-picking the hotfix onto the main line.
+type forwardPick struct {
+	base     string   // the main line's tip the branch starts from
+	mainline int      // -m for a merge commit, else 0
+	applied  []string // commits that applied, oldest first
+	empty    []string // commits whose change the main line already has
+	conflict string   // the commit that did not apply ("" when all did)
+	files    []string // its conflicting files
+	pending  []string // that commit and those after it, to apply by hand
+	tip      string   // the branch's commit to push; "" when there is nothing to forward-port
+	subjects map[string]string
+}
+
+// forwardPort opens, once, the pull request that carries the merged hotfix to the
+// main line. The branch name follows from the hotfix branch, so a re-run finds the
+// pull request (any state) instead of opening another. The cherry-pick happens in
+// a temporary worktree: the user's checkout never is mid-cherry-pick. When it
+// conflicts, the pull request holds what applied and says how to finish, and the
+// returned *cmderr.AttentionError makes ship exit 3.
+func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) {
+	fpBranch := hotfix.ForwardPortBranch(s.branch)
+	mainline := s.exc.mainline
+	st, err := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, fpBranch, hotfix.ForwardPortLabel)
+	if err != nil {
+		return nil, fmt.Errorf("looking for the forward-port pull request: %w", err)
+	}
+	if found := s.existingForward(st, mainline); found != nil {
+		// A ship stopped right after opening it: the labels still belong on it.
+		if found.State == "OPEN" && !found.labelled && !s.opts.DryRun {
+			if err := s.labelForward(ctx, found, st.LabelExists); err != nil {
+				return nil, err
+			}
+		}
+		return s.reportForward(found, false), nil
+	}
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would cherry-pick the merged hotfix onto %s in a temporary worktree, push it to %s and open the forward-port pull request into %s labelled %s and %s\n",
+			mainline, fpBranch, mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
+		return nil, nil
+	}
+	pick, err := s.pickForward(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("forward-porting #%d to %s: %w", s.pr.Number, mainline, err)
+	}
+	if pick.tip == "" {
+		s.exc.forward = &forwardResult{NotNeeded: true}
+		s.done("No forward-port needed: %s already has the changes of #%d", mainline, s.pr.Number)
+		return nil, nil
+	}
+	if st.BranchTip == "" {
+		if err := s.g.PushCommit(ctx, s.remote, pick.tip, fpBranch); err != nil {
+			// Refused because another ship of this hotfix pushed first? Then go on with its branch.
+			again, qerr := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, fpBranch, hotfix.ForwardPortLabel)
+			if qerr != nil || again.BranchTip == "" {
+				return nil, fmt.Errorf("pushing the forward-port branch %s: %w", fpBranch, err)
+			}
+			if found := s.existingForward(again, mainline); found != nil {
+				return s.reportForward(found, false), nil
+			}
+			s.warn("Another ship pushed %s meanwhile: opening the pull request from it", fpBranch)
+		} else {
+			s.done("Pushed %s (%s onto %s)", fpBranch, plural(len(pick.applied), "commit"), mainline)
+		}
+	} else {
+		// A previous ship pushed it and stopped before the pull request: open it from there.
+		s.done("Forward-port branch %s is on %s", fpBranch, s.remote)
+	}
+	fw, err := s.openForward(ctx, fpBranch, pick)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.labelForward(ctx, fw, st.LabelExists); err != nil {
+		return nil, err
+	}
+	return s.reportForward(fw, true), nil
+}
+
+// existingForward returns the forward-port pull request into mainline, if there is one:
+// an open or merged one, else a closed one (someone decided against it: not reopened).
+func (s *shipper) existingForward(st *github.ForwardPortState, mainline string) *forwardResult {
+	for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
+		for _, p := range st.Pulls {
+			if p.State == state && p.BaseRefName == mainline {
+				fm, _ := hotfix.ParseForwardPort(p.Body)
+				return &forwardResult{Number: p.Number, URL: p.URL, State: p.State, Conflicts: fm.Conflicts,
+					labelled: p.HasLabel(s.cfg.Label.Name) && p.HasLabel(hotfix.ForwardPortLabel)}
+			}
+		}
+	}
+	return nil
+}
+
+// reportForward records the pull request for the summary and says where it stands;
+// an open one with conflicts needs a person, which a script learns from exit 3.
+func (s *shipper) reportForward(fw *forwardResult, opened bool) error {
+	s.exc.forward = fw
+	switch {
+	case opened && fw.Conflicts:
+		s.warn("Opened the forward-port pull request #%d with conflicts to resolve by hand: %s", fw.Number, fw.URL)
+	case opened:
+		s.done("Opened the forward-port pull request #%d: %s", fw.Number, fw.URL)
+	case fw.State == "MERGED":
+		s.done("Forward-port pull request #%d is merged: %s", fw.Number, fw.URL)
+	case fw.State == "CLOSED":
+		s.warn("Forward-port pull request #%d was closed without merging: %s; ship does not open another (reopen it if the fix must reach %s)", fw.Number, fw.URL, s.exc.mainline)
+	default:
+		s.done("Forward-port pull request #%d is open: %s", fw.Number, fw.URL)
+	}
+	if fw.State == "OPEN" && fw.Conflicts {
+		return &cmderr.AttentionError{Err: fmt.Errorf("the forward-port pull request #%d into %s needs a person: some commits did not apply; its description says how to finish it: %s",
+			fw.Number, s.exc.mainline, fw.URL)}
+	}
+	return nil
+}
+
+// pickForward cherry-picks the merged hotfix onto the main line's tip in a
+// temporary worktree and returns the commit to push.
+func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
+	g, remote, mainline := s.g, s.remote, s.exc.mainline
+	if err := g.Fetch(ctx, remote, "+refs/heads/"+mainline+":refs/remotes/"+remote+"/"+mainline,
+		"+refs/heads/"+s.base+":refs/remotes/"+remote+"/"+s.base); err != nil {
+		return nil, fmt.Errorf("fetching %s and %s: %w", mainline, s.base, err)
+	}
+	head := s.pr.HeadRefOid
+	if ok, err := g.HasCommit(ctx, head); err != nil {
+		return nil, err
+	} else if !ok {
+		if err := g.Fetch(ctx, remote, "+refs/heads/"+s.branch+":refs/remotes/"+remote+"/"+s.branch); err != nil {
+			return nil, fmt.Errorf("the hotfix's commits (%s) are not in this clone and %s is gone from %s: run ship in the clone that made the hotfix", short(head), s.branch, remote)
+		}
+	}
+	pick := &forwardPick{subjects: map[string]string{}}
+	commits, mainlineParent, err := s.forwardCommits(ctx, s.pr.MergeCommit, head)
+	if err != nil {
+		return nil, err
+	}
+	pick.mainline = mainlineParent
+	for _, c := range commits {
+		if lines, err := g.Log(ctx, c+"^!", "%s"); err == nil && len(lines) > 0 {
+			pick.subjects[c] = lines[0]
+		}
+	}
+	if pick.base, err = g.RevParse(ctx, remote+"/"+mainline); err != nil {
+		return nil, err
+	}
+
+	// A ship killed while it cherry-picked left its worktree behind: remove it, unless
+	// it is recent (another ship of this clone may be using it).
+	if stale, err := g.Worktrees(ctx); err == nil {
+		for _, w := range stale {
+			if !strings.HasPrefix(filepath.Base(w), worktreePrefix) {
+				continue
+			}
+			if info, err := os.Stat(w); err != nil || time.Since(info.ModTime()) > staleWorktree {
+				_ = g.RemoveWorktree(ctx, w)
+			}
+		}
+	}
+	dir, err := os.MkdirTemp("", worktreePrefix)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := g.AddWorktree(ctx, dir, pick.base); err != nil {
+		return nil, fmt.Errorf("making a temporary worktree: %w", err)
+	}
+	// Removed whatever happens, even after Ctrl-C: it is ours, and only ours.
+	defer func() { _ = g.RemoveWorktree(context.WithoutCancel(ctx), dir) }()
+	wt := g.InDir(dir)
+	for i, c := range commits {
+		res, err := wt.CherryPick(ctx, c, pick.mainline)
+		if err != nil {
+			return nil, err
+		}
+		switch res {
+		case git.Picked:
+			pick.applied = append(pick.applied, c)
+		case git.Empty:
+			pick.empty = append(pick.empty, c)
+			if err := wt.CherryPickSkip(ctx); err != nil {
+				return nil, err
+			}
+		case git.Conflicted:
+			if pick.files, err = wt.ConflictedFiles(ctx); err != nil {
+				return nil, err
+			}
+			if err := wt.CherryPickAbort(ctx); err != nil {
+				return nil, err
+			}
+			pick.conflict, pick.pending = c, commits[i:]
+		}
+		if pick.conflict != "" {
+			break
+		}
+	}
+	switch {
+	case pick.conflict == "" && len(pick.applied) == 0:
+		return pick, nil // the main line has it all
+	case len(pick.applied) == 0:
+		// GitHub opens no pull request without a commit: an empty one holds it open,
+		// and merging it alone changes nothing.
+		msg := fmt.Sprintf("Forward-port #%d to %s: conflicts to resolve\n\nThe commits of #%d did not apply to %s; see the pull request for how to finish.",
+			s.pr.Number, mainline, s.pr.Number, mainline)
+		if err := wt.CommitEmpty(ctx, msg); err != nil {
+			return nil, err
+		}
+	}
+	if pick.tip, err = wt.RevParse(ctx, "HEAD"); err != nil {
+		return nil, err
+	}
+	return pick, nil
+}
+
+// forwardCommits names what to cherry-pick: the hotfix as it landed on the
+// maintenance branch. A merge commit is picked against its first parent (-m 1);
+// a squash is one commit; a rebase is the last commits of the branch, as many as
+// the hotfix had, when their subjects match the hotfix's commits.
+func (s *shipper) forwardCommits(ctx context.Context, mergeSHA, head string) ([]string, int, error) {
+	g := s.g
+	parents, err := g.Parents(ctx, mergeSHA)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading the merge commit %s: %w", short(mergeSHA), err)
+	}
+	if len(parents) >= 2 {
+		return []string{mergeSHA}, 1, nil
+	}
+	if len(parents) == 0 || mergeSHA == head {
+		return []string{mergeSHA}, 0, nil
+	}
+	fork, err := g.MergeBase(ctx, parents[0], head)
+	if err != nil {
+		return []string{mergeSHA}, 0, nil
+	}
+	originals, err := g.RevList(ctx, fork+".."+head)
+	if err != nil || len(originals) <= 1 {
+		return []string{mergeSHA}, 0, nil
+	}
+	landed, err := g.RevList(ctx, fmt.Sprintf("%s~%d..%s", mergeSHA, len(originals), mergeSHA))
+	if err != nil || len(landed) != len(originals) {
+		return []string{mergeSHA}, 0, nil
+	}
+	want, err1 := g.Log(ctx, fork+".."+head, "%s")
+	got, err2 := g.Log(ctx, fmt.Sprintf("%s~%d..%s", mergeSHA, len(originals), mergeSHA), "%s")
+	if err1 != nil || err2 != nil || strings.Join(want, "\n") != strings.Join(got, "\n") {
+		return []string{mergeSHA}, 0, nil // squashed
+	}
+	return landed, 0, nil
+}
+
+// openForward opens the forward-port pull request. Opening is not idempotent:
+// after a lost answer, look for it before ever sending the request again.
+func (s *shipper) openForward(ctx context.Context, fpBranch string, pick *forwardPick) (*forwardResult, error) {
+	mainline := s.exc.mainline
+	desc := strings.TrimPrefix(s.pr.Title, "Hotfix: ")
+	title := fmt.Sprintf("Forward-port #%d to %s: %s", s.pr.Number, mainline, desc)
+	req := map[string]any{"title": title, "head": fpBranch, "base": mainline, "body": s.forwardBody(fpBranch, pick)}
+	var created github.RESTPull
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls", s.repo.Owner, s.repo.Name), req, &created)
+		var he *api.HTTPError
+		exists := errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message+fmt.Sprint(he.Errors), "already exists")
+		if err == nil || !(github.IsTransient(err) || exists) {
+			break
+		}
+		st, qerr := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, fpBranch, hotfix.ForwardPortLabel)
+		if qerr != nil {
+			break
+		}
+		if found := s.existingForward(st, mainline); found != nil && found.State != "CLOSED" {
+			found.Files = pick.files
+			return found, nil
+		}
+		if exists || attempt == 2 {
+			break
+		}
+		s.warn("Opening the forward-port pull request failed (%v); GitHub has none, so trying once more", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening the forward-port pull request into %s: %w", mainline, err)
+	}
+	return &forwardResult{Number: created.Number, URL: created.HTMLURL, State: "OPEN", Conflicts: pick.conflict != "", Files: pick.files}, nil
+}
+
+// labelForward labels the forward-port pull request hotfix and forward-port (creating
+// the latter when missing) and requests the hotfix's reviewers: each is idempotent.
+func (s *shipper) labelForward(ctx context.Context, fw *forwardResult, labelExists bool) error {
+	if !labelExists {
+		err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
+			map[string]any{"name": hotfix.ForwardPortLabel, "color": forwardPortColor, "description": "Carries a hotfix from a maintenance branch to the main line"}, nil)
+		var he *api.HTTPError
+		if err != nil && !(errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity) {
+			return fmt.Errorf("creating the label %q: %w", hotfix.ForwardPortLabel, err)
+		}
+	}
+	err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/labels", s.repo.Owner, s.repo.Name, fw.Number),
+		map[string]any{"labels": []string{s.cfg.Label.Name, hotfix.ForwardPortLabel}}, nil)
+	if err != nil {
+		return fmt.Errorf("labelling #%d: %w", fw.Number, err)
+	}
+	if reviewers := s.reviewers(); len(reviewers) > 0 {
+		var users, teams []string
+		for _, r := range reviewers {
+			if _, team, ok := strings.Cut(r, "/"); ok {
+				teams = append(teams, team)
+			} else {
+				users = append(users, r)
+			}
+		}
+		body := map[string]any{}
+		if len(users) > 0 {
+			body["reviewers"] = users
+		}
+		if len(teams) > 0 {
+			body["team_reviewers"] = teams
+		}
+		if err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", s.repo.Owner, s.repo.Name, fw.Number), body, nil); err != nil {
+			s.warn("Could not request reviews on #%d from %s: %v", fw.Number, strings.Join(reviewers, ", "), err)
+		}
+	}
+	return nil
+}
+
+// forwardBody explains the forward-port and, when commits did not apply, exactly how
+// to finish it.
+func (s *shipper) forwardBody(fpBranch string, pick *forwardPick) string {
+	mainline := s.exc.mainline
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Forward-port of #%d to `%s`\n\n", s.pr.Number, mainline)
+	fmt.Fprintf(&b, "Hotfix #%d was merged into `%s` (from `%s`, exceptional process: `%s` was not releasable)", s.pr.Number, s.base, s.meta.FromTag, mainline)
+	if s.exc.tag != "" {
+		fmt.Fprintf(&b, " and released as `%s`", s.exc.tag)
+	}
+	fmt.Fprintf(&b, ". This pull request brings the same fix to `%s`, so that its next release keeps it.\n\n", mainline)
+	line := func(c string) string { return fmt.Sprintf("- %s %s\n", short(c), pick.subjects[c]) }
+	if len(pick.applied) > 0 {
+		b.WriteString("Cherry-picked with `git cherry-pick -x`:\n")
+		for _, c := range pick.applied {
+			b.WriteString(line(c))
+		}
+		b.WriteString("\n")
+	}
+	if len(pick.empty) > 0 {
+		fmt.Fprintf(&b, "Already on `%s` (nothing to apply):\n", mainline)
+		for _, c := range pick.empty {
+			b.WriteString(line(c))
+		}
+		b.WriteString("\n")
+	}
+	if pick.conflict != "" {
+		fmt.Fprintf(&b, "### ⚠️ Conflicts: this forward-port is not complete\n\n")
+		fmt.Fprintf(&b, "`%s` did not apply to `%s`", short(pick.conflict), mainline)
+		if len(pick.files) > 0 {
+			quoted := make([]string, len(pick.files))
+			for i, f := range pick.files {
+				quoted[i] = "`" + f + "`"
+			}
+			fmt.Fprintf(&b, " (conflicts in %s)", strings.Join(quoted, ", "))
+		}
+		b.WriteString(". These commits still have to be applied by hand:\n")
+		for _, c := range pick.pending {
+			b.WriteString(line(c))
+		}
+		if len(pick.applied) == 0 {
+			b.WriteString("\n(The branch holds an empty commit only, so that this pull request can exist; it changes nothing.)\n")
+		}
+		m := ""
+		if pick.mainline > 0 {
+			m = fmt.Sprintf("-m %d ", pick.mainline)
+		}
+		fmt.Fprintf(&b, "\nTo finish it:\n\n```sh\ngit fetch %s %s %s\ngit switch %s\ngit cherry-pick -x %s%s\n", s.remote, s.base, fpBranch, fpBranch, m, strings.Join(pick.pending, " "))
+		b.WriteString("# resolve the conflicts, then: git add <files> && git cherry-pick --continue\n")
+		fmt.Fprintf(&b, "git push %s %s\n```\n\n", s.remote, fpBranch)
+	}
+	b.WriteString("<sub>Opened by gh hotfix ship.</sub>\n")
+	b.WriteString(hotfix.ForwardPort{Of: s.pr.Number, Conflicts: pick.conflict != ""}.Encode() + "\n")
+	return b.String()
+}

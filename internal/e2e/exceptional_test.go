@@ -1,0 +1,625 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+)
+
+const exceptionalConfig = "exceptional:\n  workflow: hotfix.yml\n"
+
+// unreleasableRepo makes a repository whose release v1.4.0 is two commits behind a
+// main that fails its checks; mainEdits are the contents main's two commits give to
+// app.txt (empty: they add other files). It returns the clone and main's tip.
+func unreleasableRepo(t *testing.T, e *harness.Env, name string, withProcess bool, mainEdits ...string) (string, string) {
+	t.Helper()
+	files := map[string]string{"app.txt": "version = 1.4\nlogin = broken\n"}
+	if withProcess {
+		files[".github/hotfix.yml"] = exceptionalConfig
+		files[".github/workflows/hotfix.yml"] = initcmd.HotfixWorkflow
+	}
+	work := e.CreateRepo(name, files)
+	if status, out := e.API("POST", "/repos/monalisa/"+name+"/releases", map[string]any{"tag_name": "v1.4.0", "target_commitish": "main"}); status != 201 {
+		t.Fatalf("release v1.4.0: %d %v", status, out)
+	}
+	for i := 1; i <= 2; i++ {
+		if i <= len(mainEdits) && mainEdits[i-1] != "" {
+			harnessWrite(t, filepath.Join(work, "app.txt"), mainEdits[i-1])
+		} else {
+			harnessWrite(t, filepath.Join(work, fmt.Sprintf("feature-%d.txt", i)), "unfinished work\n")
+		}
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", fmt.Sprintf("Unfinished feature, part %d", i))
+	}
+	e.Git(work, "push", "-q", "origin", "main")
+	tip := e.Git(work, "rev-parse", "HEAD")
+	if status, out := e.API("POST", "/repos/monalisa/"+name+"/statuses/"+tip, map[string]any{"state": "failure", "context": "ci"}); status != 201 {
+		t.Fatalf("failing status: %d %v", status, out)
+	}
+	return work, tip
+}
+
+// mutations lists the requests of the log that change something on GitHub.
+func mutations(e *harness.Env) []string {
+	api, _, pushes := e.RequestCounts()
+	var out []string
+	for route, n := range api {
+		if strings.HasPrefix(route, "POST /repos") || strings.HasPrefix(route, "PATCH") || strings.HasPrefix(route, "PUT") ||
+			strings.HasPrefix(route, "DELETE") || strings.HasPrefix(route, "graphql mutation") {
+			out = append(out, fmt.Sprintf("%s ×%d", route, n))
+		}
+	}
+	if pushes > 0 {
+		out = append(out, fmt.Sprintf("git push ×%d", pushes))
+	}
+	return out
+}
+
+type apiPR struct {
+	Number int
+	State  string
+	Merged bool
+	Title  string
+	Body   string
+	Head   struct{ Ref, SHA string }
+	Base   struct{ Ref string }
+	Labels []struct{ Name string }
+}
+
+func (p apiPR) labels() string {
+	var names []string
+	for _, l := range p.Labels {
+		names = append(names, l.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+func pullsOf(t *testing.T, e *harness.Env, repo string) []apiPR {
+	t.Helper()
+	_, out := e.API("GET", "/repos/monalisa/"+repo+"/pulls?state=all", nil)
+	var prs []apiPR
+	if err := json.Unmarshal([]byte(jsonString(out)), &prs); err != nil {
+		t.Fatalf("pulls: %v", err)
+	}
+	return prs
+}
+
+func fileAt(t *testing.T, e *harness.Env, repo, path, ref string) string {
+	t.Helper()
+	_, out := e.API("GET", "/repos/monalisa/"+repo+"/contents/"+path+"?ref="+ref, nil)
+	m, _ := out.(map[string]any)
+	content, _ := m["content"].(string)
+	raw, err := decodeBase64(content)
+	if err != nil {
+		return ""
+	}
+	return raw
+}
+
+// TestExceptionalHotfix is issue 9's story: main is red, the fix ships from the last release.
+func TestExceptionalHotfix(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, mainTip := unreleasableRepo(t, e, "shop", true)
+	tagSHA := e.Git(work, "rev-parse", "HEAD~2")
+
+	// Without --from-tag, create refuses and points at the exceptional process.
+	r := e.Hotfix(work, "create", "login page 500")
+	assertRefused(t, r, "main is not releasable: its latest commit "+mainTip[:7]+" has failing checks (ci)")
+	if !strings.Contains(r.Stderr, "gh hotfix create --from-latest-release") || !strings.Contains(r.Stderr, "--force") {
+		t.Errorf("the refusal does not point at --from-latest-release and --force: %s", r.Stderr)
+	}
+
+	e.ClearRequests()
+	r = e.Hotfix(work, "create", "login page 500", "--from-tag", "v1.4.0")
+	logCost(t, e, "create --from-tag")
+	if r.Code != 0 || strings.TrimSpace(r.Stdout) != "hotfix/login-page-500" {
+		t.Fatalf("create --from-tag: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if got := e.Git(work, "rev-parse", "HEAD"); got != tagSHA {
+		t.Errorf("the hotfix branch starts at %s, want the tag's commit %s", got, tagSHA)
+	}
+	_, ref := e.API("GET", "/repos/monalisa/shop/git/ref/heads/release/v1.4", nil)
+	if got := jsonString(ref); !strings.Contains(got, tagSHA) {
+		t.Errorf("release/v1.4 on GitHub: %s, want it at %s", got, tagSHA)
+	}
+	for key, want := range map[string]string{"hotfix-from-tag": "v1.4.0", "hotfix-base": "release/v1.4", "hotfix-mainline": "main"} {
+		if got := e.Git(work, "config", "branch.hotfix/login-page-500."+key); got != want {
+			t.Errorf("branch.hotfix/login-page-500.%s = %q, want %q", key, got, want)
+		}
+	}
+
+	harnessWrite(t, filepath.Join(work, "app.txt"), "version = 1.4\nlogin = fixed\n")
+	e.Git(work, "commit", "-q", "-am", "Fix the login page 500")
+
+	// A teammate approves and merges; runs finish by themselves.
+	e.Control("POST", "repos/monalisa/shop/reviewer", map[string]any{"after_ms": 300, "label": "hotfix"})
+	e.Control("POST", "repos/monalisa/shop/auto-runs", map[string]any{"after_ms": 300, "conclusion": "success"})
+	e.ClearRequests()
+	r = e.Hotfix(work, "ship", "--watch", "--interval", "50ms")
+	logCost(t, e, "ship --watch (exceptional: PR, merge, tag, dispatch, watch, forward-port)")
+	if r.Code != 0 {
+		t.Fatalf("ship --watch: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	t.Logf("ship said:\n%s", r.Stderr)
+
+	prs := pullsOf(t, e, "shop")
+	var hotfixPR, forwardPR *apiPR
+	for i := range prs {
+		switch prs[i].Head.Ref {
+		case "hotfix/login-page-500":
+			hotfixPR = &prs[i]
+		case "hotfix/forward-port-login-page-500":
+			forwardPR = &prs[i]
+		}
+	}
+	if len(prs) != 2 || hotfixPR == nil || forwardPR == nil {
+		t.Fatalf("pull requests: %+v", prs)
+	}
+	if hotfixPR.Base.Ref != "release/v1.4" || !hotfixPR.Merged || hotfixPR.labels() != "hotfix" {
+		t.Errorf("hotfix PR: base %s, merged %v, labels %s", hotfixPR.Base.Ref, hotfixPR.Merged, hotfixPR.labels())
+	}
+	if forwardPR.Base.Ref != "main" || !strings.Contains(forwardPR.labels(), "hotfix") || !strings.Contains(forwardPR.labels(), "forward-port") {
+		t.Errorf("forward-port PR: base %s, labels %s", forwardPR.Base.Ref, forwardPR.labels())
+	}
+	if !strings.Contains(forwardPR.Body, fmt.Sprintf("Forward-port of #%d", hotfixPR.Number)) || !strings.Contains(forwardPR.Body, "v1.4.1") {
+		t.Errorf("forward-port PR body:\n%s", forwardPR.Body)
+	}
+	if got := fileAt(t, e, "shop", "app.txt", "hotfix/forward-port-login-page-500"); got != "version = 1.4\nlogin = fixed\n" {
+		t.Errorf("app.txt on the forward-port branch = %q, want the fix", got)
+	}
+	if got := fileAt(t, e, "shop", "feature-2.txt", "hotfix/forward-port-login-page-500"); got == "" {
+		t.Errorf("the forward-port branch does not start from main")
+	}
+	if got := fileAt(t, e, "shop", "app.txt", "release/v1.4"); got != "version = 1.4\nlogin = fixed\n" {
+		t.Errorf("app.txt on release/v1.4 = %q, want the fix", got)
+	}
+
+	if n := dispatchCount(e); n != 1 {
+		t.Errorf("%d dispatches, want 1", n)
+	}
+	_, out := e.API("GET", "/repos/monalisa/shop/actions/runs", nil)
+	runs, _ := out.(map[string]any)["workflow_runs"].([]any)
+	if len(runs) != 1 {
+		t.Fatalf("%d runs, want 1: %s", len(runs), jsonString(out))
+	}
+	run := runs[0].(map[string]any)
+	if run["path"] != ".github/workflows/hotfix.yml" || run["head_branch"] != "release/v1.4" || run["conclusion"] != "success" ||
+		jsonString(run["inputs"]) != `{"environment":"production","tag":"v1.4.1"}` {
+		t.Errorf("run: path %v, branch %v, conclusion %v, inputs %s", run["path"], run["head_branch"], run["conclusion"], jsonString(run["inputs"]))
+	}
+	for _, want := range []string{fmt.Sprintf("/pull/%d", hotfixPR.Number), "/actions/runs/", fmt.Sprintf("/pull/%d", forwardPR.Number)} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("stdout lacks %s:\n%s", want, r.Stdout)
+		}
+	}
+	_, cm := e.API("GET", fmt.Sprintf("/repos/monalisa/shop/issues/%d/comments", hotfixPR.Number), nil)
+	if got := jsonString(cm); !strings.Contains(got, "v1.4.1") || !strings.Contains(got, "Release started") {
+		t.Errorf("the release comment does not name the tag: %s", got)
+	}
+
+	// Running ship again changes nothing.
+	for _, args := range [][]string{{"ship"}, {"ship", "--watch", "--interval", "50ms", "--json", "tag,forwardPort,release"}} {
+		e.ClearRequests()
+		r = e.Hotfix(work, args...)
+		logCost(t, e, "re-run: "+strings.Join(args, " "))
+		if r.Code != 0 {
+			t.Fatalf("%v again: exit %d\n%s", args, r.Code, r.Stderr)
+		}
+		if m := mutations(e); len(m) > 0 {
+			t.Errorf("%v again changed something: %v", args, m)
+		}
+		if n := dispatchCount(e); n != 0 {
+			t.Errorf("%v again dispatched %d times", args, n)
+		}
+	}
+	var res struct {
+		Tag         string
+		ForwardPort struct {
+			Number    int
+			Conflicts bool
+		}
+		Release struct{ Conclusion string }
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &res); err != nil || res.Tag != "v1.4.1" || res.ForwardPort.Number != forwardPR.Number ||
+		res.ForwardPort.Conflicts || res.Release.Conclusion != "success" {
+		t.Errorf("--json: %+v (%v)\n%s", res, err, r.Stdout)
+	}
+
+	// status shows the tag and the forward-port.
+	e.ClearRequests()
+	r = e.Hotfix(work, "status", "--state", "merged", "--json", "number,tag,forwardPort", "--jq", fmt.Sprintf(".[] | select(.number == %d)", hotfixPR.Number))
+	var st struct {
+		Tag         string
+		ForwardPort struct {
+			Number int
+			State  string
+		}
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil || st.Tag != "v1.4.1" || st.ForwardPort.Number != forwardPR.Number {
+		t.Errorf("status --json: exit %d, %+v (%v)\n%s%s", r.Code, st, err, r.Stdout, r.Stderr)
+	}
+	logCost(t, e, "status --state merged")
+	r = e.Hotfix(work, "status", "--state", "all")
+	if !strings.Contains(r.Stdout, fmt.Sprintf("release v1.4.1 succeeded, forward-port #%d", forwardPR.Number)) {
+		t.Errorf("status does not show the forward-port:\n%s", r.Stdout)
+	}
+	for _, f := range e.Server.ConformanceFailures() {
+		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
+	}
+}
+
+func decodeBase64(s string) (string, error) {
+	b, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(s, "\n", ""))
+	return string(b), err
+}
+
+// TestExceptionalForwardPortConflict: main rewrote the line the fix changes. The
+// forward-port pull request is opened anyway, with what to do; ship exits 3, the
+// user's checkout is untouched, and the instructions work as written.
+func TestExceptionalForwardPortConflict(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "bank", true, "version = 1.5-dev\nlogin = rewritten\n")
+	if r := e.Hotfix(work, "create", "login page 500", "--from-tag", "v1.4.0"); r.Code != 0 {
+		t.Fatalf("create --from-tag: exit %d: %s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "app.txt"), "version = 1.4\nlogin = fixed\n")
+	e.Git(work, "commit", "-q", "-am", "Fix the login page 500")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
+	}
+	// A teammate merges with a merge commit: the forward-port picks it with -m 1.
+	if status, out := e.API("PUT", "/repos/monalisa/bank/pulls/1/merge", map[string]any{"merge_method": "merge"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	e.Control("POST", "repos/monalisa/bank/auto-runs", map[string]any{"after_ms": 0, "conclusion": "success"})
+	before := e.Snapshot(work, "bank")
+
+	r := e.Hotfix(work, "ship")
+	if r.Code != 3 {
+		t.Fatalf("ship with a conflicting forward-port: exit %d, want 3\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "the forward-port pull request #2 into main needs a person") {
+		t.Errorf("last stderr line %q does not say what needs attention", last)
+	}
+	if !strings.Contains(r.Stdout, "/pull/1\n") || !strings.Contains(r.Stdout, "/pull/2\n") || !strings.Contains(r.Stdout, "/actions/runs/") {
+		t.Errorf("stdout lacks the URLs:\n%s", r.Stdout)
+	}
+	// The user's checkout is as it was: same branch and files, no cherry-pick, no worktree.
+	// Fetching and pushing move remote-tracking branches only; everything else stays.
+	local := func(s string) string {
+		var keep []string
+		for _, l := range strings.Split(s[:strings.Index(s, "remote refs:")], "\n") {
+			if !strings.HasPrefix(l, "refs/remotes/") {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	after := e.Snapshot(work, "bank")
+	if local(after) != local(before) {
+		t.Errorf("ship changed the checkout:\n%s\n---\n%s", local(before), local(after))
+	}
+	if wt := e.Git(work, "worktree", "list", "--porcelain"); strings.Count(wt, "worktree ") != 1 {
+		t.Errorf("a worktree was left behind:\n%s", wt)
+	}
+
+	prs := pullsOf(t, e, "bank")
+	if len(prs) != 2 {
+		t.Fatalf("%d pull requests, want 2", len(prs))
+	}
+	fw := prs[0]
+	if fw.Head.Ref != "hotfix/forward-port-login-page-500" || fw.Base.Ref != "main" || fw.State != "open" ||
+		!strings.Contains(fw.labels(), "hotfix") || !strings.Contains(fw.labels(), "forward-port") {
+		t.Errorf("forward-port PR: head %s, base %s, state %s, labels %s", fw.Head.Ref, fw.Base.Ref, fw.State, fw.labels())
+	}
+	_, mergeOut := e.API("GET", "/repos/monalisa/bank/pulls/1", nil)
+	mergeSHA := mergeOut.(map[string]any)["merge_commit_sha"].(string)
+	for _, want := range []string{"Conflicts", "`app.txt`", "git cherry-pick -x -m 1 " + mergeSHA, "git push origin hotfix/forward-port-login-page-500",
+		"empty commit", "conflicts=true"} {
+		if !strings.Contains(fw.Body, want) {
+			t.Errorf("forward-port PR body lacks %q:\n%s", want, fw.Body)
+		}
+	}
+
+	// Again: the same answer, and nothing changes.
+	e.ClearRequests()
+	r = e.Hotfix(work, "ship")
+	if r.Code != 3 {
+		t.Errorf("re-run: exit %d, want 3\n%s", r.Code, r.Stderr)
+	}
+	if m := mutations(e); len(m) > 0 {
+		t.Errorf("re-run changed something: %v", m)
+	}
+
+	// A person follows the instructions, word for word.
+	human := e.Clone("bank")
+	block := fw.Body[strings.Index(fw.Body, "```sh\n")+6:]
+	block = block[:strings.Index(block, "```")]
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		args := strings.Fields(line)[1:]
+		res := e.RunIn(human, "git", args...)
+		if args[0] == "cherry-pick" {
+			if res.Code == 0 || !strings.Contains(res.Stdout+res.Stderr, "CONFLICT") {
+				t.Fatalf("%s: exit %d, want a conflict\n%s%s", line, res.Code, res.Stdout, res.Stderr)
+			}
+			harnessWrite(t, filepath.Join(human, "app.txt"), "version = 1.5-dev\nlogin = fixed\n")
+			e.Git(human, "add", "app.txt")
+			e.Git(human, "-c", "core.editor=true", "cherry-pick", "--continue")
+			continue
+		}
+		if res.Code != 0 {
+			t.Fatalf("%s: exit %d\n%s%s", line, res.Code, res.Stdout, res.Stderr)
+		}
+	}
+	if got := fileAt(t, e, "bank", "app.txt", "hotfix/forward-port-login-page-500"); got != "version = 1.5-dev\nlogin = fixed\n" {
+		t.Errorf("after the instructions, app.txt on the forward-port branch = %q", got)
+	}
+	// Once merged, ship has nothing left to ask for.
+	if status, out := e.API("PUT", "/repos/monalisa/bank/pulls/2/merge", map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merging the forward-port: %d %v", status, out)
+	}
+	if r := e.Hotfix(work, "ship"); r.Code != 0 || !strings.Contains(r.Stderr, "Forward-port pull request #2 is merged") {
+		t.Errorf("ship after the forward-port merged: exit %d\n%s", r.Code, r.Stderr)
+	}
+}
+
+// TestExceptionalFromLatestRelease: --from-latest-release, a tag taken already on the
+// line, a hotfix of two commits rebased in: the next free tag, both commits forward-ported.
+func TestExceptionalFromLatestRelease(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "mall", true)
+	// v1.4.1 is tagged already (an earlier hotfix, say), on the same commit.
+	tagSHA := e.Git(work, "rev-parse", "HEAD~2")
+	if status, out := e.API("POST", "/repos/monalisa/mall/git/refs", map[string]any{"ref": "refs/tags/v1.4.1", "sha": tagSHA}); status != 201 {
+		t.Fatalf("tag v1.4.1: %d %v", status, out)
+	}
+	r := e.Hotfix(work, "create", "cart total", "--from-latest-release", "--dry-run")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "Would create the maintenance branch release/v1.4 on GitHub at v1.4.0") {
+		t.Fatalf("create --dry-run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if _, out := e.API("GET", "/repos/monalisa/mall/branches", nil); strings.Contains(jsonString(out), "release/v1.4") {
+		t.Errorf("--dry-run created the maintenance branch")
+	}
+	if r := e.Hotfix(work, "create", "cart total", "--from-latest-release"); r.Code != 0 {
+		t.Fatalf("create --from-latest-release: exit %d: %s", r.Code, r.Stderr)
+	}
+	for i, content := range []string{"total = sum\n", "total = sum + tax\n"} {
+		harnessWrite(t, filepath.Join(work, "cart.txt"), content)
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", fmt.Sprintf("Cart total, step %d", i+1))
+	}
+	e.Control("POST", "repos/monalisa/mall/reviewer", map[string]any{"after_ms": 0, "label": "hotfix", "method": "rebase"})
+	e.Control("POST", "repos/monalisa/mall/auto-runs", map[string]any{"after_ms": 0, "conclusion": "success"})
+	r = e.Hotfix(work, "ship", "--interval", "50ms", "--json", "tag,forwardPort")
+	if r.Code != 0 {
+		t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+	}
+	var res struct {
+		Tag         string
+		ForwardPort struct{ Number int }
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &res); err != nil || res.Tag != "v1.4.2" || res.ForwardPort.Number != 2 {
+		t.Errorf("--json tag,forwardPort: %s (%v), want v1.4.2 (v1.4.1 is taken) and #2", r.Stdout, err)
+	}
+	_, out := e.API("GET", "/repos/monalisa/mall/compare/main...hotfix/forward-port-cart-total", nil)
+	cmp := out.(map[string]any)
+	if cmp["ahead_by"].(float64) != 2 || !strings.Contains(jsonString(cmp["commits"]), "Cart total, step 2") ||
+		!strings.Contains(jsonString(cmp["commits"]), "cherry picked from commit") {
+		t.Errorf("the forward-port branch has %v commits: %s", cmp["ahead_by"], jsonString(cmp["commits"]))
+	}
+}
+
+// TestExceptionalNotSetUp: without a hotfix workflow configured, create and ship say
+// exactly what to set up; --force still works the old way.
+func TestExceptionalNotSetUp(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, tip := unreleasableRepo(t, e, "desk", false)
+	r := e.Hotfix(work, "create", "login page 500")
+	assertRefused(t, r, "main is not releasable: its latest commit "+tip[:7]+" has failing checks (ci); fix main first, pass --force, or to hotfix the last release instead, run gh hotfix init --workflows")
+	before := e.Snapshot(work, "desk")
+	assertRefused(t, e.Hotfix(work, "create", "login page 500", "--from-tag", "v1.4.0"),
+		"the exceptional process is not set up in monalisa/desk: run gh hotfix init --workflows")
+	assertRefused(t, e.Hotfix(work, "create", "login page 500", "--from-tag", "v9.9.9"), "not set up")
+	if after := e.Snapshot(work, "desk"); after != before {
+		t.Errorf("a refused create changed the repository")
+	}
+	if r := e.Hotfix(work, "create", "login page 500", "--force"); r.Code != 0 {
+		t.Fatalf("create --force: exit %d: %s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "app.txt"), "version = 1.4\nlogin = fixed\n")
+	e.Git(work, "commit", "-q", "-am", "fix")
+	assertRefused(t, e.Hotfix(work, "ship", "--no-wait"), "fix main first or pass --force; to hotfix the last release instead, run gh hotfix init --workflows")
+}
+
+// TestExceptionalRefusals: what create --from-tag refuses, changing nothing.
+func TestExceptionalRefusals(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "yard", true)
+	before := e.Snapshot(work, "yard")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"create", "x", "--from-tag", "v1.3.0"}, "tag v1.3.0 not found in monalisa/yard"},
+		{[]string{"create", "x", "--from-tag", "nightly"}, `cannot hotfix from nightly: not a release tag: "nightly" is not of the form vMAJOR.MINOR.PATCH`},
+		{[]string{"create", "x", "--from-tag", "v1.4.0", "--base", "main"}, "`--base` cannot be used with `--from-tag`"},
+	} {
+		r := e.Hotfix(work, tc.args...)
+		if r.Code != 1 || !strings.Contains(r.Stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want %q", tc.args, r.Code, r.Stderr, tc.want)
+		}
+	}
+	if after := e.Snapshot(work, "yard"); after != before {
+		t.Errorf("a refused create changed the repository")
+	}
+	// A maintenance branch that does not hold the release is refused.
+	orphan := e.Git(work, "commit-tree", "HEAD^{tree}", "-m", "Another history")
+	e.Git(work, "push", "-q", "origin", orphan+":refs/heads/release/v1.4")
+	assertRefused(t, e.Hotfix(work, "create", "x", "--from-tag", "v1.4.0"), "release/v1.4 exists in monalisa/yard but does not contain v1.4.0")
+}
+
+// TestInitWorkflowsThenDoctor: init --workflows writes a hotfix workflow and the
+// configuration that uses it; both parse, and once committed doctor accepts them.
+func TestInitWorkflowsThenDoctor(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := e.CreateRepo("shop", map[string]string{".github/workflows/ci.yml": ciWorkflow})
+	if status, out := e.API("POST", "/repos/monalisa/shop/labels", map[string]any{"name": "hotfix", "color": "d73a4a"}); status != 201 {
+		t.Fatalf("create label: %d %v", status, out)
+	}
+
+	r := e.Hotfix(work, "init", "--workflows", "--dry-run")
+	if r.Code != 0 {
+		t.Fatalf("init --workflows --dry-run: exit %d: %s", r.Code, r.Stderr)
+	}
+	docs := strings.Split(r.Stdout, "\n---\n")
+	if len(docs) != 2 {
+		t.Fatalf("init --workflows --dry-run printed %d YAML documents, want 2:\n%s", len(docs), r.Stdout)
+	}
+	if cfg, err := config.Parse(config.Path, []byte(docs[0])); err != nil || cfg.Exceptional.Workflow != "hotfix.yml" {
+		t.Errorf("the printed configuration: %+v, %v", cfg.Exceptional, err)
+	}
+	if docs[1] != "# .github/workflows/hotfix.yml\n"+initcmd.HotfixWorkflow {
+		t.Errorf("the printed workflow differs from the scaffold")
+	}
+	if !strings.Contains(r.Stderr, "Versions: compute main's next version from the tags main contains") || !strings.Contains(r.Stderr, "release.yml") {
+		t.Errorf("init --workflows does not show the release workflow's change:\n%s", r.Stderr)
+	}
+
+	r = e.Hotfix(work, "init", "--workflows")
+	if r.Code != 0 {
+		t.Fatalf("init --workflows: exit %d: %s", r.Code, r.Stderr)
+	}
+	if got := strings.Fields(r.Stdout); len(got) != 2 || got[0] != filepath.Join(".github", "hotfix.yml") || got[1] != filepath.Join(".github", "workflows", "hotfix.yml") {
+		t.Errorf("init --workflows printed %q, want the two paths", r.Stdout)
+	}
+	written, err := os.ReadFile(filepath.Join(work, ".github", "workflows", "hotfix.yml"))
+	if err != nil || string(written) != initcmd.HotfixWorkflow {
+		t.Fatalf("the written workflow: %v", err)
+	}
+	var wf map[string]any
+	if err := yaml.Unmarshal(written, &wf); err != nil {
+		t.Errorf("the workflow does not parse: %v", err)
+	}
+	cfgText, _ := os.ReadFile(filepath.Join(work, ".github", "hotfix.yml"))
+	if cfg, err := config.Parse(config.Path, cfgText); err != nil || cfg.Exceptional.Workflow != "hotfix.yml" || cfg.Release.Workflow != "release.yml" {
+		t.Errorf("the written configuration: %+v %v", cfg, err)
+	}
+	r = e.Hotfix(work, "init", "--workflows")
+	if r.Code != 1 || !strings.Contains(r.Stderr, ".github/workflows/hotfix.yml already exists: edit it, or pass --force") {
+		t.Errorf("init --workflows over the workflow: exit %d, %q", r.Code, r.Stderr)
+	}
+
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Configure gh hotfix")
+	e.Git(work, "push", "-q", "origin", "main")
+	checkRun(t, e, "shop", work, "test", "success")
+	r = e.Hotfix(work, "doctor")
+	if r.Code != 0 {
+		t.Fatalf("doctor after init --workflows: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	lines := doctorLines(t, r.Stdout)
+	for name, want := range map[string]string{
+		"exceptional-workflow": "hotfix.yml can be dispatched with the hotfix tag (input tag) and environment=production",
+		"maintenance-branch":   "release/v{major}.{minor}: a hotfix from v1.4.0 merges into release/v1.4",
+		"release-workflow":     "release.yml (Release) can be dispatched on main",
+	} {
+		if got := lines[name]; got == nil || got[0] != "ok" || !strings.Contains(got[2], want) {
+			t.Errorf("doctor's %s check: %q, want ok saying %q", name, got, want)
+		}
+	}
+
+	// With the configuration kept, only the workflow is written, and what is missing said.
+	os.Remove(filepath.Join(work, ".github", "workflows", "hotfix.yml"))
+	harnessWrite(t, filepath.Join(work, ".github", "hotfix.yml"), "label: hotfix\n")
+	r = e.Hotfix(work, "init", "--workflows")
+	if r.Code != 0 || strings.TrimSpace(r.Stdout) != filepath.Join(".github", "workflows", "hotfix.yml") ||
+		!strings.Contains(r.Stderr, "Add to .github/hotfix.yml:\n  exceptional:\n    workflow: \"hotfix.yml\"") {
+		t.Errorf("init --workflows with a configuration: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if now, _ := os.ReadFile(filepath.Join(work, ".github", "hotfix.yml")); string(now) != "label: hotfix\n" {
+		t.Errorf("init --workflows changed the kept configuration: %q", now)
+	}
+}
+
+// TestExceptionalLostAnswers: the exceptional process's requests that may act twice
+// (creating the maintenance branch, the release marker, the dispatch, the forward-port
+// pull request) act once when GitHub acts but its answer is lost.
+func TestExceptionalLostAnswers(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "till", true)
+	drop := func(route string) {
+		t.Helper()
+		if status, out := e.Control("POST", "faults", map[string]any{"route": route, "drop": true, "count": 1}); status != 201 {
+			t.Fatalf("fault: %d %v", status, out)
+		}
+	}
+	drop("POST /repos/{owner}/{repo}/git/refs")
+	if r := e.Hotfix(work, "create", "till rounding", "--from-tag", "v1.4.0"); r.Code != 0 {
+		t.Fatalf("create with a lost answer: exit %d: %s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "till.txt"), "round half even\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Round half to even")
+	// ship --dry-run says what it would do and changes nothing.
+	before := e.Snapshot(work, "till")
+	e.ClearRequests()
+	r := e.Hotfix(work, "ship", "--dry-run")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "Would open a pull request from hotfix/till-rounding into release/v1.4") ||
+		!strings.Contains(r.Stdout, "Would then dispatch hotfix.yml on release/v1.4 with the next patch tag after v1.4.0, once, and open the forward-port pull request into main") {
+		t.Errorf("ship --dry-run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if m := mutations(e); len(m) > 0 || e.Snapshot(work, "till") != before {
+		t.Errorf("ship --dry-run changed something: %v", m)
+	}
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/till/pulls/1/merge", map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	e.Control("POST", "repos/monalisa/till/auto-runs", map[string]any{"after_ms": 0, "conclusion": "success"})
+	drop("POST /repos/{owner}/{repo}/issues/{issue_number}/comments")
+	drop("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches")
+	drop("POST /repos/{owner}/{repo}/pulls")
+	e.ClearRequests()
+	r = e.RunInEnv(work, []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=5s"}, "gh", "hotfix", "ship", "--json", "tag,forwardPort")
+	if r.Code != 0 {
+		t.Fatalf("ship with lost answers: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := dispatchCount(e); n != 1 {
+		t.Errorf("%d dispatches, want 1", n)
+	}
+	prs := pullsOf(t, e, "till")
+	if len(prs) != 2 {
+		t.Errorf("%d pull requests, want the hotfix and one forward-port", len(prs))
+	}
+	_, cm := e.API("GET", "/repos/monalisa/till/issues/1/comments", nil)
+	if n := strings.Count(jsonString(cm), "gh-hotfix:release"); n != 1 {
+		t.Errorf("%d release comments, want 1", n)
+	}
+	_, runs := e.API("GET", "/repos/monalisa/till/actions/runs", nil)
+	if got := jsonString(runs); strings.Count(got, `"tag":"v1.4.1"`) != 1 {
+		t.Errorf("runs: %s", got)
+	}
+}

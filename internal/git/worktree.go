@@ -1,0 +1,195 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// InDir returns a client that runs git in dir with the same settings, e.g. in a
+// worktree.
+func (c *Client) InDir(dir string) *Client {
+	cp := *c
+	cp.Dir = dir
+	return &cp
+}
+
+// HasCommit reports whether the commit sha is in the local repository.
+func (c *Client) HasCommit(ctx context.Context, sha string) (bool, error) {
+	if err := notOption("commit", sha); err != nil {
+		return false, err
+	}
+	_, err := c.Query(ctx, "cat-file", "-e", sha+"^{commit}")
+	if exitCode(err) > 0 {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// AddWorktree checks out commit, detached, in a new worktree at dir (an empty or
+// missing directory). Work done there never touches the main checkout: its
+// HEAD, index and files stay as the user left them.
+func (c *Client) AddWorktree(ctx context.Context, dir, commit string) error {
+	if err := notOption("worktree directory", dir); err != nil {
+		return err
+	}
+	if err := notOption("commit", commit); err != nil {
+		return err
+	}
+	return c.Mutate(ctx, "worktree", "add", "--detach", "--quiet", dir, commit)
+}
+
+// Worktrees lists the paths of the repository's linked worktrees (not the main one).
+func (c *Client) Worktrees(ctx context.Context) ([]string, error) {
+	out, err := c.Query(ctx, "worktree", "list", "--porcelain", "-z")
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	first := true
+	for field := range strings.SplitSeq(out, "\x00") {
+		if p, ok := strings.CutPrefix(field, "worktree "); ok {
+			if !first {
+				paths = append(paths, p)
+			}
+			first = false
+		}
+	}
+	return paths, nil
+}
+
+// RemoveWorktree removes a worktree that AddWorktree made, with whatever is in it:
+// only for worktrees of our own, never the user's.
+func (c *Client) RemoveWorktree(ctx context.Context, dir string) error {
+	if err := notOption("worktree directory", dir); err != nil {
+		return err
+	}
+	err := c.Mutate(ctx, "worktree", "remove", "--force", "--force", dir)
+	if err != nil {
+		// Already gone (or never made): forget it.
+		_ = os.RemoveAll(dir)
+		_ = c.Mutate(ctx, "worktree", "prune")
+	}
+	return err
+}
+
+// CherryPickResult says how a cherry-pick went.
+type CherryPickResult int
+
+// Outcomes of [Client.CherryPick].
+const (
+	Picked     CherryPickResult = iota // a new commit holds the change
+	Empty                              // the change is already there: nothing to commit
+	Conflicted                         // the change does not apply: conflicts left in the work tree
+)
+
+// ErrCherryPick is returned, wrapped, for a cherry-pick that failed for another reason than
+// a conflict or an empty result.
+var ErrCherryPick = errors.New("cherry-pick failed")
+
+// CherryPick applies the change of commit to HEAD as a new commit that records where
+// it comes from (-x). A conflict or an empty result is an outcome, not an error:
+// the cherry-pick is left in progress for the caller to abort or skip.
+func (c *Client) CherryPick(ctx context.Context, commit string, mainline int) (CherryPickResult, error) {
+	if err := notOption("commit", commit); err != nil {
+		return 0, err
+	}
+	args := []string{"-c", "core.editor=true", "cherry-pick", "-x"}
+	if mainline > 0 {
+		args = append(args, "-m", strconv.Itoa(mainline))
+	}
+	err := c.Mutate(ctx, append(args, commit)...)
+	if err == nil {
+		return Picked, nil
+	}
+	var gitErr *Error
+	if !errors.As(err, &gitErr) || gitErr.ExitCode != 1 {
+		return 0, err
+	}
+	// Judged by the state git leaves, not by its messages, which are translated.
+	files, ferr := c.ConflictedFiles(ctx)
+	switch {
+	case ferr != nil:
+		return 0, ferr
+	case len(files) > 0:
+		return Conflicted, nil
+	}
+	_, inProgress := c.Query(ctx, "rev-parse", "-q", "--verify", "CHERRY_PICK_HEAD")
+	_, staged := c.Query(ctx, "diff-index", "--quiet", "--cached", "HEAD", "--")
+	if inProgress == nil && staged == nil {
+		return Empty, nil
+	}
+	return 0, errors.Join(ErrCherryPick, err)
+}
+
+// ConflictedFiles lists the unmerged paths of the work tree.
+func (c *Client) ConflictedFiles(ctx context.Context) ([]string, error) {
+	out, err := c.Query(ctx, "diff", "--name-only", "--diff-filter=U", "-z")
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for f := range strings.SplitSeq(strings.TrimSuffix(out, "\x00"), "\x00") {
+		if f != "" {
+			files = append(files, f)
+		}
+	}
+	return files, nil
+}
+
+// CherryPickAbort gives up the cherry-pick in progress, restoring HEAD and the work tree.
+func (c *Client) CherryPickAbort(ctx context.Context) error {
+	return c.Mutate(ctx, "cherry-pick", "--abort")
+}
+
+// CherryPickSkip drops the cherry-pick in progress (an empty one) and goes on.
+func (c *Client) CherryPickSkip(ctx context.Context) error {
+	return c.Mutate(ctx, "cherry-pick", "--skip")
+}
+
+// CommitEmpty records a commit without changes, e.g. to hold a pull request open.
+func (c *Client) CommitEmpty(ctx context.Context, message string) error {
+	return c.Mutate(ctx, "commit", "--allow-empty", "--no-verify", "--quiet", "-m", message)
+}
+
+// PushCommit pushes commit to branch on remote, without a local branch. It never
+// forces: a remote branch that already exists elsewhere is an error.
+func (c *Client) PushCommit(ctx context.Context, remote, commit, branch string) error {
+	if err := notOption("remote", remote); err != nil {
+		return err
+	}
+	if err := notOption("commit", commit); err != nil {
+		return err
+	}
+	return c.Mutate(ctx, "push", "--quiet", remote, commit+":refs/heads/"+branch)
+}
+
+// RevList returns the commits of revRange, oldest first, without merge commits.
+func (c *Client) RevList(ctx context.Context, revRange string) ([]string, error) {
+	if err := notOption("revision range", revRange); err != nil {
+		return nil, err
+	}
+	out, err := c.Query(ctx, "rev-list", "--reverse", "--no-merges", revRange, "--")
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(out), nil
+}
+
+// Parents returns the parents of commit.
+func (c *Client) Parents(ctx context.Context, commit string) ([]string, error) {
+	if err := notOption("commit", commit); err != nil {
+		return nil, err
+	}
+	out, err := c.Query(ctx, "rev-list", "--parents", "-n", "1", commit, "--")
+	if err != nil {
+		return nil, err
+	}
+	f := strings.Fields(out)
+	if len(f) == 0 {
+		return nil, nil
+	}
+	return f[1:], nil
+}

@@ -1,0 +1,104 @@
+package git
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// TestCherryPickInWorktree: the forward-port's git verbs, against real git. Work in a
+// temporary worktree never touches the clone's checkout.
+func TestCherryPickInWorktree(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	c := f.client
+	base := f.git(f.work, "rev-parse", "HEAD")
+	// A "maintenance" line with three commits: one that applies on main, one already
+	// on main, one that conflicts with it.
+	f.git(f.work, "switch", "--quiet", "-c", "maint")
+	clean := f.commit(f.work, "fix.txt", "fixed\n", "clean fix")
+	same := f.commit(f.work, "shared.txt", "same\n", "already on main")
+	conflicting := f.commit(f.work, "README.md", "maint says hello\n", "conflicting fix")
+	f.git(f.work, "switch", "--quiet", "main")
+	f.commit(f.work, "shared.txt", "same\n", "shared change on main")
+	mainTip := f.commit(f.work, "README.md", "main says hello\n", "rewrite on main")
+
+	if ok, err := c.HasCommit(ctx, clean); err != nil || !ok {
+		t.Errorf("HasCommit(%s) = %v, %v", clean, ok, err)
+	}
+	if ok, err := c.HasCommit(ctx, "0123456789012345678901234567890123456789"); err != nil || ok {
+		t.Errorf("HasCommit(unknown) = %v, %v", ok, err)
+	}
+	if got, err := c.RevList(ctx, base+"..maint"); err != nil || !reflect.DeepEqual(got, []string{clean, same, conflicting}) {
+		t.Errorf("RevList = %v, %v", got, err)
+	}
+	if got, err := c.Parents(ctx, clean); err != nil || !reflect.DeepEqual(got, []string{base}) {
+		t.Errorf("Parents = %v, %v", got, err)
+	}
+
+	dir := filepath.Join(f.dir, "wt")
+	if err := c.AddWorktree(ctx, dir, mainTip); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Worktrees(ctx); err != nil || len(got) != 1 || got[0] != dir {
+		t.Errorf("Worktrees = %v, %v; want [%s]", got, err, dir)
+	}
+	wt := c.InDir(dir)
+	for _, tc := range []struct {
+		commit string
+		want   CherryPickResult
+	}{{clean, Picked}, {same, Empty}, {conflicting, Conflicted}} {
+		got, err := wt.CherryPick(ctx, tc.commit, 0)
+		if err != nil || got != tc.want {
+			t.Fatalf("CherryPick(%s) = %v, %v; want %v", tc.commit, got, err, tc.want)
+		}
+		switch got {
+		case Empty:
+			if err := wt.CherryPickSkip(ctx); err != nil {
+				t.Fatal(err)
+			}
+		case Conflicted:
+			if files, err := wt.ConflictedFiles(ctx); err != nil || !reflect.DeepEqual(files, []string{"README.md"}) {
+				t.Errorf("ConflictedFiles = %v, %v", files, err)
+			}
+			if err := wt.CherryPickAbort(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if msg := f.git(dir, "log", "-1", "--format=%B"); msg != "clean fix\n\n(cherry picked from commit "+clean+")" {
+		t.Errorf("the picked commit's message: %q", msg)
+	}
+	if err := wt.CommitEmpty(ctx, "placeholder"); err != nil {
+		t.Fatal(err)
+	}
+	tip, _ := wt.RevParse(ctx, "HEAD")
+	if err := c.PushCommit(ctx, "origin", tip, "forward-port"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.git(f.remote, "rev-parse", "refs/heads/forward-port"); got != tip {
+		t.Errorf("pushed %s, want %s", got, tip)
+	}
+	if err := c.PushCommit(ctx, "origin", mainTip, "forward-port"); err == nil {
+		t.Error("PushCommit moved a branch backwards: it must never force")
+	}
+
+	// The clone's own checkout is as it was.
+	if head := f.git(f.work, "rev-parse", "HEAD"); head != mainTip {
+		t.Errorf("HEAD moved to %s", head)
+	}
+	if st := f.git(f.work, "status", "--porcelain"); st != "" {
+		t.Errorf("the checkout changed: %q", st)
+	}
+	if err := c.RemoveWorktree(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the worktree directory is still there: %v", err)
+	}
+	if got, _ := c.Worktrees(ctx); len(got) != 0 {
+		t.Errorf("worktrees left: %v", got)
+	}
+}

@@ -1,0 +1,248 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+)
+
+// FromTagQuery says what FromTagFacts asks about; every field but Tag is optional.
+type FromTagQuery struct {
+	Tag         string // the release tag the hotfix starts from, e.g. v1.4.0
+	Maintenance string // the maintenance branch of its line, e.g. release/v1.4
+	Mainline    string // the branch the fix is forward-ported to; "" means the default branch
+	Branch      string // the hotfix branch, when its name is known
+	Issue       int
+	ConfigPath  string // read the team's config from the default branch too
+}
+
+// FromTagFacts is everything `gh hotfix create --from-tag` needs from GitHub, in one query.
+type FromTagFacts struct {
+	DefaultBranch string
+	// TagCommit is the commit the tag points to (annotated tags peeled); "" when
+	// the tag does not exist.
+	TagCommit string
+	// MaintenanceTip is the maintenance branch's latest commit; "" when it does not exist.
+	MaintenanceTip string
+	MainlineFound  bool
+	BranchExists   bool
+	IssueTitle     string
+	IssueFound     bool
+	Config         *string
+}
+
+const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag: String!, $maint: String!, $hasMaint: Boolean!,
+  $mainline: String!, $hasMainline: Boolean!, $branch: String!, $hasBranch: Boolean!, $issue: Int!, $hasIssue: Boolean!,
+  $config: String!, $withConfig: Boolean!) {
+  repository(owner: $owner, name: $name) {
+    ` + configField + `
+    defaultBranchRef { name }
+    tag: ref(qualifiedName: $tag) { target { __typename oid ... on Tag { target { oid } } } }
+    maint: ref(qualifiedName: $maint) @include(if: $hasMaint) { target { oid } }
+    mainline: ref(qualifiedName: $mainline) @include(if: $hasMainline) { name }
+    branch: ref(qualifiedName: $branch) @include(if: $hasBranch) { name }
+    issueOrPullRequest(number: $issue) @include(if: $hasIssue) {
+      __typename
+      ... on Issue { title }
+      ... on PullRequest { title }
+    }
+  }
+}`
+
+// FromTagFacts asks, in a single GraphQL request, for the default branch, the
+// tag's commit, the maintenance branch's tip, whether the main line and the
+// hotfix branch exist, the issue's title and (with ConfigPath) the team's config
+// on the default branch.
+func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTagQuery) (*FromTagFacts, error) {
+	vars := map[string]any{
+		"owner": owner, "name": name,
+		"tag":   "refs/tags/" + q.Tag,
+		"maint": "refs/heads/" + q.Maintenance, "hasMaint": q.Maintenance != "",
+		"mainline": "refs/heads/" + q.Mainline, "hasMainline": q.Mainline != "",
+		"branch": "refs/heads/" + q.Branch, "hasBranch": q.Branch != "",
+		"issue": q.Issue, "hasIssue": q.Issue > 0,
+		"config": "HEAD:" + q.ConfigPath, "withConfig": q.ConfigPath != "",
+	}
+	type target struct {
+		Oid    string
+		Target *struct{ Oid string } // an annotated tag's commit
+	}
+	var out struct {
+		Repository struct {
+			DefaultBranchRef   *struct{ Name string }
+			Tag                *struct{ Target target }
+			Maint              *struct{ Target target }
+			Mainline           *struct{ Name string }
+			Branch             *struct{ Name string }
+			IssueOrPullRequest *struct{ Title string }
+			Config             *struct{ Text *string }
+		}
+	}
+	err := c.GraphQL(ctx, fromTagQuery, vars, &out)
+	if err != nil && !onlyAt(err, "repository", "issueOrPullRequest") {
+		if IsNotFound(err) {
+			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
+		}
+		return nil, err
+	}
+	r := out.Repository
+	f := &FromTagFacts{BranchExists: r.Branch != nil, MainlineFound: r.Mainline != nil}
+	if r.DefaultBranchRef != nil {
+		f.DefaultBranch = r.DefaultBranchRef.Name
+		if q.Mainline == "" {
+			f.MainlineFound = true
+		}
+	}
+	if r.Tag != nil {
+		f.TagCommit = r.Tag.Target.Oid
+		if r.Tag.Target.Target != nil {
+			f.TagCommit = r.Tag.Target.Target.Oid
+		}
+	}
+	if r.Maint != nil {
+		f.MaintenanceTip = r.Maint.Target.Oid
+	}
+	if r.IssueOrPullRequest != nil {
+		f.IssueFound = true
+		f.IssueTitle = strings.TrimSpace(r.IssueOrPullRequest.Title)
+	}
+	if r.Config != nil {
+		f.Config = r.Config.Text
+	}
+	return f, nil
+}
+
+// LatestReleaseTag is the tag of the release GitHub marks as latest; "" when
+// the repository has no release.
+func (c *Client) LatestReleaseTag(ctx context.Context, owner, name string) (string, error) {
+	var rel struct {
+		TagName string `json:"tag_name"`
+	}
+	err := c.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/releases/latest", owner, name), nil, &rel)
+	if IsNotFound(err) {
+		return "", nil
+	}
+	return rel.TagName, err
+}
+
+type apiRef struct {
+	Ref    string `json:"ref"`
+	Object struct {
+		SHA string `json:"sha"`
+	} `json:"object"`
+}
+
+// Tags lists the tags whose names start with prefix (e.g. "v1.4."), in one request.
+func (c *Client) Tags(ctx context.Context, owner, name, prefix string) ([]string, error) {
+	var refs []apiRef
+	path := fmt.Sprintf("repos/%s/%s/git/matching-refs/tags/%s", owner, name, escapeRef(prefix))
+	if err := c.REST(ctx, "GET", path, nil, &refs); err != nil {
+		return nil, err
+	}
+	tags := make([]string, 0, len(refs))
+	for _, r := range refs {
+		if t, ok := strings.CutPrefix(r.Ref, "refs/tags/"); ok {
+			tags = append(tags, t)
+		}
+	}
+	return tags, nil
+}
+
+// escapeRef escapes each part of a ref name for a URL path, keeping the slashes.
+func escapeRef(ref string) string {
+	parts := strings.Split(ref, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+// EnsureBranch creates branch at sha on GitHub when it does not exist, and never
+// moves it when it does (POST git/refs only creates). tip is where the branch
+// is afterwards. Creating a ref twice cannot have two effects (the second is
+// refused), so a lost answer is retried; a refusal is checked by reading the ref.
+func (c *Client) EnsureBranch(ctx context.Context, owner, name, branch, sha string) (tip string, created bool, err error) {
+	err = c.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/git/refs", owner, name),
+		map[string]any{"ref": "refs/heads/" + branch, "sha": sha}, nil)
+	if err == nil {
+		return sha, true, nil
+	}
+	var he *api.HTTPError
+	if !errors.As(err, &he) || he.StatusCode != http.StatusUnprocessableEntity {
+		return "", false, err
+	}
+	// "Reference already exists" (perhaps from our own lost attempt): read it back.
+	var ref apiRef
+	if rerr := c.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/git/ref/heads/%s", owner, name, escapeRef(branch)), nil, &ref); rerr != nil {
+		return "", false, err
+	}
+	return ref.Object.SHA, false, nil
+}
+
+// ForwardPull is a pull request from the forward-port branch.
+type ForwardPull struct {
+	ID          string
+	Number      int
+	URL         string
+	State       string // OPEN, CLOSED, MERGED
+	BaseRefName string
+	Body        string
+	Labels      struct{ Nodes []struct{ Name string } }
+}
+
+// HasLabel reports whether the pull request carries the label (case-insensitive, as GitHub).
+func (p ForwardPull) HasLabel(name string) bool {
+	for _, l := range p.Labels.Nodes {
+		if strings.EqualFold(l.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// ForwardPortState is what ship needs to know before forward-porting, in one query.
+type ForwardPortState struct {
+	LabelExists bool   // the forward-port label
+	BranchTip   string // the forward-port branch on GitHub; "" when it does not exist
+	Pulls       []ForwardPull
+}
+
+const forwardPortQuery = `query HotfixForwardPort($owner: String!, $name: String!, $head: String!, $ref: String!, $label: String!) {
+  repository(owner: $owner, name: $name) {
+    label(name: $label) { name }
+    ref(qualifiedName: $ref) { target { oid } }
+    pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) {
+      nodes { id number url state baseRefName body labels(first: 20) { nodes { name } } }
+    }
+  }
+}`
+
+// ForwardPortState reads the forward-port branch, its pull requests (newest
+// first) and whether label exists, in a single GraphQL request.
+func (c *Client) ForwardPortState(ctx context.Context, owner, name, head, label string) (*ForwardPortState, error) {
+	var out struct {
+		Repository *struct {
+			Label        *struct{ Name string }
+			Ref          *struct{ Target struct{ Oid string } }
+			PullRequests struct{ Nodes []ForwardPull }
+		}
+	}
+	err := c.GraphQL(ctx, forwardPortQuery, map[string]any{"owner": owner, "name": name, "head": head,
+		"ref": "refs/heads/" + head, "label": label}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if out.Repository == nil {
+		return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
+	}
+	st := &ForwardPortState{LabelExists: out.Repository.Label != nil, Pulls: out.Repository.PullRequests.Nodes}
+	if out.Repository.Ref != nil {
+		st.BranchTip = out.Repository.Ref.Target.Oid
+	}
+	return st, nil
+}

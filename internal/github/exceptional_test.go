@@ -1,0 +1,67 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestEnsureBranch(t *testing.T) {
+	sleep = func(context.Context, time.Duration) error { return nil }
+	defer func() { sleep = sleepReal }()
+	const sha = "0123456789abcdef0123456789abcdef01234567"
+	exists := answer{status: 422, body: `{"message":"Reference already exists"}`}
+	refAt := func(s string) answer {
+		return answer{status: 200, body: `{"ref":"refs/heads/release/v1.4","object":{"sha":"` + s + `","type":"commit"}}`}
+	}
+	tests := []struct {
+		name        string
+		answers     []answer
+		wantTip     string
+		wantCreated bool
+		wantErr     bool
+	}{
+		{"created", []answer{{status: 201, body: `{}`}}, sha, true, false},
+		{"exists at the tag", []answer{exists, refAt(sha)}, sha, false, false},
+		{"exists elsewhere", []answer{exists, refAt("fedcba")}, "fedcba", false, false},
+		// The first answer is lost: the second attempt is refused, and reading back shows our ref.
+		{"lost answer", []answer{{err: errors.New("connection reset")}, exists, refAt(sha)}, sha, false, false},
+		{"server error, then created", []answer{{status: 502}, {status: 201, body: `{}`}}, sha, true, false},
+		{"invalid sha", []answer{{status: 422, body: `{"message":"Object does not exist"}`}, {status: 404, body: `{"message":"Not Found"}`}}, "", false, true},
+		{"forbidden", []answer{{status: 403, body: `{"message":"Resource not accessible"}`}}, "", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &script{t: t, answers: tt.answers}
+			c := NewClient(&http.Client{Transport: s}, "github.com")
+			tip, created, err := c.EnsureBranch(context.Background(), "acme", "shop", "release/v1.4", sha)
+			if (err != nil) != tt.wantErr || tip != tt.wantTip || created != tt.wantCreated {
+				t.Errorf("EnsureBranch = %q, %v, %v; want %q, %v, error %v", tip, created, err, tt.wantTip, tt.wantCreated, tt.wantErr)
+			}
+			if s.calls != len(tt.answers) {
+				t.Errorf("%d requests, want %d", s.calls, len(tt.answers))
+			}
+		})
+	}
+}
+
+func TestTagsAndLatestRelease(t *testing.T) {
+	s := &script{t: t, answers: []answer{
+		{status: 200, body: `[{"ref":"refs/tags/v1.4.0","object":{"sha":"a"}},{"ref":"refs/tags/v1.4.1","object":{"sha":"b"}}]`},
+		{status: 404, body: `{"message":"Not Found"}`},
+		{status: 200, body: `{"tag_name":"v2.0.0"}`},
+	}}
+	c := NewClient(&http.Client{Transport: s}, "github.com")
+	tags, err := c.Tags(context.Background(), "acme", "shop", "v1.4.")
+	if err != nil || len(tags) != 2 || tags[0] != "v1.4.0" || tags[1] != "v1.4.1" {
+		t.Errorf("Tags = %v, %v", tags, err)
+	}
+	if tag, err := c.LatestReleaseTag(context.Background(), "acme", "shop"); err != nil || tag != "" {
+		t.Errorf("LatestReleaseTag without releases = %q, %v", tag, err)
+	}
+	if tag, err := c.LatestReleaseTag(context.Background(), "acme", "shop"); err != nil || tag != "v2.0.0" {
+		t.Errorf("LatestReleaseTag = %q, %v", tag, err)
+	}
+}

@@ -1,0 +1,128 @@
+package release
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Version is a release tag of the form [v]MAJOR.MINOR.PATCH, as the exceptional
+// process reads it: the tag a hotfix starts from, and the tag it releases.
+type Version struct {
+	Prefix string // "v" or ""; a hotfix tag keeps the prefix of the tag it follows
+	Major  int
+	Minor  int
+	Patch  int
+}
+
+// maxComponent bounds each number, so that parsing never overflows and a bump
+// always fits: nine digits are more than any release line needs.
+const maxComponent = 999_999_999
+
+// ErrNotVersion is wrapped by ParseTag's errors.
+var ErrNotVersion = errors.New("not a release tag")
+
+// ParseTag reads a release tag such as "v1.4.0" or "1.4.0". Pre-releases
+// ("v1.4.0-rc.1"), build metadata and leading zeros are refused: a hotfix
+// starts from, and produces, a plain release.
+func ParseTag(tag string) (Version, error) {
+	s := tag
+	v := Version{}
+	if strings.HasPrefix(s, "v") {
+		v.Prefix, s = "v", s[1:]
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return Version{}, fmt.Errorf("%w: %q is not of the form vMAJOR.MINOR.PATCH (e.g. v1.4.0)", ErrNotVersion, short(tag))
+	}
+	nums := [3]*int{&v.Major, &v.Minor, &v.Patch}
+	for i, p := range parts {
+		n, ok := component(p)
+		if !ok {
+			return Version{}, fmt.Errorf("%w: %q is not of the form vMAJOR.MINOR.PATCH (e.g. v1.4.0)", ErrNotVersion, short(tag))
+		}
+		*nums[i] = n
+	}
+	return v, nil
+}
+
+// component parses one number: decimal digits, no sign, no leading zero.
+func component(s string) (int, bool) {
+	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+func short(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}
+
+// String is the tag: prefix, then the three numbers.
+func (v Version) String() string {
+	return fmt.Sprintf("%s%d.%d.%d", v.Prefix, v.Major, v.Minor, v.Patch)
+}
+
+// SameLine reports whether w is on v's release line: same prefix, major and minor.
+func (v Version) SameLine(w Version) bool {
+	return v.Prefix == w.Prefix && v.Major == w.Major && v.Minor == w.Minor
+}
+
+// LinePrefix is the common start of the tags of v's line, e.g. "v1.4." (for
+// listing them: GET /repos/{owner}/{repo}/git/matching-refs/tags/v1.4.).
+func (v Version) LinePrefix() string {
+	return fmt.Sprintf("%s%d.%d.", v.Prefix, v.Major, v.Minor)
+}
+
+// NextPatch returns the hotfix tag that follows from on its line: the patch
+// after the highest one among from and the existing tags of the same line, so
+// that a tag that exists is never chosen again (v1.4.0 → v1.4.1; with v1.4.1
+// and v1.4.2 already tagged, v1.4.3). Tags that are not plain versions of the
+// line (other lines, pre-releases, other names) are ignored.
+func NextPatch(from Version, existing []string) (Version, error) {
+	highest := from.Patch
+	for _, t := range existing {
+		v, err := ParseTag(t)
+		if err != nil || !from.SameLine(v) {
+			continue
+		}
+		highest = max(highest, v.Patch)
+	}
+	if highest >= maxComponent {
+		return Version{}, fmt.Errorf("no patch number left after %s%d.%d.%d", from.Prefix, from.Major, from.Minor, highest)
+	}
+	next := from
+	next.Patch = highest + 1
+	return next, nil
+}
+
+// CheckHotfixTag checks a tag chosen by hand (ship --tag) for a hotfix on from's
+// line: a plain version of the same line, after from, and not tagged already.
+func CheckHotfixTag(tag string, from Version, existing []string) (Version, error) {
+	v, err := ParseTag(tag)
+	if err != nil {
+		return Version{}, err
+	}
+	if !from.SameLine(v) {
+		return Version{}, fmt.Errorf("--tag %s is not on the release line of %s: use a tag starting with %s", tag, from, from.LinePrefix())
+	}
+	if v.Patch <= from.Patch {
+		return Version{}, fmt.Errorf("--tag %s does not come after %s, which the hotfix starts from", tag, from)
+	}
+	for _, t := range existing {
+		if t == tag {
+			return Version{}, fmt.Errorf("tag %s already exists: choose another --tag, or leave it out to take the next free one", tag)
+		}
+	}
+	return v, nil
+}
