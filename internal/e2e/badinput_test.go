@@ -120,7 +120,7 @@ func TestBadInput(t *testing.T) {
 		// Server answers.
 		{"404 from GitHub", fixed, fault(map[string]any{"route": shipFirst, "status": 404}), []string{"ship"}, 1, "repository monalisa/bad not found (or your token cannot see it)"},
 		{"403 no permission", fixed, fault(map[string]any{"route": shipFirst, "status": 403}), []string{"ship"}, 1, "check that you have write access to the repository"},
-		{"422 validation", fixed, fault(map[string]any{"route": "GET /repos/{owner}/{repo}/actions/workflows", "status": 422}), []string{"ship"}, 1, "HTTP 422"},
+		{"422 validation", fresh, fault(map[string]any{"route": "graphql query repository (HotfixStatus)", "status": 422}), []string{"status"}, 1, "HTTP 422"},
 		{"malformed JSON", fresh, fault(map[string]any{"route": createFirst, "body": `{"data": {"repository": `}), []string{"create", "x"}, 1, "GitHub answered with something that is not valid JSON"},
 		{"HTML error page", fixed, fault(map[string]any{"route": shipFirst, "status": 502, "html": true, "count": 4}), []string{"ship"}, 1, "run the command again"},
 		{"server keeps failing", fresh, fault(map[string]any{"route": createFirst, "status": 500, "count": 4}), []string{"create", "x"}, 1, "HTTP 500: Internal Server Error"},

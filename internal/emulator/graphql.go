@@ -253,6 +253,14 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			}
 			return nil
 		},
+		"latestRelease": func() any {
+			for i := len(r.releases) - 1; i >= 0; i-- {
+				if rel := r.releases[i]; !rel.Draft && !rel.Prerelease {
+					return g.release(r, rel)
+				}
+			}
+			return nil
+		},
 		"labels": func(a args) any {
 			var items []any
 			for _, l := range r.labels {
@@ -890,8 +898,30 @@ func (g *gqlCtx) mutation() gql.Object {
 			}
 			c := g.s.addComment(r, is, g.login, argStr(in, "body"))
 			edge := gql.Fields{Type: "IssueCommentEdge", F: map[string]any{"cursor": "", "node": gql.Fields{Type: "IssueComment", F: map[string]any{
-				"id": nodeID("IC", c.ID), "body": c.Body, "url": fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", webURL, r.fullName(), is.Number, c.ID)}}}}
-			return payload("AddCommentPayload", map[string]any{"commentEdge": edge, "subject": nil, "timelineEdge": nil}), nil
+				"id": nodeID("IC", c.ID), "databaseId": int(c.ID), "body": c.Body, "createdAt": c.CreatedAt,
+				"url": fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", webURL, r.fullName(), is.Number, c.ID)}}}}
+			var subject any = g.issue(r, is)
+			if is.pr != nil {
+				subject = g.pull(r, is)
+			}
+			return payload("AddCommentPayload", map[string]any{"commentEdge": edge, "subject": subject, "timelineEdge": nil}), nil
+		},
+		"createLabel": func(a args) (any, error) {
+			in := input(a)
+			r, err := g.repoByID(argStr(in, "repositoryId"))
+			if err != nil {
+				return nil, err
+			}
+			name := strings.TrimSpace(argStr(in, "name"))
+			if name == "" || r.label(name) != nil {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Name has already been taken"}
+			}
+			color := strings.ToLower(strings.TrimPrefix(argStr(in, "color"), "#"))
+			if !hexColor.MatchString(color) {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Color is invalid"}
+			}
+			l := g.s.addLabel(r, name, color, argStr(in, "description"))
+			return payload("CreateLabelPayload", map[string]any{"label": g.label(r, l)}), nil
 		},
 	}}
 }
@@ -916,4 +946,13 @@ func (g *gqlCtx) addLabelIDs(r *repo, is *issue, ids []any) {
 		}
 	}
 	is.UpdatedAt = g.s.st.now()
+}
+
+func (g *gqlCtx) release(r *repo, rel *release) gql.Object {
+	return gql.Fields{Type: "Release", F: map[string]any{
+		"id": nodeID("RE", rel.ID), "databaseId": int(rel.ID), "name": nullIfEmpty(rel.Name), "tagName": rel.TagName,
+		"isDraft": rel.Draft, "isPrerelease": rel.Prerelease, "isLatest": true, "createdAt": rel.CreatedAt, "publishedAt": rel.PublishedAt,
+		"url":       webURL + "/" + r.fullName() + "/releases/tag/" + rel.TagName,
+		"tagCommit": func() any { return commitOrNil(g, r, r.git.resolve(rel.TagName)) },
+	}}
 }

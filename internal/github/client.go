@@ -148,14 +148,22 @@ func (c *Client) RESTWithHeaders(ctx context.Context, method, path string, hdr h
 
 // GraphQL runs a query or mutation; errors in the answer return *api.GraphQLError.
 func (c *Client) GraphQL(ctx context.Context, query string, vars map[string]any, out any) error {
+	return c.graphQL(ctx, query, vars, out, !strings.HasPrefix(strings.TrimSpace(query), "mutation"))
+}
+
+// GraphQLIdempotent runs a mutation whose repetition has no further effect
+// (adding a label, requesting a review), retried like a query.
+func (c *Client) GraphQLIdempotent(ctx context.Context, query string, vars map[string]any, out any) error {
+	return c.graphQL(ctx, query, vars, out, true)
+}
+
+func (c *Client) graphQL(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {
 	b, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return err
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	// Queries read only and may be retried; a mutation may have acted before a failure.
-	idempotent := !strings.HasPrefix(strings.TrimSpace(query), "mutation")
 	resp, err := c.send(ctx, http.MethodPost, c.graphqlURL, h, b, idempotent)
 	if err != nil {
 		return err
@@ -198,6 +206,21 @@ func onlyAt(err error, prefix ...string) bool {
 			if fmt.Sprint(e.Path[i]) != p {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// onlyAtPrefix reports whether every error of a GraphQL answer is under a
+// top-level field whose name (or alias) starts with prefix.
+func onlyAtPrefix(err error, prefix string) bool {
+	ge, ok := err.(*api.GraphQLError)
+	if !ok {
+		return false
+	}
+	for _, e := range ge.Errors {
+		if len(e.Path) == 0 || !strings.HasPrefix(fmt.Sprint(e.Path[0]), prefix) {
+			return false
 		}
 	}
 	return true

@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -30,6 +31,7 @@ type PullRequest struct {
 	Labels           []string
 	Reviewers        []string // requested reviewers: logins and org/team
 	Comments         []Comment
+	Commits          []string // the pull request's own commits (up to 100)
 }
 
 // Comment is an issue comment on a pull request.
@@ -59,6 +61,25 @@ type ShipState struct {
 	Pulls []PullRequest
 	// Config is the text of the file asked for with configPath on the base, nil when absent.
 	Config *string
+	// Workflows holds the text of each workflow file on the base, by path, so the
+	// release workflow is chosen without further requests (nil: not read).
+	Workflows map[string]string
+	// LatestRelease is the latest release's tag and commit ("" when there is none).
+	LatestReleaseTag, LatestReleaseSHA string
+	// BaseHistory is the base's latest commits, newest first: what a release would ship.
+	BaseHistory []HistoryCommit
+	// LabelID is the label's node ID ("" when it does not exist).
+	LabelID string
+	// ReviewerIDs are the node IDs of the users asked for, by login; UnknownReviewers
+	// the logins GitHub does not know.
+	ReviewerIDs      map[string]string
+	UnknownReviewers []string
+}
+
+// HistoryCommit is one commit of a branch's history.
+type HistoryCommit struct {
+	SHA      string
+	Headline string
 }
 
 const pullFields = `
@@ -69,16 +90,19 @@ const pullFields = `
   labels(first: 50) { nodes { name } }
   reviewRequests(first: 50) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
   comments(last: 100) { nodes { databaseId body } }
-  commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }`
+  commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }
+  prCommits: commits(first: 100) { nodes { commit { oid } } }`
 
 const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
-  $config: String!, $withConfig: Boolean!) {
+  $config: String!, $withConfig: Boolean!, $workflows: String!) {
   repository(owner: $owner, name: $name) {
     id
     ` + configField + `
     autoMergeAllowed
-    base: ref(qualifiedName: $base) { target { ...checks } }
-    label(name: $label) { name }
+    base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline } } } } }
+    workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
+    latestRelease { tagName tagCommit { oid } }
+    label(name: $label) { id name }
     pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { ...pull } }
   }
 }
@@ -86,7 +110,8 @@ fragment pull on PullRequest {` + pullFields + `
 }
 ` + checksFragment
 
-type apiPull struct {
+// APIPull is a pull request as the pull fragment (PullFragment) reads it.
+type APIPull struct {
 	ID          string
 	Number      int
 	URL         string
@@ -125,9 +150,13 @@ type apiPull struct {
 			}
 		}
 	}
+	PRCommits struct {
+		Nodes []struct{ Commit struct{ Oid string } }
+	} `json:"prCommits"`
 }
 
-func (a *apiPull) toPull() PullRequest {
+// ToPull converts it.
+func (a *APIPull) ToPull() PullRequest {
 	p := PullRequest{ID: a.ID, Number: a.Number, URL: a.URL, Title: a.Title, State: a.State, CreatedAt: a.CreatedAt, IsDraft: a.IsDraft,
 		BaseRefName: a.BaseRefName, HeadRefOid: a.HeadRefOid, MergedAt: a.MergedAt,
 		MergeStateStatus: a.MergeState, ReviewDecision: a.Review}
@@ -155,6 +184,9 @@ func (a *apiPull) toPull() PullRequest {
 	if n := a.Commits.Nodes; len(n) > 0 && n[0].Commit.StatusCheckRollup != nil {
 		p.ChecksState = n[0].Commit.StatusCheckRollup.State
 	}
+	for _, n := range a.PRCommits.Nodes {
+		p.Commits = append(p.Commits, n.Commit.Oid)
+	}
 	return p
 }
 
@@ -169,18 +201,91 @@ func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label, 
 // base: a hotfix of the exceptional process merges into a maintenance branch
 // that holds the release's old copy, while the team's settings are the main line's.
 func (c *Client) ShipStateConfigAt(ctx context.Context, owner, name, head, base, label, configRev, configPath string) (*ShipState, error) {
+	return c.ShipStateQuery(ctx, ShipQuery{Owner: owner, Name: name, Head: head, Base: base, Label: label, ConfigRev: configRev, ConfigPath: configPath})
+}
+
+// ShipQuery is what ShipStateQuery asks about.
+type ShipQuery struct {
+	Owner, Name, Head, Base, Label string
+	ConfigRev, ConfigPath          string   // the config file to read, at that revision ("": none)
+	Reviewers                      []string // user logins whose node IDs are needed
+}
+
+// ShipStateQuery is ShipState with everything it can ask for in the same request.
+func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, error) {
+	owner, name := q.Owner, q.Name
+	if q.ConfigRev == "" {
+		q.ConfigRev = q.Base
+	}
 	var out struct {
 		Repository *struct {
 			ID               string
 			AutoMergeAllowed bool
-			Base             *struct{ Target commitChecks }
-			Label            *struct{ Name string }
-			PullRequests     struct{ Nodes []apiPull }
-			Config           *struct{ Text *string }
+			Base             *struct {
+				Target struct {
+					commitChecks
+					History struct {
+						Nodes []struct {
+							Oid             string
+							MessageHeadline string
+						}
+					}
+				}
+			}
+			Label *struct {
+				ID   string
+				Name string
+			}
+			PullRequests struct{ Nodes []APIPull }
+			Config       *struct{ Text *string }
+			Workflows    *struct {
+				Entries []struct {
+					Path   string
+					Object *struct{ Text *string }
+				}
+			}
+			LatestRelease *struct {
+				TagName   string
+				TagCommit *struct{ Oid string }
+			}
 		}
 	}
-	err := c.GraphQL(ctx, shipQuery, map[string]any{"owner": owner, "name": name, "head": head,
-		"base": "refs/heads/" + base, "label": label, "config": configRev + ":" + configPath, "withConfig": configPath != ""}, &out)
+	vars := map[string]any{"owner": owner, "name": name, "head": q.Head,
+		"base": "refs/heads/" + q.Base, "label": q.Label, "config": q.ConfigRev + ":" + q.ConfigPath, "withConfig": q.ConfigPath != "",
+		"workflows": q.Base + ":.github/workflows"}
+	// Reviewers' node IDs come in the same request, under aliases.
+	query := shipQuery
+	var decls, fields strings.Builder
+	for i, login := range q.Reviewers {
+		fmt.Fprintf(&decls, ", $r%d: String!", i)
+		fmt.Fprintf(&fields, "\n  reviewer%d: user(login: $r%d) { id login }", i, i)
+		vars[fmt.Sprintf("r%d", i)] = login
+	}
+	if len(q.Reviewers) > 0 {
+		query = strings.Replace(query, "$workflows: String!)", "$workflows: String!"+decls.String()+")", 1)
+		query = strings.Replace(query, "\n  repository(owner: $owner, name: $name) {", fields.String()+"\n  repository(owner: $owner, name: $name) {", 1)
+	}
+	reviewers := map[string]*struct{ ID, Login string }{}
+	var raw map[string]json.RawMessage
+	err := c.GraphQL(ctx, query, vars, &raw)
+	if err != nil && onlyAtPrefix(err, "reviewer") {
+		err = nil // an unknown login: reported below, not a failure to read
+	}
+	if err == nil {
+		if r, ok := raw["repository"]; ok {
+			if uerr := json.Unmarshal(r, &out.Repository); uerr != nil {
+				return nil, fmt.Errorf("%w: GraphQL data: %v", ErrBadAnswer, uerr)
+			}
+		}
+		for i, login := range q.Reviewers {
+			var u *struct{ ID, Login string }
+			_ = json.Unmarshal(raw[fmt.Sprintf("reviewer%d", i)], &u)
+			reviewers[login] = u
+		}
+		if out.Repository == nil {
+			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
+		}
+	}
 	if err != nil {
 		if IsNotFound(err) {
 			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
@@ -188,13 +293,40 @@ func (c *Client) ShipStateConfigAt(ctx context.Context, owner, name, head, base,
 		return nil, err
 	}
 	r := out.Repository
-	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, LabelExists: r.Label != nil}
+	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, LabelExists: r.Label != nil, ReviewerIDs: map[string]string{}}
+	if r.Label != nil {
+		st.LabelID = r.Label.ID
+	}
+	for _, login := range q.Reviewers {
+		if u := reviewers[login]; u != nil && u.ID != "" {
+			st.ReviewerIDs[login] = u.ID
+		} else {
+			st.UnknownReviewers = append(st.UnknownReviewers, login)
+		}
+	}
 	if r.Base != nil {
 		st.BaseFound = true
 		st.BaseChecks = r.Base.Target.toChecks()
+		for _, n := range r.Base.Target.History.Nodes {
+			st.BaseHistory = append(st.BaseHistory, HistoryCommit{SHA: n.Oid, Headline: n.MessageHeadline})
+		}
+	}
+	st.Workflows = map[string]string{}
+	if r.Workflows != nil {
+		for _, e := range r.Workflows.Entries {
+			if e.Object != nil && e.Object.Text != nil {
+				st.Workflows[e.Path] = *e.Object.Text
+			}
+		}
+	}
+	if lr := r.LatestRelease; lr != nil {
+		st.LatestReleaseTag = lr.TagName
+		if lr.TagCommit != nil {
+			st.LatestReleaseSHA = lr.TagCommit.Oid
+		}
 	}
 	for i := range r.PullRequests.Nodes {
-		st.Pulls = append(st.Pulls, r.PullRequests.Nodes[i].toPull())
+		st.Pulls = append(st.Pulls, r.PullRequests.Nodes[i].ToPull())
 	}
 	if r.Config != nil {
 		st.Config = r.Config.Text
@@ -202,20 +334,23 @@ func (c *Client) ShipStateConfigAt(ctx context.Context, owner, name, head, base,
 	return st, nil
 }
 
-const pullQuery = `query HotfixPull($id: ID!) { node(id: $id) { ...pull } }
-fragment pull on PullRequest {` + pullFields + `
+// PullFragment is the "pull" fragment: what ship reads of a pull request.
+const PullFragment = `fragment pull on PullRequest {` + pullFields + `
 }`
+
+const pullQuery = `query HotfixPull($id: ID!) { node(id: $id) { ...pull } }
+` + PullFragment
 
 // Pull re-reads one pull request by node ID.
 func (c *Client) Pull(ctx context.Context, id string) (PullRequest, error) {
-	var out struct{ Node *apiPull }
+	var out struct{ Node *APIPull }
 	if err := c.GraphQL(ctx, pullQuery, map[string]any{"id": id}, &out); err != nil {
 		return PullRequest{}, err
 	}
 	if out.Node == nil {
 		return PullRequest{}, fmt.Errorf("pull request %s not found", id)
 	}
-	return out.Node.toPull(), nil
+	return out.Node.ToPull(), nil
 }
 
 // RESTPull is the REST view of a pull request used while polling.

@@ -177,9 +177,6 @@ func Find(ctx context.Context, gh *github.Client, owner, repo, ref, name string)
 			candidates = append(candidates, w)
 		}
 	}
-	if name != "" && len(candidates) == 0 {
-		return Workflow{}, fmt.Errorf("workflow %q not found in %s/%s: check --workflow or release.workflow in .github/hotfix.yml", name, owner, repo)
-	}
 	// Read the candidates' files concurrently: only the file says whether they can be dispatched.
 	found := make([]Workflow, len(candidates))
 	errs := make([]error, len(candidates))
@@ -192,16 +189,26 @@ func Find(ctx context.Context, gh *github.Client, owner, repo, ref, name string)
 		}()
 	}
 	wg.Wait()
-	var dispatchable []Workflow
-	for i, w := range found {
+	for i := range found {
 		if errs[i] != nil {
 			return Workflow{}, errs[i]
 		}
+	}
+	return choose(found, owner, repo, name)
+}
+
+// choose applies the selection rule to candidate workflows (already matched by
+// name, or mentioning "release"): exactly one must be dispatchable.
+func choose(found []Workflow, owner, repo, name string) (Workflow, error) {
+	var dispatchable []Workflow
+	for _, w := range found {
 		if w.Dispatch {
 			dispatchable = append(dispatchable, w)
 		}
 	}
 	switch {
+	case name != "" && len(found) == 0:
+		return Workflow{}, fmt.Errorf("workflow %q not found in %s/%s: check --workflow or release.workflow in .github/hotfix.yml", name, owner, repo)
 	case name != "" && len(dispatchable) == 0:
 		return Workflow{}, fmt.Errorf("workflow %s has no workflow_dispatch trigger: add one so it can be run by hand", name)
 	case len(dispatchable) == 1:
@@ -214,6 +221,49 @@ func Find(ctx context.Context, gh *github.Client, owner, repo, ref, name string)
 		files = append(files, w.File())
 	}
 	return Workflow{}, fmt.Errorf("several release workflows found (%s): choose one with --workflow or release.workflow in .github/hotfix.yml", strings.Join(files, ", "))
+}
+
+// FindIn is Find over workflow files already read (path → content, e.g. from a
+// GraphQL tree of .github/workflows), without a request. A file that is not
+// valid YAML is an error only when it is the one asked for.
+func FindIn(files map[string]string, owner, repo, name string) (Workflow, error) {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var found []Workflow
+	for _, p := range paths {
+		if ext := path.Ext(p); ext != ".yml" && ext != ".yaml" {
+			continue
+		}
+		wfName := workflowName(files[p], p)
+		matches := name != "" && (p == name || path.Base(p) == name)
+		mentions := name == "" && (strings.Contains(strings.ToLower(path.Base(p)), "release") || strings.Contains(strings.ToLower(wfName), "release"))
+		if !matches && !mentions {
+			continue
+		}
+		dispatch, inputs, err := ParseFile([]byte(files[p]))
+		if err != nil {
+			if matches {
+				return Workflow{}, fmt.Errorf("%s is not valid YAML: %w", p, err)
+			}
+			continue
+		}
+		found = append(found, Workflow{Name: wfName, Path: p, Dispatch: dispatch, Inputs: inputs})
+	}
+	return choose(found, owner, repo, name)
+}
+
+// workflowName is the workflow's name: key, else its path, as GitHub shows it.
+func workflowName(content, p string) string {
+	var doc struct {
+		Name string `yaml:"name"`
+	}
+	if yaml.Unmarshal([]byte(content), &doc) == nil && doc.Name != "" {
+		return doc.Name
+	}
+	return p
 }
 
 func readWorkflow(ctx context.Context, gh *github.Client, owner, repo, ref string, w apiWorkflow) (Workflow, error) {

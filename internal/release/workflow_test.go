@@ -93,3 +93,41 @@ func FuzzParseFile(f *testing.F) {
 		}
 	})
 }
+
+func TestFindIn(t *testing.T) {
+	release := "name: Release\non:\n  workflow_dispatch:\n    inputs:\n      environment:\n        required: true\n"
+	deploy := "name: Deploy prod\non: workflow_dispatch\n"
+	ci := "name: CI\non: [push, pull_request]\n"
+	pushRelease := "name: Release notes\non: push\n"
+	tests := []struct {
+		name    string
+		files   map[string]string
+		ask     string
+		want    string
+		wantErr string
+	}{
+		{"the one release workflow", map[string]string{".github/workflows/release.yml": release, ".github/workflows/ci.yml": ci}, "", ".github/workflows/release.yml", ""},
+		{"by name in the file", map[string]string{".github/workflows/ship.yml": "name: Release it\non: workflow_dispatch\n"}, "", ".github/workflows/ship.yml", ""},
+		{"not dispatchable is not a candidate", map[string]string{".github/workflows/notes.yml": pushRelease, ".github/workflows/release.yml": release}, "", ".github/workflows/release.yml", ""},
+		{"named by file", map[string]string{".github/workflows/deploy.yml": deploy, ".github/workflows/release.yml": release}, "deploy.yml", ".github/workflows/deploy.yml", ""},
+		{"none", map[string]string{".github/workflows/ci.yml": ci}, "", "", "no release workflow found in o/r"},
+		{"several", map[string]string{".github/workflows/release.yml": release, ".github/workflows/release-hotfix.yml": release}, "", "", "several release workflows found (release-hotfix.yml, release.yml)"},
+		{"named but missing", map[string]string{".github/workflows/release.yml": release}, "deploy.yml", "", `workflow "deploy.yml" not found in o/r`},
+		{"named without dispatch", map[string]string{".github/workflows/ci.yml": ci}, "ci.yml", "", "workflow ci.yml has no workflow_dispatch trigger"},
+		{"named but broken", map[string]string{".github/workflows/release.yml": "on: ["}, "release.yml", "", "is not valid YAML"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, err := FindIn(tt.files, "o", "r", tt.ask)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || w.Path != tt.want {
+				t.Fatalf("FindIn = %q, %v; want %q", w.Path, err, tt.want)
+			}
+		})
+	}
+}

@@ -24,7 +24,8 @@ func (s *shipper) open(ctx context.Context) error {
 	}
 	// Fetch the base so "ahead" and the size are measured against what the PR will merge into.
 	start := s.remote + "/" + s.base
-	if !s.opts.DryRun {
+	// Skipped when the remote-tracking branch already is the tip GitHub reported.
+	if local, err := g.RevParse(ctx, "refs/remotes/"+start); !s.opts.DryRun && (err != nil || local != s.state.BaseChecks.SHA) {
 		if err := g.Fetch(ctx, s.remote, "+refs/heads/"+s.base+":refs/remotes/"+start); err != nil {
 			return fmt.Errorf("fetching %s from %s: %w", s.base, s.remote, err)
 		}
@@ -172,13 +173,21 @@ func (s *shipper) createPull(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	req := map[string]any{"title": s.title(), "head": s.branch, "base": s.base, "body": body}
-	var created github.RESTPull
+	label := s.cfg.Label
+	vars := map[string]any{"repo": s.state.RepoID, "base": s.base, "head": s.branch, "title": s.title(), "body": body,
+		"label": label.Name, "color": label.Color, "description": label.Description, "withLabel": !s.state.LabelExists}
+	var out struct {
+		CreatePullRequest *struct{ PullRequest *github.APIPull }
+		CreateLabel       *struct{ Label *struct{ ID string } }
+	}
 	// At most two sends, the second only after reading back proved the first did nothing.
 	for attempt := 1; ; attempt++ {
-		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls", s.repo.Owner, s.repo.Name), req, &created)
-		var he *api.HTTPError
-		alreadyExists := errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message+fmt.Sprint(he.Errors), "already exists")
+		err = s.gh.GraphQL(ctx, openMutation, vars, &out)
+		if out.CreatePullRequest != nil && out.CreatePullRequest.PullRequest != nil {
+			err = nil // the pull request exists; a label that raced in is found later
+			break
+		}
+		alreadyExists := err != nil && strings.Contains(err.Error(), "already exists")
 		if err == nil || !(github.IsTransient(err) || alreadyExists) {
 			break
 		}
@@ -187,6 +196,7 @@ func (s *shipper) createPull(ctx context.Context) error {
 		if qerr != nil {
 			break
 		}
+		s.state.LabelExists, s.state.LabelID = st.LabelExists, st.LabelID
 		for i := range st.Pulls {
 			if p := st.Pulls[i]; (p.State == "OPEN" || p.State == "MERGED") && p.BaseRefName == s.base {
 				s.pr = &p
@@ -197,19 +207,33 @@ func (s *shipper) createPull(ctx context.Context) error {
 		if alreadyExists || attempt == 2 {
 			break
 		}
+		vars["withLabel"] = !st.LabelExists
 		s.warn("Opening the pull request failed (%v); GitHub has none, so trying once more", err)
 	}
 	if err != nil {
 		return fmt.Errorf("opening the pull request: %w", err)
 	}
-	pr, err := s.gh.Pull(ctx, created.NodeID)
-	if err != nil {
-		pr = github.PullRequest{ID: created.NodeID, Number: created.Number, URL: created.HTMLURL, State: "OPEN", BaseRefName: s.base, HeadRefOid: created.Head.SHA}
+	if out.CreateLabel != nil && out.CreateLabel.Label != nil {
+		s.state.LabelExists, s.state.LabelID = true, out.CreateLabel.Label.ID
 	}
+	pr := out.CreatePullRequest.PullRequest.ToPull()
 	s.pr = &pr
 	s.done("Opened pull request #%d: %s", pr.Number, pr.URL)
 	return nil
 }
+
+// openMutation opens the pull request and, when the repository lacks it, creates
+// the label, in one request.
+const openMutation = `mutation HotfixOpen($repo: ID!, $base: String!, $head: String!, $title: String!, $body: String!,
+  $label: String!, $color: String!, $description: String!, $withLabel: Boolean!) {
+  createPullRequest(input: {repositoryId: $repo, baseRefName: $base, headRefName: $head, title: $title, body: $body}) {
+    pullRequest { ...pull }
+  }
+  createLabel(input: {repositoryId: $repo, name: $label, color: $color, description: $description}) @include(if: $withLabel) {
+    label { id }
+  }
+}
+` + github.PullFragment
 
 func (s *shipper) reviewers() []string {
 	seen := map[string]bool{}
@@ -242,78 +266,126 @@ func (s *shipper) missingReviewers() []string {
 	return missing
 }
 
-// labelAndReviewers creates the label when missing, applies it and (withReviewers)
-// requests reviews; labelling and reviewers are independent, so they run concurrently.
-func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) error {
-	var wg sync.WaitGroup
-	var labelErr, reviewErr error
-	label := s.cfg.Label
-	if !s.pr.HasLabel(label.Name) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if !s.state.LabelExists {
-				err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
-					map[string]any{"name": label.Name, "color": label.Color, "description": label.Description}, nil)
-				var he *api.HTTPError
-				if err != nil && !(errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity) {
-					labelErr = fmt.Errorf("creating the label %q: %w", label.Name, err)
-					return
-				}
-			}
-			// Adding a label is idempotent: safe to send again.
-			labelErr = s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/labels", s.repo.Owner, s.repo.Name, s.pr.Number),
-				map[string]any{"labels": []string{label.Name}}, nil)
-			if labelErr != nil {
-				labelErr = fmt.Errorf("labelling #%d: %w", s.pr.Number, labelErr)
-			}
-		}()
+// userReviewers are the reviewers that are users (not org/team).
+func (s *shipper) userReviewers() []string {
+	var users []string
+	for _, r := range s.reviewers() {
+		if !strings.Contains(r, "/") {
+			users = append(users, r)
+		}
 	}
-	var missing []string
+	return users
+}
+
+// labelAndReviewers applies the label (creating it when missing) and, with
+// withReviewers, requests reviews: one GraphQL request for the label and the
+// users; team reviewers go beside it through REST. Both are idempotent.
+func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) error {
+	label := s.cfg.Label
+	needLabel := !s.pr.HasLabel(label.Name)
+	if needLabel && s.state.LabelID == "" {
+		var created struct {
+			NodeID string `json:"node_id"`
+		}
+		err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
+			map[string]any{"name": label.Name, "color": label.Color, "description": label.Description}, &created)
+		var he *api.HTTPError
+		switch {
+		case err == nil:
+			s.state.LabelExists, s.state.LabelID = true, created.NodeID
+		case errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity:
+			// It appeared meanwhile: read its ID.
+			st, qerr := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, label.Name, "")
+			if qerr != nil {
+				return fmt.Errorf("finding the label %q: %w", label.Name, qerr)
+			}
+			s.state.LabelExists, s.state.LabelID = st.LabelExists, st.LabelID
+		default:
+			return fmt.Errorf("creating the label %q: %w", label.Name, err)
+		}
+	}
+	var missing, users, teams, userIDs []string
 	if withReviewers {
 		missing = s.missingReviewers()
 	}
-	if len(missing) > 0 {
+	for _, r := range missing {
+		if _, team, ok := strings.Cut(r, "/"); ok {
+			teams = append(teams, team)
+		} else if id := s.state.ReviewerIDs[r]; id != "" {
+			users, userIDs = append(users, r), append(userIDs, id)
+		} else {
+			users = append(users, r) // no ID: asked through REST below
+		}
+	}
+	var wg sync.WaitGroup
+	var gqlErr, teamErr error
+	if needLabel || len(userIDs) > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var users, teams []string
-			for _, r := range missing {
-				if _, team, ok := strings.Cut(r, "/"); ok {
-					teams = append(teams, team)
-				} else {
-					users = append(users, r)
-				}
+			labels := []string{}
+			if needLabel {
+				labels = []string{s.state.LabelID}
 			}
+			gqlErr = s.gh.GraphQLIdempotent(ctx, labelMutation, map[string]any{"pr": s.pr.ID, "labels": labels,
+				"users": userIDs, "withLabel": needLabel, "withReviews": len(userIDs) > 0}, nil)
+		}()
+	}
+	if restUsers, restTeams := usersWithoutID(users, s.state.ReviewerIDs), nonEmpty(teams); len(restUsers)+len(restTeams) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			body := map[string]any{}
-			if len(users) > 0 {
-				body["reviewers"] = users
+			if len(restUsers) > 0 {
+				body["reviewers"] = restUsers
 			}
-			if len(teams) > 0 {
-				body["team_reviewers"] = teams
+			if len(restTeams) > 0 {
+				body["team_reviewers"] = restTeams
 			}
-			reviewErr = s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", s.repo.Owner, s.repo.Name, s.pr.Number), body, nil)
-			if reviewErr != nil {
-				reviewErr = fmt.Errorf("requesting reviews from %s: %w", strings.Join(missing, ", "), reviewErr)
-			}
+			teamErr = s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", s.repo.Owner, s.repo.Name, s.pr.Number), body, nil)
 		}()
 	}
 	wg.Wait()
-	if labelErr != nil {
-		return labelErr
+	if gqlErr != nil {
+		return fmt.Errorf("labelling #%d and requesting reviews: %w", s.pr.Number, gqlErr)
 	}
-	if !s.pr.HasLabel(label.Name) {
+	if teamErr != nil {
+		return fmt.Errorf("requesting reviews from %s: %w", strings.Join(missing, ", "), teamErr)
+	}
+	if needLabel {
 		s.pr.Labels = append(s.pr.Labels, label.Name)
 		s.done("Labelled #%d %q", s.pr.Number, label.Name)
-	}
-	if reviewErr != nil {
-		return reviewErr
 	}
 	if len(missing) > 0 {
 		s.pr.Reviewers = append(s.pr.Reviewers, missing...)
 		s.done("Requested reviews from %s", strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+const labelMutation = `mutation HotfixLabel($pr: ID!, $labels: [ID!]!, $users: [ID!], $withLabel: Boolean!, $withReviews: Boolean!) {
+  addLabelsToLabelable(input: {labelableId: $pr, labelIds: $labels}) @include(if: $withLabel) { clientMutationId }
+  requestReviews(input: {pullRequestId: $pr, userIds: $users, union: true}) @include(if: $withReviews) { clientMutationId }
+}`
+
+func usersWithoutID(users []string, ids map[string]string) []string {
+	var out []string
+	for _, u := range users {
+		if ids[u] == "" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func nonEmpty(list []string) []string {
+	var out []string
+	for _, v := range list {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 const enableAutoMerge = `mutation HotfixAutoMerge($id: ID!, $method: PullRequestMergeMethod!) {

@@ -39,13 +39,15 @@ func runLookup() (attempts int, interval time.Duration) {
 // posted before the dispatch and completed after it; when a run died between the
 // two, the workflow's runs since the comment tell whether the dispatch went out.
 func (s *shipper) releaseOnce(ctx context.Context) error {
-	mergeSHA := s.pr.MergeCommit
-	// Re-read the comments: another ship (another machine) may have released meanwhile.
-	if !s.opts.DryRun {
-		if pr, err := s.gh.Pull(ctx, s.pr.ID); err == nil {
-			s.pr.Comments = pr.Comments
+	// What load read is current when the pull request was merged already; after a
+	// wait, read again: the comments (another ship may have released meanwhile) and
+	// the base's history now include the merge.
+	if !s.opts.DryRun && !s.fresh {
+		if err := s.reload(ctx); err != nil {
+			return err
 		}
 	}
+	mergeSHA := s.pr.MergeCommit
 	marker, found := findMarker(s.pr.Comments, mergeSHA)
 	if found && marker.State == "dispatched" {
 		s.release = &marker
@@ -107,7 +109,14 @@ func (s *shipper) releasePlan(ctx context.Context) (release.Workflow, map[string
 	if name == "" {
 		name = s.cfg.Release.Workflow
 	}
-	wf, err := release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
+	var wf release.Workflow
+	var err error
+	if s.state != nil && s.state.Workflows != nil {
+		// The workflow files came with the first query.
+		wf, err = release.FindIn(s.state.Workflows, s.repo.Owner, s.repo.Name, name)
+	} else {
+		wf, err = release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
+	}
 	if err != nil {
 		return release.Workflow{}, nil, err
 	}
@@ -142,12 +151,9 @@ func findMarker(comments []github.Comment, mergeSHA string) (hotfix.ReleaseMarke
 // hotfix run at once, both post a marker, and the earliest comment wins. The
 // loser removes its own marker and never dispatches.
 func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotfix.ReleaseMarker, bool, error) {
-	pr, err := s.gh.Pull(ctx, s.pr.ID)
-	if err != nil {
-		return mine, false, fmt.Errorf("checking for a concurrent release: %w", err)
-	}
+	// postMarker read the comments as they were right after ours.
 	first := mine
-	for _, c := range pr.Comments {
+	for _, c := range s.pr.Comments {
 		if m, ok := hotfix.ParseReleaseMarker(c.Body); ok && m.MergeSHA == mine.MergeSHA && c.ID < first.CommentID {
 			m.CommentID = c.ID
 			first = m
@@ -156,7 +162,7 @@ func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotf
 	if first.CommentID == mine.CommentID {
 		return mine, false, nil
 	}
-	err = s.gh.REST(ctx, "DELETE", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, mine.CommentID), nil, nil)
+	err := s.gh.REST(ctx, "DELETE", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, mine.CommentID), nil, nil)
 	if err != nil {
 		s.warn("Could not remove the duplicate release comment %d: %v", mine.CommentID, err)
 	}
@@ -186,41 +192,84 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 	return fmt.Errorf("another gh hotfix ship started releasing this hotfix but has not recorded its run yet: run gh hotfix ship again later; it will not dispatch twice")
 }
 
-type apiComment struct {
-	ID        int64     `json:"id"`
-	CreatedAt time.Time `json:"created_at"`
-}
 
 // postMarker posts the release comment before dispatching. Its creation time,
 // by GitHub's clock, bounds the search for runs this release may have started.
 func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
 	m.Since = time.Now().UTC().Truncate(time.Second)
-	var c apiComment
 	var err error
 	// At most two posts, the second only after reading back proved the first did nothing.
 	for attempt := 1; attempt <= 2; attempt++ {
-		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/comments", s.repo.Owner, s.repo.Name, s.pr.Number),
-			map[string]any{"body": hotfix.ReleaseComment(*m)}, &c)
-		if err == nil || !github.IsTransient(err) {
+		var posted *postedComment
+		posted, err = s.addComment(ctx, hotfix.ReleaseComment(*m))
+		if err == nil {
+			m.CommentID = posted.ID
+			if !posted.CreatedAt.IsZero() {
+				m.Since = posted.CreatedAt
+			}
+			s.pr.Comments = posted.Comments
+			return nil
+		}
+		if !github.IsTransient(err) {
 			break
 		}
 		pr, qerr := s.gh.Pull(ctx, s.pr.ID)
 		if qerr != nil {
 			break
 		}
+		s.pr.Comments = pr.Comments
 		if found, ok := findMarker(pr.Comments, m.MergeSHA); ok {
 			*m = found
 			return nil
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("commenting on #%d before the release: %w", s.pr.Number, err)
+	return fmt.Errorf("commenting on #%d before the release: %w", s.pr.Number, err)
+}
+
+const addCommentMutation = `mutation HotfixComment($subject: ID!, $body: String!) {
+  addComment(input: {subjectId: $subject, body: $body}) {
+    commentEdge { node { databaseId createdAt } }
+    subject { ... on PullRequest { comments(last: 100) { nodes { databaseId body } } } }
+  }
+}`
+
+// postedComment is a new comment with the pull request's comments right after it.
+type postedComment struct {
+	ID        int64
+	CreatedAt time.Time
+	Comments  []github.Comment
+}
+
+// addComment posts a comment on the pull request and, in the same request, reads
+// the comments as they are right after it: a concurrent ship's marker posted
+// earlier is then in the list, one posted later will see ours.
+func (s *shipper) addComment(ctx context.Context, body string) (*postedComment, error) {
+	var out struct {
+		AddComment struct {
+			CommentEdge struct {
+				Node struct {
+					DatabaseID int64     `json:"databaseId"`
+					CreatedAt  time.Time `json:"createdAt"`
+				}
+			}
+			Subject struct {
+				Comments struct {
+					Nodes []struct {
+						DatabaseID int64 `json:"databaseId"`
+						Body       string
+					}
+				}
+			}
+		}
 	}
-	m.CommentID = c.ID
-	if !c.CreatedAt.IsZero() {
-		m.Since = c.CreatedAt
+	if err := s.gh.GraphQL(ctx, addCommentMutation, map[string]any{"subject": s.pr.ID, "body": body}, &out); err != nil {
+		return nil, err
 	}
-	return nil
+	p := &postedComment{ID: out.AddComment.CommentEdge.Node.DatabaseID, CreatedAt: out.AddComment.CommentEdge.Node.CreatedAt}
+	for _, c := range out.AddComment.Subject.Comments.Nodes {
+		p.Comments = append(p.Comments, github.Comment{ID: c.DatabaseID, Body: c.Body})
+	}
+	return p, nil
 }
 
 // dispatch sends the workflow_dispatch, asking GitHub for the run's details; on
@@ -311,7 +360,9 @@ func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *g
 		return fmt.Errorf("recording the release run %s on #%d: %w; run gh hotfix ship again to record it (it will not dispatch again)", m.RunURL, s.pr.Number, err)
 	}
 	s.done("Release run: %s (commented on #%d)", m.RunURL, s.pr.Number)
-	return s.readRun(ctx)
+	// Just dispatched: the run is queued; --watch follows it from there.
+	s.runInfo = &github.Run{ID: run.ID, HTMLURL: m.RunURL, Status: "queued"}
+	return nil
 }
 
 // readRun reads the run's current status for the summary.
@@ -345,6 +396,9 @@ func formatInputs(inputs map[string]string) string {
 // whatShips shows the commits the release will carry: everything on the base
 // since the last release, warning when that is more than the hotfix.
 func (s *shipper) whatShips(ctx context.Context, wf release.Workflow, mergeSHA string) {
+	if s.whatShipsFromState(mergeSHA) {
+		return
+	}
 	since, label := s.lastRelease(ctx, wf)
 	if since == "" {
 		s.warn("No earlier release found: everything on %s up to %s will ship", s.base, short(mergeSHA))
@@ -384,6 +438,47 @@ func (s *shipper) whatShips(ctx context.Context, wf release.Workflow, mergeSHA s
 	if len(others) > 0 {
 		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
 	}
+}
+
+// whatShipsFromState shows what will ship from what the first query read: the
+// base's history back to the latest release's commit and the PR's own commits.
+// It reports false when that is not enough (no release, or older than the history
+// read), and the REST way is taken.
+func (s *shipper) whatShipsFromState(mergeSHA string) bool {
+	st := s.state
+	if st == nil || st.LatestReleaseSHA == "" || len(st.BaseHistory) == 0 {
+		return false
+	}
+	var since []github.HistoryCommit
+	found := false
+	for _, c := range st.BaseHistory {
+		if c.SHA == st.LatestReleaseSHA {
+			found = true
+			break
+		}
+		since = append(since, c)
+	}
+	if !found {
+		return false
+	}
+	// Only what the tip being released contains: the history is read at the base's tip.
+	ours := map[string]bool{mergeSHA: true}
+	for _, c := range s.pr.Commits {
+		ours[c] = true
+	}
+	s.progress("What will ship (%s since release %s):", plural(len(since), "commit"), st.LatestReleaseTag)
+	var others []string
+	for i := len(since) - 1; i >= 0; i-- {
+		c := since[i]
+		s.progress("  %s %s", short(c.SHA), c.Headline)
+		if !ours[c.SHA] {
+			others = append(others, short(c.SHA))
+		}
+	}
+	if len(others) > 0 {
+		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
+	}
+	return true
 }
 
 // lastRelease is the latest release's tag, else the commit of the last

@@ -52,6 +52,9 @@ type shipper struct {
 	localConfig bool
 	// exc is set for a hotfix of the exceptional process (create --from-tag).
 	exc *exceptionalState
+	// fresh is true while state describes the merged pull request as it is: it was
+	// merged before this run read it (a resumed ship), or was read again since.
+	fresh bool
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
@@ -107,6 +110,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	} else if s.pr.State == "CLOSED" {
 		return fmt.Errorf("pull request #%d was closed without being merged: reopen it (gh pr reopen %d) and run gh hotfix ship again", s.pr.Number, s.pr.Number)
 	} else {
+		s.fresh = true
 		s.done("Pull request #%d is merged (%s)", s.pr.Number, short(s.pr.MergeCommit))
 		// A run that stopped right after opening the PR, before labelling it, may
 		// find it merged already: the label still belongs on it.
@@ -229,9 +233,13 @@ func (s *shipper) load(ctx context.Context) error {
 			}
 		}
 	}
-	st, err := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, configPath)
+	st, err := s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch,
+		Base: s.base, Label: s.cfg.Label.Name, ConfigPath: configPath, Reviewers: s.userReviewers()})
 	if err != nil {
 		return err
+	}
+	if len(st.UnknownReviewers) > 0 {
+		return fmt.Errorf("no GitHub user %s: check --reviewer and reviewers in .github/hotfix.yml", strings.Join(st.UnknownReviewers, ", "))
 	}
 	if configPath != "" && st.Config != nil {
 		asked, askedBase := s.cfg.Label.Name, s.base
@@ -259,6 +267,21 @@ func (s *shipper) load(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// reload reads GitHub's side again (one request) and follows the same pull request.
+func (s *shipper) reload(ctx context.Context) error {
+	st, err := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, "")
+	if err != nil {
+		return err
+	}
+	for i := range st.Pulls {
+		if st.Pulls[i].Number == s.pr.Number {
+			s.state, s.pr, s.fresh = st, &st.Pulls[i], true
+			return nil
+		}
+	}
+	return fmt.Errorf("pull request #%d is no longer listed for %s", s.pr.Number, s.branch)
 }
 
 // useRemoteConfig adopts the base branch's config (when there is one); its base
