@@ -158,14 +158,18 @@ var scenarios = []*scenario{
 		key:   "ship-release",
 		title: "(3) ship after merge",
 		ours:  []string{"gh hotfix ship"},
+		// The same work as ship: is it merged, what will ship since the last release
+		// (gh has no porcelain for a comparison), dispatch, find the run, tell the PR.
 		chain: []string{"gh pr view N --json state,mergeCommit",
+			"gh release view --json tagName   # the last release",
+			"gh api repos/O/R/compare/TAG...MERGE --jq '.commits[].commit.message'   # what will ship (no porcelain)",
 			"gh workflow run release.yml --ref main -f environment=production",
 			"gh run list --workflow release.yml -L 1 --json databaseId,url",
 			`gh pr comment N --body "Release started: <run URL>"`},
 		min: 4,
-		why: "1 GraphQL read (PR merged + merge commit, release markers in comments, workflow files, latest release) > " +
-			"post the 'dispatching' marker > dispatch with return_run_details > edit the comment with the run; " +
-			"exactly-once needs the marker before the dispatch (3 without it, as by hand)",
+		why: "1 GraphQL read (PR merged + merge commit, release markers in comments, workflow files, latest release, " +
+			"the base's history) > post the 'dispatching' marker (reading the comments back in the same mutation) > " +
+			"dispatch with return_run_details > edit the comment with the run; exactly-once needs the marker before the dispatch",
 		setup: func(w *world, repo string) (*fixture, error) {
 			if _, err := w.newRepo(repo); err != nil {
 				return nil, err
@@ -214,6 +218,14 @@ var scenarios = []*scenario{
 			}
 			if err := json.Unmarshal([]byte(out), &pr); err != nil || pr.State != "MERGED" {
 				return fmt.Errorf("gh pr view: %q (%v), want a merged pull request", out, err)
+			}
+			tag, err := w.run(fx.dir, "gh", "release", "view", "--json", "tagName", "--jq", ".tagName")
+			if err != nil {
+				return err
+			}
+			if _, err := w.run(fx.dir, "gh", "api", fmt.Sprintf("repos/%s/%s/compare/%s...%s", owner, fx.repo, strings.TrimSpace(tag), pr.MergeCommit.Oid),
+				"--jq", ".commits[].commit.message"); err != nil {
+				return err
 			}
 			if _, err := w.run(fx.dir, "gh", "workflow", "run", "release.yml", "--ref", "main", "-f", "environment=production"); err != nil {
 				return err
