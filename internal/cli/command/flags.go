@@ -106,3 +106,23 @@ func NotBlank(fs *pflag.FlagSet, names ...string) error {
 	}
 	return nil
 }
+
+// ParseFields turns repeated -f/--field key=value flags into workflow inputs;
+// nil without flags. A missing "=" or a key given twice is a flag error.
+func ParseFields(fields []string) (map[string]string, error) {
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	inputs := make(map[string]string, len(fields))
+	for _, field := range fields {
+		key, value, ok := strings.Cut(field, "=")
+		if !ok || strings.TrimSpace(key) == "" {
+			return nil, cmderr.FlagErrorf("invalid `--field` %q: expected key=value", field)
+		}
+		if _, dup := inputs[key]; dup {
+			return nil, cmderr.FlagErrorf("invalid `--field` %q: input %q is given twice", field, key)
+		}
+		inputs[key] = value
+	}
+	return inputs, nil
+}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 )
 
@@ -76,7 +75,7 @@ $ gh hotfix init --workflows`),
 			if err := command.NotBlank(fs, "base", "workflow", "label"); err != nil {
 				return err
 			}
-			inputs, err := parseFields(fields)
+			inputs, err := command.ParseFields(fields)
 			if err != nil {
 				return err
 			}
@@ -87,23 +86,4 @@ $ gh hotfix init --workflows`),
 			return run(ctx, f, opts)
 		},
 	}
-}
-
-// parseFields turns repeated -f key=value flags into workflow inputs; nil without flags.
-func parseFields(fields []string) (map[string]string, error) {
-	if len(fields) == 0 {
-		return nil, nil
-	}
-	inputs := make(map[string]string, len(fields))
-	for _, field := range fields {
-		key, value, ok := strings.Cut(field, "=")
-		if !ok || strings.TrimSpace(key) == "" {
-			return nil, cmderr.FlagErrorf("invalid `--field` %q: expected key=value", field)
-		}
-		if _, dup := inputs[key]; dup {
-			return nil, cmderr.FlagErrorf("invalid `--field` %q: input %q is given twice", field, key)
-		}
-		inputs[key] = value
-	}
-	return inputs, nil
 }

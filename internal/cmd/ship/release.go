@@ -192,7 +192,6 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 	return fmt.Errorf("another gh hotfix ship started releasing this hotfix but has not recorded its run yet: run gh hotfix ship again later; it will not dispatch twice")
 }
 
-
 // postMarker posts the release comment before dispatching. Its creation time,
 // by GitHub's clock, bounds the search for runs this release may have started.
 func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {

@@ -132,7 +132,7 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 			if err := command.NotBlank(fs, "tag"); err != nil {
 				return err
 			}
-			inputs, err := parseFields(fields)
+			inputs, err := command.ParseFields(fields)
 			if err != nil {
 				return err
 			}
@@ -155,23 +155,4 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 			return run(ctx, f, opts)
 		},
 	}
-}
-
-// parseFields turns repeated -f key=value flags into workflow inputs; nil without flags.
-func parseFields(fields []string) (map[string]string, error) {
-	if len(fields) == 0 {
-		return nil, nil
-	}
-	inputs := make(map[string]string, len(fields))
-	for _, field := range fields {
-		key, value, ok := strings.Cut(field, "=")
-		if !ok || strings.TrimSpace(key) == "" {
-			return nil, cmderr.FlagErrorf("invalid `--field` %q: expected key=value", field)
-		}
-		if _, dup := inputs[key]; dup {
-			return nil, cmderr.FlagErrorf("invalid `--field` %q: input %q is given twice", field, key)
-		}
-		inputs[key] = value
-	}
-	return inputs, nil
 }
