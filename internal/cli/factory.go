@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,6 +42,13 @@ func newFactory(ios *iostreams.IOStreams) *Factory {
 	}
 
 	clients := &apiClients{}
+	f.GitAuth = func(host, remoteURL string) []string {
+		opts, err := clients.options(host)
+		if err != nil {
+			return nil
+		}
+		return gitAuthEnv(host, remoteURL, opts.AuthToken)
+	}
 	f.HTTPClient = func(host string) (*http.Client, error) {
 		opts, err := clients.options(host)
 		if err != nil {
@@ -115,4 +125,23 @@ func (c *apiClients) options(host string) (api.ClientOptions, error) {
 		AuthToken: token,
 		Headers:   map[string]string{"User-Agent": "gh-hotfix/" + build.Version},
 	}, nil
+}
+
+// gitAuthEnv configures, through GIT_CONFIG_COUNT, an Authorization header for the
+// remote's scheme and host only: git then authenticates its first request instead
+// of waiting for a 401. Nothing for SSH remotes or another host.
+func gitAuthEnv(host, remoteURL, token string) []string {
+	if os.Getenv("GIT_CONFIG_COUNT") != "" {
+		return nil // the user's own GIT_CONFIG_* entries stay as they are
+	}
+	u, err := url.Parse(remoteURL)
+	if err != nil || token == "" || (u.Scheme != "https" && u.Scheme != "http") || !strings.EqualFold(u.Hostname(), host) {
+		return nil
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte("x-access-token:" + token))
+	return []string{
+		"GIT_CONFIG_COUNT=1",
+		"GIT_CONFIG_KEY_0=http." + u.Scheme + "://" + u.Host + "/.extraheader",
+		"GIT_CONFIG_VALUE_0=Authorization: Basic " + basic,
+	}
 }

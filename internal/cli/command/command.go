@@ -35,6 +35,11 @@ type Factory struct {
 	// HTTPClient returns an HTTP client that authenticates requests to host (e.g. for
 	// conditional requests); a missing token is a *cmderr.AuthError.
 	HTTPClient func(host string) (*http.Client, error)
+	// GitAuth returns environment entries that make git send host's token with its
+	// first request to remoteURL (an http(s) remote on host), sparing the round trip
+	// of git's 401 challenge; nil when it does not apply. The token travels in git's
+	// environment, never in its arguments.
+	GitAuth func(host, remoteURL string) []string
 	// RESTClient returns go-gh's REST client for host, authenticated as gh is.
 	RESTClient func(host string) (*api.RESTClient, error)
 	// GraphQLClient returns go-gh's GraphQL client for host, authenticated as gh is.

@@ -41,6 +41,9 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	if !ok {
 		return fmt.Errorf("this checkout has no remote for %s/%s: run gh hotfix create in a clone of it, or add one with git remote add", repo.Host, fullName)
 	}
+	if f.GitAuth != nil {
+		g.Env = append(g.Env, f.GitAuth(repo.Host, remotes[remote])...)
+	}
 	cfg, localConfig, err := config.Load(root)
 	if err != nil {
 		return err

@@ -196,6 +196,9 @@ func (s *shipper) resolve(ctx context.Context) error {
 			return fmt.Errorf("this checkout has no remote for %s/%s/%s: add one with git remote add", s.repo.Host, s.repo.Owner, s.repo.Name)
 		}
 	}
+	if s.f.GitAuth != nil {
+		g.Env = append(g.Env, s.f.GitAuth(s.repo.Host, remotes[s.remote])...)
+	}
 	s.base = meta.Base
 	if s.base == "" {
 		s.base = s.cfg.Base
