@@ -10,6 +10,7 @@ import (
 
 	"github.com/cli/go-gh/v2/pkg/api"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
 
@@ -17,28 +18,26 @@ import (
 // reviewers, auto-merge. Each is skipped when already done.
 func (s *shipper) open(ctx context.Context) error {
 	g := s.g
-	if clean, err := g.IsClean(ctx); err != nil {
-		return err
-	} else if !clean {
+	lf := s.localFacts(ctx)
+	if lf.err != nil {
+		return lf.err
+	}
+	if !lf.clean {
 		return errors.New("tracked files have uncommitted changes: commit the fix (or stash the rest), then run gh hotfix ship again")
 	}
-	// Fetch the base so "ahead" and the size are measured against what the PR will merge into.
+	// Measure "ahead" and the size against what the PR will merge into: fetch the
+	// base unless the remote-tracking branch already is the tip GitHub reported.
 	start := s.remote + "/" + s.base
-	// Skipped when the remote-tracking branch already is the tip GitHub reported.
-	if local, err := g.RevParse(ctx, "refs/remotes/"+start); !s.opts.DryRun && (err != nil || local != s.state.BaseChecks.SHA) {
+	if !s.opts.DryRun && lf.baseTip != s.state.BaseChecks.SHA {
 		if err := g.Fetch(ctx, s.remote, "+refs/heads/"+s.base+":refs/remotes/"+start); err != nil {
 			return fmt.Errorf("fetching %s from %s: %w", s.base, s.remote, err)
 		}
+		if lf = readLocal(ctx, g, s.remote, s.base, s.branch); lf.err != nil {
+			return lf.err
+		}
 	}
-	tip, err := g.RevParse(ctx, "refs/heads/"+s.branch)
-	if err != nil {
-		return err
-	}
-	ahead, err := g.RevListCount(ctx, start+".."+tip)
-	if err != nil {
-		return err
-	}
-	if ahead == 0 {
+	tip := lf.tip
+	if lf.ahead == 0 {
 		return fmt.Errorf("nothing to ship: %s has no commits ahead of %s; commit the fix first", s.branch, start)
 	}
 	if c := s.state.BaseChecks; !c.Releasable() {
@@ -47,7 +46,7 @@ func (s *shipper) open(ctx context.Context) error {
 		}
 		s.warn("%s is not releasable (failing: %s); continuing because of --force", s.base, strings.Join(c.Failing, ", "))
 	}
-	if err := s.sizeGuard(ctx, start, tip); err != nil {
+	if err := s.sizeGuard(lf.files, lf.lines); err != nil {
 		return err
 	}
 
@@ -85,25 +84,13 @@ func (s *shipper) open(ctx context.Context) error {
 
 // sizeGuard refuses hotfixes bigger than the configured limits: the seed asks for
 // small, focused fixes, and a big one deserves a second look before it ships.
-func (s *shipper) sizeGuard(ctx context.Context, start, tip string) error {
-	mb, err := s.g.MergeBase(ctx, start, tip)
-	if err != nil {
-		return err
-	}
-	files, err := s.g.DiffNumstat(ctx, mb, tip)
-	if err != nil {
-		return err
-	}
-	lines := 0
-	for _, f := range files {
-		lines += f.Added + f.Deleted
-	}
+func (s *shipper) sizeGuard(files, lines int) error {
 	lim := s.cfg.Limits
-	if len(files) <= lim.Files && lines <= lim.Lines {
+	if files <= lim.Files && lines <= lim.Lines {
 		return nil
 	}
 	msg := fmt.Sprintf("this hotfix changes %s and %s, over the limits of %s and %s",
-		plural(len(files), "file"), plural(lines, "line"), plural(lim.Files, "file"), plural(lim.Lines, "line"))
+		plural(files, "file"), plural(lines, "line"), plural(lim.Files, "file"), plural(lim.Lines, "line"))
 	if !s.opts.Force {
 		return fmt.Errorf("%s: keep hotfixes minimal, raise limits in .github/hotfix.yml, or pass --force", msg)
 	}
@@ -168,8 +155,7 @@ func (s *shipper) mergeMethod() string {
 // createPull opens the pull request. Creating is not idempotent: when the answer
 // is lost, look for the pull request before ever sending the request again.
 func (s *shipper) createPull(ctx context.Context) error {
-	root, _ := s.g.RepoRoot(ctx)
-	body, err := s.readBody(root)
+	body, err := s.readBody(s.root)
 	if err != nil {
 		return err
 	}
@@ -436,4 +422,64 @@ func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
 	s.pr.State, s.pr.MergeCommit = "MERGED", merged.SHA
 	s.done("Merged #%d (%s): it could be merged right away", s.pr.Number, method)
 	return nil
+}
+
+// local is what git alone says about the branch, against the remote-tracking base.
+type local struct {
+	clean        bool
+	baseTip, tip string
+	ahead        int
+	files, lines int
+	err          error
+}
+
+// startLocal reads the local facts in the background while GitHub is asked:
+// they need no network, and usually the base needs no fetch.
+func (s *shipper) startLocal(ctx context.Context) {
+	ch := make(chan local, 1)
+	s.localCh = ch
+	g, remote, base, branch := s.g, s.remote, s.base, s.branch
+	go func() { ch <- readLocal(ctx, g, remote, base, branch) }()
+}
+
+// localFacts returns what startLocal read, or reads it now.
+func (s *shipper) localFacts(ctx context.Context) local {
+	if s.localCh != nil {
+		lf := <-s.localCh
+		s.localCh = nil
+		return lf
+	}
+	return readLocal(ctx, s.g, s.remote, s.base, s.branch)
+}
+
+func readLocal(ctx context.Context, g *git.Client, remote, base, branch string) local {
+	var lf local
+	if lf.clean, lf.err = g.IsClean(ctx); lf.err != nil {
+		return lf
+	}
+	if lf.tip, lf.err = g.RevParse(ctx, "refs/heads/"+branch); lf.err != nil {
+		return lf
+	}
+	// A missing remote-tracking branch leaves baseTip empty: the fetch brings it.
+	if lf.baseTip, _ = g.RevParse(ctx, "refs/remotes/"+remote+"/"+base); lf.baseTip == "" {
+		return lf
+	}
+	if lf.ahead, lf.err = g.RevListCount(ctx, lf.baseTip+".."+lf.tip); lf.err != nil {
+		return lf
+	}
+	mb, err := g.MergeBase(ctx, lf.baseTip, lf.tip)
+	if err != nil {
+		lf.err = err
+		return lf
+	}
+	files, err := g.DiffNumstat(ctx, mb, lf.tip)
+	if err != nil {
+		lf.err = err
+		return lf
+	}
+	lf.files = len(files)
+	for _, f := range files {
+		lf.lines += f.Added + f.Deleted
+	}
+	return lf
 }

@@ -116,8 +116,7 @@ func (s *shipper) findPostMortem(ctx context.Context, labels []string) (*apiIssu
 func (s *shipper) postMortemBody() (string, error) {
 	tmpl := defaultPostMortem
 	if p := s.cfg.PostMortem.Template; p != "" {
-		root, _ := s.g.RepoRoot(context.Background())
-		b, err := os.ReadFile(filepath.Join(root, p))
+		b, err := os.ReadFile(filepath.Join(s.root, p))
 		if err != nil {
 			return "", fmt.Errorf("reading the post-mortem template %s: %w", p, err)
 		}

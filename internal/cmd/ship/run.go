@@ -55,6 +55,10 @@ type shipper struct {
 	// fresh is true while state describes the merged pull request as it is: it was
 	// merged before this run read it (a resumed ship), or was read again since.
 	fresh bool
+	// root is the checkout's top folder.
+	root string
+	// localCh delivers the local facts read while GitHub answers (see startLocal).
+	localCh chan local
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
@@ -155,6 +159,7 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if err != nil {
 		return errors.New("not inside a git checkout: run gh hotfix ship in the clone holding the hotfix branch")
 	}
+	s.root = root
 	s.branch = s.opts.Branch
 	if s.branch == "" {
 		if s.branch, err = g.CurrentBranch(ctx); err != nil {
@@ -235,6 +240,9 @@ func (s *shipper) load(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	if s.base != "" && !s.opts.DryRun {
+		s.startLocal(ctx)
 	}
 	st, err := s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch,
 		Base: s.base, Label: s.cfg.Label.Name, ConfigPath: configPath, Reviewers: s.userReviewers()})
