@@ -121,12 +121,19 @@ func TestStatus(t *testing.T) {
 		assertStatusRequests(t, e, 0)
 	})
 
-	t.Run("outside a checkout: the default label", func(t *testing.T) {
+	t.Run("outside a checkout: the default branch's config", func(t *testing.T) {
+		// The config (label "urgent") comes with the first query; its other label costs
+		// a second one. The "hotfix"-labelled docs PR is not a hotfix here.
+		e.ClearRequests()
 		r := statusOK(t, e, e.Dir, "-R", "monalisa/shop", "--state", "all")
-		assertRows(t, r.Stdout, []string{"4\tDocs\tdocs\tOPEN\tno checks, mergeable"})
-		r = statusOK(t, e, e.Dir, "-R", "monalisa/shop", "--state", "merged")
-		if r.Stdout != "" || r.Stderr != "" {
-			t.Errorf("no results, not on a terminal: stdout %q, stderr %q; want nothing", r.Stdout, r.Stderr)
+		assertRows(t, r.Stdout, []string{
+			"3\tHotfix: search crash on empty query\thotfix/search-crash-on-empty-query\tOPEN\tchecks failing, mergeable",
+			"2\tHotfix: cart total rounding\thotfix/cart-total-rounding\tOPEN\tchecks passing, mergeable",
+			"1\tHotfix: login page 500 on empty password\thotfix/login-page-500-on-empty-password\tMERGED\trelease succeeded",
+		})
+		api, _, _ := e.RequestCounts()
+		if n := api["graphql query repository (HotfixStatus)"]; n != 2 {
+			t.Errorf("%d status queries, want 2 (the config names another label): %v", n, api)
 		}
 	})
 }

@@ -46,7 +46,7 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	label, err := hotfixLabel(ctx, f, repo)
+	label, local, err := hotfixLabel(ctx, f, repo)
 	if err != nil {
 		return err
 	}
@@ -56,9 +56,22 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	}
 	gh := github.NewClient(hc, repo.Host)
 
-	nodes, total, err := listPulls(ctx, gh, repo, label, opts.State, opts.Limit)
+	// Without a config in a checkout, the default branch's copy counts; it comes with
+	// the first query, and only a different label there costs a second one.
+	nodes, total, remote, err := listPulls(ctx, gh, repo, label, opts.State, opts.Limit, !local)
 	if err != nil {
 		return err
+	}
+	if remote != nil {
+		cfg, err := config.Parse(remote.branch+":"+config.Path, []byte(remote.text))
+		if err != nil {
+			return err
+		}
+		if cfg.Label.Name != label {
+			if nodes, total, _, err = listPulls(ctx, gh, repo, cfg.Label.Name, opts.State, opts.Limit, false); err != nil {
+				return err
+			}
+		}
 	}
 	pulls := make([]hotfixPull, len(nodes))
 	needRuns := false
@@ -110,28 +123,33 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 // hotfixLabel is the label marking hotfix pull requests: the one configured in the
 // checkout when it is a clone of repo, else the default. With --repo naming another
 // repository, the checkout's settings are not that repository's.
-func hotfixLabel(ctx context.Context, f *command.Factory, repo repository.Repository) (string, error) {
+func hotfixLabel(ctx context.Context, f *command.Factory, repo repository.Repository) (label string, local bool, err error) {
 	def := config.Default().Label.Name
 	g, err := f.Git()
 	if err != nil {
-		return def, nil
+		return def, false, nil
 	}
 	root, err := g.RepoRoot(ctx)
 	if err != nil {
-		return def, nil // not inside a checkout
+		return def, false, nil // not inside a checkout
 	}
 	remotes, err := g.Remotes(ctx)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if _, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name); !ok {
-		return def, nil
+		return def, false, nil
 	}
-	cfg, _, err := config.Load(root)
+	cfg, found, err := config.Load(root)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	return cfg.Label.Name, nil
+	return cfg.Label.Name, found, nil
+}
+
+// remoteConfig is the config file read from the default branch.
+type remoteConfig struct {
+	branch, text string
 }
 
 // statusQuery reads one page of labelled pull requests with what status shows.
@@ -144,8 +162,11 @@ func statusQuery(withComments bool) string {
 		// check suite carries the run's progress, so no second request is needed.
 		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
 	}
-	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String) {
+	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String,
+  $withConfig: Boolean!) {
   repository(owner: $owner, name: $name) {
+    defaultBranchRef @include(if: $withConfig) { name }
+    config: object(expression: "HEAD:` + config.Path + `") @include(if: $withConfig) { ... on Blob { text } }
     pullRequests(labels: $labels, states: $states, first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -202,7 +223,7 @@ type apiPull struct {
 
 // listPulls reads up to limit pull requests carrying label, newest first, and how
 // many there are in all. Each page is one query; the number of pages is bounded by limit.
-func listPulls(ctx context.Context, gh *github.Client, repo repository.Repository, label, state string, limit int) ([]apiPull, int, error) {
+func listPulls(ctx context.Context, gh *github.Client, repo repository.Repository, label, state string, limit int, withConfig bool) ([]apiPull, int, *remoteConfig, error) {
 	vars := map[string]any{"owner": repo.Owner, "name": repo.Name, "labels": []string{label}}
 	switch state {
 	case "open":
@@ -212,12 +233,16 @@ func listPulls(ctx context.Context, gh *github.Client, repo repository.Repositor
 	} // all: every state, closed ones included, as gh pr list --state all
 	query := statusQuery(state != "open")
 	var pulls []apiPull
+	var remote *remoteConfig
 	total := 0
 	for page := 0; page < (limit+pageSize-1)/pageSize; page++ {
 		vars["first"] = min(pageSize, limit-len(pulls))
+		vars["withConfig"] = withConfig && page == 0
 		var out struct {
 			Repository *struct {
-				PullRequests struct {
+				DefaultBranchRef *struct{ Name string }
+				Config           *struct{ Text *string }
+				PullRequests     struct {
 					TotalCount int
 					PageInfo   struct {
 						HasNextPage bool
@@ -229,10 +254,16 @@ func listPulls(ctx context.Context, gh *github.Client, repo repository.Repositor
 		}
 		err := gh.GraphQL(ctx, query, vars, &out)
 		if err != nil && !github.IsNotFound(err) {
-			return nil, 0, fmt.Errorf("listing the hotfix pull requests of %s/%s: %w", repo.Owner, repo.Name, err)
+			return nil, 0, nil, fmt.Errorf("listing the hotfix pull requests of %s/%s: %w", repo.Owner, repo.Name, err)
 		}
 		if err != nil || out.Repository == nil {
-			return nil, 0, fmt.Errorf("repository %s/%s not found (or your token cannot see it): check the name given to --repo or GH_REPO", repo.Owner, repo.Name)
+			return nil, 0, nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it): check the name given to --repo or GH_REPO", repo.Owner, repo.Name)
+		}
+		if c := out.Repository.Config; c != nil && c.Text != nil {
+			remote = &remoteConfig{branch: "HEAD", text: *c.Text}
+			if b := out.Repository.DefaultBranchRef; b != nil {
+				remote.branch = b.Name
+			}
 		}
 		conn := out.Repository.PullRequests
 		total = conn.TotalCount
@@ -242,7 +273,7 @@ func listPulls(ctx context.Context, gh *github.Client, repo repository.Repositor
 		}
 		vars["after"] = conn.PageInfo.EndCursor
 	}
-	return pulls, total, nil
+	return pulls, total, remote, nil
 }
 
 // dispatchRuns reads the repository's latest workflow_dispatch runs, by ID, in one request.

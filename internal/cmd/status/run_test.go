@@ -471,29 +471,30 @@ func TestHotfixLabel(t *testing.T) {
 		return dir
 	}
 	tests := []struct {
-		name    string
-		dir     string
-		want    string
-		wantErr string
+		name      string
+		dir       string
+		want      string
+		wantLocal bool // false: the default branch's copy is asked for
+		wantErr   string
 	}{
-		{"configured", checkout("https://github.com/acme/shop.git", "label:\n  name: urgent\n"), "urgent", ""},
-		{"no settings file", checkout("git@github.com:acme/shop.git", ""), "hotfix", ""},
-		{"a clone of another repository", checkout("https://github.com/acme/other.git", "label: urgent\n"), "hotfix", ""},
-		{"not a checkout", root, "hotfix", ""},
-		{"broken settings", checkout("https://github.com/acme/shop.git", "label:\n  nme: urgent\n"), "", ".github/hotfix.yml:2"},
+		{"configured", checkout("https://github.com/acme/shop.git", "label:\n  name: urgent\n"), "urgent", true, ""},
+		{"no settings file", checkout("git@github.com:acme/shop.git", ""), "hotfix", false, ""},
+		{"a clone of another repository", checkout("https://github.com/acme/other.git", "label: urgent\n"), "hotfix", false, ""},
+		{"not a checkout", root, "hotfix", false, ""},
+		{"broken settings", checkout("https://github.com/acme/shop.git", "label:\n  nme: urgent\n"), "", false, ".github/hotfix.yml:2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &command.Factory{Git: func() (*git.Client, error) { return &git.Client{Dir: tt.dir, Env: env}, nil }}
-			got, err := hotfixLabel(context.Background(), f, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"})
+			got, local, err := hotfixLabel(context.Background(), f, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
 				}
 				return
 			}
-			if err != nil || got != tt.want {
-				t.Errorf("label %q, %v; want %q", got, err, tt.want)
+			if err != nil || got != tt.want || local != tt.wantLocal {
+				t.Errorf("label %q (local %v), %v; want %q (local %v)", got, local, err, tt.want, tt.wantLocal)
 			}
 		})
 	}

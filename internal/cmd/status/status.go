@@ -36,7 +36,7 @@ func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions)
 		Short: "Show hotfix pull requests and their release runs",
 		Long: strings.TrimSpace(`
 Show the repository's hotfix pull requests, found by the hotfix label (from
-.github/hotfix.yml when run in a clone of the repository, else "hotfix"), newest first.
+.github/hotfix.yml in the clone, else on the default branch, else "hotfix"), newest first.
 
 Open pull requests are shown with their checks, review decision and mergeability; merged
 ones with their release run and its conclusion, as recorded by gh hotfix ship on the pull
