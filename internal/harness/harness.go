@@ -165,15 +165,30 @@ func NewBare(t testing.TB) *Env {
 	e := &Env{T: t, Dir: dir, Server: srv, Addr: ln.Addr().String(), Home: filepath.Join(dir, "home")}
 	proxyURL, _ := url.Parse("http://" + e.Addr)
 	e.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
-	for _, d := range []string{e.Home, filepath.Join(dir, "config"), filepath.Join(dir, "data"), filepath.Join(dir, "cache"), filepath.Join(dir, "state"), filepath.Join(dir, "tmp")} {
+	environ, err := Isolate(dir, e.Addr, Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Environ = environ
+	e.waitReady()
+	return e
+}
+
+// Isolate prepares, under dir, a world for gh and git that talks only to the
+// emulator at proxyAddr as the user whose token is token: HOME, gh's and XDG
+// folders, a TMPDIR of its own, a git config whose credential helper reads the
+// token from the environment (so no git command line carries it), and the
+// proxy settings. It returns the environment to run gh and git with; the bench
+// uses it too.
+func Isolate(dir, proxyAddr, token string) ([]string, error) {
+	home := filepath.Join(dir, "home")
+	for _, d := range []string{home, filepath.Join(dir, "config"), filepath.Join(dir, "data"), filepath.Join(dir, "cache"), filepath.Join(dir, "state"), filepath.Join(dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
-	gitconfig := filepath.Join(e.Home, ".gitconfig")
-	// The credential helper reads the token from the environment, so no git
-	// command line ever carries it.
-	writeFile(t, gitconfig, `[user]
+	gitconfig := filepath.Join(home, ".gitconfig")
+	if err := os.WriteFile(gitconfig, []byte(`[user]
 	name = Mona Lisa
 	email = monalisa@example.localhost
 [init]
@@ -182,11 +197,13 @@ func NewBare(t testing.TB) *Env {
 	helper = "!f() { test \"$1\" = get && echo username=x-access-token && echo password=$GH_TOKEN; }; f"
 [advice]
 	detachedHead = false
-`)
-	e.Environ = append(cleanEnviron(),
-		"HOME="+e.Home,
+`), 0o644); err != nil {
+		return nil, err
+	}
+	return append(cleanEnviron(),
+		"HOME="+home,
 		"GH_HOST="+emulator.Host,
-		"GH_TOKEN="+Token,
+		"GH_TOKEN="+token,
 		"GH_CONFIG_DIR="+filepath.Join(dir, "config"),
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
 		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
@@ -202,12 +219,10 @@ func NewBare(t testing.TB) *Env {
 		"GIT_TERMINAL_PROMPT=0",
 		"GIT_CONFIG_GLOBAL="+gitconfig,
 		"GIT_CONFIG_NOSYSTEM=1",
-		"HTTP_PROXY=http://"+e.Addr, "http_proxy=http://"+e.Addr,
-		"HTTPS_PROXY=http://"+e.Addr, "https_proxy=http://"+e.Addr,
+		"HTTP_PROXY=http://"+proxyAddr, "http_proxy=http://"+proxyAddr,
+		"HTTPS_PROXY=http://"+proxyAddr, "https_proxy=http://"+proxyAddr,
 		"NO_PROXY=", "no_proxy=",
-	)
-	e.waitReady()
-	return e
+	), nil
 }
 
 // cleanEnviron keeps the parent's PATH and locale but nothing that could point

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/bench"
 	"github.com/gh-hotfix/gh-hotfix/internal/emulator"
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 )
 
 const (
@@ -76,52 +77,11 @@ func newWorld(dir, extDir string) (*world, error) {
 	proxy, _ := url.Parse("http://" + w.addr)
 	w.client = &http.Client{Timeout: time.Minute, Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}
 
-	home := filepath.Join(dir, "home")
-	for _, d := range []string{home, filepath.Join(dir, "config"), filepath.Join(dir, "data"), filepath.Join(dir, "cache"), filepath.Join(dir, "state")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
-		}
-	}
-	gitconfig := filepath.Join(home, ".gitconfig")
-	// The credential helper reads the token from the environment, as gh's does.
-	if err := os.WriteFile(gitconfig, []byte(`[user]
-	name = Mona Lisa
-	email = monalisa@example.localhost
-[init]
-	defaultBranch = main
-[credential]
-	helper = "!f() { test \"$1\" = get && echo username=x-access-token && echo password=$GH_TOKEN; }; f"
-[advice]
-	detachedHead = false
-`), 0o644); err != nil {
+	environ, err := harness.Isolate(dir, w.addr, token)
+	if err != nil {
 		return nil, err
 	}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "PATH", "LANG", "LC_ALL", "TMPDIR", "TERM":
-			w.environ = append(w.environ, kv)
-		}
-	}
-	w.environ = append(w.environ,
-		"HOME="+home,
-		"GH_HOST="+emulator.Host,
-		"GH_TOKEN="+token,
-		"GH_CONFIG_DIR="+filepath.Join(dir, "config"),
-		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
-		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
-		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
-		"XDG_STATE_HOME="+filepath.Join(dir, "state"),
-		"GH_NO_UPDATE_NOTIFIER=1",
-		"GH_PROMPT_DISABLED=1",
-		"NO_COLOR=1",
-		"GIT_TERMINAL_PROMPT=0",
-		"GIT_CONFIG_GLOBAL="+gitconfig,
-		"GIT_CONFIG_NOSYSTEM=1",
-		"HTTP_PROXY=http://"+w.addr, "http_proxy=http://"+w.addr,
-		"HTTPS_PROXY=http://"+w.addr, "https_proxy=http://"+w.addr,
-		"NO_PROXY=", "no_proxy=",
-	)
+	w.environ = environ
 	if err := w.waitReady(); err != nil {
 		w.close()
 		return nil, err
