@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 
+	"os"
+	"strings"
+
+	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/core"
 	"github.com/AlecAivazis/survey/v2/terminal"
-	"github.com/cli/go-gh/v2/pkg/prompter"
+	"github.com/cli/go-gh/v2/pkg/text"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
@@ -34,49 +38,59 @@ func New(ios *iostreams.IOStreams) Prompter {
 	// survey colours its prompts through a package-level switch.
 	core.DisableColor = !ios.ColorEnabled()
 	p := &surveyPrompter{ios: ios}
-	in, inOK := ios.In.(prompter.FileReader)
-	out, outOK := ios.ErrOut.(prompter.FileWriter)
+	in, inOK := ios.In.(*os.File)
+	out, outOK := ios.ErrOut.(*os.File)
 	if inOK && outOK {
-		p.survey = prompter.New(in, out, out)
+		p.stdio = survey.WithStdio(in, out, out)
 	}
 	return p
 }
 
-// surveyPrompter adapts go-gh's survey-based prompter to [Prompter].
+// surveyPrompter asks with survey's prompts, as gh does.
 type surveyPrompter struct {
-	ios    *iostreams.IOStreams
-	survey *prompter.Prompter // nil when the streams are not files
+	ios   *iostreams.IOStreams
+	stdio survey.AskOpt // nil when the streams are not files (no terminal to draw on)
 }
 
 func (p *surveyPrompter) Input(prompt, defaultValue string) (string, error) {
-	if err := p.check(prompt); err != nil {
-		return "", err
-	}
-	answer, err := p.survey.Input(prompt, defaultValue)
+	var answer string
+	err := p.ask(&survey.Input{Message: prompt, Default: defaultValue}, &answer)
 	return answer, mapError(prompt, err)
 }
 
 func (p *surveyPrompter) Select(prompt, defaultValue string, options []string) (int, error) {
-	if err := p.check(prompt); err != nil {
-		return 0, err
+	q := &survey.Select{Message: prompt, Options: options, PageSize: 20, Filter: matches}
+	for _, o := range options {
+		if o == defaultValue {
+			q.Default = defaultValue
+		}
 	}
-	index, err := p.survey.Select(prompt, defaultValue, options)
+	var index int
+	err := p.ask(q, &index)
 	return index, mapError(prompt, err)
 }
 
 func (p *surveyPrompter) Confirm(prompt string, defaultValue bool) (bool, error) {
-	if err := p.check(prompt); err != nil {
-		return false, err
-	}
-	answer, err := p.survey.Confirm(prompt, defaultValue)
+	var answer bool
+	err := p.ask(&survey.Confirm{Message: prompt, Default: defaultValue}, &answer)
 	return answer, mapError(prompt, err)
 }
 
-func (p *surveyPrompter) check(prompt string) error {
-	if p.survey == nil || !p.ios.CanPrompt() {
-		return fmt.Errorf("cannot prompt for %q: not running interactively", prompt)
+func (p *surveyPrompter) ask(q survey.Prompt, answer any) error {
+	if p.stdio == nil || !p.ios.CanPrompt() {
+		return errNotInteractive
 	}
-	return nil
+	return survey.AskOne(q, answer, p.stdio)
+}
+
+// errNotInteractive is refused prompting; mapError names the question.
+var errNotInteractive = errors.New("not running interactively")
+
+// matches is the Select filter, as gh's: case-insensitive, and an option's
+// diacritics need not be typed ("jose" finds "José").
+func matches(filter, option string, _ int) bool {
+	filter, option = strings.ToLower(filter), strings.ToLower(option)
+	return strings.Contains(option, filter) || strings.Contains(text.RemoveDiacritics(option), filter)
 }
 
 // mapError turns survey's interrupt (Ctrl-C) and end of input (Ctrl-D) into a cancellation.
@@ -84,6 +98,8 @@ func mapError(prompt string, err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, errNotInteractive):
+		return fmt.Errorf("cannot prompt for %q: %w", prompt, err)
 	case errors.Is(err, terminal.InterruptErr), errors.Is(err, io.EOF):
 		return cmderr.ErrCancel
 	default:

@@ -159,3 +159,23 @@ func TestStubFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestSelectFilter(t *testing.T) {
+	tests := []struct {
+		filter, option string
+		want           bool
+	}{
+		{"", "production", true},
+		{"prod", "production", true},
+		{"PROD", "production", true},
+		{"stag", "production", false},
+		{"jose", "José", true},
+		{"josé", "Jose", false}, // diacritics typed must be in the option
+		{"é", "José", true},
+	}
+	for _, tt := range tests {
+		if got := matches(tt.filter, tt.option, 0); got != tt.want {
+			t.Errorf("matches(%q, %q) = %v, want %v", tt.filter, tt.option, got, tt.want)
+		}
+	}
+}
