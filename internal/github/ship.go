@@ -338,6 +338,17 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 const PullFragment = `fragment pull on PullRequest {` + pullFields + `
 }`
 
+// NewPullFragment is the "pull" fragment for a pull request just opened: what is
+// known of it without asking GitHub to compute more (checks, comments and commits
+// come with the next read of the pull request). Its merge state, which GitHub has to
+// compute, is read only when the operation's $withMergeState says so (for --auto).
+const NewPullFragment = `fragment pull on PullRequest {
+  id number url title state createdAt isDraft baseRefName headRefOid
+  mergeStateStatus @include(if: $withMergeState)
+  autoMergeRequest { mergeMethod }
+  labels(first: 50) { nodes { name } }
+}`
+
 const pullQuery = `query HotfixPull($id: ID!) { node(id: $id) { ...pull } }
 ` + PullFragment
 

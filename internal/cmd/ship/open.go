@@ -56,7 +56,11 @@ func (s *shipper) open(ctx context.Context) error {
 
 	// Push unless GitHub already has this exact tip.
 	if s.pr == nil || s.pr.HeadRefOid != tip {
-		if err := g.Push(ctx, s.remote, s.branch, true); err != nil {
+		if err := s.push(ctx); err != nil {
+			var declined *git.HookDeclinedError
+			if errors.As(err, &declined) {
+				return fmt.Errorf("pushing %s: %v; fix what it reports and run gh hotfix ship again", s.branch, declined)
+			}
 			if strings.Contains(err.Error(), "rejected") || strings.Contains(err.Error(), "non-fast-forward") {
 				return fmt.Errorf("pushing %s was rejected: the branch on %s has commits you do not have; integrate them (git pull --rebase %s %s) and run gh hotfix ship again; ship never force-pushes",
 					s.branch, s.remote, s.remote, s.branch)
@@ -64,6 +68,8 @@ func (s *shipper) open(ctx context.Context) error {
 			return fmt.Errorf("pushing %s: %w", s.branch, err)
 		}
 		s.done("Pushed %s to %s", s.branch, s.remote)
+	} else {
+		s.dropPush()
 	}
 
 	if s.pr == nil {
@@ -161,7 +167,8 @@ func (s *shipper) createPull(ctx context.Context) error {
 	}
 	label := s.cfg.Label
 	vars := map[string]any{"repo": s.state.RepoID, "base": s.base, "head": s.branch, "title": s.title(), "body": body,
-		"label": label.Name, "color": label.Color, "description": label.Description, "withLabel": !s.state.LabelExists}
+		"label": label.Name, "color": label.Color, "description": label.Description, "withLabel": !s.state.LabelExists,
+		"withMergeState": s.opts.Auto}
 	var out struct {
 		CreatePullRequest *struct{ PullRequest *github.APIPull }
 		CreateLabel       *struct{ Label *struct{ ID string } }
@@ -211,7 +218,7 @@ func (s *shipper) createPull(ctx context.Context) error {
 // openMutation opens the pull request and, when the repository lacks it, creates
 // the label, in one request.
 const openMutation = `mutation HotfixOpen($repo: ID!, $base: String!, $head: String!, $title: String!, $body: String!,
-  $label: String!, $color: String!, $description: String!, $withLabel: Boolean!) {
+  $label: String!, $color: String!, $description: String!, $withLabel: Boolean!, $withMergeState: Boolean!) {
   createPullRequest(input: {repositoryId: $repo, baseRefName: $base, headRefName: $head, title: $title, body: $body}) {
     pullRequest { ...pull }
   }
@@ -219,7 +226,7 @@ const openMutation = `mutation HotfixOpen($repo: ID!, $base: String!, $head: Str
     label { id }
   }
 }
-` + github.PullFragment
+` + github.NewPullFragment
 
 func (s *shipper) reviewers() []string {
 	seen := map[string]bool{}
@@ -424,6 +431,55 @@ func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
 	return nil
 }
 
+// startPush starts pushing the branch while GitHub answers the first query, held
+// before it sends anything until that answer says to push (see git.HeldPush): the
+// push then costs one round trip, git's start-up and its reading of the remote's refs
+// having happened meanwhile. A branch whose remote-tracking branch already is its tip
+// was pushed by an earlier run, and is not pushed ahead.
+func (s *shipper) startPush(ctx context.Context) {
+	ch := make(chan *git.HeldPush, 1)
+	s.heldCh = ch
+	head, tracking := s.refs["refs/heads/"+s.branch], s.refs["refs/remotes/"+s.remote+"/"+s.branch]
+	if head == "" || tracking == head {
+		ch <- nil
+		return
+	}
+	g, paths, remote, branch := s.g, s.paths, s.remote, s.branch
+	go func() {
+		held, err := g.StartHeldPush(ctx, paths, remote, branch, true)
+		if err != nil {
+			held = nil // pushed the usual way when the time comes
+		}
+		ch <- held
+	}()
+}
+
+// takePush returns the push started ahead, if any, once.
+func (s *shipper) takePush() *git.HeldPush {
+	if s.heldCh == nil {
+		return nil
+	}
+	held := <-s.heldCh
+	s.heldCh = nil
+	return held
+}
+
+// dropPush ends the push started ahead, if it was not used: it sends nothing.
+func (s *shipper) dropPush() {
+	if held := s.takePush(); held != nil {
+		held.Abort()
+	}
+}
+
+// push pushes the branch and sets its upstream: the push started ahead when there
+// is one, else a new one.
+func (s *shipper) push(ctx context.Context) error {
+	if held := s.takePush(); held != nil {
+		return held.Release(ctx)
+	}
+	return s.g.Push(ctx, s.remote, s.branch, true)
+}
+
 // local is what git alone says about the branch, against the remote-tracking base.
 type local struct {
 	clean        bool
@@ -439,7 +495,9 @@ func (s *shipper) startLocal(ctx context.Context) {
 	ch := make(chan local, 1)
 	s.localCh = ch
 	g, remote, base, branch := s.g, s.remote, s.base, s.branch
-	go func() { ch <- readLocal(ctx, g, remote, base, branch) }()
+	// resolve read the tips already: the branch's, and the base's remote-tracking one.
+	tip, baseTip := s.refs["refs/heads/"+branch], s.refs["refs/remotes/"+remote+"/"+base]
+	go func() { ch <- readLocalAt(ctx, g, tip, baseTip) }()
 }
 
 // localFacts returns what startLocal read, or reads it now.
@@ -453,15 +511,19 @@ func (s *shipper) localFacts(ctx context.Context) local {
 }
 
 func readLocal(ctx context.Context, g *git.Client, remote, base, branch string) local {
-	var lf local
-	if lf.clean, lf.err = g.IsClean(ctx); lf.err != nil {
-		return lf
-	}
-	if lf.tip, lf.err = g.RevParse(ctx, "refs/heads/"+branch); lf.err != nil {
-		return lf
+	tip, err := g.RevParse(ctx, "refs/heads/"+branch)
+	if err != nil {
+		return local{err: err}
 	}
 	// A missing remote-tracking branch leaves baseTip empty: the fetch brings it.
-	if lf.baseTip, _ = g.RevParse(ctx, "refs/remotes/"+remote+"/"+base); lf.baseTip == "" {
+	baseTip, _ := g.RevParse(ctx, "refs/remotes/"+remote+"/"+base)
+	return readLocalAt(ctx, g, tip, baseTip)
+}
+
+// readLocalAt reads the local facts with the tips known.
+func readLocalAt(ctx context.Context, g *git.Client, tip, baseTip string) local {
+	lf := local{tip: tip, baseTip: baseTip}
+	if lf.clean, lf.err = g.IsClean(ctx); lf.err != nil || baseTip == "" {
 		return lf
 	}
 	if lf.ahead, lf.err = g.RevListCount(ctx, lf.baseTip+".."+lf.tip); lf.err != nil {

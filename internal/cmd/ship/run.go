@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cli/go-gh/v2/pkg/repository"
@@ -55,8 +56,14 @@ type shipper struct {
 	// fresh is true while state describes the merged pull request as it is: it was
 	// merged before this run read it (a resumed ship), or was read again since.
 	fresh bool
-	// root is the checkout's top folder.
-	root string
+	// root is the checkout's top folder; paths has it with the git folder and the hooks'.
+	root  string
+	paths git.Paths
+	// heldCh delivers the push started while GitHub answers the first query, held
+	// until that answer says to push (see startPush); nil inside when none was started.
+	heldCh chan *git.HeldPush
+	// refs are the branch's and the remote-tracking branches' tips, read by resolve.
+	refs map[string]string
 	// localCh delivers the local facts read while GitHub answers (see startLocal).
 	localCh chan local
 }
@@ -83,8 +90,13 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if err := s.resolve(ctx); err != nil {
 		return err
 	}
+	// A push started ahead and not used ends having sent nothing, however run ends.
+	defer s.dropPush()
 	if err := s.load(ctx); err != nil {
 		return err
+	}
+	if s.pr != nil && s.pr.State != "OPEN" {
+		s.dropPush()
 	}
 	if s.pr == nil || s.pr.State == "OPEN" {
 		// A release that will follow in this run is checked before anything
@@ -155,24 +167,38 @@ func (s *shipper) resolve(ctx context.Context) error {
 		return err
 	}
 	s.g = g
-	root, err := g.RepoRoot(ctx)
-	if err != nil {
+	// git is asked in two rounds of commands run side by side: where the checkout
+	// is and which branch; then the branch's metadata, its refs and the remotes.
+	var paths git.Paths
+	var pathsErr, branchErr error
+	s.branch = s.opts.Branch
+	parallel(func() { paths, pathsErr = g.Paths(ctx) }, func() {
+		if s.branch == "" {
+			s.branch, branchErr = g.CurrentBranch(ctx)
+		}
+	})
+	if pathsErr != nil {
 		return errors.New("not inside a git checkout: run gh hotfix ship in the clone holding the hotfix branch")
 	}
-	s.root = root
-	s.branch = s.opts.Branch
-	if s.branch == "" {
-		if s.branch, err = g.CurrentBranch(ctx); err != nil {
-			return fmt.Errorf("%w: switch to the hotfix branch or pass --branch", err)
-		}
-	} else if ok, err := g.BranchExists(ctx, s.branch); err != nil {
-		return err
-	} else if !ok {
-		return fmt.Errorf("branch %s does not exist in this clone", s.branch)
+	if branchErr != nil {
+		return fmt.Errorf("%w: switch to the hotfix branch or pass --branch", branchErr)
 	}
-	meta, found, err := hotfix.LoadMeta(ctx, g, s.branch)
-	if err != nil {
+	s.paths, s.root = paths, paths.TopLevel
+	root := paths.TopLevel
+	var meta hotfix.Meta
+	var found bool
+	var remotes map[string]string
+	var metaErr, refsErr, remotesErr error
+	parallel(
+		func() { meta, found, metaErr = hotfix.LoadMeta(ctx, g, s.branch) },
+		func() { s.refs, refsErr = g.ForEachRef(ctx, "refs/heads/"+s.branch, "refs/remotes/") },
+		func() { remotes, remotesErr = g.Remotes(ctx) },
+	)
+	if err := errors.Join(metaErr, refsErr, remotesErr); err != nil {
 		return err
+	}
+	if s.refs["refs/heads/"+s.branch] == "" {
+		return fmt.Errorf("branch %s does not exist in this clone", s.branch)
 	}
 	s.meta = meta
 	repoFlag := s.opts.Repo
@@ -190,10 +216,6 @@ func (s *shipper) resolve(ctx context.Context) error {
 	}
 	if s.opts.Tag != "" && !meta.Exceptional() {
 		return fmt.Errorf("--tag is for hotfixes from a release tag (gh hotfix create --from-tag); %s releases with the release workflow", s.branch)
-	}
-	remotes, err := g.Remotes(ctx)
-	if err != nil {
-		return err
 	}
 	s.remote = meta.Remote
 	if _, ok := remotes[s.remote]; !ok {
@@ -243,6 +265,7 @@ func (s *shipper) load(ctx context.Context) error {
 	}
 	if s.base != "" && !s.opts.DryRun {
 		s.startLocal(ctx)
+		s.startPush(ctx)
 	}
 	st, err := s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch,
 		Base: s.base, Label: s.cfg.Label.Name, ConfigPath: configPath, Reviewers: s.userReviewers()})
@@ -423,6 +446,19 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// parallel runs the functions side by side and waits for all of them.
+func parallel(fns ...func()) {
+	var wg sync.WaitGroup
+	for _, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn()
+		}()
+	}
+	wg.Wait()
 }
 
 // sleepCtx waits d or until ctx ends.
