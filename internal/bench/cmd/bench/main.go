@@ -61,6 +61,7 @@ func main() {
 	startupRuns := flag.Int("startup", 20, "runs of each --version for the start-up times")
 	verbose := flag.Bool("v", false, "print every measurement")
 	only := flag.String("only", "", "comma-separated scenarios to run (create, ship-open, ship-release, status); default all")
+	flag.BoolVar(&traceRuns, "trace", false, "print each run's timeline: requests and git processes, in ms from its start")
 	flag.Parse()
 	if *only != "" {
 		var keep []*scenario
@@ -183,6 +184,9 @@ func measure(w *world, lat int, do func() error) (sample, error) {
 		return sample{}, err
 	}
 	w.cpu = 0
+	if traceRuns {
+		w.startTrace()
+	}
 	t0 := time.Now()
 	err := do()
 	wall := time.Since(t0)
@@ -198,6 +202,9 @@ func measure(w *world, lat int, do func() error) (sample, error) {
 		return sample{}, err
 	}
 	s := sample{cost: bench.Analyze(entries), wall: wall, cpu: cpu}
+	if traceRuns {
+		w.printTrace(t0, wall, entries)
+	}
 	for _, step := range s.cost.Path {
 		s.onPath += step.End.Sub(step.Start)
 	}

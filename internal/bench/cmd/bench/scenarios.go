@@ -122,9 +122,11 @@ var scenarios = []*scenario{
 		chain: []string{"git push -u origin " + branch,
 			`gh label create hotfix --color d73a4a --description "..."   # missing in a fresh repository`,
 			`gh pr create --base main --title "..." --body "..." --label hotfix --reviewer ` + reviewer},
-		min: 4,
-		why: "1 GraphQL read (open PR for the head, label, base checks, remote head) > 1 git push > " +
-			"create the PR (label creation beside it) > label + reviewers (concurrent, or one GraphQL document)",
+		min: 3,
+		why: "1 git push, started beside the 1 GraphQL read (open PR for the head, label, base checks, remote head) " +
+			"and held in its pre-push hook until the read says push, so only its pack follows the read > " +
+			"create the PR (label creation beside it) > label + reviewers (one GraphQL document); " +
+			"4 in HTTP requests (read > pack > create > label): a refused ship must push nothing, and the PR needs the pushed branch",
 		setup: func(w *world, repo string) (*fixture, error) {
 			if _, err := w.newRepo(repo); err != nil {
 				return nil, err

@@ -57,6 +57,8 @@ type world struct {
 	// and extension processes they waited for): the client side's work, which the
 	// machine's other load does not inflate the way it does wall time.
 	cpu time.Duration
+	// traceFile, when set, receives GIT_TRACE from every command (--trace).
+	traceFile string
 }
 
 func newWorld(dir, extDir string) (*world, error) {
@@ -137,6 +139,9 @@ func (w *world) exec(dir, name string, args ...string) (result, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = w.environ
+	if w.traceFile != "" {
+		cmd.Env = append(append([]string(nil), w.environ...), "GIT_TRACE="+w.traceFile)
+	}
 	cmd.Stdin = strings.NewReader("")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
