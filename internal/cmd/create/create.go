@@ -49,14 +49,17 @@ func NewCmdCreate(f *command.Factory, runF func(context.Context, *CreateOptions)
 Create a hotfix branch from the latest commit of the base branch.
 
 The branch is named after the description: hotfix/ (or the configured prefix) followed by
-the description in lower case, with hyphens between words. The description comes from the
-argument, from the title of the issue given with --issue, or from a prompt.
+the description in lower case, with hyphens between words, at most 60 characters. The
+description comes from the argument, from the title of the issue given with --issue, or
+from a prompt on a terminal.
 
 Before creating anything, create fetches the base branch and refuses, changing nothing,
 when tracked files have uncommitted changes, when the branch already exists locally or on
-the remote, or when the base's latest commit has failing checks (override with --force).
-The branch starts at the fetched tip of the base, not at a stale local copy, and is checked
-out. What ship needs later (description, issue, base) is stored in the branch's git config.
+the remote, when the base does not exist, or when the base's latest commit has failing
+checks (override with --force). The branch starts at the fetched tip of the base, not at a
+stale local copy, and is checked out. What ship needs later (description, issue, base) is
+stored in the branch's git config. On a terminal create says what it did and what to do
+next; otherwise it prints only the branch name.
 
 When the base is not releasable, the exceptional process hotfixes the last release instead:
 --from-tag v1.4.0 (or --from-latest-release) starts the branch at the release tag, and
@@ -64,7 +67,8 @@ creates the maintenance branch of its line (release/v1.4 unless exceptional.main
 says otherwise) from the tag when GitHub does not have it yet. ship then merges the fix into
 the maintenance branch, releases it with the hotfix workflow (exceptional.workflow) and a new
 patch tag, and opens the forward-port pull request to the base. The base's checks do not
-matter in this mode; gh hotfix init --workflows sets it up.`),
+matter in this mode, so --base and --force do not apply; gh hotfix init --workflows sets
+it up.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix create "login page 500 on empty password"
 $ gh hotfix create --issue 123

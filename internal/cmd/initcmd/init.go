@@ -30,7 +30,7 @@ type InitOptions struct {
 func NewCmdInit(f *command.Factory, runF func(context.Context, *InitOptions) error) *command.Command {
 	opts := &InitOptions{}
 	fs := command.NewFlagSet("init")
-	fs.BoolVar(&opts.Force, "force", false, "Overwrite an existing .github/hotfix.yml")
+	fs.BoolVar(&opts.Force, "force", false, "Overwrite an existing .github/hotfix.yml (and .github/workflows/hotfix.yml with --workflows)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the configuration instead of writing it")
 	fs.StringVar(&opts.Base, "base", "", "Base `branch` for hotfixes (default: the repository's default branch)")
 	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: detected)")
@@ -49,7 +49,8 @@ release workflow and its inputs, and the hotfix label, with a comment explaining
 
 On a terminal, init asks to confirm or change each detected value; otherwise it uses the
 flags and what it detected. Required inputs of the release workflow get their default, else
-the first option of a choice, else a prompt (--field without a terminal).
+the first option of a choice, else false for a boolean, else a prompt (--field without a
+terminal).
 
 It refuses to overwrite an existing file without --force. Commit the file, then run
 gh hotfix doctor to check that the repository is ready.

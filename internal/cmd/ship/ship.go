@@ -46,7 +46,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	var postMortem bool
 	fs := command.NewFlagSet("ship")
 	fs.StringVar(&opts.Branch, "branch", "", "Ship hotfix `branch` instead of the current branch")
-	fs.StringVar(&opts.Title, "title", "", "Title of the pull request (default: the hotfix description)")
+	fs.StringVar(&opts.Title, "title", "", "Title of the pull request (default: \"Hotfix: <description>\")")
 	fs.StringVar(&opts.Body, "body", "", "Body of the pull request (default: the configured template, else a checklist)")
 	fs.StringVarP(&opts.BodyFile, "body-file", "F", "", "Read the pull request body from `file` (use \"-\" to read from standard input)")
 	fs.StringSliceVarP(&opts.Reviewers, "reviewer", "r", nil, "Request a review from people or teams by their `handle`")
@@ -55,14 +55,14 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
 	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
-	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name or ID (default: config, else detected)")
+	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: config, else detected)")
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input in `key=value` format (repeatable)")
 	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting")
 	fs.DurationVar(&opts.Timeout, "timeout", time.Hour, "Stop waiting after this long; 0 waits without limit")
 	fs.BoolVar(&opts.Force, "force", false, "Ship even if the base is not releasable or the change exceeds the size limits")
 	fs.BoolVar(&postMortem, "post-mortem", false, "Open a post-mortem issue after the release (default: config)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the steps that would be taken and change nothing")
-	fs.StringVar(&opts.Tag, "tag", "", "Hotfix `tag` to release a hotfix from a release tag with (default: the next patch of its line)")
+	fs.StringVar(&opts.Tag, "tag", "", "Hotfix `tag` for a hotfix from a release tag (default: the next patch of its line)")
 	command.AddJSONFlags(fs, &opts.JSON)
 	command.AddRepoFlag(fs, &opts.Repo)
 
@@ -81,7 +81,7 @@ interruption, or later after --no-wait, and continues where it stopped:
 2. Refuse changes over the size limits (default 10 files, 400 lines; override with --force).
 3. Push the branch and set its upstream; never force.
 4. Open the pull request against the base, or reuse the open one.
-5. Add the hotfix label and request reviews (--reviewer).
+5. Add the hotfix label and request reviews (--reviewer and the configured reviewers).
 6. With --auto, enable auto-merge, or merge right away when the pull request can be merged.
 7. Wait until the pull request is merged (skip with --no-wait).
 8. Dispatch the release workflow on the base branch, exactly once per merged hotfix
@@ -92,11 +92,16 @@ interruption, or later after --no-wait, and continues where it stopped:
 A hotfix made with gh hotfix create --from-tag (the exceptional process) merges into the
 maintenance branch of its release line instead; once merged, ship decides the hotfix tag
 (the next patch of the line, e.g. v1.4.1, or --tag), dispatches the hotfix workflow
-(exceptional.workflow) on the maintenance branch with the tag and the target environment,
-exactly once, and then opens the forward-port pull request to the base: the merged commits
-cherry-picked onto a branch from the base, labelled hotfix and forward-port. When the
-cherry-pick conflicts, the pull request is opened anyway with what applied and the exact
-commands to finish it, and ship exits with status 3.`),
+(exceptional.workflow, or --workflow) on the maintenance branch with the tag and the target
+environment, exactly once, and then opens the forward-port pull request to the base: the
+merged commits cherry-picked onto a branch from the base, labelled hotfix and forward-port.
+When the cherry-pick conflicts, the pull request is opened anyway with what applied and the
+exact commands to finish it, and ship exits with status 3.
+
+On stdout, ship prints the pull request's URL, then those of the release run, the
+forward-port pull request and the post-mortem issue when there are some, one per line.
+JSON fields: number, url, state, branch, base, mergeCommit, release (workflow, runId, url,
+status, conclusion), postMortem, tag and forwardPort (number, url, state, conflicts).`),
 		Example: strings.TrimSpace(`
 $ gh hotfix ship
 $ gh hotfix ship --auto --merge-method squash --reviewer monalisa --reviewer acme/oncall
