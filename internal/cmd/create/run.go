@@ -20,25 +20,18 @@ import (
 func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
-	g, err := f.Git()
-	if err != nil {
-		return err
-	}
-	root, err := g.RepoRoot(ctx)
-	if err != nil {
+	co, err := command.ResolveCheckout(ctx, f, opts.Repo)
+	switch {
+	case co.GitErr != nil:
+		return co.GitErr
+	case co.Root == "":
 		return errors.New("not inside a git checkout: run gh hotfix create in a clone of the repository")
-	}
-	repo, err := f.BaseRepo(opts.Repo)
-	if err != nil {
+	case err != nil:
 		return err
 	}
+	g, root, repo, remotes, remote := co.Git, co.Root, co.Repo, co.Remotes, co.Remote
 	fullName := repo.Owner + "/" + repo.Name
-	remotes, err := g.Remotes(ctx)
-	if err != nil {
-		return err
-	}
-	remote, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name)
-	if !ok {
+	if remote == "" {
 		return fmt.Errorf("this checkout has no remote for %s/%s: run gh hotfix create in a clone of it, or add one with git remote add", repo.Host, fullName)
 	}
 	if f.GitAuth != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
-	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
@@ -26,11 +25,12 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		return err
 	}
 	ios := f.IOStreams
-	repo, err := f.BaseRepo(opts.Repo)
+	co, err := command.ResolveCheckout(ctx, f, opts.Repo)
 	if err != nil {
 		return err
 	}
-	local, found, loadErr := localConfig(ctx, f, repo)
+	repo := co.Repo
+	local, found, loadErr := localConfig(co)
 	hc, err := f.HTTPClient(repo.Host)
 	if err != nil {
 		return err
@@ -108,24 +108,12 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 }
 
 // localConfig reads .github/hotfix.yml from the current checkout when it is a clone
-// of repo; found is false outside such a checkout or when the file is absent there.
-func localConfig(ctx context.Context, f *command.Factory, repo repository.Repository) (cfg config.Config, found bool, err error) {
-	g, err := f.Git()
-	if err != nil {
-		return config.Config{}, false, nil
+// of the repository; found is false outside such a checkout or when the file is absent there.
+func localConfig(co command.Checkout) (cfg config.Config, found bool, err error) {
+	if !co.InClone() {
+		return config.Config{}, false, nil // not in a clone, or a clone of another repository
 	}
-	root, err := g.RepoRoot(ctx)
-	if err != nil {
-		return config.Config{}, false, nil
-	}
-	remotes, err := g.Remotes(ctx)
-	if err != nil {
-		return config.Config{}, false, nil
-	}
-	if _, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name); !ok {
-		return config.Config{}, false, nil // a checkout of another repository
-	}
-	cfg, found, err = config.Load(root)
+	cfg, found, err = config.Load(co.Root)
 	if err != nil {
 		found = true // unreadable is not absent
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
-	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
@@ -32,23 +31,17 @@ const (
 func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
-	g, err := f.Git()
-	if err != nil {
-		return err
-	}
-	root, err := g.RepoRoot(ctx)
-	if err != nil {
+	co, err := command.ResolveCheckout(ctx, f, opts.Repo)
+	switch {
+	case co.GitErr != nil:
+		return co.GitErr
+	case co.Root == "":
 		return errors.New("not inside a git checkout: run gh hotfix init in a clone of the repository, whose root gets .github/hotfix.yml")
-	}
-	repo, err := f.BaseRepo(opts.Repo)
-	if err != nil {
+	case err != nil:
 		return err
 	}
-	remotes, err := g.Remotes(ctx)
-	if err != nil {
-		return err
-	}
-	if _, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name); !ok {
+	root, repo := co.Root, co.Repo
+	if !co.InClone() {
 		return fmt.Errorf("this checkout has no remote for %s/%s/%s: run gh hotfix init in a clone of it", repo.Host, repo.Owner, repo.Name)
 	}
 	if existing, keep, err := existingWorkflowsOnly(opts, root); err != nil {

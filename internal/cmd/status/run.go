@@ -42,11 +42,12 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 		return err
 	}
 	ios := f.IOStreams
-	repo, err := f.BaseRepo(opts.Repo)
+	co, err := command.ResolveCheckout(ctx, f, opts.Repo)
 	if err != nil {
 		return err
 	}
-	label, local, err := hotfixLabel(ctx, f, repo)
+	repo := co.Repo
+	label, local, err := hotfixLabel(co)
 	if err != nil {
 		return err
 	}
@@ -121,26 +122,13 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 }
 
 // hotfixLabel is the label marking hotfix pull requests: the one configured in the
-// checkout when it is a clone of repo, else the default. With --repo naming another
-// repository, the checkout's settings are not that repository's.
-func hotfixLabel(ctx context.Context, f *command.Factory, repo repository.Repository) (label string, local bool, err error) {
-	def := config.Default().Label.Name
-	g, err := f.Git()
-	if err != nil {
-		return def, false, nil
+// checkout when it is a clone of the repository, else the default. With --repo naming
+// another repository, the checkout's settings are not that repository's.
+func hotfixLabel(co command.Checkout) (label string, local bool, err error) {
+	if !co.InClone() {
+		return config.Default().Label.Name, false, nil
 	}
-	root, err := g.RepoRoot(ctx)
-	if err != nil {
-		return def, false, nil // not inside a checkout
-	}
-	remotes, err := g.Remotes(ctx)
-	if err != nil {
-		return "", false, err
-	}
-	if _, ok := hotfix.RemoteFor(remotes, repo.Host, repo.Owner, repo.Name); !ok {
-		return def, false, nil
-	}
-	cfg, found, err := config.Load(root)
+	cfg, found, err := config.Load(co.Root)
 	if err != nil {
 		return "", false, err
 	}

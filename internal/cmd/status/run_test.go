@@ -485,8 +485,17 @@ func TestHotfixLabel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &command.Factory{Git: func() (*git.Client, error) { return &git.Client{Dir: tt.dir, Env: env}, nil }}
-			got, local, err := hotfixLabel(context.Background(), f, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"})
+			f := &command.Factory{
+				Git: func() (*git.Client, error) { return &git.Client{Dir: tt.dir, Env: env}, nil },
+				BaseRepo: func(string) (repository.Repository, error) {
+					return repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, nil
+				},
+			}
+			co, err := command.ResolveCheckout(context.Background(), f, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, local, err := hotfixLabel(co)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
