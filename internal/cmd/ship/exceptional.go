@@ -82,14 +82,7 @@ func (s *shipper) loadExceptional(ctx context.Context) error {
 		}
 	}
 	s.state = st
-	for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
-		for i := range st.Pulls {
-			if p := &st.Pulls[i]; p.State == state && p.BaseRefName == s.base {
-				s.pr = p
-				return nil
-			}
-		}
-	}
+	s.pickPull()
 	return nil
 }
 

@@ -290,17 +290,22 @@ func (s *shipper) load(ctx context.Context) error {
 	if !st.BaseFound {
 		return fmt.Errorf("base branch %q does not exist in %s/%s", s.base, s.repo.Owner, s.repo.Name)
 	}
-	// An open pull request wins; else the newest merged one (resume the release);
-	// a closed one only matters when nothing else exists.
+	s.pickPull()
+	return nil
+}
+
+// pickPull picks the branch's pull request into the base to continue: an open one
+// wins; else the newest merged one (resume the release); a closed one only matters
+// when nothing else exists. None leaves s.pr nil.
+func (s *shipper) pickPull() {
 	for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
-		for i := range st.Pulls {
-			if p := &st.Pulls[i]; p.State == state && p.BaseRefName == s.base {
+		for i := range s.state.Pulls {
+			if p := &s.state.Pulls[i]; p.State == state && p.BaseRefName == s.base {
 				s.pr = p
-				return nil
+				return
 			}
 		}
 	}
-	return nil
 }
 
 // reload reads GitHub's side again (one request) and follows the same pull request.
