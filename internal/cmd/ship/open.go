@@ -161,7 +161,7 @@ func (s *shipper) mergeMethod() string {
 // createPull opens the pull request. Creating is not idempotent: when the answer
 // is lost, look for the pull request before ever sending the request again.
 func (s *shipper) createPull(ctx context.Context) error {
-	body, err := s.readBody(s.root)
+	body, err := s.readBody(s.paths.TopLevel)
 	if err != nil {
 		return err
 	}

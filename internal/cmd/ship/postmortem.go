@@ -116,7 +116,7 @@ func (s *shipper) findPostMortem(ctx context.Context, labels []string) (*apiIssu
 func (s *shipper) postMortemBody() (string, error) {
 	tmpl := defaultPostMortem
 	if p := s.cfg.PostMortem.Template; p != "" {
-		b, err := os.ReadFile(filepath.Join(s.root, p))
+		b, err := os.ReadFile(filepath.Join(s.paths.TopLevel, p))
 		if err != nil {
 			return "", fmt.Errorf("reading the post-mortem template %s: %w", p, err)
 		}

@@ -56,8 +56,7 @@ type shipper struct {
 	// fresh is true while state describes the merged pull request as it is: it was
 	// merged before this run read it (a resumed ship), or was read again since.
 	fresh bool
-	// root is the checkout's top folder; paths has it with the git folder and the hooks'.
-	root  string
+	// paths are the checkout's top folder, git folder and hooks folder.
 	paths git.Paths
 	// heldCh delivers the push started while GitHub answers the first query, held
 	// until that answer says to push (see startPush); nil inside when none was started.
@@ -183,8 +182,7 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if branchErr != nil {
 		return fmt.Errorf("%w: switch to the hotfix branch or pass --branch", branchErr)
 	}
-	s.paths, s.root = paths, paths.TopLevel
-	root := paths.TopLevel
+	s.paths = paths
 	var meta hotfix.Meta
 	var found bool
 	var remotes map[string]string
@@ -208,7 +206,7 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if s.repo, err = s.f.BaseRepo(repoFlag); err != nil {
 		return err
 	}
-	if s.cfg, s.localConfig, err = config.Load(root); err != nil {
+	if s.cfg, s.localConfig, err = config.Load(paths.TopLevel); err != nil {
 		return err
 	}
 	if !found && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
