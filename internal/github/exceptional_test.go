@@ -10,7 +10,7 @@ import (
 
 func TestEnsureBranch(t *testing.T) {
 	sleep = func(context.Context, time.Duration) error { return nil }
-	defer func() { sleep = sleepReal }()
+	defer func() { sleep = Sleep }()
 	const sha = "0123456789abcdef0123456789abcdef01234567"
 	exists := answer{status: 422, body: `{"message":"Reference already exists"}`}
 	refAt := func(s string) answer {

@@ -40,10 +40,11 @@ func (e *RateLimitError) Error() string {
 		e.Reset.Local().Format("15:04:05"), time.Until(e.Reset).Round(time.Second))
 }
 
-// sleep waits d unless ctx ends first; tests replace it.
-var sleep = sleepReal
+// sleep is the retries' Sleep; tests replace it.
+var sleep = Sleep
 
-func sleepReal(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends (then it returns ctx's error).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

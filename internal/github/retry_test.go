@@ -48,7 +48,7 @@ func (s *script) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestRetryPolicy(t *testing.T) {
 	var slept []time.Duration
 	sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
-	defer func() { sleep = sleepReal }()
+	defer func() { sleep = Sleep }()
 
 	reset := "1893456000" // 2030-01-01
 	reset500 := answer{status: 500, body: `{"message":"boom"}`}

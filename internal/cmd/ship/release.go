@@ -184,7 +184,7 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 			return s.readRun(ctx)
 		}
 		if i < attempts-1 {
-			if err := sleepCtx(ctx, interval); err != nil {
+			if err := github.Sleep(ctx, interval); err != nil {
 				return interruptedOr(ctx, err)
 			}
 		}
@@ -330,7 +330,7 @@ func (s *shipper) findRun(ctx context.Context, wf release.Workflow, since time.T
 			return &runs[0], nil // the first run since the decision is ours
 		}
 		if i < attempts-1 {
-			if err := sleepCtx(ctx, interval); err != nil {
+			if err := github.Sleep(ctx, interval); err != nil {
 				return nil, interruptedOr(ctx, err)
 			}
 		}
