@@ -3,12 +3,16 @@ package github
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
 )
 
 // PullRequest is what ship needs to know about a hotfix pull request.
@@ -38,6 +42,9 @@ type PullRequest struct {
 type Comment struct {
 	ID   int64
 	Body string
+	// CreatedAt is when GitHub created the comment, by GitHub's clock: editing
+	// the comment does not change it.
+	CreatedAt time.Time
 }
 
 // HasLabel reports whether the pull request carries the label (case-insensitive, as GitHub).
@@ -89,7 +96,7 @@ const pullFields = `
   autoMergeRequest { mergeMethod }
   labels(first: 50) { nodes { name } }
   reviewRequests(first: 50) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
-  comments(last: 100) { nodes { databaseId body } }
+  comments(last: 100) { nodes { databaseId body createdAt } }
   commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }
   prCommits: commits(first: 100) { nodes { commit { oid } } }`
 
@@ -141,6 +148,7 @@ type APIPull struct {
 		Nodes []struct {
 			DatabaseID int64 `json:"databaseId"`
 			Body       string
+			CreatedAt  time.Time
 		}
 	}
 	Commits struct {
@@ -179,7 +187,7 @@ func (a *APIPull) ToPull() PullRequest {
 		}
 	}
 	for _, c := range a.Comments.Nodes {
-		p.Comments = append(p.Comments, Comment{ID: c.DatabaseID, Body: c.Body})
+		p.Comments = append(p.Comments, Comment{ID: c.DatabaseID, Body: c.Body, CreatedAt: c.CreatedAt})
 	}
 	if n := a.Commits.Nodes; len(n) > 0 && n[0].Commit.StatusCheckRollup != nil {
 		p.ChecksState = n[0].Commit.StatusCheckRollup.State
@@ -421,14 +429,16 @@ type Run struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
-// DispatchRuns lists workflow_dispatch runs of a workflow on branch created at or after since.
+// DispatchRuns lists workflow_dispatch runs of a workflow on branch created at or
+// after since, by GitHub's clock (since must come from GitHub's own timestamps,
+// such as a comment's created_at, never from the local clock), oldest first.
 func (c *Client) DispatchRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]Run, error) {
 	q := url.Values{}
 	q.Set("event", "workflow_dispatch")
 	q.Set("branch", branch)
 	q.Set("per_page", "20")
 	if !since.IsZero() {
-		q.Set("created", ">="+since.UTC().Add(-time.Second).Format(time.RFC3339))
+		q.Set("created", ">="+since.UTC().Format(time.RFC3339))
 	}
 	var out struct {
 		Runs []Run `json:"workflow_runs"`
@@ -437,7 +447,37 @@ func (c *Client) DispatchRuns(ctx context.Context, owner, name, workflow, branch
 	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
 		return nil, err
 	}
+	sort.SliceStable(out.Runs, func(i, j int) bool { return out.Runs[i].CreatedAt.Before(out.Runs[j].CreatedAt) })
 	return out.Runs, nil
+}
+
+// Contains reports whether commit descendant contains commit ancestor (the same
+// commit counts), by GitHub's compare of the two: "identical" or "ahead" mean
+// ancestor is in descendant's history; "behind" and "diverged" mean it is not.
+// One request; the commit list is not needed, so a page of one is asked for.
+func (c *Client) Contains(ctx context.Context, owner, name, ancestor, descendant string) (bool, error) {
+	if ancestor == descendant {
+		return true, nil
+	}
+	var cmp struct {
+		Status string `json:"status"`
+	}
+	path := fmt.Sprintf("repos/%s/%s/compare/%s...%s?per_page=1", owner, name, url.PathEscape(ancestor), url.PathEscape(descendant))
+	if err := c.REST(ctx, "GET", path, nil, &cmp); err != nil {
+		var he *api.HTTPError
+		if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
+			// No common ancestor, or a commit GitHub no longer has: not contained.
+			return false, nil
+		}
+		return false, err
+	}
+	switch cmp.Status {
+	case "identical", "ahead":
+		return true, nil
+	case "behind", "diverged":
+		return false, nil
+	}
+	return false, fmt.Errorf("comparing %s with %s: unexpected status %q", ancestor, descendant, cmp.Status)
 }
 
 // RunPath is the REST path of a run.
