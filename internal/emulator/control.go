@@ -28,6 +28,11 @@ import (
 //	                                               control API itself is never delayed
 //	GET    /_emulator/latency                      {"ms":N}: the current server-wide latency
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
+//	POST   /_emulator/clock                        {"skew_s":N}: GitHub's clock runs N seconds ahead of this
+//	                                               machine's (negative: behind), as a client with a wrong clock
+//	                                               sees it; a test may also set it back to put two events in the
+//	                                               same second of GitHub's time, which a slow machine cannot
+//	                                               otherwise promise
 //	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run
 //	POST   /_emulator/repos/O/R/auto-runs          {"after_ms","conclusion"}: runs complete by themselves
 //	POST   /_emulator/repos/O/R/reviewer           {"after_ms","label","method","login"}: a teammate approves and
@@ -170,6 +175,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.failures = nil
 		s.logMu.Unlock()
 		w.WriteHeader(204)
+	case p == "clock" && r.Method == http.MethodPost:
+		skew, _ := in["skew_s"].(float64)
+		s.skew.Store(int64(skew * float64(time.Second)))
+		writeJSON(w, 200, map[string]any{"skew_s": skew})
 	case p == "faults" && r.Method == http.MethodPost:
 		if str("route") == "" {
 			writeJSON(w, 400, map[string]string{"message": "control API: a fault needs a route"})

@@ -64,7 +64,11 @@ type Server struct {
 	logMu    sync.Mutex
 	reqLog   []LogEntry
 	// latency is added to every API and git request (control API /_emulator/latency).
-	latency  atomic.Int64
+	latency atomic.Int64
+	// skew is how far GitHub's clock is ahead of this machine's (negative: behind),
+	// in nanoseconds (control API /_emulator/clock): every time GitHub reports
+	// (created_at, rate-limit resets) is on its clock, which a client's may not match.
+	skew     atomic.Int64
 	failures []ConformanceFailure
 }
 
@@ -127,7 +131,10 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
+	s := &Server{}
+	machine := opts.Now
+	opts.Now = func() time.Time { return machine().Add(time.Duration(s.skew.Load())) }
+	*s = Server{
 		st:      newStore(root, opts.Now, opts.Login),
 		checker: checker,
 		exec:    gql.NewExecutor(schema),
