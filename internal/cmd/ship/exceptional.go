@@ -225,9 +225,14 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 	mergeSHA := s.pr.MergeCommit
 	marker, found := findMarker(s.pr.Comments, mergeSHA)
 	if found && marker.State == "dispatched" {
-		s.release, s.exc.tag = &marker, marker.Tag
-		s.done("Already released %s: %s", marker.Tag, marker.RunURL)
-		return s.readRun(ctx)
+		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {
+			if err == nil {
+				s.exc.tag = marker.Tag
+				s.done("Already released %s: %s", marker.Tag, marker.RunURL)
+			}
+			return err
+		}
+		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
 	}
 	wf, inputs, err := s.hotfixPlan(ctx)
 	if err != nil {
@@ -250,7 +255,7 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 		return nil
 	}
 	if found { // "dispatching": a previous ship stopped between the dispatch and recording it
-		run, err := s.findRun(ctx, wf, marker.Since)
+		run, err := s.findRun(ctx, wf, marker)
 		if err != nil {
 			return err
 		}
@@ -276,7 +281,7 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 			return err
 		}
 	}
-	run, err := s.dispatch(ctx, wf, send, marker.Since)
+	run, err := s.dispatch(ctx, wf, send, marker)
 	if err != nil {
 		return err
 	}

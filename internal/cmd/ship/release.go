@@ -50,9 +50,13 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 	mergeSHA := s.pr.MergeCommit
 	marker, found := findMarker(s.pr.Comments, mergeSHA)
 	if found && marker.State == "dispatched" {
-		s.release = &marker
-		s.done("Already released: %s", marker.RunURL)
-		return s.readRun(ctx)
+		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {
+			if err == nil {
+				s.done("Already released: %s", marker.RunURL)
+			}
+			return err
+		}
+		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
 	}
 
 	wf, inputs, err := s.releasePlan(ctx)
@@ -68,14 +72,14 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 	}
 
 	if found { // "dispatching": a previous run stopped between the dispatch and recording it
-		run, err := s.findRun(ctx, wf, marker.Since)
+		run, err := s.findRun(ctx, wf, marker)
 		if err != nil {
 			return err
 		}
 		if run != nil {
 			return s.recordRun(ctx, &marker, run)
 		}
-		s.warn("A previous ship decided to release at %s but no run of %s appeared: dispatching now", marker.Since.Format(time.RFC3339), wf.File())
+		s.warn("A previous ship decided to release at %s but no run of %s containing the merge appeared: dispatching now", marker.Since.Format(time.RFC3339), wf.File())
 	} else {
 		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base}
 		if err := s.postMarker(ctx, &marker); err != nil {
@@ -87,7 +91,7 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 			return s.followWinner(ctx, wf, winner)
 		}
 	}
-	run, err := s.dispatch(ctx, wf, inputs, marker.Since)
+	run, err := s.dispatch(ctx, wf, inputs, marker)
 	if err != nil {
 		return err
 	}
@@ -136,11 +140,16 @@ func (s *shipper) releasePlan(ctx context.Context) (release.Workflow, map[string
 }
 
 // findMarker returns the earliest release marker for the merge commit: when two
-// ships raced, the earliest comment is the one that dispatches.
+// ships raced, the earliest comment is the one that dispatches. The decision's
+// time is the comment's created_at, by GitHub's clock: the "since" written in the
+// body was the local clock's when the comment was first posted, and may be off.
 func findMarker(comments []github.Comment, mergeSHA string) (hotfix.ReleaseMarker, bool) {
 	for i := range comments {
 		if m, ok := hotfix.ParseReleaseMarker(comments[i].Body); ok && m.MergeSHA == mergeSHA {
 			m.CommentID = comments[i].ID
+			if !comments[i].CreatedAt.IsZero() {
+				m.Since = comments[i].CreatedAt
+			}
 			return m, true
 		}
 	}
@@ -179,9 +188,15 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 			return err
 		}
 		if m, ok := findMarker(pr.Comments, winner.MergeSHA); ok && m.State == "dispatched" {
-			s.release = &m
+			ours, err := s.adoptRecorded(ctx, m)
+			if err != nil {
+				return err
+			}
+			if !ours {
+				return fmt.Errorf("the other gh hotfix ship recorded run %d, which is not a release of this merge: run gh hotfix ship again to find or start the real one", m.RunID)
+			}
 			s.done("Release run: %s (started by the other ship)", m.RunURL)
-			return s.readRun(ctx)
+			return nil
 		}
 		if i < attempts-1 {
 			if err := github.Sleep(ctx, interval); err != nil {
@@ -193,7 +208,8 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 }
 
 // postMarker posts the release comment before dispatching. Its creation time,
-// by GitHub's clock, bounds the search for runs this release may have started.
+// by GitHub's clock, bounds the search for runs this release may have started;
+// the local time written in the body is for readers only.
 func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
 	m.Since = time.Now().UTC().Truncate(time.Second)
 	var err error
@@ -203,9 +219,7 @@ func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error
 		posted, err = s.addComment(ctx, hotfix.ReleaseComment(*m))
 		if err == nil {
 			m.CommentID = posted.ID
-			if !posted.CreatedAt.IsZero() {
-				m.Since = posted.CreatedAt
-			}
+			m.Since = posted.CreatedAt // zero when GitHub did not say: runs are then judged by their commit alone
 			s.pr.Comments = posted.Comments
 			return nil
 		}
@@ -228,7 +242,7 @@ func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error
 const addCommentMutation = `mutation HotfixComment($subject: ID!, $body: String!) {
   addComment(input: {subjectId: $subject, body: $body}) {
     commentEdge { node { databaseId createdAt } }
-    subject { ... on PullRequest { comments(last: 100) { nodes { databaseId body } } } }
+    subject { ... on PullRequest { comments(last: 100) { nodes { databaseId body createdAt } } } }
   }
 }`
 
@@ -256,6 +270,7 @@ func (s *shipper) addComment(ctx context.Context, body string) (*postedComment, 
 					Nodes []struct {
 						DatabaseID int64 `json:"databaseId"`
 						Body       string
+						CreatedAt  time.Time
 					}
 				}
 			}
@@ -266,7 +281,7 @@ func (s *shipper) addComment(ctx context.Context, body string) (*postedComment, 
 	}
 	p := &postedComment{ID: out.AddComment.CommentEdge.Node.DatabaseID, CreatedAt: out.AddComment.CommentEdge.Node.CreatedAt}
 	for _, c := range out.AddComment.Subject.Comments.Nodes {
-		p.Comments = append(p.Comments, github.Comment{ID: c.DatabaseID, Body: c.Body})
+		p.Comments = append(p.Comments, github.Comment{ID: c.DatabaseID, Body: c.Body, CreatedAt: c.CreatedAt})
 	}
 	return p, nil
 }
@@ -275,7 +290,7 @@ func (s *shipper) addComment(ctx context.Context, body string) (*postedComment, 
 // servers that do not know return_run_details (GHES before 3.21) it asks again
 // without and finds the run by listing. A dispatch is never sent twice blindly:
 // after a lost answer ship looks for the run first.
-func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[string]string, since time.Time) (*github.Run, error) {
+func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[string]string, marker hotfix.ReleaseMarker) (*github.Run, error) {
 	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/dispatches", s.repo.Owner, s.repo.Name, url.PathEscape(wf.File()))
 	body := map[string]any{"ref": s.base, "inputs": inputs, "return_run_details": true}
 	for attempt := 1; ; attempt++ {
@@ -292,6 +307,8 @@ func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[
 		}
 		switch {
 		case err == nil && details.ID != 0:
+			// The run GitHub names is ours by construction: it runs at the base's tip
+			// as of the dispatch, and this run read the merge on the base before it.
 			s.done("Dispatched %s on %s", wf.File(), s.base)
 			return &github.Run{ID: details.ID, HTMLURL: details.HTMLURL}, nil
 		case err == nil:
@@ -301,7 +318,7 @@ func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[
 		default:
 			return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
 		}
-		run, ferr := s.findRun(ctx, wf, since)
+		run, ferr := s.findRun(ctx, wf, marker)
 		switch {
 		case ferr != nil:
 			return nil, ferr
@@ -317,17 +334,31 @@ func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[
 	}
 }
 
-// findRun looks, for a bounded time, for a dispatch run of wf on the base created since.
-func (s *shipper) findRun(ctx context.Context, wf release.Workflow, since time.Time) (*github.Run, error) {
+// findRun looks, for a bounded time, for the release run the decision recorded
+// in marker may have started: a dispatch run of wf on the base, created since the
+// release comment and containing the merge (release.Merge). Any other run, such as
+// a teammate's release of an earlier commit started a moment before, is not ours.
+func (s *shipper) findRun(ctx context.Context, wf release.Workflow, marker hotfix.ReleaseMarker) (*github.Run, error) {
+	merge := s.mergeOf(marker, true)
 	attempts, interval := runLookup()
+	var rejected []string
 	for i := 0; i < attempts; i++ {
-		runs, err := s.gh.DispatchRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, since)
+		runs, err := s.gh.DispatchRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, merge.Decided)
 		if err != nil {
 			return nil, fmt.Errorf("looking for the release run: %w", err)
 		}
-		if len(runs) > 0 {
-			sort.Slice(runs, func(a, b int) bool { return runs[a].CreatedAt.Before(runs[b].CreatedAt) })
-			return &runs[0], nil // the first run since the decision is ours
+		run, why, err := merge.First(ctx, runs, s.contains)
+		if err != nil {
+			return nil, fmt.Errorf("looking for the release run: %w", err)
+		}
+		if run != nil {
+			return run, nil
+		}
+		if len(why) > len(rejected) {
+			for _, w := range why[len(rejected):] {
+				s.progress("Not this hotfix's release: %s", w)
+			}
+			rejected = why
 		}
 		if i < attempts-1 {
 			if err := github.Sleep(ctx, interval); err != nil {
@@ -336,6 +367,67 @@ func (s *shipper) findRun(ctx context.Context, wf release.Workflow, since time.T
 		}
 	}
 	return nil, nil
+}
+
+// mergeOf is the merge whose release marker records the decision to release.
+// A run found by listing must also be created since that decision; a run named
+// by GitHub's answer to the dispatch, or by the record, is judged by its commit.
+func (s *shipper) mergeOf(marker hotfix.ReleaseMarker, listed bool) release.Merge {
+	m := release.Merge{SHA: marker.MergeSHA, Branch: s.base}
+	if listed {
+		m.Decided = marker.Since
+	}
+	if marker.Ref != "" {
+		m.Branch = marker.Ref
+	}
+	// The base's tip read with the merge in its history contains it: a run there
+	// needs no compare.
+	if st := s.state; st != nil && len(st.BaseHistory) > 0 {
+		for _, c := range st.BaseHistory {
+			if c.SHA == marker.MergeSHA {
+				m.Known = []string{st.BaseHistory[0].SHA}
+				break
+			}
+		}
+	}
+	return m
+}
+
+// contains asks GitHub whether commit descendant contains commit ancestor.
+func (s *shipper) contains(ctx context.Context, ancestor, descendant string) (bool, error) {
+	return s.gh.Contains(ctx, s.repo.Owner, s.repo.Name, ancestor, descendant)
+}
+
+// adoptRecorded reads the run a release comment records and takes it as this
+// hotfix's release only if it is one (release.Merge: on the base, at a commit
+// containing the merge). A comment can name another run: written by
+// hand, or by an older gh hotfix that took a teammate's earlier run for its own.
+// ours is false then, and the caller finds or starts the real release. The read
+// is the one the summary and --watch need anyway.
+func (s *shipper) adoptRecorded(ctx context.Context, m hotfix.ReleaseMarker) (ours bool, err error) {
+	poller := s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, m.RunID))
+	var run github.Run
+	if _, err := poller.Poll(ctx, &run); err != nil {
+		var he *api.HTTPError
+		if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
+			// Deleted from the Actions tab: what it released cannot be read back, and
+			// releasing again could ship twice. The record stands.
+			s.warn("The release run %s recorded on #%d no longer exists on GitHub", m.RunURL, s.pr.Number)
+			s.release = &m
+			return true, nil
+		}
+		return false, fmt.Errorf("reading the recorded release run %s: %w", m.RunURL, err)
+	}
+	v, err := s.mergeOf(m, false).Judge(ctx, run, s.contains)
+	if err != nil {
+		return false, err
+	}
+	if !v.Ours {
+		s.warn("The release comment on #%d names %s, but %s: looking for this hotfix's own release", s.pr.Number, m.RunURL, v.Why)
+		return false, nil
+	}
+	s.release, s.runInfo, s.runPoller = &m, &run, poller
+	return true, nil
 }
 
 func interruptedOr(ctx context.Context, err error) error {
@@ -361,18 +453,6 @@ func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *g
 	s.done("Release run: %s (commented on #%d)", m.RunURL, s.pr.Number)
 	// Just dispatched: the run is queued; --watch follows it from there.
 	s.runInfo = &github.Run{ID: run.ID, HTMLURL: m.RunURL, Status: "queued"}
-	return nil
-}
-
-// readRun reads the run's current status for the summary.
-func (s *shipper) readRun(ctx context.Context) error {
-	if s.opts.Watch || s.release == nil || s.release.RunID == 0 {
-		return nil
-	}
-	var run github.Run
-	if err := s.gh.REST(ctx, "GET", github.RunPath(s.repo.Owner, s.repo.Name, s.release.RunID), nil, &run); err == nil {
-		s.runInfo = &run
-	}
 	return nil
 }
 

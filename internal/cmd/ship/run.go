@@ -44,6 +44,8 @@ type shipper struct {
 	// release is filled once the release is dispatched or found.
 	release *hotfix.ReleaseMarker
 	runInfo *github.Run
+	// runPoller re-reads the release run conditionally once it was read.
+	runPoller *github.Poller
 	// plan is the release workflow and its inputs, resolved once.
 	plan *releasePlan
 	// postMortemURL is the post-mortem issue, once opened or found.

@@ -161,13 +161,33 @@ func (s *shipper) watch(ctx context.Context) error {
 	} else {
 		s.progress("Following the release run %s…", s.release.RunURL)
 	}
-	poller := s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, s.release.RunID))
-	status := ""
+	// A recorded run was read (and judged) already: its poller goes on from that
+	// read, so an unchanged run costs a 304 and a finished one no request at all.
+	poller, status := s.runPoller, ""
+	if poller == nil {
+		poller = s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, s.release.RunID))
+	}
+	checked := s.runPoller != nil && s.runInfo != nil
+	fresh := checked // the first check uses that read
 	err := s.poll(ctx, what, func() (bool, bool, error) {
 		var run github.Run
-		changed, err := poller.Poll(ctx, &run)
-		if err != nil || !changed {
+		if fresh {
+			fresh, run = false, *s.runInfo
+		} else if changed, err := poller.Poll(ctx, &run); err != nil || !changed {
 			return false, false, err
+		}
+		if !checked {
+			// The run the dispatch named: at the base's tip, which contained the
+			// merge when this ship read it. Only a base rewritten in between (a force
+			// push) could make it otherwise; say so rather than report a release.
+			checked = true
+			v, err := s.mergeOf(*s.release, false).Judge(ctx, run, s.contains)
+			if err != nil {
+				return false, false, err
+			}
+			if !v.Ours {
+				return false, false, fmt.Errorf("the release run %s is not a release of this hotfix: %s (was %s rewritten?)", s.release.RunURL, v.Why, s.base)
+			}
 		}
 		s.runInfo = &run
 		if run.Status != status {

@@ -16,6 +16,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 // jsonFields are the fields --json can select, one object per pull request.
@@ -91,8 +92,16 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 			fmt.Fprintf(ios.ErrOut, "%s could not read the release runs of %s/%s, their status is unknown: %v\n",
 				ios.ColorScheme().WarningIcon(), repo.Owner, repo.Name, err)
 		}
+		contains := func(ctx context.Context, ancestor, descendant string) (bool, error) {
+			return gh.Contains(ctx, repo.Owner, repo.Name, ancestor, descendant)
+		}
 		for i := range pulls {
-			pulls[i].Release.addRun(runs)
+			if why, err := pulls[i].addRun(ctx, runs, contains); err != nil {
+				fmt.Fprintf(ios.ErrOut, "%s could not check the release run of #%d: %v\n", ios.ColorScheme().WarningIcon(), pulls[i].Number, err)
+			} else if why != "" {
+				fmt.Fprintf(ios.ErrOut, "%s #%d's release comment names a run that is not its release (%s): gh hotfix ship --branch %s releases it\n",
+					ios.ColorScheme().WarningIcon(), pulls[i].Number, why, pulls[i].Branch)
+			}
 		}
 	}
 
@@ -375,19 +384,33 @@ func releaseMarker(comments []string, mergeSHA string) (hotfix.ReleaseMarker, bo
 	return hotfix.ReleaseMarker{}, false
 }
 
-// addRun fills in the run's progress from runs (by ID), when it is there.
-func (r *releaseRun) addRun(runs map[int64]github.Run) {
-	if r == nil || r.RunID == 0 {
-		return
+// addRun fills in the release run's progress from runs (by ID), when it is
+// there. A run is the release of the merge only if its commit contains the merge
+// (release.Merge, the rule ship goes by): a run found on the merge commit's check
+// suites does; one at another commit is compared. A recorded run that is not the
+// release leaves the hotfix "release not recorded", and why says what rules it out.
+func (p *hotfixPull) addRun(ctx context.Context, runs map[int64]github.Run, contains release.Ancestry) (why string, err error) {
+	r := p.Release
+	if r == nil || r.RunID == 0 || r.Status != "" {
+		return "", nil
 	}
 	run, ok := runs[r.RunID]
 	if !ok {
-		return
+		return "", nil
+	}
+	v, err := release.Merge{SHA: p.MergeCommit, Branch: p.Base}.Judge(ctx, run, contains)
+	if err != nil {
+		return "", err
+	}
+	if !v.Ours {
+		r.RunID, r.URL = 0, ""
+		return v.Why, nil
 	}
 	r.Status, r.Conclusion = run.Status, run.Conclusion
 	if r.URL == "" {
 		r.URL = run.HTMLURL
 	}
+	return "", nil
 }
 
 // export is the pull request as --json shows it.

@@ -106,12 +106,21 @@ func TestReleaseMarker(t *testing.T) {
 	}
 }
 
+// containsNewer stands in for GitHub's compare: only "newer" contains the merge.
+func containsNewer(_ context.Context, ancestor, descendant string) (bool, error) {
+	return descendant == "newer" && ancestor == mergeSHA, nil
+}
+
 func TestSummary(t *testing.T) {
 	runs := map[int64]github.Run{
-		42: {ID: 42, Status: "completed", Conclusion: "success", HTMLURL: "https://github.com/acme/shop/actions/runs/42"},
-		43: {ID: 43, Status: "completed", Conclusion: "failure"},
-		44: {ID: 44, Status: "in_progress"},
-		45: {ID: 45, Status: "completed", Conclusion: "timed_out"},
+		42: {ID: 42, Status: "completed", Conclusion: "success", HTMLURL: "https://github.com/acme/shop/actions/runs/42", HeadSHA: mergeSHA},
+		43: {ID: 43, Status: "completed", Conclusion: "failure", HeadSHA: mergeSHA},
+		44: {ID: 44, Status: "in_progress", HeadSHA: mergeSHA},
+		45: {ID: 45, Status: "completed", Conclusion: "timed_out", HeadSHA: mergeSHA},
+		// An earlier hotfix's run, recorded by mistake: its commit lacks the merge.
+		46: {ID: 46, Status: "completed", Conclusion: "success", HeadSHA: "older", HeadBranch: "main"},
+		// Dispatched after another merge landed: its commit contains the merge.
+		47: {ID: 47, Status: "completed", Conclusion: "success", HeadSHA: "newer", HeadBranch: "main"},
 	}
 	tests := []struct {
 		name     string
@@ -145,6 +154,10 @@ func TestSummary(t *testing.T) {
 			want: "release in progress", wantTone: waiting, checks: "none"},
 		{name: "merged, release timed out", pull: stubPull(13, "MERGED", "", marker("dispatched", mergeSHA, 45)),
 			want: "release timed out", wantTone: bad, checks: "none"},
+		{name: "merged, recorded run lacks the merge", pull: stubPull(18, "MERGED", "", marker("dispatched", mergeSHA, 46)),
+			want: "release not recorded", wantTone: waiting, checks: "none"},
+		{name: "merged, released at a newer commit", pull: stubPull(19, "MERGED", "", marker("dispatched", mergeSHA, 47)),
+			want: "release succeeded", wantTone: good, checks: "none"},
 		{name: "merged, run too old to be listed", pull: stubPull(14, "MERGED", "", marker("dispatched", mergeSHA, 7)),
 			want: "release started", wantTone: neutral, checks: "none"},
 		{name: "merged, dispatch not recorded", pull: stubPull(15, "MERGED", "", marker("dispatching", mergeSHA, 0)),
@@ -159,7 +172,13 @@ func TestSummary(t *testing.T) {
 				tt.edit(&a)
 			}
 			p := newHotfixPull(&a)
-			p.Release.addRun(runs)
+			why, err := p.addRun(context.Background(), runs, containsNewer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wrong := strings.Contains(tt.name, "lacks the merge"); (why != "") != wrong || wrong && !strings.Contains(why, "does not contain the merge") {
+				t.Errorf("why = %q", why)
+			}
 			got, gotTone := p.summary()
 			if got != tt.want || gotTone != tt.wantTone || p.Checks != tt.checks {
 				t.Errorf("summary = %q (tone %d), checks %q; want %q (tone %d), checks %q", got, gotTone, p.Checks, tt.want, tt.wantTone, tt.checks)
@@ -169,7 +188,7 @@ func TestSummary(t *testing.T) {
 }
 
 func TestExport(t *testing.T) {
-	runs := map[int64]github.Run{42: {ID: 42, Status: "completed", Conclusion: "success"}}
+	runs := map[int64]github.Run{42: {ID: 42, Status: "completed", Conclusion: "success", HeadSHA: mergeSHA}}
 	merged := stubPull(10, "MERGED", "SUCCESS", marker("dispatched", mergeSHA, 42))
 	open := stubPull(11, "OPEN", "")
 	open.ReviewDecision = "APPROVED"
@@ -191,7 +210,9 @@ func TestExport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newHotfixPull(&tt.pull)
-			p.Release.addRun(runs)
+			if _, err := p.addRun(context.Background(), runs, containsNewer); err != nil {
+				t.Fatal(err)
+			}
 			b, err := json.Marshal(p.export())
 			if err != nil {
 				t.Fatal(err)
@@ -217,7 +238,9 @@ func TestTable(t *testing.T) {
 	a2.IsDraft = true
 	a3 := stubPull(1, "MERGED", "SUCCESS", marker("dispatched", mergeSHA, 42))
 	pulls := []hotfixPull{newHotfixPull(&a1), newHotfixPull(&a2), newHotfixPull(&a3)}
-	pulls[2].Release.addRun(map[int64]github.Run{42: {ID: 42, Status: "completed", Conclusion: "success"}})
+	if _, err := pulls[2].addRun(context.Background(), map[int64]github.Run{42: {ID: 42, Status: "completed", Conclusion: "success", HeadSHA: mergeSHA}}, containsNewer); err != nil {
+		t.Fatal(err)
+	}
 
 	ios, _, stdout, _ := iostreams.Test()
 	ios.SetStdoutTTY(true)
@@ -345,7 +368,7 @@ func TestRunRequests(t *testing.T) {
 			first[i] = stubPull(200-i, "MERGED", "", marker("dispatched", mergeSHA, int64(1000+i)))
 		}
 		gh := &fakeGitHub{t: t, pages: []string{page(180, "Y3Vyc29yOjk5", first...), page(180, "Y3Vyc29yOjE0OQ==", stubPull(100, "OPEN", ""))},
-			runs: `{"total_count":1,"workflow_runs":[{"id":1000,"status":"completed","conclusion":"success"}]}`}
+			runs: `{"total_count":1,"workflow_runs":[{"id":1000,"status":"completed","conclusion":"success","head_sha":"` + mergeSHA + `","head_branch":"main"}]}`}
 		f, _, stdout, _ := testFactory(t, gh)
 		if err := runStatus(t, f, "--state", "all", "-L", "150", "--json", "number,release", "--jq", ".[0].release.conclusion, length"); err != nil {
 			t.Fatal(err)
