@@ -407,3 +407,34 @@ func TestAutoMergeWaitsForRequiredChecks(t *testing.T) {
 		t.Fatalf("PR not merged after its required check passed: mergeable_state=%v", got["mergeable_state"])
 	}
 }
+
+// TestClockSkew: GitHub's timestamps follow its own clock, set through the
+// control API; the runs list's created filter goes by the same clock.
+func TestClockSkew(t *testing.T) {
+	ts := newTestServer(t)
+	ts.seedRepo("clock")
+	for _, skew := range []float64{3600, -7200.5} {
+		b, _ := json.Marshal(map[string]any{"skew_s": skew})
+		resp, err := http.Post("http://"+ts.addr+"/_emulator/clock", "application/json", bytes.NewReader(b))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("control clock: %v %v", err, resp)
+		}
+		resp.Body.Close()
+		want := time.Now().Add(time.Duration(skew * float64(time.Second)))
+		r := ts.do("POST", "/repos/monalisa/clock/actions/workflows/release.yml/dispatches",
+			map[string]any{"ref": "main", "inputs": map[string]any{"environment": "staging"}, "return_run_details": true}, nil)
+		if r.status != 200 {
+			t.Fatalf("dispatch: %d %s", r.status, r.body)
+		}
+		id := int64(r.json(t)["workflow_run_id"].(float64))
+		run := ts.do("GET", "/repos/monalisa/clock/actions/runs/"+jsonNum(id), nil, nil).json(t)
+		created, err := time.Parse(time.RFC3339, run["created_at"].(string))
+		if err != nil || created.Sub(want).Abs() > 5*time.Second {
+			t.Errorf("skew %v s: created_at %v, want about %v", skew, run["created_at"], want.UTC().Format(time.RFC3339))
+		}
+		since := ts.do("GET", "/repos/monalisa/clock/actions/runs?created=>="+created.UTC().Format(time.RFC3339), nil, nil).json(t)
+		if since["total_count"].(float64) < 1 {
+			t.Errorf("skew %v s: the run is not listed as created since %s", skew, created.UTC().Format(time.RFC3339))
+		}
+	}
+}
