@@ -143,8 +143,14 @@ func TestReleaseRunContainsItsMerge(t *testing.T) {
 				!strings.Contains(st.Stderr, "#2's release comment names a run that is not its release") {
 				t.Errorf("status with a wrong record: exit %d, stdout %q (want %q)\n%s", st.Code, st.Stdout, want, st.Stderr)
 			}
+			// The compare that judges the named run fails once, as the fault matrix's
+			// routes do: a read, retried.
+			e.Control("POST", "faults", map[string]any{"route": "GET /repos/{owner}/{repo}/compare/{basehead}", "status": 502, "count": 1})
 			e.ClearRequests()
 			r = e.RunInEnv(b, env, "gh", "hotfix", "ship")
+			if api, _, _ := e.RequestCounts(); api["GET /repos/{owner}/{repo}/compare/{basehead}"] < 2 {
+				t.Errorf("the named run was not compared (or the failed compare not retried): %v", api)
+			}
 			if r.Code != 0 || !strings.Contains(r.Stderr, "names http://github.localhost/monalisa/"+name+"/actions/runs/") {
 				t.Fatalf("ship with a wrong record: exit %d: %s", r.Code, r.Stderr)
 			}
