@@ -438,3 +438,68 @@ func TestClockSkew(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeabilityInTheBackground: a pull request reads unknown until GitHub's
+// background job is done, again after its head moves, and draft once computed;
+// merging does not wait for the job. The job's time passes by moving GitHub's
+// clock, not by sleeping.
+func TestMergeabilityInTheBackground(t *testing.T) {
+	ts := newTestServer(t)
+	work := ts.seedRepo("bg")
+	control := func(path string, body map[string]any) {
+		b, _ := json.Marshal(body)
+		resp, err := http.Post("http://"+ts.addr+"/_emulator/"+path, "application/json", bytes.NewReader(b))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("control %s: %v %v", path, err, resp)
+		}
+		resp.Body.Close()
+	}
+	control("mergeability", map[string]any{"delay_ms": 3600 * 1000})
+	pr := ts.do("POST", "/repos/monalisa/bg/pulls", map[string]any{"title": "Fix", "head": "hotfix/fix", "base": "main"}, nil).json(t)
+	gql := func() (string, string) {
+		q := map[string]any{"query": `query($id:ID!){node(id:$id){... on PullRequest{mergeable mergeStateStatus}}}`, "variables": map[string]any{"id": pr["node_id"]}}
+		n := ts.do("POST", "/graphql", q, nil).json(t)["data"].(map[string]any)["node"].(map[string]any)
+		return n["mergeable"].(string), n["mergeStateStatus"].(string)
+	}
+	rest := func() (any, any) {
+		p := ts.do("GET", "/repos/monalisa/bg/pulls/1", nil, nil).json(t)
+		return p["mergeable"], p["mergeable_state"]
+	}
+	if m, st := rest(); m != nil || st != "unknown" {
+		t.Errorf("right after opening: REST mergeable=%v state=%v, want null/unknown", m, st)
+	}
+	if m, st := gql(); m != "UNKNOWN" || st != "UNKNOWN" {
+		t.Errorf("right after opening: GraphQL %s/%s, want UNKNOWN/UNKNOWN", m, st)
+	}
+	control("clock", map[string]any{"skew_s": 3601}) // the job is done
+	if m, st := rest(); m != true || st != "clean" {
+		t.Errorf("once computed: REST mergeable=%v state=%v, want true/clean", m, st)
+	}
+	if m, st := gql(); m != "MERGEABLE" || st != "CLEAN" {
+		t.Errorf("once computed: GraphQL %s/%s, want MERGEABLE/CLEAN", m, st)
+	}
+	// A push to the head starts the job again.
+	ts.git(work, "switch", "-q", "hotfix/fix")
+	if err := os.WriteFile(filepath.Join(work, "more.txt"), []byte("more\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ts.git(work, "add", "-A")
+	ts.git(work, "commit", "-q", "-m", "more")
+	ts.git(work, "push", "-q", "origin", "hotfix/fix")
+	if m, st := rest(); m != nil || st != "unknown" {
+		t.Errorf("after a push: REST mergeable=%v state=%v, want null/unknown", m, st)
+	}
+	// Merging tries the merge itself.
+	if r := ts.do("PUT", "/repos/monalisa/bg/pulls/1/merge", map[string]any{"merge_method": "squash"}, nil); r.status != 200 {
+		t.Errorf("merge while unknown: %d %s", r.status, r.body)
+	}
+	// A draft reads draft once computed.
+	control("mergeability", map[string]any{"delay_ms": 0})
+	ts.git(work, "switch", "-q", "-c", "hotfix/draft", "main")
+	ts.git(work, "commit", "-q", "--allow-empty", "-m", "draft work")
+	ts.git(work, "push", "-q", "origin", "hotfix/draft")
+	ts.do("POST", "/repos/monalisa/bg/pulls", map[string]any{"title": "Draft", "head": "hotfix/draft", "base": "main", "draft": true}, nil)
+	if p := ts.do("GET", "/repos/monalisa/bg/pulls/2", nil, nil).json(t); p["mergeable_state"] != "draft" {
+		t.Errorf("draft: mergeable_state=%v, want draft", p["mergeable_state"])
+	}
+}

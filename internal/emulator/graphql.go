@@ -248,8 +248,13 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			return connection("IssueConnection", items, a)
 		},
 		"label": func(a args) any {
-			if l := r.label(argStr(a, "name")); l != nil {
-				return g.label(r, l)
+			// Exact name only: GitHub's schema says "Returns a single label by
+			// name" and promises nothing about case, so a client must not rely on
+			// this lookup ignoring it (labels(query:) finds any case).
+			for _, l := range r.labels {
+				if l.Name == argStr(a, "name") {
+					return g.label(r, l)
+				}
 			}
 			return nil
 		},

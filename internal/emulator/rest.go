@@ -755,5 +755,6 @@ func (s *Server) putContent(q *req) (int, any, error) {
 // afterPush reacts to ref changes: open PRs whose head moved may now auto-merge,
 // and branches that vanished close nothing (GitHub keeps such PRs open).
 func (s *Server) afterPush(r *repo) {
+	s.st.noteMergeInputsAll(r)
 	s.tryAutoMerge(r)
 }

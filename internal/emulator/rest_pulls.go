@@ -17,8 +17,9 @@ func (s *Server) pullJSON(r *repo, is *issue) map[string]any {
 	var mergeable any
 	mergeableState := "unknown"
 	if is.State == "open" {
-		st, ok := r.mergeState(p)
-		mergeable, mergeableState = ok, strings.ToLower(st)
+		if st, ok, known := s.st.shownMergeState(r, p); known {
+			mergeable, mergeableState = ok, strings.ToLower(st)
+		}
 	}
 	reviewers := []map[string]any{}
 	for _, l := range p.RequestedReviewers {
@@ -161,6 +162,7 @@ func (s *Server) openPull(r *repo, login, title, body, head, base string, draft 
 	is := &issue{ID: s.st.id(), Number: len(r.issues) + 1, Title: title, Body: body, State: "open", User: login,
 		CreatedAt: now, UpdatedAt: now, pr: &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft}}
 	r.issues = append(r.issues, is)
+	s.st.noteMergeInputs(r, is.pr) // GitHub starts computing mergeability now
 	return is, nil
 }
 
@@ -309,7 +311,8 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	if r.DeleteBranchOnMerge {
 		_ = r.git.deleteRef("refs/heads/" + p.Head)
 	}
-	// Another PR's mergeability may depend on the new base.
+	// Another PR's mergeability depends on the new base.
+	s.st.noteMergeInputsAll(r)
 	defer s.tryAutoMerge(r)
 	return sha, nil
 }

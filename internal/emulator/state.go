@@ -22,6 +22,10 @@ type store struct {
 	repos  map[string]*repo // by lower-case "owner/name"
 	// defaultLogin is who an unknown token authenticates as.
 	defaultLogin string
+	// mergeDelay is how long GitHub's background job takes to compute a pull
+	// request's mergeability after it is opened or its head or base moves
+	// (control API /_emulator/mergeability).
+	mergeDelay time.Duration
 }
 
 type user struct {
@@ -108,6 +112,10 @@ type pull struct {
 	RequestedTeams     []string
 	Reviews            []*review
 	AutoMerge          *autoMerge
+	// mergeKey is the base and head the shown mergeability was computed for;
+	// mergeReadyAt is when GitHub's background job has it (see shownMergeState).
+	mergeKey     string
+	mergeReadyAt time.Time
 }
 
 type review struct {
@@ -192,7 +200,7 @@ type autoRunSetting struct {
 
 func newStore(root string, now func() time.Time, defaultLogin string) *store {
 	s := &store{root: root, now: now, nextID: 1000, users: map[string]*user{},
-		tokens: map[string]string{}, repos: map[string]*repo{}, defaultLogin: defaultLogin}
+		tokens: map[string]string{}, repos: map[string]*repo{}, defaultLogin: defaultLogin, mergeDelay: defaultMergeDelay}
 	s.ensureUser(defaultLogin)
 	return s
 }
@@ -261,6 +269,10 @@ func (r *repo) issue(n int) *issue {
 	return r.issues[n-1]
 }
 
+// label finds a label ignoring case, as GitHub does for uniqueness: creating
+// "hotfix" where "Hotfix" exists answers 422 with code already_exists (REST docs,
+// "Create a label"; labels are unique by name without regard to case), and adding
+// labels by name to an issue reuses the existing one.
 func (r *repo) label(name string) *label {
 	for _, l := range r.labels {
 		if strings.EqualFold(l.Name, name) {
@@ -411,6 +423,52 @@ func (r *repo) reviewDecision(p *pull) string {
 		return "APPROVED"
 	}
 	return "REVIEW_REQUIRED"
+}
+
+// defaultMergeDelay is how long mergeability stays unknown after a change, by
+// default: on github.com the background job takes about a second or more.
+const defaultMergeDelay = time.Second
+
+// shownMergeState is the mergeability GitHub shows for an open pull request.
+// GitHub computes it in a background job started when the pull request is opened
+// and whenever its head or base branch moves; until the job is done the REST API
+// answers mergeable null and mergeable_state "unknown", and GraphQL mergeable
+// UNKNOWN and mergeStateStatus UNKNOWN. REST docs, "Get a pull request": "The
+// value of the mergeable attribute can be true, false, or null. If the value is
+// null, then GitHub has started a background job to compute the mergeability.
+// After giving the job time to complete, resubmit the request." A draft reads
+// DRAFT / "draft" (GraphQL MergeStateStatus: "The merge is blocked due to the
+// pull request being a draft"). known is false while the job runs. A merge
+// attempt does not wait for the job: it tries the merge (doMerge uses mergeState).
+func (s *store) shownMergeState(r *repo, p *pull) (state string, mergeable, known bool) {
+	s.noteMergeInputs(r, p)
+	if s.now().Before(p.mergeReadyAt) {
+		return "UNKNOWN", false, false
+	}
+	st, ok := r.mergeState(p)
+	if p.Draft {
+		return "DRAFT", ok, true
+	}
+	return st, ok, true
+}
+
+// noteMergeInputs starts the background job when the pull request's base or head
+// moved since its mergeability was last computed.
+func (s *store) noteMergeInputs(r *repo, p *pull) {
+	key := r.git.branchSHA(p.Base) + ".." + r.headSHA(p)
+	if key != p.mergeKey {
+		p.mergeKey, p.mergeReadyAt = key, s.now().Add(s.mergeDelay)
+	}
+}
+
+// noteMergeInputsAll runs noteMergeInputs for every open pull request of r: after
+// a push or a merge, as GitHub starts its jobs when branches move, not when asked.
+func (s *store) noteMergeInputsAll(r *repo) {
+	for _, is := range r.issues {
+		if is.pr != nil && is.State == "open" {
+			s.noteMergeInputs(r, is.pr)
+		}
+	}
 }
 
 // mergeState is GraphQL's mergeStateStatus for an open PR, plus whether it is mergeable at all.
