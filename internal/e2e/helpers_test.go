@@ -2,8 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 )
 
 func harnessWrite(t *testing.T, path, content string) {
@@ -16,4 +20,18 @@ func harnessWrite(t *testing.T, path, content string) {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// mergeabilityComputed waits until GitHub has computed the mergeability of the
+// pull requests (in the background, as on github.com: see the emulator's
+// shownMergeState), for tests that show it.
+func mergeabilityComputed(t *testing.T, e *harness.Env, repo string, numbers ...int) {
+	t.Helper()
+	for _, n := range numbers {
+		e.Eventually(fmt.Sprintf("GitHub to compute the mergeability of %s#%d", repo, n), 30*time.Second, func() bool {
+			_, out := e.API("GET", fmt.Sprintf("/repos/monalisa/%s/pulls/%d", repo, n), nil)
+			pr, _ := out.(map[string]any)
+			return pr != nil && pr["mergeable_state"] != "unknown"
+		})
+	}
 }

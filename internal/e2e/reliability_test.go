@@ -24,7 +24,11 @@ func TestShipConcurrent(t *testing.T) {
 	e.Git(a, "push", "-q", "-u", "origin", "hotfix/twin-fix")
 	b := e.Clone("twins")
 	e.Git(b, "switch", "-q", "hotfix/twin-fix")
-	e.Control("POST", "repos/monalisa/twins/reviewer", map[string]any{"after_ms": 300})
+	// The teammate merges once both ships have opened or found the one PR (1.5 s
+	// covers two ships starting on a loaded machine): the race under test is the
+	// release's, below. A merge before the second ship's first read would let it
+	// open a second PR for the squash-merged branch, as GitHub allows.
+	e.Control("POST", "repos/monalisa/twins/reviewer", map[string]any{"after_ms": 1500})
 	// Slow comment posts make both ships post their release marker before either
 	// reads the other's: the race the lock must settle.
 	e.Control("POST", "faults", map[string]any{"route": "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", "latency_ms": 400, "count": 2})

@@ -64,7 +64,7 @@ func TestReleaseRunContainsItsMerge(t *testing.T) {
 					t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
 				}
 			}
-			env := []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s", "GH_HOTFIX_HTTP_TIMEOUT=1s"}
+			env := []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s"}
 
 			// The first hotfix is merged and released; the second is merged right after.
 			merge := func(n int) string {
@@ -162,7 +162,9 @@ func TestReleaseRunContainsItsMerge(t *testing.T) {
 				t.Errorf("#2 records run %d after the re-run, want %d: %s", got, int64(heads[mergeB]), r.Stderr)
 			}
 			for _, f := range e.Server.ConformanceFailures() {
-				t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
+				if f.Rejected {
+					t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
+				}
 			}
 		})
 	}

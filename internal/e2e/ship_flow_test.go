@@ -62,10 +62,22 @@ func TestShipFullFlowFromIssue(t *testing.T) {
 	}
 
 	// ship --watch with a short interval: 20 ms stands for the default 10 s, so
-	// 1.2 s of waiting is a simulated 10-minute wait (the backoff scales with it).
+	// about 1.2 s of waiting is a simulated 10-minute wait (the backoff scales
+	// with it). The wait is counted in polls, not in time, so a slow machine
+	// simulates the same wait; GitHub has computed the PR's mergeability first,
+	// so its answer stays the same throughout.
+	mergeabilityComputed(t, e, "store", number)
 	e.ClearRequests()
 	p := e.Start(work, "ship", "--watch", "--interval", "20ms")
-	time.Sleep(1200 * time.Millisecond)
+	e.Eventually("ship to wait a while", time.Minute, func() bool {
+		n := 0
+		for _, req := range e.Server.Requests() {
+			if req.Route == "GET /repos/{owner}/{repo}/pulls/{pull_number}" {
+				n++
+			}
+		}
+		return n >= 12
+	})
 	if n := dispatchCount(e); n != 0 {
 		t.Fatalf("dispatched %d times before the merge", n)
 	}

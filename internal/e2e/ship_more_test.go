@@ -39,9 +39,21 @@ func TestShipAutoMerge(t *testing.T) {
 
 	t.Run("already mergeable: merged directly", func(t *testing.T) {
 		work := startHotfix(t, e, "direct", "direct fix")
+		// A new repository does not allow auto-merge (github.com's default), and
+		// GitHub is still computing the new PR's mergeability when ship asks: ship
+		// asks again until it knows, then merges.
+		e.ClearRequests()
 		r := e.Hotfix(work, "ship", "--auto", "--no-release")
-		if r.Code != 0 || !strings.Contains(r.Stderr, "Merged #1 (merge): it could be merged right away") {
+		if r.Code != 0 || !strings.Contains(r.Stderr, "GitHub is computing whether #1 can be merged") ||
+			!strings.Contains(r.Stderr, "Merged #1 (merge): it could be merged right away") {
 			t.Fatalf("ship --auto on a clean PR: exit %d\n%s", r.Code, r.Stderr)
+		}
+		api, _, _ := e.RequestCounts()
+		if n := api["graphql query node (HotfixMergeState)"]; n < 1 || n > 5 {
+			t.Errorf("%d re-reads of the merge state, want 1 to 5: %v", n, api)
+		}
+		if n := api["graphql mutation enablePullRequestAutoMerge (HotfixAutoMerge)"]; n != 0 {
+			t.Errorf("tried to enable auto-merge %d times in a repository that does not allow it", n)
 		}
 		_, out := e.API("GET", "/repos/monalisa/direct/pulls/1", nil)
 		if out.(map[string]any)["merged"] != true {
@@ -55,9 +67,26 @@ func TestShipAutoMerge(t *testing.T) {
 			"required_status_checks": map[string]any{"strict": false, "contexts": []string{"ci"}},
 			"enforce_admins":         nil, "required_pull_request_reviews": nil, "restrictions": nil})
 		r := e.Hotfix(work, "ship", "--auto", "--no-release")
-		assertFailed(t, r, "auto-merge is not allowed in monalisa/noauto: merge #1 by hand")
+		assertFailed(t, r, "auto-merge is not allowed in monalisa/noauto and #1 cannot be merged yet (blocked by required reviews or checks): merge it by hand")
 		if _, out := e.API("GET", "/repos/monalisa/noauto/pulls/1", nil); out.(map[string]any)["merged"] != false {
 			t.Errorf("the PR was merged")
+		}
+	})
+
+	t.Run("merge methods the repository allows", func(t *testing.T) {
+		work := startHotfix(t, e, "squashonly", "squash only fix")
+		e.API("PATCH", "/repos/monalisa/squashonly", map[string]any{"allow_merge_commit": false, "allow_rebase_merge": false})
+		// Asked for a method the repository forbids: refused before anything changes.
+		before := e.Snapshot(work, "squashonly")
+		r := e.Hotfix(work, "ship", "--auto", "--merge-method", "rebase", "--no-release")
+		assertFailed(t, r, "monalisa/squashonly does not allow rebase merges (it allows squash): pass --merge-method squash")
+		if after := e.Snapshot(work, "squashonly"); after != before {
+			t.Errorf("a refused ship changed something:\n%s\n---\n%s", before, after)
+		}
+		// No method asked for: the one the repository allows.
+		r = e.Hotfix(work, "ship", "--auto", "--no-release")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Merged #1 (squash)") {
+			t.Fatalf("ship --auto: exit %d\n%s", r.Code, r.Stderr)
 		}
 	})
 }
@@ -201,5 +230,69 @@ func assertFailed(t *testing.T, r harness.Result, wantErr string) {
 	lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
 	if last := lines[len(lines)-1]; !strings.Contains(last, wantErr) {
 		t.Errorf("last stderr line %q does not say %q", last, wantErr)
+	}
+}
+
+// TestShipUsesTheLabelWhateverItsCase: the repository has "Hotfix", the config
+// says "hotfix". GitHub keeps label names unique ignoring case (creating "hotfix"
+// would be refused), and its lookup by name is not promised to ignore case: ship
+// finds the label anyway and applies it under its existing name, once.
+func TestShipUsesTheLabelWhateverItsCase(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "cased", "cased label fix")
+	if status, out := e.API("POST", "/repos/monalisa/cased/labels", map[string]any{"name": "Hotfix", "color": "b60205"}); status != 201 {
+		t.Fatalf("create label: %d %v", status, out)
+	}
+	r := e.Hotfix(work, "ship", "--no-wait")
+	if r.Code != 0 || !strings.Contains(r.Stderr, `Labelled #1 "Hotfix"`) {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	_, labels := e.API("GET", "/repos/monalisa/cased/labels", nil)
+	if n := strings.Count(strings.ToLower(jsonString(labels)), `"name":"hotfix"`); n != 1 {
+		t.Errorf("%d hotfix labels: %s", n, jsonString(labels))
+	}
+	_, pr := e.API("GET", "/repos/monalisa/cased/pulls/1", nil)
+	if got := jsonString(pr.(map[string]any)["labels"]); !strings.Contains(got, `"name":"Hotfix"`) {
+		t.Errorf("PR labels %s, want Hotfix", got)
+	}
+	e.ClearRequests()
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("second ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	api, _, _ := e.RequestCounts()
+	for route, n := range api {
+		if strings.HasPrefix(route, "POST") || strings.HasPrefix(route, "graphql mutation") {
+			t.Errorf("a re-run changed something: %s ×%d", route, n)
+		}
+	}
+}
+
+// TestShipReviewers: the author of the pull request is never asked (GitHub would
+// refuse the whole request), and a re-run does not ask again someone who has
+// reviewed since (GitHub drops them from the requests).
+func TestShipReviewers(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	work := startHotfix(t, e, "revs", "reviewer fix")
+	r := e.Hotfix(work, "ship", "--no-wait", "-r", "monalisa", "-r", "hubot")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Not requesting a review from monalisa: GitHub does not let the author of #1 review it") ||
+		!strings.Contains(r.Stderr, "Requested reviews from hubot") {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if status, out := e.APIAs("hubot-token", "POST", "/repos/monalisa/revs/pulls/1/reviews", map[string]any{"event": "COMMENT", "body": "looking"}); status != 200 {
+		t.Fatalf("hubot's review: %d %v", status, out)
+	}
+	e.ClearRequests()
+	r = e.Hotfix(work, "ship", "--no-wait", "-r", "monalisa", "-r", "hubot")
+	if r.Code != 0 || strings.Contains(r.Stderr, "Requested reviews") {
+		t.Fatalf("re-run: exit %d\n%s", r.Code, r.Stderr)
+	}
+	api, _, _ := e.RequestCounts()
+	for route, n := range api {
+		if strings.HasPrefix(route, "POST") || strings.HasPrefix(route, "graphql mutation") {
+			t.Errorf("the re-run asked again: %s ×%d", route, n)
+		}
 	}
 }

@@ -73,6 +73,8 @@ func TestStatus(t *testing.T) {
 		t.Fatalf("completing the run: %d %v", status, out)
 	}
 
+	mergeabilityComputed(t, e, "shop", 2, 3)
+
 	t.Run("tab-separated", func(t *testing.T) {
 		e.ClearRequests()
 		r := statusOK(t, e, work, "--state", "all")

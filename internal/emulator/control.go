@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,9 @@ import (
 //	                                               control API itself is never delayed
 //	GET    /_emulator/latency                      {"ms":N}: the current server-wide latency
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
+//	POST   /_emulator/mergeability                 {"delay_ms":N}: how long a pull request's mergeability stays
+//	                                               unknown after it opens or its base or head moves (default
+//	                                               1000, as GitHub's background job; 0 only where a test says why)
 //	POST   /_emulator/clock                        {"skew_s":N}: GitHub's clock runs N seconds ahead of this
 //	                                               machine's (negative: behind), as a client with a wrong clock
 //	                                               sees it; a test may also set it back to put two events in the
@@ -175,6 +179,11 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.failures = nil
 		s.logMu.Unlock()
 		w.WriteHeader(204)
+	case p == "mergeability" && r.Method == http.MethodPost:
+		s.st.mu.Lock()
+		s.st.mergeDelay = time.Duration(num("delay_ms")) * time.Millisecond
+		s.st.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"delay_ms": num("delay_ms")})
 	case p == "clock" && r.Method == http.MethodPost:
 		skew, _ := in["skew_s"].(float64)
 		s.skew.Store(int64(skew * float64(time.Second)))
@@ -309,6 +318,8 @@ func (s *Server) tick(r *repo) {
 		if !approved {
 			is.pr.Reviews = append(is.pr.Reviews, &review{ID: s.st.id(), User: rv.Login, State: "APPROVED",
 				Body: "Looks good: ship it.", CommitID: r.headSHA(is.pr), SubmittedAt: now})
+			// A review answers the request: GitHub drops the reviewer from requested_reviewers.
+			is.pr.RequestedReviewers = slices.DeleteFunc(is.pr.RequestedReviewers, func(u string) bool { return strings.EqualFold(u, rv.Login) })
 		}
 		_, _ = s.doMerge(r, is, rv.Method, "", "", rv.Login, "")
 	}

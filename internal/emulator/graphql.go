@@ -576,7 +576,10 @@ func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 			if is.State != "open" {
 				return "UNKNOWN"
 			}
-			if _, ok := r.mergeState(p); ok {
+			switch _, ok, known := g.s.st.shownMergeState(r, p); {
+			case !known:
+				return "UNKNOWN"
+			case ok:
 				return "MERGEABLE"
 			}
 			return "CONFLICTING"
@@ -585,7 +588,7 @@ func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 			if is.State != "open" {
 				return "UNKNOWN"
 			}
-			st, _ := r.mergeState(p)
+			st, _, _ := g.s.st.shownMergeState(r, p)
 			return st
 		},
 		"reviewDecision": func() any {

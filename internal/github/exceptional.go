@@ -214,7 +214,7 @@ type ForwardPortState struct {
 
 const forwardPortQuery = `query HotfixForwardPort($owner: String!, $name: String!, $head: String!, $ref: String!, $label: String!) {
   repository(owner: $owner, name: $name) {
-    label(name: $label) { name }
+    ` + LabelLookup + `
     ref(qualifiedName: $ref) { target { oid } }
     pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) {
       nodes { id number url state baseRefName body labels(first: 20) { nodes { name } } }
@@ -227,7 +227,7 @@ const forwardPortQuery = `query HotfixForwardPort($owner: String!, $name: String
 func (c *Client) ForwardPortState(ctx context.Context, owner, name, head, label string) (*ForwardPortState, error) {
 	var out struct {
 		Repository *struct {
-			Label        *struct{ Name string }
+			Labels       LabelNodes
 			Ref          *struct{ Target struct{ Oid string } }
 			PullRequests struct{ Nodes []ForwardPull }
 		}
@@ -240,7 +240,8 @@ func (c *Client) ForwardPortState(ctx context.Context, owner, name, head, label 
 	if out.Repository == nil {
 		return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
 	}
-	st := &ForwardPortState{LabelExists: out.Repository.Label != nil, Pulls: out.Repository.PullRequests.Nodes}
+	st := &ForwardPortState{Pulls: out.Repository.PullRequests.Nodes}
+	_, _, st.LabelExists = out.Repository.Labels.Find(label)
 	if out.Repository.Ref != nil {
 		st.BranchTip = out.Repository.Ref.Target.Oid
 	}

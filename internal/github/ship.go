@@ -34,6 +34,8 @@ type PullRequest struct {
 	ChecksState      string // rollup state of the head commit, "" when it has no checks
 	Labels           []string
 	Reviewers        []string // requested reviewers: logins and org/team
+	Reviewed         []string // logins who have reviewed (GitHub drops them from the requests)
+	Author           string   // login of the author; "" for a deleted account
 	Comments         []Comment
 	Commits          []string // the pull request's own commits (up to 100)
 }
@@ -61,9 +63,12 @@ func (p *PullRequest) HasLabel(name string) bool {
 type ShipState struct {
 	RepoID           string
 	AutoMergeAllowed bool
-	BaseFound        bool
-	BaseChecks       Checks
-	LabelExists      bool
+	// MergeMethods are the merge methods the repository allows (merge, squash,
+	// rebase), in that order.
+	MergeMethods []string
+	BaseFound    bool
+	BaseChecks   Checks
+	LabelExists  bool
 	// Pulls holds the pull requests whose head is the hotfix branch, newest first.
 	Pulls []PullRequest
 	// Config is the text of the file asked for with configPath on the base, nil when absent.
@@ -75,8 +80,9 @@ type ShipState struct {
 	LatestReleaseTag, LatestReleaseSHA string
 	// BaseHistory is the base's latest commits, newest first: what a release would ship.
 	BaseHistory []HistoryCommit
-	// LabelID is the label's node ID ("" when it does not exist).
-	LabelID string
+	// LabelID is the label's node ID ("" when it does not exist), and LabelName
+	// its name as the repository spells it (it may differ in case from the config's).
+	LabelID, LabelName string
 	// ReviewerIDs are the node IDs of the users asked for, by login; UnknownReviewers
 	// the logins GitHub does not know.
 	ReviewerIDs      map[string]string
@@ -91,11 +97,13 @@ type HistoryCommit struct {
 
 const pullFields = `
   id number url title state createdAt isDraft baseRefName headRefOid mergedAt
+  author { login }
   mergeCommit { oid }
   mergeStateStatus reviewDecision
   autoMergeRequest { mergeMethod }
   labels(first: 50) { nodes { name } }
   reviewRequests(first: 50) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
+  latestReviews(first: 50) { nodes { author { login } } }
   comments(last: 100) { nodes { databaseId body createdAt } }
   commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }
   prCommits: commits(first: 100) { nodes { commit { oid } } }`
@@ -105,11 +113,11 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
   repository(owner: $owner, name: $name) {
     id
     ` + configField + `
-    autoMergeAllowed
+    autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
     base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline } } } } }
     workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
     latestRelease { tagName tagCommit { oid } }
-    label(name: $label) { id name }
+    ` + LabelLookup + `
     pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { ...pull } }
   }
 }
@@ -144,6 +152,10 @@ type APIPull struct {
 			}
 		}
 	} `json:"reviewRequests"`
+	LatestReviews struct {
+		Nodes []struct{ Author *struct{ Login string } }
+	}
+	Author   *struct{ Login string }
 	Comments struct {
 		Nodes []struct {
 			DatabaseID int64 `json:"databaseId"`
@@ -184,6 +196,14 @@ func (a *APIPull) ToPull() PullRequest {
 			p.Reviewers = append(p.Reviewers, rr.Organization.Login+"/"+rr.Slug)
 		default:
 			p.Reviewers = append(p.Reviewers, rr.Login)
+		}
+	}
+	if a.Author != nil {
+		p.Author = a.Author.Login
+	}
+	for _, r := range a.LatestReviews.Nodes {
+		if r.Author != nil {
+			p.Reviewed = append(p.Reviewed, r.Author.Login)
 		}
 	}
 	for _, c := range a.Comments.Nodes {
@@ -227,9 +247,12 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	}
 	var out struct {
 		Repository *struct {
-			ID               string
-			AutoMergeAllowed bool
-			Base             *struct {
+			ID                 string
+			AutoMergeAllowed   bool
+			MergeCommitAllowed bool
+			SquashMergeAllowed bool
+			RebaseMergeAllowed bool
+			Base               *struct {
 				Target struct {
 					commitChecks
 					History struct {
@@ -240,10 +263,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 					}
 				}
 			}
-			Label *struct {
-				ID   string
-				Name string
-			}
+			Labels       LabelNodes
 			PullRequests struct{ Nodes []APIPull }
 			Config       *struct{ Text *string }
 			Workflows    *struct {
@@ -301,9 +321,15 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		return nil, err
 	}
 	r := out.Repository
-	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, LabelExists: r.Label != nil, ReviewerIDs: map[string]string{}}
-	if r.Label != nil {
-		st.LabelID = r.Label.ID
+	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, ReviewerIDs: map[string]string{}}
+	st.LabelID, st.LabelName, st.LabelExists = r.Labels.Find(q.Label)
+	for _, m := range []struct {
+		name    string
+		allowed bool
+	}{{"merge", r.MergeCommitAllowed}, {"squash", r.SquashMergeAllowed}, {"rebase", r.RebaseMergeAllowed}} {
+		if m.allowed {
+			st.MergeMethods = append(st.MergeMethods, m.name)
+		}
 	}
 	for _, login := range q.Reviewers {
 		if u := reviewers[login]; u != nil && u.ID != "" {
@@ -352,6 +378,7 @@ const PullFragment = `fragment pull on PullRequest {` + pullFields + `
 // compute, is read only when the operation's $withMergeState says so (for --auto).
 const NewPullFragment = `fragment pull on PullRequest {
   id number url title state createdAt isDraft baseRefName headRefOid
+  author { login }
   mergeStateStatus @include(if: $withMergeState)
   autoMergeRequest { mergeMethod }
   labels(first: 50) { nodes { name } }
@@ -370,6 +397,45 @@ func (c *Client) Pull(ctx context.Context, id string) (PullRequest, error) {
 		return PullRequest{}, fmt.Errorf("pull request %s not found", id)
 	}
 	return out.Node.ToPull(), nil
+}
+
+const mergeStateQuery = `query HotfixMergeState($id: ID!) {
+  node(id: $id) { ... on PullRequest { state mergeStateStatus mergeCommit { oid } autoMergeRequest { mergeMethod } } }
+}`
+
+// MergeState is what GitHub says of a pull request's mergeability right now.
+type MergeState struct {
+	State     string // OPEN, CLOSED, MERGED
+	Status    string // mergeStateStatus: CLEAN, BLOCKED, UNKNOWN, ...
+	Merge     string // the merge commit, once merged
+	AutoMerge string // merge method when auto-merge is enabled
+}
+
+// PullMergeState re-reads a pull request's merge state, in a request of its own
+// (for --auto while GitHub computes mergeability in the background).
+func (c *Client) PullMergeState(ctx context.Context, id string) (MergeState, error) {
+	var out struct {
+		Node *struct {
+			State            string
+			MergeStateStatus string
+			MergeCommit      *struct{ Oid string }
+			AutoMergeRequest *struct{ MergeMethod string }
+		}
+	}
+	if err := c.GraphQL(ctx, mergeStateQuery, map[string]any{"id": id}, &out); err != nil {
+		return MergeState{}, err
+	}
+	if out.Node == nil {
+		return MergeState{}, fmt.Errorf("pull request %s not found", id)
+	}
+	ms := MergeState{State: out.Node.State, Status: out.Node.MergeStateStatus}
+	if out.Node.MergeCommit != nil {
+		ms.Merge = out.Node.MergeCommit.Oid
+	}
+	if out.Node.AutoMergeRequest != nil {
+		ms.AutoMerge = strings.ToLower(out.Node.AutoMergeRequest.MergeMethod)
+	}
+	return ms, nil
 }
 
 // RESTPull is the REST view of a pull request used while polling.

@@ -306,6 +306,13 @@ func (e *Env) API(method, path string, body any) (int, any) {
 	return e.do(method, "http://"+emulator.APIHost+path, body, true)
 }
 
+// APIAs calls the emulator's REST API with another user's token (made with the
+// control API's users), as that teammate would.
+func (e *Env) APIAs(token, method, path string, body any) (int, any) {
+	e.T.Helper()
+	return e.doAs(method, "http://"+emulator.APIHost+path, body, token)
+}
+
 // Control calls the emulator's control API.
 func (e *Env) Control(method, path string, body any) (int, any) {
 	e.T.Helper()
@@ -313,6 +320,15 @@ func (e *Env) Control(method, path string, body any) (int, any) {
 }
 
 func (e *Env) do(method, u string, body any, auth bool) (int, any) {
+	e.T.Helper()
+	token := ""
+	if auth {
+		token = Token
+	}
+	return e.doAs(method, u, body, token)
+}
+
+func (e *Env) doAs(method, u string, body any, token string) (int, any) {
 	e.T.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -326,8 +342,8 @@ func (e *Env) do(method, u string, body any, auth bool) (int, any) {
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	if auth {
-		req.Header.Set("Authorization", "token "+Token)
+	if token != "" {
+		req.Header.Set("Authorization", "token "+token)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := e.client.Do(req)

@@ -76,7 +76,7 @@ const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
     defaultBranchRef { name }
     base: ref(qualifiedName: $base) @include(if: $hasBase) { name }
-    label(name: $label) { name }
+    ` + github.LabelLookup + `
     workflows: object(expression: $workflows) { ... on Tree { entries { path type object { ... on Blob { text } } } } }
     config: object(expression: $config) @include(if: $readConfig) { ... on Blob { text } }
   }
@@ -111,7 +111,7 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 			RebaseMergeAllowed bool
 			DefaultBranchRef   *struct{ Name string }
 			Base               *struct{ Name string }
-			Label              *struct{ Name string }
+			Labels             github.LabelNodes
 			Workflows          *struct {
 				Entries []struct {
 					Path   string
@@ -157,9 +157,10 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 		Viewer: gql.Viewer.Login, Permission: r.ViewerPermission, IsPrivate: r.IsPrivate,
 		AutoMergeAllowed: r.AutoMergeAllowed,
 		MergeMethods:     map[string]bool{"merge": r.MergeCommitAllowed, "squash": r.SquashMergeAllowed, "rebase": r.RebaseMergeAllowed},
-		Base:             q.Base, LabelExists: r.Label != nil,
-		Workflows: list.Workflows, Files: map[string][]byte{},
+		Base:             q.Base,
+		Workflows:        list.Workflows, Files: map[string][]byte{},
 	}
+	_, _, f.LabelExists = r.Labels.Find(q.Label)
 	// Classic and OAuth app tokens list their scopes; other tokens send no header, or
 	// an empty one, which a classic token without scopes would send too: unknown then.
 	for _, s := range strings.Split(strings.Join(resp.Header.Values("X-Oauth-Scopes"), ","), ",") {

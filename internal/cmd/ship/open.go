@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
@@ -48,6 +51,11 @@ func (s *shipper) open(ctx context.Context) error {
 	}
 	if err := s.sizeGuard(lf.files, lf.lines); err != nil {
 		return err
+	}
+	if s.opts.Auto {
+		if _, err := s.autoMergeMethod(); err != nil {
+			return err
+		}
 	}
 
 	if s.opts.DryRun {
@@ -124,7 +132,8 @@ func (s *shipper) dryRunOpen(tip string) error {
 		fmt.Fprintf(out, "Would request reviews from %s\n", strings.Join(r, ", "))
 	}
 	if s.opts.Auto {
-		fmt.Fprintf(out, "Would enable auto-merge (%s), or merge right away if the pull request can be merged\n", s.mergeMethod())
+		method, _ := s.autoMergeMethod() // refused before the dry run when not allowed
+		fmt.Fprintf(out, "Would enable auto-merge (%s), or merge right away if the pull request can be merged\n", method)
 	}
 	if !s.opts.NoWait {
 		fmt.Fprintln(out, "Would wait for the pull request to be merged")
@@ -189,7 +198,7 @@ func (s *shipper) createPull(ctx context.Context) error {
 		if qerr != nil {
 			break
 		}
-		s.state.LabelExists, s.state.LabelID = st.LabelExists, st.LabelID
+		s.state.LabelExists, s.state.LabelID, s.state.LabelName = st.LabelExists, st.LabelID, st.LabelName
 		for i := range st.Pulls {
 			if p := st.Pulls[i]; (p.State == "OPEN" || p.State == "MERGED") && p.BaseRefName == s.base {
 				s.pr = &p
@@ -241,18 +250,24 @@ func (s *shipper) reviewers() []string {
 	return all
 }
 
+// missingReviewers are the reviewers to ask: those configured or given, less
+// those already asked or who have reviewed (GitHub drops a reviewer from the
+// requests once they review: asking again would ask for a second review), and
+// less the pull request's author, whom GitHub refuses for the whole request
+// ("Review cannot be requested from pull request author"): dropped with a warning.
 func (s *shipper) missingReviewers() []string {
 	var missing []string
 	for _, r := range s.reviewers() {
-		found := false
-		if s.pr != nil {
-			for _, have := range s.pr.Reviewers {
-				if strings.EqualFold(have, r) {
-					found = true
-				}
-			}
+		if s.pr == nil {
+			missing = append(missing, r)
+			continue
 		}
-		if !found {
+		if s.pr.Author != "" && strings.EqualFold(r, s.pr.Author) {
+			s.warn("Not requesting a review from %s: GitHub does not let the author of #%d review it", r, s.pr.Number)
+			continue
+		}
+		if !slices.ContainsFunc(append(append([]string{}, s.pr.Reviewers...), s.pr.Reviewed...),
+			func(have string) bool { return strings.EqualFold(have, r) }) {
 			missing = append(missing, r)
 		}
 	}
@@ -292,7 +307,10 @@ func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) err
 			if qerr != nil {
 				return fmt.Errorf("finding the label %q: %w", label.Name, qerr)
 			}
-			s.state.LabelExists, s.state.LabelID = st.LabelExists, st.LabelID
+			s.state.LabelExists, s.state.LabelID, s.state.LabelName = st.LabelExists, st.LabelID, st.LabelName
+			if st.LabelID == "" {
+				return fmt.Errorf("creating the label %q: GitHub says it exists, but it cannot be found: %w", label.Name, err)
+			}
 		default:
 			return fmt.Errorf("creating the label %q: %w", label.Name, err)
 		}
@@ -346,8 +364,12 @@ func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) err
 		return fmt.Errorf("requesting reviews from %s: %w", strings.Join(missing, ", "), teamErr)
 	}
 	if needLabel {
-		s.pr.Labels = append(s.pr.Labels, label.Name)
-		s.done("Labelled #%d %q", s.pr.Number, label.Name)
+		name := label.Name
+		if s.state.LabelName != "" {
+			name = s.state.LabelName // as the repository spells it
+		}
+		s.pr.Labels = append(s.pr.Labels, name)
+		s.done("Labelled #%d %q", s.pr.Number, name)
 	}
 	if len(missing) > 0 {
 		s.pr.Reviewers = append(s.pr.Reviewers, missing...)
@@ -387,18 +409,44 @@ const enableAutoMerge = `mutation HotfixAutoMerge($id: ID!, $method: PullRequest
 
 // autoMerge enables auto-merge. A pull request that can already be merged
 // (clean, unstable or has-hooks) is merged directly instead, as gh pr merge --auto
-// does: GitHub refuses auto-merge for those.
+// does: GitHub refuses auto-merge for those. GitHub computes mergeability in the
+// background, so a pull request just opened or pushed to reads UNKNOWN for a
+// moment: ship asks again, briefly, before choosing (settleMergeState).
 func (s *shipper) autoMerge(ctx context.Context, tip string) error {
 	if s.pr.AutoMerge != "" {
 		s.done("Auto-merge is enabled (%s)", s.pr.AutoMerge)
 		return nil
 	}
-	method := s.mergeMethod()
-	switch s.pr.MergeStateStatus {
+	method, err := s.autoMergeMethod()
+	if err != nil {
+		return err
+	}
+	state := s.pr.MergeStateStatus
+	if state == "UNKNOWN" || state == "" {
+		ms, err := s.settleMergeState(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case ms.State == "MERGED":
+			s.pr.State, s.pr.MergeCommit = "MERGED", ms.Merge
+			s.done("Pull request #%d is merged", s.pr.Number)
+			return nil
+		case ms.AutoMerge != "":
+			s.pr.AutoMerge = ms.AutoMerge
+			s.done("Auto-merge is enabled (%s)", ms.AutoMerge)
+			return nil
+		}
+		state = ms.Status
+	}
+	switch state {
 	case "CLEAN", "UNSTABLE", "HAS_HOOKS":
 		return s.mergeNow(ctx, method, tip)
 	}
-	err := s.gh.GraphQL(ctx, enableAutoMerge, map[string]any{"id": s.pr.ID, "method": strings.ToUpper(method)}, nil)
+	if !s.state.AutoMergeAllowed {
+		return s.autoMergeForbidden(state)
+	}
+	err = s.gh.GraphQL(ctx, enableAutoMerge, map[string]any{"id": s.pr.ID, "method": strings.ToUpper(method)}, nil)
 	if err == nil {
 		s.pr.AutoMerge = method
 		s.done("Enabled auto-merge (%s): GitHub merges #%d once its requirements pass", method, s.pr.Number)
@@ -407,12 +455,83 @@ func (s *shipper) autoMerge(ctx context.Context, tip string) error {
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "clean status") || strings.Contains(msg, "unstable status") || strings.Contains(msg, "has_hooks status"):
+		// Computed since the last read: the pull request can be merged now.
 		return s.mergeNow(ctx, method, tip)
 	case strings.Contains(msg, "not allowed"):
-		return fmt.Errorf("auto-merge is not allowed in %s/%s: merge #%d by hand when it is ready (%s), or ask an admin to allow auto-merge; then run gh hotfix ship again",
-			s.repo.Owner, s.repo.Name, s.pr.Number, s.pr.URL)
+		return s.autoMergeForbidden(state)
 	}
 	return fmt.Errorf("enabling auto-merge on #%d: %w", s.pr.Number, err)
+}
+
+// autoMergeForbidden is the error for a repository that does not allow
+// auto-merge (github.com's default for a new repository) and a pull request that
+// cannot be merged yet.
+func (s *shipper) autoMergeForbidden(state string) error {
+	return fmt.Errorf("auto-merge is not allowed in %s/%s and #%d cannot be merged yet (%s): merge it by hand when it is ready (%s), or ask an admin to allow auto-merge; then run gh hotfix ship again",
+		s.repo.Owner, s.repo.Name, s.pr.Number, describeMergeState(state), s.pr.URL)
+}
+
+// describeMergeState says what a mergeStateStatus means for the person waiting.
+func describeMergeState(state string) string {
+	switch state {
+	case "BLOCKED":
+		return "blocked by required reviews or checks"
+	case "BEHIND":
+		return "behind its base"
+	case "DIRTY":
+		return "it has conflicts"
+	case "DRAFT":
+		return "it is a draft"
+	case "UNKNOWN", "":
+		return "GitHub is still computing whether it can be merged"
+	}
+	return strings.ToLower(state)
+}
+
+// mergeStateWaits are the pauses between re-reads of a pull request whose
+// mergeability GitHub is still computing: about six seconds in all, which covers
+// the background job on github.com; past that, ship goes on as for a pull request
+// that cannot be merged yet (auto-merge, where allowed, merges it when it can).
+var mergeStateWaits = []time.Duration{500 * time.Millisecond, time.Second, 1500 * time.Millisecond, 1500 * time.Millisecond, 1500 * time.Millisecond}
+
+// settleMergeState re-reads the pull request's merge state until GitHub has
+// computed it, a bounded number of times.
+func (s *shipper) settleMergeState(ctx context.Context) (github.MergeState, error) {
+	s.progress("GitHub is computing whether #%d can be merged…", s.pr.Number)
+	var ms github.MergeState
+	for _, wait := range mergeStateWaits {
+		if err := github.Sleep(ctx, wait); err != nil {
+			return ms, interruptedOr(ctx, err)
+		}
+		var err error
+		if ms, err = s.gh.PullMergeState(ctx, s.pr.ID); err != nil {
+			return ms, fmt.Errorf("reading whether #%d can be merged: %w", s.pr.Number, err)
+		}
+		if ms.State != "OPEN" || ms.AutoMerge != "" || ms.Status != "UNKNOWN" {
+			return ms, nil
+		}
+	}
+	return ms, nil
+}
+
+// autoMergeMethod is the merge method for --auto: --merge-method, else the
+// config's, when the repository allows it (refused before anything changes when
+// not); else merge commits, or the first method the repository allows.
+func (s *shipper) autoMergeMethod() (string, error) {
+	method := s.mergeMethod()
+	allowed := s.state.MergeMethods
+	if len(allowed) == 0 || slices.Contains(allowed, method) {
+		return method, nil
+	}
+	switch {
+	case s.opts.MergeMethod != "":
+		return "", fmt.Errorf("%s/%s does not allow %s merges (it allows %s): pass --merge-method %s",
+			s.repo.Owner, s.repo.Name, method, strings.Join(allowed, ", "), allowed[0])
+	case s.cfg.MergeMethod != "":
+		return "", fmt.Errorf("%s/%s does not allow %s merges (it allows %s): set merge_method in %s to one of them, or pass --merge-method",
+			s.repo.Owner, s.repo.Name, method, strings.Join(allowed, ", "), config.Path)
+	}
+	return allowed[0], nil
 }
 
 // mergeNow merges the pull request at the tip ship pushed (GitHub refuses if the
