@@ -89,7 +89,7 @@ func TestReleaseRunContainsItsMerge(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e.Control("POST", "clock", map[string]any{"skew_s": first.Add(900 * time.Millisecond).Sub(time.Now()).Seconds()})
+			e.Control("POST", "clock", map[string]any{"skew_s": time.Until(first.Add(900 * time.Millisecond)).Seconds()})
 			for _, f := range tc.faults {
 				e.Control("POST", "faults", f)
 			}
