@@ -108,7 +108,7 @@ func TestRetryPolicy(t *testing.T) {
 				}
 			}
 			for _, d := range slept {
-				if d > maxRetryAfter {
+				if d > maxLimitWait {
 					t.Errorf("waited %s, more than the bound", d)
 				}
 			}
