@@ -268,26 +268,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if f.RateLimit != "" || ((f.Status == 403 || f.Status == 429) && f.RetryAfter > 0) {
+			s.rateLimitFault(rec, f, isGraphQL)
+			entry.Status = s.finishAPI(w, r, rec)
+			return
+		}
 		if f.Status != 0 || f.Body != "" {
-			if f.RetryAfter > 0 {
-				rec.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
-			}
 			status := f.Status
 			if status == 0 {
 				status = 200
 			}
-			msg := http.StatusText(status)
-			switch {
-			case status == 403 && f.RetryAfter > 0:
-				msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
-			case f.Exhausted:
-				msg = "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID."
-				rec.header.Set("X-RateLimit-Remaining", "0")
-				resetIn := 20 * time.Minute
-				if f.ResetIn > 0 {
-					resetIn = time.Duration(f.ResetIn) * time.Second
-				}
-				rec.header.Set("X-RateLimit-Reset", strconv.FormatInt(s.st.now().Add(resetIn).Unix(), 10))
+			if f.RetryAfter > 0 {
+				rec.header.Set("Retry-After", strconv.Itoa(f.RetryAfter)) // e.g. a 503 asking for patience
 			}
 			switch {
 			case f.Body != "":
@@ -297,9 +289,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			case f.HTML:
 				rec.header.Set("Content-Type", "text/html")
 				rec.WriteHeader(f.Status)
-				fmt.Fprintf(rec, "<html><body><h1>%d %s</h1></body></html>", status, msg)
+				fmt.Fprintf(rec, "<html><body><h1>%d %s</h1></body></html>", status, http.StatusText(status))
 			default:
-				writeJSON(rec, status, map[string]any{"message": msg, "documentation_url": docsURL})
+				writeJSON(rec, status, map[string]any{"message": http.StatusText(status), "documentation_url": docsURL})
 			}
 			entry.Status = s.finishAPI(w, r, rec)
 			return
