@@ -31,17 +31,35 @@ var shipRoutes = []string{
 type faultKind struct {
 	name  string
 	fault map[string]any
+	// graphql, when set, replaces fault on GraphQL routes: the same limit answers
+	// GraphQL in its own form.
+	graphql map[string]any
+	// rateLimit: GitHub refused without acting and said when to come back, so the
+	// run must wait it out and finish in one go, saying until when.
+	rateLimit bool
 }
 
+// The rate-limit kinds cover every form GitHub documents (see
+// internal/emulator/ratelimit.go): the primary limit as REST 429 with remaining 0
+// and a reset a second away, or GraphQL's 200 + RATE_LIMITED; the secondary
+// limit without retry-after as 403 (REST and GraphQL), as 429 (REST) and as
+// GraphQL's 200; and the secondary limit with retry-after.
 var faultKinds = []faultKind{
-	{"502", map[string]any{"status": 502}},
-	{"dropped", map[string]any{"drop": true}},
-	{"rate-limited", map[string]any{"status": 403, "retry_after": 1}},
-	{"timeout", map[string]any{"latency_ms": 1500}}, // the client gives up after 1 s
+	{name: "502", fault: map[string]any{"status": 502}},
+	{name: "dropped", fault: map[string]any{"drop": true}},
+	{name: "rate-limited", fault: map[string]any{"status": 403, "retry_after": 1}, rateLimit: true},
+	{name: "primary-limit", fault: map[string]any{"rate_limit": "primary", "status": 429, "reset_in_s": 1},
+		graphql: map[string]any{"rate_limit": "primary", "reset_in_s": 1}, rateLimit: true},
+	{name: "secondary-403", fault: map[string]any{"rate_limit": "secondary", "status": 403}, rateLimit: true},
+	{name: "secondary-429", fault: map[string]any{"rate_limit": "secondary", "status": 429},
+		graphql: map[string]any{"rate_limit": "secondary", "status": 200}, rateLimit: true},
+	{name: "timeout", fault: map[string]any{"latency_ms": 1500}}, // the client gives up after 1 s
 }
 
-// faultEnv shortens the client timeout and the run lookup so the matrix runs quickly.
-var faultEnv = []string{"GH_HOTFIX_HTTP_TIMEOUT=1s", "GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s"}
+// faultEnv shortens the client timeout, the run lookup and the minute GitHub asks
+// for after a secondary limit without retry-after (GH_HOTFIX_SECONDARY_LIMIT_WAIT,
+// internal/github/ratelimit.go), so the matrix runs quickly.
+var faultEnv = []string{"GH_HOTFIX_HTTP_TIMEOUT=1s", "GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s", "GH_HOTFIX_SECONDARY_LIMIT_WAIT=50ms"}
 
 // TestFaultMatrix injects each fault once into each route of create and ship.
 // Every run must end in the fault-free final state — one branch, one PR, one
@@ -86,6 +104,9 @@ func TestFaultMatrix(t *testing.T) {
 		fmt.Fprintf(&b, "%-72s", route)
 		for _, fk := range faultKinds {
 			o := outcome[route][fk.name]
+			if o == "" {
+				o = "-" // not run (go test -run picked other kinds)
+			}
 			counts[strings.Fields(o)[0]]++
 			fmt.Fprintf(&b, " %-13s", o)
 		}
@@ -109,7 +130,11 @@ func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind
 	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
 	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
 	fault := map[string]any{"route": route, "count": 1}
-	for k, v := range fk.fault {
+	kind := fk.fault
+	if fk.graphql != nil && strings.HasPrefix(route, "graphql ") {
+		kind = fk.graphql
+	}
+	for k, v := range kind {
 		fault[k] = v
 	}
 	if status, out := e.Control("POST", "faults", fault); status != 201 {
@@ -158,6 +183,15 @@ func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind
 	if problem := finalStateProblem(e, repo); problem != "" {
 		t.Errorf("%s × %s: %s\n%s", route, fk.name, problem, stderr.String())
 		return "FAIL"
+	}
+	if fk.rateLimit {
+		if result != "ok" {
+			t.Errorf("%s × %s: a rate limit that resets in a second stopped the run instead of being waited out:\n%s", route, fk.name, stderr.String())
+			return "FAIL"
+		}
+		if !strings.Contains(stderr.String(), "waiting until ") {
+			t.Errorf("%s × %s: waited without saying until when:\n%s", route, fk.name, stderr.String())
+		}
 	}
 	return result
 }
