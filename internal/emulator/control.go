@@ -30,6 +30,11 @@ import (
 //	                                               it is served, as over a network (0 turns it off); the
 //	                                               control API itself is never delayed
 //	GET    /_emulator/latency                      {"ms":N}: the current server-wide latency
+//	POST   /_emulator/ratelimit                    {"resource":"core"|"graphql","remaining":N,"reset_in_s":S,"status":403|429}:
+//	                                               set a primary rate-limit bucket; at 0 every request on it is
+//	                                               refused as GitHub does (REST with status, GraphQL with 200 +
+//	                                               RATE_LIMITED) until the reset, except GET /rate_limit
+//	GET    /_emulator/ratelimit                    both buckets
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
 //	POST   /_emulator/clock                        {"skew_s":N}: GitHub's clock runs N seconds ahead of this
 //	                                               machine's (negative: behind), as a client with a wrong clock
@@ -218,6 +223,15 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.faults = nil
 		s.faultsMu.Unlock()
 		w.WriteHeader(204)
+	case p == "ratelimit" && r.Method == http.MethodPost:
+		if err := s.setRateLimit(in); err != nil {
+			writeJSON(w, 400, map[string]string{"message": "control API: " + err.Error()})
+			return
+		}
+		w.WriteHeader(204)
+	case p == "ratelimit" && r.Method == http.MethodGet:
+		now := s.st.now()
+		writeJSON(w, 200, map[string]any{"core": s.core.snapshot(now), "graphql": s.graphql.snapshot(now)})
 	case p == "latency" && r.Method == http.MethodPost:
 		ms, ok := in["ms"].(float64)
 		if !ok || ms < 0 {

@@ -123,3 +123,92 @@ func (ts *testServer) control(method, path string, body any) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// TestRateLimitBuckets: REST and GraphQL have their own primary buckets; GraphQL
+// pays in points as GitHub's formula predicts; 304s and GET /rate_limit are free;
+// an empty bucket refuses in its API's form, without acting, until the reset.
+func TestRateLimitBuckets(t *testing.T) {
+	ts := newTestServer(t)
+	ts.seedRepo("buckets")
+	remaining := func(r response) int {
+		n, err := strconv.Atoi(r.header.Get("X-RateLimit-Remaining"))
+		if err != nil {
+			t.Fatalf("no x-ratelimit-remaining: %d %s", r.status, r.body)
+		}
+		return n
+	}
+	// The example of GitHub's docs: 1 + 100 + 5,000 requests = 51 points.
+	docsExample := map[string]any{"query": `query { viewer { login repositories(first: 100) { edges { node { id
+		issues(first: 50) { edges { node { id labels(first: 60) { edges { node { id name } } } } } } } } } }
+		rateLimit { cost remaining } }`}
+	small := map[string]any{"query": `query { repository(owner:"monalisa", name:"buckets") { name } }`}
+
+	rest1 := ts.do("GET", "/repos/monalisa/buckets", nil, nil)
+	g1 := ts.do("POST", "/graphql", small, nil)
+	if rest1.header.Get("X-RateLimit-Resource") != "core" || g1.header.Get("X-RateLimit-Resource") != "graphql" {
+		t.Fatalf("resources: REST %q, GraphQL %q", rest1.header.Get("X-RateLimit-Resource"), g1.header.Get("X-RateLimit-Resource"))
+	}
+	g2 := ts.do("POST", "/graphql", docsExample, nil)
+	if got := remaining(g1) - remaining(g2); got != 51 {
+		t.Errorf("the docs' example query cost %d points, want 51: %s", got, g2.body)
+	}
+	// 1 + 100 + 1 + 100 requests = 2 points, which rateLimit { cost } reports.
+	two := ts.do("POST", "/graphql", map[string]any{"query": `query { rateLimit { cost } repository(owner:"monalisa", name:"buckets") {
+		pullRequests(first: 100) { nodes { labels(first: 100) { nodes { name } } } }
+		issues(first: 100) { nodes { labels(first: 100) { nodes { name } } } } } }`}, nil)
+	if !strings.Contains(string(two.body), `"cost":2`) || remaining(g2)-remaining(two) != 2 {
+		t.Errorf("rateLimit { cost } or the charge is not 2 (remaining %d → %d): %s", remaining(g2), remaining(two), two.body)
+	}
+	rest2 := ts.do("GET", "/repos/monalisa/buckets", nil, map[string]string{"If-None-Match": rest1.header.Get("ETag")})
+	if rest2.status != 304 || remaining(rest2) != remaining(rest1) {
+		t.Errorf("GraphQL or a 304 used the core bucket: %d → %d (status %d)", remaining(rest1), remaining(rest2), rest2.status)
+	}
+	rl := ts.do("GET", "/rate_limit", nil, nil)
+	if remaining(rl) != remaining(rest1) {
+		t.Errorf("GET /rate_limit counted: %d → %d", remaining(rest1), remaining(rl))
+	}
+	res := rl.json(t)["resources"].(map[string]any)
+	if c, g := res["core"].(map[string]any)["remaining"], res["graphql"].(map[string]any)["remaining"]; c == g {
+		t.Errorf("rate_limit shows one bucket twice: core %v, graphql %v", c, g)
+	}
+
+	// An empty GraphQL bucket refuses GraphQL with 200 + RATE_LIMITED; REST goes on.
+	if status, body := ts.control("POST", "ratelimit", map[string]any{"resource": "graphql", "remaining": 0, "reset_in_s": 30}); status != 204 {
+		t.Fatalf("set bucket: %d %s", status, body)
+	}
+	g3 := ts.do("POST", "/graphql", small, nil)
+	if g3.status != 200 || !strings.Contains(string(g3.body), `"RATE_LIMITED"`) || remaining(g3) != 0 || g3.header.Get("X-RateLimit-Resource") != "graphql" {
+		t.Errorf("empty GraphQL bucket: %d %s %v", g3.status, g3.body, g3.header)
+	}
+	if r := ts.do("GET", "/repos/monalisa/buckets", nil, nil); r.status != 200 {
+		t.Errorf("REST refused by the GraphQL bucket: %d", r.status)
+	}
+	// A query costing more than what is left is refused too.
+	ts.control("POST", "ratelimit", map[string]any{"resource": "graphql", "remaining": 10})
+	if r := ts.do("POST", "/graphql", docsExample, nil); !strings.Contains(string(r.body), `"RATE_LIMITED"`) {
+		t.Errorf("a 51-point query with 10 points left: %s", r.body)
+	}
+	if r := ts.do("POST", "/graphql", small, nil); r.status != 200 || strings.Contains(string(r.body), "RATE_LIMITED") || remaining(r) != 9 {
+		t.Errorf("a 1-point query with 10 left: %d %s, remaining %s", r.status, r.body, r.header.Get("X-RateLimit-Remaining"))
+	}
+
+	// An empty core bucket refuses REST with the chosen status and does not act.
+	ts.control("POST", "ratelimit", map[string]any{"resource": "core", "remaining": 0, "reset_in_s": 30, "status": 429})
+	r := ts.do("POST", "/repos/monalisa/buckets/labels", map[string]any{"name": "hotfix", "color": "d73a4a"}, nil)
+	if r.status != 429 || remaining(r) != 0 || !strings.Contains(string(r.body), "API rate limit exceeded") {
+		t.Errorf("empty core bucket: %d %s", r.status, r.body)
+	}
+	if reset, _ := strconv.ParseInt(r.header.Get("X-RateLimit-Reset"), 10, 64); time.Until(time.Unix(reset, 0)) > 35*time.Second {
+		t.Errorf("x-ratelimit-reset %s is not the bucket's", r.header.Get("X-RateLimit-Reset"))
+	}
+	if rl := ts.do("GET", "/rate_limit", nil, nil); rl.status != 200 {
+		t.Errorf("GET /rate_limit refused at zero: %d", rl.status)
+	}
+	ts.control("POST", "ratelimit", map[string]any{"resource": "core", "remaining": 5000})
+	if r := ts.do("GET", "/repos/monalisa/buckets/labels/hotfix", nil, nil); r.status != 404 {
+		t.Errorf("the refused POST acted: label lookup %d", r.status)
+	}
+	if status, _ := ts.control("POST", "ratelimit", map[string]any{"resource": "search", "remaining": 0}); status != 400 {
+		t.Errorf("unknown bucket: %d, want 400", status)
+	}
+}
