@@ -125,3 +125,23 @@ func TestShipStopsCleanlyAtAFarRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusWaitsOutAnEmptyGraphQLBucket: GraphQL's own budget runs out (the
+// emulator's bucket, not an injected fault) and resets in two seconds: status, a
+// command that does not wait for anything, waits it out, saying until when.
+func TestStatusWaitsOutAnEmptyGraphQLBucket(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "bucket", "empty bucket")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: %s", r.Stderr)
+	}
+	e.Control("POST", "ratelimit", map[string]any{"resource": "graphql", "remaining": 0, "reset_in_s": 2})
+	r := e.Hotfix(work, "status")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "GitHub API rate limit exhausted: waiting until it resets at ") || !strings.Contains(r.Stdout, "empty bucket") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if n := strings.Count(strings.TrimSpace(r.Stderr), "\n"); n != 0 {
+		t.Errorf("more than the one line about the wait:\n%s", r.Stderr)
+	}
+}
