@@ -50,18 +50,7 @@ func (s *Server) rateLimitFault(rec *recorder, f *fault, graphql bool) {
 		if f.ResetIn > 0 {
 			resetIn = time.Duration(f.ResetIn) * time.Second
 		}
-		h.Set("X-RateLimit-Limit", "5000")
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Used", "5000")
-		h.Set("X-RateLimit-Reset", strconv.FormatInt(s.st.now().Add(resetIn).Unix(), 10))
-		if graphql && (status == 0 || status == http.StatusOK) {
-			writeJSON(rec, http.StatusOK, map[string]any{"errors": []map[string]any{{"type": "RATE_LIMITED", "message": primaryLimitMessage}}})
-			return
-		}
-		if status == 0 {
-			status = http.StatusForbidden
-		}
-		writeJSON(rec, status, map[string]any{"message": primaryLimitMessage, "documentation_url": docsURL})
+		s.primaryRefusal(rec, status, s.st.now().Add(resetIn), graphql)
 		return
 	}
 	if f.RetryAfter > 0 {
@@ -75,6 +64,26 @@ func (s *Server) rateLimitFault(rec *recorder, f *fault, graphql bool) {
 		status = http.StatusForbidden
 	}
 	writeJSON(rec, status, map[string]any{"message": secondaryLimitMessage, "documentation_url": docsURL})
+}
+
+// primaryRefusal writes the primary limit's refusal (see rateLimitFault) with the
+// given reset; status 0 means GitHub's usual one (REST 403, GraphQL 200).
+func (s *Server) primaryRefusal(rec *recorder, status int, reset time.Time, graphql bool) {
+	h := rec.header
+	h.Set("X-RateLimit-Resource", map[bool]string{false: "core", true: "graphql"}[graphql])
+	h.Set("X-RateLimit-Limit", "5000")
+	h.Set("X-RateLimit-Remaining", "0")
+	h.Set("X-RateLimit-Used", "5000")
+	// Whole seconds, as GitHub sends it: a client waiting until then plus a second is past the reset.
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	if graphql && (status == 0 || status == http.StatusOK) {
+		writeJSON(rec, http.StatusOK, map[string]any{"errors": []map[string]any{{"type": "RATE_LIMITED", "message": primaryLimitMessage}}})
+		return
+	}
+	if status == 0 {
+		status = http.StatusForbidden
+	}
+	writeJSON(rec, status, map[string]any{"message": primaryLimitMessage, "documentation_url": docsURL})
 }
 
 // rateLimit is one primary rate-limit bucket. GitHub keeps separate ones: REST
@@ -170,8 +179,7 @@ func (s *Server) refuseExhausted(rec *recorder, r *http.Request, graphql bool) b
 	if graphql {
 		status = http.StatusOK
 	}
-	resetIn := int(reset.Sub(now).Round(time.Second) / time.Second)
-	s.rateLimitFault(rec, &fault{RateLimit: "primary", Status: status, ResetIn: max(resetIn, 1)}, graphql)
+	s.primaryRefusal(rec, status, reset, graphql)
 	return true
 }
 

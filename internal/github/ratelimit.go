@@ -43,16 +43,22 @@ type RateLimitError struct {
 }
 
 func (e *RateLimitError) Error() string {
-	at, in := e.Reset.Local().Format("15:04:05"), time.Until(e.Reset).Round(time.Second)
+	at, in := e.when()
 	if e.Secondary {
 		return fmt.Sprintf("GitHub's secondary rate limit refused the request: try again after %s (in %s)", at, in)
 	}
 	return fmt.Sprintf("GitHub API rate limit exhausted: it resets at %s (in %s); try again then", at, in)
 }
 
+// when is the time of day to try again and how long until then (never negative:
+// a reset just passed, or a clock a little ahead, means now).
+func (e *RateLimitError) when() (string, time.Duration) {
+	return e.Reset.Local().Format("15:04:05"), max(time.Until(e.Reset), 0).Round(time.Second)
+}
+
 // Waiting is the line said while the limit is waited out: until when.
 func (e *RateLimitError) Waiting() string {
-	at, in := e.Reset.Local().Format("15:04:05"), time.Until(e.Reset).Round(time.Second)
+	at, in := e.when()
 	if e.Secondary {
 		return fmt.Sprintf("GitHub's secondary rate limit: waiting until %s (%s) before trying again", at, in)
 	}
