@@ -29,31 +29,41 @@ var shipRoutes = []string{
 }
 
 type faultKind struct {
-	name  string
-	fault map[string]any
-	// graphql, when set, replaces fault on GraphQL routes: the same limit answers
+	name string
+	// faults are injected in order on the route, each once: a request refused by
+	// the first meets the second when it is sent again, and so on.
+	faults []map[string]any
+	// graphql, when set, replaces faults on GraphQL routes: the same limit answers
 	// GraphQL in its own form.
-	graphql map[string]any
+	graphql []map[string]any
 	// rateLimit: GitHub refused without acting and said when to come back, so the
 	// run must wait it out and finish in one go, saying until when.
 	rateLimit bool
 }
 
-// The rate-limit kinds cover every form GitHub documents (see
-// internal/emulator/ratelimit.go): the primary limit as REST 429 with remaining 0
-// and a reset a second away, or GraphQL's 200 + RATE_LIMITED; the secondary
-// limit without retry-after as 403 (REST and GraphQL), as 429 (REST) and as
-// GraphQL's 200; and the secondary limit with retry-after.
+// The "rate-limits" kind meets every route with each rate-limit form GitHub
+// documents (internal/emulator/ratelimit.go), one after the other on the same
+// request: the secondary limit with retry-after (403, 1 s); the primary limit
+// (REST 429 with remaining 0 and a reset a second away; GraphQL 200 +
+// RATE_LIMITED); then the secondary limit without retry-after as 403, then as
+// 429 (GraphQL: 200). Chained, they cost one run per route, not four.
 var faultKinds = []faultKind{
-	{name: "502", fault: map[string]any{"status": 502}},
-	{name: "dropped", fault: map[string]any{"drop": true}},
-	{name: "rate-limited", fault: map[string]any{"status": 403, "retry_after": 1}, rateLimit: true},
-	{name: "primary-limit", fault: map[string]any{"rate_limit": "primary", "status": 429, "reset_in_s": 1},
-		graphql: map[string]any{"rate_limit": "primary", "reset_in_s": 1}, rateLimit: true},
-	{name: "secondary-403", fault: map[string]any{"rate_limit": "secondary", "status": 403}, rateLimit: true},
-	{name: "secondary-429", fault: map[string]any{"rate_limit": "secondary", "status": 429},
-		graphql: map[string]any{"rate_limit": "secondary", "status": 200}, rateLimit: true},
-	{name: "timeout", fault: map[string]any{"latency_ms": 1500}}, // the client gives up after 1 s
+	{name: "502", faults: []map[string]any{{"status": 502}}},
+	{name: "dropped", faults: []map[string]any{{"drop": true}}},
+	{name: "rate-limits", rateLimit: true,
+		faults: []map[string]any{
+			{"status": 403, "retry_after": 1},
+			{"rate_limit": "primary", "status": 429, "reset_in_s": 1},
+			{"rate_limit": "secondary", "status": 403},
+			{"rate_limit": "secondary", "status": 429},
+		},
+		graphql: []map[string]any{
+			{"status": 403, "retry_after": 1},
+			{"rate_limit": "primary", "reset_in_s": 1},
+			{"rate_limit": "secondary", "status": 403},
+			{"rate_limit": "secondary", "status": 200},
+		}},
+	{name: "timeout", faults: []map[string]any{{"latency_ms": 1500}}}, // the client gives up after 1 s
 }
 
 // faultEnv shortens the client timeout, the run lookup and the minute GitHub asks
@@ -129,16 +139,18 @@ func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind
 	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
 	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
-	fault := map[string]any{"route": route, "count": 1}
-	kind := fk.fault
+	faults := fk.faults
 	if fk.graphql != nil && strings.HasPrefix(route, "graphql ") {
-		kind = fk.graphql
+		faults = fk.graphql
 	}
-	for k, v := range kind {
-		fault[k] = v
-	}
-	if status, out := e.Control("POST", "faults", fault); status != 201 {
-		t.Fatalf("fault: %d %v", status, out)
+	for _, f := range faults {
+		fault := map[string]any{"route": route, "count": 1}
+		for k, v := range f {
+			fault[k] = v
+		}
+		if status, out := e.Control("POST", "faults", fault); status != 201 {
+			t.Fatalf("fault: %d %v", status, out)
+		}
 	}
 	defer e.Control("DELETE", "faults", nil)
 
@@ -185,6 +197,10 @@ func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind
 		return "FAIL"
 	}
 	if fk.rateLimit {
+		_, out := e.Control("GET", "faults", nil)
+		if pending, _ := out.(map[string]any)["faults"].([]any); len(pending) != 0 {
+			t.Errorf("%s × %s: not every rate-limit form was met: %v", route, fk.name, pending)
+		}
 		if result != "ok" {
 			t.Errorf("%s × %s: a rate limit that resets in a second stopped the run instead of being waited out:\n%s", route, fk.name, stderr.String())
 			return "FAIL"

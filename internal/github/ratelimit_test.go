@@ -115,13 +115,14 @@ func TestRateLimitWaitOrGiveUp(t *testing.T) {
 	ok := answer{status: 201, body: `{"ok":true}`}
 	gqlOK := answer{status: 200, body: `{"data":{"ok":true}}`}
 	tests := []struct {
-		name       string
-		graphql    bool
-		answers    []answer
-		wantCalls  int
-		wantSleeps []time.Duration // each sleep must lie in [want, want+1s]: resets are whole seconds
-		wantNotice string          // in every notice line; "" wants none
-		wantErr    string
+		name          string
+		graphql       bool
+		answers       []answer
+		secondaryWait time.Duration // default: GitHub's minute
+		wantCalls     int
+		wantSleeps    []time.Duration // each sleep must lie in [want, want+1s]: resets are whole seconds
+		wantNotice    string          // in every notice line; "" wants none
+		wantErr       string
 	}{
 		{name: "REST 429 primary resetting soon: POST waited out and re-sent", answers: []answer{primary(429, 30*time.Second), ok},
 			wantCalls: 2, wantSleeps: []time.Duration{30 * time.Second}, wantNotice: "GitHub API rate limit exhausted: waiting until it resets at "},
@@ -138,8 +139,13 @@ func TestRateLimitWaitOrGiveUp(t *testing.T) {
 			wantCalls: 2, wantSleeps: []time.Duration{10 * time.Second}, wantNotice: "waiting until it resets at "},
 		{name: "GraphQL RATE_LIMITED resetting in an hour", graphql: true, answers: []answer{gqlLimited(time.Hour)},
 			wantCalls: 1, wantErr: "GitHub API rate limit exhausted: it resets at "},
-		{name: "refused at every attempt: the last refusal is the error", answers: []answer{primary(429, time.Second), primary(429, time.Second), primary(429, time.Second), primary(429, time.Second)},
-			wantCalls: 4, wantSleeps: []time.Duration{time.Second, time.Second, time.Second}, wantNotice: "waiting until it resets at ", wantErr: "rate limit exhausted"},
+		{name: "each form once, then accepted", answers: []answer{
+			{status: 403, header: map[string]string{"Retry-After": "1"}, body: `{"message":"You have exceeded a secondary rate limit."}`},
+			primary(429, time.Second), secondary, {status: 429}, ok},
+			secondaryWait: time.Second, // as GH_HOTFIX_SECONDARY_LIMIT_WAIT=1s would
+			wantCalls:     5, wantSleeps: []time.Duration{time.Second, time.Second, time.Second, 2 * time.Second}, wantNotice: "waiting until "},
+		{name: "refused five times: the last refusal is the error", answers: []answer{primary(429, time.Second), primary(429, time.Second), primary(429, time.Second), primary(429, time.Second), primary(429, time.Second)},
+			wantCalls: 5, wantSleeps: []time.Duration{time.Second, time.Second, time.Second, time.Second}, wantNotice: "waiting until it resets at ", wantErr: "rate limit exhausted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,6 +154,9 @@ func TestRateLimitWaitOrGiveUp(t *testing.T) {
 			s := &script{t: t, answers: tt.answers}
 			c := NewClient(&http.Client{Transport: s}, "github.com")
 			c.secondaryWait = time.Minute // whatever GH_HOTFIX_SECONDARY_LIMIT_WAIT says
+			if tt.secondaryWait != 0 {
+				c.secondaryWait = tt.secondaryWait
+			}
 			c.Notice = func(line string) { notices = append(notices, line) }
 			var err error
 			if tt.graphql {

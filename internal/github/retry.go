@@ -23,9 +23,15 @@ import (
 //
 // Attempts and waits are bounded, so a command never hangs on a sick server.
 const (
-	maxAttempts = 4
-	baseBackoff = 250 * time.Millisecond
-	maxBackoff  = 4 * time.Second
+	// maxAttempts bounds the failed attempts (5xx, transport failures) of a request,
+	// maxLimitRefusals its rate-limit refusals: counted apart, so a request that met
+	// both a 502 and a rate limit still gets its retries for each. Five refusals
+	// let a request meet each of the four forms once (ratelimit.go) and still go
+	// through; each wait is at most maxLimitWait.
+	maxAttempts      = 4
+	maxLimitRefusals = 5
+	baseBackoff      = 250 * time.Millisecond
+	maxBackoff       = 4 * time.Second
 	// maxBody bounds how much of an answer is read to classify it.
 	maxBody = 32 << 20
 )
@@ -57,6 +63,7 @@ func backoff(attempt int) time.Duration {
 func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, body []byte, idempotent, graphql bool) (*http.Response, error) {
 	var lastErr error
 	refusals := 0 // secondary-limit refusals without retry-after, for the doubling wait
+	limited := 0  // rate-limit refusals of any kind
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 		if err != nil {
@@ -82,15 +89,16 @@ func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, bo
 					if limit.Secondary && resp.Header.Get("Retry-After") == "" {
 						refusals++
 					}
+					limited++
 					wait = limit.Reset.Sub(now)
-					if wait > maxLimitWait || attempt == maxAttempts-1 {
+					if wait > maxLimitWait || limited == maxLimitRefusals {
 						return nil, limit // GitHub did nothing; the caller reports when to try again
 					}
 					c.notice(limit.Waiting())
 					if err := sleep(ctx, max(wait, 0)); err != nil {
 						return nil, err
 					}
-					lastErr = limit
+					attempt-- // a refusal is not a failed attempt: limited bounds refusals
 					continue
 				}
 			}
