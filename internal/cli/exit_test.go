@@ -8,11 +8,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/status"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
@@ -21,6 +23,7 @@ func TestHandleError(t *testing.T) {
 	gheURL, _ := url.Parse("https://ghe.example.com/api/v3/repos/acme/shop/pulls")
 	cancelledCtx, cancel := context.WithCancel(context.Background())
 	cancel()
+	reset := time.Now().Add(20 * time.Minute)
 
 	tests := []struct {
 		name       string
@@ -61,6 +64,10 @@ func TestHandleError(t *testing.T) {
 			wantStderr: "validation failed: title is missing; head is invalid\n"},
 		{name: "not JSON", err: fmt.Errorf("decoding GET repos/a/b: %w", json.Unmarshal([]byte("<html>"), new(any))), wantCode: 1,
 			wantStderr: "decoding GET repos/a/b: invalid character '<' looking for beginning of value; GitHub answered with something that is not JSON (an error page?): run the command again in a moment\n"},
+		{name: "rate limit far from its reset: exit 1, the time, no HTTP advice", err: fmt.Errorf("dispatching release.yml: %w", &github.RateLimitError{Reset: reset}), wantCode: 1,
+			wantStderr: "dispatching release.yml: GitHub API rate limit exhausted: it resets at " + reset.Local().Format("15:04:05") + " (in ", wantPrefix: true},
+		{name: "secondary rate limit far from its end", err: &github.RateLimitError{Secondary: true, Reset: reset}, wantCode: 1,
+			wantStderr: "GitHub's secondary rate limit refused the request: try again after " + reset.Local().Format("15:04:05") + " (in ", wantPrefix: true},
 		{name: "flag error", err: cmderr.FlagErrorf("invalid limit: 0"), wantCode: 1,
 			wantStderr: "invalid limit: 0\n\nUsage:  gh hotfix status [flags]\n\nFlags:\n", wantPrefix: true},
 	}

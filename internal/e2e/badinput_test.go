@@ -127,6 +127,8 @@ func TestBadInput(t *testing.T) {
 		{"token refused", fresh, fault(map[string]any{"route": createFirst, "status": 401}), []string{"create", "x"}, 4, "gh auth login"},
 		{"secondary limit too long to wait", fresh, fault(map[string]any{"route": createFirst, "status": 403, "retry_after": 3600}), []string{"create", "x"}, 1, "secondary rate limit"},
 		{"primary limit exhausted", fixed, fault(map[string]any{"route": shipFirst, "status": 403, "exhausted": true}), []string{"ship"}, 1, "GitHub API rate limit exhausted: it resets at"},
+		{"GraphQL primary limit (200 RATE_LIMITED)", fresh, fault(map[string]any{"route": createFirst, "rate_limit": "primary", "reset_in_s": 3600}), []string{"create", "x"}, 1, "GitHub API rate limit exhausted: it resets at"},
+		{"secondary limit with a long retry-after (429)", fixed, fault(map[string]any{"route": shipFirst, "rate_limit": "secondary", "status": 429, "retry_after": 600}), []string{"ship"}, 1, "GitHub's secondary rate limit refused the request: try again after"},
 	}
 	if len(tests) < 40 {
 		t.Fatalf("only %d bad inputs", len(tests))

@@ -29,19 +29,47 @@ var shipRoutes = []string{
 }
 
 type faultKind struct {
-	name  string
-	fault map[string]any
+	name string
+	// faults are injected in order on the route, each once: a request refused by
+	// the first meets the second when it is sent again, and so on.
+	faults []map[string]any
+	// graphql, when set, replaces faults on GraphQL routes: the same limit answers
+	// GraphQL in its own form.
+	graphql []map[string]any
+	// rateLimit: GitHub refused without acting and said when to come back, so the
+	// run must wait it out and finish in one go, saying until when.
+	rateLimit bool
 }
 
+// The "rate-limits" kind meets every route with each rate-limit form GitHub
+// documents (internal/emulator/ratelimit.go), one after the other on the same
+// request: the secondary limit with retry-after (403, 1 s); the primary limit
+// (REST 429 with remaining 0 and a reset a second away; GraphQL 200 +
+// RATE_LIMITED); then the secondary limit without retry-after as 403, then as
+// 429 (GraphQL: 200). Chained, they cost one run per route, not four.
 var faultKinds = []faultKind{
-	{"502", map[string]any{"status": 502}},
-	{"dropped", map[string]any{"drop": true}},
-	{"rate-limited", map[string]any{"status": 403, "retry_after": 1}},
-	{"timeout", map[string]any{"latency_ms": 1500}}, // the client gives up after 1 s
+	{name: "502", faults: []map[string]any{{"status": 502}}},
+	{name: "dropped", faults: []map[string]any{{"drop": true}}},
+	{name: "rate-limits", rateLimit: true,
+		faults: []map[string]any{
+			{"status": 403, "retry_after": 1},
+			{"rate_limit": "primary", "status": 429, "reset_in_s": 1},
+			{"rate_limit": "secondary", "status": 403},
+			{"rate_limit": "secondary", "status": 429},
+		},
+		graphql: []map[string]any{
+			{"status": 403, "retry_after": 1},
+			{"rate_limit": "primary", "reset_in_s": 1},
+			{"rate_limit": "secondary", "status": 403},
+			{"rate_limit": "secondary", "status": 200},
+		}},
+	{name: "timeout", faults: []map[string]any{{"latency_ms": 1500}}}, // the client gives up after 1 s
 }
 
-// faultEnv shortens the client timeout and the run lookup so the matrix runs quickly.
-var faultEnv = []string{"GH_HOTFIX_HTTP_TIMEOUT=1s", "GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s"}
+// faultEnv shortens the client timeout, the run lookup and the minute GitHub asks
+// for after a secondary limit without retry-after (GH_HOTFIX_SECONDARY_LIMIT_WAIT,
+// internal/github/ratelimit.go), so the matrix runs quickly.
+var faultEnv = []string{"GH_HOTFIX_HTTP_TIMEOUT=1s", "GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s", "GH_HOTFIX_SECONDARY_LIMIT_WAIT=50ms"}
 
 // TestFaultMatrix injects each fault once into each route of create and ship.
 // Every run must end in the fault-free final state — one branch, one PR, one
@@ -86,6 +114,9 @@ func TestFaultMatrix(t *testing.T) {
 		fmt.Fprintf(&b, "%-72s", route)
 		for _, fk := range faultKinds {
 			o := outcome[route][fk.name]
+			if o == "" {
+				o = "-" // not run (go test -run picked other kinds)
+			}
 			counts[strings.Fields(o)[0]]++
 			fmt.Fprintf(&b, " %-13s", o)
 		}
@@ -108,12 +139,18 @@ func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind
 	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
 	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
-	fault := map[string]any{"route": route, "count": 1}
-	for k, v := range fk.fault {
-		fault[k] = v
+	faults := fk.faults
+	if fk.graphql != nil && strings.HasPrefix(route, "graphql ") {
+		faults = fk.graphql
 	}
-	if status, out := e.Control("POST", "faults", fault); status != 201 {
-		t.Fatalf("fault: %d %v", status, out)
+	for _, f := range faults {
+		fault := map[string]any{"route": route, "count": 1}
+		for k, v := range f {
+			fault[k] = v
+		}
+		if status, out := e.Control("POST", "faults", fault); status != 201 {
+			t.Fatalf("fault: %d %v", status, out)
+		}
 	}
 	defer e.Control("DELETE", "faults", nil)
 
@@ -158,6 +195,19 @@ func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind
 	if problem := finalStateProblem(e, repo); problem != "" {
 		t.Errorf("%s × %s: %s\n%s", route, fk.name, problem, stderr.String())
 		return "FAIL"
+	}
+	if fk.rateLimit {
+		_, out := e.Control("GET", "faults", nil)
+		if pending, _ := out.(map[string]any)["faults"].([]any); len(pending) != 0 {
+			t.Errorf("%s × %s: not every rate-limit form was met: %v", route, fk.name, pending)
+		}
+		if result != "ok" {
+			t.Errorf("%s × %s: a rate limit that resets in a second stopped the run instead of being waited out:\n%s", route, fk.name, stderr.String())
+			return "FAIL"
+		}
+		if !strings.Contains(stderr.String(), "waiting until ") {
+			t.Errorf("%s × %s: waited without saying until when:\n%s", route, fk.name, stderr.String())
+		}
 	}
 	return result
 }

@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +72,80 @@ func TestShipWaitsOutAnExhaustedRateLimit(t *testing.T) {
 	r := e.Hotfix(work, "ship", "--no-release", "--interval", "50ms", "--timeout", "1m")
 	if r.Code != 0 || !strings.Contains(r.Stderr, "rate limit exhausted: waiting until it resets") {
 		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
+	}
+}
+
+// TestShipStopsCleanlyAtAFarRateLimit: a rate limit that resets in half an hour,
+// met on the way to the release (REST 429 on the dispatch, GraphQL's 200 +
+// RATE_LIMITED on the release comment), stops ship at once: exit 1, one line with
+// the reset time, nothing half-done; the re-run then releases exactly once.
+func TestShipStopsCleanlyAtAFarRateLimit(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	e.Environ = append(e.Environ, faultEnv...)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	cases := []struct {
+		route string
+		fault map[string]any
+	}{
+		{"POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", map[string]any{"rate_limit": "primary", "status": 429, "reset_in_s": 1800}},
+		{"graphql mutation addComment (HotfixComment)", map[string]any{"rate_limit": "primary", "reset_in_s": 1800}},
+	}
+	for i, c := range cases {
+		repo := fmt.Sprintf("far%d", i)
+		work := startHotfix(t, e, repo, "far limit "+repo)
+		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
+		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
+		fault := map[string]any{"route": c.route, "count": 1}
+		for k, v := range c.fault {
+			fault[k] = v
+		}
+		e.Control("POST", "faults", fault)
+		args := []string{"ship", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
+		r := e.Hotfix(work, args...)
+		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
+		last := lines[len(lines)-1]
+		if r.Code != 1 || !strings.Contains(last, "GitHub API rate limit exhausted: it resets at ") || !regexp.MustCompile(`\d\d:\d\d:\d\d`).MatchString(last) {
+			t.Errorf("%s: exit %d, last line %q: want exit 1 and the reset time\n%s", c.route, r.Code, last, r.Stderr)
+		}
+		if strings.Contains(r.Stderr, "waiting until") || strings.Contains(r.Stderr, "HTTP 429") {
+			t.Errorf("%s: a reset half an hour away is reported, not waited for or shown as an HTTP error:\n%s", c.route, r.Stderr)
+		}
+		_, runs := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs", nil)
+		_, comments := e.API("GET", "/repos/monalisa/"+repo+"/issues/1/comments", nil)
+		if n := runs.(map[string]any)["total_count"].(float64); n != 0 {
+			t.Errorf("%s: %v release runs after the refusal", c.route, n)
+		}
+		if strings.Contains(c.route, "addComment") && strings.Contains(jsonString(comments), "gh-hotfix:release") {
+			t.Errorf("%s: a release comment after the refusal: %s", c.route, jsonString(comments))
+		}
+		e.Control("DELETE", "faults", nil)
+		if r := e.Hotfix(work, args...); r.Code != 0 {
+			t.Fatalf("%s: the re-run failed:\n%s", c.route, r.Stderr)
+		}
+		if problem := finalStateProblem(e, repo); problem != "" {
+			t.Errorf("%s: %s", c.route, problem)
+		}
+	}
+}
+
+// TestStatusWaitsOutAnEmptyGraphQLBucket: GraphQL's own budget runs out (the
+// emulator's bucket, not an injected fault) and resets in two seconds: status, a
+// command that does not wait for anything, waits it out, saying until when.
+func TestStatusWaitsOutAnEmptyGraphQLBucket(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "bucket", "empty bucket")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: %s", r.Stderr)
+	}
+	e.Control("POST", "ratelimit", map[string]any{"resource": "graphql", "remaining": 0, "reset_in_s": 2})
+	r := e.Hotfix(work, "status")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "GitHub API rate limit exhausted: waiting until it resets at ") || !strings.Contains(r.Stdout, "empty bucket") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if n := strings.Count(strings.TrimSpace(r.Stderr), "\n"); n != 0 {
+		t.Errorf("more than the one line about the wait:\n%s", r.Stderr)
 	}
 }

@@ -22,12 +22,20 @@ import (
 //	DELETE /_emulator/requests                     clear the log
 //	GET    /_emulator/conformance                  requests that deviate from GitHub's descriptions
 //	DELETE /_emulator/conformance                  clear them
-//	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html","body","exhausted","reset_in_s"}
+//	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html","body",
+//	                                               "rate_limit","reset_in_s"}: the next count requests on route fail;
+//	                                               "rate_limit": "primary" or "secondary" answers as GitHub's rate
+//	                                               limits do (see rateLimitFault); "exhausted": true is "primary"
 //	GET    /_emulator/faults, DELETE /_emulator/faults
 //	POST   /_emulator/latency                      {"ms":50}: every API and git request waits that long before
 //	                                               it is served, as over a network (0 turns it off); the
 //	                                               control API itself is never delayed
 //	GET    /_emulator/latency                      {"ms":N}: the current server-wide latency
+//	POST   /_emulator/ratelimit                    {"resource":"core"|"graphql","remaining":N,"reset_in_s":S,"status":403|429}:
+//	                                               set a primary rate-limit bucket; at 0 every request on it is
+//	                                               refused as GitHub does (REST with status, GraphQL with 200 +
+//	                                               RATE_LIMITED) until the reset, except GET /rate_limit
+//	GET    /_emulator/ratelimit                    both buckets
 //	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
 //	POST   /_emulator/mergeability                 {"delay_ms":N}: how long a pull request's mergeability stays
 //	                                               unknown after it opens or its base or head moves (default
@@ -55,8 +63,8 @@ type fault struct {
 	RetryAfter int           `json:"retry_after,omitempty"`
 	HTML       bool          `json:"html,omitempty"`
 	Body       string        `json:"body,omitempty"`       // raw answer body (e.g. malformed JSON), status 200 unless set
-	Exhausted  bool          `json:"exhausted,omitempty"`  // a primary rate limit at zero (with status 403)
-	ResetIn    int           `json:"reset_in_s,omitempty"` // with exhausted: seconds until the limit resets (default 1200)
+	RateLimit  string        `json:"rate_limit,omitempty"` // "primary" or "secondary": a rate-limit refusal (rateLimitFault)
+	ResetIn    int           `json:"reset_in_s,omitempty"` // with a primary limit: seconds until it resets (default 1200)
 	Latency    time.Duration `json:"-"`
 }
 
@@ -64,6 +72,12 @@ func (f *fault) describe() string {
 	var parts []string
 	if f.Status != 0 {
 		parts = append(parts, "status "+strconv.Itoa(f.Status))
+	}
+	if f.RateLimit != "" {
+		parts = append(parts, f.RateLimit+" rate limit")
+	}
+	if f.RetryAfter > 0 {
+		parts = append(parts, "retry-after "+strconv.Itoa(f.RetryAfter))
 	}
 	if f.Body != "" {
 		parts = append(parts, "raw body")
@@ -193,11 +207,18 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 400, map[string]string{"message": "control API: a fault needs a route"})
 			return
 		}
+		if rl := str("rate_limit"); rl != "" && rl != "primary" && rl != "secondary" {
+			writeJSON(w, 400, map[string]string{"message": `control API: rate_limit is "primary" or "secondary"`})
+			return
+		}
 		s.AddFault(str("route"), num("status"), num("count"), in["drop"] == true,
 			time.Duration(num("latency_ms"))*time.Millisecond, num("retry_after"))
 		s.faultsMu.Lock()
 		f := s.faults[len(s.faults)-1]
-		f.HTML, f.Body, f.Exhausted = in["html"] == true, str("body"), in["exhausted"] == true
+		f.HTML, f.Body, f.RateLimit = in["html"] == true, str("body"), str("rate_limit")
+		if in["exhausted"] == true {
+			f.RateLimit = "primary"
+		}
 		f.ResetIn = num("reset_in_s")
 		s.faultsMu.Unlock()
 		w.WriteHeader(201)
@@ -211,6 +232,15 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.faults = nil
 		s.faultsMu.Unlock()
 		w.WriteHeader(204)
+	case p == "ratelimit" && r.Method == http.MethodPost:
+		if err := s.setRateLimit(in); err != nil {
+			writeJSON(w, 400, map[string]string{"message": "control API: " + err.Error()})
+			return
+		}
+		w.WriteHeader(204)
+	case p == "ratelimit" && r.Method == http.MethodGet:
+		now := s.st.now()
+		writeJSON(w, 200, map[string]any{"core": s.core.snapshot(now), "graphql": s.graphql.snapshot(now)})
 	case p == "latency" && r.Method == http.MethodPost:
 		ms, ok := in["ms"].(float64)
 		if !ok || ms < 0 {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
 )
@@ -36,7 +37,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Requ
 	if opType, _, _, err := s.exec.OperationInfo(q); err == nil && opType == "query" {
 		defer s.st.readOnly()()
 	}
-	g := &gqlCtx{s: s, login: login}
+	g := &gqlCtx{s: s, login: login, cost: max(s.graphQLCost(q), 1)}
 	resp, invalid := s.exec.Execute(r.Context(), q, g.query(), g.mutation())
 	if invalid {
 		msgs := make([]string, 0, len(resp.Errors))
@@ -57,6 +58,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Requ
 type gqlCtx struct {
 	s     *Server
 	login string
+	cost  int // the request's points
 }
 
 type args = map[string]any
@@ -99,10 +101,11 @@ func (g *gqlCtx) query() gql.Object {
 			return out, nil
 		},
 		"rateLimit": func() any {
-			g.s.limit.mu.Lock()
-			defer g.s.limit.mu.Unlock()
-			return gql.Fields{Type: "RateLimit", F: map[string]any{"limit": 5000, "remaining": g.s.limit.remaining,
-				"used": 5000 - g.s.limit.remaining, "cost": 1, "resetAt": g.s.limit.reset, "nodeCount": 0}}
+			// The graphql bucket before this query is charged (it is charged as the
+			// answer is written), and what this query costs.
+			b := g.s.graphql.snapshot(g.s.st.now())
+			return gql.Fields{Type: "RateLimit", F: map[string]any{"limit": b["limit"], "remaining": b["remaining"],
+				"used": b["used"], "cost": g.cost, "resetAt": time.Unix(b["reset"].(int64), 0).UTC(), "nodeCount": 0}}
 		},
 	}}
 }

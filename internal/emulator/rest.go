@@ -323,10 +323,9 @@ func (s *Server) getUser(q *req) (int, any, error) {
 }
 
 func (s *Server) getRateLimit(q *req) (int, any, error) {
-	s.limit.mu.Lock()
-	core := map[string]any{"limit": 5000, "remaining": s.limit.remaining, "reset": s.limit.reset.Unix(), "used": 5000 - s.limit.remaining}
-	s.limit.mu.Unlock()
-	return 200, map[string]any{"resources": map[string]any{"core": core, "graphql": core}, "rate": core}, nil
+	now := s.st.now()
+	core, graphql := s.core.snapshot(now), s.graphql.snapshot(now)
+	return 200, map[string]any{"resources": map[string]any{"core": core, "graphql": graphql}, "rate": core}, nil
 }
 
 func (s *Server) createRepo(q *req) (int, any, error) {

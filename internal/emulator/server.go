@@ -53,12 +53,15 @@ type Options struct {
 
 // Server is the emulator. It is an http.Handler.
 type Server struct {
-	st       *store
-	checker  *apispec.Checker
-	exec     *gql.Executor
-	logf     func(string, ...any)
-	gitHTTP  string // path of git-http-backend
-	limit    rateLimit
+	st      *store
+	checker *apispec.Checker
+	exec    *gql.Executor
+	logf    func(string, ...any)
+	gitHTTP string // path of git-http-backend
+	// core and graphql are the primary rate limits: REST requests count against
+	// core, GraphQL queries against their own bucket of points (ratelimit.go).
+	core     rateLimit
+	graphql  rateLimit
 	faultsMu sync.Mutex
 	faults   []*fault
 	logMu    sync.Mutex
@@ -95,12 +98,6 @@ type ConformanceFailure struct {
 	Route    string    `json:"route"`
 	Rejected bool      `json:"rejected"`
 	Detail   string    `json:"detail"`
-}
-
-type rateLimit struct {
-	mu        sync.Mutex
-	remaining int
-	reset     time.Time
 }
 
 // New prepares a Server; it loads the API descriptions once.
@@ -141,8 +138,8 @@ func New(opts Options) (*Server, error) {
 		logf:    opts.Logf,
 		gitHTTP: filepath.Join(strings.TrimSpace(string(out)), "git-http-backend"),
 	}
-	s.limit.remaining = 5000
-	s.limit.reset = opts.Now().Add(time.Hour)
+	s.core.init("core", opts.Now())
+	s.graphql.init("graphql", opts.Now())
 	return s, nil
 }
 
@@ -192,6 +189,7 @@ type recorder struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	cost   int // GraphQL points the request costs (0: one)
 }
 
 func (rec *recorder) Header() http.Header { return rec.header }
@@ -268,26 +266,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if f.RateLimit != "" || ((f.Status == 403 || f.Status == 429) && f.RetryAfter > 0) {
+			s.rateLimitFault(rec, f, isGraphQL)
+			entry.Status = s.finishAPI(w, r, rec)
+			return
+		}
 		if f.Status != 0 || f.Body != "" {
-			if f.RetryAfter > 0 {
-				rec.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
-			}
 			status := f.Status
 			if status == 0 {
 				status = 200
 			}
-			msg := http.StatusText(status)
-			switch {
-			case status == 403 && f.RetryAfter > 0:
-				msg = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
-			case f.Exhausted:
-				msg = "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID."
-				rec.header.Set("X-RateLimit-Remaining", "0")
-				resetIn := 20 * time.Minute
-				if f.ResetIn > 0 {
-					resetIn = time.Duration(f.ResetIn) * time.Second
-				}
-				rec.header.Set("X-RateLimit-Reset", strconv.FormatInt(s.st.now().Add(resetIn).Unix(), 10))
+			if f.RetryAfter > 0 {
+				rec.header.Set("Retry-After", strconv.Itoa(f.RetryAfter)) // e.g. a 503 asking for patience
 			}
 			switch {
 			case f.Body != "":
@@ -297,13 +287,21 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			case f.HTML:
 				rec.header.Set("Content-Type", "text/html")
 				rec.WriteHeader(f.Status)
-				fmt.Fprintf(rec, "<html><body><h1>%d %s</h1></body></html>", status, msg)
+				fmt.Fprintf(rec, "<html><body><h1>%d %s</h1></body></html>", status, http.StatusText(status))
 			default:
-				writeJSON(rec, status, map[string]any{"message": msg, "documentation_url": docsURL})
+				writeJSON(rec, status, map[string]any{"message": http.StatusText(status), "documentation_url": docsURL})
 			}
 			entry.Status = s.finishAPI(w, r, rec)
 			return
 		}
+	}
+
+	if isGraphQL {
+		rec.cost = s.graphQLCost(gqlReq)
+	}
+	if s.refuseExhausted(rec, r, isGraphQL) {
+		entry.Status = s.finishAPI(w, r, rec)
+		return
 	}
 
 	login := s.st.loginForToken(token(r))
@@ -357,13 +355,13 @@ func (s *Server) finishAPI(w http.ResponseWriter, r *http.Request, rec *recorder
 		h.Set("ETag", etag)
 		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
 			// 304s are free: GitHub does not count them against the rate limit.
-			s.setRateHeaders(h, false)
+			s.setRateHeaders(h, r, rec, false)
 			h.Del("Content-Type")
 			w.WriteHeader(http.StatusNotModified)
 			return http.StatusNotModified
 		}
 	}
-	s.setRateHeaders(h, true)
+	s.setRateHeaders(h, r, rec, !(r.Method == http.MethodGet && r.URL.Path == "/rate_limit"))
 	w.WriteHeader(status)
 	w.Write(rec.body.Bytes())
 	return status
@@ -377,26 +375,6 @@ func etagMatch(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-func (s *Server) setRateHeaders(h http.Header, count bool) {
-	if h.Get("X-RateLimit-Remaining") != "" {
-		return // an injected fault set its own
-	}
-	s.limit.mu.Lock()
-	defer s.limit.mu.Unlock()
-	now := s.st.now()
-	if now.After(s.limit.reset) {
-		s.limit.remaining, s.limit.reset = 5000, now.Add(time.Hour)
-	}
-	if count && s.limit.remaining > 0 {
-		s.limit.remaining--
-	}
-	h.Set("X-RateLimit-Limit", "5000")
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(s.limit.remaining))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.limit.reset.Unix(), 10))
-	h.Set("X-RateLimit-Used", strconv.Itoa(5000-s.limit.remaining))
-	h.Set("X-RateLimit-Resource", "core")
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

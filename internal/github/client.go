@@ -20,10 +20,15 @@ import (
 
 // Client talks to one GitHub host.
 type Client struct {
-	http       *http.Client
-	restBase   string // with trailing slash
-	graphqlURL string
-	requests   atomic.Int64
+	// Notice, when set, receives the one line said while a rate limit is waited
+	// out (until when); commands print it on stderr.
+	Notice func(line string)
+
+	http          *http.Client
+	restBase      string // with trailing slash
+	graphqlURL    string
+	requests      atomic.Int64
+	secondaryWait time.Duration // first wait after a secondary limit without retry-after
 }
 
 // DefaultTimeout bounds each request, so a stalled connection becomes a retry
@@ -43,7 +48,7 @@ func NewClient(hc *http.Client, host string) *Client {
 		}
 		hc = &c
 	}
-	return &Client{http: hc, restBase: rest, graphqlURL: gql}
+	return &Client{http: hc, restBase: rest, graphqlURL: gql, secondaryWait: secondaryWaitFromEnv()}
 }
 
 // endpoints maps a host to its API URLs the way gh does: github.com and
@@ -124,7 +129,7 @@ func (c *Client) RESTWithHeaders(ctx context.Context, method, path string, hdr h
 		}
 		h[k] = v
 	}
-	resp, err := c.send(ctx, method, u, h, raw, idempotent)
+	resp, err := c.send(ctx, method, u, h, raw, idempotent, false)
 	if err != nil {
 		return Response{}, err
 	}
@@ -164,7 +169,7 @@ func (c *Client) graphQL(ctx context.Context, query string, vars map[string]any,
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	resp, err := c.send(ctx, http.MethodPost, c.graphqlURL, h, b, idempotent)
+	resp, err := c.send(ctx, http.MethodPost, c.graphqlURL, h, b, idempotent, true)
 	if err != nil {
 		return err
 	}

@@ -8,37 +8,33 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 )
 
 // Retry policy, one for every request:
-//   - a refusal that did nothing (a secondary rate limit: 403/429 with Retry-After)
-//     is retried after the time GitHub asks, for any request;
+//   - a refusal under a rate limit (every form in ratelimit.go) did nothing, so it
+//     is waited out and sent again, for any request, when the wait is at most
+//     maxLimitWait; a longer wait is reported as a *RateLimitError with its time;
 //   - 5xx answers and transport failures (resets, timeouts) are retried only for
 //     requests that cannot have an effect twice (GET, HEAD, GraphQL queries):
-//     a POST may have acted before the failure, so its caller checks first;
-//   - a primary rate limit at zero is reported with its reset time.
+//     a POST may have acted before the failure, so its caller checks first.
 //
 // Attempts and waits are bounded, so a command never hangs on a sick server.
 const (
-	maxAttempts   = 4
-	maxRetryAfter = 60 * time.Second
-	baseBackoff   = 250 * time.Millisecond
-	maxBackoff    = 4 * time.Second
+	// maxAttempts bounds the failed attempts (5xx, transport failures) of a request,
+	// maxLimitRefusals its rate-limit refusals: counted apart, so a request that met
+	// both a 502 and a rate limit still gets its retries for each. Five refusals
+	// let a request meet each of the four forms once (ratelimit.go) and still go
+	// through; each wait is at most maxLimitWait.
+	maxAttempts      = 4
+	maxLimitRefusals = 5
+	baseBackoff      = 250 * time.Millisecond
+	maxBackoff       = 4 * time.Second
+	// maxBody bounds how much of an answer is read to classify it.
+	maxBody = 32 << 20
 )
-
-// RateLimitError reports an exhausted primary rate limit.
-type RateLimitError struct {
-	Reset time.Time
-}
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("GitHub API rate limit exhausted: it resets at %s (in %s); try again then",
-		e.Reset.Local().Format("15:04:05"), time.Until(e.Reset).Round(time.Second))
-}
 
 // sleep is the retries' Sleep; tests replace it.
 var sleep = Sleep
@@ -64,8 +60,10 @@ func backoff(attempt int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, body []byte, idempotent bool) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, body []byte, idempotent, graphql bool) (*http.Response, error) {
 	var lastErr error
+	refusals := 0 // secondary-limit refusals without retry-after, for the doubling wait
+	limited := 0  // rate-limit refusals of any kind
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 		if err != nil {
@@ -78,23 +76,39 @@ func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, bo
 		c.requests.Add(1)
 		resp, err := c.http.Do(req)
 		wait := time.Duration(0)
+		if err == nil && mayBeRateLimited(resp.StatusCode, graphql) {
+			// Read the answer to classify it, then hand it on unread.
+			b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+			resp.Body.Close()
+			if rerr != nil {
+				err = rerr
+			} else {
+				resp.Body = io.NopCloser(bytes.NewReader(b))
+				now := time.Now()
+				if limit := classifyRateLimit(resp.StatusCode, resp.Header, b, graphql, now, c.secondaryWait, refusals); limit != nil {
+					if limit.Secondary && resp.Header.Get("Retry-After") == "" {
+						refusals++
+					}
+					limited++
+					wait = limit.Reset.Sub(now)
+					if wait > maxLimitWait || limited == maxLimitRefusals {
+						return nil, limit // GitHub did nothing; the caller reports when to try again
+					}
+					c.notice(limit.Waiting())
+					if err := sleep(ctx, max(wait, 0)); err != nil {
+						return nil, err
+					}
+					attempt-- // a refusal is not a failed attempt: limited bounds refusals
+					continue
+				}
+			}
+		}
 		switch {
 		case err != nil:
 			if ctx.Err() != nil || !idempotent {
 				return nil, err
 			}
 			lastErr, wait = err, backoff(attempt)
-		case (resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusTooManyRequests) && resp.Header.Get("Retry-After") != "":
-			secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			wait = time.Duration(secs) * time.Second
-			if wait > maxRetryAfter {
-				return resp, nil // too long to wait: the caller reports it
-			}
-			lastErr = fmt.Errorf("secondary rate limit (HTTP %d)", resp.StatusCode)
-		case resp.StatusCode == http.StatusForbidden && resp.Header.Get("X-RateLimit-Remaining") == "0":
-			resp.Body.Close()
-			reset, _ := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
-			return nil, &RateLimitError{Reset: time.Unix(reset, 0)}
 		case resp.StatusCode >= 500 && idempotent && attempt < maxAttempts-1:
 			lastErr, wait = fmt.Errorf("HTTP %d from %s", resp.StatusCode, req.URL.Host), backoff(attempt)
 		default:
@@ -114,6 +128,19 @@ func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, bo
 		}
 	}
 	return nil, fmt.Errorf("giving up after %d attempts: %w", maxAttempts, lastErr)
+}
+
+// mayBeRateLimited reports an answer whose status can carry a rate-limit refusal:
+// 403 and 429, and for GraphQL also 200 (the primary limit answers 200).
+func mayBeRateLimited(status int, graphql bool) bool {
+	return status == http.StatusForbidden || status == http.StatusTooManyRequests || (graphql && status == http.StatusOK)
+}
+
+// notice prints one line through the client's Notice, when set.
+func (c *Client) notice(line string) {
+	if c.Notice != nil {
+		c.Notice(line)
+	}
 }
 
 // IsTransient reports an error after which a request may or may not have acted

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,9 @@ func TestRetryPolicy(t *testing.T) {
 			answers: []answer{{status: 403, header: map[string]string{"Retry-After": "3600"}, body: `{"message":"secondary rate limit"}`}}, wantCalls: 1, wantErr: "secondary rate limit", wantSleep: []time.Duration{}},
 		{name: "primary limit at zero says when it resets", method: "GET",
 			answers: []answer{{status: 403, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}}}, wantCalls: 1, wantErr: "rate limit exhausted: it resets at"},
+		{name: "rate-limit refusals do not use up the retries of failures", method: "GET",
+			answers: []answer{{status: 502}, {status: 429, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)}},
+				{status: 502}, {status: 502}, ok}, wantCalls: 5},
 		{name: "404 is an answer", method: "GET", answers: []answer{{status: 404, body: `{"message":"Not Found"}`}}, wantCalls: 1, wantErr: "HTTP 404"},
 	}
 	for _, tt := range tests {
@@ -108,7 +112,7 @@ func TestRetryPolicy(t *testing.T) {
 				}
 			}
 			for _, d := range slept {
-				if d > maxRetryAfter {
+				if d > maxLimitWait {
 					t.Errorf("waited %s, more than the bound", d)
 				}
 			}

@@ -198,3 +198,32 @@ func TestSystem(t *testing.T) {
 		t.Error("CanPrompt() with GH_PROMPT_DISABLED set")
 	}
 }
+
+// TestNotice: a line said during a wait is one whole line: plain without a spinner,
+// above the spinner (its line erased first) while one runs.
+func TestNotice(t *testing.T) {
+	ios, _, _, stderr := Test()
+	ios.Notice("! waiting until 20:15:04")
+	if got := stderr.String(); got != "! waiting until 20:15:04\n" {
+		t.Errorf("without a spinner: %q", got)
+	}
+
+	errOut := &syncBuffer{}
+	ios.ErrOut = errOut
+	ios.SetStderrTTY(true)
+	ios.SetTerminalWidth(80)
+	ios.StartProgress("Waiting for #1 to be merged")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(errOut.String(), "merged\x1b[K") {
+		if time.Now().After(deadline) {
+			t.Fatalf("spinner never drew, stderr %q", errOut)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ios.Notice("! waiting until 20:15:04")
+	ios.StopProgress()
+	out := errOut.String()
+	if !strings.Contains(out, "merged\x1b[K\r\x1b[K! waiting until 20:15:04\n") {
+		t.Errorf("the notice is not a line of its own after an erased spinner line: %q", out)
+	}
+}

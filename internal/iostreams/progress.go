@@ -43,6 +43,21 @@ func (s *IOStreams) StopProgress() {
 	}
 }
 
+// Notice writes one line on stderr. While a spinner runs, the line goes above it
+// (the spinner's line is erased first and redrawn at its next frame), so a message
+// said in the middle of a wait is not mangled by the animation.
+func (s *IOStreams) Notice(line string) {
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
+	if sp := s.progress; sp != nil {
+		sp.mu.Lock()
+		defer sp.mu.Unlock()
+		fmt.Fprintf(sp.w, "\r\x1b[K%s\n", line)
+		return
+	}
+	fmt.Fprintln(s.ErrOut, line)
+}
+
 // spinner redraws one line of w from a single goroutine until stopped.
 type spinner struct {
 	w        io.Writer
@@ -77,10 +92,10 @@ func (sp *spinner) run() {
 	ticker := time.NewTicker(spinnerInterval)
 	defer ticker.Stop()
 	for i := 0; ; i++ {
+		// Drawn under the lock, so a Notice never lands in the middle of a frame.
 		sp.mu.Lock()
-		label := sp.label
+		fmt.Fprintf(sp.w, "\r%s %s\x1b[K", spinnerFrames[i%len(spinnerFrames)], sp.label)
 		sp.mu.Unlock()
-		fmt.Fprintf(sp.w, "\r%s %s\x1b[K", spinnerFrames[i%len(spinnerFrames)], label)
 		select {
 		case <-sp.quit:
 			fmt.Fprint(sp.w, "\r\x1b[K")

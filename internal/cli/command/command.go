@@ -16,6 +16,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 	"github.com/gh-hotfix/gh-hotfix/internal/prompt"
 )
@@ -95,4 +96,18 @@ func NewFlagSet(name string) *pflag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	return fs
+}
+
+// GitHubClient returns gh-hotfix's GitHub client for host, over [Factory.HTTPClient]. When
+// it waits out a rate limit it says so on stderr, in one line saying until when.
+func (f *Factory) GitHubClient(host string) (*github.Client, error) {
+	hc, err := f.HTTPClient(host)
+	if err != nil {
+		return nil, err
+	}
+	c := github.NewClient(hc, host)
+	if ios := f.IOStreams; ios != nil {
+		c.Notice = func(line string) { ios.Notice(ios.ColorScheme().WarningIcon() + " " + line) }
+	}
+	return c, nil
 }

@@ -58,11 +58,10 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		}
 	}
 
-	hc, err := f.HTTPClient(repo.Host)
+	gh, err := f.GitHubClient(repo.Host)
 	if err != nil {
 		return err
 	}
-	gh := github.NewClient(hc, repo.Host)
 	if opts.exceptional() {
 		return runFromTag(ctx, f, opts, &fromTag{g: g, gh: gh, repo: repo, remote: remote, cfg: cfg, localConfig: localConfig, desc: desc})
 	}

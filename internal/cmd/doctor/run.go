@@ -14,7 +14,6 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
-	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
@@ -31,11 +30,10 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 	}
 	repo := co.Repo
 	local, found, loadErr := localConfig(co)
-	hc, err := f.HTTPClient(repo.Host)
+	gh, err := f.GitHubClient(repo.Host)
 	if err != nil {
 		return err
 	}
-	gh := github.NewClient(hc, repo.Host)
 
 	cfg := config.Default()
 	if found && loadErr == nil {

@@ -14,7 +14,6 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
-	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
@@ -61,11 +60,10 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 		}
 	}
 
-	hc, err := f.HTTPClient(repo.Host)
+	gh, err := f.GitHubClient(repo.Host)
 	if err != nil {
 		return err
 	}
-	gh := github.NewClient(hc, repo.Host)
 	ios.StartProgress(fmt.Sprintf("Reading %s/%s…", repo.Owner, repo.Name))
 	defer ios.StopProgress()
 	facts, err := doctor.Inspect(ctx, gh, repo.Owner, repo.Name, doctor.Query{Base: opts.Base})

@@ -229,11 +229,11 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if s.base == "" {
 		s.base = s.cfg.Base
 	}
-	hc, err := s.f.HTTPClient(s.repo.Host)
+	gh, err := s.f.GitHubClient(s.repo.Host)
 	if err != nil {
 		return err
 	}
-	s.gh = github.NewClient(hc, s.repo.Host)
+	s.gh = gh
 	return nil
 }
 

@@ -17,8 +17,9 @@ import (
 // interval keeps the schedule's shape whatever the interval.
 const backoffCap = 3
 
-// maxLimitWait is the longest ship waits for an exhausted rate limit to reset
-// while it is waiting anyway; a later reset is reported instead.
+// maxLimitWait is the longest ship waits for a rate limit (primary or secondary)
+// while it is waiting anyway — longer than the client's own bound, since the wait
+// costs nothing more; a later reset is reported instead.
 const maxLimitWait = 15 * time.Minute
 
 // interrupted turns a cancelled wait into exit 2 with the command that continues.
@@ -47,7 +48,7 @@ func (s *shipper) poll(ctx context.Context, what string, check func() (done, cha
 		switch {
 		case errors.As(err, &limit) && time.Until(limit.Reset) <= maxLimitWait && (until.IsZero() || limit.Reset.Before(until)):
 			// ship is waiting anyway: a rate limit that resets soon is a longer wait.
-			s.warn("GitHub API rate limit exhausted: waiting until it resets at %s", limit.Reset.Local().Format("15:04:05"))
+			s.ios.Notice(s.cs.WarningIcon() + " " + limit.Waiting())
 			wait = max(time.Until(limit.Reset)+time.Second, s.opts.Interval)
 		case err != nil:
 			if ierr := interrupted(ctx, what); ierr != nil {

@@ -52,11 +52,10 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	hc, err := f.HTTPClient(repo.Host)
+	gh, err := f.GitHubClient(repo.Host)
 	if err != nil {
 		return err
 	}
-	gh := github.NewClient(hc, repo.Host)
 
 	// Without a config in a checkout, the default branch's copy counts; it comes with
 	// the first query, and only a different label there costs a second one.
