@@ -296,3 +296,42 @@ func TestShipReviewers(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseMarkerInABusyThread: after the release, a bot comments 150 times on
+// the pull request. The release comment is no longer among the latest 100, yet a
+// re-run of ship finds it (and does not release twice), and status shows the run.
+func TestReleaseMarkerInABusyThread(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "busy", "busy thread fix")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/busy/pulls/1/merge", map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	if r := e.Hotfix(work, "ship"); r.Code != 0 {
+		t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+	}
+	for i := 0; i < 150; i++ {
+		if status, out := e.API("POST", "/repos/monalisa/busy/issues/1/comments", map[string]any{"body": fmt.Sprintf("deploy bot: check %d passed", i)}); status != 201 {
+			t.Fatalf("bot comment %d: %d %v", i, status, out)
+		}
+	}
+	e.ClearRequests()
+	r := e.Hotfix(work, "ship")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Already released") {
+		t.Fatalf("ship in a busy thread: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := dispatchCount(e); n != 0 {
+		t.Errorf("released again: %d dispatches", n)
+	}
+	api, _, _ := e.RequestCounts()
+	if n := api["graphql query node (HotfixComments)"]; n != 1 {
+		t.Errorf("%d requests for the older comments, want 1 (the thread has 151 comments): %v", n, api)
+	}
+	st := e.Hotfix(work, "status", "--state", "merged", "--json", "number,release", "--jq", ".[0].release.runId")
+	if st.Code != 0 || strings.TrimSpace(st.Stdout) == "null" || strings.TrimSpace(st.Stdout) == "" {
+		t.Errorf("status in a busy thread: exit %d, run %q\n%s", st.Code, st.Stdout, st.Stderr)
+	}
+}

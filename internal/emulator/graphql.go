@@ -160,8 +160,15 @@ func connection(typeName string, items []any, a args) gql.Object {
 	}
 	start = min(start, total)
 	end := total
+	if before := argStr(a, "before"); before != "" {
+		if b, err := base64.StdEncoding.DecodeString(before); err == nil {
+			if n, err := strconv.Atoi(strings.TrimPrefix(string(b), "cursor:")); err == nil {
+				end = max(min(n, total), start)
+			}
+		}
+	}
 	if f := argInt(a, "first", -1); f >= 0 {
-		end = min(start+f, total)
+		end = min(start+f, end)
 	}
 	if l := argInt(a, "last", -1); l >= 0 && end-start > l {
 		start = end - l

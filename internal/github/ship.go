@@ -37,7 +37,13 @@ type PullRequest struct {
 	Reviewed         []string // logins who have reviewed (GitHub drops them from the requests)
 	Author           string   // login of the author; "" for a deleted account
 	Comments         []Comment
-	Commits          []string // the pull request's own commits (up to 100)
+	// CommentsBefore is the cursor before the oldest comment read, when the
+	// thread has older ones (only its last 100 come with the pull request).
+	CommentsBefore string
+	// CrossRepository is true when the head branch lives in another repository
+	// (a fork) that happens to have a branch of the same name.
+	CrossRepository bool
+	Commits         []string // the pull request's own commits (up to 100)
 }
 
 // Comment is an issue comment on a pull request.
@@ -104,7 +110,8 @@ const pullFields = `
   labels(first: 50) { nodes { name } }
   reviewRequests(first: 50) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
   latestReviews(first: 50) { nodes { author { login } } }
-  comments(last: 100) { nodes { databaseId body createdAt } }
+  isCrossRepository
+  comments(last: 100) { pageInfo { hasPreviousPage startCursor } nodes { databaseId body createdAt } }
   commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }
   prCommits: commits(first: 100) { nodes { commit { oid } } }`
 
@@ -155,8 +162,13 @@ type APIPull struct {
 	LatestReviews struct {
 		Nodes []struct{ Author *struct{ Login string } }
 	}
-	Author   *struct{ Login string }
-	Comments struct {
+	Author            *struct{ Login string }
+	IsCrossRepository bool
+	Comments          struct {
+		PageInfo struct {
+			HasPreviousPage bool
+			StartCursor     string
+		}
 		Nodes []struct {
 			DatabaseID int64 `json:"databaseId"`
 			Body       string
@@ -200,6 +212,10 @@ func (a *APIPull) ToPull() PullRequest {
 	}
 	if a.Author != nil {
 		p.Author = a.Author.Login
+	}
+	p.CrossRepository = a.IsCrossRepository
+	if a.Comments.PageInfo.HasPreviousPage {
+		p.CommentsBefore = a.Comments.PageInfo.StartCursor
 	}
 	for _, r := range a.LatestReviews.Nodes {
 		if r.Author != nil {
@@ -360,6 +376,10 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		}
 	}
 	for i := range r.PullRequests.Nodes {
+		if r.PullRequests.Nodes[i].IsCrossRepository {
+			// A fork's branch of the same name: not the branch ship pushes, never ours.
+			continue
+		}
 		st.Pulls = append(st.Pulls, r.PullRequests.Nodes[i].ToPull())
 	}
 	if r.Config != nil {
@@ -436,6 +456,57 @@ func (c *Client) PullMergeState(ctx context.Context, id string) (MergeState, err
 		ms.AutoMerge = strings.ToLower(out.Node.AutoMergeRequest.MergeMethod)
 	}
 	return ms, nil
+}
+
+const earlierCommentsQuery = `query HotfixComments($id: ID!, $before: String!) {
+  node(id: $id) { ... on PullRequest { comments(last: 100, before: $before) {
+    pageInfo { hasPreviousPage startCursor } nodes { databaseId body createdAt } } } }
+}`
+
+// maxCommentPages bounds the reading of a long thread: 100 pages of 100 comments.
+const maxCommentPages = 100
+
+// EarlierComments reads every comment of pull request id before cursor, oldest
+// first, a page of 100 per request: what a busy thread (bots) has beyond the
+// last 100 comments read with the pull request.
+func (c *Client) EarlierComments(ctx context.Context, id, cursor string) ([]Comment, error) {
+	var all []Comment
+	for page := 0; cursor != ""; page++ {
+		if page == maxCommentPages {
+			return nil, fmt.Errorf("pull request %s has more than %d comments", id, maxCommentPages*100)
+		}
+		var out struct {
+			Node *struct {
+				Comments struct {
+					PageInfo struct {
+						HasPreviousPage bool
+						StartCursor     string
+					}
+					Nodes []struct {
+						DatabaseID int64 `json:"databaseId"`
+						Body       string
+						CreatedAt  time.Time
+					}
+				}
+			}
+		}
+		if err := c.GraphQL(ctx, earlierCommentsQuery, map[string]any{"id": id, "before": cursor}, &out); err != nil {
+			return nil, err
+		}
+		if out.Node == nil {
+			return nil, fmt.Errorf("pull request %s not found", id)
+		}
+		var chunk []Comment
+		for _, n := range out.Node.Comments.Nodes {
+			chunk = append(chunk, Comment{ID: n.DatabaseID, Body: n.Body, CreatedAt: n.CreatedAt})
+		}
+		all = append(chunk, all...)
+		cursor = ""
+		if out.Node.Comments.PageInfo.HasPreviousPage {
+			cursor = out.Node.Comments.PageInfo.StartCursor
+		}
+	}
+	return all, nil
 }
 
 // RESTPull is the REST view of a pull request used while polling.

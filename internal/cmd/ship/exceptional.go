@@ -223,6 +223,9 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 // next one (the first run may have created its tag already).
 func (s *shipper) releaseHotfix(ctx context.Context) error {
 	mergeSHA := s.pr.MergeCommit
+	if err := s.allComments(ctx); err != nil {
+		return err
+	}
 	marker, found := findMarker(s.pr.Comments, mergeSHA)
 	if found && marker.State == "dispatched" {
 		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {

@@ -48,6 +48,9 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		}
 	}
 	mergeSHA := s.pr.MergeCommit
+	if err := s.allComments(ctx); err != nil {
+		return err
+	}
 	marker, found := findMarker(s.pr.Comments, mergeSHA)
 	if found && marker.State == "dispatched" {
 		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {
@@ -137,6 +140,22 @@ func (s *shipper) releasePlan(ctx context.Context) (release.Workflow, map[string
 	}
 	s.plan = &releasePlan{wf: wf, inputs: inputs}
 	return wf, inputs, nil
+}
+
+// allComments completes the pull request's comments when the thread is longer
+// than the last 100 read with it: the release marker, the earliest comment of
+// its kind, may be older than a bot's latest hundred. It costs a request per 100
+// older comments, and nothing for a thread of up to 100.
+func (s *shipper) allComments(ctx context.Context) error {
+	if s.pr.CommentsBefore == "" {
+		return nil
+	}
+	older, err := s.gh.EarlierComments(ctx, s.pr.ID, s.pr.CommentsBefore)
+	if err != nil {
+		return fmt.Errorf("reading the comments of #%d: %w", s.pr.Number, err)
+	}
+	s.pr.Comments, s.pr.CommentsBefore = append(older, s.pr.Comments...), ""
+	return nil
 }
 
 // findMarker returns the earliest release marker for the merge commit: when two

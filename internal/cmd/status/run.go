@@ -78,6 +78,20 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	needRuns := false
 	for i := range nodes {
 		pulls[i] = newHotfixPull(&nodes[i])
+		// A merged hotfix whose release marker is not among its latest comments
+		// may have it further up a busy thread: read the rest (only then).
+		if a := &nodes[i]; pulls[i].Release == nil && pulls[i].MergeCommit != "" && a.Comments.PageInfo.HasPreviousPage {
+			older, err := gh.EarlierComments(ctx, a.ID, a.Comments.PageInfo.StartCursor)
+			if err != nil {
+				return fmt.Errorf("reading the comments of #%d: %w", a.Number, err)
+			}
+			bodies := make([]struct{ Body string }, len(older))
+			for j, c := range older {
+				bodies[j].Body = c.Body
+			}
+			a.Comments.Nodes, a.Comments.PageInfo.HasPreviousPage = append(bodies, a.Comments.Nodes...), false
+			pulls[i] = newHotfixPull(a)
+		}
 		// Only a run not found among the merge commit's check suites (the base moved
 		// before the dispatch) needs the runs list.
 		if r := pulls[i].Release; r != nil && r.RunID != 0 && r.Status == "" {
@@ -153,7 +167,7 @@ type remoteConfig struct {
 func statusQuery(withComments bool) string {
 	comments, suites := "", ""
 	if withComments {
-		comments = fmt.Sprintf("\n        comments(last: %d) { nodes { body } }", markerComments)
+		comments = fmt.Sprintf("\n        comments(last: %d) { pageInfo { hasPreviousPage startCursor } nodes { body } }", markerComments)
 		// A release run dispatched right after the merge runs on the merge commit: its
 		// check suite carries the run's progress, so no second request is needed.
 		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
@@ -167,7 +181,7 @@ func statusQuery(withComments bool) string {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
-        number title state isDraft url headRefName baseRefName createdAt mergedAt
+        id number title state isDraft url headRefName baseRefName createdAt mergedAt
         author { login }
         mergeCommit { oid` + suites + ` }
         reviewDecision mergeStateStatus
@@ -212,7 +226,12 @@ type apiPull struct {
 			}
 		}
 	}
+	ID       string
 	Comments struct {
+		PageInfo struct {
+			HasPreviousPage bool
+			StartCursor     string
+		}
 		Nodes []struct{ Body string }
 	}
 }
