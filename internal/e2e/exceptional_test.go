@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -621,5 +622,47 @@ func TestExceptionalLostAnswers(t *testing.T) {
 	_, runs := e.API("GET", "/repos/monalisa/till/actions/runs", nil)
 	if got := jsonString(runs); strings.Count(got, `"tag":"v1.4.1"`) != 1 {
 		t.Errorf("runs: %s", got)
+	}
+}
+
+// TestExceptionalReleaseBecameLatest: the hotfix workflow of an older line made
+// its release Latest (as gh release create does by default) although v1.5.0
+// exists. ship --watch notices after the run and says how to put it right.
+func TestExceptionalReleaseBecameLatest(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "lines", true)
+	if status, out := e.API("POST", "/repos/monalisa/lines/releases", map[string]any{"tag_name": "v1.5.0", "target_commitish": "main"}); status != 201 {
+		t.Fatalf("release v1.5.0: %d %v", status, out)
+	}
+	if r := e.Hotfix(work, "create", "old line fix", "--from-tag", "v1.4.0"); r.Code != 0 {
+		t.Fatalf("create --from-tag: exit %d\n%s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "app.txt"), "version = 1.4\nlogin = fixed\n")
+	e.Git(work, "commit", "-q", "-am", "Fix the old line")
+	e.Control("POST", "repos/monalisa/lines/reviewer", map[string]any{"after_ms": 300, "label": "hotfix"})
+	p := e.Start(work, "ship", "--watch", "--interval", "50ms")
+	// The run releases v1.4.1 the way gh release create would: as Latest.
+	var runID int64
+	e.Eventually("the hotfix run", time.Minute, func() bool {
+		_, out := e.API("GET", "/repos/monalisa/lines/actions/runs", nil)
+		runs, _ := out.(map[string]any)["workflow_runs"].([]any)
+		if len(runs) == 0 {
+			return false
+		}
+		runID = int64(runs[0].(map[string]any)["id"].(float64))
+		return true
+	})
+	if status, out := e.API("POST", "/repos/monalisa/lines/releases", map[string]any{"tag_name": "v1.4.1", "target_commitish": "release/v1.4"}); status != 201 {
+		t.Fatalf("release v1.4.1: %d %v", status, out)
+	}
+	e.Control("POST", fmt.Sprintf("repos/monalisa/lines/runs/%d", runID), map[string]any{"status": "completed", "conclusion": "success"})
+	r := p.Wait(t, time.Minute)
+	if r.Code != 0 && r.Code != 3 {
+		t.Fatalf("ship --watch: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if !strings.Contains(r.Stderr, "v1.4.1 became the Latest release of monalisa/lines although v1.5.0 is newer") ||
+		!strings.Contains(r.Stderr, "-f make_latest=true") {
+		t.Errorf("ship did not warn that the Latest release moved:\n%s", r.Stderr)
 	}
 }

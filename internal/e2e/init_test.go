@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 )
@@ -165,4 +166,69 @@ jobs:
 	if r.Code != 1 || !strings.Contains(r.Stderr, `workflow "nope.yml" not found`) {
 		t.Errorf("init --workflow nope.yml: exit %d, %q", r.Code, r.Stderr)
 	}
+}
+
+// TestHotfixWorkflowRelease runs the "Tag and release" step of the hotfix
+// workflow that init --workflows writes, with the real gh against the emulator,
+// as the Actions runner would: an older line's hotfix never becomes the Latest
+// release (GitHub makes every new release Latest unless make_latest is "false"),
+// the newest line's does.
+func TestHotfixWorkflowRelease(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := e.CreateRepo("lines", nil)
+	sha := e.Git(work, "rev-parse", "HEAD")
+	if status, out := e.API("POST", "/repos/monalisa/lines/releases", map[string]any{"tag_name": "v1.5.0", "target_commitish": "main"}); status != 201 {
+		t.Fatalf("release v1.5.0: %d %v", status, out)
+	}
+	script := stepScript(t, initcmd.HotfixWorkflow, "Tag and release")
+	latest := func() string {
+		_, out := e.API("GET", "/repos/monalisa/lines/releases/latest", nil)
+		m, _ := out.(map[string]any)
+		tag, _ := m["tag_name"].(string)
+		return tag
+	}
+	for _, tc := range []struct{ tag, latest string }{
+		{"v1.4.1", "v1.5.0"},   // an older line
+		{"v1.5.1", "v1.5.1"},   // the newest line
+		{"v1.10.0", "v1.10.0"}, // versions, not strings, decide
+		{"v1.9.3", "v1.10.0"},
+	} {
+		r := e.RunInEnv(work, []string{"GITHUB_REPOSITORY=monalisa/lines", "TAG=" + tc.tag, "GITHUB_SHA=" + sha, "GITHUB_REF_NAME=release/v1", "GH_TOKEN=" + harness.Token},
+			"bash", "-euo", "pipefail", "-c", script)
+		if r.Code != 0 {
+			t.Fatalf("release step for %s: exit %d\n%s", tc.tag, r.Code, r.Stderr)
+		}
+		if status, _ := e.API("GET", "/repos/monalisa/lines/releases/tags/"+tc.tag, nil); status != 200 {
+			t.Errorf("%s: no release", tc.tag)
+		}
+		if got := latest(); got != tc.latest {
+			t.Errorf("after releasing %s the Latest release is %s, want %s", tc.tag, got, tc.latest)
+		}
+	}
+}
+
+// stepScript returns the run: script of the workflow step named name.
+func stepScript(t *testing.T, workflow, name string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(workflow, "- name: "+name+"\n")
+	if !ok {
+		t.Fatalf("no step %q", name)
+	}
+	_, rest, ok = strings.Cut(rest, "run: |\n")
+	if !ok {
+		t.Fatalf("step %q has no run: script", name)
+	}
+	var lines []string
+	indent := ""
+	for _, l := range strings.Split(rest, "\n") {
+		if indent == "" {
+			indent = l[:len(l)-len(strings.TrimLeft(l, " "))]
+		}
+		if !strings.HasPrefix(l, indent) {
+			break
+		}
+		lines = append(lines, strings.TrimPrefix(l, indent))
+	}
+	return strings.Join(lines, "\n")
 }

@@ -269,10 +269,8 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			return nil
 		},
 		"latestRelease": func() any {
-			for i := len(r.releases) - 1; i >= 0; i-- {
-				if rel := r.releases[i]; !rel.Draft && !rel.Prerelease {
-					return g.release(r, rel)
-				}
+			if rel := r.latest(); rel != nil {
+				return g.release(r, rel)
 			}
 			return nil
 		},

@@ -49,15 +49,17 @@ type repo struct {
 	PushedAt            time.Time
 	git                 *bareRepo
 
-	issues     []*issue // issues and pull requests share numbers; issues[n-1] is #n
-	labels     []*label
-	statuses   []*commitStatus
-	checkRuns  []*checkRun
-	comments   []*comment
-	workflows  map[string]*workflow // by path
-	runs       []*workflowRun
-	releases   []*release
-	protection map[string]*protection // by branch
+	issues    []*issue // issues and pull requests share numbers; issues[n-1] is #n
+	labels    []*label
+	statuses  []*commitStatus
+	checkRuns []*checkRun
+	comments  []*comment
+	workflows map[string]*workflow // by path
+	runs      []*workflowRun
+	releases  []*release
+	// latestRelease is the release marked Latest (0: none marked yet).
+	latestRelease int64
+	protection    map[string]*protection // by branch
 
 	// Emulator settings GitHub has no API for (control API).
 	autoRuns *autoRunSetting
@@ -163,6 +165,25 @@ type comment struct {
 	Body      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// latest is the repository's Latest release: the one marked so, while it is
+// published and not a prerelease, else the newest published one. REST docs,
+// "Create a release", make_latest: "Specifies whether this release should be
+// set as the latest release for the repository. Drafts and prereleases cannot be
+// set as latest. Defaults to true for newly published releases."
+func (r *repo) latest() *release {
+	for _, rel := range r.releases {
+		if rel.ID == r.latestRelease && !rel.Draft && !rel.Prerelease {
+			return rel
+		}
+	}
+	for i := len(r.releases) - 1; i >= 0; i-- {
+		if rel := r.releases[i]; !rel.Draft && !rel.Prerelease {
+			return rel
+		}
+	}
+	return nil
 }
 
 type release struct {

@@ -68,6 +68,17 @@ func short(s string) string {
 	return s
 }
 
+// After reports whether v is a later version than w (the prefix aside).
+func (v Version) After(w Version) bool {
+	if v.Major != w.Major {
+		return v.Major > w.Major
+	}
+	if v.Minor != w.Minor {
+		return v.Minor > w.Minor
+	}
+	return v.Patch > w.Patch
+}
+
 // String is the tag: prefix, then the three numbers.
 func (v Version) String() string {
 	return fmt.Sprintf("%s%d.%d.%d", v.Prefix, v.Major, v.Minor, v.Patch)

@@ -149,3 +149,25 @@ func FuzzParseTag(f *testing.F) {
 		}
 	})
 }
+
+func TestVersionAfter(t *testing.T) {
+	tests := []struct {
+		v, w string
+		want bool
+	}{
+		{"v1.5.0", "v1.4.1", true},
+		{"v1.4.1", "v1.5.0", false},
+		{"v1.10.0", "v1.9.3", true},
+		{"v2.0.0", "v1.99.99", true},
+		{"v1.4.2", "v1.4.1", true},
+		{"v1.4.1", "v1.4.1", false},
+		{"1.5.0", "v1.4.1", true},
+	}
+	for _, tt := range tests {
+		v, _ := ParseTag(tt.v)
+		w, _ := ParseTag(tt.w)
+		if got := v.After(w); got != tt.want {
+			t.Errorf("%s.After(%s) = %v, want %v", tt.v, tt.w, got, tt.want)
+		}
+	}
+}

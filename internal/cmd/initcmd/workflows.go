@@ -3,6 +3,7 @@ package initcmd
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -110,9 +111,18 @@ jobs:
         env:
           GH_TOKEN: ${{ github.token }}
           TAG: ${{ inputs.tag }}
+        # Through the API, not gh release create: a new release becomes Latest unless
+        # make_latest is "false", and --latest=false has been reported ignored. An
+        # older line's hotfix (v1.4.1 while v1.5.0 exists) must not become Latest.
         run: |
-          gh release create "$TAG" --target "$GITHUB_SHA" --title "$TAG (hotfix)" \
-            --notes "Hotfix released from $GITHUB_REF_NAME by gh hotfix ship."
+          latest=$(gh api "repos/$GITHUB_REPOSITORY/releases/latest" --jq .tag_name 2>/dev/null || true)
+          make_latest=true
+          if [ -n "$latest" ] && [ "$(printf '%s\n%s\n' "$latest" "$TAG" | sed 's/^v//' | sort -V | tail -n 1)" != "${TAG#v}" ]; then
+            make_latest=false
+          fi
+          gh api "repos/$GITHUB_REPOSITORY/releases" -f tag_name="$TAG" -f target_commitish="$GITHUB_SHA" \
+            -f name="$TAG (hotfix)" -f body="Hotfix released from $GITHUB_REF_NAME by gh hotfix ship." \
+            -f make_latest="$make_latest" --silent
 `
 
 // releaseWorkflowChange is what a release workflow needs to accept hotfix tags, printed
@@ -142,7 +152,7 @@ func writeWorkflows(f *command.Factory, opts *InitOptions, root string, cfg conf
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
 	if opts.DryRun {
-		_, err := fmt.Fprint(ios.Out, HotfixWorkflow)
+		_, err := io.WriteString(ios.Out, HotfixWorkflow)
 		printWorkflowNotes(ios, cfg, releaseWorkflow, false)
 		return err
 	}

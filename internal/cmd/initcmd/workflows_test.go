@@ -63,7 +63,10 @@ func TestHotfixWorkflow(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(HotfixWorkflow, `gh release create "$TAG"`) {
-		t.Error("the workflow does not create the tag and its release")
+	// The release goes through the API with make_latest decided by version; the
+	// script itself runs against the emulator in e2e TestHotfixWorkflowRelease.
+	if !strings.Contains(HotfixWorkflow, `gh api "repos/$GITHUB_REPOSITORY/releases" -f tag_name="$TAG"`) ||
+		!strings.Contains(HotfixWorkflow, `-f make_latest="$make_latest"`) {
+		t.Error("the workflow does not create the tag and its release through the API with make_latest")
 	}
 }

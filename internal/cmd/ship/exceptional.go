@@ -177,7 +177,7 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 		// The comments (release marker) and the head as merged, fresh: another ship may
 		// have released meanwhile, and this one may not have pushed the last commits.
 		if pr, err := s.gh.Pull(ctx, s.pr.ID); err == nil {
-			s.pr.Comments, s.pr.HeadRefOid, s.pr.Title = pr.Comments, pr.HeadRefOid, pr.Title
+			s.pr.Comments, s.pr.CommentsBefore, s.pr.HeadRefOid, s.pr.Title = pr.Comments, pr.CommentsBefore, pr.HeadRefOid, pr.Title
 			if pr.MergeCommit != "" {
 				s.pr.MergeCommit = pr.MergeCommit
 			}
@@ -192,6 +192,9 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 			watchErr = s.watch(ctx)
 			if errors.Is(watchErr, cmderr.ErrCancel) || ctx.Err() != nil {
 				return watchErr
+			}
+			if watchErr == nil {
+				s.checkLatestRelease(ctx)
 			}
 		}
 	}
@@ -392,4 +395,45 @@ func (s *shipper) releaseStep() string {
 		tag = "the next patch tag after " + s.meta.FromTag
 	}
 	return fmt.Sprintf("Would then dispatch %s on %s with %s, once, and open the forward-port pull request into %s", wf, s.base, tag, s.exc.mainline)
+}
+
+// checkLatestRelease warns when the hotfix's release of an older line became the
+// repository's Latest release: GitHub makes every new release Latest unless
+// make_latest is "false", and the next create --from-latest-release would then
+// start from the old line. Two requests, after a release run followed to success.
+func (s *shipper) checkLatestRelease(ctx context.Context) {
+	var latest struct {
+		TagName string `json:"tag_name"`
+	}
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/releases/latest", s.repo.Owner, s.repo.Name), nil, &latest); err != nil || latest.TagName != s.exc.tag {
+		return
+	}
+	ours, err := release.ParseTag(s.exc.tag)
+	if err != nil {
+		return
+	}
+	var releases []struct {
+		ID         int64  `json:"id"`
+		TagName    string `json:"tag_name"`
+		Draft      bool   `json:"draft"`
+		Prerelease bool   `json:"prerelease"`
+	}
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/releases?per_page=100", s.repo.Owner, s.repo.Name), nil, &releases); err != nil {
+		return
+	}
+	var newest release.Version
+	var newestTag string
+	var newestID int64
+	for _, r := range releases {
+		v, err := release.ParseTag(r.TagName)
+		if err != nil || r.Draft || r.Prerelease || !v.After(ours) || (newestTag != "" && !v.After(newest)) {
+			continue
+		}
+		newest, newestTag, newestID = v, r.TagName, r.ID
+	}
+	if newestTag == "" {
+		return
+	}
+	s.warn("%s became the Latest release of %s/%s although %s is newer, so gh hotfix create --from-latest-release would start from %s; make %s Latest again: gh api -X PATCH repos/%s/%s/releases/%d -f make_latest=true",
+		s.exc.tag, s.repo.Owner, s.repo.Name, newestTag, s.exc.tag, newestTag, s.repo.Owner, s.repo.Name, newestID)
 }
