@@ -335,3 +335,34 @@ func TestReleaseMarkerInABusyThread(t *testing.T) {
 		t.Errorf("status in a busy thread: exit %d, run %q\n%s", st.Code, st.Stdout, st.Stderr)
 	}
 }
+
+// TestShipDisabledReleaseWorkflow: the release workflow was disabled in the
+// Actions tab. GitHub refuses the dispatch; ship says how to enable it, and once
+// it is enabled a re-run releases exactly once. doctor says so beforehand.
+func TestShipDisabledReleaseWorkflow(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "off", "disabled workflow fix")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	e.Control("POST", "repos/monalisa/off/settings", map[string]any{"workflow_state": map[string]any{"release.yml": "disabled_manually"}})
+	if d := e.Hotfix(work, "doctor"); d.Code == 0 || !strings.Contains(d.Stdout, "release.yml is disabled manually") {
+		t.Errorf("doctor with a disabled release workflow: exit %d\n%s", d.Code, d.Stdout)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/off/pulls/1/merge", map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	r := e.RunInEnv(work, []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=1s"}, "gh", "hotfix", "ship")
+	assertFailed(t, r, "release.yml is disabled in monalisa/off: enable it (gh workflow enable release.yml -R github.localhost/monalisa/off)")
+	e.Control("POST", "repos/monalisa/off/settings", map[string]any{"workflow_state": map[string]any{"release.yml": "active"}})
+	e.ClearRequests()
+	r = e.RunInEnv(work, []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=1s"}, "gh", "hotfix", "ship")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Release run:") {
+		t.Fatalf("ship once enabled: exit %d\n%s", r.Code, r.Stderr)
+	}
+	_, runs := e.API("GET", "/repos/monalisa/off/actions/runs", nil)
+	if n := runs.(map[string]any)["total_count"].(float64); n != 1 {
+		t.Errorf("%v runs, want 1", n)
+	}
+}

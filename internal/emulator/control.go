@@ -50,7 +50,9 @@ import (
 //	POST   /_emulator/repos/O/R/reviewer           {"after_ms","label","method","login"}: a teammate approves and
 //	                                               merges open PRs with the label once they are after_ms old
 //	POST   /_emulator/repos/O/R/settings           {"return_run_details": false}: dispatch refuses
-//	                                               return_run_details, as GitHub Enterprise Server before 3.21
+//	                                               return_run_details, as GitHub Enterprise Server before 3.21;
+//	                                               {"workflow_state": {"release.yml": "disabled_manually"}}
+//	                                               sets a workflow's state, as the Actions tab does
 const controlPrefix = "/_emulator/"
 
 // fault is an injected failure for a route, consumed Count times.
@@ -317,6 +319,17 @@ func (s *Server) controlRepo(w http.ResponseWriter, parts []string, in map[strin
 	case parts[2] == "settings":
 		if v, ok := in["return_run_details"].(bool); ok {
 			rp.noRunDetails = !v
+		}
+		// {"workflow_state": {"release.yml": "disabled_manually"}}: a workflow
+		// disabled in the Actions tab (states as the REST API reports them:
+		// active, disabled_manually, disabled_inactivity).
+		if states, ok := in["workflow_state"].(map[string]any); ok {
+			s.st.syncWorkflows(rp)
+			for file, st := range states {
+				if wf := s.st.findWorkflow(rp, file); wf != nil {
+					wf.State, _ = st.(string)
+				}
+			}
 		}
 		w.WriteHeader(204)
 	default:

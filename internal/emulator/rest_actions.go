@@ -49,6 +49,11 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	if !wf.Dispatch {
 		return 0, nil, &apiError{Status: 422, Message: "Workflow does not have 'workflow_dispatch' trigger"}
 	}
+	if wf.State != "active" {
+		// A workflow disabled in the Actions tab (or by GitHub, for inactivity) is
+		// not run: "Cannot trigger a 'workflow_dispatch' on a disabled workflow".
+		return 0, nil, &apiError{Status: 422, Message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow"}
+	}
 	given, _ := q.body["inputs"].(map[string]any)
 	inputs, verr := validateDispatchInputs(wf, given)
 	if verr != nil {

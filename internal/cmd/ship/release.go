@@ -334,6 +334,9 @@ func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[
 			s.done("Dispatched %s on %s; looking for its run…", wf.File(), s.base)
 		case github.IsTransient(err):
 			s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
+		case errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message, "disabled workflow"):
+			return nil, fmt.Errorf("%s is disabled in %s/%s: enable it (gh workflow enable %s -R %s/%s/%s), then run gh hotfix ship again; it will not dispatch twice",
+				wf.File(), s.repo.Owner, s.repo.Name, wf.File(), s.repo.Host, s.repo.Owner, s.repo.Name)
 		default:
 			return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
 		}
