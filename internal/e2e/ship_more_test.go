@@ -366,3 +366,23 @@ func TestShipDisabledReleaseWorkflow(t *testing.T) {
 		t.Errorf("%v runs, want 1", n)
 	}
 }
+
+// TestShipPushDeclinedByTheServer: GitHub declines the push of the hotfix branch
+// (a ruleset restricting who may create hotfix/* branches). ship keeps what the
+// server said, not only git's "failed to push some refs", opens nothing, and
+// goes on once the rule allows the push.
+func TestShipPushDeclinedByTheServer(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "ruled", "ruled fix")
+	e.Control("POST", "repos/monalisa/ruled/settings", map[string]any{"decline_pushes": "GH013: Repository rule violations found for refs/heads/hotfix/ruled-fix.\n- Cannot create ref due to creations being restricted."})
+	r := e.Hotfix(work, "ship", "--no-wait")
+	assertFailed(t, r, "the push of hotfix/ruled-fix was refused (pre-receive hook declined): GH013: Repository rule violations found for refs/heads/hotfix/ruled-fix.; - Cannot create ref due to creations being restricted.; nothing was pushed")
+	if _, pulls := e.API("GET", "/repos/monalisa/ruled/pulls?state=all", nil); len(pulls.([]any)) != 0 {
+		t.Errorf("a PR was opened: %s", jsonString(pulls))
+	}
+	e.Control("POST", "repos/monalisa/ruled/settings", map[string]any{"decline_pushes": ""})
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship once allowed: exit %d\n%s", r.Code, r.Stderr)
+	}
+}

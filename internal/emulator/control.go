@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +54,9 @@ import (
 //	POST   /_emulator/repos/O/R/settings           {"return_run_details": false}: dispatch refuses
 //	                                               return_run_details, as GitHub Enterprise Server before 3.21;
 //	                                               {"workflow_state": {"release.yml": "disabled_manually"}}
-//	                                               sets a workflow's state, as the Actions tab does
+//	                                               sets a workflow's state, as the Actions tab does;
+//	                                               {"decline_pushes": "GH013: …"}: pushes are declined
+//	                                               with those lines, as a ruleset declines them
 const controlPrefix = "/_emulator/"
 
 // fault is an injected failure for a route, consumed Count times.
@@ -320,6 +324,28 @@ func (s *Server) controlRepo(w http.ResponseWriter, parts []string, in map[strin
 		if v, ok := in["return_run_details"].(bool); ok {
 			rp.noRunDetails = !v
 		}
+		// {"decline_pushes": "GH013: …\n- rule"}: every push is declined with
+		// these lines, as GitHub declines a push that breaks a ruleset, a branch
+		// protection or secret push protection: git prints them on "remote:" lines
+		// and "! [remote rejected] … (…)". "" accepts pushes again.
+		if lines, ok := in["decline_pushes"].(string); ok {
+			hook := filepath.Join(rp.git.dir, "hooks", "pre-receive")
+			if lines == "" {
+				_ = os.Remove(hook)
+			} else {
+				var script strings.Builder
+				script.WriteString("#!/bin/sh\ncat >/dev/null\n")
+				for _, l := range strings.Split(lines, "\n") {
+					script.WriteString("printf '%s\\n' " + shellQuote("error: "+l) + " >&2\n")
+				}
+				script.WriteString("exit 1\n")
+				_ = os.MkdirAll(filepath.Dir(hook), 0o755)
+				if err := os.WriteFile(hook, []byte(script.String()), 0o755); err != nil {
+					writeJSON(w, 500, map[string]string{"message": "control API: " + err.Error()})
+					return
+				}
+			}
+		}
 		// {"workflow_state": {"release.yml": "disabled_manually"}}: a workflow
 		// disabled in the Actions tab (states as the REST API reports them:
 		// active, disabled_manually, disabled_inactivity).
@@ -367,3 +393,6 @@ func (s *Server) tick(r *repo) {
 		_, _ = s.doMerge(r, is, rv.Method, "", "", rv.Login, "")
 	}
 }
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

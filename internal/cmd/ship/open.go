@@ -66,12 +66,21 @@ func (s *shipper) open(ctx context.Context) error {
 	if s.pr == nil || s.pr.HeadRefOid != tip {
 		if err := s.push(ctx); err != nil {
 			var declined *git.HookDeclinedError
-			if errors.As(err, &declined) {
+			var rejected *git.PushRejectedError
+			var auth *git.AuthError
+			err = git.ClassifyPush(err)
+			switch {
+			case errors.As(err, &declined):
 				return fmt.Errorf("pushing %s: %v; fix what it reports and run gh hotfix ship again", s.branch, declined)
-			}
-			if strings.Contains(err.Error(), "rejected") || strings.Contains(err.Error(), "non-fast-forward") {
+			case errors.As(err, &rejected) && rejected.NonFastForward:
 				return fmt.Errorf("pushing %s was rejected: the branch on %s has commits you do not have; integrate them (git pull --rebase %s %s) and run gh hotfix ship again; ship never force-pushes",
 					s.branch, s.remote, s.remote, s.branch)
+			case errors.As(err, &rejected):
+				// A protected branch, a ruleset or push protection: GitHub's own lines say which.
+				return fmt.Errorf("%v; nothing was pushed: see the repository's rules (gh api repos/%s/%s/rules/branches/%s) or ask an admin, then run gh hotfix ship again",
+					rejected, s.repo.Owner, s.repo.Name, s.branch)
+			case errors.As(err, &auth):
+				return fmt.Errorf("pushing %s to %s: %v: check gh auth status and your git credentials for %s, then run gh hotfix ship again", s.branch, s.remote, auth, s.repo.Host)
 			}
 			return fmt.Errorf("pushing %s: %w", s.branch, err)
 		}

@@ -1,0 +1,117 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestClassifyPushWithRealGit: refusals as real git prints them, against a bare
+// remote: a non-fast-forward push, and a server that declines with GitHub's
+// words in a pre-receive hook.
+func TestClassifyPushWithRealGit(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("non-fast-forward", func(t *testing.T) {
+		f := newFixture(t)
+		f.otherClone("a colleague's commit")
+		f.commit(f.work, "mine.txt", "mine\n", "my commit")
+		err := ClassifyPush(f.client.Push(ctx, "origin", "main", false))
+		var rej *PushRejectedError
+		if !errors.As(err, &rej) || !rej.NonFastForward || rej.Ref != "main" {
+			t.Fatalf("err = %#v (%v), want a non-fast-forward refusal of main", err, err)
+		}
+	})
+
+	t.Run("declined by the server", func(t *testing.T) {
+		f := newFixture(t)
+		hook := filepath.Join(f.remote, "hooks", "pre-receive")
+		script := "#!/bin/sh\n" +
+			"echo 'error: GH013: Repository rule violations found for refs/heads/hotfix/x.' >&2\n" +
+			"echo '' >&2\n" +
+			"echo '- Cannot create ref due to creations being restricted.' >&2\n" +
+			"exit 1\n"
+		if err := os.WriteFile(hook, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f.git(f.work, "switch", "-q", "-c", "hotfix/x")
+		f.commit(f.work, "fix.txt", "fix\n", "fix")
+		err := ClassifyPush(f.client.Push(ctx, "origin", "hotfix/x", true))
+		var rej *PushRejectedError
+		if !errors.As(err, &rej) || rej.NonFastForward || rej.Ref != "hotfix/x" {
+			t.Fatalf("err = %#v (%v), want the server's refusal of hotfix/x", err, err)
+		}
+		msg := err.Error()
+		for _, want := range []string{"GH013: Repository rule violations found for refs/heads/hotfix/x.", "- Cannot create ref due to creations being restricted.", "(pre-receive hook declined)"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%q does not say %q", msg, want)
+			}
+		}
+		if strings.Contains(msg, "\n") {
+			t.Errorf("not one line: %q", msg)
+		}
+	})
+}
+
+func TestClassifyPush(t *testing.T) {
+	gitErr := func(stderr string) error { return &Error{Args: []string{"push"}, ExitCode: 1, Stderr: stderr} }
+	tests := []struct {
+		name   string
+		err    error
+		kind   string // "rejected", "nff", "auth" or "" (unchanged)
+		expect string
+	}{
+		{"GitHub ruleset", gitErr("remote: error: GH013: Repository rule violations found for refs/heads/main.\nremote: Review all repository rules at https://github.com/o/r/rules?ref=refs%2Fheads%2Fmain\nremote: \nremote: - Changes must be made through a pull request.\nremote: \nTo https://github.com/o/r.git\n ! [remote rejected] main -> main (push declined due to repository rule violations)\nerror: failed to push some refs to 'https://github.com/o/r.git'\n"),
+			"rejected", "the push of main was refused (push declined due to repository rule violations): GH013: Repository rule violations found for refs/heads/main.; Review all repository rules at https://github.com/o/r/rules?ref=refs%2Fheads%2Fmain; - Changes must be made through a pull request."},
+		{"protected branch", gitErr("remote: error: GH006: Protected branch update failed for refs/heads/main.\nremote: error: Changes must be made through a pull request.\nTo https://github.com/o/r.git\n ! [remote rejected] main -> main (protected branch hook declined)\n"),
+			"rejected", "the push of main was refused (protected branch hook declined): GH006: Protected branch update failed for refs/heads/main.; Changes must be made through a pull request."},
+		{"fetch first", gitErr("To https://github.com/o/r.git\n ! [rejected]        hotfix/x -> hotfix/x (fetch first)\nerror: failed to push some refs\nhint: Updates were rejected because the remote contains work that you do\n"),
+			"nff", "the push of hotfix/x was refused (fetch first)"},
+		{"https auth", gitErr("remote: Invalid username or password.\nfatal: Authentication failed for 'https://github.com/o/r.git/'\n"), "auth", "git could not authenticate: Authentication failed for 'https://github.com/o/r.git/'"},
+		{"ssh auth", gitErr("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n"), "auth", "git could not authenticate: git@github.com: Permission denied (publickey)."},
+		{"other failure", gitErr("fatal: unable to access 'https://github.com/o/r.git/': Could not resolve host: github.com\n"), "", ""},
+		{"not a git error", errors.New("boom"), "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ClassifyPush(tt.err)
+			var rej *PushRejectedError
+			var auth *AuthError
+			switch {
+			case tt.kind == "":
+				if got != tt.err {
+					t.Errorf("changed: %v", got)
+				}
+				return
+			case tt.kind == "auth" && !errors.As(got, &auth):
+				t.Fatalf("%v: not an auth error", got)
+			case (tt.kind == "rejected" || tt.kind == "nff") && !errors.As(got, &rej):
+				t.Fatalf("%v: not a refusal", got)
+			case rej != nil && rej.NonFastForward != (tt.kind == "nff"):
+				t.Errorf("NonFastForward = %v", rej.NonFastForward)
+			}
+			if got.Error() != tt.expect {
+				t.Errorf("message\n%q\nwant\n%q", got.Error(), tt.expect)
+			}
+		})
+	}
+}
+
+func FuzzClassifyPush(f *testing.F) {
+	f.Add(" ! [remote rejected] main -> main (push declined due to repository rule violations)\nremote: error: GH013: x\n")
+	f.Add(" ! [rejected]        a -> a (non-fast-forward)\n")
+	f.Add("fatal: Authentication failed for 'x'\n")
+	f.Fuzz(func(t *testing.T, stderr string) {
+		err := ClassifyPush(&Error{Args: []string{"push"}, ExitCode: 1, Stderr: stderr})
+		if err == nil || err.Error() == "" {
+			t.Fatal("no error")
+		}
+		var rej *PushRejectedError
+		if errors.As(err, &rej) && len(rej.Remote) > maxRemoteLines {
+			t.Fatalf("%d remote lines kept", len(rej.Remote))
+		}
+	})
+}
