@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -187,4 +188,63 @@ func TestRefusedAsGitHubWould(t *testing.T) {
 			t.Errorf("unauthenticated request answered %d %s, want 401 Requires authentication", status, body)
 		}
 	})
+}
+
+// TestGhPorcelainAgainstTheEmulator: gh's own commands a team mixes with gh
+// hotfix answer as on github.com: pr merge --delete-branch (its ref DELETE sends
+// the branch's slash escaped), workflow disable and enable, run cancel and rerun,
+// release create.
+func TestGhPorcelainAgainstTheEmulator(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "porc", "porcelain fix")
+	e.Git(work, "push", "-q", "origin", "hotfix/porcelain-fix")
+	repo := "github.localhost/monalisa/porc"
+	gh := func(args ...string) harness.Result {
+		t.Helper()
+		r := e.RunIn(e.Dir, "gh", append(args, "-R", repo)...)
+		if r.Code != 0 {
+			t.Fatalf("gh %s: exit %d\n%s%s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)
+		}
+		return r
+	}
+	if status, out := e.API("POST", "/repos/monalisa/porc/pulls", map[string]any{"title": "Fix", "head": "hotfix/porcelain-fix", "base": "main"}); status != 201 {
+		t.Fatalf("opening the PR: %d %v", status, out)
+	}
+	mergeabilityComputed(t, e, "porc", 1)
+	gh("pr", "merge", "1", "--squash", "--delete-branch")
+	if _, pr := e.API("GET", "/repos/monalisa/porc/pulls/1", nil); pr.(map[string]any)["merged"] != true {
+		t.Errorf("gh pr merge did not merge #1")
+	}
+	if status, _ := e.API("GET", "/repos/monalisa/porc/git/ref/heads/hotfix/porcelain-fix", nil); status != 404 {
+		t.Errorf("gh pr merge --delete-branch left the branch (GET ref: %d)", status)
+	}
+
+	gh("workflow", "disable", "release.yml")
+	if _, out := e.API("GET", "/repos/monalisa/porc/actions/workflows/release.yml", nil); out.(map[string]any)["state"] != "disabled_manually" {
+		t.Errorf("after gh workflow disable: %v", out.(map[string]any)["state"])
+	}
+	gh("workflow", "enable", "release.yml")
+	if _, out := e.API("GET", "/repos/monalisa/porc/actions/workflows/release.yml", nil); out.(map[string]any)["state"] != "active" {
+		t.Errorf("after gh workflow enable: %v", out.(map[string]any)["state"])
+	}
+
+	gh("workflow", "run", "release.yml", "-f", "environment=production")
+	_, out := e.API("GET", "/repos/monalisa/porc/actions/runs", nil)
+	id := int64(out.(map[string]any)["workflow_runs"].([]any)[0].(map[string]any)["id"].(float64))
+	gh("run", "cancel", fmt.Sprint(id))
+	_, run := e.API("GET", fmt.Sprintf("/repos/monalisa/porc/actions/runs/%d", id), nil)
+	if run.(map[string]any)["conclusion"] != "cancelled" {
+		t.Errorf("after gh run cancel: %v", run.(map[string]any)["conclusion"])
+	}
+	gh("run", "rerun", fmt.Sprint(id))
+	_, run = e.API("GET", fmt.Sprintf("/repos/monalisa/porc/actions/runs/%d", id), nil)
+	if m := run.(map[string]any); m["status"] != "queued" || m["run_attempt"] != float64(2) {
+		t.Errorf("after gh run rerun: status %v, attempt %v", m["status"], m["run_attempt"])
+	}
+
+	gh("release", "create", "v9.9.9", "--notes", "by hand")
+	if status, _ := e.API("GET", "/repos/monalisa/porc/releases/tags/v9.9.9", nil); status != 200 {
+		t.Errorf("gh release create: no release")
+	}
 }

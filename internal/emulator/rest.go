@@ -86,6 +86,7 @@ func (s *Server) routes() map[string]handler {
 		"git/get-ref":                                s.getRef,
 		"git/list-matching-refs":                     s.listMatchingRefs,
 		"git/create-ref":                             s.createRef,
+		"git/delete-ref":                             s.deleteRef,
 		"repos/list-tags":                            s.listTags,
 		"repos/list-commits":                         s.listCommits,
 		"repos/get-commit":                           s.getCommit,
@@ -136,10 +137,15 @@ func (s *Server) routes() map[string]handler {
 		"repos/upload-release-asset":                 s.uploadReleaseAsset,
 		"actions/list-repo-workflows":                s.listWorkflows,
 		"actions/get-workflow":                       s.getWorkflow,
+		"actions/enable-workflow":                    s.setWorkflowState("active"),
+		"actions/disable-workflow":                   s.setWorkflowState("disabled_manually"),
 		"actions/create-workflow-dispatch":           s.dispatchWorkflow,
 		"actions/list-workflow-runs":                 s.listWorkflowRuns,
 		"actions/list-workflow-runs-for-repo":        s.listRepoRuns,
 		"actions/get-workflow-run":                   s.getRun,
+		"actions/cancel-workflow-run":                s.cancelRun,
+		"actions/re-run-workflow":                    s.rerunRun,
+		"actions/re-run-workflow-failed-jobs":        s.rerunRun,
 		"actions/list-jobs-for-workflow-run":         s.listJobs,
 		"actions/get-job-for-workflow-run":           s.getJob,
 		"actions/list-jobs-for-workflow-run-attempt": s.listJobs,
@@ -489,6 +495,22 @@ func (s *Server) getRef(q *req) (int, any, error) {
 		}
 	}
 	return 0, nil, notFound()
+}
+
+// deleteRef deletes a branch or tag. Clients send the ref's slashes escaped or
+// not (gh pr merge --delete-branch sends heads/hotfix%2Fx); both name the same
+// ref. A ref that does not exist answers 422 "Reference does not exist" (REST
+// docs, "Delete a reference").
+func (s *Server) deleteRef(q *req) (int, any, error) {
+	full := "refs/" + q.params["ref"]
+	if q.repo.git.resolve(full) == "" {
+		return 0, nil, &apiError{Status: 422, Message: "Reference does not exist"}
+	}
+	if err := q.repo.git.deleteRef(full); err != nil {
+		return 0, nil, err
+	}
+	s.st.noteMergeInputsAll(q.repo)
+	return 204, nil, nil
 }
 
 func (s *Server) listMatchingRefs(q *req) (int, any, error) {

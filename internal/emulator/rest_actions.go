@@ -32,6 +32,55 @@ func (s *Server) getWorkflow(q *req) (int, any, error) {
 	return 200, s.workflowJSON(q.repo, wf), nil
 }
 
+// cancelRun cancels a run that has not completed: 202 (REST docs, "Cancel a
+// workflow run"); a completed one answers 409 "Cannot cancel a workflow run that
+// is completed.".
+func (s *Server) cancelRun(q *req) (int, any, error) {
+	run := q.repo.run(int64(q.intParam("run_id")))
+	if run == nil {
+		return 0, nil, notFound()
+	}
+	s.st.advanceRun(q.repo, run)
+	if run.Status == "completed" {
+		return 0, nil, &apiError{Status: 409, Message: "Cannot cancel a workflow run that is completed."}
+	}
+	s.st.setRunStatus(run, "completed", "cancelled")
+	return 202, map[string]any{}, nil
+}
+
+// rerunRun starts a new attempt of a completed run, at the same commit: 201
+// (REST docs, "Re-run a workflow", "Re-run failed jobs from a workflow run").
+// The run keeps its ID; run_attempt counts the attempts.
+func (s *Server) rerunRun(q *req) (int, any, error) {
+	run := q.repo.run(int64(q.intParam("run_id")))
+	if run == nil {
+		return 0, nil, notFound()
+	}
+	s.st.advanceRun(q.repo, run)
+	if run.Status != "completed" {
+		return 0, nil, &apiError{Status: 403, Message: "This workflow is already running"}
+	}
+	now := s.st.now()
+	run.Attempt = max(run.Attempt, 1) + 1
+	run.AttemptAt, run.Status, run.Conclusion, run.CompletedAt, run.UpdatedAt = now, "queued", "", nil, now
+	return 201, map[string]any{}, nil
+}
+
+// setWorkflowState enables or disables a workflow, as the Actions tab does:
+// 204 (REST docs, "Enable a workflow", "Disable a workflow"). A disabled workflow
+// is not dispatched (see dispatchWorkflow).
+func (s *Server) setWorkflowState(state string) func(q *req) (int, any, error) {
+	return func(q *req) (int, any, error) {
+		s.st.syncWorkflows(q.repo)
+		wf := s.st.findWorkflow(q.repo, q.params["workflow_id"])
+		if wf == nil {
+			return 0, nil, notFound()
+		}
+		wf.State = state
+		return 204, nil, nil
+	}
+}
+
 // dispatchWorkflow validates like GitHub (ref, trigger, inputs) and queues a run.
 func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	wf := s.st.findWorkflow(q.repo, q.params["workflow_id"])
@@ -97,7 +146,7 @@ func (s *Server) runJSON(r *repo, run *workflowRun) map[string]any {
 	}
 	return map[string]any{
 		"id": run.ID, "node_id": nodeID("WFR", run.ID), "name": run.Name, "display_title": run.Name, "path": path,
-		"head_branch": run.HeadBranch, "head_sha": run.HeadSHA, "run_number": run.Number, "run_attempt": 1,
+		"head_branch": run.HeadBranch, "head_sha": run.HeadSHA, "run_number": run.Number, "run_attempt": max(run.Attempt, 1),
 		"event": run.Event, "status": run.Status, "conclusion": nullIfEmpty(run.Conclusion), "workflow_id": run.WorkflowID,
 		"check_suite_id": run.ID, "url": base, "html_url": webURL + "/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
 		"created_at": ts(run.CreatedAt), "updated_at": ts(run.UpdatedAt), "run_started_at": ts(started),
@@ -206,7 +255,7 @@ func (s *Server) jobJSON(r *repo, run *workflowRun) map[string]any {
 		steps = append(steps, map[string]any{"name": name, "number": i + 1, "status": status, "conclusion": nullIfEmpty(concl),
 			"started_at": ts(started), "completed_at": tsPtr(run.CompletedAt)})
 	}
-	return map[string]any{"id": run.JobID, "node_id": nodeID("J", run.JobID), "run_id": run.ID, "run_attempt": 1,
+	return map[string]any{"id": run.JobID, "node_id": nodeID("J", run.JobID), "run_id": run.ID, "run_attempt": max(run.Attempt, 1),
 		"name": "release", "workflow_name": run.Name, "head_branch": run.HeadBranch, "head_sha": run.HeadSHA,
 		"status": run.Status, "conclusion": nullIfEmpty(run.Conclusion), "started_at": ts(started),
 		"completed_at": tsPtr(run.CompletedAt), "created_at": ts(run.CreatedAt), "steps": steps, "labels": []string{"ubuntu-latest"},

@@ -50,6 +50,10 @@ type workflowRun struct {
 	StartedAt   time.Time
 	CompletedAt *time.Time
 	JobID       int64
+	// Attempt counts re-runs (1 for the first); AttemptAt is when the latest
+	// attempt started, from which emulated runs advance.
+	Attempt   int
+	AttemptAt time.Time
 }
 
 // parseWorkflow reads the parts of a workflow file the API exposes. A file that
@@ -215,11 +219,14 @@ func (s *store) advanceRun(r *repo, run *workflowRun) {
 	if r.autoRuns == nil || run.Status == "completed" {
 		return
 	}
-	now := s.now()
+	now, start := s.now(), run.CreatedAt
+	if !run.AttemptAt.IsZero() {
+		start = run.AttemptAt
+	}
 	switch {
-	case now.Sub(run.CreatedAt) >= r.autoRuns.After:
+	case now.Sub(start) >= r.autoRuns.After:
 		s.setRunStatus(run, "completed", r.autoRuns.Conclusion)
-	case now.Sub(run.CreatedAt) >= r.autoRuns.After/2 && run.Status == "queued":
+	case now.Sub(start) >= r.autoRuns.After/2 && run.Status == "queued":
 		s.setRunStatus(run, "in_progress", "")
 	}
 }
