@@ -503,3 +503,30 @@ func TestMergeabilityInTheBackground(t *testing.T) {
 		t.Errorf("draft: mergeable_state=%v, want draft", p["mergeable_state"])
 	}
 }
+
+// TestGraphQLPaginationLimits: connections need first or last, 1 to 100, with
+// GitHub's words.
+func TestGraphQLPaginationLimits(t *testing.T) {
+	ts := newTestServer(t)
+	ts.seedRepo("pages")
+	tests := []struct {
+		labels string
+		want   string // "" = no error
+	}{
+		{"labels { totalCount }", `"type":"MISSING_PAGINATION_BOUNDARIES"`},
+		{"labels(first: 101) { totalCount }", "Requesting 101 records on the `labels` connection exceeds the `first` limit of 100 records."},
+		{"labels(last: 500) { totalCount }", `"type":"EXCESSIVE_PAGINATION"`},
+		{"labels(first: 100) { totalCount }", ""},
+		{"labels(last: 1) { totalCount }", ""},
+	}
+	for _, tt := range tests {
+		r := ts.do("POST", "/graphql", map[string]any{"query": `{ repository(owner: "monalisa", name: "pages") { ` + tt.labels + ` } }`}, nil)
+		body := string(r.body)
+		switch {
+		case tt.want == "" && strings.Contains(body, `"errors"`):
+			t.Errorf("%s: %s", tt.labels, body)
+		case tt.want != "" && !strings.Contains(body, tt.want):
+			t.Errorf("%s: %s, want it to say %s", tt.labels, body, tt.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -151,6 +152,10 @@ func (ex *execution) field(objType *ast.Definition, obj Object, fields []*ast.Fi
 	args, err := ex.e.coerceArgs(def.Arguments, f.Arguments, ex.vars)
 	if err != nil {
 		ex.fail(f, path, err.Error(), "")
+		return nil, nullable
+	}
+	if msg, typ := paginationError(def, args); msg != "" {
+		ex.fail(f, path, msg, typ)
 		return nil, nullable
 	}
 	var val any
@@ -423,4 +428,30 @@ func jsonSafe(v any) any {
 	default:
 		return v
 	}
+}
+
+// maxPageSize is the most records one connection may return (GitHub's docs,
+// "Rate limits and query limits for the GraphQL API": "Clients must supply a
+// first or last argument on any connection. Values of first and last must be
+// within 1-100").
+const maxPageSize = 100
+
+// paginationError is GitHub's refusal of a connection asked for without first
+// or last, or for more than 100 records, with GitHub's words and error types.
+func paginationError(def *ast.FieldDefinition, args map[string]any) (msg, typ string) {
+	if def.Type.Elem != nil || !strings.HasSuffix(def.Type.NamedType, "Connection") ||
+		def.Arguments.ForName("first") == nil || def.Arguments.ForName("last") == nil {
+		return "", ""
+	}
+	first, hasFirst := args["first"].(int)
+	last, hasLast := args["last"].(int)
+	switch {
+	case !hasFirst && !hasLast:
+		return fmt.Sprintf("You must provide a `first` or `last` value to properly paginate the `%s` connection.", def.Name), "MISSING_PAGINATION_BOUNDARIES"
+	case hasFirst && (first > maxPageSize || first < 0):
+		return fmt.Sprintf("Requesting %d records on the `%s` connection exceeds the `first` limit of %d records.", first, def.Name, maxPageSize), "EXCESSIVE_PAGINATION"
+	case hasLast && (last > maxPageSize || last < 0):
+		return fmt.Sprintf("Requesting %d records on the `%s` connection exceeds the `last` limit of %d records.", last, def.Name, maxPageSize), "EXCESSIVE_PAGINATION"
+	}
+	return "", ""
 }
