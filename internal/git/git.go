@@ -64,21 +64,41 @@ func (e *Error) Error() string {
 // Unwrap returns the cause, so that errors.Is(err, context.Canceled) holds for a cancelled run.
 func (e *Error) Unwrap() error { return e.err }
 
-// firstErrorLine picks the line of git's stderr that says what went wrong: the first
-// "fatal:" or "error:" line (git often prints hints before it), else the first non-empty line.
+// firstErrorLine picks what says what went wrong in git's stderr, as one line:
+// the first "fatal:" or "error:" line (git often prints hints before it), else
+// the first non-empty line, followed by the indented lines git lists under it
+// (the untracked files in the way, the conflicting paths), up to maxDetail.
 func firstErrorLine(stderr string) string {
-	first := ""
+	first, found := "", false
+	var detail []string
 	for line := range strings.Lines(stderr) {
-		line = strings.TrimSpace(line)
+		raw := strings.TrimRight(line, "\r\n")
+		line = strings.TrimSpace(raw)
+		if found {
+			if line != "" && (strings.HasPrefix(raw, "\t") || strings.HasPrefix(raw, "  ")) {
+				if len(detail) < maxDetail {
+					detail = append(detail, line)
+				}
+				continue
+			}
+			break
+		}
 		if strings.HasPrefix(line, "fatal: ") || strings.HasPrefix(line, "error: ") {
-			return line
+			first, found = line, true
+			continue
 		}
 		if first == "" {
 			first = line
 		}
 	}
+	if len(detail) > 0 {
+		return first + " " + strings.Join(detail, ", ")
+	}
 	return first
 }
+
+// maxDetail bounds the listed lines an error keeps.
+const maxDetail = 5
 
 // Query runs a git command that only reads and returns its standard output.
 func (c *Client) Query(ctx context.Context, args ...string) (string, error) {

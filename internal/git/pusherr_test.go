@@ -115,3 +115,21 @@ func FuzzClassifyPush(f *testing.F) {
 		}
 	})
 }
+
+func TestFirstErrorLine(t *testing.T) {
+	tests := []struct{ name, stderr, want string }{
+		{"untracked files in the way",
+			"error: The following untracked working tree files would be overwritten by checkout:\n\tfix.txt\n\tnotes/todo.md\nPlease move or remove them before you switch branches.\nAborting\n",
+			"error: The following untracked working tree files would be overwritten by checkout: fix.txt, notes/todo.md"},
+		{"hint before the error", "hint: something\nfatal: couldn't find remote ref main\n", "fatal: couldn't find remote ref main"},
+		{"ssh", "git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\n",
+			"fatal: Could not read from remote repository."},
+		{"no error line", "something odd\n", "something odd"},
+		{"many files, bounded", "error: paths:\n\ta\n\tb\n\tc\n\td\n\te\n\tf\n\tg\n", "error: paths: a, b, c, d, e"},
+	}
+	for _, tt := range tests {
+		if got := firstErrorLine(tt.stderr); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
