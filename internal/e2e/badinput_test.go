@@ -98,6 +98,7 @@ func TestBadInput(t *testing.T) {
 		// Configuration.
 		{"config: unknown key", fresh, config(fresh, "base: main\nlabels: hotfix\n"), []string{"create", "x"}, 1, `.github/hotfix.yml:2: unknown key "labels" (did you mean "label"?)`},
 		{"config: wrong type", fixed, config(fixed, "limits:\n  files: ten\n"), []string{"ship"}, 1, ".github/hotfix.yml:2: limits.files:"},
+		{"team of another organization", fixed, nil, []string{"ship", "--no-wait", "-r", "acme/oncall"}, 1, "cannot request a review from team acme/oncall on monalisa/"},
 		{"config: bad merge method", fixed, config(fixed, "merge_method: fast\n"), []string{"ship"}, 1, ".github/hotfix.yml:1: merge_method:"},
 		{"config: bad label colour", fresh, config(fresh, "label:\n  name: hotfix\n  color: red\n"), []string{"create", "x"}, 1, ".github/hotfix.yml:3: label.color:"},
 		{"config: not a mapping", fresh, config(fresh, "- base\n"), []string{"create", "x"}, 1, ".github/hotfix.yml:1:"},

@@ -274,6 +274,9 @@ func (s *shipper) load(ctx context.Context) error {
 	if len(st.UnknownReviewers) > 0 {
 		return fmt.Errorf("no GitHub user %s: check --reviewer and reviewers in .github/hotfix.yml", strings.Join(st.UnknownReviewers, ", "))
 	}
+	if err := s.checkTeams(); err != nil {
+		return err
+	}
 	if configPath != "" && st.Config != nil {
 		asked, askedBase := s.cfg.Label.Name, s.base
 		if err := s.useRemoteConfig(st.Config); err != nil {
@@ -463,4 +466,18 @@ func parallel(fns ...func()) {
 		}()
 	}
 	wg.Wait()
+}
+
+// checkTeams refuses, before anything changes, a team reviewer of another
+// organization: GitHub can only ask teams of the organization that owns the
+// repository, and ship asks by slug, which would name a different team there.
+func (s *shipper) checkTeams() error {
+	for _, r := range s.reviewers() {
+		org, team, ok := strings.Cut(r, "/")
+		if ok && !strings.EqualFold(org, s.repo.Owner) {
+			return fmt.Errorf("cannot request a review from team %s/%s on %s/%s: only teams of %s can review its pull requests; check --reviewer and reviewers in .github/hotfix.yml",
+				org, team, s.repo.Owner, s.repo.Name, s.repo.Owner)
+		}
+	}
+	return nil
 }
