@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 )
 
@@ -209,4 +210,118 @@ func TestCloneKinds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCloneKindsExceptional runs the exceptional process — create --from-tag, ship on
+// the maintenance line, the hotfix release and the forward-port to main — in every kind
+// of clone. In a shallow clone the release tag lies beyond the clone's depth.
+func TestCloneKindsExceptional(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	for i, kind := range cloneKinds {
+		t.Run(kind.name, func(t *testing.T) {
+			e.T = t
+			defer func() { e.T = t }()
+			repo := fmt.Sprintf("line-%d", i)
+			bigRepo(t, e, repo, map[string]string{
+				".github/hotfix.yml":           flowConfig + exceptionalConfig,
+				".github/workflows/hotfix.yml": initcmd.HotfixWorkflow,
+				"app.txt":                      "version = 1.4\nlogin = broken\n",
+			})
+			if status, out := e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.4.0", "target_commitish": "main"}); status != 201 {
+				t.Fatalf("release v1.4.0: %d %v", status, out)
+			}
+			// Unfinished work lands on main, and fails its checks.
+			seed := e.Clone(repo)
+			for j := 1; j <= 3; j++ {
+				harnessWrite(t, filepath.Join(seed, fmt.Sprintf("feature-%d.txt", j)), "unfinished\n")
+				e.Git(seed, "add", "-A")
+				e.Git(seed, "commit", "-q", "-m", fmt.Sprintf("Unfinished feature, part %d", j))
+			}
+			e.Git(seed, "push", "-q", "origin", "main")
+			tip := e.Git(seed, "rev-parse", "HEAD")
+			if status, out := e.API("POST", "/repos/monalisa/"+repo+"/statuses/"+tip, map[string]any{"state": "failure", "context": "ci"}); status != 201 {
+				t.Fatalf("failing status: %d %v", status, out)
+			}
+
+			url := e.RemoteURL(repo)
+			if kind.url != nil {
+				url = kind.url(e, repo)
+			}
+			dir := e.CloneURL(url, kind.args...)
+			if kind.setup != nil {
+				dir = kind.setup(t, e, dir, repo)
+			}
+			r := e.Hotfix(dir, "create", "login page 500", "--from-tag", "v1.4.0")
+			if r.Code != 0 || strings.TrimSpace(r.Stdout) != "hotfix/login-page-500" {
+				t.Fatalf("create --from-tag: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+			}
+			if said := strings.Contains(r.Stderr, "This shallow clone lacks v1.4.0"); said != strings.HasPrefix(kind.name, "shallow") {
+				t.Errorf("create --from-tag in a %s clone; stderr:\n%s", kind.name, r.Stderr)
+			}
+			if got := readFile(t, filepath.Join(dir, "app.txt")); got != "version = 1.4\nlogin = broken\n" {
+				t.Fatalf("app.txt at the tag = %q", got)
+			}
+			harnessWrite(t, filepath.Join(dir, "app.txt"), "version = 1.4\nlogin = fixed\n")
+			e.Git(dir, "commit", "-q", "-am", "Fix the login page 500")
+
+			e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200, "label": "hotfix"})
+			e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 200, "conclusion": "success"})
+			r = e.Hotfix(dir, "ship", "--watch", "--interval", "50ms")
+			if r.Code != 0 {
+				t.Fatalf("ship --watch: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+			}
+
+			prs := pullsOf(t, e, repo)
+			var hotfixPR, forwardPR *apiPR
+			for i := range prs {
+				switch prs[i].Head.Ref {
+				case "hotfix/login-page-500":
+					hotfixPR = &prs[i]
+				case "hotfix/forward-port-login-page-500":
+					forwardPR = &prs[i]
+				}
+			}
+			if len(prs) != 2 || hotfixPR == nil || forwardPR == nil {
+				t.Fatalf("pull requests: %+v\nship said:\n%s", prs, r.Stderr)
+			}
+			if hotfixPR.Base.Ref != "release/v1.4" || !hotfixPR.Merged || hotfixPR.labels() != "hotfix" {
+				t.Errorf("hotfix PR: base %s, merged %v, labels %s", hotfixPR.Base.Ref, hotfixPR.Merged, hotfixPR.labels())
+			}
+			if forwardPR.Base.Ref != "main" || forwardPR.State != "open" || !strings.Contains(forwardPR.labels(), "forward-port") {
+				t.Errorf("forward-port PR: base %s, state %s, labels %s", forwardPR.Base.Ref, forwardPR.State, forwardPR.labels())
+			}
+			if got := fileAt(t, e, repo, "app.txt", "hotfix/forward-port-login-page-500"); got != "version = 1.4\nlogin = fixed\n" {
+				t.Errorf("app.txt on the forward-port branch = %q, want the fix", got)
+			}
+			if got := fileAt(t, e, repo, "feature-3.txt", "hotfix/forward-port-login-page-500"); got == "" {
+				t.Errorf("the forward-port branch does not start from main's tip")
+			}
+			if got := fileAt(t, e, repo, "app.txt", "release/v1.4"); got != "version = 1.4\nlogin = fixed\n" {
+				t.Errorf("app.txt on release/v1.4 = %q, want the fix", got)
+			}
+			_, out := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs?event=workflow_dispatch", nil)
+			runs, _ := out.(map[string]any)["workflow_runs"].([]any)
+			if len(runs) != 1 {
+				t.Fatalf("%d runs, want 1: %s", len(runs), jsonString(out))
+			}
+			run := runs[0].(map[string]any)
+			if run["path"] != ".github/workflows/hotfix.yml" || run["head_branch"] != "release/v1.4" || run["conclusion"] != "success" ||
+				jsonString(run["inputs"]) != `{"environment":"production","tag":"v1.4.1"}` {
+				t.Errorf("hotfix run: %s", jsonString(run))
+			}
+			if kind.check != nil {
+				kind.check(t, e, dir)
+			}
+		})
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
