@@ -325,3 +325,51 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestShallowForwardPortDeepens: a shallow clone whose history stops at the merge
+// commit of the hotfix (here, fetched again with --depth=1 after the merge) still
+// forward-ports it correctly: ship fetches the merge commit's parents only, and says so.
+func TestShallowForwardPortDeepens(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "deep", true)
+	dir := e.CloneURL(e.RemoteURL("deep"), "--depth=1")
+	if r := e.Hotfix(dir, "create", "login page 500", "--from-tag", "v1.4.0"); r.Code != 0 {
+		t.Fatalf("create --from-tag: exit %d: %s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(dir, "app.txt"), "version = 1.4\nlogin = fixed\n")
+	e.Git(dir, "commit", "-q", "-am", "Fix the login page 500")
+	if r := e.Hotfix(dir, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/deep/pulls/1/merge", map[string]any{"merge_method": "merge"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	e.Git(dir, "fetch", "-q", "--depth=1", "origin", "+refs/heads/release/v1.4:refs/remotes/origin/release/v1.4")
+	if parents := e.Git(dir, "rev-list", "--parents", "-n", "1", "origin/release/v1.4"); strings.Contains(parents, " ") {
+		t.Fatalf("the merge commit still has its parents here: %s", parents)
+	}
+	e.Control("POST", "repos/monalisa/deep/auto-runs", map[string]any{"after_ms": 0, "conclusion": "success"})
+	r := e.Hotfix(dir, "ship")
+	if r.Code != 0 {
+		t.Fatalf("ship: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if !strings.Contains(r.Stderr, "This shallow clone lacked the parents of the merge commit") {
+		t.Errorf("ship did not say it fetched the merge commit's parents:\n%s", r.Stderr)
+	}
+	if got := fileAt(t, e, "deep", "app.txt", "hotfix/forward-port-login-page-500"); got != "version = 1.4\nlogin = fixed\n" {
+		t.Errorf("app.txt on the forward-port branch = %q, want the fix", got)
+	}
+	if got := fileAt(t, e, "deep", "feature-2.txt", "hotfix/forward-port-login-page-500"); got == "" {
+		t.Errorf("the forward-port branch does not start from main")
+	}
+	_, cmp := e.API("GET", "/repos/monalisa/deep/compare/main...hotfix/forward-port-login-page-500", nil)
+	if files, _ := cmp.(map[string]any)["files"].([]any); len(files) != 1 {
+		t.Errorf("the forward-port changes %d files, want app.txt alone: %s", len(files), jsonString(files))
+	}
+	// main's history behind its tip was never needed: still not here.
+	if subjects := e.Git(dir, "log", "--all", "--format=%s"); strings.Contains(subjects, "Unfinished feature, part 1") {
+		t.Errorf("main's history was fetched:\n%s", subjects)
+	}
+	_ = work
+}
