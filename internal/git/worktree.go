@@ -216,3 +216,13 @@ func (c *Client) FetchShallow(ctx context.Context, remote string, depth int, ref
 	}
 	return c.Mutate(ctx, append([]string{"fetch", "--depth=" + strconv.Itoa(depth), remote}, refspecs...)...)
 }
+
+// OutsideSparseCheckout reports whether path (relative to the client's directory) is
+// tracked but left out of the working tree by a sparse checkout (git marks it
+// skip-worktree), as opposed to a file that is missing because it was deleted or never
+// tracked.
+func (c *Client) OutsideSparseCheckout(ctx context.Context, path string) (bool, error) {
+	// "S <path>": a skip-worktree entry (git ls-files -t); nothing for an untracked path.
+	out, err := c.Query(ctx, "ls-files", "-t", "--", path)
+	return strings.HasPrefix(out, "S "), err
+}

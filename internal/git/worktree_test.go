@@ -152,3 +152,21 @@ func TestShallowFetches(t *testing.T) {
 		t.Error("an option as the remote was accepted")
 	}
 }
+
+func TestOutsideSparseCheckout(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.commit(f.work, "docs/guide.md", "guide\n", "add docs")
+	f.commit(f.work, "deleted.txt", "x\n", "add a file to delete")
+	writeFile(t, f.work, "untracked.txt", "x")
+	f.git(f.work, "sparse-checkout", "set", "--cone", "src")
+	if _, err := os.Stat(filepath.Join(f.work, "docs", "guide.md")); err == nil {
+		t.Fatal("docs/guide.md is still checked out outside the cone")
+	}
+	os.Remove(filepath.Join(f.work, "deleted.txt"))
+	for path, want := range map[string]bool{"docs/guide.md": true, "README.md": false, "deleted.txt": false, "untracked.txt": false, "nowhere.txt": false} {
+		if got, err := f.client.OutsideSparseCheckout(ctx, path); err != nil || got != want {
+			t.Errorf("OutsideSparseCheckout(%s) = %v, %v; want %v", path, got, err, want)
+		}
+	}
+}
