@@ -142,10 +142,12 @@ func bigRepo(t *testing.T, e *harness.Env, repo string, extra map[string]string)
 func TestCloneKinds(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
+	parent := e.T
 	for i, kind := range cloneKinds {
 		t.Run(kind.name, func(t *testing.T) {
+			// The harness's helpers fail the subtest that calls them.
 			e.T = t
-			defer func() { e.T = t }()
+			defer func() { e.T = parent }()
 			repo := fmt.Sprintf("large-%d", i)
 			bigRepo(t, e, repo, nil)
 			url := e.RemoteURL(repo)
@@ -166,7 +168,18 @@ func TestCloneKinds(t *testing.T) {
 			if r := e.Hotfix(dir, "init", "--dry-run"); r.Code != 0 || !strings.Contains(r.Stdout, `workflow: "release.yml"`) {
 				t.Errorf("init --dry-run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 			}
-			r := e.Hotfix(dir, "create", "login broken")
+			// The config exists: init refuses, also where a sparse checkout leaves it out.
+			before := e.Snapshot(dir, repo)
+			r := e.Hotfix(dir, "init")
+			if kind.name == "sparse" {
+				assertRefused(t, r, ".github/hotfix.yml is in the repository but outside this sparse checkout: run git sparse-checkout add .github first")
+			} else {
+				assertRefused(t, r, ".github/hotfix.yml already exists")
+			}
+			if after := e.Snapshot(dir, repo); after != before {
+				t.Errorf("a refused init changed something:\n%s\n---\n%s", before, after)
+			}
+			r = e.Hotfix(dir, "create", "login broken")
 			if r.Code != 0 || strings.TrimSpace(r.Stdout) != "hotfix/login-broken" {
 				t.Fatalf("create: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
 			}
@@ -220,10 +233,12 @@ func TestCloneKinds(t *testing.T) {
 func TestCloneKindsExceptional(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
+	parent := e.T
 	for i, kind := range cloneKinds {
 		t.Run(kind.name, func(t *testing.T) {
+			// The harness's helpers fail the subtest that calls them.
 			e.T = t
-			defer func() { e.T = t }()
+			defer func() { e.T = parent }()
 			repo := fmt.Sprintf("line-%d", i)
 			bigRepo(t, e, repo, map[string]string{
 				".github/hotfix.yml":           flowConfig + exceptionalConfig,
@@ -290,8 +305,9 @@ func TestCloneKindsExceptional(t *testing.T) {
 			if hotfixPR.Base.Ref != "release/v1.4" || !hotfixPR.Merged || hotfixPR.labels() != "hotfix" {
 				t.Errorf("hotfix PR: base %s, merged %v, labels %s", hotfixPR.Base.Ref, hotfixPR.Merged, hotfixPR.labels())
 			}
-			if forwardPR.Base.Ref != "main" || forwardPR.State != "open" || !strings.Contains(forwardPR.labels(), "forward-port") {
-				t.Errorf("forward-port PR: base %s, state %s, labels %s", forwardPR.Base.Ref, forwardPR.State, forwardPR.labels())
+			// Open, or already merged by the emulated reviewer, who merges what is labelled hotfix.
+			if forwardPR.Base.Ref != "main" || (forwardPR.State != "open" && !forwardPR.Merged) || !strings.Contains(forwardPR.labels(), "forward-port") {
+				t.Errorf("forward-port PR: base %s, state %s, merged %v, labels %s", forwardPR.Base.Ref, forwardPR.State, forwardPR.Merged, forwardPR.labels())
 			}
 			if got := fileAt(t, e, repo, "app.txt", "hotfix/forward-port-login-page-500"); got != "version = 1.4\nlogin = fixed\n" {
 				t.Errorf("app.txt on the forward-port branch = %q, want the fix", got)
