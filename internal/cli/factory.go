@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,12 +43,12 @@ func newFactory(ios *iostreams.IOStreams) *Factory {
 	}
 
 	clients := &apiClients{}
-	f.GitAuth = func(host, remoteURL string) []string {
+	f.GitAuth = func(host string, remoteURLs ...string) []string {
 		opts, err := clients.options(host)
 		if err != nil {
 			return nil
 		}
-		return gitAuthEnv(host, remoteURL, opts.AuthToken)
+		return gitAuthEnv(host, opts.AuthToken, remoteURLs...)
 	}
 	f.HTTPClient = func(host string) (*http.Client, error) {
 		opts, err := clients.options(host)
@@ -128,20 +129,31 @@ func (c *apiClients) options(host string) (api.ClientOptions, error) {
 }
 
 // gitAuthEnv configures, through GIT_CONFIG_COUNT, an Authorization header for the
-// remote's scheme and host only: git then authenticates its first request instead
-// of waiting for a 401. Nothing for SSH remotes or another host.
-func gitAuthEnv(host, remoteURL, token string) []string {
-	if os.Getenv("GIT_CONFIG_COUNT") != "" {
+// scheme and host of each remote URL (a remote's fetch and push URLs may differ) that
+// is on host, and for nothing else: git then authenticates its first request instead
+// of waiting for a 401. Nothing for SSH URLs or another host.
+func gitAuthEnv(host, token string, remoteURLs ...string) []string {
+	if os.Getenv("GIT_CONFIG_COUNT") != "" || token == "" {
 		return nil // the user's own GIT_CONFIG_* entries stay as they are
 	}
-	u, err := url.Parse(remoteURL)
-	if err != nil || token == "" || (u.Scheme != "https" && u.Scheme != "http") || !strings.EqualFold(u.Hostname(), host) {
+	basic := base64.StdEncoding.EncodeToString([]byte("x-access-token:" + token))
+	var env []string
+	seen := map[string]bool{}
+	for _, remoteURL := range remoteURLs {
+		u, err := url.Parse(remoteURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !strings.EqualFold(u.Hostname(), host) {
+			continue
+		}
+		key := "http." + u.Scheme + "://" + u.Host + "/.extraheader"
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		n := strconv.Itoa(len(seen) - 1)
+		env = append(env, "GIT_CONFIG_KEY_"+n+"="+key, "GIT_CONFIG_VALUE_"+n+"=Authorization: Basic "+basic)
+	}
+	if env == nil {
 		return nil
 	}
-	basic := base64.StdEncoding.EncodeToString([]byte("x-access-token:" + token))
-	return []string{
-		"GIT_CONFIG_COUNT=1",
-		"GIT_CONFIG_KEY_0=http." + u.Scheme + "://" + u.Host + "/.extraheader",
-		"GIT_CONFIG_VALUE_0=Authorization: Basic " + basic,
-	}
+	return append([]string{"GIT_CONFIG_COUNT=" + strconv.Itoa(len(seen))}, env...)
 }

@@ -22,7 +22,7 @@ func TestGitAuthEnv(t *testing.T) {
 		{"github.com", "ssh://git@github.com/acme/shop.git", "tok", ""}, // SSH URL
 	}
 	for _, tt := range tests {
-		env := gitAuthEnv(tt.host, tt.remote, tt.token)
+		env := gitAuthEnv(tt.host, tt.token, tt.remote)
 		got := strings.Join(env, "\n")
 		if tt.wantKey == "" {
 			if env != nil {
@@ -34,8 +34,17 @@ func TestGitAuthEnv(t *testing.T) {
 			t.Errorf("gitAuthEnv(%s, %s) = %q", tt.host, tt.remote, got)
 		}
 	}
+	// A remote that fetches over https and pushes elsewhere: one header per distinct
+	// scheme and host on the repository's host, none for the others.
+	env := gitAuthEnv("github.com", "tok", "https://github.com/a/b", "git@github.com:me/b", "https://github.com/me/b", "http://github.com/a/b")
+	want := []string{"GIT_CONFIG_COUNT=2",
+		"GIT_CONFIG_KEY_0=http.https://github.com/.extraheader", "GIT_CONFIG_VALUE_0=" + basic,
+		"GIT_CONFIG_KEY_1=http.http://github.com/.extraheader", "GIT_CONFIG_VALUE_1=" + basic}
+	if strings.Join(env, "\n") != strings.Join(want, "\n") {
+		t.Errorf("gitAuthEnv with fetch and push URLs = %q, want %q", env, want)
+	}
 	t.Setenv("GIT_CONFIG_COUNT", "2")
-	if env := gitAuthEnv("github.com", "https://github.com/a/b", "tok"); env != nil {
+	if env := gitAuthEnv("github.com", "tok", "https://github.com/a/b"); env != nil {
 		t.Errorf("the user's GIT_CONFIG_COUNT was overridden: %q", env)
 	}
 }

@@ -430,12 +430,7 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	h := &cgi.Handler{
 		Path: s.gitHTTP,
 		Root: "/",
-		Env: []string{
-			"GIT_PROJECT_ROOT=" + s.st.root,
-			"GIT_HTTP_EXPORT_ALL=1",
-			"REMOTE_USER=" + login,
-			"GIT_CONFIG_NOSYSTEM=1",
-		},
+		Env:  gitBackendEnv(s.st.root, login, r.Header.Get("Git-Protocol")),
 	}
 	// git-http-backend wants the path inside GIT_PROJECT_ROOT with the real directory name.
 	r2 := r.Clone(r.Context())
@@ -449,6 +444,60 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 		s.afterPush(rp)
 		s.st.mu.Unlock()
 	}
+}
+
+// uploadPackConfig is how the emulator's git serves fetches, as GitHub's does:
+//
+//   - Protocol v2, when the client asks for it with the Git-Protocol header (git 2.26 and
+//     later do by default): GitHub supports it since 2018 ("Git Wire Protocol v2 Support",
+//     GitHub changelog, 2018-11-08).
+//   - Partial clones: GitHub supports `git clone --filter=blob:none` (blobless) and
+//     `--filter=tree:0` (treeless) and recommends blobless clones to developers ("Get up to
+//     speed with partial clone and shallow clone", GitHub blog, 2020-12-21), and such a clone
+//     later fetches the missing objects by id ("lazy fetches"), which needs wants of
+//     objects no ref advertises.
+//   - Shallow clones (--depth, --shallow-since, --deepen) are served by upload-pack as is.
+var uploadPackConfig = [][2]string{
+	{"uploadpack.allowFilter", "true"},
+	{"uploadpack.allowAnySHA1InWant", "true"},
+	{"uploadpack.allowReachableSHA1InWant", "true"},
+}
+
+// gitBackendEnv is the environment of git-http-backend for one request by login. The
+// client's Git-Protocol header (e.g. "version=2") goes to git as GIT_PROTOCOL, which is
+// how git-http-backend learns that the client speaks protocol v2; upload-pack's settings
+// come through GIT_CONFIG_* so that they hold for every bare repository, old or new.
+func gitBackendEnv(root, login, gitProtocol string) []string {
+	env := []string{
+		"GIT_PROJECT_ROOT=" + root,
+		"GIT_HTTP_EXPORT_ALL=1",
+		"REMOTE_USER=" + login,
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_CONFIG_COUNT=" + strconv.Itoa(len(uploadPackConfig)),
+	}
+	for i, kv := range uploadPackConfig {
+		n := strconv.Itoa(i)
+		env = append(env, "GIT_CONFIG_KEY_"+n+"="+kv[0], "GIT_CONFIG_VALUE_"+n+"="+kv[1])
+	}
+	if gitProtocol != "" && validGitProtocol(gitProtocol) {
+		env = append(env, "GIT_PROTOCOL="+gitProtocol)
+	}
+	return env
+}
+
+// validGitProtocol accepts the Git-Protocol header's form: colon-separated key or
+// key=value parameters of printable characters (gitprotocol-v2(5)), nothing that could
+// smuggle a second variable into git's environment.
+func validGitProtocol(v string) bool {
+	if len(v) > 256 {
+		return false
+	}
+	for _, c := range v {
+		if c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 type statusWriter struct {

@@ -299,17 +299,6 @@ func writeFile(t *testing.T, dir, path, content string) {
 	}
 }
 
-func TestRemotes(t *testing.T) {
-	f := newFixture(t)
-	f.git(f.work, "remote", "add", "upstream", "https://github.com/acme/app.git")
-	f.git(f.work, "remote", "set-url", "--push", "upstream", "git@github.com:me/app.git")
-	got, err := f.client.Remotes(context.Background())
-	want := map[string]string{"origin": f.remote, "upstream": "https://github.com/acme/app.git"}
-	if err != nil || !maps.Equal(got, want) {
-		t.Errorf("Remotes = %v, %v; want %v", got, err, want)
-	}
-}
-
 func TestFetch(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

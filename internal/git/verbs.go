@@ -33,24 +33,6 @@ func (c *Client) IsClean(ctx context.Context) (bool, error) {
 	return out == "", err
 }
 
-// Remotes returns the fetch URL of each remote, by name, as git uses it (after insteadOf
-// rewriting).
-func (c *Client) Remotes(ctx context.Context) (map[string]string, error) {
-	out, err := c.Query(ctx, "remote", "-v")
-	if err != nil {
-		return nil, err
-	}
-	remotes := map[string]string{}
-	for line := range strings.Lines(out) {
-		// "origin\thttps://github.com/o/r.git (fetch)"
-		name, rest, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
-		if url, isFetch := strings.CutSuffix(rest, " (fetch)"); ok && isFetch {
-			remotes[name] = url
-		}
-	}
-	return remotes, nil
-}
-
 // Fetch fetches refspecs (e.g. "main") from remote, updating its remote-tracking branches.
 // It is a mutation: a dry run prints it and keeps the remote-tracking branches as they are.
 func (c *Client) Fetch(ctx context.Context, remote string, refspecs ...string) error {

@@ -193,3 +193,36 @@ func (c *Client) Parents(ctx context.Context, commit string) ([]string, error) {
 	}
 	return f[1:], nil
 }
+
+// IsShallow reports whether the repository is a shallow clone (git clone --depth): its
+// history stops at the commits listed in .git/shallow.
+func (c *Client) IsShallow(ctx context.Context) (bool, error) {
+	out, err := c.Query(ctx, "rev-parse", "--is-shallow-repository")
+	return strings.TrimSpace(out) == "true", err
+}
+
+// FetchShallow fetches refspecs (refs or commit ids) from remote with at most depth
+// commits of history behind each (git fetch --depth). In a shallow clone that lacks a
+// commit, a plain fetch brings the commit's whole history, since nothing the clone has
+// is an ancestor the server can stop at; this brings what is asked for, and deepens a
+// commit at the clone's shallow boundary by id. Only for commits the clone lacks or has
+// at its boundary: git moves the boundary to depth behind each fetched tip, so a tip the
+// clone has with more history would lose it.
+func (c *Client) FetchShallow(ctx context.Context, remote string, depth int, refspecs ...string) error {
+	for _, v := range append([]string{remote}, refspecs...) {
+		if err := notOption("fetch argument", v); err != nil {
+			return err
+		}
+	}
+	return c.Mutate(ctx, append([]string{"fetch", "--depth=" + strconv.Itoa(depth), remote}, refspecs...)...)
+}
+
+// OutsideSparseCheckout reports whether path (relative to the client's directory) is
+// tracked but left out of the working tree by a sparse checkout (git marks it
+// skip-worktree), as opposed to a file that is missing because it was deleted or never
+// tracked.
+func (c *Client) OutsideSparseCheckout(ctx context.Context, path string) (bool, error) {
+	// "S <path>": a skip-worktree entry (git ls-files -t); nothing for an untracked path.
+	out, err := c.Query(ctx, "ls-files", "-t", "--", path)
+	return strings.HasPrefix(out, "S "), err
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -100,5 +101,72 @@ func TestCherryPickInWorktree(t *testing.T) {
 	}
 	if got, _ := c.Worktrees(ctx); len(got) != 0 {
 		t.Errorf("worktrees left: %v", got)
+	}
+}
+
+func TestShallowFetches(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	root := f.git(f.work, "rev-parse", "HEAD")
+	f.git(f.work, "tag", "v1.0.0")
+	f.git(f.work, "push", "--quiet", "origin", "v1.0.0")
+	for i := 1; i <= 4; i++ {
+		f.otherClone("later " + strconv.Itoa(i))
+	}
+	if shallow, err := f.client.IsShallow(ctx); err != nil || shallow {
+		t.Errorf("IsShallow in a full clone = %v, %v", shallow, err)
+	}
+	shallowDir := filepath.Join(f.dir, "shallow")
+	f.git(f.dir, "clone", "--quiet", "--depth=2", "file://"+f.remote, shallowDir)
+	c := f.client.InDir(shallowDir)
+	if shallow, err := c.IsShallow(ctx); err != nil || !shallow {
+		t.Fatalf("IsShallow in a --depth=2 clone = %v, %v", shallow, err)
+	}
+	count := func() string { return f.git(shallowDir, "rev-list", "--count", "--all") }
+	if got := count(); got != "2" {
+		t.Fatalf("%s commits in a --depth=2 clone", got)
+	}
+
+	// The tag lies beyond the clone's depth: only its commit comes.
+	if err := c.FetchShallow(ctx, "origin", 1, "refs/tags/v1.0.0:refs/tags/v1.0.0"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.HasCommit(ctx, root); err != nil || !ok {
+		t.Errorf("the tag's commit was not fetched: %v, %v", ok, err)
+	}
+	if got := count(); got != "3" {
+		t.Errorf("%s commits after fetching the tag's tip, want 3 (no history in between)", got)
+	}
+	// A commit at the shallow boundary, deepened by id: its parent comes.
+	boundary := f.git(shallowDir, "rev-parse", "origin/main~1")
+	if parents, _ := c.Parents(ctx, boundary); len(parents) != 0 {
+		t.Fatalf("the boundary commit has parents %v", parents)
+	}
+	if err := c.FetchShallow(ctx, "origin", 2, boundary); err != nil {
+		t.Fatal(err)
+	}
+	if parents, err := c.Parents(ctx, boundary); err != nil || len(parents) != 1 {
+		t.Errorf("after deepening, the boundary commit has parents %v, %v", parents, err)
+	}
+	if err := c.FetchShallow(ctx, "--upload-pack=touch /tmp/pwned", 1, "main"); err == nil {
+		t.Error("an option as the remote was accepted")
+	}
+}
+
+func TestOutsideSparseCheckout(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.commit(f.work, "docs/guide.md", "guide\n", "add docs")
+	f.commit(f.work, "deleted.txt", "x\n", "add a file to delete")
+	writeFile(t, f.work, "untracked.txt", "x")
+	f.git(f.work, "sparse-checkout", "set", "--cone", "src")
+	if _, err := os.Stat(filepath.Join(f.work, "docs", "guide.md")); err == nil {
+		t.Fatal("docs/guide.md is still checked out outside the cone")
+	}
+	os.Remove(filepath.Join(f.work, "deleted.txt"))
+	for path, want := range map[string]bool{"docs/guide.md": true, "README.md": false, "deleted.txt": false, "untracked.txt": false, "nowhere.txt": false} {
+		if got, err := f.client.OutsideSparseCheckout(ctx, path); err != nil || got != want {
+			t.Errorf("OutsideSparseCheckout(%s) = %v, %v; want %v", path, got, err, want)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -419,11 +420,18 @@ func (e *Env) RemoteURL(name string) string {
 // Clone clones OWNER/name into a new folder and returns its path.
 func (e *Env) Clone(name string) string {
 	e.T.Helper()
-	dir, err := os.MkdirTemp(e.Dir, "clone-"+name+"-")
+	return e.CloneURL(e.RemoteURL(name))
+}
+
+// CloneURL clones remoteURL into a new folder with git clone's options args (e.g.
+// "--filter=blob:none", "--depth=1") and returns its path.
+func (e *Env) CloneURL(remoteURL string, args ...string) string {
+	e.T.Helper()
+	dir, err := os.MkdirTemp(e.Dir, "clone-"+path.Base(strings.TrimSuffix(remoteURL, ".git"))+"-")
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	e.Git(e.Dir, "clone", "--quiet", e.RemoteURL(name), dir)
+	e.Git(e.Dir, append(append([]string{"clone", "--quiet"}, args...), remoteURL, dir)...)
 	return dir
 }
 

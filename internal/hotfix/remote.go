@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
 )
 
 // RepoFromURL parses a git remote URL (https, http, ssh, scp-like) into host,
@@ -43,11 +45,14 @@ func RepoFromURL(raw string) (host, owner, name string, ok bool) {
 }
 
 // RemoteFor returns the name of the remote pointing at host/owner/name, preferring
-// "origin", then "upstream", then the first by name; ok is false when none does.
-func RemoteFor(remotes map[string]string, host, owner, name string) (string, bool) {
+// "origin", then "upstream", then the first by name; ok is false when none does. A
+// remote points at the repository it fetches from (its push URL may name a fork or a
+// mirror: pushes still go where git sends them). Owner and name compare ignoring case,
+// as GitHub's do, and a URL with or without ".git" names the same repository.
+func RemoteFor(remotes map[string]git.Remote, host, owner, name string) (string, bool) {
 	var matches []string
-	for rname, u := range remotes {
-		h, o, n, ok := RepoFromURL(u)
+	for rname, r := range remotes {
+		h, o, n, ok := RepoFromURL(r.FetchURL)
 		if ok && strings.EqualFold(h, host) && strings.EqualFold(o, owner) && strings.EqualFold(n, name) {
 			matches = append(matches, rname)
 		}

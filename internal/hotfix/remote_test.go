@@ -3,6 +3,8 @@ package hotfix
 import (
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
 )
 
 func TestRepoFromURL(t *testing.T) {
@@ -31,10 +33,12 @@ func TestRepoFromURL(t *testing.T) {
 }
 
 func TestRemoteFor(t *testing.T) {
-	remotes := map[string]string{
-		"fork":     "git@github.com:me/shop.git",
-		"upstream": "https://github.com/acme/shop.git",
-		"backup":   "https://github.com/acme/shop.git",
+	remotes := map[string]git.Remote{
+		"fork":     {FetchURL: "git@github.com:me/shop.git"},
+		"upstream": {FetchURL: "https://github.com/acme/shop.git"},
+		"backup":   {FetchURL: "https://github.com/acme/shop.git"},
+		// Fetches from a mirror elsewhere, pushes to acme/shop: not a remote of acme/shop.
+		"mirror": {FetchURL: "https://mirror.example.com/acme/shop.git", PushURLs: []string{"https://github.com/acme/shop.git"}},
 	}
 	tests := []struct {
 		owner, name string
@@ -52,7 +56,7 @@ func TestRemoteFor(t *testing.T) {
 			t.Errorf("RemoteFor(%s/%s) = %q %v, want %q %v", tt.owner, tt.name, got, ok, tt.want, tt.ok)
 		}
 	}
-	remotes["origin"] = "https://github.com/acme/shop"
+	remotes["origin"] = git.Remote{FetchURL: "https://github.com/acme/shop", PushURLs: []string{"git@github.com:me/shop.git"}}
 	if got, _ := RemoteFor(remotes, "github.com", "acme", "shop"); got != "origin" {
 		t.Errorf("origin not preferred: %q", got)
 	}

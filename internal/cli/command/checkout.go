@@ -22,7 +22,7 @@ type Checkout struct {
 	Root string
 	// Remotes are the clone's remotes, by name; Remote is the one pointing at Repo ("" when
 	// none does: a clone of another repository).
-	Remotes map[string]string
+	Remotes map[string]git.Remote
 	Remote  string
 }
 
@@ -44,7 +44,7 @@ func ResolveCheckout(ctx context.Context, f *Factory, repoFlag string) (Checkout
 	}()
 	if c.Git, c.GitErr = f.Git(); c.GitErr == nil {
 		var root string
-		var remotes map[string]string
+		var remotes map[string]git.Remote
 		var rootErr, remotesErr error
 		wg.Add(2)
 		go func() {

@@ -37,10 +37,10 @@ type Factory struct {
 	// conditional requests); a missing token is a *cmderr.AuthError.
 	HTTPClient func(host string) (*http.Client, error)
 	// GitAuth returns environment entries that make git send host's token with its
-	// first request to remoteURL (an http(s) remote on host), sparing the round trip
-	// of git's 401 challenge; nil when it does not apply. The token travels in git's
-	// environment, never in its arguments.
-	GitAuth func(host, remoteURL string) []string
+	// first request to each of remoteURLs that is an http(s) URL on host (a remote's
+	// fetch and push URLs), sparing the round trip of git's 401 challenge; nil when
+	// none is. The token travels in git's environment, never in its arguments.
+	GitAuth func(host string, remoteURLs ...string) []string
 	// RESTClient returns go-gh's REST client for host, authenticated as gh is.
 	RESTClient func(host string) (*api.RESTClient, error)
 	// GraphQLClient returns go-gh's GraphQL client for host, authenticated as gh is.

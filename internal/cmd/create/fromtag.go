@@ -179,6 +179,14 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 			fmt.Fprintf(ios.ErrOut, "%s %s was created meanwhile at %s: the hotfix will merge into it\n", cs.WarningIcon(), maint, short(tip))
 		}
 	}
+	// A shallow clone (git clone --depth) that lacks the tag's commit would fetch the
+	// whole history behind it: fetch the commit alone first, and the maintenance
+	// branch's commits since the tag then connect to it.
+	if fetched, err := fetchShallowTag(ctx, g, ft.remote, tag, start); err != nil {
+		return err
+	} else if fetched {
+		fmt.Fprintf(ios.ErrOut, "This shallow clone lacks %s (%s): fetched that commit without the history behind it\n", tag, short(start))
+	}
 	// One fetch brings the tag and the maintenance branch, which ship measures against.
 	if err := g.Fetch(ctx, ft.remote, "refs/tags/"+tag+":refs/tags/"+tag,
 		"+refs/heads/"+maint+":refs/remotes/"+ft.remote+"/"+maint); err != nil {
@@ -223,6 +231,22 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	fmt.Fprintf(ios.ErrOut, "Next: commit a minimal fix, then run %s: it merges into %s, releases %s with %s and forward-ports the fix to %s\n",
 		cs.Bold("gh hotfix ship"), maint, nextTagHint(ver), cfg.Exceptional.Workflow, mainline)
 	return nil
+}
+
+// fetchShallowTag fetches the tag's commit alone (git fetch --depth=1) when the clone
+// is shallow and lacks it, and says whether it did.
+func fetchShallowTag(ctx context.Context, g *git.Client, remote, tag, commit string) (bool, error) {
+	shallow, err := g.IsShallow(ctx)
+	if err != nil || !shallow {
+		return false, err
+	}
+	if has, err := g.HasCommit(ctx, commit); err != nil || has {
+		return false, err
+	}
+	if err := g.FetchShallow(ctx, remote, 1, "refs/tags/"+tag+":refs/tags/"+tag); err != nil {
+		return false, fmt.Errorf("fetching %s from %s: %w", tag, remote, err)
+	}
+	return true, nil
 }
 
 // nextTagHint names the tag ship will most likely create, for the next-step line.

@@ -35,7 +35,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		return fmt.Errorf("this checkout has no remote for %s/%s: run gh hotfix create in a clone of it, or add one with git remote add", repo.Host, fullName)
 	}
 	if f.GitAuth != nil {
-		g.Env = append(g.Env, f.GitAuth(repo.Host, remotes[remote])...)
+		g.Env = append(g.Env, f.GitAuth(repo.Host, append([]string{remotes[remote].FetchURL}, remotes[remote].PushURLs...)...)...)
 	}
 	cfg, localConfig, err := config.Load(root)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
@@ -42,6 +44,11 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	root, repo := co.Root, co.Repo
 	if !co.InClone() {
 		return fmt.Errorf("this checkout has no remote for %s/%s/%s: run gh hotfix init in a clone of it", repo.Host, repo.Owner, repo.Name)
+	}
+	if !opts.DryRun {
+		if err := outsideSparseCheckout(ctx, co.Git.InDir(root), root, opts.Workflows); err != nil {
+			return err
+		}
 	}
 	if existing, keep, err := existingWorkflowsOnly(opts, root); err != nil {
 		return err
@@ -425,4 +432,28 @@ func wrapComment(text, prefix string, width int) string {
 	}
 	b.WriteString(line + "\n")
 	return b.String()
+}
+
+// outsideSparseCheckout refuses to write a file that the repository has but this sparse
+// checkout leaves out of the working tree: init would take it for missing and write a
+// file that git then ignores (it is marked skip-worktree), hiding the team's own.
+func outsideSparseCheckout(ctx context.Context, g *git.Client, root string, workflows bool) error {
+	paths := []string{config.Path}
+	if workflows {
+		paths = append(paths, HotfixWorkflowFile)
+	}
+	for _, p := range paths {
+		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p))); err == nil {
+			continue
+		}
+		outside, err := g.OutsideSparseCheckout(ctx, p)
+		if err != nil {
+			return err
+		}
+		if outside {
+			dir := path.Dir(p)
+			return fmt.Errorf("%s is in the repository but outside this sparse checkout: run git sparse-checkout add %s first, then gh hotfix init again", p, dir)
+		}
+	}
+	return nil
 }

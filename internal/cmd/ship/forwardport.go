@@ -171,6 +171,9 @@ func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
 			return nil, fmt.Errorf("the hotfix's commits (%s) are not in this clone and %s is gone from %s: run ship in the clone that made the hotfix", short(head), s.branch, remote)
 		}
 	}
+	if err := s.deepenMerge(ctx); err != nil {
+		return nil, err
+	}
 	pick := &forwardPick{subjects: map[string]string{}}
 	commits, mainlineParent, err := s.forwardCommits(ctx, s.pr.MergeCommit, head)
 	if err != nil {
@@ -251,6 +254,31 @@ func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
 		return nil, err
 	}
 	return pick, nil
+}
+
+// deepenMerge makes sure a shallow clone has the merge commit's parents, which the
+// cherry-pick diffs against: a clone whose history stops at the merge commit would
+// otherwise pick it as a root commit, the whole tree. Only the parents are fetched
+// (git fetch --depth=2 of the commit), and ship says so.
+func (s *shipper) deepenMerge(ctx context.Context) error {
+	g, merge := s.g, s.pr.MergeCommit
+	shallow, err := g.IsShallow(ctx)
+	if err != nil || !shallow {
+		return err
+	}
+	if has, err := g.HasCommit(ctx, merge); err != nil {
+		return err
+	} else if has {
+		if parents, err := g.Parents(ctx, merge); err != nil || len(parents) > 0 {
+			return err
+		}
+	}
+	// A merged pull request's commit always has a parent: this clone stops at it.
+	if err := g.FetchShallow(ctx, s.remote, 2, merge); err != nil {
+		return fmt.Errorf("this shallow clone lacks the parents of the merge commit %s, and fetching them failed: %w", short(merge), err)
+	}
+	s.warn("This shallow clone lacked the parents of the merge commit %s: fetched them (git fetch --depth=2 %s %s), not the history behind them", short(merge), s.remote, merge)
+	return nil
 }
 
 // forwardCommits names what to cherry-pick: the hotfix as it landed on the

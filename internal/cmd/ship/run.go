@@ -186,7 +186,7 @@ func (s *shipper) resolve(ctx context.Context) error {
 	s.paths = paths
 	var meta hotfix.Meta
 	var found bool
-	var remotes map[string]string
+	var remotes map[string]git.Remote
 	var metaErr, refsErr, remotesErr error
 	parallel(
 		func() { meta, found, metaErr = hotfix.LoadMeta(ctx, g, s.branch) },
@@ -223,7 +223,7 @@ func (s *shipper) resolve(ctx context.Context) error {
 		}
 	}
 	if s.f.GitAuth != nil {
-		g.Env = append(g.Env, s.f.GitAuth(s.repo.Host, remotes[s.remote])...)
+		g.Env = append(g.Env, s.f.GitAuth(s.repo.Host, append([]string{remotes[s.remote].FetchURL}, remotes[s.remote].PushURLs...)...)...)
 	}
 	s.base = meta.Base
 	if s.base == "" {
