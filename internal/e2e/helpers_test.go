@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,5 +34,17 @@ func mergeabilityComputed(t *testing.T, e *harness.Env, repo string, numbers ...
 			pr, _ := out.(map[string]any)
 			return pr != nil && pr["mergeable_state"] != "unknown"
 		})
+	}
+}
+
+// assertNothingChanged fails the test when the requests since the last
+// ClearRequests include one that creates or changes something.
+func assertNothingChanged(t *testing.T, e *harness.Env, what string) {
+	t.Helper()
+	api, _, _ := e.RequestCounts()
+	for route, n := range api {
+		if strings.HasPrefix(route, "POST") || strings.HasPrefix(route, "PATCH") || strings.HasPrefix(route, "graphql mutation") {
+			t.Errorf("%s changed something: %s ×%d", what, route, n)
+		}
 	}
 }

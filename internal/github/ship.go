@@ -164,18 +164,8 @@ type APIPull struct {
 	}
 	Author            *struct{ Login string }
 	IsCrossRepository bool
-	Comments          struct {
-		PageInfo struct {
-			HasPreviousPage bool
-			StartCursor     string
-		}
-		Nodes []struct {
-			DatabaseID int64 `json:"databaseId"`
-			Body       string
-			CreatedAt  time.Time
-		}
-	}
-	Commits struct {
+	Comments          commentPage
+	Commits           struct {
 		Nodes []struct {
 			Commit struct {
 				StatusCheckRollup *struct{ State string }
@@ -463,6 +453,20 @@ const earlierCommentsQuery = `query HotfixComments($id: ID!, $before: String!) {
     pageInfo { hasPreviousPage startCursor } nodes { databaseId body createdAt } } } }
 }`
 
+// commentPage is a page of a pull request's comments, newest last, with the
+// cursor to the older ones.
+type commentPage struct {
+	PageInfo struct {
+		HasPreviousPage bool
+		StartCursor     string
+	}
+	Nodes []struct {
+		DatabaseID int64 `json:"databaseId"`
+		Body       string
+		CreatedAt  time.Time
+	}
+}
+
 // maxCommentPages bounds the reading of a long thread: 100 pages of 100 comments.
 const maxCommentPages = 100
 
@@ -476,19 +480,7 @@ func (c *Client) EarlierComments(ctx context.Context, id, cursor string) ([]Comm
 			return nil, fmt.Errorf("pull request %s has more than %d comments", id, maxCommentPages*100)
 		}
 		var out struct {
-			Node *struct {
-				Comments struct {
-					PageInfo struct {
-						HasPreviousPage bool
-						StartCursor     string
-					}
-					Nodes []struct {
-						DatabaseID int64 `json:"databaseId"`
-						Body       string
-						CreatedAt  time.Time
-					}
-				}
-			}
+			Node *struct{ Comments commentPage }
 		}
 		if err := c.GraphQL(ctx, earlierCommentsQuery, map[string]any{"id": id, "before": cursor}, &out); err != nil {
 			return nil, err
