@@ -49,8 +49,11 @@ func (s *Server) cancelRun(q *req) (int, any, error) {
 }
 
 // rerunRun starts a new attempt of a completed run, at the same commit: 201
-// (REST docs, "Re-run a workflow", "Re-run failed jobs from a workflow run").
-// The run keeps its ID; run_attempt counts the attempts.
+// (REST docs, "Re-run a workflow", "Re-run failed jobs from a workflow run"; the
+// Actions docs: a re-run uses "the same GITHUB_SHA ... of the original event").
+// The run keeps its ID; run_attempt counts the attempts. A run still running is
+// refused with 403 "This workflow is already running", as GitHub answers it
+// (quoted in metabase/metabase#70916).
 func (s *Server) rerunRun(q *req) (int, any, error) {
 	run := q.repo.run(int64(q.intParam("run_id")))
 	if run == nil {

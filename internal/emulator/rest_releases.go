@@ -71,20 +71,16 @@ func (s *Server) createRelease(q *req) (int, any, error) {
 	now := s.st.now()
 	rel := &release{ID: s.st.id(), TagName: tag, Target: target, Name: q.str("name"), Body: q.str("body"),
 		Draft: draft, Prerelease: pre, Author: q.login, CreatedAt: now, PublishedAt: now}
+	prev := q.repo.latest()
 	q.repo.releases = append(q.repo.releases, rel)
 	// make_latest: "true" (the default), "false" or "legacy" (creation date and
-	// version decide, which for a new release is taken as "true" here).
-	if ml := q.str("make_latest"); ml != "false" && !draft && !pre {
+	// version decide, which for a new release is taken as "true" here). Drafts and
+	// prereleases never become Latest; otherwise the Latest stays what it was.
+	switch {
+	case q.str("make_latest") != "false" && !draft && !pre:
 		q.repo.latestRelease = rel.ID
-	} else if ml == "false" && q.repo.latestRelease == 0 {
-		// Nothing was marked yet: the newest published release before this one
-		// was the Latest, and stays so.
-		for i := len(q.repo.releases) - 2; i >= 0; i-- {
-			if old := q.repo.releases[i]; !old.Draft && !old.Prerelease {
-				q.repo.latestRelease = old.ID
-				break
-			}
-		}
+	case prev != nil:
+		q.repo.latestRelease = prev.ID
 	}
 	return 201, s.releaseJSON(q.repo, rel), nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -560,7 +559,8 @@ type Run struct {
 
 // DispatchRuns lists workflow_dispatch runs of a workflow on branch created at or
 // after since, by GitHub's clock (since must come from GitHub's own timestamps,
-// such as a comment's created_at, never from the local clock), oldest first.
+// such as a comment's created_at, never from the local clock), newest first as
+// GitHub lists them.
 func (c *Client) DispatchRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]Run, error) {
 	q := url.Values{}
 	q.Set("event", "workflow_dispatch")
@@ -576,7 +576,6 @@ func (c *Client) DispatchRuns(ctx context.Context, owner, name, workflow, branch
 	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(out.Runs, func(i, j int) bool { return out.Runs[i].CreatedAt.Before(out.Runs[j].CreatedAt) })
 	return out.Runs, nil
 }
 

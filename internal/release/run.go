@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
@@ -71,13 +72,9 @@ func (m Merge) Judge(ctx context.Context, run github.Run, contains Ancestry) (Ve
 // First returns the earliest of runs that is a release of m (nil when none is),
 // and why each earlier one is not. Runs at the same commit are compared once.
 func (m Merge) First(ctx context.Context, runs []github.Run, contains Ancestry) (*github.Run, []string, error) {
-	sorted := append([]github.Run(nil), runs...)
 	// Oldest first: the first run after the decision is the one the decision started.
-	for i := 1; i < len(sorted); i++ {
-		for j := i; j > 0 && sorted[j].CreatedAt.Before(sorted[j-1].CreatedAt); j-- {
-			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
-		}
-	}
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b github.Run) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	seen := map[string]bool{} // commit -> contains the merge, once compared
 	cached := func(ctx context.Context, ancestor, descendant string) (bool, error) {
 		if v, ok := seen[descendant]; ok {
