@@ -387,7 +387,9 @@ func (s *Server) tick(r *repo) {
 		if !approved {
 			is.pr.Reviews = append(is.pr.Reviews, &review{ID: s.st.id(), User: rv.Login, State: "APPROVED",
 				Body: "Looks good: ship it.", CommitID: r.headSHA(is.pr), SubmittedAt: now})
-			// A review answers the request: GitHub drops the reviewer from requested_reviewers.
+			// A review answers the request: "Once a requested reviewer submits a
+			// review, they are no longer considered a requested reviewer" (REST docs,
+			// "Get all requested reviewers for a pull request").
 			is.pr.RequestedReviewers = slices.DeleteFunc(is.pr.RequestedReviewers, func(u string) bool { return strings.EqualFold(u, rv.Login) })
 		}
 		_, _ = s.doMerge(r, is, rv.Method, "", "", rv.Login, "")

@@ -103,7 +103,8 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	}
 	if wf.State != "active" {
 		// A workflow disabled in the Actions tab (or by GitHub, for inactivity) is
-		// not run: "Cannot trigger a 'workflow_dispatch' on a disabled workflow".
+		// not run; GitHub answers 422 "Cannot trigger a 'workflow_dispatch' on a
+		// disabled workflow" (quoted in benc-uk/workflow-dispatch#72).
 		return 0, nil, &apiError{Status: 422, Message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow"}
 	}
 	given, _ := q.body["inputs"].(map[string]any)
