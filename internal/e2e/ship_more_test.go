@@ -327,29 +327,49 @@ func TestReleaseMarkerInABusyThread(t *testing.T) {
 }
 
 // TestShipDisabledReleaseWorkflow: the release workflow was disabled in the
-// Actions tab. GitHub refuses the dispatch; ship says how to enable it, and once
-// it is enabled a re-run releases exactly once. doctor says so beforehand.
+// Actions tab. A ship that would merge and release refuses before anything
+// changes; doctor says so too. After a merge made elsewhere GitHub refuses the
+// dispatch: ship says how to enable the workflow and takes its release comment
+// back, and once the workflow is enabled a re-run releases exactly once, at once.
 func TestShipDisabledReleaseWorkflow(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
 	work := startHotfix(t, e, "off", "disabled workflow fix")
-	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
-		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
-	}
 	e.Control("POST", "repos/monalisa/off/settings", map[string]any{"workflow_state": map[string]any{"release.yml": "disabled_manually"}})
+	e.ClearRequests()
+	r := e.Hotfix(work, "ship", "--auto")
+	assertFailed(t, r, "release.yml is disabled in the Actions tab in monalisa/off: enable it (gh workflow enable release.yml -R github.localhost/monalisa/off), then run gh hotfix ship again")
+	assertNothingChanged(t, e, "ship --auto with a disabled release workflow")
+	if status, _ := e.API("GET", "/repos/monalisa/off/branches/hotfix/disabled-workflow-fix", nil); status != 404 {
+		t.Errorf("a refused ship pushed the branch (%d)", status)
+	}
 	if d := e.Hotfix(work, "doctor"); d.Code == 0 || !strings.Contains(d.Stdout, "release.yml is disabled manually") {
 		t.Errorf("doctor with a disabled release workflow: exit %d\n%s", d.Code, d.Stdout)
+	}
+	// Opening the pull request alone does not need the release workflow.
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
 	}
 	if status, out := e.API("PUT", "/repos/monalisa/off/pulls/1/merge", map[string]any{"merge_method": "squash"}); status != 200 {
 		t.Fatalf("merge: %d %v", status, out)
 	}
-	r := e.RunInEnv(work, []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=1s"}, "gh", "hotfix", "ship")
-	assertFailed(t, r, "release.yml is disabled in monalisa/off: enable it (gh workflow enable release.yml -R github.localhost/monalisa/off)")
+	r = e.Hotfix(work, "ship")
+	assertFailed(t, r, "release.yml is disabled in monalisa/off: enable it (gh workflow enable release.yml -R github.localhost/monalisa/off), then run gh hotfix ship again")
+	if _, out := e.API("GET", "/repos/monalisa/off/issues/1/comments", nil); strings.Contains(jsonString(out), "gh-hotfix:release") {
+		t.Errorf("the release comment of a refused dispatch was left: %s", jsonString(out))
+	}
 	e.Control("POST", "repos/monalisa/off/settings", map[string]any{"workflow_state": map[string]any{"release.yml": "active"}})
 	e.ClearRequests()
-	r = e.RunInEnv(work, []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=1s"}, "gh", "hotfix", "ship")
+	// The default run lookup (30 s) is kept: with the comment taken back, the
+	// re-run has no earlier dispatch to look for and dispatches at once.
+	r = e.Hotfix(work, "ship")
 	if r.Code != 0 || !strings.Contains(r.Stderr, "Release run:") {
 		t.Fatalf("ship once enabled: exit %d\n%s", r.Code, r.Stderr)
+	}
+	for _, req := range e.Server.Requests() {
+		if strings.Contains(req.Path, "event=workflow_dispatch") {
+			t.Errorf("the re-run looked for an earlier dispatch: %s", req.Path)
+		}
 	}
 	_, runs := e.API("GET", "/repos/monalisa/off/actions/runs", nil)
 	if n := runs.(map[string]any)["total_count"].(float64); n != 1 {

@@ -612,3 +612,23 @@ func (c *Client) Contains(ctx context.Context, owner, name, ancestor, descendant
 func RunPath(owner, name string, id int64) string {
 	return fmt.Sprintf("repos/%s/%s/actions/runs/%s", owner, name, strconv.FormatInt(id, 10))
 }
+
+// WorkflowState reads the state GitHub keeps for a workflow: "active", or
+// "disabled_manually" (the Actions tab's "Disable workflow"), "disabled_inactivity"
+// (scheduled workflows of a repository without activity for 60 days),
+// "disabled_fork"; a disabled workflow's dispatch answers 422 "Cannot trigger a
+// 'workflow_dispatch' on a disabled workflow"
+// (https://docs.github.com/en/rest/actions/workflows#get-a-workflow,
+// https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/disabling-and-enabling-a-workflow).
+// GraphQL's Workflow.state is reachable only from a run or a node ID, so this is
+// one REST request. workflow is the file name or the workflow's ID.
+func (c *Client) WorkflowState(ctx context.Context, owner, name, workflow string) (string, error) {
+	var out struct {
+		State string `json:"state"`
+	}
+	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s", owner, name, url.PathEscape(workflow))
+	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
+		return "", err
+	}
+	return out.State, nil
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
+	"github.com/cli/go-gh/v2/pkg/repository"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
@@ -95,10 +96,49 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		}
 	}
 	run, err := s.dispatch(ctx, wf, inputs, marker)
+	var refused notDispatched
+	if errors.As(err, &refused) {
+		// GitHub refused the dispatch without acting: the release comment would
+		// say "releasing" about nothing, and make the next ship look for a run
+		// that cannot exist before dispatching. Taken back, the next ship starts
+		// afresh at once.
+		s.takeBack(ctx, marker)
+	}
 	if err != nil {
 		return err
 	}
 	return s.recordRun(ctx, &marker, run)
+}
+
+// notDispatched is a dispatch GitHub refused without acting on it.
+type notDispatched struct{ error }
+
+func (e notDispatched) Unwrap() error { return e.error }
+
+// isRefusal reports whether GitHub answered a request with a refusal it did not
+// act on: a 4xx other than a timeout, or a rate limit that outlasts the wait.
+func isRefusal(err error) bool {
+	var he *api.HTTPError
+	var rl *github.RateLimitError
+	switch {
+	case errors.As(err, &rl):
+		return true
+	case errors.As(err, &he):
+		return he.StatusCode >= 400 && he.StatusCode < 500 && he.StatusCode != http.StatusRequestTimeout
+	}
+	return false
+}
+
+// takeBack deletes the release comment of a release that did not start. A
+// failure leaves it; the next ship then looks for a run before dispatching.
+func (s *shipper) takeBack(ctx context.Context, m hotfix.ReleaseMarker) {
+	if m.CommentID == 0 {
+		return
+	}
+	err := s.gh.REST(ctx, "DELETE", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID), nil, nil)
+	if err != nil {
+		s.warn("Could not take back the release comment %d on #%d (%v): the next ship looks for a run before dispatching", m.CommentID, s.pr.Number, err)
+	}
 }
 
 type releasePlan struct {
@@ -335,8 +375,9 @@ func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[
 		case github.IsTransient(err):
 			s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
 		case errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message, "disabled workflow"):
-			return nil, fmt.Errorf("%s is disabled in %s/%s: enable it (gh workflow enable %s -R %s/%s/%s), then run gh hotfix ship again; it will not dispatch twice",
-				wf.File(), s.repo.Owner, s.repo.Name, wf.File(), s.repo.Host, s.repo.Owner, s.repo.Name)
+			return nil, notDispatched{disabledError(wf.File(), "disabled", s.repo)}
+		case isRefusal(err):
+			return nil, notDispatched{fmt.Errorf("dispatching %s: %w", wf.File(), err)}
 		default:
 			return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
 		}
@@ -607,4 +648,42 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// checkEnabled refuses, before anything changes, a release workflow GitHub would
+// refuse to dispatch because it is disabled (the Actions tab's "Disable workflow",
+// or 60 days without activity): found after the merge, the fix would sit on the
+// base unreleased. One request, made only when this run goes on to merge and
+// release; after a merge made elsewhere the dispatch's own 422 says the same, and
+// the release comment posted before it is taken back (see releaseOnce).
+func (s *shipper) checkEnabled(ctx context.Context, wf release.Workflow) error {
+	state, err := s.gh.WorkflowState(ctx, s.repo.Owner, s.repo.Name, wf.File())
+	var he *api.HTTPError
+	switch {
+	case errors.As(err, &he) && he.StatusCode == http.StatusNotFound:
+		// On the base but unknown to Actions (GitHub registers a workflow when it is
+		// pushed to the default branch): the dispatch would answer 404.
+		return fmt.Errorf("GitHub Actions does not know %s in %s/%s: a workflow can be dispatched once it is on the default branch; check gh workflow list -R %s/%s/%s",
+			wf.File(), s.repo.Owner, s.repo.Name, s.repo.Host, s.repo.Owner, s.repo.Name)
+	case err != nil:
+		return fmt.Errorf("reading the state of %s: %w", wf.File(), err)
+	case strings.HasPrefix(state, "disabled"):
+		return disabledError(wf.File(), state, s.repo)
+	}
+	return nil
+}
+
+// disabledError says that a workflow is disabled and how to enable it.
+func disabledError(file, state string, repo repository.Repository) error {
+	why := "disabled"
+	switch state {
+	case "disabled_inactivity":
+		why = "disabled for inactivity"
+	case "disabled_manually":
+		why = "disabled in the Actions tab"
+	case "disabled_fork":
+		why = "disabled, as workflows of a fork are until enabled"
+	}
+	return fmt.Errorf("%s is %s in %s/%s: enable it (gh workflow enable %s -R %s/%s/%s), then run gh hotfix ship again",
+		file, why, repo.Owner, repo.Name, file, repo.Host, repo.Owner, repo.Name)
 }

@@ -106,7 +106,11 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 			if s.isExceptional() {
 				plan = s.hotfixPlan
 			}
-			if _, _, err := plan(ctx); err != nil {
+			wf, _, err := plan(ctx)
+			if err != nil {
+				return err
+			}
+			if err := s.checkEnabled(ctx, wf); err != nil {
 				return err
 			}
 		}
