@@ -18,6 +18,7 @@ import (
 var shipRoutes = []string{
 	"graphql query repository (HotfixCreate)",
 	"graphql query user,repository (HotfixShip)",
+	"GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}",
 	"graphql mutation createPullRequest,createLabel (HotfixOpen)",
 	"graphql mutation addLabelsToLabelable,requestReviews (HotfixLabel)",
 	"GET /repos/{owner}/{repo}/pulls/{pull_number}",
@@ -26,6 +27,41 @@ var shipRoutes = []string{
 	"POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
 	"PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
 	"GET /repos/{owner}/{repo}/actions/runs/{run_id}",
+}
+
+// shipArgs follow the PR to its release: a reviewer, a teammate who merges.
+var shipArgs = []string{"ship", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
+
+// autoRoutes are the routes ship --auto adds on a repository that does not allow
+// auto-merge (github.com's default): GitHub is still computing the new PR's
+// mergeability (unknown), ship reads it again until it is known, then merges.
+var autoRoutes = []string{
+	"graphql query node (HotfixMergeState)",
+	"PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+}
+
+var autoArgs = []string{"ship", "--auto", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
+
+// flowCase is one route of one flow: the route a fault or a crash meets, and the
+// ship command that meets it.
+type flowCase struct {
+	route string
+	args  []string
+	// teammate: a teammate approves and merges the PR 200 ms after it opens (the
+	// plain flow); with --auto, ship merges it itself.
+	teammate bool
+}
+
+// matrixCases are the routes of the plain flow, then those only ship --auto uses.
+func matrixCases(routes []string) []flowCase {
+	var out []flowCase
+	for _, r := range routes {
+		out = append(out, flowCase{r, shipArgs, true})
+	}
+	for _, r := range autoRoutes {
+		out = append(out, flowCase{r, autoArgs, false})
+	}
+	return out
 }
 
 type faultKind struct {
@@ -80,9 +116,10 @@ func TestFaultMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault matrix: end-to-end, skipped under -short")
 	}
+	cases := matrixCases(shipRoutes)
 	outcome := map[string]map[string]string{}
-	for _, route := range shipRoutes {
-		outcome[route] = map[string]string{}
+	for _, c := range cases {
+		outcome[c.route] = map[string]string{}
 	}
 	var mu sync.Mutex
 	// One emulator per kind of fault, so the kinds run side by side.
@@ -92,10 +129,10 @@ func TestFaultMatrix(t *testing.T) {
 				t.Parallel()
 				e := harness.New(t)
 				e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
-				for i, route := range shipRoutes {
-					o := runFaultCase(t, e, fmt.Sprintf("fm%d", i), route, fk)
+				for i, c := range cases {
+					o := runFaultCase(t, e, fmt.Sprintf("fm%d", i), c, fk)
 					mu.Lock()
-					outcome[route][fk.name] = o
+					outcome[c.route][fk.name] = o
 					mu.Unlock()
 				}
 			})
@@ -110,7 +147,8 @@ func TestFaultMatrix(t *testing.T) {
 	}
 	b.WriteString("\n")
 	counts := map[string]int{}
-	for _, route := range shipRoutes {
+	for _, c := range cases {
+		route := c.route
 		fmt.Fprintf(&b, "%-72s", route)
 		for _, fk := range faultKinds {
 			o := outcome[route][fk.name]
@@ -130,14 +168,17 @@ func TestFaultMatrix(t *testing.T) {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s: %d  ", k, counts[k])
 	}
-	t.Logf("fault matrix (%d routes × %d faults):%s", len(shipRoutes), len(faultKinds), b.String())
+	t.Logf("fault matrix (%d routes × %d faults):%s", len(cases), len(faultKinds), b.String())
 }
 
-func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind) string {
+func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faultKind) string {
 	t.Helper()
+	route := c.route
 	work := e.CreateRepo(repo, nil)
 	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
-	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+	if c.teammate {
+		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+	}
 	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
 	faults := fk.faults
 	if fk.graphql != nil && strings.HasPrefix(route, "graphql ") {
@@ -175,7 +216,7 @@ func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind
 	harnessWrite(t, filepath.Join(work, "fix.txt"), "fix\n")
 	e.Git(work, "add", "-A")
 	e.Git(work, "commit", "-q", "-m", "fix")
-	args := []string{"ship", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
+	args := c.args
 	if r = runStep(args...); r.Code != 0 {
 		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
 		if last := lines[len(lines)-1]; !strings.Contains(last, "again") && !strings.Contains(last, "HTTP") {
@@ -282,11 +323,15 @@ func TestCrashMatrix(t *testing.T) {
 	e.Environ = append(e.Environ, faultEnv...)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	var report strings.Builder
-	for i, route := range shipRoutes[1:] { // create's route is the step before ship
+	cases := matrixCases(shipRoutes[1:]) // create's route is the step before ship
+	for i, c := range cases {
+		route := c.route
 		repo := fmt.Sprintf("cm%d", i)
 		work := e.CreateRepo(repo, nil)
 		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
-		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+		if c.teammate {
+			e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+		}
 		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
 		if r := e.Hotfix(work, "create", "crash in "+repo); r.Code != 0 {
 			t.Fatalf("create: %s", r.Stderr)
@@ -296,7 +341,7 @@ func TestCrashMatrix(t *testing.T) {
 		e.Git(work, "commit", "-q", "-m", "fix")
 		// The request hangs in the emulator (which has not acted yet) until the kill.
 		e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1})
-		args := []string{"ship", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
+		args := c.args
 		p := e.Start(work, args...)
 		e.Eventually("ship to reach "+route, 30*time.Second, func() bool {
 			_, out := e.Control("GET", "faults", nil)
@@ -306,8 +351,23 @@ func TestCrashMatrix(t *testing.T) {
 		p.Kill()
 		p.Wait(t, 30*time.Second)
 		e.Control("DELETE", "faults", nil)
+		// The re-run meets GitHub's primary rate limit in both of the forms GitHub
+		// sends it (GraphQL: 200 + RATE_LIMITED on its first request; REST: 429
+		// with remaining 0 on the run it follows last), each resetting in a
+		// second: it waits, says until when, and goes on.
+		e.Control("POST", "faults", map[string]any{"route": "graphql query user,repository (HotfixShip)", "count": 1, "rate_limit": "primary", "reset_in_s": 1})
+		e.Control("POST", "faults", map[string]any{"route": "GET /repos/{owner}/{repo}/actions/runs/{run_id}", "count": 1, "rate_limit": "primary", "status": 429, "reset_in_s": 1})
 		r := e.Hotfix(work, args...)
 		outcome := "ok"
+		_, pending := e.Control("GET", "faults", nil)
+		if left, _ := pending.(map[string]any)["faults"].([]any); len(left) != 0 {
+			outcome = "FAIL"
+			t.Errorf("killed before %s: the re-run did not meet every rate limit: %v", route, left)
+		} else if !strings.Contains(r.Stderr, "waiting until ") {
+			outcome = "FAIL"
+			t.Errorf("killed before %s: the re-run waited out the rate limits without saying until when:\n%s", route, r.Stderr)
+		}
+		e.Control("DELETE", "faults", nil)
 		if r.Code != 0 {
 			outcome = "FAIL"
 			t.Errorf("killed before %s: the re-run failed: %s", route, r.Stderr)
@@ -317,5 +377,5 @@ func TestCrashMatrix(t *testing.T) {
 		}
 		fmt.Fprintf(&report, "\nkilled while %-70s → re-run %s", route, outcome)
 	}
-	t.Logf("crash matrix (%d crash points):%s", len(shipRoutes)-1, report.String())
+	t.Logf("crash matrix (%d crash points, each re-run meeting a rate limit):%s", len(cases), report.String())
 }

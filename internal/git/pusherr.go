@@ -2,6 +2,7 @@ package git
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -44,11 +45,104 @@ func (e *AuthError) Error() string { return "git could not authenticate: " + e.S
 
 func (e *AuthError) Unwrap() error { return e.Err }
 
+// RemoteMissingError is a remote the server says does not exist, or that this
+// account may not see: GitHub answers both the same way, so as not to reveal a
+// private repository.
+type RemoteMissingError struct {
+	Said string
+	Err  *Error
+}
+
+func (e *RemoteMissingError) Error() string { return "the remote repository was not found: " + e.Said }
+
+func (e *RemoteMissingError) Unwrap() error { return e.Err }
+
+// ConnectError is a git command that could not reach the server at all: name
+// resolution, a refused or timed-out connection, a TLS failure.
+type ConnectError struct {
+	Said string
+	Err  *Error
+}
+
+func (e *ConnectError) Error() string { return "git could not reach the server: " + e.Said }
+
+func (e *ConnectError) Unwrap() error { return e.Err }
+
 var (
 	rejectedRE = regexp.MustCompile(`^\s*! \[(rejected|remote rejected)\]\s+(\S+)\s+->\s+(\S+)\s+\((.*)\)\s*$`)
-	authHints  = []string{"Authentication failed", "could not read Username", "Permission denied (publickey)",
-		"The requested URL returned error: 401", "The requested URL returned error: 403", "Invalid username or password"}
+	authHints  = []string{"Authentication failed", "could not read Username", "could not read Password", "Permission denied (publickey)",
+		"The requested URL returned error: 401", "The requested URL returned error: 403", "Invalid username or password",
+		"terminal prompts disabled", "Host key verification failed"}
+	missingHints = []string{"Repository not found", "does not appear to be a git repository", "The requested URL returned error: 404"}
+	connectHints = []string{"Could not resolve host", "Connection refused", "Failed to connect to", "Connection timed out",
+		"Could not resolve hostname", "Network is unreachable", "SSL certificate problem", "server certificate verification failed",
+		"Operation timed out", "Connection reset by peer"}
 )
+
+// ClassifyRemote turns a failed git command that talked to a remote (fetch,
+// ls-remote, push, clone) into an *AuthError, *RemoteMissingError or
+// *ConnectError when git's output says so, reading git's and curl's and ssh's
+// own lines; any other error is returned as it is.
+func ClassifyRemote(err error) error {
+	var ge *Error
+	if !errors.As(err, &ge) || ge.ExitCode <= 0 {
+		return err
+	}
+	// git's own lines first ("fatal: Authentication failed for …"), then the
+	// server's ("remote: Repository not found.").
+	for _, fromServer := range []bool{false, true} {
+		for line := range strings.Lines(ge.Stderr) {
+			line = strings.TrimSpace(line)
+			rest, remote := strings.CutPrefix(line, "remote:")
+			if remote != fromServer {
+				continue
+			}
+			said := withoutUserinfo(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), "fatal:")))
+			switch {
+			case containsAny(line, authHints):
+				return &AuthError{Said: said, Err: ge}
+			case containsAny(line, missingHints):
+				return &RemoteMissingError{Said: said, Err: ge}
+			case containsAny(line, connectHints):
+				return &ConnectError{Said: said, Err: ge}
+			}
+		}
+	}
+	return err
+}
+
+// userinfoRE matches the user and password part of a URL (https://user:token@host).
+var userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s']+@`)
+
+// withoutUserinfo drops credentials from the URLs in a line git printed: git
+// hides them itself in most messages, but a token must never reach the terminal.
+func withoutUserinfo(line string) string { return userinfoRE.ReplaceAllString(line, "$1") }
+
+// Advise adds to a classified remote failure what to do about it; rerun is the
+// command to run again. Other errors are returned as they are.
+func Advise(err error, host, rerun string) error {
+	var auth *AuthError
+	var missing *RemoteMissingError
+	var conn *ConnectError
+	switch {
+	case errors.As(err, &auth):
+		return fmt.Errorf("%w: check gh auth status and the git credentials for %s (gh auth setup-git makes git use gh's login), then run %s again", err, host, rerun)
+	case errors.As(err, &missing):
+		return fmt.Errorf("%w: check the remote's URL (git remote -v) and that your account can see the repository, then run %s again", err, rerun)
+	case errors.As(err, &conn):
+		return fmt.Errorf("%w: check the network to %s (VPN, proxy, certificates), then run %s again", err, host, rerun)
+	}
+	return err
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // maxRemoteLines bounds how many of the server's lines a refusal keeps.
 const maxRemoteLines = 8
@@ -78,14 +172,9 @@ func ClassifyPush(err error) error {
 			rejected = &PushRejectedError{Ref: strings.TrimPrefix(m[3], "refs/heads/"), Reason: m[4], Err: ge,
 				NonFastForward: m[1] == "rejected" && (m[4] == "non-fast-forward" || m[4] == "fetch first")}
 		}
-		for _, h := range authHints {
-			if strings.Contains(line, h) {
-				return &AuthError{Said: strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "fatal:")), Err: ge}
-			}
-		}
 	}
 	if rejected == nil {
-		return err
+		return ClassifyRemote(err)
 	}
 	rejected.Remote = remote
 	return rejected

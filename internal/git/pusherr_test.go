@@ -72,7 +72,15 @@ func TestClassifyPush(t *testing.T) {
 			"nff", "the push of hotfix/x was refused (fetch first)"},
 		{"https auth", gitErr("remote: Invalid username or password.\nfatal: Authentication failed for 'https://github.com/o/r.git/'\n"), "auth", "git could not authenticate: Authentication failed for 'https://github.com/o/r.git/'"},
 		{"ssh auth", gitErr("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.\n"), "auth", "git could not authenticate: git@github.com: Permission denied (publickey)."},
-		{"other failure", gitErr("fatal: unable to access 'https://github.com/o/r.git/': Could not resolve host: github.com\n"), "", ""},
+		{"no such host", gitErr("fatal: unable to access 'https://github.com/o/r.git/': Could not resolve host: github.com\n"), "connect",
+			"git could not reach the server: unable to access 'https://github.com/o/r.git/': Could not resolve host: github.com"},
+		{"repository not found", gitErr("remote: Repository not found.\nfatal: repository 'https://github.com/o/gone.git/' not found\n"), "missing",
+			"the remote repository was not found: Repository not found."},
+		{"prompt disabled", gitErr("fatal: could not read Username for 'https://github.com': terminal prompts disabled\n"), "auth",
+			"git could not authenticate: could not read Username for 'https://github.com': terminal prompts disabled"},
+		{"token in the URL", gitErr("fatal: unable to access 'https://x-access-token:ghs_secret@github.com/o/r.git/': Failed to connect to github.com port 443\n"), "connect",
+			"git could not reach the server: unable to access 'https://github.com/o/r.git/': Failed to connect to github.com port 443"},
+		{"other failure", gitErr("fatal: couldn't find remote ref refs/heads/nope\n"), "", ""},
 		{"not a git error", errors.New("boom"), "", ""},
 	}
 	for _, tt := range tests {
@@ -80,6 +88,8 @@ func TestClassifyPush(t *testing.T) {
 			got := ClassifyPush(tt.err)
 			var rej *PushRejectedError
 			var auth *AuthError
+			var missing *RemoteMissingError
+			var conn *ConnectError
 			switch {
 			case tt.kind == "":
 				if got != tt.err {
@@ -88,6 +98,10 @@ func TestClassifyPush(t *testing.T) {
 				return
 			case tt.kind == "auth" && !errors.As(got, &auth):
 				t.Fatalf("%v: not an auth error", got)
+			case tt.kind == "missing" && !errors.As(got, &missing):
+				t.Fatalf("%v: not a missing remote", got)
+			case tt.kind == "connect" && !errors.As(got, &conn):
+				t.Fatalf("%v: not a connection failure", got)
 			case (tt.kind == "rejected" || tt.kind == "nff") && !errors.As(got, &rej):
 				t.Fatalf("%v: not a refusal", got)
 			case rej != nil && rej.NonFastForward != (tt.kind == "nff"):

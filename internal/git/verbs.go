@@ -41,7 +41,7 @@ func (c *Client) Fetch(ctx context.Context, remote string, refspecs ...string) e
 			return err
 		}
 	}
-	return c.Mutate(ctx, append([]string{"fetch", remote}, refspecs...)...)
+	return ClassifyRemote(c.Mutate(ctx, append([]string{"fetch", remote}, refspecs...)...))
 }
 
 // RevParse returns the full name of the commit rev points to, peeling annotated tags.
@@ -82,7 +82,7 @@ func (c *Client) RemoteBranchExists(ctx context.Context, remote, name string) (b
 		return false, nil
 	}
 	if err != nil {
-		return false, err
+		return false, ClassifyRemote(err)
 	}
 	// ls-remote patterns match the end of ref names; insist on the exact ref.
 	for line := range strings.Lines(out) {

@@ -190,7 +190,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	// One fetch brings the tag and the maintenance branch, which ship measures against.
 	if err := g.Fetch(ctx, ft.remote, "refs/tags/"+tag+":refs/tags/"+tag,
 		"+refs/heads/"+maint+":refs/remotes/"+ft.remote+"/"+maint); err != nil {
-		return fmt.Errorf("fetching %s and %s from %s: %w", tag, maint, ft.remote, err)
+		return fmt.Errorf("fetching %s and %s from %s: %w", tag, maint, ft.remote, git.Advise(err, repo.Host, "gh hotfix create"))
 	}
 	if local, err := g.RevParse(ctx, "refs/tags/"+tag); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
@@ -151,7 +152,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	}
 
 	if err := g.Fetch(ctx, remote, "+refs/heads/"+base+":refs/remotes/"+remote+"/"+base); err != nil {
-		return fmt.Errorf("fetching %s from %s: %w", base, remote, err)
+		return fmt.Errorf("fetching %s from %s: %w", base, remote, git.Advise(err, repo.Host, "gh hotfix create"))
 	}
 	tip, err := g.RevParse(ctx, start)
 	if err != nil {

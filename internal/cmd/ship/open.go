@@ -33,7 +33,7 @@ func (s *shipper) open(ctx context.Context) error {
 	start := s.remote + "/" + s.base
 	if !s.opts.DryRun && lf.baseTip != s.state.BaseChecks.SHA {
 		if err := g.Fetch(ctx, s.remote, "+refs/heads/"+s.base+":refs/remotes/"+start); err != nil {
-			return fmt.Errorf("fetching %s from %s: %w", s.base, s.remote, err)
+			return fmt.Errorf("fetching %s from %s: %w", s.base, s.remote, git.Advise(err, s.repo.Host, "gh hotfix ship"))
 		}
 		if lf = readLocal(ctx, g, s.remote, s.base, s.branch); lf.err != nil {
 			return lf.err
@@ -80,7 +80,10 @@ func (s *shipper) open(ctx context.Context) error {
 				return fmt.Errorf("%v; nothing was pushed: see the repository's rules (gh api repos/%s/%s/rules/branches/%s) or ask an admin, then run gh hotfix ship again",
 					rejected, s.repo.Owner, s.repo.Name, s.branch)
 			case errors.As(err, &auth):
-				return fmt.Errorf("pushing %s to %s: %v: check gh auth status and your git credentials for %s, then run gh hotfix ship again", s.branch, s.remote, auth, s.repo.Host)
+				return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, git.Advise(auth, s.repo.Host, "gh hotfix ship"))
+			}
+			if advised := git.Advise(err, s.repo.Host, "gh hotfix ship"); advised != err {
+				return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, advised)
 			}
 			return fmt.Errorf("pushing %s: %w", s.branch, err)
 		}
@@ -551,6 +554,15 @@ func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
 	}
 	err := s.gh.REST(ctx, "PUT", fmt.Sprintf("repos/%s/%s/pulls/%d/merge", s.repo.Owner, s.repo.Name, s.pr.Number),
 		map[string]any{"merge_method": method, "sha": tip}, &merged)
+	if err != nil && github.IsTransient(err) {
+		// The answer was lost, but GitHub may have merged: a second PUT would
+		// answer 405 "not mergeable" for a merged PR. Read what happened instead.
+		if ms, rerr := s.gh.PullMergeState(ctx, s.pr.ID); rerr == nil && ms.State == "MERGED" {
+			s.pr.State, s.pr.MergeCommit = "MERGED", ms.Merge
+			s.done("Merged #%d (%s): it could be merged right away", s.pr.Number, method)
+			return nil
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("merging #%d: %w", s.pr.Number, err)
 	}
