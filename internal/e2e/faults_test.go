@@ -379,3 +379,86 @@ func TestCrashMatrix(t *testing.T) {
 	}
 	t.Logf("crash matrix (%d crash points, each re-run meeting a rate limit):%s", len(cases), report.String())
 }
+
+// TestRetryFaultMatrix meets ship --retry's own request — the re-run of a failed
+// release run's jobs — with each fault, and kills ship while it is in flight.
+// Whatever happens, the run is re-run exactly once (attempt 2, never 3, never a
+// second dispatch) and the release comment records the attempt.
+func TestRetryFaultMatrix(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("retry fault matrix: end-to-end, skipped under -short")
+	}
+	const route = "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+	e := harness.New(t)
+	failedRelease := func(t *testing.T, repo string) string {
+		t.Helper()
+		work := startHotfix(t, e, repo, "retry "+repo)
+		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 0})
+		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100, "conclusion": "failure"})
+		if r := e.Hotfix(work, "ship", "--watch", "--interval", "50ms"); r.Code != 1 {
+			t.Fatalf("ship with a failing release: exit %d\n%s", r.Code, r.Stderr)
+		}
+		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100, "conclusion": "success"})
+		return work
+	}
+	args := []string{"ship", "--retry", "--watch", "--interval", "50ms", "--timeout", "30s"}
+	check := func(t *testing.T, repo, what string) {
+		t.Helper()
+		_, runs := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs", nil)
+		list := jsonString(runs)
+		if runs.(map[string]any)["total_count"].(float64) != 1 || !strings.Contains(list, `"run_attempt":2`) || !strings.Contains(list, `"conclusion":"success"`) {
+			t.Errorf("%s: runs %s", what, list)
+		}
+		_, comments := e.API("GET", "/repos/monalisa/"+repo+"/issues/1/comments", nil)
+		if c := jsonString(comments); !strings.Contains(c, "attempt 2") || strings.Count(c, "gh-hotfix:release") != 1 {
+			t.Errorf("%s: comments %s", what, c)
+		}
+	}
+	var report strings.Builder
+	for i, fk := range faultKinds {
+		repo := fmt.Sprintf("rf%d", i)
+		work := failedRelease(t, repo)
+		for _, f := range fk.faults {
+			fault := map[string]any{"route": route, "count": 1}
+			for k, v := range f {
+				fault[k] = v
+			}
+			e.Control("POST", "faults", fault)
+		}
+		outcome := "ok"
+		r := e.RunInEnv(work, faultEnv, "gh", append([]string{"hotfix"}, args...)...)
+		if r.Code != 0 {
+			outcome = "rerun"
+			if fk.rateLimit {
+				t.Errorf("%s: a rate limit resetting in a second stopped --retry:\n%s", fk.name, r.Stderr)
+			}
+			e.Control("DELETE", "faults", nil)
+			if r = e.RunInEnv(work, faultEnv, "gh", append([]string{"hotfix"}, args...)...); r.Code != 0 {
+				outcome = "FAIL"
+				t.Errorf("%s: the re-run of ship --retry failed:\n%s", fk.name, r.Stderr)
+			}
+		}
+		e.Control("DELETE", "faults", nil)
+		check(t, repo, fk.name)
+		fmt.Fprintf(&report, "\n%-12s → %s", fk.name, outcome)
+	}
+	// Killed while the re-run request is in flight (GitHub has not acted yet).
+	work := failedRelease(t, "rfkill")
+	e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1})
+	p := e.Start(work, args...)
+	e.Eventually("ship --retry to reach the re-run", 30*time.Second, func() bool {
+		_, out := e.Control("GET", "faults", nil)
+		pending, _ := out.(map[string]any)["faults"].([]any)
+		return len(pending) == 0
+	})
+	p.Kill()
+	p.Wait(t, 30*time.Second)
+	e.Control("DELETE", "faults", nil)
+	if r := e.Hotfix(work, args...); r.Code != 0 {
+		t.Errorf("killed during the re-run request: the re-run failed:\n%s", r.Stderr)
+	}
+	check(t, "rfkill", "killed")
+	fmt.Fprintf(&report, "\n%-12s → ok", "killed")
+	t.Logf("ship --retry × faults:%s", report.String())
+}

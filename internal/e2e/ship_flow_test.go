@@ -147,12 +147,65 @@ func TestShipOutcomes(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
 
-	t.Run("failing release run exits 1", func(t *testing.T) {
+	t.Run("failing release run exits 1; --retry re-runs it, never a second dispatch", func(t *testing.T) {
 		work := startHotfix(t, e, "red", "red run")
 		e.Control("POST", "repos/monalisa/red/reviewer", map[string]any{"after_ms": 0})
 		e.Control("POST", "repos/monalisa/red/auto-runs", map[string]any{"after_ms": 200, "conclusion": "failure"})
-		r := e.Hotfix(work, "ship", "--watch", "--interval", "50ms")
-		assertFailed(t, r, `the release run finished with "failure"`)
+		const failed = `the release run failed (failure, job "release"`
+		// --json prints the result whatever the outcome; the exit code follows it.
+		r := e.Hotfix(work, "ship", "--watch", "--interval", "50ms", "--json", "number,release")
+		assertFailed(t, r, failed)
+		if compact := strings.Join(strings.Fields(r.Stdout), ""); !strings.Contains(compact, `"conclusion":"failure"`) || !strings.Contains(compact, `"number":1`) {
+			t.Errorf("--json on a failed release: %q", r.Stdout)
+		}
+		if !strings.Contains(r.Stderr, "gh hotfix ship --retry") || !strings.Contains(r.Stderr, "--log-failed") {
+			t.Errorf("the failure does not say how to go on:\n%s", r.Stderr)
+		}
+		// A re-run tells the same truth: not "Already released".
+		r = e.Hotfix(work, "ship", "--json", "release", "--jq", ".release.conclusion")
+		assertFailed(t, r, failed)
+		if strings.Contains(r.Stderr, "Already released") || strings.TrimSpace(r.Stdout) != "failure" {
+			t.Errorf("re-run after a failed release: %q\n%s", r.Stdout, r.Stderr)
+		}
+		// --retry re-runs the failed jobs of the same run and follows the new attempt.
+		e.Control("POST", "repos/monalisa/red/auto-runs", map[string]any{"after_ms": 200, "conclusion": "success"})
+		e.ClearRequests()
+		r = e.Hotfix(work, "ship", "--retry", "--watch", "--interval", "50ms")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Re-running the failed jobs of the release run (attempt 2)") || !strings.Contains(r.Stderr, "Release run succeeded") {
+			t.Fatalf("ship --retry: exit %d\n%s", r.Code, r.Stderr)
+		}
+		api, _, _ := e.RequestCounts()
+		if api["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"] != 1 || dispatchCount(e) != 0 {
+			t.Errorf("--retry: %v", api)
+		}
+		_, runs := e.API("GET", "/repos/monalisa/red/actions/runs", nil)
+		list := runs.(map[string]any)
+		if list["total_count"].(float64) != 1 || !strings.Contains(jsonString(list), `"run_attempt":2`) {
+			t.Errorf("runs after --retry: %s", jsonString(list))
+		}
+		_, comments := e.API("GET", "/repos/monalisa/red/issues/1/comments", nil)
+		if c := jsonString(comments); !strings.Contains(c, "Release re-run") || !strings.Contains(c, "attempt 2") || strings.Count(c, "gh-hotfix:release") != 1 {
+			t.Errorf("the release comment does not record the attempt: %s", c)
+		}
+		// Nothing left to retry.
+		r = e.Hotfix(work, "ship", "--retry")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "nothing to retry") {
+			t.Errorf("ship --retry after success: exit %d\n%s", r.Code, r.Stderr)
+		}
+		r = e.Hotfix(work, "ship")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Already released") || !strings.Contains(r.Stderr, "the run succeeded") {
+			t.Errorf("ship after a successful retry: exit %d\n%s", r.Code, r.Stderr)
+		}
+	})
+
+	t.Run("--retry before the merge is refused", func(t *testing.T) {
+		work := startHotfix(t, e, "early", "early retry")
+		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+			t.Fatalf("ship --no-wait: %s", r.Stderr)
+		}
+		e.ClearRequests()
+		assertFailed(t, e.Hotfix(work, "ship", "--retry"), "--retry re-runs a failed release run, and hotfix/early-retry is not merged (#1 is open): run gh hotfix ship without --retry")
+		assertNothingChanged(t, e, "ship --retry before the merge")
 	})
 
 	t.Run("closed without merge exits 1 and releases nothing", func(t *testing.T) {

@@ -310,7 +310,7 @@ func TestReleaseMarkerInABusyThread(t *testing.T) {
 	}
 	e.ClearRequests()
 	r := e.Hotfix(work, "ship")
-	if r.Code != 0 || !strings.Contains(r.Stderr, "Already released") {
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Release already started") {
 		t.Fatalf("ship in a busy thread: exit %d\n%s", r.Code, r.Stderr)
 	}
 	if n := dispatchCount(e); n != 0 {

@@ -134,7 +134,7 @@ func TestShipResumesAndReleasesOnce(t *testing.T) {
 	// 4. Again: nothing is dispatched a second time.
 	e.ClearRequests()
 	r = e.Hotfix(work, "ship")
-	if r.Code != 0 || !strings.Contains(r.Stderr, "Already released") {
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Release already started") {
 		t.Fatalf("third ship: exit %d: %s", r.Code, r.Stderr)
 	}
 	if n := dispatchCount(e); n != 0 {

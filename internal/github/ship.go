@@ -555,6 +555,64 @@ type Run struct {
 	Event      string    `json:"event"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// RunAttempt counts the run's attempts (1, then 2 after a re-run), and
+	// RunStartedAt is when the latest attempt started.
+	RunAttempt   int       `json:"run_attempt"`
+	RunStartedAt time.Time `json:"run_started_at"`
+}
+
+// Succeeded reports whether the run finished and succeeded.
+func (r Run) Succeeded() bool { return r.Status == "completed" && r.Conclusion == "success" }
+
+// Failed reports whether the run finished without succeeding: failure,
+// cancelled, timed_out, action_required, startup_failure, stale, skipped or neutral.
+func (r Run) Failed() bool { return r.Status == "completed" && r.Conclusion != "success" }
+
+// FailedJob is a job of a run that did not succeed, with its first failed step.
+type FailedJob struct {
+	Name, Conclusion, Step, URL string
+}
+
+// FailedJobs lists the jobs of a run's latest attempt that did not succeed
+// (GET …/actions/runs/{run_id}/jobs?filter=latest), for saying what failed.
+func (c *Client) FailedJobs(ctx context.Context, owner, name string, runID int64) ([]FailedJob, error) {
+	var out struct {
+		Jobs []struct {
+			Name       string `json:"name"`
+			Conclusion string `json:"conclusion"`
+			HTMLURL    string `json:"html_url"`
+			Steps      []struct {
+				Name       string `json:"name"`
+				Conclusion string `json:"conclusion"`
+			} `json:"steps"`
+		} `json:"jobs"`
+	}
+	path := fmt.Sprintf("repos/%s/%s/actions/runs/%d/jobs?filter=latest&per_page=100", owner, name, runID)
+	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
+		return nil, err
+	}
+	var failed []FailedJob
+	for _, j := range out.Jobs {
+		if j.Conclusion == "" || j.Conclusion == "success" || j.Conclusion == "skipped" {
+			continue
+		}
+		f := FailedJob{Name: j.Name, Conclusion: j.Conclusion, URL: j.HTMLURL}
+		for _, st := range j.Steps {
+			if st.Conclusion == "failure" || st.Conclusion == "cancelled" || st.Conclusion == "timed_out" {
+				f.Step = st.Name
+				break
+			}
+		}
+		failed = append(failed, f)
+	}
+	return failed, nil
+}
+
+// RerunFailedJobs re-runs the failed jobs of a completed run, and the jobs that
+// depend on them, as a new attempt of the same run at the same commit
+// (https://docs.github.com/en/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run).
+func (c *Client) RerunFailedJobs(ctx context.Context, owner, name string, runID int64) error {
+	return c.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/actions/runs/%d/rerun-failed-jobs", owner, name, runID), map[string]any{}, nil)
 }
 
 // DispatchRuns lists workflow_dispatch runs of a workflow on branch created at or

@@ -29,8 +29,11 @@ type ReleaseMarker struct {
 	RunURL   string    `json:"run_url,omitempty"`
 	// Tag is the hotfix tag the release creates (exceptional process), decided
 	// once, before the dispatch: a re-run releases with the same tag, never the next.
-	Tag       string `json:"tag,omitempty"`
-	CommentID int64  `json:"-"` // the comment holding the marker, when read from GitHub
+	Tag string `json:"tag,omitempty"`
+	// Attempt is the run's attempt ship started last: 2 and more after
+	// ship --retry re-ran its failed jobs; 0 or 1 for the dispatched run.
+	Attempt   int   `json:"attempt,omitempty"`
+	CommentID int64 `json:"-"` // the comment holding the marker, when read from GitHub
 }
 
 const markerPrefix = "<!-- gh-hotfix:release "
@@ -64,7 +67,11 @@ func ReleaseComment(m ReleaseMarker) string {
 	var b strings.Builder
 	switch m.State {
 	case "dispatched":
-		fmt.Fprintf(&b, "🚀 **Release started** for this hotfix: %s\n\n", m.RunURL)
+		if m.Attempt > 1 {
+			fmt.Fprintf(&b, "🔁 **Release re-run** (attempt %d, its failed jobs again) for this hotfix: %s\n\n", m.Attempt, m.RunURL)
+		} else {
+			fmt.Fprintf(&b, "🚀 **Release started** for this hotfix: %s\n\n", m.RunURL)
+		}
 	default:
 		fmt.Fprintf(&b, "🚀 **Releasing** this hotfix: dispatching `%s` on `%s`…\n\n", m.Workflow, m.Ref)
 	}

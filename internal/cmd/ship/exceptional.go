@@ -197,6 +197,9 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 				s.checkLatestRelease(ctx)
 			}
 		}
+		if watchErr == nil && !s.opts.DryRun {
+			watchErr = s.releaseOutcome(ctx)
+		}
 	}
 	attention, err := s.forwardPort(ctx)
 	if err != nil {
@@ -205,7 +208,8 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 	if s.opts.DryRun {
 		return nil
 	}
-	if watchErr != nil {
+	var failed *releaseFailedError
+	if watchErr != nil && !errors.As(watchErr, &failed) {
 		return watchErr
 	}
 	if s.wantsPostMortem() {
@@ -215,6 +219,9 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 	}
 	if err := s.summary(); err != nil {
 		return err
+	}
+	if failed != nil {
+		return failed
 	}
 	return attention
 }
@@ -232,13 +239,20 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 	marker, found := findMarker(s.pr.Comments, mergeSHA)
 	if found && marker.State == "dispatched" {
 		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {
-			if err == nil {
-				s.exc.tag = marker.Tag
-				s.done("Already released %s: %s", marker.Tag, marker.RunURL)
+			if err != nil {
+				return err
 			}
-			return err
+			s.exc.tag = marker.Tag
+			if s.opts.Retry {
+				return s.retry(ctx, &marker)
+			}
+			s.reportRecorded(marker)
+			return nil
 		}
 		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
+	}
+	if s.opts.Retry {
+		return s.nothingToRetry()
 	}
 	wf, inputs, err := s.hotfixPlan(ctx)
 	if err != nil {

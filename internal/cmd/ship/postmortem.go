@@ -149,13 +149,21 @@ func (s *shipper) timeline() string {
 		add("Merged", *s.pr.MergedAt)
 	}
 	var restored time.Time
-	if s.runInfo != nil {
-		add("Release run started", s.runInfo.CreatedAt)
-		if s.runInfo.Status == "completed" {
-			add("Release run finished ("+s.runInfo.Conclusion+")", s.runInfo.UpdatedAt)
-			if s.runInfo.Conclusion == "success" {
-				restored = s.runInfo.UpdatedAt
-			}
+	notRestored := "no release run is recorded"
+	if run := s.runInfo; run != nil {
+		add("Release run started", run.CreatedAt)
+		if run.RunAttempt > 1 {
+			add(fmt.Sprintf("Release run re-run (attempt %d)", run.RunAttempt), run.RunStartedAt)
+		}
+		switch {
+		case run.Succeeded():
+			add("Release run finished (success)", run.UpdatedAt)
+			restored = run.UpdatedAt
+		case run.Failed():
+			add("Release run finished ("+run.Conclusion+")", run.UpdatedAt)
+			notRestored = "not yet: the release run finished with " + run.Conclusion + " (gh hotfix ship --retry re-runs its failed jobs)"
+		default:
+			notRestored = "the release run is still " + strings.ReplaceAll(run.Status, "_", " ")
 		}
 	}
 	var b strings.Builder
@@ -166,7 +174,7 @@ func (s *shipper) timeline() string {
 	if len(events) > 0 && !restored.IsZero() {
 		fmt.Fprintf(&b, "\n**Time to restore** (branch created → release finished): %s\n", restored.Sub(events[0].at).Round(time.Second))
 	} else {
-		b.WriteString("\n**Time to restore:** the release has not finished yet; add it when production is fixed.\n")
+		fmt.Fprintf(&b, "\n**Time to restore:** %s; add it when production is fixed.\n", notRestored)
 	}
 	return b.String()
 }

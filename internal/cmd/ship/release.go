@@ -55,12 +55,19 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 	marker, found := findMarker(s.pr.Comments, mergeSHA)
 	if found && marker.State == "dispatched" {
 		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {
-			if err == nil {
-				s.done("Already released: %s", marker.RunURL)
+			if err != nil {
+				return err
 			}
-			return err
+			if s.opts.Retry {
+				return s.retry(ctx, &marker)
+			}
+			s.reportRecorded(marker)
+			return nil
 		}
 		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
+	}
+	if s.opts.Retry {
+		return s.nothingToRetry()
 	}
 
 	wf, inputs, err := s.releasePlan(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,5 +103,45 @@ func TestDisabledError(t *testing.T) {
 		if got := disabledError("release.yml", tt.state, repo).Error(); got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.state, got, tt.want)
 		}
+	}
+}
+
+// TestTimelineTellsTheReleaseAsItIs: the post-mortem's timeline and time to
+// restore follow the release run: restored only by a run that succeeded; a
+// failed, re-run or still running release says so.
+func TestTimelineTellsTheReleaseAsItIs(t *testing.T) {
+	t0 := time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC)
+	merged := t0.Add(20 * time.Minute)
+	tests := []struct {
+		name     string
+		run      *github.Run
+		want     []string
+		dontWant []string
+	}{
+		{"succeeded", &github.Run{Status: "completed", Conclusion: "success", RunAttempt: 1, CreatedAt: t0.Add(21 * time.Minute), UpdatedAt: t0.Add(30 * time.Minute)},
+			[]string{"Release run finished (success)", "**Time to restore** (branch created → release finished): 30m0s"}, []string{"re-run"}},
+		{"failed", &github.Run{Status: "completed", Conclusion: "failure", RunAttempt: 1, CreatedAt: t0.Add(21 * time.Minute), UpdatedAt: t0.Add(25 * time.Minute)},
+			[]string{"Release run finished (failure)", "**Time to restore:** not yet: the release run finished with failure"}, []string{"(branch created → release finished)"}},
+		{"re-run and succeeded", &github.Run{Status: "completed", Conclusion: "success", RunAttempt: 2, CreatedAt: t0.Add(21 * time.Minute), RunStartedAt: t0.Add(40 * time.Minute), UpdatedAt: t0.Add(45 * time.Minute)},
+			[]string{"| 2026-12-06 02:40:00 | Release run re-run (attempt 2) |", "Release run finished (success)", "45m0s"}, nil},
+		{"still running", &github.Run{Status: "in_progress", RunAttempt: 1, CreatedAt: t0.Add(21 * time.Minute)},
+			[]string{"Release run started", "**Time to restore:** the release run is still in progress"}, []string{"finished"}},
+		{"no run", nil, []string{"**Time to restore:** no release run is recorded"}, []string{"Release run"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &shipper{meta: hotfix.Meta{Created: t0}, pr: &github.PullRequest{CreatedAt: t0.Add(5 * time.Minute), MergedAt: &merged}, runInfo: tt.run}
+			got := s.timeline()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("timeline lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.dontWant {
+				if strings.Contains(got, w) {
+					t.Errorf("timeline says %q:\n%s", w, got)
+				}
+			}
+		})
 	}
 }

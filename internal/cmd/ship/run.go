@@ -98,6 +98,13 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if s.pr != nil && s.pr.State != "OPEN" {
 		s.dropPush()
 	}
+	if opts.Retry && (s.pr == nil || s.pr.State != "MERGED") {
+		what := "has no pull request"
+		if s.pr != nil {
+			what = fmt.Sprintf("is not merged (#%d is %s)", s.pr.Number, strings.ToLower(s.pr.State))
+		}
+		return fmt.Errorf("--retry re-runs a failed release run, and %s %s: run gh hotfix ship without --retry", s.branch, what)
+	}
 	if s.pr == nil || s.pr.State == "OPEN" {
 		// A release that will follow in this run is checked before anything
 		// changes: a wrong input should not surface after a long wait.
@@ -143,6 +150,9 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if s.isExceptional() {
 		return s.afterMergeExceptional(ctx)
 	}
+	// A release run that failed is the outcome: the result (--json included)
+	// and the post-mortem still come, then ship exits 1 saying what failed.
+	var outcome error
 	if !opts.NoRelease {
 		if err := s.releaseOnce(ctx); err != nil {
 			return err
@@ -155,13 +165,22 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 				return err
 			}
 		}
+		outcome = s.releaseOutcome(ctx)
 	}
 	if s.wantsPostMortem() {
 		if err := s.postMortem(ctx); err != nil {
 			return err
 		}
 	}
-	return s.summary()
+	if err := s.summary(); err != nil {
+		return err
+	}
+	return outcome
+}
+
+// nothingToRetry is --retry's refusal when no release run is recorded.
+func (s *shipper) nothingToRetry() error {
+	return fmt.Errorf("nothing to retry: no release run of #%d is recorded; run gh hotfix ship without --retry to release it", s.pr.Number)
 }
 
 // resolve finds the branch, its recorded metadata, the repository and the config.
@@ -421,9 +440,12 @@ func (s *shipper) summary() error {
 	}
 	if s.release != nil && s.release.RunID != 0 {
 		rel := map[string]any{"workflow": s.release.Workflow, "runId": s.release.RunID, "url": s.release.RunURL,
-			"status": "", "conclusion": ""}
+			"status": "", "conclusion": "", "attempt": max(s.release.Attempt, 1)}
 		if s.runInfo != nil {
 			rel["status"], rel["conclusion"] = s.runInfo.Status, s.runInfo.Conclusion
+			if s.runInfo.RunAttempt > 0 {
+				rel["attempt"] = s.runInfo.RunAttempt
+			}
 		}
 		result["release"] = rel
 	}

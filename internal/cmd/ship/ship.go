@@ -36,6 +36,7 @@ type ShipOptions struct {
 	Repo        string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
 	JSON        command.JSONFlags // --json, --jq, --template: the final result as JSON
 	Tag         string            // --tag: the hotfix tag of the exceptional process; empty means the next patch
+	Retry       bool              // --retry: re-run the failed jobs of the failed release run
 }
 
 // NewCmdShip returns the ship command. runF, when not nil, receives the parsed options instead
@@ -55,6 +56,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
 	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
+	fs.BoolVar(&opts.Retry, "retry", false, "Re-run the failed jobs of the hotfix's failed release run (never a second dispatch)")
 	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: config, else detected)")
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input in `key=value` format (repeatable)")
 	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting")
@@ -100,13 +102,19 @@ exact commands to finish it, and ship exits with status 3.
 
 On stdout, ship prints the pull request's URL, then those of the release run, the
 forward-port pull request and the post-mortem issue when there are some, one per line.
+A release run that fails makes ship exit 1 after printing its result, naming the failed
+job; a later ship says the same, and ship --retry re-runs the run's failed jobs as a new
+attempt of the same run, records it on the pull request and, with --watch, follows it. It
+never dispatches a second release.
+
 JSON fields: number, url, state, branch, base, mergeCommit, release (workflow, runId, url,
-status, conclusion), postMortem, tag and forwardPort (number, url, state, conflicts).`),
+status, conclusion, attempt), postMortem, tag and forwardPort (number, url, state, conflicts).`),
 		Example: strings.TrimSpace(`
 $ gh hotfix ship
 $ gh hotfix ship --auto --merge-method squash --reviewer monalisa --reviewer acme/oncall
 $ gh hotfix ship --no-wait
 $ gh hotfix ship --workflow release.yml -f environment=production --watch
+$ gh hotfix ship --retry --watch   # the release run failed: re-run its failed jobs
 $ gh hotfix ship --dry-run
 $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 		Flags: fs,
@@ -133,6 +141,9 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 			}
 			if opts.NoRelease && (opts.Watch || opts.Workflow != "" || len(fields) > 0 || opts.Tag != "") {
 				return cmderr.FlagErrorf("`--watch`, `--workflow`, `--field` and `--tag` cannot be used with `--no-release`")
+			}
+			if opts.Retry && (opts.NoRelease || opts.NoWait || opts.Workflow != "" || len(fields) > 0 || opts.Tag != "") {
+				return cmderr.FlagErrorf("`--retry` re-runs the recorded release run as it was: it cannot be used with `--no-release`, `--no-wait`, `--workflow`, `--field` or `--tag`")
 			}
 			if err := command.NotBlank(fs, "tag"); err != nil {
 				return err

@@ -149,7 +149,8 @@ func describe(p github.RESTPull) string {
 	return "mergeability being computed"
 }
 
-// watch follows the release run to its end; a run that does not succeed fails ship.
+// watch follows the release run to its end; a run that does not succeed fails
+// ship, through releaseOutcome.
 func (s *shipper) watch(ctx context.Context) error {
 	if s.release == nil || s.release.RunID == 0 {
 		return nil
@@ -206,7 +207,7 @@ func (s *shipper) watch(ctx context.Context) error {
 		return err
 	}
 	if s.runInfo.Conclusion != "success" {
-		return fmt.Errorf("the release run finished with %q: %s", s.runInfo.Conclusion, s.release.RunURL)
+		return nil // releaseOutcome says what failed, once the result is printed
 	}
 	s.done("Release run succeeded: %s", s.release.RunURL)
 	return nil

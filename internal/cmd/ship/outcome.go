@@ -1,0 +1,146 @@
+package ship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+)
+
+// releaseFailedError is a release run that finished without succeeding. ship
+// prints its result (--json included) first, then this line, and exits 1.
+type releaseFailedError struct {
+	url, conclusion string
+	runID           int64
+	jobs            []github.FailedJob
+	repo            string // HOST/OWNER/REPO
+}
+
+func (e *releaseFailedError) Error() string {
+	what := e.conclusion
+	if len(e.jobs) > 0 {
+		j := e.jobs[0]
+		what += fmt.Sprintf(", job %q", j.Name)
+		if j.Step != "" {
+			what += fmt.Sprintf(" at step %q", j.Step)
+		}
+		if len(e.jobs) > 1 {
+			what += fmt.Sprintf(" and %d more", len(e.jobs)-1)
+		}
+	}
+	return fmt.Sprintf("the release run failed (%s): %s: read why with gh run view %d --log-failed -R %s, fix what it needs, then re-run its failed jobs with gh hotfix ship --retry (it never dispatches a second release)",
+		what, e.url, e.runID, e.repo)
+}
+
+// recordedOutcome reports, on a re-run, the release run the comment records:
+// succeeded, still running, or failed (then an error, after the result is
+// printed). The run was read when it was adopted.
+func (s *shipper) reportRecorded(m hotfix.ReleaseMarker) {
+	run := s.runInfo
+	label := "Already released"
+	if m.Tag != "" {
+		label += " " + m.Tag
+	}
+	switch {
+	case run == nil: // the run was deleted from the Actions tab: the record stands
+		s.done("%s: %s", label, m.RunURL)
+	case run.Succeeded():
+		s.done("%s: %s (the run succeeded)", label, m.RunURL)
+	case run.Failed():
+		// The failure is said once the result is printed (releaseOutcome).
+	default:
+		s.done("Release already started: %s (the run is %s)", m.RunURL, strings.ReplaceAll(run.Status, "_", " "))
+	}
+}
+
+// releaseOutcome turns a release run that finished without succeeding into
+// the command's failure, naming the failed job. Runs still going are not
+// failures: ship without --watch reports the start of a release.
+func (s *shipper) releaseOutcome(ctx context.Context) error {
+	if s.release == nil || s.release.RunID == 0 || s.runInfo == nil || !s.runInfo.Failed() {
+		return nil
+	}
+	e := &releaseFailedError{url: s.release.RunURL, conclusion: s.runInfo.Conclusion, runID: s.release.RunID,
+		repo: s.repo.Host + "/" + s.repo.Owner + "/" + s.repo.Name}
+	// One request, on the failure path only: which job failed, and where.
+	if jobs, err := s.gh.FailedJobs(ctx, s.repo.Owner, s.repo.Name, s.release.RunID); err == nil {
+		e.jobs = jobs
+	}
+	return e
+}
+
+// retry re-runs the failed jobs of the recorded release run, records the new
+// attempt in the release comment, and leaves it for --watch to follow. It never
+// dispatches: the run already released this merge, or tried to.
+func (s *shipper) retry(ctx context.Context, m *hotfix.ReleaseMarker) error {
+	run := s.runInfo
+	switch {
+	case run == nil:
+		return fmt.Errorf("the release run %s recorded on #%d no longer exists on GitHub: nothing to re-run; dispatch the release workflow by hand if it must run again", m.RunURL, s.pr.Number)
+	case run.Succeeded():
+		s.done("Already released: %s (the run succeeded): nothing to retry", m.RunURL)
+		return nil
+	case !run.Failed():
+		if run.RunAttempt > max(m.Attempt, 1) {
+			// A --retry stopped after GitHub started the attempt: record it.
+			return s.recordAttempt(ctx, m, *run)
+		}
+		return fmt.Errorf("the release run %s is still %s: nothing to retry; follow it with gh hotfix ship --watch",
+			m.RunURL, strings.ReplaceAll(run.Status, "_", " "))
+	}
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would re-run the failed jobs of %s (%s) and record the attempt on #%d\n", m.RunURL, run.Conclusion, s.pr.Number)
+		return nil
+	}
+	before := max(run.RunAttempt, 1)
+	var err error
+	// At most two requests, the second only after the run showed the first did nothing.
+	for try := 1; try <= 2; try++ {
+		err = s.gh.RerunFailedJobs(ctx, s.repo.Owner, s.repo.Name, m.RunID)
+		if err == nil {
+			return s.recordAttempt(ctx, m, github.Run{ID: m.RunID, HTMLURL: m.RunURL, Status: "queued", RunAttempt: before + 1})
+		}
+		var he *api.HTTPError
+		if !github.IsTransient(err) && !(errors.As(err, &he) && he.StatusCode == http.StatusForbidden) {
+			break
+		}
+		// A lost answer, or "already running" from a concurrent --retry: what
+		// GitHub did is on the run.
+		var now github.Run
+		if _, rerr := s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, m.RunID)).Poll(ctx, &now); rerr != nil {
+			break
+		} else if now.RunAttempt > before {
+			return s.recordAttempt(ctx, m, now)
+		} else if !now.Failed() {
+			break
+		}
+		if try == 1 && github.IsTransient(err) {
+			s.warn("Re-running the failed jobs got no clear answer (%v), and the run shows no new attempt: asking once more", err)
+		}
+		if he != nil && he.StatusCode == http.StatusForbidden {
+			break // refused as such (e.g. a run older than GitHub allows re-running)
+		}
+	}
+	return fmt.Errorf("re-running the failed jobs of %s: %w; run gh hotfix ship --retry again (it re-runs a run once)", m.RunURL, err)
+}
+
+// recordAttempt writes the new attempt into the release comment and makes it
+// the run ship reports and follows.
+func (s *shipper) recordAttempt(ctx context.Context, m *hotfix.ReleaseMarker, run github.Run) error {
+	m.Attempt = run.RunAttempt
+	s.release = m
+	s.runInfo, s.runPoller = &run, nil
+	err := s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
+		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
+	if err != nil {
+		s.warn("Could not record attempt %d on #%d: %v", m.Attempt, s.pr.Number, err)
+	}
+	s.done("Re-running the failed jobs of the release run (attempt %d): %s", m.Attempt, m.RunURL)
+	return nil
+}
