@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -394,5 +395,42 @@ func TestShipPushDeclinedByTheServer(t *testing.T) {
 	e.Control("POST", "repos/monalisa/ruled/settings", map[string]any{"decline_pushes": ""})
 	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
 		t.Fatalf("ship once allowed: exit %d\n%s", r.Code, r.Stderr)
+	}
+}
+
+// TestShipCommitsAfterTheMerge: commits made on the hotfix branch after its PR
+// was merged would not ship. ship refuses before anything is dispatched and
+// lists them; --force releases what was merged and says what it leaves out.
+func TestShipCommitsAfterTheMerge(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "late", "late commit fix")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/late/pulls/1/merge", map[string]any{}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	harnessWrite(t, filepath.Join(work, "more.txt"), "one more thing\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Handle the empty cart too")
+	e.ClearRequests()
+	r := e.Hotfix(work, "ship")
+	assertFailed(t, r, "1 commit on hotfix/late-commit-fix would not ship with this release (#1 was merged without it): release what was merged with gh hotfix ship --force, and carry the rest as a new hotfix with gh hotfix create")
+	if !strings.Contains(r.Stderr, "Handle the empty cart too") {
+		t.Errorf("the refusal does not list the commit:\n%s", r.Stderr)
+	}
+	assertNothingChanged(t, e, "ship with commits after the merge")
+	r = e.Hotfix(work, "ship", "--force")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "left out because of --force: 1 commit") || !strings.Contains(r.Stderr, "Release run:") {
+		t.Fatalf("ship --force: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := dispatchCount(e); n != 1 {
+		t.Errorf("%d dispatches, want 1", n)
+	}
+	// Released: later ships say what stayed out, and succeed.
+	r = e.Hotfix(work, "ship")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "not in the release") || !strings.Contains(r.Stderr, "gh hotfix create") {
+		t.Errorf("ship after the release: exit %d\n%s", r.Code, r.Stderr)
 	}
 }

@@ -247,7 +247,7 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 				return s.retry(ctx, &marker)
 			}
 			s.reportRecorded(marker)
-			return nil
+			return s.checkLeftBehind(ctx, true)
 		}
 		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
 	}
@@ -265,6 +265,9 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 	s.exc.tag = tag
 	s.progress("Hotfix tag: %s (release line %s*)", tag, s.exc.from.LinePrefix())
 	s.whatShipsHotfix(ctx, since, mergeSHA)
+	if err := s.checkLeftBehind(ctx, false); err != nil {
+		return err
+	}
 	send := map[string]string{s.cfg.Exceptional.TagInput: tag}
 	for k, v := range inputs {
 		send[k] = v

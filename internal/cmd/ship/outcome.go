@@ -144,3 +144,56 @@ func (s *shipper) recordAttempt(ctx context.Context, m *hotfix.ReleaseMarker, ru
 	s.done("Re-running the failed jobs of the release run (attempt %d): %s", m.Attempt, m.RunURL)
 	return nil
 }
+
+// leftBehind lists the commits of the local hotfix branch that its merged pull
+// request does not have (made after the last push, or after the merge): they
+// would not ship with this release. Only git is asked; a head GitHub has that
+// this clone lacks means the clone has nothing newer.
+func (s *shipper) leftBehind(ctx context.Context) ([]string, error) {
+	tip, head := s.refs["refs/heads/"+s.branch], s.pr.HeadRefOid
+	if tip == "" || head == "" || tip == head {
+		return nil, nil
+	}
+	if ok, err := s.g.HasCommit(ctx, head); err != nil || !ok {
+		return nil, err
+	}
+	return s.g.Log(ctx, head+".."+tip, "%h %s")
+}
+
+// checkLeftBehind refuses to release while local commits of the hotfix branch
+// are not in the merged pull request, before anything is dispatched: they would
+// be silently left out. --force releases what was merged; the rest is a new
+// hotfix. After the release, it only warns.
+func (s *shipper) checkLeftBehind(ctx context.Context, released bool) error {
+	commits, err := s.leftBehind(ctx)
+	if err != nil || len(commits) == 0 {
+		return err
+	}
+	list := "\n    " + strings.Join(commits, "\n    ")
+	n := plural(len(commits), "commit")
+	switch {
+	case released:
+		s.warn("%s on %s %s not in the release (made after #%d was merged):%s\n  ship them as a new hotfix: gh hotfix create", n, s.branch, isAre(len(commits)), s.pr.Number, list)
+		return nil
+	case s.opts.Force:
+		s.warn("Releasing what #%d merged; left out because of --force: %s on %s:%s", s.pr.Number, n, s.branch, list)
+		return nil
+	}
+	s.warn("%s on %s %s not in the merged #%d:%s", n, s.branch, isAre(len(commits)), s.pr.Number, list)
+	return fmt.Errorf("%s on %s would not ship with this release (#%d was merged without %s): release what was merged with gh hotfix ship --force, and carry the rest as a new hotfix with gh hotfix create",
+		n, s.branch, s.pr.Number, them(len(commits)))
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func them(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}

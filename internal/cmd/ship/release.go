@@ -62,7 +62,7 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 				return s.retry(ctx, &marker)
 			}
 			s.reportRecorded(marker)
-			return nil
+			return s.checkLeftBehind(ctx, true)
 		}
 		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
 	}
@@ -75,6 +75,9 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		return err
 	}
 	s.whatShips(ctx, wf, mergeSHA)
+	if err := s.checkLeftBehind(ctx, false); err != nil {
+		return err
+	}
 
 	if s.opts.DryRun {
 		fmt.Fprintf(s.ios.Out, "Would dispatch %s on %s with inputs %s, once, and comment on #%d with the run\n",
