@@ -434,3 +434,67 @@ func TestShipCommitsAfterTheMerge(t *testing.T) {
 		t.Errorf("ship after the release: exit %d\n%s", r.Code, r.Stderr)
 	}
 }
+
+// TestShipFromAnywhere: the hotfix was merged with gh pr merge --delete-branch,
+// which deletes the branch on GitHub and in the clone and switches to main.
+// ship on main lists the merged hotfix with no release and the command that
+// releases it; that command releases it once, without the branch.
+func TestShipFromAnywhere(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "gone", "gone branch fix")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	mergeabilityComputed(t, e, "gone", 1)
+	if r := e.RunIn(work, "gh", "pr", "merge", "1", "--squash", "--delete-branch"); r.Code != 0 {
+		t.Fatalf("gh pr merge --delete-branch: %s", r.Stderr)
+	}
+	if out := e.Git(work, "branch", "--list", "hotfix/*"); strings.TrimSpace(out) != "" {
+		t.Fatalf("gh left the branch: %q", out)
+	}
+	e.ClearRequests()
+	r := e.Hotfix(work, "ship")
+	assertFailed(t, r, "main is not a hotfix branch, and hotfix #1 (Hotfix: gone branch fix) was merged into main without a release: release it with gh hotfix ship --branch hotfix/gone-branch-fix")
+	assertNothingChanged(t, e, "ship on main")
+	r = e.Hotfix(work, "ship", "--branch", "hotfix/gone-branch-fix")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Release run:") {
+		t.Fatalf("ship --branch of a deleted branch: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := dispatchCount(e); n != 1 {
+		t.Errorf("%d dispatches, want 1", n)
+	}
+	// Released: ship on main has nothing to offer any more.
+	assertFailed(t, e.Hotfix(work, "ship"), "main is not a hotfix branch: start one with gh hotfix create, or pass --branch")
+	// A branch that never existed anywhere.
+	assertFailed(t, e.Hotfix(work, "ship", "--branch", "hotfix/nope"),
+		`hotfix/nope is not in this clone, and monalisa/gone has no pull request from it into main`)
+
+	// A teammate's hotfix, open on GitHub, shipped from a clone that never had
+	// its branch: ship follows the PR without pushing, then releases it.
+	if r := e.Hotfix(work, "create", "teammate fix"); r.Code != 0 {
+		t.Fatalf("create: %s", r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "teammate.txt"), "fix\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Teammate fix")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: %s", r.Stderr)
+	}
+	other := e.Clone("gone")
+	e.ClearRequests()
+	r = e.Hotfix(other, "ship", "--branch", "hotfix/teammate-fix", "--no-wait")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "hotfix/teammate-fix is not in this clone: nothing to push") {
+		t.Fatalf("ship --branch of a branch only on GitHub: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/gone/pulls/2/merge", map[string]any{}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	r = e.Hotfix(other, "ship", "--branch", "hotfix/teammate-fix")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Release run:") {
+		t.Fatalf("ship --branch after the merge: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if _, _, pushes := e.RequestCounts(); pushes != 0 {
+		t.Errorf("%d pushes from a clone without the branch", pushes)
+	}
+}

@@ -690,3 +690,62 @@ func (c *Client) WorkflowState(ctx context.Context, owner, name, workflow string
 	}
 	return out.State, nil
 }
+
+const unreleasedQuery = `query HotfixUnreleased($owner: String!, $name: String!, $base: String!, $label: String!) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(labels: [$label], states: MERGED, baseRefName: $base, last: 30) {
+      nodes { number title url headRefName isCrossRepository mergeCommit { oid } comments(last: 100) { nodes { body } } }
+    }
+  }
+}`
+
+// Unreleased is a merged hotfix pull request with no release recorded.
+type Unreleased struct {
+	Number     int
+	Title, URL string
+	Head       string // the hotfix branch, which may be gone
+}
+
+// UnreleasedHotfixes lists the merged hotfix pull requests into base (the last
+// 30) whose comments record no release of their merge commit, oldest first: what
+// ship on the base branch offers to release. One request.
+func (c *Client) UnreleasedHotfixes(ctx context.Context, owner, name, base, label string, released func(body, mergeSHA string) bool) ([]Unreleased, error) {
+	var out struct {
+		Repository *struct {
+			PullRequests struct {
+				Nodes []struct {
+					Number            int
+					Title, URL        string
+					HeadRefName       string
+					IsCrossRepository bool
+					MergeCommit       *struct{ Oid string }
+					Comments          struct{ Nodes []struct{ Body string } }
+				}
+			}
+		}
+	}
+	vars := map[string]any{"owner": owner, "name": name, "base": base, "label": label}
+	if err := c.GraphQL(ctx, unreleasedQuery, vars, &out); err != nil {
+		return nil, err
+	}
+	if out.Repository == nil {
+		return nil, nil
+	}
+	var list []Unreleased
+	for _, p := range out.Repository.PullRequests.Nodes {
+		if p.MergeCommit == nil || p.IsCrossRepository {
+			continue
+		}
+		done := false
+		for _, cm := range p.Comments.Nodes {
+			if released(cm.Body, p.MergeCommit.Oid) {
+				done = true
+				break
+			}
+		}
+		if !done {
+			list = append(list, Unreleased{Number: p.Number, Title: p.Title, URL: p.URL, Head: p.HeadRefName})
+		}
+	}
+	return list, nil
+}

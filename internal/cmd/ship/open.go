@@ -20,6 +20,22 @@ import (
 // open runs steps 1–6: preflight, size guard, push, pull request, label and
 // reviewers, auto-merge. Each is skipped when already done.
 func (s *shipper) open(ctx context.Context) error {
+	if s.remoteOnly {
+		// --branch names a branch this clone does not have, with an open pull
+		// request: nothing to push; follow it as it is on GitHub.
+		if s.opts.DryRun {
+			fmt.Fprintf(s.ios.Out, "Would follow pull request #%d (%s) as it is on GitHub; %s is not in this clone\n", s.pr.Number, s.pr.URL, s.branch)
+			return nil
+		}
+		s.done("Pull request #%d is open: %s (%s is not in this clone: nothing to push)", s.pr.Number, s.pr.URL, s.branch)
+		if err := s.labelAndReviewers(ctx, true); err != nil {
+			return err
+		}
+		if s.opts.Auto {
+			return s.autoMerge(ctx, s.pr.HeadRefOid)
+		}
+		return nil
+	}
 	g := s.g
 	lf := s.localFacts(ctx)
 	if lf.err != nil {

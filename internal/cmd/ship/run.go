@@ -44,6 +44,9 @@ type shipper struct {
 	// release is filled once the release is dispatched or found.
 	release *hotfix.ReleaseMarker
 	runInfo *github.Run
+	// remoteOnly: --branch names a branch this clone does not have (only on
+	// GitHub, or merged and deleted); ship follows its pull request.
+	remoteOnly bool
 	// runPoller re-reads the release run conditionally once it was read.
 	runPoller *github.Poller
 	// plan is the release workflow and its inputs, resolved once.
@@ -97,6 +100,10 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	}
 	if s.pr != nil && s.pr.State != "OPEN" {
 		s.dropPush()
+	}
+	if s.remoteOnly && s.pr == nil {
+		return fmt.Errorf("%s is not in this clone, and %s/%s has no pull request from it into %s: check the name (gh pr list --search \"head:%s\"), or run ship in the clone that made it",
+			s.branch, s.repo.Owner, s.repo.Name, s.base, s.branch)
 	}
 	if opts.Retry && (s.pr == nil || s.pr.State != "MERGED") {
 		what := "has no pull request"
@@ -220,7 +227,11 @@ func (s *shipper) resolve(ctx context.Context) error {
 		return err
 	}
 	if s.refs["refs/heads/"+s.branch] == "" {
-		return fmt.Errorf("branch %s does not exist in this clone", s.branch)
+		if s.opts.Branch == "" {
+			return fmt.Errorf("branch %s has no commits yet: commit the fix first", s.branch)
+		}
+		// Only on GitHub, or merged and deleted: ship follows its pull request.
+		s.remoteOnly = true
 	}
 	s.meta = meta
 	repoFlag := s.opts.Repo
@@ -234,6 +245,9 @@ func (s *shipper) resolve(ctx context.Context) error {
 		return err
 	}
 	if !found && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
+		if s.opts.Branch == "" {
+			return s.notAHotfixBranch(ctx)
+		}
 		return fmt.Errorf("%s is not a hotfix branch: start one with gh hotfix create, or pass --branch", s.branch)
 	}
 	if s.opts.Tag != "" && !meta.Exceptional() {
@@ -506,4 +520,40 @@ func (s *shipper) checkTeams() error {
 		}
 	}
 	return nil
+}
+
+// notAHotfixBranch is ship's answer on a branch that is no hotfix (say, main
+// after a merge): the merged hotfix pull requests that have no release yet, with
+// the command that releases each. One request, on this path only.
+func (s *shipper) notAHotfixBranch(ctx context.Context) error {
+	plain := fmt.Errorf("%s is not a hotfix branch: start one with gh hotfix create, or pass --branch", s.branch)
+	base := s.cfg.Base
+	if base == "" {
+		base = s.branch
+	}
+	gh, err := s.f.GitHubClient(s.repo.Host)
+	if err != nil {
+		return plain
+	}
+	list, err := gh.UnreleasedHotfixes(ctx, s.repo.Owner, s.repo.Name, base, s.cfg.Label.Name, func(body, sha string) bool {
+		m, ok := hotfix.ParseReleaseMarker(body)
+		return ok && m.MergeSHA == sha && m.State == "dispatched"
+	})
+	if err != nil || len(list) == 0 {
+		return plain
+	}
+	repoArg := ""
+	if s.opts.Repo != "" {
+		repoArg = " -R " + s.opts.Repo
+	}
+	if len(list) == 1 {
+		u := list[0]
+		return fmt.Errorf("%s is not a hotfix branch, and hotfix #%d (%s) was merged into %s without a release: release it with gh hotfix ship --branch %s%s",
+			s.branch, u.Number, u.Title, base, u.Head, repoArg)
+	}
+	fmt.Fprintf(s.ios.ErrOut, "Merged hotfixes into %s with no release yet:\n", base)
+	for _, u := range list {
+		fmt.Fprintf(s.ios.ErrOut, "  #%d %s\n    gh hotfix ship --branch %s%s\n", u.Number, u.Title, u.Head, repoArg)
+	}
+	return fmt.Errorf("%s is not a hotfix branch, and %d merged hotfixes have no release: release each with the command listed above", s.branch, len(list))
 }

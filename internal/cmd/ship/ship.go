@@ -46,7 +46,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	var fields []string
 	var postMortem bool
 	fs := command.NewFlagSet("ship")
-	fs.StringVar(&opts.Branch, "branch", "", "Ship hotfix `branch` instead of the current branch")
+	fs.StringVar(&opts.Branch, "branch", "", "Ship hotfix `branch` instead of the current branch (it may be only on GitHub, or merged and deleted)")
 	fs.StringVar(&opts.Title, "title", "", "Title of the pull request (default: \"Hotfix: <description>\")")
 	fs.StringVar(&opts.Body, "body", "", "Body of the pull request (default: the configured template, else a checklist)")
 	fs.StringVarP(&opts.BodyFile, "body-file", "F", "", "Read the pull request body from `file` (use \"-\" to read from standard input)")
