@@ -90,6 +90,9 @@ type Release struct {
 	// Inputs are passed to the workflow_dispatch event. Numbers and booleans
 	// in the file arrive as their text, as the API takes them; nil when none.
 	Inputs map[string]string
+	// WaitChecks makes ship wait for the checks still running on the merge
+	// commit before it dispatches (ship --wait-checks).
+	WaitChecks bool
 }
 
 // PullRequest configures the hotfix pull request.

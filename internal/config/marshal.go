@@ -89,6 +89,12 @@ func Marshal(c Config) []byte {
 		w("  # inputs:\n")
 		w("  #   environment: \"production\"\n")
 	}
+	w("  # Wait for the checks still running on the merge commit before dispatching.\n")
+	if c.Release.WaitChecks {
+		w("  wait_checks: true\n")
+	} else {
+		w("  # wait_checks: true\n")
+	}
 
 	w("\n# The hotfix pull request.\n")
 	w("pull_request:\n")

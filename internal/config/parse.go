@@ -22,7 +22,7 @@ var (
 	topKeys         = []string{"base", "branch_prefix", "label", "reviewers", "merge_method", "limits", "release", "pull_request", "post_mortem", "exceptional"}
 	labelKeys       = []string{"name", "color", "description"}
 	limitsKeys      = []string{"files", "lines"}
-	releaseKeys     = []string{"workflow", "inputs"}
+	releaseKeys     = []string{"workflow", "inputs", "wait_checks"}
 	pullRequestKeys = []string{"template"}
 	postMortemKeys  = []string{"enabled", "labels", "template"}
 	exceptionalKeys = []string{"workflow", "maintenance_branch", "tag_input", "environment_input", "environment", "inputs"}
@@ -178,6 +178,8 @@ func (p *parser) settings(m *yaml.Node, c *Config) error {
 					c.Release.Workflow, err = p.workflow(v, key+"."+k)
 				case "inputs":
 					c.Release.Inputs, err = p.inputs(v, key+"."+k)
+				case "wait_checks":
+					c.Release.WaitChecks, err = p.boolean(v, key+"."+k)
 				}
 				return err
 			})

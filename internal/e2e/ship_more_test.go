@@ -498,3 +498,65 @@ func TestShipFromAnywhere(t *testing.T) {
 		t.Errorf("%d pushes from a clone without the branch", pushes)
 	}
 }
+
+// TestShipMergeCommitChecks: main must stay releasable. Failing checks on the
+// merge commit refuse the release before anything changes (--force releases and
+// says so on the PR); running checks are shown, and --wait-checks waits for them.
+func TestShipMergeCommitChecks(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	merged := func(t *testing.T, repo string) (string, string) {
+		t.Helper()
+		work := startHotfix(t, e, repo, repo+" fix")
+		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+			t.Fatalf("ship --no-wait: %s", r.Stderr)
+		}
+		status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{})
+		if status != 200 {
+			t.Fatalf("merge: %d %v", status, out)
+		}
+		return work, out.(map[string]any)["sha"].(string)
+	}
+	t.Run("failing", func(t *testing.T) {
+		work, sha := merged(t, "redmain")
+		e.API("POST", "/repos/monalisa/redmain/statuses/"+sha, map[string]any{"state": "failure", "context": "ci/test"})
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship")
+		assertFailed(t, r, "has failing checks (ci/test): main would not be releasable")
+		assertNothingChanged(t, e, "ship on a red merge commit")
+		r = e.Hotfix(work, "ship", "--force")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Releasing despite failing checks") {
+			t.Fatalf("ship --force: exit %d\n%s", r.Code, r.Stderr)
+		}
+		_, comments := e.API("GET", "/repos/monalisa/redmain/issues/1/comments", nil)
+		if c := jsonString(comments); !strings.Contains(c, "Released with `--force` although checks failed on the merge commit: ci/test.") {
+			t.Errorf("the release comment does not say --force: %s", c)
+		}
+	})
+	t.Run("running, then waited for", func(t *testing.T) {
+		work, sha := merged(t, "slowci")
+		e.API("POST", "/repos/monalisa/slowci/statuses/"+sha, map[string]any{"state": "pending", "context": "ci/test"})
+		e.ClearRequests()
+		p := e.Start(work, "ship", "--wait-checks", "--interval", "50ms")
+		e.Eventually("ship to wait for the checks", 30*time.Second, func() bool {
+			api, _, _ := e.RequestCounts()
+			return api["graphql query repository (HotfixCommitChecks)"] > 0
+		})
+		if dispatchCount(e) != 0 {
+			t.Errorf("dispatched while the checks ran")
+		}
+		e.API("POST", "/repos/monalisa/slowci/statuses/"+sha, map[string]any{"state": "success", "context": "ci/test"})
+		r := p.Wait(t, 30*time.Second)
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Waiting for the checks on the merge commit") || !strings.Contains(r.Stderr, "Checks passed") || !strings.Contains(r.Stderr, "Release run:") {
+			t.Fatalf("ship --wait-checks: exit %d\n%s", r.Code, r.Stderr)
+		}
+	})
+	t.Run("running, not waited for", func(t *testing.T) {
+		work, sha := merged(t, "fastrel")
+		e.API("POST", "/repos/monalisa/fastrel/statuses/"+sha, map[string]any{"state": "pending", "context": "ci/test"})
+		r := e.Hotfix(work, "ship")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Checks still running on the merge commit") || !strings.Contains(r.Stderr, "ci/test") {
+			t.Fatalf("ship with running checks: exit %d\n%s", r.Code, r.Stderr)
+		}
+	})
+}

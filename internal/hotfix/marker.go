@@ -32,8 +32,11 @@ type ReleaseMarker struct {
 	Tag string `json:"tag,omitempty"`
 	// Attempt is the run's attempt ship started last: 2 and more after
 	// ship --retry re-ran its failed jobs; 0 or 1 for the dispatched run.
-	Attempt   int   `json:"attempt,omitempty"`
-	CommentID int64 `json:"-"` // the comment holding the marker, when read from GitHub
+	Attempt int `json:"attempt,omitempty"`
+	// Forced names the failing checks of the merge commit that ship --force
+	// released despite.
+	Forced    []string `json:"forced,omitempty"`
+	CommentID int64    `json:"-"` // the comment holding the marker, when read from GitHub
 }
 
 const markerPrefix = "<!-- gh-hotfix:release "
@@ -76,6 +79,9 @@ func ReleaseComment(m ReleaseMarker) string {
 		fmt.Fprintf(&b, "🚀 **Releasing** this hotfix: dispatching `%s` on `%s`…\n\n", m.Workflow, m.Ref)
 	}
 	fmt.Fprintf(&b, "Workflow `%s` on `%s` at merge commit %s.\n\n", m.Workflow, m.Ref, m.MergeSHA)
+	if len(m.Forced) > 0 {
+		fmt.Fprintf(&b, "⚠️ Released with `--force` although checks failed on the merge commit: %s.\n\n", strings.Join(m.Forced, ", "))
+	}
 	if m.Tag != "" {
 		fmt.Fprintf(&b, "Hotfix tag: `%s` (the workflow creates it). A forward-port pull request brings the fix to the main line.\n\n", m.Tag)
 	}

@@ -1,6 +1,7 @@
 package hotfix
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ func TestReleaseMarkerRoundTrip(t *testing.T) {
 		Since: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC), RunID: 42, RunURL: "http://github.localhost/o/r/actions/runs/42"}
 	body := ReleaseComment(m)
 	got, ok := ParseReleaseMarker(body)
-	if !ok || got != m {
+	if !ok || !reflect.DeepEqual(got, m) {
 		t.Fatalf("ParseReleaseMarker(ReleaseComment(m)) = %+v, %v; want %+v", got, ok, m)
 	}
 }
@@ -21,7 +22,7 @@ func TestReleaseMarkerWithTag(t *testing.T) {
 		Since: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC), Tag: "v1.4.1"}
 	body := ReleaseComment(m)
 	got, ok := ParseReleaseMarker(body)
-	if !ok || got != m {
+	if !ok || !reflect.DeepEqual(got, m) {
 		t.Fatalf("ParseReleaseMarker(ReleaseComment(m)) = %+v, %v; want %+v", got, ok, m)
 	}
 	if !strings.Contains(body, "Hotfix tag: `v1.4.1`") {
@@ -58,4 +59,20 @@ func FuzzParseReleaseMarker(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReleaseMarkerAttemptAndForced(t *testing.T) {
+	m := ReleaseMarker{State: "dispatched", MergeSHA: "abc123", Workflow: "release.yml", Ref: "main",
+		Since: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC), RunID: 42, RunURL: "http://github.localhost/o/r/actions/runs/42",
+		Attempt: 2, Forced: []string{"ci/test", "lint"}}
+	body := ReleaseComment(m)
+	got, ok := ParseReleaseMarker(body)
+	if !ok || !reflect.DeepEqual(got, m) {
+		t.Fatalf("ParseReleaseMarker(ReleaseComment(m)) = %+v, %v; want %+v", got, ok, m)
+	}
+	for _, want := range []string{"Release re-run** (attempt 2", "Released with `--force` although checks failed on the merge commit: ci/test, lint."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the comment does not say %q:\n%s", want, body)
+		}
+	}
 }

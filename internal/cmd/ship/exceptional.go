@@ -268,6 +268,15 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 	if err := s.checkLeftBehind(ctx, false); err != nil {
 		return err
 	}
+	// Gate the decision to release, not a release already decided: a release
+	// comment means the dispatch may have gone out, and its own run's checks
+	// are on the merge commit.
+	var forced []string
+	if !found {
+		if forced, err = s.checkMergeCommit(ctx, mergeSHA); err != nil {
+			return err
+		}
+	}
 	send := map[string]string{s.cfg.Exceptional.TagInput: tag}
 	for k, v := range inputs {
 		send[k] = v
@@ -287,7 +296,7 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 		}
 		s.warn("A previous ship decided to release %s but no run of %s appeared: dispatching now", tag, wf.File())
 	} else {
-		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base, Tag: tag}
+		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base, Tag: tag, Forced: forced}
 		if err := s.postMarker(ctx, &marker); err != nil {
 			return err
 		}

@@ -197,3 +197,59 @@ func them(n int) string {
 	}
 	return "them"
 }
+
+// checkMergeCommit keeps main releasable: failing checks on the merge commit
+// refuse the release before anything is dispatched, naming them (--force
+// releases anyway, and the release comment says so); checks still running are
+// shown, and waited for with --wait-checks (or release.wait_checks). The base's
+// tip came with the state: when it is the merge commit this costs nothing,
+// otherwise one query. It returns the failing checks --force overrode.
+func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]string, error) {
+	if mergeSHA == "" {
+		return nil, nil
+	}
+	var checks github.Checks
+	if s.state != nil && s.state.BaseChecks.SHA == mergeSHA {
+		checks = s.state.BaseChecks
+	} else {
+		var err error
+		if checks, err = s.gh.CommitChecks(ctx, s.repo.Owner, s.repo.Name, mergeSHA); err != nil {
+			return nil, fmt.Errorf("reading the checks of the merge commit %s: %w", short(mergeSHA), err)
+		}
+	}
+	if len(checks.Pending) > 0 && checks.Releasable() {
+		if !s.opts.WaitChecks && !s.cfg.Release.WaitChecks {
+			s.warn("Checks still running on the merge commit %s: %s (releasing now; --wait-checks waits for them)", short(mergeSHA), strings.Join(checks.Pending, ", "))
+		} else if !s.opts.DryRun {
+			s.progress("Waiting for the checks on the merge commit %s: %s…", short(mergeSHA), strings.Join(checks.Pending, ", "))
+			err := s.poll(ctx, "the checks of the merge commit", func() (bool, bool, error) {
+				c, err := s.gh.CommitChecks(ctx, s.repo.Owner, s.repo.Name, mergeSHA)
+				if err != nil {
+					return false, false, err
+				}
+				changed := len(c.Pending) != len(checks.Pending) || len(c.Failing) != len(checks.Failing)
+				checks = c
+				return len(c.Pending) == 0 || !c.Releasable(), changed, nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			if checks.Releasable() {
+				s.done("Checks passed on the merge commit %s", short(mergeSHA))
+			}
+		}
+	}
+	if checks.Releasable() {
+		return nil, nil
+	}
+	failing := checks.Failing
+	if len(failing) == 0 {
+		failing = []string{strings.ToLower(checks.State)}
+	}
+	if s.opts.Force {
+		s.warn("Releasing despite failing checks on the merge commit %s because of --force: %s", short(mergeSHA), strings.Join(failing, ", "))
+		return failing, nil
+	}
+	return nil, fmt.Errorf("the merge commit %s of #%d has failing checks (%s): %s would not be releasable; fix it with a new hotfix, re-run the checks, or release anyway with gh hotfix ship --force (the release comment says so)",
+		short(mergeSHA), s.pr.Number, strings.Join(failing, ", "), s.base)
+}

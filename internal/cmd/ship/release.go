@@ -78,6 +78,15 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 	if err := s.checkLeftBehind(ctx, false); err != nil {
 		return err
 	}
+	// Gate the decision to release, not a release already decided: a release
+	// comment means the dispatch may have gone out, and its own run's checks
+	// are on the merge commit.
+	var forced []string
+	if !found {
+		if forced, err = s.checkMergeCommit(ctx, mergeSHA); err != nil {
+			return err
+		}
+	}
 
 	if s.opts.DryRun {
 		fmt.Fprintf(s.ios.Out, "Would dispatch %s on %s with inputs %s, once, and comment on #%d with the run\n",
@@ -95,7 +104,7 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		}
 		s.warn("A previous ship decided to release at %s but no run of %s containing the merge appeared: dispatching now", marker.Since.Format(time.RFC3339), wf.File())
 	} else {
-		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base}
+		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base, Forced: forced}
 		if err := s.postMarker(ctx, &marker); err != nil {
 			return err
 		}

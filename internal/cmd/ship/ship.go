@@ -37,6 +37,7 @@ type ShipOptions struct {
 	JSON        command.JSONFlags // --json, --jq, --template: the final result as JSON
 	Tag         string            // --tag: the hotfix tag of the exceptional process; empty means the next patch
 	Retry       bool              // --retry: re-run the failed jobs of the failed release run
+	WaitChecks  bool              // --wait-checks: wait for the merge commit's running checks before dispatching
 }
 
 // NewCmdShip returns the ship command. runF, when not nil, receives the parsed options instead
@@ -56,6 +57,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
 	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
+	fs.BoolVar(&opts.WaitChecks, "wait-checks", false, "Wait for the checks still running on the merge commit before dispatching")
 	fs.BoolVar(&opts.Retry, "retry", false, "Re-run the failed jobs of the hotfix's failed release run (never a second dispatch)")
 	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: config, else detected)")
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input in `key=value` format (repeatable)")
