@@ -87,7 +87,7 @@ func (s *Server) setWorkflowState(state string) func(q *req) (int, any, error) {
 // dispatchWorkflow validates like GitHub (ref, trigger, inputs) and queues a run.
 //
 // The workflow is found on the default branch (its ID, its state): "This event
-// will only trigger a workflow run if the workflow file exists on the default
+// will only trigger a workflow run if the workflow file is on the default
 // branch" (GitHub docs, "Events that trigger workflows", workflow_dispatch:
 // https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows#workflow_dispatch;
 // cli/cli#9781: 404 for a file only on the dispatched branch). Everything else

@@ -72,9 +72,10 @@ func (s *Server) checkRunJSON(r *repo, c *checkRun) map[string]any {
 }
 
 // GitHub Actions reports its checks as the GitHub App "GitHub Actions", slug
-// github-actions, id 15368: the app of every Actions check suite and check run
-// (REST docs, "Check suites", the app_id filter; the app's page
-// https://github.com/apps/github-actions).
+// github-actions (https://github.com/apps/github-actions), id 15368: the app_id
+// that branch protections name for Actions checks ("checks": [{"context": …,
+// "app_id": 15368}], REST docs, "Update branch protection"), and the app_id and
+// app_name "GitHub Actions" of Actions check runs in Mergify's test fixtures.
 const (
 	actionsAppID   = 15368
 	actionsAppSlug = "github-actions"

@@ -431,9 +431,9 @@ func (s *store) noteBranchMoves(r *repo, actor string) {
 
 // startPushRuns starts a run of every workflow file at sha whose on.push
 // matches branch (pushFilter.matches). A file need not be on the default branch
-// for push to run it (GitHub docs, "Events that trigger workflows", push: "You
-// can use push to trigger a workflow that has not been merged to the default
-// branch"); a workflow disabled in the Actions tab does not run.
+// for push to run it ("You can use push to trigger a workflow that has not been
+// merged to the default branch", a note for "Events that trigger workflows",
+// push, proposed in github/docs#44323); a workflow disabled in the Actions tab does not run.
 func (s *store) startPushRuns(r *repo, branch, sha, actor string) {
 	for _, name := range r.git.listDir(sha, ".github/workflows") {
 		if ext := path.Ext(name); ext != ".yml" && ext != ".yaml" {
