@@ -212,6 +212,14 @@ func TestPushStartsRuns(t *testing.T) {
 	if got := ts.runsOf("pushes", "?event=push&status=failure"); len(got) != 1 {
 		t.Errorf("failed push runs: %d", len(got))
 	}
+	// A push whose tip says [skip ci] runs nothing.
+	ts.git(work, "checkout", "-q", "main")
+	ts.git(work, "pull", "-q", "--ff-only", "origin", "main")
+	ts.git(work, "commit", "-q", "--allow-empty", "-m", "Bump the version [skip ci]")
+	ts.git(work, "push", "-q", "origin", "main")
+	if got := ts.runsOf("pushes", "?event=push"); len(got) != 2 {
+		t.Errorf("a [skip ci] push ran: %d runs", len(got))
+	}
 	// A disabled workflow does not run on push.
 	ts.do("PUT", "/repos/monalisa/pushes/actions/workflows/deploy.yml/disable", nil, nil)
 	ts.commitFiles(work, "main", map[string]string{"more.txt": "x\n"})
@@ -281,5 +289,29 @@ func TestRunsReportChecks(t *testing.T) {
 				t.Errorf("checkSuites: %v", suites)
 			}
 		})
+	}
+}
+
+func TestSkipsPushRuns(t *testing.T) {
+	tests := []struct {
+		message string
+		want    bool
+	}{
+		{"Fix the login page", false},
+		{"Bump version [skip ci]", true},
+		{"[ci skip] docs", true},
+		{"docs [no ci]", true},
+		{"docs [skip actions]", true},
+		{"docs [actions skip]", true},
+		{"docs [skip  ci]", false},
+		{"Docs\n\n\nskip-checks: true\n", true},
+		{"Docs\n\n\nskip-checks:true", true},
+		{"skip-checks: true", false}, // a subject, not a trailer
+		{"Docs\n\nskip-checks: false", false},
+	}
+	for _, tt := range tests {
+		if got := skipsPushRuns(tt.message); got != tt.want {
+			t.Errorf("skipsPushRuns(%q) = %v, want %v", tt.message, got, tt.want)
+		}
 	}
 }

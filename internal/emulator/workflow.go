@@ -435,6 +435,9 @@ func (s *store) noteBranchMoves(r *repo, actor string) {
 // merged to the default branch", a note for "Events that trigger workflows",
 // push, proposed in github/docs#44323); a workflow disabled in the Actions tab does not run.
 func (s *store) startPushRuns(r *repo, branch, sha, actor string) {
+	if c, err := r.git.commit(sha); err == nil && skipsPushRuns(c.Message) {
+		return
+	}
 	for _, name := range r.git.listDir(sha, ".github/workflows") {
 		if ext := path.Ext(name); ext != ".yml" && ext != ".yaml" {
 			continue
@@ -455,4 +458,22 @@ func (s *store) startPushRuns(r *repo, branch, sha, actor string) {
 		}
 		s.startRun(r, wf, f, "push", branch, sha, actor)
 	}
+}
+
+// skipsPushRuns reports whether a pushed tip's message skips push workflows:
+// "Workflows that would otherwise be triggered using on: push or on:
+// pull_request won't be triggered if you add any of the following strings to
+// the commit message in a push": [skip ci], [ci skip], [no ci], [skip actions],
+// [actions skip]; or a last trailer skip-checks:true / skip-checks: true (GitHub
+// docs, "Skipping workflow runs":
+// https://docs.github.com/en/actions/managing-workflow-runs/skipping-workflow-runs).
+func skipsPushRuns(message string) bool {
+	for _, cmd := range []string{"[skip ci]", "[ci skip]", "[no ci]", "[skip actions]", "[actions skip]"} {
+		if strings.Contains(message, cmd) {
+			return true
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(message), "\n")
+	last := strings.TrimSpace(lines[len(lines)-1])
+	return len(lines) > 1 && (last == "skip-checks:true" || last == "skip-checks: true")
 }
