@@ -47,7 +47,8 @@ import (
 //	                                               sees it; a test may also set it back to put two events in the
 //	                                               same second of GitHub's time, which a slow machine cannot
 //	                                               otherwise promise
-//	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run
+//	POST   /_emulator/repos/O/R/runs/ID            {"status","conclusion"}: move a workflow run (dispatched or
+//	                                               started by a push); its job's check run moves with it
 //	POST   /_emulator/repos/O/R/auto-runs          {"after_ms","conclusion"}: runs complete by themselves
 //	POST   /_emulator/repos/O/R/reviewer           {"after_ms","label","method","login"}: a teammate approves and
 //	                                               merges open PRs with the label once they are after_ms old

@@ -440,30 +440,38 @@ func (g *gqlCtx) commit(r *repo, sha string) gql.Object {
 	}}
 }
 
-// checkSuites are the commit's check suites; each workflow run has one.
+// checkSuites are the commit's check suites; each workflow run has one (see
+// runCheck and checkSuiteJSON).
 func (g *gqlCtx) checkSuites(r *repo, sha string, a args) gql.Object {
 	var items []any
-	for _, run := range r.runs {
-		if run.HeadSHA != sha {
-			continue
-		}
-		g.s.st.advanceRun(r, run)
-		var concl any
-		if run.Conclusion != "" {
-			concl = strings.ToUpper(run.Conclusion)
-		}
-		items = append(items, gql.Fields{Type: "CheckSuite", F: map[string]any{
-			"id": nodeID("CS", run.ID), "databaseId": int(run.ID), "status": strings.ToUpper(run.Status), "conclusion": concl,
-			"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt, "branch": func() any { return g.ref(r, "refs/heads/"+run.HeadBranch) },
-			"workflowRun": gql.Fields{Type: "WorkflowRun", F: map[string]any{
-				"id": nodeID("WFR", run.ID), "databaseId": int(run.ID), "runNumber": run.Number, "event": run.Event,
-				"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt,
-				"url":      webURL + "/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
-				"workflow": gql.Fields{Type: "Workflow", F: map[string]any{"id": nodeID("W", run.WorkflowID), "databaseId": int(run.WorkflowID), "name": run.Name}},
-			}},
-		}})
+	for _, run := range r.runsOn(sha) {
+		items = append(items, g.checkSuite(r, run))
 	}
 	return connection("CheckSuiteConnection", items, a)
+}
+
+// checkSuite is a workflow run's check suite, of the GitHub Actions app.
+func (g *gqlCtx) checkSuite(r *repo, run *workflowRun) gql.Object {
+	var concl any
+	if run.Conclusion != "" {
+		concl = strings.ToUpper(run.Conclusion)
+	}
+	return gql.Fields{Type: "CheckSuite", F: map[string]any{
+		"id": nodeID("CS", run.ID), "databaseId": int(run.ID), "status": strings.ToUpper(run.Status), "conclusion": concl,
+		"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt, "branch": func() any { return g.ref(r, "refs/heads/"+run.HeadBranch) },
+		"url": webURL + "/" + r.fullName() + "/commit/" + run.HeadSHA + "/checks?check_suite_id=" + strconv.FormatInt(run.ID, 10),
+		"app": gql.Fields{Type: "App", F: map[string]any{"id": "MDM6QXBwMTUzNjg=", "databaseId": actionsAppID, "slug": actionsAppSlug,
+			"name": actionsAppName, "url": webURL + "/apps/" + actionsAppSlug}},
+		"checkRuns": func(a args) any {
+			return connection("CheckRunConnection", []any{g.checkRun(r, runCheck(r, run))}, a)
+		},
+		"workflowRun": gql.Fields{Type: "WorkflowRun", F: map[string]any{
+			"id": nodeID("WFR", run.ID), "databaseId": int(run.ID), "runNumber": run.Number, "event": run.Event,
+			"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt,
+			"url":      webURL + "/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
+			"workflow": gql.Fields{Type: "Workflow", F: map[string]any{"id": nodeID("W", run.WorkflowID), "databaseId": int(run.WorkflowID), "name": run.Name}},
+		}},
+	}}
 }
 
 func (g *gqlCtx) statusContext(st *commitStatus) gql.Object {
@@ -482,7 +490,12 @@ func (g *gqlCtx) checkRun(r *repo, c *checkRun) gql.Object {
 		"id": nodeID("CR", c.ID), "databaseId": int(c.ID), "name": c.Name, "status": strings.ToUpper(c.Status),
 		"conclusion": concl, "startedAt": c.StartedAt, "completedAt": c.CompletedAt, "detailsUrl": nullIfEmpty(c.DetailsURL),
 		"url": webURL + "/" + r.fullName() + "/runs/" + strconv.FormatInt(c.ID, 10), "isRequired": false,
-		"checkSuite": nil,
+		"checkSuite": func() any {
+			if c.run == nil {
+				return nil
+			}
+			return g.checkSuite(r, c.run)
+		},
 	}}
 }
 

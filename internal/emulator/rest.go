@@ -97,6 +97,7 @@ func (s *Server) routes() map[string]handler {
 		"checks/create":                              s.createCheckRun,
 		"checks/update":                              s.updateCheckRun,
 		"checks/get":                                 s.getCheckRun,
+		"checks/list-suites-for-ref":                 s.listCheckSuites,
 		"repos/compare-commits-with-basehead":        s.compare,
 		"repos/get-content":                          s.getContent,
 		"repos/create-or-update-file-contents":       s.putContent,
@@ -509,6 +510,7 @@ func (s *Server) deleteRef(q *req) (int, any, error) {
 	if err := q.repo.git.deleteRef(full); err != nil {
 		return 0, nil, err
 	}
+	s.st.noteBranchMoves(q.repo, q.login)
 	s.st.noteMergeInputsAll(q.repo)
 	return 204, nil, nil
 }
@@ -539,7 +541,7 @@ func (s *Server) createRef(q *req) (int, any, error) {
 	if err := q.repo.git.updateRef(ref, sha, ""); err != nil {
 		return 0, nil, &apiError{Status: 422, Message: "Reference already exists"}
 	}
-	s.afterPush(q.repo)
+	s.afterPush(q.repo, q.login)
 	return 201, s.refJSON(q.repo, refEntry{Name: ref, SHA: sha}), nil
 }
 
@@ -763,7 +765,7 @@ func (s *Server) putContent(q *req) (int, any, error) {
 	if err := g.updateRef("refs/heads/"+branch, sha, parent); err != nil {
 		return 0, nil, &apiError{Status: 409, Message: "branch moved, try again"}
 	}
-	s.afterPush(q.repo)
+	s.afterPush(q.repo, q.login)
 	c, _ := g.commit(sha)
 	status := 200
 	if parent == "" {
@@ -773,9 +775,11 @@ func (s *Server) putContent(q *req) (int, any, error) {
 		"commit": s.commitJSON(q.repo, c, false)}, nil
 }
 
-// afterPush reacts to ref changes: open PRs whose head moved may now auto-merge,
-// and branches that vanished close nothing (GitHub keeps such PRs open).
-func (s *Server) afterPush(r *repo) {
+// afterPush reacts to ref changes by actor: branches that moved start their push
+// runs, open PRs whose head moved may now auto-merge, and branches that vanished
+// close nothing (GitHub keeps such PRs open).
+func (s *Server) afterPush(r *repo, actor string) {
+	s.st.noteBranchMoves(r, actor)
 	s.st.noteMergeInputsAll(r)
 	s.tryAutoMerge(r)
 }

@@ -85,6 +85,20 @@ func (s *Server) setWorkflowState(state string) func(q *req) (int, any, error) {
 }
 
 // dispatchWorkflow validates like GitHub (ref, trigger, inputs) and queues a run.
+//
+// The workflow is found on the default branch (its ID, its state): "This event
+// will only trigger a workflow run if the workflow file is on the default
+// branch" (GitHub docs, "Events that trigger workflows", workflow_dispatch:
+// https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows#workflow_dispatch;
+// cli/cli#9781: 404 for a file only on the dispatched branch). Everything else
+// comes from the file as it is at the dispatched ref: each run "will use the
+// version of the workflow that is present in the associated commit SHA or Git
+// ref of the event" (GitHub docs, "Triggering a workflow":
+// https://docs.github.com/en/actions/using-workflows/triggering-a-workflow), as
+// benc-uk/workflow-dispatch#60 observed ("uses the file in the provided ref").
+// So the trigger and the inputs are checked against that copy: 422 "Workflow
+// does not have 'workflow_dispatch' trigger" when it lacks the trigger (REST
+// docs, "Create a workflow dispatch event"), 404 when the ref has no such file.
 func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	wf := s.st.findWorkflow(q.repo, q.params["workflow_id"])
 	if wf == nil {
@@ -98,7 +112,11 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	if sha == "" {
 		return 0, nil, &apiError{Status: 422, Message: "No ref found for: " + q.str("ref")}
 	}
-	if !wf.Dispatch {
+	copyAtRef := q.repo.workflowAt(sha, wf.Path)
+	if copyAtRef == nil {
+		return 0, nil, notFound()
+	}
+	if !copyAtRef.Dispatch {
 		return 0, nil, &apiError{Status: 422, Message: "Workflow does not have 'workflow_dispatch' trigger"}
 	}
 	if wf.State != "active" {
@@ -108,21 +126,12 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 		return 0, nil, &apiError{Status: 422, Message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow"}
 	}
 	given, _ := q.body["inputs"].(map[string]any)
-	inputs, verr := validateDispatchInputs(wf, given)
+	inputs, verr := validateDispatchInputs(copyAtRef, given)
 	if verr != nil {
 		return 0, nil, verr
 	}
-	now := s.st.now()
-	number := 1
-	for _, run := range q.repo.runs {
-		if run.WorkflowID == wf.ID {
-			number++
-		}
-	}
-	run := &workflowRun{ID: s.st.id(), Number: number, WorkflowID: wf.ID, Name: wf.Name, Event: "workflow_dispatch",
-		HeadBranch: ref, HeadSHA: sha, Actor: q.login, Status: "queued", Inputs: inputs,
-		CreatedAt: now, UpdatedAt: now, JobID: s.st.id()}
-	q.repo.runs = append(q.repo.runs, run)
+	run := s.st.startRun(q.repo, wf, copyAtRef, "workflow_dispatch", ref, sha, q.login)
+	run.Inputs = inputs
 	if v, _ := q.boolean("return_run_details"); v {
 		return 200, map[string]any{"workflow_run_id": run.ID,
 			"run_url":  apiURL + "/repos/" + q.repo.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
@@ -260,13 +269,13 @@ func (s *Server) jobJSON(r *repo, run *workflowRun) map[string]any {
 			"started_at": ts(started), "completed_at": tsPtr(run.CompletedAt)})
 	}
 	return map[string]any{"id": run.JobID, "node_id": nodeID("J", run.JobID), "run_id": run.ID, "run_attempt": max(run.Attempt, 1),
-		"name": "release", "workflow_name": run.Name, "head_branch": run.HeadBranch, "head_sha": run.HeadSHA,
+		"name": run.JobName, "workflow_name": run.Name, "head_branch": run.HeadBranch, "head_sha": run.HeadSHA,
 		"status": run.Status, "conclusion": nullIfEmpty(run.Conclusion), "started_at": ts(started),
 		"completed_at": tsPtr(run.CompletedAt), "created_at": ts(run.CreatedAt), "steps": steps, "labels": []string{"ubuntu-latest"},
 		"url":           apiURL + "/repos/" + r.fullName() + "/actions/jobs/" + strconv.FormatInt(run.JobID, 10),
 		"html_url":      fmt.Sprintf("%s/%s/actions/runs/%d/job/%d", webURL, r.fullName(), run.ID, run.JobID),
 		"run_url":       apiURL + "/repos/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
-		"check_run_url": "", "runner_id": nil, "runner_name": nil, "runner_group_id": nil, "runner_group_name": nil}
+		"check_run_url": apiURL + "/repos/" + r.fullName() + "/check-runs/" + strconv.FormatInt(run.JobID, 10), "runner_id": nil, "runner_name": nil, "runner_group_id": nil, "runner_group_name": nil}
 }
 
 func (s *Server) listJobs(q *req) (int, any, error) {

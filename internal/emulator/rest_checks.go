@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"strconv"
 )
 
@@ -55,13 +56,78 @@ func (s *Server) createStatus(q *req) (int, any, error) {
 }
 
 func (s *Server) checkRunJSON(r *repo, c *checkRun) map[string]any {
-	return map[string]any{"id": c.ID, "node_id": nodeID("CR", c.ID), "head_sha": c.HeadSHA, "name": c.Name,
+	out := map[string]any{"id": c.ID, "node_id": nodeID("CR", c.ID), "head_sha": c.HeadSHA, "name": c.Name,
 		"status": c.Status, "conclusion": nullIfEmpty(c.Conclusion), "details_url": nullIfEmpty(c.DetailsURL),
 		"started_at": ts(c.StartedAt), "completed_at": tsPtr(c.CompletedAt), "external_id": "",
 		"url":         apiURL + "/repos/" + r.fullName() + "/check-runs/" + strconv.FormatInt(c.ID, 10),
 		"html_url":    webURL + "/" + r.fullName() + "/runs/" + strconv.FormatInt(c.ID, 10),
 		"output":      map[string]any{"title": nil, "summary": nil, "text": nil, "annotations_count": 0, "annotations_url": ""},
 		"check_suite": map[string]any{"id": c.ID}, "app": nil, "pull_requests": []any{}}
+	if run := c.run; run != nil {
+		jobURL := fmt.Sprintf("%s/%s/actions/runs/%d/job/%d", webURL, r.fullName(), run.ID, run.JobID)
+		out["check_suite"], out["app"] = map[string]any{"id": run.ID}, actionsAppJSON()
+		out["details_url"], out["html_url"], out["external_id"] = jobURL, jobURL, strconv.FormatInt(run.JobID, 10)
+	}
+	return out
+}
+
+// GitHub Actions reports its checks as the GitHub App "GitHub Actions", slug
+// github-actions (https://github.com/apps/github-actions), id 15368: the app_id
+// that branch protections name for Actions checks ("checks": [{"context": …,
+// "app_id": 15368}], REST docs, "Update branch protection"), and the app_id and
+// app_name "GitHub Actions" of Actions check runs in Mergify's test fixtures.
+const (
+	actionsAppID   = 15368
+	actionsAppSlug = "github-actions"
+	actionsAppName = "GitHub Actions"
+)
+
+func actionsAppJSON() map[string]any {
+	return map[string]any{"id": actionsAppID, "slug": actionsAppSlug, "node_id": "MDM6QXBwMTUzNjg=", "name": actionsAppName,
+		"description":  "Automate your workflow from idea to production",
+		"owner":        map[string]any{"login": "github", "id": 9919, "type": "Organization"},
+		"external_url": "https://help.github.com/en/actions", "html_url": webURL + "/apps/" + actionsAppSlug,
+		"created_at": "2018-07-30T09:30:17Z", "updated_at": "2024-04-10T20:33:16Z",
+		"permissions": map[string]any{}, "events": []string{}}
+}
+
+// checkSuiteJSON is a workflow run's check suite: one per run, with the run's
+// status and conclusion (REST docs, "Check suites": "A check suite is a
+// collection of the check runs created by a single GitHub App for a specific
+// commit"; a workflow run names its own check_suite_id).
+func (s *Server) checkSuiteJSON(r *repo, run *workflowRun) map[string]any {
+	base := apiURL + "/repos/" + r.fullName()
+	return map[string]any{"id": run.ID, "node_id": nodeID("CS", run.ID), "head_branch": run.HeadBranch, "head_sha": run.HeadSHA,
+		"status": run.Status, "conclusion": nullIfEmpty(run.Conclusion), "url": base + "/check-suites/" + strconv.FormatInt(run.ID, 10),
+		"before": nil, "after": run.HeadSHA, "pull_requests": []any{}, "app": actionsAppJSON(), "repository": s.repoJSON(r),
+		"created_at": ts(run.CreatedAt), "updated_at": ts(run.UpdatedAt), "latest_check_runs_count": 1,
+		"check_runs_url": base + "/check-suites/" + strconv.FormatInt(run.ID, 10) + "/check-runs",
+		"rerequestable":  true, "runs_rerequestable": true}
+}
+
+// listCheckSuites answers "List check suites for a Git reference" (REST docs,
+// https://docs.github.com/en/rest/checks/suites#list-check-suites-for-a-git-reference):
+// the suites of the workflow runs on the commit, newest first, filtered by
+// app_id and check_name. Check runs created through the Checks API carry no
+// app here (a token is no GitHub App), so they form no suite.
+func (s *Server) listCheckSuites(q *req) (int, any, error) {
+	sha := q.repo.git.resolve(q.params["ref"])
+	if sha == "" {
+		return 0, nil, &apiError{Status: 422, Message: "No commit found for SHA: " + q.params["ref"]}
+	}
+	runs := q.repo.runsOn(sha)
+	list := []map[string]any{}
+	for i := len(runs) - 1; i >= 0; i-- {
+		run := runs[i]
+		if app := q.query.Get("app_id"); app != "" && app != strconv.Itoa(actionsAppID) {
+			continue
+		}
+		if name := q.query.Get("check_name"); name != "" && name != run.JobName {
+			continue
+		}
+		list = append(list, s.checkSuiteJSON(q.repo, run))
+	}
+	return 200, map[string]any{"total_count": len(list), "check_suites": page(q, list)}, nil
 }
 
 func (s *Server) listCheckRuns(q *req) (int, any, error) {
@@ -125,6 +191,18 @@ func (s *Server) checkRunFor(q *req) *checkRun {
 	return nil
 }
 
+// actionsCheckRunFor finds the check run of a workflow run's job (runCheck).
+func (s *Server) actionsCheckRunFor(q *req) *checkRun {
+	id, _ := strconv.ParseInt(q.params["check_run_id"], 10, 64)
+	for _, run := range q.repo.runs {
+		if run.JobID == id {
+			s.st.advanceRun(q.repo, run)
+			return runCheck(q.repo, run)
+		}
+	}
+	return nil
+}
+
 func (s *Server) updateCheckRun(q *req) (int, any, error) {
 	c := s.checkRunFor(q)
 	if c == nil {
@@ -142,6 +220,9 @@ func (s *Server) updateCheckRun(q *req) (int, any, error) {
 
 func (s *Server) getCheckRun(q *req) (int, any, error) {
 	c := s.checkRunFor(q)
+	if c == nil {
+		c = s.actionsCheckRunFor(q)
+	}
 	if c == nil {
 		return 0, nil, notFound()
 	}

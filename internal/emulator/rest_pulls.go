@@ -311,7 +311,9 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	if r.DeleteBranchOnMerge {
 		_ = r.git.deleteRef("refs/heads/" + p.Head)
 	}
-	// Another PR's mergeability depends on the new base.
+	// The base moved: a push to it (GitHub docs, "Events that trigger workflows",
+	// push; see noteBranchMoves), and another PR's mergeability depends on it.
+	s.st.noteBranchMoves(r, login)
 	s.st.noteMergeInputsAll(r)
 	defer s.tryAutoMerge(r)
 	return sha, nil

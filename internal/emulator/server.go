@@ -441,7 +441,7 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	if parts[2] == "git-receive-pack" {
 		s.st.mu.Lock()
 		rp.PushedAt = s.st.now()
-		s.afterPush(rp)
+		s.afterPush(rp, login)
 		s.st.mu.Unlock()
 	}
 }

@@ -35,6 +35,7 @@ type user struct {
 }
 
 type repo struct {
+	st                  *store // the store holding it, for its clock (advanceRun)
 	ID                  int64
 	Owner, Name         string
 	Description         string
@@ -56,7 +57,10 @@ type repo struct {
 	comments  []*comment
 	workflows map[string]*workflow // by path
 	runs      []*workflowRun
-	releases  []*release
+	// branchTips are the branches as last seen (noteBranchMoves): a branch
+	// created or moved since starts its push runs.
+	branchTips map[string]string
+	releases   []*release
 	// latestRelease is the release marked Latest (0: none marked yet).
 	latestRelease int64
 	protection    map[string]*protection // by branch
@@ -156,6 +160,8 @@ type checkRun struct {
 	DetailsURL  string
 	StartedAt   time.Time
 	CompletedAt *time.Time
+	// run is set on the check run of a workflow run's job (runCheck).
+	run *workflowRun
 }
 
 type comment struct {
@@ -270,11 +276,11 @@ func (s *store) createRepo(owner, name, defaultBranch string, private bool) (*re
 		defaultBranch = "main"
 	}
 	now := s.now()
-	r := &repo{ID: s.id(), Owner: owner, Name: name, Private: private, DefaultBranch: defaultBranch,
+	r := &repo{st: s, ID: s.id(), Owner: owner, Name: name, Private: private, DefaultBranch: defaultBranch,
 		AllowMergeCommit: true, AllowSquashMerge: true, AllowRebaseMerge: true,
 		CreatedAt: now, PushedAt: now,
 		git:       &bareRepo{dir: filepath.Join(s.root, owner, name+".git")},
-		workflows: map[string]*workflow{}, protection: map[string]*protection{}}
+		workflows: map[string]*workflow{}, protection: map[string]*protection{}, branchTips: map[string]string{}}
 	if err := r.git.init(defaultBranch); err != nil {
 		return nil, err
 	}
@@ -339,6 +345,8 @@ func (r *repo) latestStatuses(sha string) []*commitStatus {
 	return list
 }
 
+// checkRunsFor lists the check runs on sha: those created through the Checks
+// API, then one per workflow run on that commit (runCheck).
 func (r *repo) checkRunsFor(sha string) []*checkRun {
 	var list []*checkRun
 	for _, c := range r.checkRuns {
@@ -346,7 +354,40 @@ func (r *repo) checkRunsFor(sha string) []*checkRun {
 			list = append(list, c)
 		}
 	}
+	for _, run := range r.runsOn(sha) {
+		list = append(list, runCheck(r, run))
+	}
 	return list
+}
+
+// runsOn lists the workflow runs whose head_sha is sha, moved along by time
+// first (advanceRun) so their checks read as the runs do.
+func (r *repo) runsOn(sha string) []*workflowRun {
+	var list []*workflowRun
+	for _, run := range r.runs {
+		if run.HeadSHA == sha {
+			r.st.advanceRun(r, run)
+			list = append(list, run)
+		}
+	}
+	return list
+}
+
+// runCheck is the check run GitHub Actions reports for a run's job. Each job of
+// a workflow run is a check run (REST docs, "Workflow jobs": a job's
+// check_run_url, https://docs.github.com/en/rest/actions/workflow-jobs; "each
+// job of a workflow already creates a Check Run", LouisBrunner/checks-action),
+// in the check suite of its run (REST docs, "Workflow runs": a run's
+// check_suite_id, https://docs.github.com/en/rest/actions/workflow-runs), named
+// after the job; GitHub creates it with the run, queued, and moves it with the run.
+func runCheck(r *repo, run *workflowRun) *checkRun {
+	started := run.StartedAt
+	if started.IsZero() {
+		started = run.CreatedAt
+	}
+	return &checkRun{ID: run.JobID, HeadSHA: run.HeadSHA, Name: run.JobName, Status: run.Status,
+		Conclusion: run.Conclusion, StartedAt: started, CompletedAt: run.CompletedAt, run: run,
+		DetailsURL: fmt.Sprintf("%s/%s/actions/runs/%d/job/%d", webURL, r.fullName(), run.ID, run.JobID)}
 }
 
 // combinedState is GitHub's combined status: failure/error win, then pending,

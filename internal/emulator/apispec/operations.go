@@ -39,6 +39,7 @@ var Operations = []Operation{
 	{Method: "POST", Path: "/repos/{owner}/{repo}/check-runs", ID: "checks/create"},
 	{Method: "PATCH", Path: "/repos/{owner}/{repo}/check-runs/{check_run_id}", ID: "checks/update"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/check-runs/{check_run_id}", ID: "checks/get"},
+	{Method: "GET", Path: "/repos/{owner}/{repo}/commits/{ref}/check-suites", ID: "checks/list-suites-for-ref"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/compare/{basehead}", ID: "repos/compare-commits-with-basehead"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/contents/{path}", ID: "repos/get-content"},
 	{Method: "PUT", Path: "/repos/{owner}/{repo}/contents/{path}", ID: "repos/create-or-update-file-contents"},

@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+)
+
+// mergeAndRelease ships the hotfix in work without waiting, merges its pull
+// request #1 as a teammate would, and runs ship again, which releases the merge.
+// It returns the merge commit and the release run's ID.
+func mergeAndRelease(t *testing.T, e *harness.Env, repo, work string) (mergeSHA string, runID int64) {
+	t.Helper()
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
+	}
+	status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{"merge_method": "squash"})
+	if status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	mergeSHA = out.(map[string]any)["sha"].(string)
+	r := e.Hotfix(work, "ship", "--json", "release")
+	var shipped struct{ Release struct{ RunID int64 } }
+	if r.Code != 0 || json.Unmarshal([]byte(r.Stdout), &shipped) != nil || shipped.Release.RunID == 0 {
+		t.Fatalf("ship after the merge: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	return mergeSHA, shipped.Release.RunID
+}
+
+// TestReleaseRunChecksShowOnMain: a release run reports its job as a check run
+// on the commit it runs on, the tip of main, as GitHub Actions does. While it
+// runs, main's rollup is pending and a new hotfix is warned; once it failed,
+// main's rollup fails and gh hotfix create refuses main, as a user sees it
+// through the real gh.
+func TestReleaseRunChecksShowOnMain(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "rollup", "rollup fix")
+	mergeSHA, runID := mergeAndRelease(t, e, "rollup", work)
+
+	rollup := func() string {
+		t.Helper()
+		r := e.RunIn(work, "gh", "api", "graphql", "-f", `query={ repository(owner: "monalisa", name: "rollup") {
+  ref(qualifiedName: "main") { target { ... on Commit { oid statusCheckRollup { state
+    contexts(first: 10) { nodes { ... on CheckRun { name status conclusion } } } } } } } } }`,
+			"--jq", `.data.repository.ref.target | "\(.oid) \(.statusCheckRollup.state) \(.statusCheckRollup.contexts.nodes | map("\(.name):\(.status):\(.conclusion)") | join(","))"`)
+		if r.Code != 0 {
+			t.Fatalf("gh api graphql: exit %d: %s", r.Code, r.Stderr)
+		}
+		return strings.TrimSpace(r.Stdout)
+	}
+	if got, want := rollup(), mergeSHA+" PENDING release:QUEUED:null"; got != want {
+		t.Errorf("main's rollup while the release runs: %q, want %q", got, want)
+	}
+	if r := e.Hotfix(e.Clone("rollup"), "create", "next fix"); r.Code != 0 || !strings.Contains(r.Stderr, "checks on main are still running (release)") {
+		t.Errorf("create while the release runs: exit %d: %s", r.Code, r.Stderr)
+	}
+
+	if status, out := e.Control("POST", fmt.Sprintf("repos/monalisa/rollup/runs/%d", runID),
+		map[string]any{"status": "completed", "conclusion": "failure"}); status != 200 {
+		t.Fatalf("failing the run: %d %v", status, out)
+	}
+	if got, want := rollup(), mergeSHA+" FAILURE release:COMPLETED:FAILURE"; got != want {
+		t.Errorf("main's rollup after the release failed: %q, want %q", got, want)
+	}
+	checks := e.RunIn(work, "gh", "api", "repos/monalisa/rollup/commits/main/check-runs",
+		"--jq", `.check_runs[] | "\(.name) \(.conclusion) \(.app.slug) \(.check_suite.id)"`)
+	if want := fmt.Sprintf("release failure github-actions %d\n", runID); checks.Stdout != want {
+		t.Errorf("check runs on main: %q %s, want %q", checks.Stdout, checks.Stderr, want)
+	}
+	suites := e.RunIn(work, "gh", "api", "repos/monalisa/rollup/commits/"+mergeSHA+"/check-suites",
+		"--jq", `.check_suites[] | "\(.app.id) \(.app.slug) \(.conclusion)"`)
+	if suites.Stdout != "15368 github-actions failure\n" {
+		t.Errorf("check suites on main: %q %s", suites.Stdout, suites.Stderr)
+	}
+	clone := e.Clone("rollup")
+	before := e.Snapshot(clone, "rollup")
+	assertRefused(t, e.Hotfix(clone, "create", "another fix"),
+		"main is not releasable: its latest commit "+mergeSHA[:7]+" has failing checks (release)")
+	if after := e.Snapshot(clone, "rollup"); after != before {
+		t.Errorf("a refused create changed something")
+	}
+}
+
+// TestPushStartsARunOfAPushAndDispatchWorkflow: the release workflow also runs on
+// pushes to main. Merging the hotfix pushes main, which starts a push run at the
+// merge commit; the release ship records is still the run it dispatched, whether
+// GitHub names it in the dispatch answer or ship finds it by listing runs (as on
+// GitHub Enterprise Server before 3.21), because ship lists only
+// workflow_dispatch runs.
+func TestPushStartsARunOfAPushAndDispatchWorkflow(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	workflow := strings.Replace(harness.ReleaseWorkflow, "on:\n", "on:\n  push:\n    branches: [main]\n", 1)
+	for _, runDetails := range []bool{true, false} {
+		t.Run(fmt.Sprintf("return_run_details %v", runDetails), func(t *testing.T) {
+			repo := fmt.Sprintf("both-%v", runDetails)
+			work := e.CreateRepo(repo, map[string]string{".github/workflows/release.yml": workflow})
+			initial := e.Git(work, "rev-parse", "origin/main")
+			e.Control("POST", "repos/monalisa/"+repo+"/settings", map[string]any{"return_run_details": runDetails})
+			if r := e.Hotfix(work, "create", "both fix"); r.Code != 0 {
+				t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
+			}
+			harnessWrite(t, work+"/fix.txt", "the fix\n")
+			e.Git(work, "add", "-A")
+			e.Git(work, "commit", "-q", "-m", "Fix both")
+			mergeSHA, runID := mergeAndRelease(t, e, repo, work)
+
+			r := e.RunIn(work, "gh", "run", "list", "--workflow", "release.yml", "--json", "databaseId,event,headBranch,headSha",
+				"--jq", `.[] | "\(.event) \(.headBranch) \(.headSha) \(.databaseId)"`)
+			if r.Code != 0 {
+				t.Fatalf("gh run list: exit %d: %s", r.Code, r.Stderr)
+			}
+			var pushes []string
+			dispatched := false
+			for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n") {
+				f := strings.Fields(line)
+				switch {
+				case f[0] == "push":
+					pushes = append(pushes, f[1]+" "+f[2])
+				case f[0] == "workflow_dispatch" && f[3] == fmt.Sprint(runID):
+					dispatched = f[1] == "main" && f[2] == mergeSHA
+				default:
+					t.Errorf("unexpected run: %s", line)
+				}
+			}
+			// Newest first: the merge, then the repository's first push; the hotfix branch is not in the filter.
+			if want := []string{"main " + mergeSHA, "main " + initial}; strings.Join(pushes, ",") != strings.Join(want, ",") {
+				t.Errorf("push runs %v, want %v", pushes, want)
+			}
+			if !dispatched {
+				t.Errorf("the recorded release run %d is not the workflow_dispatch run on main at %s:\n%s", runID, mergeSHA, r.Stdout)
+			}
+		})
+	}
+}
