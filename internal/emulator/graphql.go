@@ -470,6 +470,16 @@ func (g *gqlCtx) checkSuite(r *repo, run *workflowRun) gql.Object {
 			"createdAt": run.CreatedAt, "updatedAt": run.UpdatedAt,
 			"url":      webURL + "/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
 			"workflow": gql.Fields{Type: "Workflow", F: map[string]any{"id": nodeID("W", run.WorkflowID), "databaseId": int(run.WorkflowID), "name": run.Name}},
+			// WorkflowRun.file: the workflow file the run ran, by path
+			// (https://docs.github.com/en/graphql/reference/objects#workflowrunfile).
+			"file": func() any {
+				p := r.workflowPath(run.WorkflowID)
+				if p == "" {
+					return nil
+				}
+				return gql.Fields{Type: "WorkflowRunFile", F: map[string]any{"id": nodeID("WFRF", run.ID), "path": p,
+					"url": webURL + "/" + r.fullName() + "/blob/" + run.HeadSHA + "/" + p, "resourcePath": "/" + r.fullName() + "/blob/" + run.HeadSHA + "/" + p}}
+			},
 		}},
 	}}
 }

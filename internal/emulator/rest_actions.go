@@ -142,12 +142,7 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 
 func (s *Server) runJSON(r *repo, run *workflowRun) map[string]any {
 	base := apiURL + "/repos/" + r.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10)
-	var path string
-	for _, wf := range r.workflows {
-		if wf.ID == run.WorkflowID {
-			path = wf.Path
-		}
-	}
+	path := r.workflowPath(run.WorkflowID)
 	headCommit := map[string]any{"id": run.HeadSHA, "tree_id": "", "message": "", "timestamp": ts(run.CreatedAt),
 		"author": map[string]any{"name": run.Actor, "email": ""}, "committer": map[string]any{"name": run.Actor, "email": ""}}
 	if c, err := r.git.commit(run.HeadSHA); err == nil {
@@ -295,4 +290,14 @@ func (s *Server) getJob(q *req) (int, any, error) {
 		}
 	}
 	return 0, nil, notFound()
+}
+
+// workflowPath is the file path of the workflow with the given ID, "" if unknown.
+func (r *repo) workflowPath(id int64) string {
+	for _, wf := range r.workflows {
+		if wf.ID == id {
+			return wf.Path
+		}
+	}
+	return ""
 }

@@ -14,6 +14,44 @@ type Checks struct {
 	Failing []string // names of failing or errored checks
 	Pending []string // names of checks still running
 	Total   int
+	// Workflows holds, by check name, the workflow file whose run reported a
+	// check run (GitHub Actions); see Without.
+	Workflows map[string]string
+}
+
+// Without leaves out the check runs reported by runs of the workflows own
+// matches (by file path, e.g. ".github/workflows/release.yml"), and returns them
+// apart. A release run reports a check on the commit it releases: its failure
+// says the release failed, not that the commit is broken, so it must not make
+// the base unreleasable (and block the hotfix that repairs the release).
+func (c Checks) Without(own func(path string) bool) (kept, left Checks) {
+	kept, left = Checks{SHA: c.SHA, State: c.State, Total: c.Total}, Checks{SHA: c.SHA}
+	split := func(names []string, keep, drop *[]string) {
+		for _, n := range names {
+			if p, ok := c.Workflows[n]; ok && own(p) {
+				*drop = append(*drop, n)
+			} else {
+				*keep = append(*keep, n)
+			}
+		}
+	}
+	split(c.Failing, &kept.Failing, &left.Failing)
+	split(c.Pending, &kept.Pending, &left.Pending)
+	if n := len(left.Failing) + len(left.Pending); n > 0 {
+		kept.Total -= n
+		// The rollup's state counted the runs left out: say it again without them.
+		switch {
+		case len(kept.Failing) > 0:
+			kept.State = "FAILURE"
+		case len(kept.Pending) > 0:
+			kept.State = "PENDING"
+		case kept.Total > 0:
+			kept.State = "SUCCESS"
+		default:
+			kept.State = ""
+		}
+	}
+	return kept, left
 }
 
 // Releasable reports whether nothing on the commit failed: pending checks and a
@@ -31,7 +69,7 @@ const checksFragment = `fragment checks on Commit {
       totalCount
       nodes {
         __typename
-        ... on CheckRun { name status conclusion }
+        ... on CheckRun { name status conclusion checkSuite { workflowRun { file { path } } } }
         ... on StatusContext { context state }
       }
     }
@@ -51,6 +89,11 @@ type commitChecks struct {
 				Conclusion string
 				Context    string
 				State      string
+				CheckSuite *struct {
+					WorkflowRun *struct {
+						File *struct{ Path string }
+					}
+				}
 			}
 		}
 	}
@@ -66,6 +109,12 @@ func (cc *commitChecks) toChecks() Checks {
 	for _, n := range cc.StatusCheckRollup.Contexts.Nodes {
 		switch n.Typename {
 		case "CheckRun":
+			if cs := n.CheckSuite; cs != nil && cs.WorkflowRun != nil && cs.WorkflowRun.File != nil {
+				if c.Workflows == nil {
+					c.Workflows = map[string]string{}
+				}
+				c.Workflows[n.Name] = cs.WorkflowRun.File.Path
+			}
 			switch {
 			case n.Status != "COMPLETED":
 				c.Pending = append(c.Pending, n.Name)

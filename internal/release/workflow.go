@@ -285,3 +285,23 @@ func readWorkflow(ctx context.Context, gh *github.Client, owner, repo, ref strin
 	}
 	return Workflow{ID: w.ID, Name: w.Name, Path: w.Path, Dispatch: dispatch, Inputs: inputs}, nil
 }
+
+// OwnRuns matches the workflow files whose runs are releases rather than checks
+// of the code: the release workflow (configured, or else any whose file name
+// mentions "release", as detection does) and the exceptional hotfix workflow.
+// Their check runs say whether a release went out, not whether the commit is
+// releasable (see github.Checks.Without).
+func OwnRuns(releaseWorkflow, hotfixWorkflow string) func(path string) bool {
+	return func(p string) bool {
+		base := path.Base(p)
+		switch {
+		case releaseWorkflow != "" && (base == path.Base(releaseWorkflow) || p == releaseWorkflow):
+			return true
+		case hotfixWorkflow != "" && (base == path.Base(hotfixWorkflow) || p == hotfixWorkflow):
+			return true
+		case releaseWorkflow == "":
+			return strings.Contains(strings.ToLower(base), "release")
+		}
+		return false
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 func TestCheckReleasable(t *testing.T) {
@@ -31,12 +32,21 @@ func TestCheckReleasable(t *testing.T) {
 		{name: "failing state without names", checks: github.Checks{SHA: sha, State: "FAILURE"}, wantErr: "has failing checks (failure)"},
 		{name: "forced", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"ci"}}, force: true,
 			wantWarn: "main is not releasable (failing: ci); continuing because of --force"},
+		{name: "only the release run failed", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"release"}, Total: 2,
+			Workflows: map[string]string{"release": ".github/workflows/release.yml", "ci": ".github/workflows/ci.yml"}},
+			wantWarn: "the last release run on main failed (release): a failed release is not a broken main, so it does not block this hotfix"},
+		{name: "the release run and CI failed", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"ci", "release"}, Total: 2,
+			Workflows: map[string]string{"release": ".github/workflows/release.yml", "ci": ".github/workflows/ci.yml"}},
+			wantErr: "has failing checks (ci)"},
+		{name: "a CI job named release is CI", checks: github.Checks{SHA: sha, State: "FAILURE", Failing: []string{"release"},
+			Workflows: map[string]string{"release": ".github/workflows/ci.yml"}},
+			wantErr: "has failing checks (release)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var w bytes.Buffer
 			ios, _, _, _ := iostreams.Test()
-			err := checkReleasable(&w, ios.ColorScheme(), "main", tt.checks, tt.force, tt.setUp)
+			err := checkReleasable(&w, ios.ColorScheme(), "main", tt.checks, tt.force, tt.setUp, release.OwnRuns("release.yml", ""))
 			if tt.wantErr == "" && err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}

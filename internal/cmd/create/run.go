@@ -13,6 +13,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 // run creates the hotfix branch. Every check that can refuse runs before the first
@@ -135,7 +136,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		return fmt.Errorf("base branch %q does not exist in %s: pass an existing branch with --base", facts.Base, fullName)
 	}
 	base = facts.Base
-	if err := checkReleasable(ios.ErrOut, cs, base, facts.BaseChecks, opts.Force, cfg.Exceptional.Workflow != ""); err != nil {
+	if err := checkReleasable(ios.ErrOut, cs, base, facts.BaseChecks, opts.Force, cfg.Exceptional.Workflow != "", release.OwnRuns(cfg.Release.Workflow, cfg.Exceptional.Workflow)); err != nil {
 		return err
 	}
 
@@ -164,7 +165,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := checkReleasable(ios.ErrOut, cs, base, checks, opts.Force, cfg.Exceptional.Workflow != ""); err != nil {
+		if err := checkReleasable(ios.ErrOut, cs, base, checks, opts.Force, cfg.Exceptional.Workflow != "", release.OwnRuns(cfg.Release.Workflow, cfg.Exceptional.Workflow)); err != nil {
 			return err
 		}
 	}
@@ -218,7 +219,12 @@ func branchFor(ctx context.Context, f *command.Factory, prefix, desc string) (st
 // warns about pending ones; no checks at all is releasable, with a note. The refusal
 // points at the exceptional process: how to use it when it is set up (exceptional),
 // else how to set it up.
-func checkReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c github.Checks, force, exceptional bool) error {
+func checkReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c github.Checks, force, exceptional bool, own func(string) bool) error {
+	c, releases := c.Without(own)
+	if len(releases.Failing) > 0 && (c.Releasable() || force) {
+		fmt.Fprintf(w, "%s the last release run on %s failed (%s): a failed release is not a broken %s, so it does not block this hotfix\n",
+			cs.WarningIcon(), base, strings.Join(releases.Failing, ", "), base)
+	}
 	switch {
 	case !c.Releasable() && force:
 		fmt.Fprintf(w, "%s %s is not releasable (failing: %s); continuing because of --force\n",

@@ -377,7 +377,9 @@ func (d *diagnosis) base() Check {
 		}
 		return fail("base", d.fullName()+" has no default branch: it is empty", "push a first commit")
 	}
-	c := f.BaseChecks
+	// A release run reports a check on the commit it releases: its failure is
+	// the release's, not the code's (release.OwnRuns).
+	c, _ := f.BaseChecks.Without(release.OwnRuns(d.cfg.Release.Workflow, d.cfg.Exceptional.Workflow))
 	tip := short(c.SHA)
 	switch {
 	case !c.Releasable():

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 // releaseFailedError is a release run that finished without succeeding. ship
@@ -217,6 +218,9 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 			return nil, fmt.Errorf("reading the checks of the merge commit %s: %w", short(mergeSHA), err)
 		}
 	}
+	// The release workflow's own runs report checks too: a failed earlier
+	// release is no reason to hold this one back.
+	checks, _ = checks.Without(s.ownRuns())
 	if len(checks.Pending) > 0 && checks.Releasable() {
 		if !s.opts.WaitChecks && !s.cfg.Release.WaitChecks {
 			s.warn("Checks still running on the merge commit %s: %s (releasing now; --wait-checks waits for them)", short(mergeSHA), strings.Join(checks.Pending, ", "))
@@ -227,6 +231,7 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 				if err != nil {
 					return false, false, err
 				}
+				c, _ = c.Without(s.ownRuns())
 				changed := len(c.Pending) != len(checks.Pending) || len(c.Failing) != len(checks.Failing)
 				checks = c
 				return len(c.Pending) == 0 || !c.Releasable(), changed, nil
@@ -252,4 +257,13 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 	}
 	return nil, fmt.Errorf("the merge commit %s of #%d has failing checks (%s): %s would not be releasable; fix it with a new hotfix, re-run the checks, or release anyway with gh hotfix ship --force (the release comment says so)",
 		short(mergeSHA), s.pr.Number, strings.Join(failing, ", "), s.base)
+}
+
+// ownRuns matches the workflows whose runs are releases (see release.OwnRuns).
+func (s *shipper) ownRuns() func(string) bool {
+	rel := s.opts.Workflow
+	if rel == "" {
+		rel = s.cfg.Release.Workflow
+	}
+	return release.OwnRuns(rel, s.cfg.Exceptional.Workflow)
 }
