@@ -136,6 +136,7 @@ func TestFaultMatrix(t *testing.T) {
 func runFaultCase(t *testing.T, e *harness.Env, repo, route string, fk faultKind) string {
 	t.Helper()
 	work := e.CreateRepo(repo, nil)
+	e.AddCollaborator(repo, "hubot")
 	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
 	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
@@ -285,6 +286,7 @@ func TestCrashMatrix(t *testing.T) {
 	for i, route := range shipRoutes[1:] { // create's route is the step before ship
 		repo := fmt.Sprintf("cm%d", i)
 		work := e.CreateRepo(repo, nil)
+		e.AddCollaborator(repo, "hubot")
 		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
 		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})

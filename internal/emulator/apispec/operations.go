@@ -71,6 +71,7 @@ var Operations = []Operation{
 	{Method: "GET", Path: "/repos/{owner}/{repo}/collaborators/{username}", ID: "repos/check-collaborator"},
 	{Method: "PUT", Path: "/repos/{owner}/{repo}/collaborators/{username}", ID: "repos/add-collaborator"},
 	{Method: "GET", Path: "/orgs/{org}", ID: "orgs/get"},
+	{Method: "PATCH", Path: "/orgs/{org}", ID: "orgs/update"},
 	{Method: "POST", Path: "/orgs/{org}/repos", ID: "repos/create-in-org"},
 	{Method: "POST", Path: "/orgs/{org}/teams", ID: "teams/create"},
 	{Method: "GET", Path: "/orgs/{org}/teams/{team_slug}", ID: "teams/get-by-name"},
