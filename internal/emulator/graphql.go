@@ -206,7 +206,7 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 		"url": webURL + "/" + r.fullName(), "sshUrl": "git@" + Host + ":" + r.fullName() + ".git",
 		"description": nullIfEmpty(r.Description), "isPrivate": r.Private, "visibility": vis, "isFork": false,
 		"isArchived": false, "isDisabled": false, "isEmpty": r.git.branchSHA(r.DefaultBranch) == "", "isTemplate": false,
-		"isInOrganization": false, "parent": nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
+		"isInOrganization": g.s.st.org(r.Owner) != nil, "parent": nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
 		"hasProjectsEnabled": true, "hasDiscussionsEnabled": false,
 		"autoMergeAllowed": r.AllowAutoMerge, "mergeCommitAllowed": r.AllowMergeCommit,
 		"squashMergeAllowed": r.AllowSquashMerge, "rebaseMergeAllowed": r.AllowRebaseMerge,

@@ -106,6 +106,12 @@ func TestOrganizationsTeamsAndCollaborators(t *testing.T) {
 	ts.must(200, ts.do("PUT", "/orgs/acme/teams/solo-members/memberships/stranger", nil, nil))
 	ts.must(204, ts.do("GET", "/repos/acme/shop/collaborators/stranger", nil, nil))
 
+	q := `{ shop: repository(owner: "acme", name: "shop") { isInOrganization owner { __typename login } }
+	  solo: repository(owner: "monalisa", name: "solo") { isInOrganization owner { __typename } } }`
+	if got := string(ts.must(200, ts.do("POST", "/graphql", map[string]any{"query": q}, nil)).body); !strings.Contains(got,
+		`"shop":{"isInOrganization":true,"owner":{"__typename":"Organization","login":"acme"}}`) || !strings.Contains(got, `"solo":{"isInOrganization":false,"owner":{"__typename":"User"}}`) {
+		t.Errorf("repositories: %s", got)
+	}
 	team := ts.must(200, ts.do("GET", "/orgs/acme/teams/on-call", nil, nil)).json(t)
 	if team["name"] != "On Call" || team["members_count"] != float64(3) { // monalisa made it, so maintains it
 		t.Errorf("team: %v", team)
