@@ -143,7 +143,9 @@ func NewBare(t testing.TB) *Env {
 	t.Helper()
 	RequireTools(t)
 	dir := t.TempDir()
-	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github")})
+	// Token: only the harness token (and tokens registered through the control
+	// API) authenticate; any other is refused 401 "Bad credentials", as on GitHub.
+	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github"), Token: Token})
 	if err != nil {
 		t.Fatalf("emulator: %v", err)
 	}
