@@ -52,6 +52,7 @@ func TestConfigDrivesCreateAndShip(t *testing.T) {
 	e := harness.New(t)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := e.CreateRepo("team", map[string]string{".github/workflows/deploy.yml": deployWorkflow})
+	e.AddCollaborator("team", "hubot")
 	// Another teammate adds the config and the release branch afterwards.
 	other := e.Clone("team")
 	harnessWrite(t, filepath.Join(other, ".github/hotfix.yml"), teamConfig)

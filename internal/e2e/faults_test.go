@@ -175,6 +175,7 @@ func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faul
 	t.Helper()
 	route := c.route
 	work := e.CreateRepo(repo, nil)
+	e.AddCollaborator(repo, "hubot")
 	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 	if c.teammate {
 		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
@@ -328,6 +329,7 @@ func TestCrashMatrix(t *testing.T) {
 		route := c.route
 		repo := fmt.Sprintf("cm%d", i)
 		work := e.CreateRepo(repo, nil)
+		e.AddCollaborator(repo, "hubot")
 		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 		if c.teammate {
 			e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})

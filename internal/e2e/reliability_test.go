@@ -94,6 +94,7 @@ func TestShipStopsCleanlyAtAFarRateLimit(t *testing.T) {
 	for i, c := range cases {
 		repo := fmt.Sprintf("far%d", i)
 		work := startHotfix(t, e, repo, "far limit "+repo)
+		e.AddCollaborator(repo, "hubot")
 		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
 		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})

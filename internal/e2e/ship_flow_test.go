@@ -23,6 +23,7 @@ func TestShipFullFlowFromIssue(t *testing.T) {
 	e := harness.New(t)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := e.CreateRepo("store", map[string]string{".github/hotfix.yml": flowConfig})
+	e.AddCollaborator("store", "hubot")
 	for i := 1; i <= 7; i++ {
 		e.API("POST", "/repos/monalisa/store/issues", map[string]any{"title": fmt.Sprintf("Checkout fails for coupon #%d", i)})
 	}

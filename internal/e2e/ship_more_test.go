@@ -272,6 +272,7 @@ func TestShipReviewers(t *testing.T) {
 	e := harness.New(t)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := startHotfix(t, e, "revs", "reviewer fix")
+	e.AddCollaborator("revs", "hubot")
 	r := e.Hotfix(work, "ship", "--no-wait", "-r", "monalisa", "-r", "hubot")
 	if r.Code != 0 || !strings.Contains(r.Stderr, "Not requesting a review from monalisa: GitHub does not let the author of #1 review it") ||
 		!strings.Contains(r.Stderr, "Requested reviews from hubot") {

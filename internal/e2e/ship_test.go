@@ -35,6 +35,7 @@ func TestShipResumesAndReleasesOnce(t *testing.T) {
 	e := harness.New(t)
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := startHotfix(t, e, "shop", "login page 500 on empty password")
+	e.AddCollaborator("shop", "hubot")
 
 	// 1. Open the PR without waiting.
 	e.ClearRequests()
@@ -179,6 +180,7 @@ func TestShipWaitsThenWatchesTheRelease(t *testing.T) {
 	e := harness.New(t)
 	work := startHotfix(t, e, "mill", "flour overflow")
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	e.AddCollaborator("mill", "hubot")
 	p := e.Start(work, "ship", "--watch", "--interval", "100ms", "--timeout", "2m", "-r", "hubot")
 
 	e.Eventually("the pull request", 30*time.Second, func() bool {

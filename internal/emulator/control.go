@@ -58,6 +58,11 @@ import (
 //	                                               sets a workflow's state, as the Actions tab does;
 //	                                               {"decline_pushes": "GH013: …"}: pushes are declined
 //	                                               with those lines, as a ruleset declines them
+//	POST   /_emulator/orgs/O/teams/T/settings      {"review_assignment": {"enabled": true, "team_member_count": 1,
+//	                                               "remove_team_request": true}}: the team's code review
+//	                                               assignment, set in GitHub's team settings page (or GraphQL
+//	                                               updateTeamReviewAssignment): a review asked of the team is
+//	                                               asked of that many members (round robin) instead
 const controlPrefix = "/_emulator/"
 
 // fault is an injected failure for a route, consumed Count times.
@@ -268,6 +273,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.st.tokens[str("token")] = str("login")
 		s.st.mu.Unlock()
 		w.WriteHeader(201)
+	case strings.HasPrefix(p, "orgs/") && r.Method == http.MethodPost:
+		s.controlOrg(w, strings.Split(strings.TrimPrefix(p, "orgs/"), "/"), in)
 	case strings.HasPrefix(p, "repos/") && r.Method == http.MethodPost:
 		s.controlRepo(w, strings.Split(strings.TrimPrefix(p, "repos/"), "/"), in, str, num)
 	default:
@@ -399,3 +406,36 @@ func (s *Server) tick(r *repo) {
 
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// controlOrg sets what an organization's web settings hold: a team's code
+// review assignment (reviewAssignment).
+func (s *Server) controlOrg(w http.ResponseWriter, parts []string, in map[string]any) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	if len(parts) != 4 || parts[1] != "teams" || parts[3] != "settings" {
+		writeJSON(w, 404, map[string]string{"message": "control API: expected orgs/ORG/teams/SLUG/settings"})
+		return
+	}
+	o := s.st.org(parts[0])
+	t := o.teamOrNil(parts[2])
+	if t == nil {
+		writeJSON(w, 404, map[string]string{"message": "control API: no team " + parts[0] + "/" + parts[2]})
+		return
+	}
+	if ra, ok := in["review_assignment"].(map[string]any); ok {
+		if ra["enabled"] != true {
+			t.assign = nil
+		} else {
+			// Defaults as UpdateTeamReviewAssignmentInput's: teamMemberCount 1, removeTeamRequest true.
+			a := &reviewAssignment{Count: 1, RemoveTeamRequest: true}
+			if n, ok := ra["team_member_count"].(float64); ok && n >= 1 {
+				a.Count = int(n)
+			}
+			if v, ok := ra["remove_team_request"].(bool); ok {
+				a.RemoveTeamRequest = v
+			}
+			t.assign = a
+		}
+	}
+	w.WriteHeader(204)
+}

@@ -91,7 +91,8 @@ func (g *gqlCtx) query() gql.Object {
 			}
 			return g.repo(r), nil
 		},
-		"node": func(a args) (any, error) { return g.node(argStr(a, "id")) },
+		"organization": g.organizationQuery,
+		"node":         func(a args) (any, error) { return g.node(argStr(a, "id")) },
 		"nodes": func(a args) (any, error) {
 			var out []any
 			for _, id := range a["ids"].([]any) {
@@ -140,7 +141,7 @@ func (g *gqlCtx) node(id string) (any, error) {
 
 func (g *gqlCtx) user(login string) gql.Object {
 	u := g.s.st.ensureUser(login)
-	return gql.Fields{Type: "User", F: map[string]any{
+	return gql.Fields{Type: u.Type, F: map[string]any{
 		"id": nodeID("U", u.ID), "databaseId": int(u.ID), "login": u.Login, "name": u.Login,
 		"url": webURL + "/" + u.Login, "avatarUrl": webURL + "/avatars/" + u.Login, "resourcePath": "/" + u.Login,
 		"email": "", "company": nil, "isSiteAdmin": false,
@@ -205,7 +206,7 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 		"url": webURL + "/" + r.fullName(), "sshUrl": "git@" + Host + ":" + r.fullName() + ".git",
 		"description": nullIfEmpty(r.Description), "isPrivate": r.Private, "visibility": vis, "isFork": false,
 		"isArchived": false, "isDisabled": false, "isEmpty": r.git.branchSHA(r.DefaultBranch) == "", "isTemplate": false,
-		"isInOrganization": false, "parent": nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
+		"isInOrganization": g.s.st.org(r.Owner) != nil, "parent": nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
 		"hasProjectsEnabled": true, "hasDiscussionsEnabled": false,
 		"autoMergeAllowed": r.AllowAutoMerge, "mergeCommitAllowed": r.AllowMergeCommit,
 		"squashMergeAllowed": r.AllowSquashMerge, "rebaseMergeAllowed": r.AllowRebaseMerge,
@@ -679,11 +680,11 @@ func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 			}
 			for _, t := range p.RequestedTeams {
 				items = append(items, gql.Fields{Type: "ReviewRequest", F: map[string]any{"asCodeOwner": false,
-					"requestedReviewer": gql.Fields{Type: "Team", F: map[string]any{"name": t, "slug": t,
-						"organization": gql.Fields{Type: "Organization", F: map[string]any{"login": r.Owner}}}}}})
+					"requestedReviewer": g.teamBySlug(r.Owner, t)}})
 			}
 			return connection("ReviewRequestConnection", items, a)
 		},
+		"timelineItems": func(a args) any { return g.timelineItems(r, is, a) },
 		"reviews":       func(a args) any { return g.reviews(r, is, p.Reviews, a) },
 		"latestReviews": func(a args) any { return g.reviews(r, is, latestPerUser(p.Reviews), a) },
 		"latestOpinionatedReviews": func(a args) any {
@@ -910,6 +911,26 @@ func (g *gqlCtx) mutation() gql.Object {
 			}
 			return payload("AddLabelsToLabelablePayload", map[string]any{"labelable": labelable}), nil
 		},
+		// updateTeamReviewAssignment sets a team's code review assignment
+		// (reviewAssignment), as the team settings page does: the emulator keeps
+		// enabled, teamMemberCount and removeTeamRequest and assigns round robin.
+		// Only the team's maintainers and the organization's owners may.
+		"updateTeamReviewAssignment": func(a args) (any, error) {
+			in := input(a)
+			o, t := g.s.st.teamByID(argStr(in, "id"))
+			if t == nil {
+				return nil, notFoundErr("Could not resolve to a node with the global id of '" + argStr(in, "id") + "'")
+			}
+			l := strings.ToLower(g.login)
+			if o.members[l] != "admin" && t.members[l] != "maintainer" {
+				return nil, &gql.Error{Type: "FORBIDDEN", Message: g.login + " does not have permission to update team review assignment settings."}
+			}
+			t.assign = nil
+			if in["enabled"] == true {
+				t.assign = &reviewAssignment{Count: argInt(in, "teamMemberCount", 1), RemoveTeamRequest: in["removeTeamRequest"] != false}
+			}
+			return payload("UpdateTeamReviewAssignmentPayload", map[string]any{"team": g.team(o, t)}), nil
+		},
 		"requestReviews": func(a args) (any, error) {
 			in := input(a)
 			r, is, err := g.pullByID(argStr(in, "pullRequestId"))
@@ -924,7 +945,17 @@ func (g *gqlCtx) mutation() gql.Object {
 					}
 				}
 			}
-			if err := g.s.addReviewers(r, is, users, nil); err != nil {
+			var teams []string
+			if o := g.s.st.org(r.Owner); o != nil {
+				for _, id := range listArg(in["teamIds"]) {
+					for _, t := range o.teams {
+						if nodeID("T", t.ID) == id {
+							teams = append(teams, t.Slug)
+						}
+					}
+				}
+			}
+			if err := g.s.addReviewers(r, is, g.login, users, teams); err != nil {
 				return nil, restErr(err)
 			}
 			return payload("RequestReviewsPayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)}), nil

@@ -309,15 +309,3 @@ func (s *Server) deleteComment(q *req) (int, any, error) {
 	}
 	return 0, nil, notFound()
 }
-
-func (s *Server) checkCollaborator(q *req) (int, any, error) {
-	if _, ok := s.st.users[strings.ToLower(q.params["username"])]; !ok {
-		return 0, nil, notFound()
-	}
-	return 204, nil, nil
-}
-
-func (s *Server) getTeam(q *req) (int, any, error) {
-	// Teams are not emulated: every team lookup is "Not Found", as for a token without read:org.
-	return 0, nil, notFound()
-}

@@ -25,10 +25,7 @@ func (s *Server) pullJSON(r *repo, is *issue) map[string]any {
 	for _, l := range p.RequestedReviewers {
 		reviewers = append(reviewers, s.userJSON(l))
 	}
-	teams := []map[string]any{}
-	for _, t := range p.RequestedTeams {
-		teams = append(teams, map[string]any{"slug": t, "name": t, "id": 0})
-	}
+	teams := s.requestedTeamsJSON(r, p)
 	var auto any
 	if p.AutoMerge != nil {
 		auto = map[string]any{"enabled_by": s.userJSON(p.AutoMerge.EnabledBy), "merge_method": p.AutoMerge.Method,
@@ -379,16 +376,24 @@ func (s *Server) listPullFiles(q *req) (int, any, error) {
 	return 200, page(q, filesJSON(files)), nil
 }
 
-func (s *Server) requestedJSON(is *issue) map[string]any {
+// requestedTeamsJSON are the teams asked to review p, as "team" objects.
+func (s *Server) requestedTeamsJSON(r *repo, p *pull) []map[string]any {
+	teams := []map[string]any{}
+	o := s.st.org(r.Owner)
+	for _, slug := range p.RequestedTeams {
+		if t := o.teamOrNil(slug); t != nil {
+			teams = append(teams, s.teamJSON(o, t))
+		}
+	}
+	return teams
+}
+
+func (s *Server) requestedJSON(r *repo, is *issue) map[string]any {
 	users := []map[string]any{}
 	for _, l := range is.pr.RequestedReviewers {
 		users = append(users, s.userJSON(l))
 	}
-	teams := []map[string]any{}
-	for _, t := range is.pr.RequestedTeams {
-		teams = append(teams, map[string]any{"slug": t, "name": t})
-	}
-	return map[string]any{"users": users, "teams": teams}
+	return map[string]any{"users": users, "teams": s.requestedTeamsJSON(r, is.pr)}
 }
 
 func (s *Server) listRequestedReviewers(q *req) (int, any, error) {
@@ -396,7 +401,7 @@ func (s *Server) listRequestedReviewers(q *req) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return 200, s.requestedJSON(is), nil
+	return 200, s.requestedJSON(q.repo, is), nil
 }
 
 func (s *Server) requestReviewers(q *req) (int, any, error) {
@@ -404,25 +409,73 @@ func (s *Server) requestReviewers(q *req) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.addReviewers(q.repo, is, asList(q.body["reviewers"]), asList(q.body["team_reviewers"])); err != nil {
+	if err := s.addReviewers(q.repo, is, q.login, asList(q.body["reviewers"]), asList(q.body["team_reviewers"])); err != nil {
 		return 0, nil, err
 	}
 	return 201, s.pullJSON(q.repo, is), nil
 }
 
-// addReviewers requests reviews after GitHub's checks: known collaborators only, never the author.
-func (s *Server) addReviewers(r *repo, is *issue, users, teams []string) error {
+// addReviewers requests reviews from users and teams (slugs) after GitHub's
+// checks, all before anything changes: a refusal refuses the whole request.
+//   - Never the author: 422 "Review cannot be requested from pull request
+//     author." (peter-evans/create-pull-request#1835).
+//   - Users must be collaborators, that is have access to the repository
+//     (hasAccess), not merely exist; teams must be teams of the organization
+//     owning the repository with access to it, so a user-owned repository takes
+//     no team at all. Docs, "Requesting a pull request review"
+//     (https://docs.github.com/en/pull-requests/collaborating-with-pull-requests/proposing-changes-to-your-work-with-pull-requests/requesting-a-pull-request-review):
+//     "you can assign anyone who has read access to the repository as a
+//     reviewer"; "Organization members with write access can also assign a pull
+//     request review to any person or team with read access to a repository."
+//     GitHub's 422 names users or teams (peter-evans/create-pull-request#4138),
+//     or only teams when a team is refused (api3dao/airnode#1907,
+//     freifunkMUC/wg-access-server#335, where giving the team access fixed it).
+//
+// Each new request is a ReviewRequestedEvent on the timeline; a team with code
+// review assignment is then replaced by some of its members (assignTeamReview).
+func (s *Server) addReviewers(r *repo, is *issue, actor string, users, teams []string) error {
+	notCollaborator := func(who string) error {
+		return validationFailed("PullRequest", "", "custom", "Reviews may only be requested from collaborators. One or more of the "+who+
+			" you specified is not a collaborator of the "+r.fullName()+" repository.")
+	}
 	for _, u := range users {
 		if strings.EqualFold(u, is.User) {
 			return validationFailed("PullRequest", "", "custom", "Review cannot be requested from pull request author.")
 		}
-		if _, ok := s.st.users[strings.ToLower(u)]; !ok {
-			return validationFailed("PullRequest", "", "custom", "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the "+r.fullName()+" repository.")
+		if !s.st.hasAccess(r, u) {
+			return notCollaborator("users or teams")
 		}
 	}
-	is.pr.RequestedReviewers = mergeNames(is.pr.RequestedReviewers, users)
-	is.pr.RequestedTeams = mergeNames(is.pr.RequestedTeams, teams)
-	is.UpdatedAt = s.st.now()
+	o := s.st.org(r.Owner)
+	var asked []*team
+	for _, slug := range teams {
+		var t *team
+		if o != nil {
+			t = o.team(slug)
+		}
+		if t == nil || !t.hasRepo(r) {
+			return notCollaborator("teams")
+		}
+		asked = append(asked, t)
+	}
+	now := s.st.now()
+	for _, u := range users {
+		if !containsFold(is.pr.RequestedReviewers, u) {
+			is.pr.RequestedReviewers = mergeNames(is.pr.RequestedReviewers, []string{s.st.ensureUser(u).Login})
+			is.pr.requestEvents = append(is.pr.requestEvents, &requestEvent{ID: s.st.id(), Actor: actor, Reviewer: s.st.ensureUser(u).Login, At: now})
+		}
+	}
+	for _, t := range asked {
+		if containsFold(is.pr.RequestedTeams, t.Slug) {
+			continue
+		}
+		is.pr.RequestedTeams = mergeNames(is.pr.RequestedTeams, []string{t.Slug})
+		is.pr.requestEvents = append(is.pr.requestEvents, &requestEvent{ID: s.st.id(), Actor: actor, Reviewer: t.Slug, Team: true, At: now})
+		if t.assign != nil {
+			s.assignTeamReview(is, t, actor)
+		}
+	}
+	is.UpdatedAt = now
 	return nil
 }
 

@@ -45,6 +45,11 @@ type Options struct {
 	Root string
 	// Login is the user every token authenticates as unless registered otherwise.
 	Login string
+	// Token, when set, is the only token authenticating as Login: any other
+	// token not registered through the control API is refused with 401 "Bad
+	// credentials", as GitHub refuses a token it does not know. Empty: every
+	// token authenticates as Login.
+	Token string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Logf receives one line per request when set.
@@ -132,7 +137,7 @@ func New(opts Options) (*Server, error) {
 	machine := opts.Now
 	opts.Now = func() time.Time { return machine().Add(time.Duration(s.skew.Load())) }
 	*s = Server{
-		st:      newStore(root, opts.Now, opts.Login),
+		st:      newStore(root, opts.Now, opts.Login, opts.Token),
 		checker: checker,
 		exec:    gql.NewExecutor(schema),
 		logf:    opts.Logf,
@@ -304,7 +309,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	login := s.st.loginForToken(token(r))
+	s.st.mu.Lock()
+	login, known := s.st.loginForToken(token(r))
+	s.st.mu.Unlock()
+	if !known {
+		// GitHub answers a token it does not know 401 {"message": "Bad credentials",
+		// "documentation_url": "https://docs.github.com/rest", "status": "401"}
+		// (hisxo/gitGraber#54, mislav/hub#3364), on GraphQL too (401 from
+		// api.github.com/graphql in hcengineering/platform#5104).
+		writeJSON(rec, http.StatusUnauthorized, map[string]any{"message": "Bad credentials", "documentation_url": docsURL, "status": "401"})
+		entry.Status = s.finishAPI(w, r, rec)
+		return
+	}
 	if isGraphQL {
 		s.serveGraphQL(rec, r, gqlReq, body, login)
 	} else if violation != nil && violation.Reject {
@@ -418,8 +434,17 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	}
 	s.st.mu.Lock()
 	rp := s.st.repo(owner, name)
-	login := s.st.loginForToken(tok)
+	login, known := s.st.loginForToken(tok)
 	s.st.mu.Unlock()
+	if !known {
+		// A token GitHub does not know: git is challenged again, and gives up
+		// ("Authentication failed"); the line before it is the emulator's wording.
+		w.Header().Set("WWW-Authenticate", `Basic realm="GitHub"`)
+		http.Error(w, "Invalid username or token. Password authentication is not supported for Git operations.", http.StatusUnauthorized)
+		entry.Status = 401
+		s.logRequest(entry)
+		return
+	}
 	if rp == nil {
 		http.Error(w, "Repository not found.", http.StatusNotFound)
 		entry.Status = 404

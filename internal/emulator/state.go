@@ -20,8 +20,11 @@ type store struct {
 	users  map[string]*user // by lower-case login
 	tokens map[string]string
 	repos  map[string]*repo // by lower-case "owner/name"
-	// defaultLogin is who an unknown token authenticates as.
+	orgs   map[string]*org  // by lower-case login; each also has a user of Type "Organization"
+	// defaultLogin is who an unknown token authenticates as, unless
+	// defaultToken is set: then only it authenticates as defaultLogin.
 	defaultLogin string
+	defaultToken string
 	// mergeDelay is how long GitHub's background job takes to compute a pull
 	// request's mergeability after it is opened or its head or base moves
 	// (control API /_emulator/mergeability).
@@ -64,6 +67,9 @@ type repo struct {
 	// latestRelease is the release marked Latest (0: none marked yet).
 	latestRelease int64
 	protection    map[string]*protection // by branch
+	// collaborators are the users given access directly, by lower-case login,
+	// with their permission (pull, triage, push, maintain, admin).
+	collaborators map[string]string
 
 	// Emulator settings GitHub has no API for (control API).
 	autoRuns *autoRunSetting
@@ -115,9 +121,12 @@ type pull struct {
 	MergedBy           string
 	MergeCommitSHA     string
 	RequestedReviewers []string
-	RequestedTeams     []string
+	RequestedTeams     []string // slugs of teams of the repository's organization
 	Reviews            []*review
-	AutoMerge          *autoMerge
+	// requestEvents are the pull request's ReviewRequestedEvent and
+	// ReviewRequestRemovedEvent timeline items, oldest first.
+	requestEvents []*requestEvent
+	AutoMerge     *autoMerge
 	// mergeKey is the base and head the shown mergeability was computed for;
 	// mergeReadyAt is when GitHub's background job has it (see shownMergeState).
 	mergeKey     string
@@ -225,9 +234,9 @@ type autoRunSetting struct {
 	Conclusion string
 }
 
-func newStore(root string, now func() time.Time, defaultLogin string) *store {
-	s := &store{root: root, now: now, nextID: 1000, users: map[string]*user{},
-		tokens: map[string]string{}, repos: map[string]*repo{}, defaultLogin: defaultLogin, mergeDelay: defaultMergeDelay}
+func newStore(root string, now func() time.Time, defaultLogin, defaultToken string) *store {
+	s := &store{root: root, now: now, nextID: 1000, users: map[string]*user{}, defaultToken: defaultToken,
+		tokens: map[string]string{}, repos: map[string]*repo{}, orgs: map[string]*org{}, defaultLogin: defaultLogin, mergeDelay: defaultMergeDelay}
 	s.ensureUser(defaultLogin)
 	return s
 }
@@ -256,11 +265,16 @@ func (s *store) ensureUser(login string) *user {
 	return u
 }
 
-func (s *store) loginForToken(token string) string {
+// loginForToken is who a token authenticates as; ok is false for a token
+// GitHub would not know (only when the emulator was given its Token).
+func (s *store) loginForToken(token string) (login string, ok bool) {
 	if l, ok := s.tokens[token]; ok {
-		return l
+		return l, true
 	}
-	return s.defaultLogin
+	if s.defaultToken != "" && token != s.defaultToken {
+		return "", false
+	}
+	return s.defaultLogin, true
 }
 
 func (s *store) repo(owner, name string) *repo {
@@ -280,7 +294,7 @@ func (s *store) createRepo(owner, name, defaultBranch string, private bool) (*re
 		AllowMergeCommit: true, AllowSquashMerge: true, AllowRebaseMerge: true,
 		CreatedAt: now, PushedAt: now,
 		git:       &bareRepo{dir: filepath.Join(s.root, owner, name+".git")},
-		workflows: map[string]*workflow{}, protection: map[string]*protection{}, branchTips: map[string]string{}}
+		workflows: map[string]*workflow{}, protection: map[string]*protection{}, branchTips: map[string]string{}, collaborators: map[string]string{}}
 	if err := r.git.init(defaultBranch); err != nil {
 		return nil, err
 	}

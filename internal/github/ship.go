@@ -34,8 +34,13 @@ type PullRequest struct {
 	Labels           []string
 	Reviewers        []string // requested reviewers: logins and org/team
 	Reviewed         []string // logins who have reviewed (GitHub drops them from the requests)
-	Author           string   // login of the author; "" for a deleted account
-	Comments         []Comment
+	// Requested are the reviewers ever asked (logins and org/team), from the
+	// timeline's ReviewRequestedEvents: GitHub withdraws some requests by itself
+	// (a team's, when its code review assignment asks members instead), and a
+	// person may have withdrawn one; neither is asked again.
+	Requested []string
+	Author    string // login of the author; "" for a deleted account
+	Comments  []Comment
 	// CommentsBefore is the cursor before the oldest comment read, when the
 	// thread has older ones (only its last 100 come with the pull request).
 	CommentsBefore string
@@ -109,6 +114,8 @@ const pullFields = `
   labels(first: 50) { nodes { name } }
   reviewRequests(first: 50) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
   latestReviews(first: 50) { nodes { author { login } } }
+  requestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], first: 100) {
+    nodes { ... on ReviewRequestedEvent { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } } }
   isCrossRepository
   comments(last: 100) { pageInfo { hasPreviousPage startCursor } nodes { databaseId body createdAt } }
   commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }
@@ -150,17 +157,17 @@ type APIPull struct {
 	Labels      struct{ Nodes []struct{ Name string } }
 	Requests    struct {
 		Nodes []struct {
-			RequestedReviewer *struct {
-				Typename     string `json:"__typename"`
-				Login        string
-				Slug         string
-				Organization struct{ Login string }
-			}
+			RequestedReviewer *requestedReviewer
 		}
 	} `json:"reviewRequests"`
 	LatestReviews struct {
 		Nodes []struct{ Author *struct{ Login string } }
 	}
+	RequestEvents struct {
+		Nodes []struct {
+			RequestedReviewer *requestedReviewer
+		}
+	} `json:"requestEvents"`
 	Author            *struct{ Login string }
 	IsCrossRepository bool
 	Comments          commentPage
@@ -174,6 +181,35 @@ type APIPull struct {
 	PRCommits struct {
 		Nodes []struct{ Commit struct{ Oid string } }
 	} `json:"prCommits"`
+}
+
+// requestedReviewer is a RequestedReviewer: a User (login) or a Team (slug and
+// organization); a Bot or Mannequin reads as a login too.
+type requestedReviewer struct {
+	Typename     string `json:"__typename"`
+	Login        string
+	Slug         string
+	Organization struct{ Login string }
+}
+
+// name is the reviewer as ship names it: login, or org/team; "" for none.
+func (rr *requestedReviewer) name() string {
+	switch {
+	case rr == nil:
+		return ""
+	case rr.Typename == "Team":
+		return rr.Organization.Login + "/" + rr.Slug
+	}
+	return rr.Login
+}
+
+func containsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // ToPull converts it.
@@ -191,12 +227,13 @@ func (a *APIPull) ToPull() PullRequest {
 		p.Labels = append(p.Labels, l.Name)
 	}
 	for _, r := range a.Requests.Nodes {
-		switch rr := r.RequestedReviewer; {
-		case rr == nil:
-		case rr.Typename == "Team":
-			p.Reviewers = append(p.Reviewers, rr.Organization.Login+"/"+rr.Slug)
-		default:
-			p.Reviewers = append(p.Reviewers, rr.Login)
+		if name := r.RequestedReviewer.name(); name != "" {
+			p.Reviewers = append(p.Reviewers, name)
+		}
+	}
+	for _, r := range a.RequestEvents.Nodes {
+		if name := r.RequestedReviewer.name(); name != "" && !containsFold(p.Requested, name) {
+			p.Requested = append(p.Requested, name)
 		}
 	}
 	if a.Author != nil {

@@ -143,7 +143,9 @@ func NewBare(t testing.TB) *Env {
 	t.Helper()
 	RequireTools(t)
 	dir := t.TempDir()
-	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github")})
+	// Token: only the harness token (and tokens registered through the control
+	// API) authenticate; any other is refused 401 "Bad credentials", as on GitHub.
+	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github"), Token: Token})
 	if err != nil {
 		t.Fatalf("emulator: %v", err)
 	}
@@ -390,10 +392,22 @@ func (e *Env) UploadReleaseAsset(uploadURL, name string, data []byte) (int, any)
 // It returns the path of a fresh clone.
 func (e *Env) CreateRepo(name string, files map[string]string) string {
 	e.T.Helper()
-	if status, out := e.API("POST", "/user/repos", map[string]any{"name": name}); status != 201 {
-		e.T.Fatalf("POST /user/repos: %d %v", status, out)
+	return e.createRepo("/user/repos", Owner, name, files)
+}
+
+// CreateOrgRepo is CreateRepo for a repository of the organization org (made
+// with CreateOrg): POST /orgs/{org}/repos.
+func (e *Env) CreateOrgRepo(org, name string, files map[string]string) string {
+	e.T.Helper()
+	return e.createRepo("/orgs/"+org+"/repos", org, name, files)
+}
+
+func (e *Env) createRepo(createPath, owner, name string, files map[string]string) string {
+	e.T.Helper()
+	if status, out := e.API("POST", createPath, map[string]any{"name": name}); status != 201 {
+		e.T.Fatalf("POST %s: %d %v", createPath, status, out)
 	}
-	seed := filepath.Join(e.Dir, "seed-"+name)
+	seed := filepath.Join(e.Dir, "seed-"+owner+"-"+name)
 	e.Git(e.Dir, "init", "--quiet", seed)
 	all := map[string]string{".github/workflows/release.yml": ReleaseWorkflow, "README.md": "# " + name + "\n"}
 	for k, v := range files {
@@ -405,11 +419,55 @@ func (e *Env) CreateRepo(name string, files map[string]string) string {
 		}
 		writeFile(e.T, filepath.Join(seed, p), content)
 	}
+	remote := "http://" + emulator.Host + "/" + owner + "/" + name + ".git"
 	e.Git(seed, "add", "-A")
 	e.Git(seed, "commit", "--quiet", "-m", "Initial commit")
-	e.Git(seed, "remote", "add", "origin", e.RemoteURL(name))
+	e.Git(seed, "remote", "add", "origin", remote)
 	e.Git(seed, "push", "--quiet", "origin", "HEAD:refs/heads/main")
-	return e.Clone(name)
+	return e.CloneURL(remote)
+}
+
+// CreateOrg creates the organization login, owned by OWNER, the way a GitHub
+// Enterprise Server site admin does (POST /admin/organizations).
+func (e *Env) CreateOrg(login string) {
+	e.T.Helper()
+	if status, out := e.API("POST", "/admin/organizations", map[string]any{"login": login, "admin": Owner}); status != 201 {
+		e.T.Fatalf("POST /admin/organizations: %d %v", status, out)
+	}
+}
+
+// CreateTeam creates the team name in org with members, with push access to
+// the organization's repositories repos, through GitHub's API; it returns the
+// team's slug.
+func (e *Env) CreateTeam(org, name string, members, repos []string) string {
+	e.T.Helper()
+	status, out := e.API("POST", "/orgs/"+org+"/teams", map[string]any{"name": name})
+	if status != 201 {
+		e.T.Fatalf("POST /orgs/%s/teams: %d %v", org, status, out)
+	}
+	slug, _ := out.(map[string]any)["slug"].(string)
+	for _, m := range members {
+		if status, out := e.API("PUT", "/orgs/"+org+"/teams/"+slug+"/memberships/"+m, map[string]any{"role": "member"}); status != 200 {
+			e.T.Fatalf("adding %s to %s/%s: %d %v", m, org, slug, status, out)
+		}
+	}
+	for _, r := range repos {
+		if status, out := e.API("PUT", "/orgs/"+org+"/teams/"+slug+"/repos/"+org+"/"+r, map[string]any{"permission": "push"}); status != 204 {
+			e.T.Fatalf("giving %s/%s access to %s: %d %v", org, slug, r, status, out)
+		}
+	}
+	return slug
+}
+
+// AddCollaborator gives login access to OWNER/name, as GitHub requires of
+// anyone asked for a review: a new repository has its owner alone ("Reviews may
+// only be requested from collaborators"). It goes through GitHub's API (PUT
+// …/collaborators/{username}); the emulator grants the invitation at once.
+func (e *Env) AddCollaborator(name, login string) {
+	e.T.Helper()
+	if status, out := e.API("PUT", "/repos/"+Owner+"/"+name+"/collaborators/"+login, map[string]any{"permission": "push"}); status != 201 && status != 204 {
+		e.T.Fatalf("adding %s as a collaborator of %s: %d %v", login, name, status, out)
+	}
 }
 
 // RemoteURL is the clone URL of OWNER/name on the emulator.

@@ -279,10 +279,13 @@ func (s *shipper) reviewers() []string {
 }
 
 // missingReviewers are the reviewers to ask: those configured or given, less
-// those already asked or who have reviewed (GitHub drops a reviewer from the
-// requests once they review: asking again would ask for a second review), and
-// less the pull request's author, whom GitHub refuses for the whole request
-// ("Review cannot be requested from pull request author"): dropped with a warning.
+// those asked now or ever (the timeline's review requests: GitHub withdraws a
+// team's request when its code review assignment asks members instead, and a
+// person may have withdrawn one; asking again would undo either), less those
+// who have reviewed (GitHub drops a reviewer from the requests once they
+// review: asking again would ask for a second review), and less the pull
+// request's author, whom GitHub refuses for the whole request ("Review cannot
+// be requested from pull request author"): dropped with a warning.
 func (s *shipper) missingReviewers() []string {
 	var missing []string
 	for _, r := range s.reviewers() {
@@ -294,7 +297,7 @@ func (s *shipper) missingReviewers() []string {
 			s.warn("Not requesting a review from %s: GitHub does not let the author of #%d review it", r, s.pr.Number)
 			continue
 		}
-		if !slices.ContainsFunc(append(append([]string{}, s.pr.Reviewers...), s.pr.Reviewed...),
+		if !slices.ContainsFunc(slices.Concat(s.pr.Reviewers, s.pr.Requested, s.pr.Reviewed),
 			func(have string) bool { return strings.EqualFold(have, r) }) {
 			missing = append(missing, r)
 		}

@@ -28,4 +28,8 @@ type Operation struct {
 	Method string // "GET"
 	Path   string // template, e.g. "/repos/{owner}/{repo}/pulls/{pull_number}"
 	ID     string // operationId, e.g. "pulls/get"
+	// Source is the description file of @octokit/openapi that holds the
+	// operation when api.github.com's does not (an Enterprise Server-only
+	// operation), e.g. "generated/ghes-3.19.json"; "" for api.github.com.
+	Source string
 }

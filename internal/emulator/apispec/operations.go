@@ -70,7 +70,17 @@ var Operations = []Operation{
 	{Method: "PATCH", Path: "/repos/{owner}/{repo}/issues/comments/{comment_id}", ID: "issues/update-comment"},
 	{Method: "DELETE", Path: "/repos/{owner}/{repo}/issues/comments/{comment_id}", ID: "issues/delete-comment"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/collaborators/{username}", ID: "repos/check-collaborator"},
+	{Method: "PUT", Path: "/repos/{owner}/{repo}/collaborators/{username}", ID: "repos/add-collaborator"},
+	{Method: "GET", Path: "/orgs/{org}", ID: "orgs/get"},
+	{Method: "PATCH", Path: "/orgs/{org}", ID: "orgs/update"},
+	{Method: "POST", Path: "/orgs/{org}/repos", ID: "repos/create-in-org"},
+	{Method: "POST", Path: "/orgs/{org}/teams", ID: "teams/create"},
 	{Method: "GET", Path: "/orgs/{org}/teams/{team_slug}", ID: "teams/get-by-name"},
+	{Method: "PUT", Path: "/orgs/{org}/teams/{team_slug}/memberships/{username}", ID: "teams/add-or-update-membership-for-user-in-org"},
+	{Method: "PUT", Path: "/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}", ID: "teams/add-or-update-repo-permissions-in-org"},
+	// Organizations have no create operation on api.github.com (they are made in
+	// the web UI); a GitHub Enterprise Server site admin makes them through this one.
+	{Method: "POST", Path: "/admin/organizations", ID: "enterprise-admin/create-org", Source: "generated/ghes-3.19.json"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/releases", ID: "repos/list-releases"},
 	{Method: "POST", Path: "/repos/{owner}/{repo}/releases", ID: "repos/create-release"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/releases/latest", ID: "repos/get-latest-release"},

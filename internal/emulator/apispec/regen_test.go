@@ -37,7 +37,7 @@ func TestCommittedFilesAreRegenerable(t *testing.T) {
 	}
 	ops := make([]specgen.Op, len(Operations))
 	for i, op := range Operations {
-		ops[i] = specgen.Op{Method: op.Method, Path: op.Path, ID: op.ID}
+		ops[i] = specgen.Op{Method: op.Method, Path: op.Path, ID: op.ID, Source: op.Source}
 	}
 	files, err := specgen.Generate(oaPkg, gqlPkg, ops)
 	if err != nil {

@@ -238,9 +238,13 @@ func (w *world) log() ([]bench.Entry, error) {
 }
 
 // newRepo creates OWNER/name with a release workflow and a README on main, the tip
-// green (a successful check run); it returns the tip.
+// green (a successful check run), and the reviewer as a collaborator (GitHub asks
+// collaborators only for reviews); it returns the tip.
 func (w *world) newRepo(name string) (string, error) {
 	if err := w.api("POST", "/user/repos", map[string]any{"name": name}, nil); err != nil {
+		return "", err
+	}
+	if err := w.api("PUT", "/repos/"+harness.Owner+"/"+name+"/collaborators/"+reviewer, map[string]any{"permission": "push"}, nil); err != nil {
 		return "", err
 	}
 	if _, err := w.putFile(name, "main", ".github/workflows/release.yml", releaseWorkflow, "Add the release workflow"); err != nil {

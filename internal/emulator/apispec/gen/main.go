@@ -76,7 +76,7 @@ func checkVersion(dir, want string) error {
 func run(openapiPkg, graphqlPkg, out string) error {
 	ops := make([]specgen.Op, len(apispec.Operations))
 	for i, op := range apispec.Operations {
-		ops[i] = specgen.Op{Method: op.Method, Path: op.Path, ID: op.ID}
+		ops[i] = specgen.Op{Method: op.Method, Path: op.Path, ID: op.ID, Source: op.Source}
 	}
 	files, err := specgen.Generate(openapiPkg, graphqlPkg, ops)
 	if err != nil {

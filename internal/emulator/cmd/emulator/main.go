@@ -21,6 +21,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback only)")
 	root := flag.String("root", "", "folder holding the bare repositories (created when missing)")
 	login := flag.String("login", "monalisa", "user that tokens authenticate as")
+	token := flag.String("token", "", "the only token authenticating as --login; any other unregistered token is refused 401 Bad credentials (default: any token)")
 	verbose := flag.Bool("v", false, "log every request to stderr")
 	flag.Parse()
 	if *root == "" {
@@ -30,7 +31,7 @@ func main() {
 	if err := os.MkdirAll(*root, 0o755); err != nil {
 		log.Fatalf("emulator: %v", err)
 	}
-	opts := emulator.Options{Root: *root, Login: *login}
+	opts := emulator.Options{Root: *root, Login: *login, Token: *token}
 	if *verbose {
 		opts.Logf = log.New(os.Stderr, "emulator: ", log.Ltime).Printf
 	}

@@ -33,7 +33,16 @@ func Generate(openapiPkg, graphqlPkg string, ops []Op) (map[string][]byte, error
 	if err != nil {
 		return nil, err
 	}
-	oa, err := OpenAPI(oaSrc, oaPkg, ops)
+	extra := map[string][]byte{}
+	for _, op := range ops {
+		if op.Source == "" || extra[op.Source] != nil {
+			continue
+		}
+		if extra[op.Source], err = os.ReadFile(filepath.Join(openapiPkg, op.Source)); err != nil {
+			return nil, err
+		}
+	}
+	oa, err := OpenAPIWith(oaSrc, oaPkg, ops, extra)
 	if err != nil {
 		return nil, err
 	}

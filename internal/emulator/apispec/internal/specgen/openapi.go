@@ -14,10 +14,15 @@ import (
 
 // Op names one operation to keep: method and path template as in the source
 // description, and the operationId expected there (empty: not checked).
+// Source, when set, names another description file of the same package that
+// holds the operation (an operation only GitHub Enterprise Server has, such as
+// its site admin's "Create an organization"); the operation is taken from
+// there, and what it references must resolve in the main description.
 type Op struct {
 	Method string
 	Path   string
 	ID     string
+	Source string
 }
 
 // Package identifies the npm package a source file came from; it is recorded
@@ -40,13 +45,23 @@ func (p Package) String() string {
 // The output is minified JSON with sorted object keys, so the same input
 // always produces byte-identical output.
 func OpenAPI(src []byte, pkg Package, ops []Op) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(src))
-	// Numbers stay as written (no float64 round trip), which keeps the output
-	// faithful and deterministic.
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", pkg, err)
+	return OpenAPIWith(src, pkg, ops, nil)
+}
+
+// OpenAPIWith is OpenAPI where ops with a Source are taken from extra[Source],
+// another description of the same package (its file contents).
+func OpenAPIWith(src []byte, pkg Package, ops []Op, extra map[string][]byte) ([]byte, error) {
+	doc, err := decodeDescription(src, pkg.String())
+	if err != nil {
+		return nil, err
+	}
+	extraPaths := map[string]map[string]any{}
+	for name, data := range extra {
+		d, err := decodeDescription(data, name)
+		if err != nil {
+			return nil, err
+		}
+		extraPaths[name], _ = d["paths"].(map[string]any)
 	}
 	version, _ := doc["openapi"].(string)
 	if !strings.HasPrefix(version, "3.0.") {
@@ -62,11 +77,15 @@ func OpenAPI(src []byte, pkg Package, ops []Op) ([]byte, error) {
 	paths := map[string]any{}
 	var missing []string
 	for _, op := range ops {
-		item, _ := srcPaths[op.Path].(map[string]any)
+		from := srcPaths
+		if op.Source != "" {
+			from = extraPaths[op.Source]
+		}
+		item, _ := from[op.Path].(map[string]any)
 		method := strings.ToLower(op.Method)
 		operation, _ := item[method].(map[string]any)
 		if operation == nil {
-			missing = append(missing, fmt.Sprintf("%s %s: not in the source description", op.Method, op.Path))
+			missing = append(missing, fmt.Sprintf("%s %s: not in the source description %s", op.Method, op.Path, op.Source))
 			continue
 		}
 		if id, _ := operation["operationId"].(string); op.ID != "" && id != op.ID {
@@ -82,6 +101,10 @@ func OpenAPI(src []byte, pkg Package, ops []Op) ([]byte, error) {
 			return nil, fmt.Errorf("operation %s %s listed twice", op.Method, op.Path)
 		}
 		out[method] = c.operation(operation)
+		if op.Source != "" {
+			// Say where it came from: only that product serves it.
+			out[method].(map[string]any)["x-source"] = op.Source
+		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%s lacks listed operations:\n  %s", pkg, strings.Join(missing, "\n  "))
@@ -154,6 +177,18 @@ func OpenAPI(src []byte, pkg Package, ops []Op) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// decodeDescription parses an OpenAPI document, keeping numbers as written (no
+// float64 round trip), which keeps the output faithful and deterministic.
+func decodeDescription(src []byte, name string) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", name, err)
+	}
+	return doc, nil
 }
 
 func splitComponentRef(ref string) (kind, name string, ok bool) {

@@ -341,3 +341,36 @@ func TestSchemaDiff(t *testing.T) {
 		}
 	}
 }
+
+// An operation only another description holds (GitHub Enterprise Server's site
+// admin operations) is taken from it, marked with its source, and its
+// references resolve in the main description.
+func TestOpenAPITakesAnOperationFromAnotherDescription(t *testing.T) {
+	ghes := `{"openapi": "3.0.3", "paths": {"/admin/organizations": {"post": {"operationId": "enterprise-admin/create-org",
+	  "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["login", "admin"],
+	    "properties": {"login": {"type": "string"}, "admin": {"type": "string"}}}}}},
+	  "responses": {"201": {"description": "Response", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/user"}}}}}}}},
+	  "components": {}}`
+	op := Op{Method: "POST", Path: "/admin/organizations", ID: "enterprise-admin/create-org", Source: "generated/ghes.json"}
+	out, err := OpenAPIWith([]byte(miniDescription), testPkg, []Op{op}, map[string][]byte{"generated/ghes.json": []byte(ghes)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths      map[string]map[string]map[string]any
+		Components map[string]map[string]any
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	post := doc.Paths["/admin/organizations"]["post"]
+	if post == nil || post["x-source"] != "generated/ghes.json" {
+		t.Fatalf("operation not taken or not marked: %v", post)
+	}
+	if doc.Components["schemas"]["user"] == nil {
+		t.Error("its reference was not resolved in the main description")
+	}
+	if _, err := OpenAPI([]byte(miniDescription), testPkg, []Op{op}); err == nil || !strings.Contains(err.Error(), "not in the source description generated/ghes.json") {
+		t.Errorf("missing extra description: err = %v", err)
+	}
+}
