@@ -561,3 +561,65 @@ func TestShipMergeCommitChecks(t *testing.T) {
 		}
 	})
 }
+
+// TestWhatShipsByTheGraph: what will ship is what main's tip has and the latest
+// release lacks, by the graph: a feature commit dated before the release but
+// merged after it is listed and counted. A hotfix whose merge commit is already
+// in a newer release (cut after the merge) is not dispatched again.
+func TestWhatShipsByTheGraph(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := e.CreateRepo("graph", nil)
+	old := []string{"GIT_AUTHOR_DATE=2020-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2020-01-01T00:00:00Z"}
+	// A feature branch with a commit dated long ago, from main's first commit.
+	e.Git(work, "switch", "-q", "-c", "feature")
+	harnessWrite(t, filepath.Join(work, "feature.txt"), "feature\n")
+	e.Git(work, "add", "-A")
+	if r := e.RunInEnv(work, old, "git", "commit", "-q", "-m", "Old feature work"); r.Code != 0 {
+		t.Fatalf("commit: %s", r.Stderr)
+	}
+	e.Git(work, "push", "-q", "origin", "feature")
+	e.Git(work, "switch", "-q", "main")
+	// Release v1.0.0 at a newer commit of main, then merge the feature after it.
+	harnessWrite(t, filepath.Join(work, "main.txt"), "main\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Main work")
+	e.Git(work, "push", "-q", "origin", "main")
+	e.API("POST", "/repos/monalisa/graph/releases", map[string]any{"tag_name": "v1.0.0", "target_commitish": "main"})
+	_, pr := e.API("POST", "/repos/monalisa/graph/pulls", map[string]any{"title": "Feature", "head": "feature", "base": "main"})
+	mergeabilityComputed(t, e, "graph", int(pr.(map[string]any)["number"].(float64)))
+	if status, out := e.API("PUT", fmt.Sprintf("/repos/monalisa/graph/pulls/%v/merge", pr.(map[string]any)["number"]), map[string]any{"merge_method": "merge"}); status != 200 {
+		t.Fatalf("merge feature: %d %v", status, out)
+	}
+	e.Git(work, "pull", "-q", "origin", "main")
+	if r := e.Hotfix(work, "create", "graph fix"); r.Code != 0 {
+		t.Fatalf("create: %s", r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "fix.txt"), "fix\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Fix the graph")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: %s", r.Stderr)
+	}
+	_, pulls := e.API("GET", "/repos/monalisa/graph/pulls?head=monalisa:hotfix/graph-fix", nil)
+	number := int(pulls.([]any)[0].(map[string]any)["number"].(float64))
+	mergeabilityComputed(t, e, "graph", number)
+	if status, out := e.API("PUT", fmt.Sprintf("/repos/monalisa/graph/pulls/%d/merge", number), map[string]any{}); status != 200 {
+		t.Fatalf("merge hotfix: %d %v", status, out)
+	}
+	r := e.Hotfix(work, "ship", "--dry-run")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Old feature work") || !strings.Contains(r.Stderr, "since release v1.0.0") {
+		t.Errorf("what will ship misses the feature commit dated before the release:\n%s", r.Stderr)
+	}
+	// A release cut after the merge already holds the hotfix.
+	e.API("POST", "/repos/monalisa/graph/releases", map[string]any{"tag_name": "v1.1.0", "target_commitish": "main"})
+	e.ClearRequests()
+	r = e.Hotfix(work, "ship")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Already in release v1.1.0") {
+		t.Fatalf("ship after a newer release: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := dispatchCount(e); n != 0 {
+		t.Errorf("dispatched a release of a hotfix already in v1.1.0")
+	}
+	assertNothingChanged(t, e, "ship of a hotfix already released")
+}

@@ -103,6 +103,61 @@ type ShipState struct {
 type HistoryCommit struct {
 	SHA      string
 	Headline string
+	Parents  []string
+}
+
+// ShipsSince walks the graph of history (a branch's latest commits, newest
+// first, with their parents) from tip: the commits reachable from tip and not
+// from release, in history's order — what a release of tip ships since release,
+// whatever the commits' dates (a feature branch's commit dated before the
+// release but merged after it is in). complete is false when the walk left the
+// commits read before meeting release's ancestry; in is true when tip is
+// already in release (release contains it).
+func ShipsSince(history []HistoryCommit, tip, release string) (commits []HistoryCommit, in, complete bool) {
+	byID := make(map[string]*HistoryCommit, len(history))
+	for i := range history {
+		byID[history[i].SHA] = &history[i]
+	}
+	if byID[release] == nil || byID[tip] == nil {
+		return nil, false, false
+	}
+	// release's ancestry, as far as the commits read go.
+	released := map[string]bool{}
+	for stack := []string{release}; len(stack) > 0; {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if released[c] {
+			continue
+		}
+		released[c] = true
+		if hc := byID[c]; hc != nil {
+			stack = append(stack, hc.Parents...)
+		}
+	}
+	if released[tip] {
+		return nil, true, true
+	}
+	ships := map[string]bool{}
+	for stack := []string{tip}; len(stack) > 0; {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if released[c] || ships[c] {
+			continue
+		}
+		hc := byID[c]
+		if hc == nil {
+			// Older than what was read, and not known to be released.
+			return nil, false, false
+		}
+		ships[c] = true
+		stack = append(stack, hc.Parents...)
+	}
+	for _, hc := range history {
+		if ships[hc.SHA] {
+			commits = append(commits, hc)
+		}
+	}
+	return commits, false, true
 }
 
 const pullFields = `
@@ -127,7 +182,7 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
     id
     ` + configField + `
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
-    base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline } } } } }
+    base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } } } } }
     workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
     latestRelease { tagName tagCommit { oid } }
     ` + LabelLookup + `
@@ -301,6 +356,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 						Nodes []struct {
 							Oid             string
 							MessageHeadline string
+							Parents         struct{ Nodes []struct{ Oid string } }
 						}
 					}
 				}
@@ -384,7 +440,11 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		st.BaseFound = true
 		st.BaseChecks = r.Base.Target.toChecks()
 		for _, n := range r.Base.Target.History.Nodes {
-			st.BaseHistory = append(st.BaseHistory, HistoryCommit{SHA: n.Oid, Headline: n.MessageHeadline})
+			hc := HistoryCommit{SHA: n.Oid, Headline: n.MessageHeadline}
+			for _, p := range n.Parents.Nodes {
+				hc.Parents = append(hc.Parents, p.Oid)
+			}
+			st.BaseHistory = append(st.BaseHistory, hc)
 		}
 	}
 	st.Workflows = map[string]string{}

@@ -75,6 +75,13 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		return err
 	}
 	s.whatShips(ctx, wf, mergeSHA)
+	if s.alreadyIn != "" && !found {
+		if !s.opts.Force {
+			s.done("Already in release %s, made after #%d was merged: nothing to release (gh hotfix ship --force releases again)", s.alreadyIn, s.pr.Number)
+			return nil
+		}
+		s.warn("The merge commit is already in release %s; releasing again because of --force", s.alreadyIn)
+	}
 	if err := s.checkLeftBehind(ctx, false); err != nil {
 		return err
 	}
@@ -566,7 +573,8 @@ func (s *shipper) whatShips(ctx context.Context, wf release.Workflow, mergeSHA s
 		return
 	}
 	var cmp struct {
-		AheadBy int `json:"ahead_by"`
+		Status  string `json:"status"`
+		AheadBy int    `json:"ahead_by"`
 		Commits []struct {
 			SHA    string `json:"sha"`
 			Commit struct {
@@ -576,6 +584,11 @@ func (s *shipper) whatShips(ctx context.Context, wf release.Workflow, mergeSHA s
 	}
 	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
 		s.warn("Could not list what will ship since %s: %v", label, err)
+		return
+	}
+	if (cmp.Status == "behind" || cmp.Status == "identical") && strings.HasPrefix(label, "release ") {
+		// GitHub compares by the graph: the merge commit is in the release.
+		s.alreadyIn = strings.TrimPrefix(label, "release ")
 		return
 	}
 	ours := map[string]bool{mergeSHA: true}
@@ -610,17 +623,15 @@ func (s *shipper) whatShipsFromState(mergeSHA string) bool {
 	if st == nil || st.LatestReleaseSHA == "" || len(st.BaseHistory) == 0 {
 		return false
 	}
-	var since []github.HistoryCommit
-	found := false
-	for _, c := range st.BaseHistory {
-		if c.SHA == st.LatestReleaseSHA {
-			found = true
-			break
-		}
-		since = append(since, c)
-	}
-	if !found {
+	// By the graph, not by dates: what the base's tip (which the dispatch
+	// releases) has and the latest release lacks.
+	since, in, complete := github.ShipsSince(st.BaseHistory, st.BaseHistory[0].SHA, st.LatestReleaseSHA)
+	if !complete {
 		return false
+	}
+	if in || s.inRelease(st.BaseHistory, mergeSHA, st.LatestReleaseSHA) {
+		s.alreadyIn = st.LatestReleaseTag
+		return true
 	}
 	// Only what the tip being released contains: the history is read at the base's tip.
 	ours := map[string]bool{mergeSHA: true}
@@ -640,6 +651,13 @@ func (s *shipper) whatShipsFromState(mergeSHA string) bool {
 		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
 	}
 	return true
+}
+
+// inRelease reports whether the merge commit is in the release's ancestry, as
+// far as history read goes.
+func (s *shipper) inRelease(history []github.HistoryCommit, mergeSHA, releaseSHA string) bool {
+	_, in, complete := github.ShipsSince(history, mergeSHA, releaseSHA)
+	return in && complete
 }
 
 // lastRelease is the latest release's tag, else the commit of the last

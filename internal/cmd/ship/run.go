@@ -47,6 +47,9 @@ type shipper struct {
 	// remoteOnly: --branch names a branch this clone does not have (only on
 	// GitHub, or merged and deleted); ship follows its pull request.
 	remoteOnly bool
+	// alreadyIn is the release that already contains the merge commit (a
+	// release cut after the merge), found while listing what will ship.
+	alreadyIn string
 	// runPoller re-reads the release run conditionally once it was read.
 	runPoller *github.Poller
 	// plan is the release workflow and its inputs, resolved once.
