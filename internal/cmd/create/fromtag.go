@@ -58,8 +58,8 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	ask := func(configPath string) (*github.FromTagFacts, error) {
 		maint = cfg.Exceptional.MaintenanceBranchFor(ver.Major, ver.Minor)
 		branch = ""
-		if desc != "" {
-			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+		if desc != "" || opts.Name != "" {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc, opts.Name); err != nil {
 				return nil, err
 			}
 		}
@@ -97,7 +97,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		}
 		if desc == "" {
 			desc = facts.IssueTitle
-			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc, opts.Name); err != nil {
 				return fmt.Errorf("issue #%d: %w", opts.Issue, err)
 			}
 		}
