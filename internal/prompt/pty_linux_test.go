@@ -1,8 +1,8 @@
 package prompt
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"strconv"
