@@ -1,10 +1,14 @@
 package ship
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
 func TestWithIssue(t *testing.T) {
@@ -51,5 +55,46 @@ func TestDescribe(t *testing.T) {
 func TestPlural(t *testing.T) {
 	if plural(1, "file") != "1 file" || plural(2, "file") != "2 files" || plural(0, "line") != "0 lines" {
 		t.Error("plural")
+	}
+}
+
+// TestReadBodyKeepsTheIssue: whatever the body's source, the hotfix's issue is closed.
+func TestReadBodyKeepsTheIssue(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "body.md"), []byte("From a file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "template.md"), []byte("## Template\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		opts     ShipOptions
+		template string
+		stdin    string
+		issue    int
+		want     string
+	}{
+		{name: "--body", opts: ShipOptions{Body: "Mine"}, issue: 7, want: "Mine\n\nFixes #7\n"},
+		{name: "--body already closing", opts: ShipOptions{Body: "Closes #7 at last"}, issue: 7, want: "Closes #7 at last"},
+		{name: "--body without an issue", opts: ShipOptions{Body: "Mine"}, want: "Mine"},
+		{name: "--body-file", opts: ShipOptions{BodyFile: filepath.Join(dir, "body.md")}, issue: 3, want: "From a file\n\nFixes #3\n"},
+		{name: "--body-file -", opts: ShipOptions{BodyFile: "-"}, stdin: "Piped\n", issue: 3, want: "Piped\n\nFixes #3\n"},
+		{name: "template", template: "template.md", issue: 5, want: "## Template\n\nFixes #5\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, stdin, _, _ := iostreams.Test()
+			stdin.WriteString(tt.stdin)
+			s := &shipper{opts: &tt.opts, ios: ios, meta: hotfix.Meta{Description: "login 500", Issue: tt.issue}}
+			s.cfg.PullRequest.Template = tt.template
+			got, err := s.readBody(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("body %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
