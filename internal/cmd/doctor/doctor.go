@@ -20,7 +20,7 @@ type DoctorOptions struct {
 func NewCmdDoctor(f *command.Factory, runF func(context.Context, *DoctorOptions) error) *command.Command {
 	opts := &DoctorOptions{}
 	fs := command.NewFlagSet("doctor")
-	command.AddJSONFlags(fs, &opts.JSON)
+	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
 	return &command.Command{

@@ -4,6 +4,7 @@ package ship
 
 import (
 	"context"
+	"os"
 	"strings"
 	"time"
 
@@ -13,6 +14,28 @@ import (
 
 // Merge methods accepted by --merge-method.
 var mergeMethods = []string{"merge", "squash", "rebase"}
+
+// MinInterval is the shortest --interval: polling GitHub more often than once a second
+// spends the rate limit and gains nothing a person waiting could notice.
+const MinInterval = time.Second
+
+// checkInterval refuses an interval under MinInterval, or under GH_HOTFIX_MIN_INTERVAL
+// (a Go duration) when set: the end-to-end tests poll their local emulator every few
+// milliseconds. The knob is for tests, not users; like the other GH_HOTFIX_* knobs it
+// is read from the process environment, and only for an interval under a second.
+func checkInterval(d time.Duration) error {
+	if d >= MinInterval {
+		return nil
+	}
+	floor := MinInterval
+	if v, err := time.ParseDuration(os.Getenv("GH_HOTFIX_MIN_INTERVAL")); err == nil && v > 0 {
+		floor = v
+	}
+	if d < floor {
+		return cmderr.FlagErrorf("invalid `--interval` %s: must be at least %s", d, floor)
+	}
+	return nil
+}
 
 // ShipOptions is what `gh hotfix ship` was asked to do.
 type ShipOptions struct {
@@ -28,7 +51,7 @@ type ShipOptions struct {
 	Watch       bool              // --watch: follow the release run until it finishes
 	Workflow    string            // --workflow: release workflow file name or ID; empty means config, else detected
 	Inputs      map[string]string // -f/--field key=value: release workflow inputs
-	Interval    time.Duration     // --interval: time between polls while waiting
+	Interval    time.Duration     // --interval: time between polls while waiting; at least MinInterval
 	Timeout     time.Duration     // --timeout: give up waiting after this long; 0 waits without limit
 	Force       bool              // --force: ship despite an unreleasable base or an oversized change
 	PostMortem  *bool             // --post-mortem: open a post-mortem issue; nil means the config decides
@@ -57,13 +80,13 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
 	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: config, else detected)")
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input in `key=value` format (repeatable)")
-	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting")
+	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting (at least 1s)")
 	fs.DurationVar(&opts.Timeout, "timeout", time.Hour, "Stop waiting after this long; 0 waits without limit")
 	fs.BoolVar(&opts.Force, "force", false, "Ship even if the base is not releasable or the change exceeds the size limits")
 	fs.BoolVar(&postMortem, "post-mortem", false, "Open a post-mortem issue after the release (default: config)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the steps that would be taken and change nothing")
 	fs.StringVar(&opts.Tag, "tag", "", "Hotfix `tag` for a hotfix from a release tag (default: the next patch of its line)")
-	command.AddJSONFlags(fs, &opts.JSON)
+	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
 	return &command.Command{
@@ -114,7 +137,7 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 			if err := command.NoArgs(args); err != nil {
 				return err
 			}
-			if err := command.NotBlank(fs, "branch", "workflow"); err != nil {
+			if err := command.NotBlank(fs, "branch", "workflow", "title"); err != nil {
 				return err
 			}
 			if err := command.MutuallyExclusive("specify only one of `--body` or `--body-file`", fs.Changed("body"), fs.Changed("body-file")); err != nil {
@@ -142,8 +165,8 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 				return err
 			}
 			opts.Inputs = inputs
-			if opts.Interval <= 0 {
-				return cmderr.FlagErrorf("invalid `--interval` %s: must be positive", opts.Interval)
+			if err := checkInterval(opts.Interval); err != nil {
+				return err
 			}
 			if opts.Timeout < 0 {
 				return cmderr.FlagErrorf("invalid `--timeout` %s: must not be negative", opts.Timeout)
