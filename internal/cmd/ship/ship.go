@@ -49,7 +49,7 @@ type ShipOptions struct {
 	NoWait      bool              // --no-wait: stop once the pull request is open and labelled
 	NoRelease   bool              // --no-release: do not dispatch the release workflow
 	Watch       bool              // --watch: follow the release run until it finishes
-	Workflow    string            // --workflow: release workflow file name or ID; empty means config, else detected
+	Workflow    string            // --workflow: release workflow file name, ID or name; empty means config, else detected
 	Inputs      map[string]string // -f/--field key=value: release workflow inputs
 	Interval    time.Duration     // --interval: time between polls while waiting; at least MinInterval
 	Timeout     time.Duration     // --timeout: give up waiting after this long; 0 waits without limit
@@ -78,7 +78,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
 	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
-	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: config, else detected)")
+	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow`: its file name, or its name (default: config, else detected)")
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input in `key=value` format (repeatable)")
 	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting (at least 1s)")
 	fs.DurationVar(&opts.Timeout, "timeout", time.Hour, "Stop waiting after this long; 0 waits without limit")
