@@ -183,6 +183,19 @@ func TestShipOutcomes(t *testing.T) {
 		}
 	})
 
+	t.Run("size guard counts binary files by bytes", func(t *testing.T) {
+		work := e.CreateRepo("binary", nil)
+		e.Hotfix(work, "create", "new asset")
+		harnessWrite(t, filepath.Join(work, "asset.bin"), strings.Repeat("\x00\x01", 600_000))
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "asset")
+		before := e.Snapshot(work, "binary")
+		assertRefused(t, e.Hotfix(work, "ship", "--no-wait"), "this hotfix changes 1 file, 0 lines and 1200000 bytes of binary files, over the limits of 10 files, 400 lines and 1048576 bytes")
+		if after := e.Snapshot(work, "binary"); after != before {
+			t.Errorf("refused ship changed the repository:\n%s\n---\n%s", before, after)
+		}
+	})
+
 	t.Run("unreleasable main refuses", func(t *testing.T) {
 		work := startHotfix(t, e, "redmain", "on red main")
 		tip := e.Git(work, "rev-parse", "origin/main")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
@@ -94,6 +95,46 @@ func TestReadBodyKeepsTheIssue(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("body %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSizeGuard: files, lines and the bytes of binary files each have a limit.
+func TestSizeGuard(t *testing.T) {
+	lim := config.Limits{Files: 10, Lines: 400, Bytes: 1000}
+	tests := []struct {
+		name                string
+		files, lines        int
+		bytes               int64
+		force               bool
+		wantErr, wantStderr string
+	}{
+		{name: "within", files: 3, lines: 40, bytes: 1000},
+		{name: "too many lines", files: 1, lines: 401,
+			wantErr: "this hotfix changes 1 file and 401 lines, over the limits of 10 files and 400 lines: keep hotfixes minimal, raise limits in .github/hotfix.yml, or pass --force"},
+		{name: "a large binary file", files: 1, lines: 0, bytes: 1001,
+			wantErr: "this hotfix changes 1 file, 0 lines and 1001 bytes of binary files, over the limits of 10 files, 400 lines and 1000 bytes: keep hotfixes minimal, raise limits in .github/hotfix.yml, or pass --force"},
+		{name: "a large binary file, forced", files: 1, bytes: 5000, force: true,
+			wantStderr: "this hotfix changes 1 file, 0 lines and 5000 bytes of binary files, over the limits of 10 files, 400 lines and 1000 bytes; continuing because of --force"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, stderr := iostreams.Test()
+			s := &shipper{opts: &ShipOptions{Force: tt.force}, ios: ios, cs: ios.ColorScheme()}
+			s.cfg.Limits = lim
+			err := s.sizeGuard(tt.files, tt.lines, tt.bytes)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("stderr %q, want %q", stderr, tt.wantStderr)
 			}
 		})
 	}

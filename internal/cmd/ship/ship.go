@@ -101,7 +101,8 @@ interruption, or later after --no-wait, and continues where it stopped:
 
 1. Check that the branch has commits ahead of its base, that tracked files have no
    uncommitted changes and that the base is releasable (override with --force).
-2. Refuse changes over the size limits (default 10 files, 400 lines; override with --force).
+2. Refuse changes over the size limits (default 10 files, 400 lines, 1 MiB of binary
+   files; override with --force).
 3. Push the branch and set its upstream; never force.
 4. Open the pull request against the base, or reuse the open one.
 5. Add the hotfix label and request reviews (--reviewer and the configured reviewers).
