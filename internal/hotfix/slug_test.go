@@ -139,3 +139,29 @@ func TestCheckName(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCheckName proves a --name that CheckName accepts is a slug (Slug leaves it as it
+// is) and a branch name git accepts, and that a refused one is refused with ErrInvalidName.
+func FuzzCheckName(f *testing.F) {
+	for _, s := range []string{"login-500", "Login", "a--b", "-a", "strasse", "straße", "日本語", "a/b", "", "x.lock", "@{u}"} {
+		f.Add(s)
+	}
+	git, _ := exec.LookPath("git")
+	f.Fuzz(func(t *testing.T, name string) {
+		err := CheckName(name)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidName) {
+				t.Fatalf("CheckName(%q) = %v, not ErrInvalidName", name, err)
+			}
+			return
+		}
+		if slug, err := Slug(name); err != nil || slug != name {
+			t.Fatalf("CheckName accepts %q, but Slug makes %q, %v of it", name, slug, err)
+		}
+		if git != "" {
+			if out, err := exec.Command(git, "check-ref-format", "--branch", "hotfix/"+name).CombinedOutput(); err != nil {
+				t.Fatalf("git rejects hotfix/%s: %s", name, out)
+			}
+		}
+	})
+}

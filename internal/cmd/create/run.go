@@ -206,6 +206,9 @@ func branchFor(ctx context.Context, f *command.Factory, prefix, desc, name strin
 		}
 	}
 	if err := g.CheckRefFormatBranch(ctx, branch); err != nil {
+		if name == "" {
+			return "", fmt.Errorf("%w; name the branch with --name", err)
+		}
 		return "", err
 	}
 	exists, err := g.BranchExists(ctx, branch)
