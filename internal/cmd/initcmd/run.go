@@ -29,7 +29,8 @@ const (
 )
 
 // maxAttempts is how many times init asks a question whose answer it cannot use
-// (a base that does not exist, a blank required input) before it gives up.
+// (a base that does not exist, a blank required input, a label GitHub would refuse)
+// before it gives up.
 const maxAttempts = 3
 
 // run writes the configuration. Whatever it refuses, it refuses before writing, and
@@ -135,12 +136,26 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	case opts.Label != "":
 		cfg.Label.Name = opts.Label
 	case canPrompt:
-		label, err := f.Prompter.Input(promptLabel, cfg.Label.Name)
-		if err != nil {
-			return err
-		}
-		if label = strings.TrimSpace(label); label != "" {
-			cfg.Label.Name = label
+		for attempt := 1; ; attempt++ {
+			label, err := f.Prompter.Input(promptLabel, cfg.Label.Name)
+			if err != nil {
+				return err
+			}
+			label = strings.TrimSpace(label)
+			problem := ""
+			if label != "" {
+				problem = config.LabelProblem(label)
+			}
+			if problem == "" {
+				if label != "" {
+					cfg.Label.Name = label
+				}
+				break
+			}
+			if attempt == maxAttempts {
+				return fmt.Errorf("label: %s", problem)
+			}
+			fmt.Fprintf(ios.ErrOut, "%s label: %s; try again\n", cs.WarningIcon(), problem)
 		}
 	}
 

@@ -191,6 +191,7 @@ func TestInitAsksAgain(t *testing.T) {
 	stub.ExpectInput(`Value of the required input "region" of release.yml`, " ")
 	stub.ExpectInput(`Value of the required input "region" of release.yml`, "eu")
 	stub.ExpectInput(`Value of the required input "ticket" of release.yml`, "OPS-1")
+	stub.ExpectInput("Label for hotfix pull requests", strings.Repeat("x", 51))
 	stub.ExpectInput("Label for hotfix pull requests", "")
 	f, _, stderr := factory(t, dir, env, map[string]string{".github/workflows/release.yml": twoInputs}, stub, true)
 	if code := cli.Run(context.Background(), []string{"init"}, f); code != 0 {
@@ -200,6 +201,7 @@ func TestInitAsksAgain(t *testing.T) {
 		`! base branch "relase" does not exist in acme/shop: try again`,
 		`! the input "version" of release.yml is a number, not "two"; try again`,
 		`! the input "region" of release.yml is required: give it a value; try again`,
+		`! label: "` + strings.Repeat("x", 37) + `..." is longer than 50 characters (GitHub's limit for label names); try again`,
 	} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -210,7 +212,7 @@ func TestInitAsksAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, err := config.Parse(config.Path, written)
-	if err != nil || cfg.Base != "release" || cfg.Release.Inputs["version"] != "2" || cfg.Release.Inputs["region"] != "eu" {
+	if err != nil || cfg.Base != "release" || cfg.Release.Inputs["version"] != "2" || cfg.Release.Inputs["region"] != "eu" || cfg.Label.Name != "hotfix" {
 		t.Errorf("wrote %+v (%v)", cfg, err)
 	}
 }
