@@ -46,7 +46,7 @@ func Main() int {
 		<-ctx.Done()
 		stop() // restore the default handling, so that a second Ctrl-C kills
 	}()
-	return Run(ctx, os.Args[1:], newFactory(iostreams.System()))
+	return Run(ctx, os.Args[1:], newFactory(ctx, iostreams.System()))
 }
 
 // Run runs gh hotfix with args (without the program name) and returns the exit code: 0 on

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -24,10 +25,11 @@ import (
 )
 
 // newFactory returns the real dependencies. Nothing is looked up until a command asks for it.
-func newFactory(ios *iostreams.IOStreams) *Factory {
+// Prompts end, as Ctrl-C ends them, when ctx is done.
+func newFactory(ctx context.Context, ios *iostreams.IOStreams) *Factory {
 	f := &Factory{
 		IOStreams: ios,
-		Prompter:  prompt.New(ios),
+		Prompter:  prompt.New(ctx, ios),
 		Now:       time.Now,
 		Getenv:    os.Getenv,
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -71,7 +72,7 @@ func TestBaseRepo(t *testing.T) {
 func TestFactoryClients(t *testing.T) {
 	isolateGH(t)
 	ios, _, _, _ := iostreams.Test()
-	f := newFactory(ios)
+	f := newFactory(context.Background(), ios)
 
 	// Without a token, every client is an authentication error naming the host.
 	for name, build := range map[string]func() error{
@@ -105,7 +106,7 @@ func TestFactoryClients(t *testing.T) {
 
 func TestFactoryGit(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
-	f := newFactory(ios)
+	f := newFactory(context.Background(), ios)
 	c, err := f.Git()
 	if err != nil || c.Path == "" || c.Dir != "" {
 		t.Fatalf("Git() = %+v, %v", c, err)
@@ -115,7 +116,7 @@ func TestFactoryGit(t *testing.T) {
 	}
 
 	t.Setenv("PATH", t.TempDir())
-	if _, err := newFactory(ios).Git(); err == nil || !strings.HasPrefix(err.Error(), "git is required but was not found") {
+	if _, err := newFactory(context.Background(), ios).Git(); err == nil || !strings.HasPrefix(err.Error(), "git is required but was not found") {
 		t.Errorf("Git() without git in PATH: %v", err)
 	}
 }

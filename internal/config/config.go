@@ -79,6 +79,10 @@ type Limits struct {
 	// Lines is the most changed lines (added plus removed) `ship` accepts
 	// without --force.
 	Lines int
+	// Bytes is the most bytes of changed binary files (their sizes before plus
+	// after the change) `ship` accepts without --force: git counts no lines for
+	// them, so a large binary would pass the line limit unseen.
+	Bytes int
 }
 
 // Release says which workflow deploys a merged hotfix.
@@ -165,7 +169,7 @@ func Default() Config {
 	return Config{
 		BranchPrefix: "hotfix/",
 		Label:        Label{Name: "hotfix", Color: "d73a4a", Description: "Urgent fix for production"},
-		Limits:       Limits{Files: 10, Lines: 400},
+		Limits:       Limits{Files: 10, Lines: 400, Bytes: 1 << 20},
 		PostMortem:   PostMortem{Labels: []string{"post-mortem"}},
 		Exceptional:  Exceptional{MaintenanceBranch: DefaultMaintenanceBranch, TagInput: "tag", EnvironmentInput: "environment"},
 	}

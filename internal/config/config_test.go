@@ -34,6 +34,7 @@ merge_method: squash
 limits:
   files: 5
   lines: 200
+  bytes: 50000
 release:
   workflow: deploy.yml
   inputs:
@@ -58,7 +59,7 @@ exceptional:
 		c.Label = Label{Name: "urgent", Color: "fbca04", Description: "Needs a release now"}
 		c.Reviewers = []string{"alice", "my-org/on-call"}
 		c.MergeMethod = "squash"
-		c.Limits = Limits{Files: 5, Lines: 200}
+		c.Limits = Limits{Files: 5, Lines: 200, Bytes: 50000}
 		c.Release = Release{Workflow: "deploy.yml", Inputs: map[string]string{"environment": "production"}}
 		c.PullRequest.Template = ".github/hotfix_pull_request.md"
 		c.PostMortem = PostMortem{Enabled: true, Labels: []string{"incident", "post-mortem"}, Template: "docs/post-mortem.md"}
@@ -81,7 +82,7 @@ exceptional:
 		c.Reviewers = []string{"my-org/on_call", "Bob-2"}
 	}},
 	{"limits in hex and with separators", "limits: {files: 0x10, lines: 1_000}\n", func(c *Config) {
-		c.Limits = Limits{Files: 16, Lines: 1000}
+		c.Limits.Files, c.Limits.Lines = 16, 1000
 	}},
 	{"one limit keeps the other", "limits:\n  lines: 50\n", func(c *Config) { c.Limits.Lines = 50 }},
 	{"section with every key commented out", "release:\n  # workflow: release.yml\nlimits:\n", func(c *Config) {}},
@@ -225,7 +226,7 @@ var errorCases = []struct {
 	{"limit negative", "limits:\n  lines: -5\n", `.github/hotfix.yml:2: limits.lines: expected a positive integer, got -5`},
 	{"limit float", "limits:\n  lines: 1.5\n", `.github/hotfix.yml:2: limits.lines: expected a positive integer, got 1.5`},
 	{"limit too big", "limits:\n  lines: 99999999999999999999\n", `.github/hotfix.yml:2: limits.lines: expected a positive integer, got 99999999999999999999`},
-	{"limits not a mapping", "limits: 5\n", `.github/hotfix.yml:1: limits: expected a mapping with files and lines, got 5`},
+	{"limits not a mapping", "limits: 5\n", `.github/hotfix.yml:1: limits: expected a mapping with files, lines and bytes, got 5`},
 
 	// release
 	{"workflow by display name", "release:\n  workflow: Release\n", `.github/hotfix.yml:2: release.workflow: expected a workflow file name like "release.yml" or ".github/workflows/release.yml", got "Release"`},

@@ -69,6 +69,7 @@ func Marshal(c Config) []byte {
 	w("limits:\n")
 	w("  files: %d # changed files\n", c.Limits.Files)
 	w("  lines: %d # changed lines, added plus removed\n", c.Limits.Lines)
+	w("  bytes: %d # changed binary files, size before plus after\n", c.Limits.Bytes)
 
 	w("\n# The release workflow, dispatched on the base branch once the fix is merged.\n")
 	w("release:\n")

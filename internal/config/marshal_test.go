@@ -14,7 +14,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 	full.Label = Label{Name: "P0: fix \"now\"", Color: "00ff00", Description: ""}
 	full.Reviewers = []string{"alice", "my-org/on_call"}
 	full.MergeMethod = "merge"
-	full.Limits = Limits{Files: 1, Lines: 1 << 40}
+	full.Limits = Limits{Files: 1, Lines: 1 << 40, Bytes: 3}
 	full.Release = Release{Workflow: "deploy.yaml", Inputs: map[string]string{
 		"true":      "yes",     // keys and values YAML would otherwise read as other types
 		"null":      "~",       //

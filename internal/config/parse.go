@@ -21,7 +21,7 @@ import (
 var (
 	topKeys         = []string{"base", "branch_prefix", "label", "reviewers", "merge_method", "limits", "release", "pull_request", "post_mortem", "exceptional"}
 	labelKeys       = []string{"name", "color", "description"}
-	limitsKeys      = []string{"files", "lines"}
+	limitsKeys      = []string{"files", "lines", "bytes"}
 	releaseKeys     = []string{"workflow", "inputs", "wait_checks"}
 	pullRequestKeys = []string{"template"}
 	postMortemKeys  = []string{"enabled", "labels", "template"}
@@ -167,6 +167,8 @@ func (p *parser) settings(m *yaml.Node, c *Config) error {
 					c.Limits.Files, err = p.positive(v, key+"."+k)
 				case "lines":
 					c.Limits.Lines, err = p.positive(v, key+"."+k)
+				case "bytes":
+					c.Limits.Bytes, err = p.positive(v, key+"."+k)
 				}
 				return err
 			})

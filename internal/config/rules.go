@@ -120,6 +120,10 @@ func maintenanceProblem(s string) string {
 }
 
 // labelProblem checks a label name against GitHub's rules.
+// LabelProblem says what is wrong with a label name, "" when nothing is: init asks
+// again for a name the configuration would refuse.
+func LabelProblem(s string) string { return labelProblem(s) }
+
 func labelProblem(s string) string {
 	switch {
 	case s == "":

@@ -57,6 +57,12 @@ func TestBadInput(t *testing.T) {
 		e.Git(fixed, "switch", "-q", "--detach")
 		return func() { e.Git(fixed, "switch", "-q", "hotfix/bad-input") }
 	}
+	// realFloor restores ship's 1s floor on --interval, which the harness lowers for tests.
+	realFloor := func() func() {
+		saved := e.Environ
+		e.Environ = append(append([]string(nil), saved...), "GH_HOTFIX_MIN_INTERVAL=")
+		return func() { e.Environ = saved }
+	}
 	const shipFirst = "graphql query repository (HotfixShip)"
 	const createFirst = "graphql query repository (HotfixCreate)"
 
@@ -82,9 +88,13 @@ func TestBadInput(t *testing.T) {
 		{"ship: field without value", fixed, nil, []string{"ship", "-f", "environment"}, 1, "expected key=value"},
 		{"ship: field twice", fixed, nil, []string{"ship", "-f", "a=1", "-f", "a=2"}, 1, `input "a" is given twice`},
 		{"ship: zero interval", fixed, nil, []string{"ship", "--interval", "0s"}, 1, "invalid `--interval` 0s"},
+		{"ship: interval under a second", fixed, realFloor, []string{"ship", "--interval", "500ms"}, 1, "invalid `--interval` 500ms: must be at least 1s"},
+		{"ship: blank title", fixed, nil, []string{"ship", "--title", " "}, 1, "the `--title` value must not be blank"},
+		{"create: name not a slug", fresh, nil, []string{"create", "x", "--name", "Fix It"}, 1, `invalid branch name "Fix It"`},
 		{"ship: negative timeout", fixed, nil, []string{"ship", "--timeout", "-1s"}, 1, "invalid `--timeout`"},
 		{"ship: body and body file", fixed, nil, []string{"ship", "--body", "x", "--body-file", "y"}, 1, "specify only one of `--body` or `--body-file`"},
 		{"ship: jq without json", fixed, nil, []string{"ship", "--jq", "."}, 1, "cannot use `--jq` without specifying `--json`"},
+		{"ship: json without fields", fixed, nil, []string{"ship", "--json"}, 1, "specify one or more comma-separated fields for `--json`:"},
 		{"ship: unknown json field", fixed, nil, []string{"ship", "--json", "bogus"}, 1, `unknown JSON field: "bogus"`},
 		{"ship: an argument", fixed, nil, []string{"ship", "now"}, 1, `unexpected argument "now": this command takes no arguments`},
 		{"status: bad state", fresh, nil, []string{"status", "--state", "closed"}, 1, `invalid value "closed" for ` + "`--state`"},
@@ -152,7 +162,7 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("first stderr line %q does not say %q", first, tt.want)
 			}
 			// A flag error is followed by the usage (and gh's lists of choices); anything else is one line.
-			if rest = strings.TrimSpace(rest); rest != "" && !strings.HasPrefix(rest, "Usage:") &&
+			if rest = strings.TrimSpace(rest); rest != "" && !strings.HasPrefix(rest, "Usage:") && !strings.HasSuffix(first, ":") &&
 				!strings.HasPrefix(rest, "Available fields:") && !strings.HasPrefix(rest, "Did you mean") {
 				t.Errorf("more than one line:\n%s", r.Stderr)
 			}

@@ -125,6 +125,39 @@ func TestCreateHappyPath(t *testing.T) {
 	})
 }
 
+// TestCreateNames: descriptions in any script name a branch git and GitHub take, and
+// --name names it directly, pushed to the emulator to prove the remote takes it too.
+func TestCreateNames(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := e.CreateRepo("names", nil)
+	tests := []struct {
+		args   []string
+		branch string
+	}{
+		{[]string{"Straße gesperrt", "--push"}, "hotfix/strasse-gesperrt"},
+		{[]string{"Café crème", "--push"}, "hotfix/cafe-creme"},
+		{[]string{"ログインできない", "--push"}, "hotfix/ログインできない"},
+		{[]string{"🔥🔥", "--name", "fire", "--push"}, "hotfix/fire"},
+	}
+	for _, tt := range tests {
+		r := e.Hotfix(work, append([]string{"create"}, tt.args...)...)
+		if r.Code != 0 {
+			t.Fatalf("create %q: exit %d: %s", tt.args, r.Code, r.Stderr)
+		}
+		if got := strings.TrimSpace(r.Stdout); got != tt.branch {
+			t.Errorf("create %q made %q, want %q", tt.args, got, tt.branch)
+		}
+		if got := e.Git(work, "ls-remote", "--heads", "origin", tt.branch); !strings.HasSuffix(got, "refs/heads/"+tt.branch) {
+			t.Errorf("the remote has no %s: %q", tt.branch, got)
+		}
+		if got := e.Git(work, "config", "branch."+tt.branch+".hotfix-description"); got != tt.args[0] {
+			t.Errorf("recorded description %q, want %q", got, tt.args[0])
+		}
+		e.Git(work, "switch", "-q", "main")
+	}
+}
+
 func TestCreateRefusals(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
@@ -148,7 +181,7 @@ func TestCreateRefusals(t *testing.T) {
 		{name: "branch exists locally", args: []string{"already here"}, wantErr: "branch hotfix/already-here already exists: continue it with git switch hotfix/already-here"},
 		{name: "branch exists on the remote", args: []string{"on the remote"}, wantErr: "branch hotfix/on-the-remote already exists on origin"},
 		{name: "base missing", args: []string{"some fix", "--base", "nope"}, wantErr: `base branch "nope" does not exist in monalisa/bank`},
-		{name: "description slugs to nothing", args: []string{"🔥🔥 !!"}, wantErr: "cannot name a branch after"},
+		{name: "description slugs to nothing", args: []string{"🔥🔥 !!"}, wantErr: `cannot name a branch after "🔥🔥 !!": it has no letters or digits; name the branch with --name`},
 		{name: "issue missing", args: []string{"-i", "99"}, wantErr: "issue #99 not found in monalisa/bank"},
 		{name: "not inside a git checkout", args: []string{"some fix", "-R", "monalisa/bank"}, wantErr: "not inside a git checkout",
 			setup: func(t *testing.T) (string, func()) { return t.TempDir(), func() {} }},

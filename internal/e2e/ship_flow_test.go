@@ -237,6 +237,19 @@ func TestShipOutcomes(t *testing.T) {
 		}
 	})
 
+	t.Run("size guard counts binary files by bytes", func(t *testing.T) {
+		work := e.CreateRepo("binary", nil)
+		e.Hotfix(work, "create", "new asset")
+		harnessWrite(t, filepath.Join(work, "asset.bin"), strings.Repeat("\x00\x01", 600_000))
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "asset")
+		before := e.Snapshot(work, "binary")
+		assertRefused(t, e.Hotfix(work, "ship", "--no-wait"), "this hotfix changes 1 file, 0 lines and 1200000 bytes of binary files, over the limits of 10 files, 400 lines and 1048576 bytes")
+		if after := e.Snapshot(work, "binary"); after != before {
+			t.Errorf("refused ship changed the repository:\n%s\n---\n%s", before, after)
+		}
+	})
+
 	t.Run("unreleasable main refuses", func(t *testing.T) {
 		work := startHotfix(t, e, "redmain", "on red main")
 		tip := e.Git(work, "rev-parse", "origin/main")
@@ -289,5 +302,38 @@ func TestShipPostMortem(t *testing.T) {
 	}
 	if is["title"] != "Post-mortem: cache stampede" {
 		t.Errorf("title %q", is["title"])
+	}
+}
+
+// TestShipCustomBodyKeepsTheIssue: a body of one's own (--body, --body-file) still
+// closes the issue the hotfix was created for.
+func TestShipCustomBodyKeepsTheIssue(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	for _, tt := range []struct{ repo, flag, body string }{
+		{"ownbody", "--body", "Coupons were rejected at checkout."},
+		{"bodyfile", "--body-file", "Read from a file.\n"},
+	} {
+		work := e.CreateRepo(tt.repo, nil)
+		e.API("POST", "/repos/monalisa/"+tt.repo+"/issues", map[string]any{"title": "Checkout fails for coupons"})
+		if r := e.Hotfix(work, "create", "-i", "1"); r.Code != 0 {
+			t.Fatalf("create -i 1: %s", r.Stderr)
+		}
+		harnessWrite(t, filepath.Join(work, "coupon.txt"), "fixed\n")
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "Accept coupons")
+		value := tt.body
+		if tt.flag == "--body-file" {
+			value = filepath.Join(t.TempDir(), "body.md")
+			harnessWrite(t, value, tt.body)
+		}
+		if r := e.Hotfix(work, "ship", "--no-wait", tt.flag, value); r.Code != 0 {
+			t.Fatalf("ship %s: %s", tt.flag, r.Stderr)
+		}
+		_, pulls := e.API("GET", "/repos/monalisa/"+tt.repo+"/pulls", nil)
+		body, _ := pulls.([]any)[0].(map[string]any)["body"].(string)
+		if want := strings.TrimRight(tt.body, "\n") + "\n\nFixes #1\n"; body != want {
+			t.Errorf("%s: PR body %q, want %q", tt.flag, body, want)
+		}
 	}
 }

@@ -217,6 +217,9 @@ func TestShipChecksInputsBeforeChanging(t *testing.T) {
 	work := startHotfix(t, e, "early", "early check")
 	before := e.Snapshot(work, "early")
 	assertRefused(t, e.Hotfix(work, "ship", "-f", "environment=moon"), `input "environment" of release.yml must be one of production, staging, not "moon"`)
+	// --workflow takes the workflow's name: as well as its file name.
+	assertRefused(t, e.Hotfix(work, "ship", "--workflow", "release", "-f", "environment=moon"), `input "environment" of release.yml must be one of production, staging, not "moon"`)
+	assertRefused(t, e.Hotfix(work, "ship", "--workflow", "Deploy"), `workflow "Deploy" not found in monalisa/early`)
 	if after := e.Snapshot(work, "early"); after != before {
 		t.Errorf("refused ship changed the repository:\n%s\n---\n%s", before, after)
 	}

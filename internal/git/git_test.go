@@ -598,13 +598,16 @@ func TestDiffNumstat(t *testing.T) {
 	writeFile(t, f.work, "README.md", strings.Repeat("line\n", 10))
 	writeFile(t, f.work, "moved.txt", strings.Repeat("stable content\n", 20))
 	writeFile(t, f.work, "logo.png", "\x89PNG\x00\x01")
+	writeFile(t, f.work, "old.bin", "\x00gone\x00")
 	f.git(f.work, "add", "--all")
 	f.git(f.work, "commit", "--quiet", "-m", "base")
 	base := f.git(f.work, "rev-parse", "HEAD")
 
 	f.git(f.work, "switch", "--quiet", "-c", "hotfix/x")
 	writeFile(t, f.work, "README.md", strings.Repeat("line\n", 8)+"new 1\nnew 2\nnew 3\n")
-	writeFile(t, f.work, "logo.png", "\x89PNG\x00\x02")
+	writeFile(t, f.work, "logo.png", "\x89PNG\x00\x02\x03")
+	writeFile(t, f.work, "new.bin", strings.Repeat("\x00", 1000))
+	f.git(f.work, "rm", "--quiet", "old.bin")
 	f.git(f.work, "mv", "moved.txt", "renamed.txt")
 	writeFile(t, f.work, "with\ttab and space.txt", "x\n")
 	f.git(f.work, "add", "--all")
@@ -616,7 +619,9 @@ func TestDiffNumstat(t *testing.T) {
 	}
 	want := []FileStat{
 		{Path: "README.md", Added: 3, Deleted: 2},
-		{Path: "logo.png", Binary: true},
+		{Path: "logo.png", Binary: true, Bytes: 6 + 7},
+		{Path: "new.bin", Binary: true, Bytes: 1000},
+		{Path: "old.bin", Binary: true, Bytes: 6},
 		{Path: "renamed.txt", OldPath: "moved.txt"},
 		{Path: "with\ttab and space.txt", Added: 1},
 	}
@@ -628,6 +633,29 @@ func TestDiffNumstat(t *testing.T) {
 	}
 	_, err = f.client.DiffNumstat(ctx, base, "nope")
 	wantGitError(t, err, 128, `fatal: `)
+}
+
+func TestParseRawBlobs(t *testing.T) {
+	z := strings.Repeat("0", 40)
+	a, b := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	tests := []struct {
+		out     string
+		want    [][2]string
+		wantErr bool
+	}{
+		{"", nil, false},
+		{":100644 100644 " + a + " " + b + " M\x00f.png\x00", [][2]string{{a, b}}, false},
+		{":000000 100644 " + z + " " + b + " A\x00new\x00:100644 000000 " + a + " " + z + " D\x00old\x00", [][2]string{{z, b}, {a, z}}, false},
+		{":100644 100644 " + a + " " + a + " R100\x00old\x00new\x00:100644 100644 " + a + " " + b + " M\x00x\x00", [][2]string{{a, a}, {a, b}}, false},
+		{":100644 " + a + " M\x00f\x00", nil, true},
+		{":100644 100644 " + a + " " + b + " M", nil, true},
+	}
+	for _, tt := range tests {
+		got, err := parseRawBlobs(tt.out)
+		if (err != nil) != tt.wantErr || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseRawBlobs(%q) = %v, %v; want %v (error %v)", tt.out, got, err, tt.want, tt.wantErr)
+		}
+	}
 }
 
 func TestParseNumstatErrors(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -237,10 +238,12 @@ type FileStat struct {
 	Added   int    // lines added; 0 for a binary file
 	Deleted int    // lines deleted; 0 for a binary file
 	Binary  bool   // git counts no lines for binary files
+	Bytes   int64  // for a binary file, its size before plus its size after the change (0 when absent); 0 for text
 }
 
 // DiffNumstat returns the files changed between commits a and b with their added and deleted
-// lines, detecting renames. To measure a branch against its base, pass their merge base as a.
+// lines, detecting renames, and for binary files (where git counts no lines) their sizes.
+// To measure a branch against its base, pass their merge base as a.
 func (c *Client) DiffNumstat(ctx context.Context, a, b string) ([]FileStat, error) {
 	if err := notOption("revision", a); err != nil {
 		return nil, err
@@ -253,7 +256,67 @@ func (c *Client) DiffNumstat(ctx context.Context, a, b string) ([]FileStat, erro
 	if err != nil {
 		return nil, err
 	}
-	return parseNumstat(out)
+	stats, err := parseNumstat(out)
+	if err != nil || !slices.ContainsFunc(stats, func(f FileStat) bool { return f.Binary }) {
+		return stats, err
+	}
+	// Binary files are measured in bytes: the same diff in --raw form names the blobs,
+	// in the same order, and cat-file gives their sizes (one process per binary blob,
+	// which a hotfix rarely has).
+	raw, err := c.Query(ctx, "diff-tree", "-r", "-M", "--raw", "--no-abbrev", "-z", a, b)
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := parseRawBlobs(raw)
+	if err != nil {
+		return nil, err
+	}
+	if len(blobs) != len(stats) {
+		return nil, fmt.Errorf("parsing git diff-tree output: %d entries in --raw, %d in --numstat", len(blobs), len(stats))
+	}
+	for i := range stats {
+		if !stats[i].Binary {
+			continue
+		}
+		for _, sha := range blobs[i] {
+			if strings.Trim(sha, "0") == "" { // absent on this side: added or deleted
+				continue
+			}
+			size, err := c.Query(ctx, "cat-file", "-s", sha)
+			if err != nil {
+				return nil, err
+			}
+			n, err := strconv.ParseInt(strings.TrimSpace(size), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("parsing the size of %s: %w", stats[i].Path, err)
+			}
+			stats[i].Bytes += n
+		}
+	}
+	return stats, nil
+}
+
+// parseRawBlobs returns the old and new blob of each entry of `diff-tree --raw -z`
+// output: ":oldmode newmode oldsha newsha status\x00path\x00" per file, with a
+// second path for a rename or copy.
+func parseRawBlobs(out string) ([][2]string, error) {
+	if out == "" {
+		return nil, nil
+	}
+	var blobs [][2]string
+	fields := strings.Split(strings.TrimSuffix(out, "\x00"), "\x00")
+	for i := 0; i < len(fields); i++ {
+		meta := strings.Fields(strings.TrimPrefix(fields[i], ":"))
+		if len(meta) != 5 || i+1 >= len(fields) {
+			return nil, fmt.Errorf("parsing git diff-tree output: unexpected entry %q", fields[i])
+		}
+		blobs = append(blobs, [2]string{meta[2], meta[3]})
+		i++ // the path
+		if s := meta[4]; s[0] == 'R' || s[0] == 'C' {
+			i++ // the new path
+		}
+	}
+	return blobs, nil
 }
 
 // parseNumstat parses `--numstat -z` output: "added\tdeleted\tpath\x00" per file, or

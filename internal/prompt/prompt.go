@@ -3,10 +3,10 @@
 package prompt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-
 	"os"
 	"strings"
 
@@ -14,13 +14,15 @@ import (
 	"github.com/AlecAivazis/survey/v2/core"
 	"github.com/AlecAivazis/survey/v2/terminal"
 	"github.com/cli/go-gh/v2/pkg/text"
+	"golang.org/x/term"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
 // Prompter asks the user for values. Each method returns an error wrapping
-// [cmderr.ErrCancel] when the user cancels with Ctrl-C or Ctrl-D.
+// [cmderr.ErrCancel] when the user cancels with Ctrl-C or Ctrl-D, or the process is told
+// to stop (SIGTERM) while it waits for an answer.
 type Prompter interface {
 	// Input asks for a line of text; an empty answer returns defaultValue.
 	Input(prompt, defaultValue string) (string, error)
@@ -34,13 +36,16 @@ type Prompter interface {
 // New returns the [Prompter] that draws survey prompts on the terminal of ios: it reads
 // ios.In and draws on ios.ErrOut, keeping stdout for results. It refuses to prompt when
 // ios.CanPrompt is false; commands should check that first and require a flag instead.
-func New(ios *iostreams.IOStreams) Prompter {
+// When ctx is done (the CLI cancels it on SIGINT and SIGTERM), a question waiting for
+// its answer ends as Ctrl-C ends it.
+func New(ctx context.Context, ios *iostreams.IOStreams) Prompter {
 	// survey colours its prompts through a package-level switch.
 	core.DisableColor = !ios.ColorEnabled()
-	p := &surveyPrompter{ios: ios}
+	p := &surveyPrompter{ctx: ctx, ios: ios}
 	in, inOK := ios.In.(*os.File)
 	out, outOK := ios.ErrOut.(*os.File)
 	if inOK && outOK {
+		p.in = in
 		p.stdio = survey.WithStdio(in, out, out)
 	}
 	return p
@@ -48,7 +53,9 @@ func New(ios *iostreams.IOStreams) Prompter {
 
 // surveyPrompter asks with survey's prompts, as gh does.
 type surveyPrompter struct {
+	ctx   context.Context
 	ios   *iostreams.IOStreams
+	in    *os.File      // the terminal survey reads; nil when stdio is
 	stdio survey.AskOpt // nil when the streams are not files (no terminal to draw on)
 }
 
@@ -80,7 +87,30 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any) error {
 	if p.stdio == nil || !p.ios.CanPrompt() {
 		return errNotInteractive
 	}
-	return survey.AskOne(q, answer, p.stdio)
+	if p.ctx.Err() != nil {
+		return terminal.InterruptErr
+	}
+	// survey reads the terminal in raw mode, where Ctrl-C is a key it handles, but a
+	// signal (SIGTERM) only cancels ctx while survey stays blocked reading a key. So
+	// survey asks in a goroutine, and a cancellation puts the terminal back as it was
+	// and ends the question as Ctrl-C would; the process exits soon after, with the
+	// abandoned read.
+	var saved *term.State
+	if p.in != nil {
+		saved, _ = term.GetState(int(p.in.Fd()))
+	}
+	done := make(chan error, 1)
+	go func() { done <- survey.AskOne(q, answer, p.stdio) }()
+	select {
+	case err := <-done:
+		return err
+	case <-p.ctx.Done():
+		if saved != nil {
+			_ = term.Restore(int(p.in.Fd()), saved)
+		}
+		fmt.Fprint(p.ios.ErrOut, "\x1b[?25h\n") // show the cursor a Select hid; end the prompt's line
+		return terminal.InterruptErr
+	}
 }
 
 // errNotInteractive is refused prompting; mapError names the question.

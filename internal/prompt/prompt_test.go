@@ -1,6 +1,7 @@
 package prompt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -51,7 +52,7 @@ func TestNewRefusesWithoutTerminal(t *testing.T) {
 	ios.SetStdinTTY(true)
 	ios.SetStdoutTTY(true)
 	ios.SetStderrTTY(true)
-	p := New(ios)
+	p := New(context.Background(), ios)
 	if _, err := p.Input("Description", ""); err == nil || !strings.Contains(err.Error(), "not running interactively") {
 		t.Errorf("Input error = %v", err)
 	}

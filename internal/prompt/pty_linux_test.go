@@ -2,6 +2,7 @@ package prompt
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"strconv"
@@ -55,12 +56,14 @@ func TestSurveyOnPseudoTerminal(t *testing.T) {
 	tests := []struct {
 		name       string
 		keys       string
+		signal     bool // cancel the context instead of typing, as SIGTERM does
 		want       string
 		wantCancel bool
 	}{
 		{name: "answer", keys: "login page 500\r", want: "login page 500"},
 		{name: "default", keys: "\r", want: "fallback"},
 		{name: "Ctrl-C", keys: "\x03", wantCancel: true},
+		{name: "SIGTERM", signal: true, wantCancel: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,9 +78,11 @@ func TestSurveyOnPseudoTerminal(t *testing.T) {
 				answer string
 				err    error
 			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
 			done := make(chan result, 1)
 			go func() {
-				answer, err := New(ios).Input("Description", "fallback")
+				answer, err := New(ctx, ios).Input("Description", "fallback")
 				done <- result{answer, err}
 			}()
 			// Type only once survey has put the terminal in raw mode, or the line
@@ -93,7 +98,9 @@ func TestSurveyOnPseudoTerminal(t *testing.T) {
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
-			if _, err := control.WriteString(tt.keys); err != nil {
+			if tt.signal {
+				cancel()
+			} else if _, err := control.WriteString(tt.keys); err != nil {
 				t.Fatal(err)
 			}
 			select {
@@ -101,6 +108,13 @@ func TestSurveyOnPseudoTerminal(t *testing.T) {
 				if tt.wantCancel {
 					if !errors.Is(r.err, cmderr.ErrCancel) {
 						t.Errorf("Input error = %v, want ErrCancel", r.err)
+					}
+					// The terminal is left as it was found, not in survey's raw mode.
+					if tt.signal {
+						termios, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+						if err != nil || termios.Lflag&unix.ICANON == 0 {
+							t.Errorf("terminal left in raw mode (%v)", err)
+						}
 					}
 					return
 				}

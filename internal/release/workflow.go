@@ -156,9 +156,10 @@ type apiWorkflow struct {
 	State string `json:"state"`
 }
 
-// Find resolves the release workflow: the named one (file name, path or ID) when
-// name is set, else the single workflow with a workflow_dispatch trigger whose file
-// name or name mentions "release". ref is where the file is read (the base branch).
+// Find resolves the release workflow: the named one when name is set — by its file
+// name, path or ID, else by its name: key (in any case, as gh workflow run takes it) —
+// else the single workflow with a workflow_dispatch trigger whose file name or name
+// mentions "release". ref is where the file is read (the base branch).
 func Find(ctx context.Context, gh *github.Client, owner, repo, ref, name string) (Workflow, error) {
 	var list struct {
 		Workflows []apiWorkflow `json:"workflows"`
@@ -166,16 +167,21 @@ func Find(ctx context.Context, gh *github.Client, owner, repo, ref, name string)
 	if err := gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/actions/workflows?per_page=100", owner, repo), nil, &list); err != nil {
 		return Workflow{}, fmt.Errorf("listing workflows: %w", err)
 	}
-	var candidates []apiWorkflow
+	var candidates, named []apiWorkflow
 	for _, w := range list.Workflows {
 		switch {
 		case name != "":
 			if w.Path == name || path.Base(w.Path) == name || fmt.Sprint(w.ID) == name {
 				candidates = append(candidates, w)
+			} else if strings.EqualFold(w.Name, name) {
+				named = append(named, w)
 			}
 		case w.State == "active" && (strings.Contains(strings.ToLower(path.Base(w.Path)), "release") || strings.Contains(strings.ToLower(w.Name), "release")):
 			candidates = append(candidates, w)
 		}
+	}
+	if len(candidates) == 0 {
+		candidates = named // a file name wins over a workflow's name: key
 	}
 	// Read the candidates' files concurrently: only the file says whether they can be dispatched.
 	found := make([]Workflow, len(candidates))
@@ -220,6 +226,9 @@ func choose(found []Workflow, owner, repo, name string) (Workflow, error) {
 	for _, w := range dispatchable {
 		files = append(files, w.File())
 	}
+	if name != "" {
+		return Workflow{}, fmt.Errorf("several workflows are named %q (%s): give --workflow or release.workflow the file name", name, strings.Join(files, ", "))
+	}
 	return Workflow{}, fmt.Errorf("several release workflows found (%s): choose one with --workflow or release.workflow in .github/hotfix.yml", strings.Join(files, ", "))
 }
 
@@ -232,13 +241,18 @@ func FindIn(files map[string]string, owner, repo, name string) (Workflow, error)
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	// A file name wins over a workflow's name: key.
+	byFile := false
+	for _, p := range paths {
+		byFile = byFile || name != "" && (p == name || path.Base(p) == name)
+	}
 	var found []Workflow
 	for _, p := range paths {
 		if ext := path.Ext(p); ext != ".yml" && ext != ".yaml" {
 			continue
 		}
 		wfName := workflowName(files[p], p)
-		matches := name != "" && (p == name || path.Base(p) == name)
+		matches := name != "" && (p == name || path.Base(p) == name || !byFile && strings.EqualFold(wfName, name))
 		mentions := name == "" && (strings.Contains(strings.ToLower(path.Base(p)), "release") || strings.Contains(strings.ToLower(wfName), "release"))
 		if !matches && !mentions {
 			continue

@@ -114,6 +114,11 @@ func TestFindIn(t *testing.T) {
 		{"several", map[string]string{".github/workflows/release.yml": release, ".github/workflows/release-hotfix.yml": release}, "", "", "several release workflows found (release-hotfix.yml, release.yml)"},
 		{"named but missing", map[string]string{".github/workflows/release.yml": release}, "deploy.yml", "", `workflow "deploy.yml" not found in o/r`},
 		{"named without dispatch", map[string]string{".github/workflows/ci.yml": ci}, "ci.yml", "", "workflow ci.yml has no workflow_dispatch trigger"},
+		{"named by its name: key", map[string]string{".github/workflows/deploy.yml": deploy, ".github/workflows/release.yml": release}, "Deploy prod", ".github/workflows/deploy.yml", ""},
+		{"name in another case", map[string]string{".github/workflows/deploy.yml": deploy, ".github/workflows/release.yml": release}, "deploy PROD", ".github/workflows/deploy.yml", ""},
+		{"file name wins over a name", map[string]string{".github/workflows/a.yml": "name: release.yml\non: workflow_dispatch\n", ".github/workflows/release.yml": release}, "release.yml", ".github/workflows/release.yml", ""},
+		{"name shared by two", map[string]string{".github/workflows/a.yml": deploy, ".github/workflows/b.yml": deploy}, "Deploy prod", "", `several workflows are named "Deploy prod" (a.yml, b.yml): give --workflow or release.workflow the file name`},
+		{"name of a workflow without dispatch", map[string]string{".github/workflows/ci.yml": ci}, "CI", "", "workflow CI has no workflow_dispatch trigger"},
 		{"named but broken", map[string]string{".github/workflows/release.yml": "on: ["}, "release.yml", "", "is not valid YAML"},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
@@ -82,6 +84,13 @@ func (c *Command) Execute(ctx context.Context, args []string) error {
 	if err := c.Flags.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
+		}
+		var missing *pflag.ValueRequiredError
+		if errors.As(err, &missing) && missing.GetFlag() != nil {
+			if fields := missing.GetFlag().Annotations[jsonFieldsKey]; len(fields) > 0 {
+				sorted := slices.Sorted(slices.Values(fields))
+				return cmderr.FlagErrorf("specify one or more comma-separated fields for `--json`:\n  %s", strings.Join(sorted, "\n  "))
+			}
 		}
 		return &cmderr.FlagError{Err: err}
 	}

@@ -82,3 +82,28 @@ func TestFlagChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONWithoutFields: a bare --json lists the fields, as gh does; other flags missing
+// their value keep pflag's message.
+func TestJSONWithoutFields(t *testing.T) {
+	var j JSONFlags
+	var base string
+	cmd := &Command{Name: "demo", Flags: NewFlagSet("demo"), Run: func(context.Context, []string) error { return nil }}
+	AddJSONFlags(cmd.Flags, &j, []string{"url", "number", "base"})
+	cmd.Flags.StringVar(&base, "base", "", "")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--json"}, "specify one or more comma-separated fields for `--json`:\n  base\n  number\n  url"},
+		{[]string{"--base", "main", "--json"}, "specify one or more comma-separated fields for `--json`:\n  base\n  number\n  url"},
+		{[]string{"--base"}, "flag needs an argument: --base"},
+		{[]string{"--jq"}, "flag needs an argument: --jq"},
+	}
+	for _, tt := range tests {
+		var flagErr *cmderr.FlagError
+		if err := cmd.Execute(context.Background(), tt.args); !errors.As(err, &flagErr) || err.Error() != tt.want {
+			t.Errorf("Execute(%q) = %v, want the flag error %q", tt.args, err, tt.want)
+		}
+	}
+}

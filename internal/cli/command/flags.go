@@ -22,9 +22,15 @@ type JSONFlags struct {
 	Template string   // Go template to format the JSON with
 }
 
-// AddJSONFlags defines --json, -q/--jq and -t/--template, as gh does.
-func AddJSONFlags(fs *pflag.FlagSet, j *JSONFlags) {
+// jsonFieldsKey annotates --json with the fields the command offers, so that a bare
+// --json can list them (see [Command.Execute]).
+const jsonFieldsKey = "gh-hotfix/json-fields"
+
+// AddJSONFlags defines --json, -q/--jq and -t/--template, as gh does; fields are those
+// the command offers, listed when --json is given none.
+func AddJSONFlags(fs *pflag.FlagSet, j *JSONFlags, fields []string) {
 	fs.StringSliceVar(&j.Fields, "json", nil, "Output JSON with the specified `fields`")
+	_ = fs.SetAnnotation("json", jsonFieldsKey, fields)
 	fs.StringVarP(&j.JQ, "jq", "q", "", "Filter JSON output using a jq `expression`")
 	fs.StringVarP(&j.Template, "template", "t", "", "Format JSON output using a Go template; see \"gh help formatting\"")
 }

@@ -8,11 +8,13 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 // CreateOptions is what `gh hotfix create` was asked to do.
 type CreateOptions struct {
 	Description string // trimmed argument; empty when not given
+	Name        string // --name: the branch's name after the prefix; empty means made from the description
 	Issue       int    // -i/--issue: issue number whose title describes the hotfix; 0 when not given
 	Base        string // -b/--base: base branch; empty means the config's, else the default branch
 	Repo        string // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
@@ -33,6 +35,7 @@ func NewCmdCreate(f *command.Factory, runF func(context.Context, *CreateOptions)
 	opts := &CreateOptions{}
 	fs := command.NewFlagSet("create")
 	fs.IntVarP(&opts.Issue, "issue", "i", 0, "Take the description from the title of issue `number`; the pull request will close it")
+	fs.StringVar(&opts.Name, "name", "", "Name the branch `slug` (after the prefix) instead of after the description")
 	fs.StringVarP(&opts.Base, "base", "b", "", "Base `branch` to start from and merge into (default: config, else the default branch)")
 	command.AddRepoFlag(fs, &opts.Repo)
 	fs.BoolVar(&opts.Force, "force", false, "Create the branch even if the base's latest commit is not releasable")
@@ -49,9 +52,11 @@ func NewCmdCreate(f *command.Factory, runF func(context.Context, *CreateOptions)
 Create a hotfix branch from the latest commit of the base branch.
 
 The branch is named after the description: hotfix/ (or the configured prefix) followed by
-the description in lower case, with hyphens between words, at most 60 characters. The
-description comes from the argument, from the title of the issue given with --issue, or
-from a prompt on a terminal.
+the description's words in lower case joined by hyphens, at most 60 characters. Latin
+letters are spelled in ASCII (Straße gives strasse, Café gives cafe); letters of other
+scripts are kept. --name gives that part of the name directly, by the same rules, e.g. for
+a description of emoji only. The description comes from the argument, from the title of
+the issue given with --issue, or from a prompt on a terminal.
 
 Before creating anything, create fetches the base branch and refuses, changing nothing,
 when tracked files have uncommitted changes, when the branch already exists locally or on
@@ -72,6 +77,7 @@ it up.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix create "login page 500 on empty password"
 $ gh hotfix create --issue 123
+$ gh hotfix create --issue 123 --name login-500
 $ gh hotfix create "fix session timeout" --base release --push
 $ gh hotfix create "fix session timeout" --dry-run
 $ gh hotfix create "login page 500" --from-tag v1.4.0
@@ -90,8 +96,13 @@ $ gh hotfix create --issue 123 --from-latest-release`),
 			if fs.Changed("issue") && opts.Issue < 1 {
 				return cmderr.FlagErrorf("invalid issue number %d: must be 1 or more", opts.Issue)
 			}
-			if err := command.NotBlank(fs, "base", "from-tag"); err != nil {
+			if err := command.NotBlank(fs, "base", "from-tag", "name"); err != nil {
 				return err
+			}
+			if fs.Changed("name") {
+				if err := hotfix.CheckName(opts.Name); err != nil {
+					return cmderr.FlagErrorf("`--name`: %v", err)
+				}
 			}
 			if err := command.MutuallyExclusive("specify only one of `--from-tag` or `--from-latest-release`", opts.FromTag != "", opts.FromLatestRelease); err != nil {
 				return err

@@ -58,8 +58,8 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	ask := func(configPath string) (*github.FromTagFacts, error) {
 		maint = cfg.Exceptional.MaintenanceBranchFor(ver.Major, ver.Minor)
 		branch = ""
-		if desc != "" {
-			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+		if desc != "" || opts.Name != "" {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc, opts.Name); err != nil {
 				return nil, err
 			}
 		}
@@ -97,7 +97,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		}
 		if desc == "" {
 			desc = facts.IssueTitle
-			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc, opts.Name); err != nil {
 				return fmt.Errorf("issue #%d: %w", opts.Issue, err)
 			}
 		}
@@ -219,7 +219,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		fmt.Fprintf(ios.ErrOut, "%s Created the maintenance branch %s from %s\n", cs.SuccessIcon(), cs.Bold(maint), tag)
 	}
 	if extra > 0 {
-		fmt.Fprintf(ios.ErrOut, "%s %s has %d commits since %s: they ship with this hotfix\n", cs.WarningIcon(), maint, extra, tag)
+		fmt.Fprintf(ios.ErrOut, "%s %s has %s\n", cs.WarningIcon(), maint, commitsSince(extra, tag))
 	}
 	if !ios.IsStdoutTTY() {
 		return nil
@@ -256,4 +256,13 @@ func nextTagHint(v release.Version) string {
 		return "the next patch tag"
 	}
 	return "the next patch tag (" + next.String() + " or later)"
+}
+
+// commitsSince says how many commits a maintenance branch has since its tag, and that
+// they ship with the hotfix, in the singular for one.
+func commitsSince(n int, tag string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 commit since %s: it ships with this hotfix", tag)
+	}
+	return fmt.Sprintf("%d commits since %s: they ship with this hotfix", n, tag)
 }

@@ -62,3 +62,14 @@ func TestCheckReleasable(t *testing.T) {
 		})
 	}
 }
+
+func TestCommitsSince(t *testing.T) {
+	for n, want := range map[int]string{
+		1: "1 commit since v1.4.0: it ships with this hotfix",
+		2: "2 commits since v1.4.0: they ship with this hotfix",
+	} {
+		if got := commitsSince(n, "v1.4.0"); got != want {
+			t.Errorf("commitsSince(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

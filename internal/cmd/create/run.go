@@ -76,8 +76,8 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 			base = cfg.Base
 		}
 		branch = ""
-		if desc != "" {
-			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+		if desc != "" || opts.Name != "" {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc, opts.Name); err != nil {
 				return nil, err
 			}
 		}
@@ -116,7 +116,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		}
 		if desc == "" {
 			desc = facts.IssueTitle
-			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc); err != nil {
+			if branch, err = branchFor(ctx, f, cfg.BranchPrefix, desc, opts.Name); err != nil {
 				return fmt.Errorf("issue #%d: %w", opts.Issue, err)
 			}
 		}
@@ -195,14 +195,21 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	return nil
 }
 
-// branchFor names the branch for desc and checks that the name is free locally and valid.
-func branchFor(ctx context.Context, f *command.Factory, prefix, desc string) (string, error) {
+// branchFor names the branch for desc, or name when given (--name), and checks that the
+// name is free locally and valid.
+func branchFor(ctx context.Context, f *command.Factory, prefix, desc, name string) (string, error) {
 	g, _ := f.Git()
-	branch, err := hotfix.BranchName(prefix, desc)
-	if err != nil {
-		return "", fmt.Errorf("cannot name a branch after %q: %w", desc, err)
+	branch := prefix + name
+	if name == "" {
+		var err error
+		if branch, err = hotfix.BranchName(prefix, desc); err != nil {
+			return "", fmt.Errorf("cannot name a branch after %q: it has no letters or digits; name the branch with --name", desc)
+		}
 	}
 	if err := g.CheckRefFormatBranch(ctx, branch); err != nil {
+		if name == "" {
+			return "", fmt.Errorf("%w; name the branch with --name", err)
+		}
 		return "", err
 	}
 	exists, err := g.BranchExists(ctx, branch)

@@ -20,7 +20,7 @@ type DoctorOptions struct {
 func NewCmdDoctor(f *command.Factory, runF func(context.Context, *DoctorOptions) error) *command.Command {
 	opts := &DoctorOptions{}
 	fs := command.NewFlagSet("doctor")
-	command.AddJSONFlags(fs, &opts.JSON)
+	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
 	return &command.Command{
@@ -34,8 +34,8 @@ hotfix branches or on pull requests to the base, a releasable base, the configur
 for the exceptional process (hotfix from the last release) the hotfix workflow and the
 naming of maintenance branches.
 
-Warnings (checks still running on the base, token scopes that cannot be read, ...) do not
-count as failures. Exits with status 0 only when no check fails.
+Warnings (checks still running on the base, token scopes that cannot be read, a missing
+label, which ship creates, ...) do not count as failures. Exits with status 0 only when no check fails.
 
 On a terminal each check is a line marked ✓, ! (warning) or X (failure), with the fix on
 the line below. Otherwise each check is one line of four tab-separated fields: ok, warn or

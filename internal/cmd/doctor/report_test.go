@@ -139,7 +139,7 @@ func TestChecks(t *testing.T) {
 		{name: "read access", facts: func(f *Facts) { f.Permission = "READ" }, check: (*diagnosis).auth,
 			word: "fail", detail: "monalisa has read access to acme/shop, and a hotfix needs write access", fix: "ask an admin"},
 		{name: "label missing", facts: func(f *Facts) { f.LabelExists = false }, cfg: withConfig(func(c *config.Config) { c.Label.Name = "urgent fix" }),
-			check: (*diagnosis).label, word: "fail", detail: "label urgent fix does not exist in acme/shop",
+			check: (*diagnosis).label, word: "warn", detail: "label urgent fix does not exist in acme/shop: ship creates it with the first hotfix pull request",
 			fix: "gh label create 'urgent fix' --color d73a4a --description 'Urgent fix for production' -R acme/shop"},
 		{name: "release ok", check: (*diagnosis).releaseWorkflow, word: "ok", detail: "release.yml (Release) can be dispatched on main; inputs: env=prod (config)"},
 		{name: "release input missing", cfg: withConfig(func(c *config.Config) { c.Release.Inputs = nil }), check: (*diagnosis).releaseWorkflow,

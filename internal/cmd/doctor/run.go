@@ -180,6 +180,8 @@ func (d *diagnosis) auth() Check {
 	return pass("auth", who+"; token scopes: "+scopes)
 }
 
+// label warns, and does not fail, when the label is missing: ship creates it with the
+// first hotfix pull request, so creating it beforehand is optional.
 func (d *diagnosis) label() Check {
 	l := d.cfg.Label
 	if d.facts.LabelExists {
@@ -189,7 +191,7 @@ func (d *diagnosis) label() Check {
 	if l.Description != "" {
 		cmd += " --description " + shellQuote(l.Description)
 	}
-	return fail("label", fmt.Sprintf("label %s does not exist in %s", l.Name, d.fullName()), cmd+" -R "+d.repoArg)
+	return warn("label", fmt.Sprintf("label %s does not exist in %s: ship creates it with the first hotfix pull request", l.Name, d.fullName()), cmd+" -R "+d.repoArg)
 }
 
 // releaseWorkflow finds the workflow ship would dispatch, the way ship finds it, and

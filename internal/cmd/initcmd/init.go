@@ -50,7 +50,9 @@ release workflow and its inputs, and the hotfix label, with a comment explaining
 On a terminal, init asks to confirm or change each detected value; otherwise it uses the
 flags and what it detected. Required inputs of the release workflow get their default, else
 the first option of a choice, else false for a boolean, else a prompt (--field without a
-terminal).
+terminal, where every required input still missing is named at once). An answer init cannot
+use (a base that does not exist, a blank required input, words for a number, a label name
+GitHub would refuse) is asked again, up to three times.
 
 It refuses to overwrite an existing file without --force. Commit the file, then run
 gh hotfix doctor to check that the repository is ready.

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -26,6 +27,11 @@ const (
 	promptLabel    = "Label for hotfix pull requests"
 	noWorkflow     = "None: decide later"
 )
+
+// maxAttempts is how many times init asks a question whose answer it cannot use
+// (a base that does not exist, a blank required input, a label GitHub would refuse)
+// before it gives up.
+const maxAttempts = 3
 
 // run writes the configuration. Whatever it refuses, it refuses before writing, and
 // the file appears whole or not at all.
@@ -89,21 +95,28 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 
 	cfg := config.Default()
 	cfg.Base = facts.Base
-	if opts.Base == "" && canPrompt {
+	// A mistyped base is asked again, a few times.
+	for attempt := 1; opts.Base == "" && canPrompt; attempt++ {
 		base, err := f.Prompter.Input(promptBase, facts.Base)
 		if err != nil {
 			return err
 		}
-		if base = strings.TrimSpace(base); base != "" && base != facts.Base {
-			// The workflow files that matter are the ones on the chosen base.
-			if facts, err = doctor.Inspect(ctx, gh, repo.Owner, repo.Name, doctor.Query{Base: base}); err != nil {
-				return err
-			}
-			if !facts.BaseFound {
-				return fmt.Errorf("base branch %q does not exist in %s", base, fullName)
-			}
-			cfg.Base = base
+		if base = strings.TrimSpace(base); base == "" || base == facts.Base {
+			break
 		}
+		// The workflow files that matter are the ones on the chosen base.
+		chosen, err := doctor.Inspect(ctx, gh, repo.Owner, repo.Name, doctor.Query{Base: base})
+		if err != nil {
+			return err
+		}
+		if chosen.BaseFound {
+			facts, cfg.Base = chosen, base
+			break
+		}
+		if attempt == maxAttempts {
+			return fmt.Errorf("base branch %q does not exist in %s", base, fullName)
+		}
+		fmt.Fprintf(ios.ErrOut, "%s base branch %q does not exist in %s: try again\n", cs.WarningIcon(), base, fullName)
 	}
 
 	w, found, err := chooseWorkflow(f, facts, opts.Workflow, canPrompt)
@@ -123,12 +136,26 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	case opts.Label != "":
 		cfg.Label.Name = opts.Label
 	case canPrompt:
-		label, err := f.Prompter.Input(promptLabel, cfg.Label.Name)
-		if err != nil {
-			return err
-		}
-		if label = strings.TrimSpace(label); label != "" {
-			cfg.Label.Name = label
+		for attempt := 1; ; attempt++ {
+			label, err := f.Prompter.Input(promptLabel, cfg.Label.Name)
+			if err != nil {
+				return err
+			}
+			label = strings.TrimSpace(label)
+			problem := ""
+			if label != "" {
+				problem = config.LabelProblem(label)
+			}
+			if problem == "" {
+				if label != "" {
+					cfg.Label.Name = label
+				}
+				break
+			}
+			if attempt == maxAttempts {
+				return fmt.Errorf("label: %s", problem)
+			}
+			fmt.Fprintf(ios.ErrOut, "%s label: %s; try again\n", cs.WarningIcon(), problem)
 		}
 	}
 
@@ -272,6 +299,7 @@ func releaseInputs(f *command.Factory, w release.Workflow, given map[string]stri
 	for k, v := range given {
 		inputs[k] = v
 	}
+	var missing []string // required inputs without a value, all named at once
 	for _, in := range w.Inputs {
 		if _, ok := inputs[in.Name]; ok || !in.Required {
 			continue
@@ -284,21 +312,28 @@ func releaseInputs(f *command.Factory, w release.Workflow, given map[string]stri
 		case in.Type == "boolean":
 			inputs[in.Name] = "false"
 		case canPrompt:
-			question := fmt.Sprintf("Value of the required input %q of %s", in.Name, w.File())
-			if in.Description != "" {
-				question += " (" + in.Description + ")"
-			}
-			v, err := f.Prompter.Input(question, "")
+			v, err := askInput(f, w, in)
 			if err != nil {
 				return nil, err
 			}
-			if v = strings.TrimSpace(v); v == "" {
-				return nil, fmt.Errorf("the input %q of %s is required: give it a value", in.Name, w.File())
-			}
 			inputs[in.Name] = v
 		default:
-			return nil, fmt.Errorf("%s requires the input %q, which has no default: pass it with -f %s=VALUE", w.File(), in.Name, in.Name)
+			missing = append(missing, in.Name)
 		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		return nil, fmt.Errorf("%s requires the input %q, which has no default: pass it with -f %s=VALUE", w.File(), missing[0], missing[0])
+	default:
+		quoted := make([]string, len(missing))
+		flags := make([]string, len(missing))
+		for i, m := range missing {
+			quoted[i] = fmt.Sprintf("%q", m)
+			flags[i] = "-f " + m + "=VALUE"
+		}
+		return nil, fmt.Errorf("%s requires the inputs %s and %s, which have no default: pass them with %s",
+			w.File(), strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1], strings.Join(flags, " "))
 	}
 	if _, err := release.ValidateInputs(w, inputs); err != nil {
 		return nil, err
@@ -307,6 +342,42 @@ func releaseInputs(f *command.Factory, w release.Workflow, given map[string]stri
 		return nil, nil
 	}
 	return inputs, nil
+}
+
+// askInput asks for the value of a required input, again when the answer is blank or
+// not a number for a number input.
+func askInput(f *command.Factory, w release.Workflow, in release.Input) (string, error) {
+	question := fmt.Sprintf("Value of the required input %q of %s", in.Name, w.File())
+	if in.Description != "" {
+		question += " (" + in.Description + ")"
+	}
+	for attempt := 1; ; attempt++ {
+		v, err := f.Prompter.Input(question, "")
+		if err != nil {
+			return "", err
+		}
+		v = strings.TrimSpace(v)
+		var problem string
+		switch {
+		case v == "":
+			problem = fmt.Sprintf("the input %q of %s is required: give it a value", in.Name, w.File())
+		case in.Type == "number" && !isNumber(v):
+			problem = fmt.Sprintf("the input %q of %s is a number, not %q", in.Name, w.File(), v)
+		default:
+			return v, nil
+		}
+		if attempt == maxAttempts {
+			return "", errors.New(problem)
+		}
+		ios := f.IOStreams
+		fmt.Fprintf(ios.ErrOut, "%s %s; try again\n", ios.ColorScheme().WarningIcon(), problem)
+	}
+}
+
+// isNumber reports whether s is a number as a workflow_dispatch number input takes it.
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // writeFile writes the file whole or not at all: a temporary file in the same folder,

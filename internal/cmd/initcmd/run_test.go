@@ -79,7 +79,16 @@ func (g fakeGitHub) RoundTrip(r *http.Request) (*http.Response, error) {
 			g.t.Errorf("unexpected GraphQL request %q (%v)", q.Query, err)
 			break
 		}
-		if q.Variables["workflows"] != "HEAD:.github/workflows" {
+		// Only main and release exist; the workflows are read on the base asked about.
+		var base any
+		rev := "HEAD"
+		if b, _ := q.Variables["base"].(string); q.Variables["hasBase"] == true {
+			rev = strings.TrimPrefix(b, "refs/heads/")
+			if rev == "main" || rev == "release" {
+				base = map[string]any{"name": rev}
+			}
+		}
+		if q.Variables["workflows"] != rev+":.github/workflows" {
 			g.t.Errorf("workflows read at %v", q.Variables["workflows"])
 		}
 		var entries []map[string]any
@@ -91,7 +100,7 @@ func (g fakeGitHub) RoundTrip(r *http.Request) (*http.Response, error) {
 			"repository": map[string]any{
 				"isPrivate": true, "viewerPermission": "WRITE", "autoMergeAllowed": false,
 				"mergeCommitAllowed": true, "squashMergeAllowed": true, "rebaseMergeAllowed": true,
-				"defaultBranchRef": map[string]any{"name": "main"}, "label": nil,
+				"defaultBranchRef": map[string]any{"name": "main"}, "label": nil, "base": base,
 				"workflows": map[string]any{"entries": entries},
 			},
 		}})
@@ -156,6 +165,77 @@ func TestInitPrompts(t *testing.T) {
 	}
 }
 
+const twoInputs = `name: Release
+on:
+  workflow_dispatch:
+    inputs:
+      version:
+        required: true
+        type: number
+      region:
+        required: true
+      ticket:
+        required: true
+`
+
+// TestInitAsksAgain: a base that does not exist, a blank required input and a number
+// input given words are asked again, with the reason, instead of ending init.
+func TestInitAsksAgain(t *testing.T) {
+	dir, env := checkout(t)
+	stub := prompt.NewStub(t)
+	stub.ExpectInput("Base branch for hotfixes", "relase")
+	stub.ExpectInput("Base branch for hotfixes", "release")
+	stub.ExpectConfirm("Release with release.yml (Release)?", true)
+	stub.ExpectInput(`Value of the required input "version" of release.yml`, "two")
+	stub.ExpectInput(`Value of the required input "version" of release.yml`, "2")
+	stub.ExpectInput(`Value of the required input "region" of release.yml`, " ")
+	stub.ExpectInput(`Value of the required input "region" of release.yml`, "eu")
+	stub.ExpectInput(`Value of the required input "ticket" of release.yml`, "OPS-1")
+	stub.ExpectInput("Label for hotfix pull requests", strings.Repeat("x", 51))
+	stub.ExpectInput("Label for hotfix pull requests", "")
+	f, _, stderr := factory(t, dir, env, map[string]string{".github/workflows/release.yml": twoInputs}, stub, true)
+	if code := cli.Run(context.Background(), []string{"init"}, f); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		`! base branch "relase" does not exist in acme/shop: try again`,
+		`! the input "version" of release.yml is a number, not "two"; try again`,
+		`! the input "region" of release.yml is required: give it a value; try again`,
+		`! label: "` + strings.Repeat("x", 37) + `..." is longer than 50 characters (GitHub's limit for label names); try again`,
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	written, err := os.ReadFile(filepath.Join(dir, ".github", "hotfix.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(config.Path, written)
+	if err != nil || cfg.Base != "release" || cfg.Release.Inputs["version"] != "2" || cfg.Release.Inputs["region"] != "eu" || cfg.Label.Name != "hotfix" {
+		t.Errorf("wrote %+v (%v)", cfg, err)
+	}
+}
+
+// TestInitGivesUpAfterAFewTries: the same unusable answer three times ends init, writing nothing.
+func TestInitGivesUpAfterAFewTries(t *testing.T) {
+	dir, env := checkout(t)
+	stub := prompt.NewStub(t)
+	for range 3 { // initcmd.maxAttempts
+		stub.ExpectInput("Base branch for hotfixes", "nope")
+	}
+	f, _, stderr := factory(t, dir, env, map[string]string{".github/workflows/release.yml": twoInputs}, stub, true)
+	if code := cli.Run(context.Background(), []string{"init"}, f); code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, stderr)
+	}
+	if !strings.HasSuffix(stderr.String(), "base branch \"nope\" does not exist in acme/shop\n") {
+		t.Errorf("stderr %q", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".github")); !os.IsNotExist(err) {
+		t.Errorf("init gave up but left .github behind: %v", err)
+	}
+}
+
 func TestInitConfirmsTheOnlyReleaseWorkflow(t *testing.T) {
 	dir, env := checkout(t)
 	stub := prompt.NewStub(t)
@@ -201,6 +281,19 @@ func TestInitWithoutTerminal(t *testing.T) {
 			files:      map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n"},
 			wantCode:   1,
 			wantStderr: "release.yml does not declare the input colour (it accepts: none)",
+		},
+		{
+			name:       "every missing required input named at once",
+			files:      map[string]string{".github/workflows/release.yml": twoInputs},
+			wantCode:   1,
+			wantStderr: `release.yml requires the inputs "version", "region" and "ticket", which have no default: pass them with -f version=VALUE -f region=VALUE -f ticket=VALUE`,
+		},
+		{
+			name:       "one missing required input",
+			args:       []string{"-f", "version=1", "-f", "region=eu"},
+			files:      map[string]string{".github/workflows/release.yml": twoInputs},
+			wantCode:   1,
+			wantStderr: `release.yml requires the input "ticket", which has no default: pass it with -f ticket=VALUE`,
 		},
 		{
 			name:       "a workflow that cannot be dispatched",

@@ -427,7 +427,11 @@ func (s *shipper) forwardBody(fpBranch string, pick *forwardPick) string {
 			}
 			fmt.Fprintf(&b, " (conflicts in %s)", strings.Join(quoted, ", "))
 		}
-		b.WriteString(". These commits still have to be applied by hand:\n")
+		if len(pick.pending) == 1 {
+			b.WriteString(". This commit still has to be applied by hand:\n")
+		} else {
+			b.WriteString(". These commits still have to be applied by hand:\n")
+		}
 		for _, c := range pick.pending {
 			b.WriteString(line(c))
 		}

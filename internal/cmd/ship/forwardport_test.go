@@ -29,7 +29,7 @@ func TestForwardBody(t *testing.T) {
 	conflicted := s.forwardBody("hotfix/forward-port-login-500", &forwardPick{applied: []string{a}, conflict: b, pending: []string{b, c},
 		files: []string{"app.txt", "docs/a b.md"}, mainline: 1, subjects: subjects})
 	for _, want := range []string{"`bbbbbbb` did not apply to `main` (conflicts in `app.txt`, `docs/a b.md`)",
-		"- bbbbbbb Fix two\n- ccccccc Fix three\n",
+		"These commits still have to be applied by hand:\n- bbbbbbb Fix two\n- ccccccc Fix three\n",
 		"git fetch origin release/v1.4 hotfix/forward-port-login-500\ngit switch hotfix/forward-port-login-500\ngit cherry-pick -x -m 1 " + b + " " + c + "\n",
 		"git push origin hotfix/forward-port-login-500\n", "conflicts=true"} {
 		if !strings.Contains(conflicted, want) {
@@ -43,6 +43,9 @@ func TestForwardBody(t *testing.T) {
 		t.Errorf("marker: %+v %v", fm, ok)
 	}
 	nothing := s.forwardBody("hotfix/forward-port-login-500", &forwardPick{conflict: a, pending: []string{a}, subjects: subjects})
+	if !strings.Contains(nothing, "This commit still has to be applied by hand:\n- aaaaaaa Fix one\n") {
+		t.Errorf("one pending commit is not in the singular:\n%s", nothing)
+	}
 	if !strings.Contains(nothing, "empty commit only") {
 		t.Errorf("the body does not explain the empty commit:\n%s", nothing)
 	}

@@ -65,7 +65,7 @@ func (s *shipper) open(ctx context.Context) error {
 		}
 		s.warn("%s is not releasable (failing: %s); continuing because of --force", s.base, strings.Join(c.Failing, ", "))
 	}
-	if err := s.sizeGuard(lf.files, lf.lines); err != nil {
+	if err := s.sizeGuard(lf.files, lf.lines, lf.binaryBytes); err != nil {
 		return err
 	}
 	if s.opts.Auto {
@@ -125,14 +125,20 @@ func (s *shipper) open(ctx context.Context) error {
 }
 
 // sizeGuard refuses hotfixes bigger than the configured limits: the seed asks for
-// small, focused fixes, and a big one deserves a second look before it ships.
-func (s *shipper) sizeGuard(files, lines int) error {
+// small, focused fixes, and a big one deserves a second look before it ships. Binary
+// files, where git counts no lines, count by their bytes.
+func (s *shipper) sizeGuard(files, lines int, binaryBytes int64) error {
 	lim := s.cfg.Limits
-	if files <= lim.Files && lines <= lim.Lines {
+	if files <= lim.Files && lines <= lim.Lines && binaryBytes <= int64(lim.Bytes) {
 		return nil
 	}
 	msg := fmt.Sprintf("this hotfix changes %s and %s, over the limits of %s and %s",
 		plural(files, "file"), plural(lines, "line"), plural(lim.Files, "file"), plural(lim.Lines, "line"))
+	if binaryBytes > 0 {
+		msg = fmt.Sprintf("this hotfix changes %s, %s and %s of binary files, over the limits of %s, %s and %s",
+			plural(files, "file"), plural(lines, "line"), plural(int(binaryBytes), "byte"),
+			plural(lim.Files, "file"), plural(lim.Lines, "line"), plural(lim.Bytes, "byte"))
+	}
 	if !s.opts.Force {
 		return fmt.Errorf("%s: keep hotfixes minimal, raise limits in .github/hotfix.yml, or pass --force", msg)
 	}
@@ -645,6 +651,7 @@ type local struct {
 	baseTip, tip string
 	ahead        int
 	files, lines int
+	binaryBytes  int64 // binary files' sizes before plus after the change
 	err          error
 }
 
@@ -701,6 +708,7 @@ func readLocalAt(ctx context.Context, g *git.Client, tip, baseTip string) local 
 	lf.files = len(files)
 	for _, f := range files {
 		lf.lines += f.Added + f.Deleted
+		lf.binaryBytes += f.Bytes
 	}
 	return lf
 }

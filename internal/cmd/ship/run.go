@@ -389,29 +389,36 @@ func short(sha string) string {
 	return sha
 }
 
-// readBody returns the pull request body from --body, --body-file, the
-// configured template or the default checklist.
+// readBody returns the pull request body from --body, --body-file, the configured
+// template or the default checklist, closing the hotfix's issue (create --issue) in
+// every case: a body of one's own must not lose the link to the issue.
 func (s *shipper) readBody(root string) (string, error) {
+	var body string
 	switch {
 	case s.opts.Body != "":
-		return s.opts.Body, nil
+		body = s.opts.Body
 	case s.opts.BodyFile == "-":
 		b, err := io.ReadAll(s.ios.In)
-		return string(b), err
+		if err != nil {
+			return "", fmt.Errorf("reading the body from standard input: %w", err)
+		}
+		body = string(b)
 	case s.opts.BodyFile != "":
 		b, err := os.ReadFile(s.opts.BodyFile)
 		if err != nil {
 			return "", fmt.Errorf("reading --body-file: %w", err)
 		}
-		return string(b), nil
+		body = string(b)
 	case s.cfg.PullRequest.Template != "":
 		b, err := os.ReadFile(root + "/" + s.cfg.PullRequest.Template)
 		if err != nil {
 			return "", fmt.Errorf("reading the pull request template %s named in %s: %w", s.cfg.PullRequest.Template, config.Path, err)
 		}
-		return withIssue(string(b), s.meta.Issue), nil
+		body = string(b)
+	default:
+		return defaultBody(s.meta.Description, s.meta.Issue), nil
 	}
-	return defaultBody(s.meta.Description, s.meta.Issue), nil
+	return withIssue(body, s.meta.Issue), nil
 }
 
 // withIssue appends "Fixes #N" unless the body already closes issue N.

@@ -4,6 +4,7 @@ package ship
 
 import (
 	"context"
+	"os"
 	"strings"
 	"time"
 
@@ -13,6 +14,28 @@ import (
 
 // Merge methods accepted by --merge-method.
 var mergeMethods = []string{"merge", "squash", "rebase"}
+
+// MinInterval is the shortest --interval: polling GitHub more often than once a second
+// spends the rate limit and gains nothing a person waiting could notice.
+const MinInterval = time.Second
+
+// checkInterval refuses an interval under MinInterval, or under GH_HOTFIX_MIN_INTERVAL
+// (a Go duration) when set: the end-to-end tests poll their local emulator every few
+// milliseconds. The knob is for tests, not users; like the other GH_HOTFIX_* knobs it
+// is read from the process environment, and only for an interval under a second.
+func checkInterval(d time.Duration) error {
+	if d >= MinInterval {
+		return nil
+	}
+	floor := MinInterval
+	if v, err := time.ParseDuration(os.Getenv("GH_HOTFIX_MIN_INTERVAL")); err == nil && v > 0 {
+		floor = v
+	}
+	if d < floor {
+		return cmderr.FlagErrorf("invalid `--interval` %s: must be at least %s", d, floor)
+	}
+	return nil
+}
 
 // ShipOptions is what `gh hotfix ship` was asked to do.
 type ShipOptions struct {
@@ -26,9 +49,9 @@ type ShipOptions struct {
 	NoWait      bool              // --no-wait: stop once the pull request is open and labelled
 	NoRelease   bool              // --no-release: do not dispatch the release workflow
 	Watch       bool              // --watch: follow the release run until it finishes
-	Workflow    string            // --workflow: release workflow file name or ID; empty means config, else detected
+	Workflow    string            // --workflow: release workflow file name, ID or name; empty means config, else detected
 	Inputs      map[string]string // -f/--field key=value: release workflow inputs
-	Interval    time.Duration     // --interval: time between polls while waiting
+	Interval    time.Duration     // --interval: time between polls while waiting; at least MinInterval
 	Timeout     time.Duration     // --timeout: give up waiting after this long; 0 waits without limit
 	Force       bool              // --force: ship despite an unreleasable base or an oversized change
 	PostMortem  *bool             // --post-mortem: open a post-mortem issue; nil means the config decides
@@ -59,15 +82,15 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
 	fs.BoolVar(&opts.WaitChecks, "wait-checks", false, "Wait for the checks still running on the merge commit before dispatching")
 	fs.BoolVar(&opts.Retry, "retry", false, "Re-run the failed jobs of the hotfix's failed release run (never a second dispatch)")
-	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow` file name (default: config, else detected)")
+	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow`: its file name, or its name (default: config, else detected)")
 	fs.StringArrayVarP(&fields, "field", "f", nil, "Release workflow input in `key=value` format (repeatable)")
-	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting")
+	fs.DurationVar(&opts.Interval, "interval", 10*time.Second, "Time between checks while waiting (at least 1s)")
 	fs.DurationVar(&opts.Timeout, "timeout", time.Hour, "Stop waiting after this long; 0 waits without limit")
 	fs.BoolVar(&opts.Force, "force", false, "Ship even if the base is not releasable, the change exceeds the size limits, or local commits are left out of the merge")
 	fs.BoolVar(&postMortem, "post-mortem", false, "Open a post-mortem issue after the release (default: config)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the steps that would be taken and change nothing")
 	fs.StringVar(&opts.Tag, "tag", "", "Hotfix `tag` for a hotfix from a release tag (default: the next patch of its line)")
-	command.AddJSONFlags(fs, &opts.JSON)
+	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
 	return &command.Command{
@@ -82,7 +105,8 @@ interruption, or later after --no-wait, and continues where it stopped:
 
 1. Check that the branch has commits ahead of its base, that tracked files have no
    uncommitted changes and that the base is releasable (override with --force).
-2. Refuse changes over the size limits (default 10 files, 400 lines; override with --force).
+2. Refuse changes over the size limits (default 10 files, 400 lines, 1 MiB of binary
+   files; override with --force).
 3. Push the branch and set its upstream; never force.
 4. Open the pull request against the base, or reuse the open one.
 5. Add the hotfix label and request reviews (--reviewer and the configured reviewers).
@@ -124,7 +148,7 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 			if err := command.NoArgs(args); err != nil {
 				return err
 			}
-			if err := command.NotBlank(fs, "branch", "workflow"); err != nil {
+			if err := command.NotBlank(fs, "branch", "workflow", "title"); err != nil {
 				return err
 			}
 			if err := command.MutuallyExclusive("specify only one of `--body` or `--body-file`", fs.Changed("body"), fs.Changed("body-file")); err != nil {
@@ -155,8 +179,8 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 				return err
 			}
 			opts.Inputs = inputs
-			if opts.Interval <= 0 {
-				return cmderr.FlagErrorf("invalid `--interval` %s: must be positive", opts.Interval)
+			if err := checkInterval(opts.Interval); err != nil {
+				return err
 			}
 			if opts.Timeout < 0 {
 				return cmderr.FlagErrorf("invalid `--timeout` %s: must not be negative", opts.Timeout)

@@ -26,6 +26,7 @@ func TestNewCmdShip(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
+		env     map[string]string
 		want    ShipOptions
 		wantErr string
 	}{
@@ -66,7 +67,18 @@ func TestNewCmdShip(t *testing.T) {
 		{name: "tag", args: []string{"--tag", "v1.4.2"}, want: defaults(func(o *ShipOptions) { o.Tag = "v1.4.2" })},
 		{name: "tag without release", args: []string{"--no-release", "--tag", "v1.4.2"}, wantErr: "`--watch`, `--workflow`, `--field` and `--tag` cannot be used with `--no-release`"},
 		{name: "field format", args: []string{"-f", "a"}, wantErr: "invalid `--field` \"a\": expected key=value"},
-		{name: "negative interval", args: []string{"--interval", "-5s"}, wantErr: "invalid `--interval` -5s: must be positive"},
+		{name: "negative interval", args: []string{"--interval", "-5s"}, wantErr: "invalid `--interval` -5s: must be at least 1s"},
+		{name: "zero interval", args: []string{"--interval", "0"}, wantErr: "invalid `--interval` 0s: must be at least 1s"},
+		{name: "interval under the floor", args: []string{"--interval", "999ms"}, wantErr: "invalid `--interval` 999ms: must be at least 1s"},
+		{name: "interval at the floor", args: []string{"--interval", "1s"}, want: defaults(func(o *ShipOptions) { o.Interval = time.Second })},
+		{name: "floor lowered for tests", args: []string{"--interval", "50ms"}, env: map[string]string{"GH_HOTFIX_MIN_INTERVAL": "10ms"},
+			want: defaults(func(o *ShipOptions) { o.Interval = 50 * time.Millisecond })},
+		{name: "lowered floor still holds", args: []string{"--interval", "5ms"}, env: map[string]string{"GH_HOTFIX_MIN_INTERVAL": "10ms"},
+			wantErr: "invalid `--interval` 5ms: must be at least 10ms"},
+		{name: "unreadable floor is ignored", args: []string{"--interval", "50ms"}, env: map[string]string{"GH_HOTFIX_MIN_INTERVAL": "fast"},
+			wantErr: "invalid `--interval` 50ms: must be at least 1s"},
+		{name: "blank title", args: []string{"--title", "  "}, wantErr: "the `--title` value must not be blank"},
+		{name: "empty title", args: []string{"--title="}, wantErr: "the `--title` value must not be blank"},
 		{name: "template without json", args: []string{"--template", "{{.}}"}, wantErr: "cannot use `--template` without specifying `--json`"},
 		{name: "empty json field", args: []string{"--json", "url,,state"}, wantErr: "invalid `--json` value \"url,,state\": empty field name"},
 	}
@@ -74,6 +86,7 @@ func TestNewCmdShip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
 			var got *ShipOptions
+			t.Setenv("GH_HOTFIX_MIN_INTERVAL", tt.env["GH_HOTFIX_MIN_INTERVAL"])
 			cmd := NewCmdShip(&command.Factory{IOStreams: ios}, func(_ context.Context, opts *ShipOptions) error {
 				got = opts
 				return nil

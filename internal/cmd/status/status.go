@@ -28,7 +28,7 @@ func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions)
 	fs := command.NewFlagSet("status")
 	fs.StringVar(&opts.State, "state", "open", "Show hotfix pull requests in `state` open, merged or all")
 	fs.IntVarP(&opts.Limit, "limit", "L", 30, "Maximum number of pull requests to show")
-	command.AddJSONFlags(fs, &opts.JSON)
+	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
 	return &command.Command{
