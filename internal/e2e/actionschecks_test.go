@@ -94,55 +94,54 @@ func TestReleaseRunChecksShowOnMain(t *testing.T) {
 	}
 }
 
-// TestPushStartsARunOfAPushAndDispatchWorkflow: the release workflow also runs on
-// pushes to main. Merging the hotfix pushes main, which starts a push run at the
-// merge commit; the release ship records is still the run it dispatched, whether
-// GitHub names it in the dispatch answer or ship finds it by listing runs (as on
-// GitHub Enterprise Server before 3.21), because ship lists only
-// workflow_dispatch runs.
-func TestPushStartsARunOfAPushAndDispatchWorkflow(t *testing.T) {
+// TestPushRunIsTheRelease: the release workflow also runs on pushes to main.
+// Merging the hotfix pushes main, which starts a push run at the merge commit:
+// that run is the release. ship finds it on GitHub (with the query it makes
+// anyway), records it on the pull request and dispatches nothing.
+func TestPushRunIsTheRelease(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
 	workflow := strings.Replace(harness.ReleaseWorkflow, "on:\n", "on:\n  push:\n    branches: [main]\n", 1)
-	for _, runDetails := range []bool{true, false} {
-		t.Run(fmt.Sprintf("return_run_details %v", runDetails), func(t *testing.T) {
-			repo := fmt.Sprintf("both-%v", runDetails)
-			work := e.CreateRepo(repo, map[string]string{".github/workflows/release.yml": workflow})
-			initial := e.Git(work, "rev-parse", "origin/main")
-			e.Control("POST", "repos/monalisa/"+repo+"/settings", map[string]any{"return_run_details": runDetails})
-			if r := e.Hotfix(work, "create", "both fix"); r.Code != 0 {
-				t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
-			}
-			harnessWrite(t, work+"/fix.txt", "the fix\n")
-			e.Git(work, "add", "-A")
-			e.Git(work, "commit", "-q", "-m", "Fix both")
-			mergeSHA, runID := mergeAndRelease(t, e, repo, work)
+	work := e.CreateRepo("both", map[string]string{".github/workflows/release.yml": workflow})
+	initial := e.Git(work, "rev-parse", "origin/main")
+	if r := e.Hotfix(work, "create", "both fix"); r.Code != 0 {
+		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, work+"/fix.txt", "the fix\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Fix both")
+	e.ClearRequests()
+	mergeSHA, runID := mergeAndRelease(t, e, "both", work)
 
-			r := e.RunIn(work, "gh", "run", "list", "--workflow", "release.yml", "--json", "databaseId,event,headBranch,headSha",
-				"--jq", `.[] | "\(.event) \(.headBranch) \(.headSha) \(.databaseId)"`)
-			if r.Code != 0 {
-				t.Fatalf("gh run list: exit %d: %s", r.Code, r.Stderr)
-			}
-			var pushes []string
-			dispatched := false
-			for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n") {
-				f := strings.Fields(line)
-				switch {
-				case f[0] == "push":
-					pushes = append(pushes, f[1]+" "+f[2])
-				case f[0] == "workflow_dispatch" && f[3] == fmt.Sprint(runID):
-					dispatched = f[1] == "main" && f[2] == mergeSHA
-				default:
-					t.Errorf("unexpected run: %s", line)
-				}
-			}
-			// Newest first: the merge, then the repository's first push; the hotfix branch is not in the filter.
-			if want := []string{"main " + mergeSHA, "main " + initial}; strings.Join(pushes, ",") != strings.Join(want, ",") {
-				t.Errorf("push runs %v, want %v", pushes, want)
-			}
-			if !dispatched {
-				t.Errorf("the recorded release run %d is not the workflow_dispatch run on main at %s:\n%s", runID, mergeSHA, r.Stdout)
-			}
-		})
+	r := e.RunIn(work, "gh", "run", "list", "--workflow", "release.yml", "--json", "databaseId,event,headBranch,headSha",
+		"--jq", `.[] | "\(.event) \(.headBranch) \(.headSha) \(.databaseId)"`)
+	if r.Code != 0 {
+		t.Fatalf("gh run list: exit %d: %s", r.Code, r.Stderr)
+	}
+	var pushes []string
+	adopted := false
+	for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case f[0] == "push":
+			pushes = append(pushes, f[1]+" "+f[2])
+			adopted = adopted || (f[3] == fmt.Sprint(runID) && f[2] == mergeSHA)
+		default:
+			t.Errorf("unexpected run (a second release?): %s", line)
+		}
+	}
+	// Newest first: the merge, then the repository's first push; the hotfix branch is not in the filter.
+	if want := []string{"main " + mergeSHA, "main " + initial}; strings.Join(pushes, ",") != strings.Join(want, ",") {
+		t.Errorf("push runs %v, want %v", pushes, want)
+	}
+	if !adopted {
+		t.Errorf("the recorded release run %d is not the push run on main at %s:\n%s", runID, mergeSHA, r.Stdout)
+	}
+	if n := dispatchCount(e); n != 0 {
+		t.Errorf("%d dispatches: the push run was the release", n)
+	}
+	_, comments := e.API("GET", "/repos/monalisa/both/issues/1/comments", nil)
+	if c := jsonString(comments); !strings.Contains(c, "Release found") || strings.Count(c, "gh-hotfix:release") != 1 {
+		t.Errorf("release comment: %s", c)
 	}
 }

@@ -626,3 +626,65 @@ func TestWhatShipsByTheGraph(t *testing.T) {
 	}
 	assertNothingChanged(t, e, "ship of a hotfix already released")
 }
+
+// TestReleasedBySomeoneElse: exactly once by what GitHub shows, not by one
+// comment. A teammate released the merge by hand (gh workflow run), or the
+// release comment was deleted: ship finds the run that covers the merge,
+// records it, and dispatches nothing.
+func TestReleasedBySomeoneElse(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	merged := func(t *testing.T, repo string) string {
+		t.Helper()
+		work := startHotfix(t, e, repo, repo+" fix")
+		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+			t.Fatalf("ship --no-wait: %s", r.Stderr)
+		}
+		if status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{}); status != 200 {
+			t.Fatalf("merge: %d %v", status, out)
+		}
+		return work
+	}
+	runs := func(repo string) float64 {
+		_, out := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs", nil)
+		return out.(map[string]any)["total_count"].(float64)
+	}
+	t.Run("by hand with gh workflow run", func(t *testing.T) {
+		work := merged(t, "byhand")
+		if r := e.RunIn(work, "gh", "workflow", "run", "release.yml", "--ref", "main", "-f", "environment=production"); r.Code != 0 {
+			t.Fatalf("gh workflow run: %s", r.Stderr)
+		}
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Release run already on GitHub") || !strings.Contains(r.Stderr, "workflow dispatch run") {
+			t.Fatalf("ship after a release by hand: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatchCount(e); n != 0 || runs("byhand") != 1 {
+			t.Errorf("a second release: %d dispatches, %v runs", n, runs("byhand"))
+		}
+		// Found in the query ship makes anyway: no request to look for it.
+		if api, _, _ := e.RequestCounts(); api["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"] != 0 {
+			t.Errorf("looked for the run with an extra request: %v", api)
+		}
+	})
+	t.Run("release comment deleted", func(t *testing.T) {
+		work := merged(t, "nocomment")
+		if r := e.Hotfix(work, "ship"); r.Code != 0 {
+			t.Fatalf("ship: %s", r.Stderr)
+		}
+		_, comments := e.API("GET", "/repos/monalisa/nocomment/issues/1/comments", nil)
+		for _, c := range comments.([]any) {
+			if strings.Contains(c.(map[string]any)["body"].(string), "gh-hotfix:release") {
+				e.API("DELETE", fmt.Sprintf("/repos/monalisa/nocomment/issues/comments/%v", c.(map[string]any)["id"]), nil)
+			}
+		}
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Release run already on GitHub") {
+			t.Fatalf("ship after the comment was deleted: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatchCount(e); n != 0 || runs("nocomment") != 1 {
+			t.Errorf("a second release: %d dispatches, %v runs", n, runs("nocomment"))
+		}
+	})
+}

@@ -90,6 +90,11 @@ type ShipState struct {
 	LatestReleaseTag, LatestReleaseSHA string
 	// BaseHistory is the base's latest commits, newest first: what a release would ship.
 	BaseHistory []HistoryCommit
+	// RecentRuns are the GitHub Actions runs on the base's last 10 commits,
+	// by commit from the tip (RecentCommits), read with the same query: the
+	// runs a release of a recent merge would be among.
+	RecentCommits []string
+	RecentRuns    map[string][]CommitRun
 	// LabelID is the label's node ID ("" when it does not exist), and LabelName
 	// its name as the repository spells it (it may differ in case from the config's).
 	LabelID, LabelName string
@@ -182,7 +187,9 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
     id
     ` + configField + `
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
-    base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } } } } }
+    base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } }
+      recent: history(first: 10) { nodes { oid checkSuites(first: 20, filterBy: {appId: 15368}) { nodes { status conclusion branch { name }
+        workflowRun { databaseId url event createdAt file { path } } } } } } } } }
     workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
     latestRelease { tagName tagCommit { oid } }
     ` + LabelLookup + `
@@ -359,6 +366,23 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 							Parents         struct{ Nodes []struct{ Oid string } }
 						}
 					}
+					Recent struct {
+						Nodes []struct {
+							Oid         string
+							CheckSuites struct {
+								Nodes []struct {
+									Status, Conclusion string
+									Branch             *struct{ Name string }
+									WorkflowRun        *struct {
+										DatabaseID int64 `json:"databaseId"`
+										URL, Event string
+										CreatedAt  time.Time
+										File       *struct{ Path string }
+									}
+								}
+							}
+						}
+					}
 				}
 			}
 			Labels       LabelNodes
@@ -445,6 +469,22 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 				hc.Parents = append(hc.Parents, p.Oid)
 			}
 			st.BaseHistory = append(st.BaseHistory, hc)
+		}
+	}
+	if r.Base != nil {
+		st.RecentRuns = map[string][]CommitRun{}
+		for _, n := range r.Base.Target.Recent.Nodes {
+			st.RecentCommits = append(st.RecentCommits, n.Oid)
+			for _, cs := range n.CheckSuites.Nodes {
+				wr := cs.WorkflowRun
+				if wr == nil || wr.File == nil || cs.Branch == nil {
+					continue
+				}
+				st.RecentRuns[n.Oid] = append(st.RecentRuns[n.Oid], CommitRun{
+					Path: wr.File.Path, Branch: cs.Branch.Name,
+					Run: Run{ID: wr.DatabaseID, HTMLURL: wr.URL, Event: wr.Event, CreatedAt: wr.CreatedAt, HeadSHA: n.Oid,
+						HeadBranch: cs.Branch.Name, Status: strings.ToLower(cs.Status), Conclusion: strings.ToLower(cs.Conclusion)}})
+			}
 		}
 	}
 	st.Workflows = map[string]string{}
@@ -734,6 +774,26 @@ func (c *Client) DispatchRuns(ctx context.Context, owner, name, workflow, branch
 	return out.Runs, nil
 }
 
+// WorkflowRuns lists the runs of a workflow on branch, whatever their event
+// (push, workflow_dispatch, …), created at or after since by GitHub's clock,
+// newest first: one page of 20.
+func (c *Client) WorkflowRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]Run, error) {
+	q := url.Values{}
+	q.Set("branch", branch)
+	q.Set("per_page", "20")
+	if !since.IsZero() {
+		q.Set("created", ">="+since.UTC().Format(time.RFC3339))
+	}
+	var out struct {
+		Runs []Run `json:"workflow_runs"`
+	}
+	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/runs?%s", owner, name, url.PathEscape(workflow), q.Encode())
+	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Runs, nil
+}
+
 // Contains reports whether commit descendant contains commit ancestor (the same
 // commit counts), by GitHub's compare of the two: "identical" or "ahead" mean
 // ancestor is in descendant's history; "behind" and "diverged" mean it is not.
@@ -845,4 +905,35 @@ func (c *Client) UnreleasedHotfixes(ctx context.Context, owner, name, base, labe
 		}
 	}
 	return list, nil
+}
+
+// CommitRun is a workflow run read through a commit's check suites.
+type CommitRun struct {
+	Path   string // the workflow file, e.g. .github/workflows/release.yml
+	Branch string
+	Run    Run
+}
+
+// RunsCovering returns the runs of the workflow at path on branch that contain
+// merge: the runs on the commits from the base's tip down to merge itself,
+// oldest commit first. ok is false when merge is not among the commits read.
+func (st *ShipState) RunsCovering(path, branch, merge string) (runs []Run, ok bool) {
+	at := -1
+	for i, c := range st.RecentCommits {
+		if c == merge {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return nil, false
+	}
+	for i := at; i >= 0; i-- {
+		for _, cr := range st.RecentRuns[st.RecentCommits[i]] {
+			if cr.Path == path && cr.Branch == branch {
+				runs = append(runs, cr.Run)
+			}
+		}
+	}
+	return runs, true
 }

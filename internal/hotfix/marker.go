@@ -35,8 +35,12 @@ type ReleaseMarker struct {
 	Attempt int `json:"attempt,omitempty"`
 	// Forced names the failing checks of the merge commit that ship --force
 	// released despite.
-	Forced    []string `json:"forced,omitempty"`
-	CommentID int64    `json:"-"` // the comment holding the marker, when read from GitHub
+	Forced []string `json:"forced,omitempty"`
+	// Adopted is the event of a release run ship found on GitHub and recorded
+	// instead of dispatching ("push", "workflow_dispatch"); "" when ship
+	// dispatched the run itself.
+	Adopted   string `json:"adopted,omitempty"`
+	CommentID int64  `json:"-"` // the comment holding the marker, when read from GitHub
 }
 
 const markerPrefix = "<!-- gh-hotfix:release "
@@ -70,7 +74,9 @@ func ReleaseComment(m ReleaseMarker) string {
 	var b strings.Builder
 	switch m.State {
 	case "dispatched":
-		if m.Attempt > 1 {
+		if m.Adopted != "" && m.Attempt <= 1 {
+			fmt.Fprintf(&b, "🚀 **Release found** for this hotfix: %s (a %s run that contains the merge; ship dispatched nothing)\n\n", m.RunURL, strings.ReplaceAll(m.Adopted, "_", " "))
+		} else if m.Attempt > 1 {
 			fmt.Fprintf(&b, "🔁 **Release re-run** (attempt %d, its failed jobs again) for this hotfix: %s\n\n", m.Attempt, m.RunURL)
 		} else {
 			fmt.Fprintf(&b, "🚀 **Release started** for this hotfix: %s\n\n", m.RunURL)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 
@@ -266,4 +267,70 @@ func (s *shipper) ownRuns() func(string) bool {
 		rel = s.cfg.Release.Workflow
 	}
 	return release.OwnRuns(rel, s.cfg.Exceptional.Workflow)
+}
+
+// adoptFromGitHub looks, before any dispatch, for a run of the release workflow
+// on the base that already covers the merge: at the merge commit or a commit
+// after it on the base, whoever started it and however (a push run, a
+// dispatch by hand). The runs on the base's last commits came with the first
+// query, so this costs nothing when the merge is recent; an older merge costs
+// one listing of the workflow's runs. A run found is recorded in a release
+// comment, reported and followed as if ship had dispatched it.
+func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, mergeSHA string) (bool, error) {
+	if s.state == nil || mergeSHA == "" {
+		return false, nil
+	}
+	runs, ok := s.state.RunsCovering(wf.Path, s.base, mergeSHA)
+	if !ok {
+		// Not among the base's last commits: list the workflow's runs on the base
+		// since the merge, by GitHub's clock, and keep those containing it.
+		var since time.Time
+		if s.pr.MergedAt != nil {
+			since = *s.pr.MergedAt
+		}
+		listed, err := s.gh.WorkflowRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, since)
+		if err != nil {
+			return false, fmt.Errorf("looking for a release run of the merge: %w", err)
+		}
+		merge := s.mergeOf(hotfix.ReleaseMarker{MergeSHA: mergeSHA, Ref: s.base, Since: since}, true)
+		for i := len(listed) - 1; i >= 0; i-- { // oldest first
+			v, err := merge.Judge(ctx, listed[i], s.contains)
+			if err != nil {
+				return false, err
+			}
+			if v.Ours {
+				runs = append(runs, listed[i])
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return false, nil
+	}
+	run := runs[0]
+	for _, r := range runs[1:] {
+		if r.CreatedAt.Before(run.CreatedAt) {
+			run = r
+		}
+	}
+	by := "a " + strings.ReplaceAll(run.Event, "_", " ") + " run"
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would record %s (%s of %s, already on GitHub) on #%d, and dispatch nothing\n", run.HTMLURL, by, wf.File(), s.pr.Number)
+		return true, nil
+	}
+	marker := hotfix.ReleaseMarker{State: "dispatched", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base,
+		RunID: run.ID, RunURL: run.HTMLURL, Adopted: run.Event}
+	if err := s.postMarker(ctx, &marker); err != nil {
+		return false, err
+	}
+	if winner, lost, err := s.lostRace(ctx, marker); err != nil {
+		return false, err
+	} else if lost {
+		return true, s.followWinner(ctx, wf, winner)
+	}
+	s.release, s.runInfo = &marker, &run
+	s.done("Release run already on GitHub: %s (%s of %s containing the merge): recorded on #%d, nothing dispatched", run.HTMLURL, by, wf.File(), s.pr.Number)
+	if s.opts.Retry {
+		return true, s.retry(ctx, &marker)
+	}
+	return true, nil
 }

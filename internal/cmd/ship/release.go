@@ -66,13 +66,21 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		}
 		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
 	}
-	if s.opts.Retry {
-		return s.nothingToRetry()
-	}
 
 	wf, inputs, err := s.releasePlan(ctx)
 	if err != nil {
 		return err
+	}
+	if !found {
+		// Exactly once by what GitHub shows, not only by the comment: a release
+		// run that already covers the merge (a push run of the release workflow,
+		// a teammate's gh workflow run, a comment deleted) is adopted.
+		if adopted, err := s.adoptFromGitHub(ctx, wf, mergeSHA); err != nil || adopted {
+			return err
+		}
+	}
+	if s.opts.Retry {
+		return s.nothingToRetry()
 	}
 	s.whatShips(ctx, wf, mergeSHA)
 	if s.alreadyIn != "" && !found {
