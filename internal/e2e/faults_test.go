@@ -42,6 +42,18 @@ var autoRoutes = []string{
 
 var autoArgs = []string{"ship", "--auto", "--watch", "--interval", "50ms", "--timeout", "30s", "-r", "hubot"}
 
+// adoptRoutes are those of the adoption path: the release workflow also runs
+// on pushes to main, so merging the hotfix starts its release; ship finds that
+// run in its first query, records it (the release comment) and follows it, and
+// never dispatches.
+var adoptRoutes = []string{
+	"graphql mutation addComment (HotfixComment)",
+	"GET /repos/{owner}/{repo}/actions/runs/{run_id}",
+}
+
+// pushReleaseWorkflow is the release workflow, also run on pushes to main.
+var pushReleaseWorkflow = strings.Replace(harness.ReleaseWorkflow, "on:\n", "on:\n  push:\n    branches: [main]\n", 1)
+
 // flowCase is one route of one flow: the route a fault or a crash meets, and the
 // ship command that meets it.
 type flowCase struct {
@@ -50,16 +62,42 @@ type flowCase struct {
 	// teammate: a teammate approves and merges the PR 200 ms after it opens (the
 	// plain flow); with --auto, ship merges it itself.
 	teammate bool
+	// adopt: the release workflow runs on pushes too; its run at the merge is
+	// the release ship adopts (flow "adopt").
+	adopt bool
+}
+
+// key names the case in the matrices: the route, and the flow when not plain.
+func (c flowCase) key() string {
+	switch {
+	case c.adopt:
+		return c.route + " [adopt]"
+	case !c.teammate:
+		return c.route + " [auto]"
+	}
+	return c.route
+}
+
+// files are the repository's files for the case: the push-triggered release
+// workflow for the adoption flow.
+func (c flowCase) files() map[string]string {
+	if c.adopt {
+		return map[string]string{".github/workflows/release.yml": pushReleaseWorkflow}
+	}
+	return nil
 }
 
 // matrixCases are the routes of the plain flow, then those only ship --auto uses.
 func matrixCases(routes []string) []flowCase {
 	var out []flowCase
 	for _, r := range routes {
-		out = append(out, flowCase{r, shipArgs, true})
+		out = append(out, flowCase{route: r, args: shipArgs, teammate: true})
 	}
 	for _, r := range autoRoutes {
-		out = append(out, flowCase{r, autoArgs, false})
+		out = append(out, flowCase{route: r, args: autoArgs})
+	}
+	for _, r := range adoptRoutes {
+		out = append(out, flowCase{route: r, args: shipArgs, teammate: true, adopt: true})
 	}
 	return out
 }
@@ -119,7 +157,7 @@ func TestFaultMatrix(t *testing.T) {
 	cases := matrixCases(shipRoutes)
 	outcome := map[string]map[string]string{}
 	for _, c := range cases {
-		outcome[c.route] = map[string]string{}
+		outcome[c.key()] = map[string]string{}
 	}
 	var mu sync.Mutex
 	// One emulator per kind of fault, so the kinds run side by side.
@@ -132,7 +170,7 @@ func TestFaultMatrix(t *testing.T) {
 				for i, c := range cases {
 					o := runFaultCase(t, e, fmt.Sprintf("fm%d", i), c, fk)
 					mu.Lock()
-					outcome[c.route][fk.name] = o
+					outcome[c.key()][fk.name] = o
 					mu.Unlock()
 				}
 			})
@@ -141,15 +179,15 @@ func TestFaultMatrix(t *testing.T) {
 	// The matrix, for the reader and the closing note: ok = finished in one run,
 	// rerun = stopped with a clear message and a re-run finished it.
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%-72s", "route \\ fault")
+	fmt.Fprintf(&b, "\n%-80s", "route \\ fault")
 	for _, fk := range faultKinds {
 		fmt.Fprintf(&b, " %-13s", fk.name)
 	}
 	b.WriteString("\n")
 	counts := map[string]int{}
 	for _, c := range cases {
-		route := c.route
-		fmt.Fprintf(&b, "%-72s", route)
+		route := c.key()
+		fmt.Fprintf(&b, "%-80s", route)
 		for _, fk := range faultKinds {
 			o := outcome[route][fk.name]
 			if o == "" {
@@ -174,7 +212,7 @@ func TestFaultMatrix(t *testing.T) {
 func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faultKind) string {
 	t.Helper()
 	route := c.route
-	work := e.CreateRepo(repo, nil)
+	work := e.CreateRepo(repo, c.files())
 	e.AddCollaborator(repo, "hubot")
 	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 	if c.teammate {
@@ -234,7 +272,7 @@ func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faul
 		t.Errorf("%s × %s: the fault was never triggered: the route is not used", route, fk.name)
 		return "UNUSED"
 	}
-	if problem := finalStateProblem(e, repo); problem != "" {
+	if problem := finalStateProblem(e, repo, c.adopt); problem != "" {
 		t.Errorf("%s × %s: %s\n%s", route, fk.name, problem, stderr.String())
 		return "FAIL"
 	}
@@ -270,8 +308,10 @@ func oneClearLine(stderr string) bool {
 	return len(lines) >= 1 && lines[len(lines)-1] != ""
 }
 
-// finalStateProblem compares a repository with the fault-free end state.
-func finalStateProblem(e *harness.Env, repo string) string {
+// finalStateProblem compares a repository with the fault-free end state. With
+// adopted, the release is the push run at the merge (besides the repository's
+// first push run) and nothing is dispatched.
+func finalStateProblem(e *harness.Env, repo string, adopted bool) string {
 	base := "/repos/monalisa/" + repo
 	_, branches := e.API("GET", base+"/branches", nil)
 	hotfixBranches := 0
@@ -290,8 +330,10 @@ func finalStateProblem(e *harness.Env, repo string) string {
 		return fmt.Sprintf("%d pull requests", len(pulls.([]any)))
 	case len(labels.([]any)) != 1:
 		return fmt.Sprintf("labels: %s", jsonString(labels))
-	case runs.(map[string]any)["total_count"].(float64) != 1:
+	case !adopted && runs.(map[string]any)["total_count"].(float64) != 1:
 		return fmt.Sprintf("%v release runs", runs.(map[string]any)["total_count"])
+	case adopted && (runs.(map[string]any)["total_count"].(float64) != 2 || strings.Contains(jsonString(runs), `"event":"workflow_dispatch"`)):
+		return fmt.Sprintf("%v runs, want the two push runs and no dispatch: %s", runs.(map[string]any)["total_count"], jsonString(runs))
 	}
 	pr := pulls.([]any)[0].(map[string]any)
 	if pr["merged"] != true {
@@ -301,7 +343,11 @@ func finalStateProblem(e *harness.Env, repo string) string {
 		return "PR labels " + got
 	}
 	_, comments := e.API("GET", fmt.Sprintf("%s/issues/%v/comments", base, pr["number"]), nil)
-	if c := jsonString(comments); strings.Count(c, "gh-hotfix:release") != 1 || !strings.Contains(c, "Release started") {
+	said := "Release started"
+	if adopted {
+		said = "Release found"
+	}
+	if c := jsonString(comments); strings.Count(c, "gh-hotfix:release") != 1 || !strings.Contains(c, said) {
 		return "release comments: " + c
 	}
 	_, reviews := e.API("GET", fmt.Sprintf("%s/pulls/%v/reviews", base, pr["number"]), nil)
@@ -328,7 +374,7 @@ func TestCrashMatrix(t *testing.T) {
 	for i, c := range cases {
 		route := c.route
 		repo := fmt.Sprintf("cm%d", i)
-		work := e.CreateRepo(repo, nil)
+		work := e.CreateRepo(repo, c.files())
 		e.AddCollaborator(repo, "hubot")
 		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
 		if c.teammate {
@@ -373,11 +419,11 @@ func TestCrashMatrix(t *testing.T) {
 		if r.Code != 0 {
 			outcome = "FAIL"
 			t.Errorf("killed before %s: the re-run failed: %s", route, r.Stderr)
-		} else if problem := finalStateProblem(e, repo); problem != "" {
+		} else if problem := finalStateProblem(e, repo, c.adopt); problem != "" {
 			outcome = "FAIL"
 			t.Errorf("killed before %s: %s\n%s", route, problem, r.Stderr)
 		}
-		fmt.Fprintf(&report, "\nkilled while %-70s → re-run %s", route, outcome)
+		fmt.Fprintf(&report, "\nkilled while %-80s → re-run %s", c.key(), outcome)
 	}
 	t.Logf("crash matrix (%d crash points, each re-run meeting a rate limit):%s", len(cases), report.String())
 }
