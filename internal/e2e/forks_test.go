@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+)
+
+// TestShipLeavesAForkPullRequestOfTheSameBranchAlone: a pull request is ours only
+// when its head repository is the one we pushed to (#13 h). Another user forks the
+// repository with the real gh, pushes a branch named like our hotfix to the fork and
+// opens a pull request from it into main with gh pr create --head owner:branch; a
+// maintainer labels it hotfix and asks for a review. Then our user creates the
+// hotfix and ships it: ship opens its own pull request from our branch and leaves the
+// fork's as it was, and status does not list the fork's pull request as a hotfix.
+func TestShipLeavesAForkPullRequestOfTheSameBranchAlone(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	e.Control("POST", "users", map[string]any{"login": "octocat", "token": "octocat-token"})
+	hubot := []string{"GH_TOKEN=hubot-token"}
+	const desc, branch = "cart total rounding", "hotfix/cart-total-rounding"
+	work := e.CreateRepo("forked", nil)
+
+	// hubot forks through gh, then pushes the same branch name to the fork.
+	if r := e.RunInEnv(e.Dir, hubot, "gh", "repo", "fork", "monalisa/forked", "--clone=false"); r.Code != 0 {
+		t.Fatalf("gh repo fork: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if status, out := e.API("GET", "/repos/hubot/forked", nil); status != 200 || out.(map[string]any)["fork"] != true {
+		t.Fatalf("hubot's fork: %d %v", status, out)
+	}
+	theirs := e.CloneURL("http://github.localhost/hubot/forked.git")
+	e.Git(theirs, "switch", "-q", "-c", branch)
+	harnessWrite(t, filepath.Join(theirs, "cart.txt"), "hubot's idea of the fix\n")
+	e.Git(theirs, "add", "-A")
+	e.Git(theirs, "commit", "-q", "-m", "Round the cart total (hubot)")
+	if r := e.RunInEnv(theirs, hubot, "git", "push", "-q", "origin", branch); r.Code != 0 {
+		t.Fatalf("push to the fork: exit %d: %s", r.Code, r.Stderr)
+	}
+	theirTip := e.Git(theirs, "rev-parse", "HEAD")
+	r := e.RunInEnv(theirs, hubot, "gh", "pr", "create", "-R", "monalisa/forked", "--head", "hubot:"+branch, "--base", "main",
+		"--title", "Round the cart total", "--body", "From my fork")
+	if r.Code != 0 {
+		t.Fatalf("gh pr create --head hubot:%s: exit %d\n%s%s", branch, r.Code, r.Stdout, r.Stderr)
+	}
+	// A maintainer labels it and asks octocat for a review.
+	if status, out := e.API("POST", "/repos/monalisa/forked/issues/1/labels", map[string]any{"labels": []string{"hotfix"}}); status != 200 {
+		t.Fatalf("labelling the fork's PR: %d %v", status, out)
+	}
+	if status, out := e.API("POST", "/repos/monalisa/forked/pulls/1/requested_reviewers", map[string]any{"reviewers": []string{"octocat"}}); status != 201 {
+		t.Fatalf("requesting a review: %d %v", status, out)
+	}
+	view := e.RunIn(work, "gh", "pr", "view", "1", "--json", "isCrossRepository,headRepositoryOwner,headRefName,headRefOid")
+	var seen struct {
+		IsCrossRepository   bool
+		HeadRepositoryOwner struct{ Login string }
+		HeadRefName         string
+		HeadRefOid          string
+	}
+	if err := json.Unmarshal([]byte(view.Stdout), &seen); view.Code != 0 || err != nil || !seen.IsCrossRepository ||
+		seen.HeadRepositoryOwner.Login != "hubot" || seen.HeadRefName != branch || seen.HeadRefOid != theirTip {
+		t.Fatalf("gh pr view 1: exit %d, %+v (%v)\n%s%s", view.Code, seen, err, view.Stdout, view.Stderr)
+	}
+	before := forkPull(t, e)
+
+	// Our hotfix of the same name.
+	if r := e.Hotfix(work, "create", desc); r.Code != 0 {
+		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
+	}
+	if got := e.Git(work, "branch", "--show-current"); got != branch {
+		t.Fatalf("create made %s, want %s", got, branch)
+	}
+	harnessWrite(t, filepath.Join(work, "cart.txt"), "round half to even\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Fix cart total rounding")
+	ourTip := e.Git(work, "rev-parse", "HEAD")
+	r = e.Hotfix(work, "ship", "--no-wait")
+	if r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if !strings.Contains(r.Stdout+r.Stderr, "/monalisa/forked/pull/2") {
+		t.Errorf("ship did not open its own pull request #2:\n%s%s", r.Stdout, r.Stderr)
+	}
+
+	// GitHub's side: our pull request #2 is from our branch; the fork's is untouched.
+	status, out := e.API("GET", "/repos/monalisa/forked/pulls?head=monalisa:"+branch, nil)
+	ours, _ := out.([]any)
+	if status != 200 || len(ours) != 1 {
+		t.Fatalf("our pull requests: %d %v", status, out)
+	}
+	pr := ours[0].(map[string]any)
+	head := pr["head"].(map[string]any)
+	if pr["number"] != 2.0 || head["sha"] != ourTip || head["repo"].(map[string]any)["full_name"] != "monalisa/forked" ||
+		!strings.Contains(jsonString(pr["labels"]), `"name":"hotfix"`) {
+		t.Errorf("our pull request: number %v, head %v %v, labels %s", pr["number"], head["label"], head["sha"], jsonString(pr["labels"]))
+	}
+	if after := forkPull(t, e); !reflect.DeepEqual(after, before) {
+		t.Errorf("ship changed the fork's pull request:\nbefore %+v\nafter  %+v", before, after)
+	} else if before.HeadSHA != theirTip || before.State != "open" {
+		t.Errorf("the fork's pull request: %+v, want open at %s", before, theirTip)
+	}
+
+	// status lists our hotfix only.
+	st := e.Hotfix(work, "status", "--json", "number,branch,state")
+	var listed []struct {
+		Number int
+		Branch string
+		State  string
+	}
+	if err := json.Unmarshal([]byte(st.Stdout), &listed); st.Code != 0 || err != nil || len(listed) != 1 || listed[0].Number != 2 || listed[0].Branch != branch {
+		t.Errorf("status --json: exit %d, %+v (%v)\n%s%s", st.Code, listed, err, st.Stdout, st.Stderr)
+	}
+	if !strings.Contains(st.Stderr, "#1") || !strings.Contains(st.Stderr, "hubot:"+branch) {
+		t.Errorf("status does not say why #1 is left out:\n%s", st.Stderr)
+	}
+}
+
+// pullSnapshot is what a maintainer sees of a pull request.
+type pullSnapshot struct {
+	Title, State, HeadSHA, HeadLabel string
+	Labels, Reviewers                []string
+	Comments                         int
+	Body                             string
+}
+
+// forkPull reads the fork's pull request #1 of monalisa/forked.
+func forkPull(t *testing.T, e *harness.Env) pullSnapshot {
+	t.Helper()
+	status, out := e.API("GET", "/repos/monalisa/forked/pulls/1", nil)
+	if status != 200 {
+		t.Fatalf("GET pulls/1: %d %v", status, out)
+	}
+	pr := out.(map[string]any)
+	s := pullSnapshot{Title: pr["title"].(string), State: pr["state"].(string), Comments: int(pr["comments"].(float64)),
+		HeadSHA: pr["head"].(map[string]any)["sha"].(string), HeadLabel: pr["head"].(map[string]any)["label"].(string)}
+	s.Body, _ = pr["body"].(string)
+	for _, l := range pr["labels"].([]any) {
+		s.Labels = append(s.Labels, l.(map[string]any)["name"].(string))
+	}
+	for _, u := range pr["requested_reviewers"].([]any) {
+		s.Reviewers = append(s.Reviewers, u.(map[string]any)["login"].(string))
+	}
+	sort.Strings(s.Labels)
+	if s.HeadLabel != "hubot:hotfix/cart-total-rounding" {
+		t.Fatalf("#1's head is %s, want hubot's fork", s.HeadLabel)
+	}
+	if len(s.Labels) != 1 || len(s.Reviewers) != 1 {
+		t.Fatalf("#1 %s", fmt.Sprintf("%+v", s))
+	}
+	return s
+}
