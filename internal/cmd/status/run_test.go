@@ -648,3 +648,34 @@ func TestRunLeavesOutForkPulls(t *testing.T) {
 		t.Errorf("stdout %q", out)
 	}
 }
+
+// TestForwardPortsSkipForks: a fork's pull request from a branch of the
+// forward-port's name is not the hotfix's forward-port (#13 h).
+func TestForwardPortsSkipForks(t *testing.T) {
+	fp := func(number int, state string, cross bool) string {
+		return fmt.Sprintf(`{"number":%d,"url":"u%d","state":%q,"baseRefName":"main","body":"","isCrossRepository":%v}`, number, number, state, cross)
+	}
+	tests := []struct {
+		name  string
+		nodes []string
+		want  int // the forward-port's number; 0: none
+	}{
+		{"a fork's only", []string{fp(9, "OPEN", true)}, 0},
+		{"a fork's newer than ours", []string{fp(9, "OPEN", true), fp(8, "MERGED", false)}, 8},
+		{"ours", []string{fp(8, "OPEN", false)}, 8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gh := &fakeGitHub{t: t, pages: []string{`{"data":{"repository":{"fp0":{"nodes":[` + strings.Join(tt.nodes, ",") + `]}}}}`}}
+			f, _, _, _ := testFactory(t, gh)
+			client, _ := f.GitHubClient("github.com")
+			pulls := []hotfixPull{{Number: 20, State: "MERGED", Branch: "hotfix/x", Base: "release/v1.4", Tag: "v1.4.1"}}
+			if err := addForwardPorts(context.Background(), client, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, pulls); err != nil {
+				t.Fatal(err)
+			}
+			if got := pulls[0].ForwardPort; got == nil || got.Number != tt.want {
+				t.Errorf("forward-port %+v, want #%d", got, tt.want)
+			}
+		})
+	}
+}
