@@ -10,12 +10,15 @@ import (
 
 // Forks.
 //
-// A fork is a repository of its own (its branches, issues, labels and settings are
-// its own) that shares its parent's git history: GitHub keeps a whole fork network's
-// objects together, which is how a pull request from a fork can be merged into the
-// parent without fetching anything. The emulator does the same by giving every
+// "A fork is a new repository that shares code and visibility settings with the
+// upstream repository. [...] A repository network contains the upstream repository,
+// the upstream repository's direct forks, and all forks of those forks. All forks in
+// the repository network have the same visibility setting."
+// (https://docs.github.com/pull-requests/collaborating-with-pull-requests/working-with-forks/about-permissions-and-visibility-of-forks)
+// Its branches, issues, labels and settings are its own. A pull request from a fork
+// is compared and merged in the upstream repository, so the emulator gives every
 // repository of a network one objects directory (a fork's objects/ is a symbolic
-// link to its network source's), so a commit pushed to a fork can be read, compared
+// link to its network source's): a commit pushed to a fork can be read, compared
 // and merged in the parent at once.
 
 // source is the root of r's fork network: REST docs, "Get a repository": "parent is
