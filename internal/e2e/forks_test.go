@@ -119,6 +119,16 @@ func TestShipLeavesAForkPullRequestOfTheSameBranchAlone(t *testing.T) {
 	if !strings.Contains(st.Stderr, "#1") || !strings.Contains(st.Stderr, "hubot:"+branch) {
 		t.Errorf("status does not say why #1 is left out:\n%s", st.Stderr)
 	}
+
+	// The fork's pull request is a pull request like any other: a maintainer merges it
+	// with gh, and hubot's commit is in main.
+	if r := e.RunIn(e.Dir, "gh", "pr", "merge", "1", "-R", "monalisa/forked", "--merge"); r.Code != 0 {
+		t.Fatalf("gh pr merge 1: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	e.Git(work, "fetch", "-q", "origin")
+	if r := e.RunIn(work, "git", "merge-base", "--is-ancestor", theirTip, "origin/main"); r.Code != 0 {
+		t.Errorf("hubot's commit %s is not in main after the merge", theirTip)
+	}
 }
 
 // pullSnapshot is what a maintainer sees of a pull request.
