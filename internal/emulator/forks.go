@@ -141,7 +141,12 @@ func (s *Server) createFork(q *req) (int, any, error) {
 			return 202, s.fullRepoJSON(f), nil
 		}
 	}
-	// A name the account already uses is refused as when creating a repository.
+	// A name the account already uses gets a numeric suffix: "it does gets forked as
+	// webpack-1" (octokit/octokit.js#483); "a name chosen by GitHub (it will add a
+	// suffix -1 at the time of writing this)" (sociomantic-tsunami/git-hub#189).
+	for base, n := name, 1; s.st.repo(owner, name) != nil; n++ {
+		name = fmt.Sprintf("%s-%d", base, n)
+	}
 	defaultOnly, _ := q.boolean("default_branch_only")
 	f, err := s.st.forkRepo(parent, owner, name, defaultOnly)
 	if err != nil {

@@ -124,6 +124,21 @@ func TestCreateFork(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a name taken: a numeric suffix", func(t *testing.T) {
+		ts := newTestServer(t)
+		ts.seedRepo("taken")
+		b, _ := json.Marshal(map[string]any{"login": "hubot", "token": hubotToken})
+		if resp, err := http.Post("http://"+ts.addr+"/_emulator/users", "application/json", bytes.NewReader(b)); err != nil || resp.StatusCode != 201 {
+			t.Fatalf("control users: %v %v", err, resp)
+		}
+		if r := ts.do("POST", "/user/repos", map[string]any{"name": "taken"}, ts.as(hubotToken)); r.status != 201 {
+			t.Fatalf("hubot's own repo: %d %s", r.status, r.body)
+		}
+		r := ts.do("POST", "/repos/monalisa/taken/forks", nil, ts.as(hubotToken))
+		if r.status != 202 || r.json(t)["full_name"] != "hubot/taken-1" {
+			t.Errorf("fork onto a taken name: %d %s, want hubot/taken-1", r.status, r.body)
+		}
+	})
 	t.Run("default branch only", func(t *testing.T) {
 		ts := newTestServer(t)
 		ts.seedRepo("only")
