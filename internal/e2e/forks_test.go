@@ -22,39 +22,16 @@ import (
 func TestShipLeavesAForkPullRequestOfTheSameBranchAlone(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
-	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
-	e.Control("POST", "users", map[string]any{"login": "octocat", "token": "octocat-token"})
-	hubot := []string{"GH_TOKEN=hubot-token"}
 	const desc, branch = "cart total rounding", "hotfix/cart-total-rounding"
 	work := e.CreateRepo("forked", nil)
 
-	// hubot forks through gh, then pushes the same branch name to the fork.
-	if r := e.RunInEnv(e.Dir, hubot, "gh", "repo", "fork", "monalisa/forked", "--clone=false"); r.Code != 0 {
-		t.Fatalf("gh repo fork: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	// hubot forks through gh, pushes the same branch name to the fork and opens #1.
+	theirs, theirTip := forkAndOpen(t, e, "forked", branch, "hotfix")
+	if theirs != 1 {
+		t.Fatalf("the fork's pull request is #%d, want #1", theirs)
 	}
 	if status, out := e.API("GET", "/repos/hubot/forked", nil); status != 200 || out.(map[string]any)["fork"] != true {
 		t.Fatalf("hubot's fork: %d %v", status, out)
-	}
-	theirs := e.CloneURL("http://github.localhost/hubot/forked.git")
-	e.Git(theirs, "switch", "-q", "-c", branch)
-	harnessWrite(t, filepath.Join(theirs, "cart.txt"), "hubot's idea of the fix\n")
-	e.Git(theirs, "add", "-A")
-	e.Git(theirs, "commit", "-q", "-m", "Round the cart total (hubot)")
-	if r := e.RunInEnv(theirs, hubot, "git", "push", "-q", "origin", branch); r.Code != 0 {
-		t.Fatalf("push to the fork: exit %d: %s", r.Code, r.Stderr)
-	}
-	theirTip := e.Git(theirs, "rev-parse", "HEAD")
-	r := e.RunInEnv(theirs, hubot, "gh", "pr", "create", "-R", "monalisa/forked", "--head", "hubot:"+branch, "--base", "main",
-		"--title", "Round the cart total", "--body", "From my fork")
-	if r.Code != 0 {
-		t.Fatalf("gh pr create --head hubot:%s: exit %d\n%s%s", branch, r.Code, r.Stdout, r.Stderr)
-	}
-	// A maintainer labels it and asks octocat for a review.
-	if status, out := e.API("POST", "/repos/monalisa/forked/issues/1/labels", map[string]any{"labels": []string{"hotfix"}}); status != 200 {
-		t.Fatalf("labelling the fork's PR: %d %v", status, out)
-	}
-	if status, out := e.API("POST", "/repos/monalisa/forked/pulls/1/requested_reviewers", map[string]any{"reviewers": []string{"octocat"}}); status != 201 {
-		t.Fatalf("requesting a review: %d %v", status, out)
 	}
 	view := e.RunIn(work, "gh", "pr", "view", "1", "--json", "isCrossRepository,headRepositoryOwner,headRefName,headRefOid")
 	var seen struct {
@@ -67,7 +44,7 @@ func TestShipLeavesAForkPullRequestOfTheSameBranchAlone(t *testing.T) {
 		seen.HeadRepositoryOwner.Login != "hubot" || seen.HeadRefName != branch || seen.HeadRefOid != theirTip {
 		t.Fatalf("gh pr view 1: exit %d, %+v (%v)\n%s%s", view.Code, seen, err, view.Stdout, view.Stderr)
 	}
-	before := forkPull(t, e)
+	before := forkPull(t, e, "forked", 1, "hubot:"+branch)
 
 	// Our hotfix of the same name.
 	if r := e.Hotfix(work, "create", desc); r.Code != 0 {
@@ -80,7 +57,7 @@ func TestShipLeavesAForkPullRequestOfTheSameBranchAlone(t *testing.T) {
 	e.Git(work, "add", "-A")
 	e.Git(work, "commit", "-q", "-m", "Fix cart total rounding")
 	ourTip := e.Git(work, "rev-parse", "HEAD")
-	r = e.Hotfix(work, "ship", "--no-wait")
+	r := e.Hotfix(work, "ship", "--no-wait")
 	if r.Code != 0 {
 		t.Fatalf("ship --no-wait: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -100,7 +77,7 @@ func TestShipLeavesAForkPullRequestOfTheSameBranchAlone(t *testing.T) {
 		!strings.Contains(jsonString(pr["labels"]), `"name":"hotfix"`) {
 		t.Errorf("our pull request: number %v, head %v %v, labels %s", pr["number"], head["label"], head["sha"], jsonString(pr["labels"]))
 	}
-	if after := forkPull(t, e); !reflect.DeepEqual(after, before) {
+	if after := forkPull(t, e, "forked", 1, "hubot:"+branch); !reflect.DeepEqual(after, before) {
 		t.Errorf("ship changed the fork's pull request:\nbefore %+v\nafter  %+v", before, after)
 	} else if before.HeadSHA != theirTip || before.State != "open" {
 		t.Errorf("the fork's pull request: %+v, want open at %s", before, theirTip)
@@ -139,12 +116,13 @@ type pullSnapshot struct {
 	Body                             string
 }
 
-// forkPull reads the fork's pull request #1 of monalisa/forked.
-func forkPull(t *testing.T, e *harness.Env) pullSnapshot {
+// forkPull reads pull request n of monalisa/repo, a fork's (its head label is
+// headLabel) with one label and one requested reviewer.
+func forkPull(t *testing.T, e *harness.Env, repo string, n int, headLabel string) pullSnapshot {
 	t.Helper()
-	status, out := e.API("GET", "/repos/monalisa/forked/pulls/1", nil)
+	status, out := e.API("GET", fmt.Sprintf("/repos/monalisa/%s/pulls/%d", repo, n), nil)
 	if status != 200 {
-		t.Fatalf("GET pulls/1: %d %v", status, out)
+		t.Fatalf("GET pulls/%d: %d %v", n, status, out)
 	}
 	pr := out.(map[string]any)
 	s := pullSnapshot{Title: pr["title"].(string), State: pr["state"].(string), Comments: int(pr["comments"].(float64)),
@@ -157,11 +135,116 @@ func forkPull(t *testing.T, e *harness.Env) pullSnapshot {
 		s.Reviewers = append(s.Reviewers, u.(map[string]any)["login"].(string))
 	}
 	sort.Strings(s.Labels)
-	if s.HeadLabel != "hubot:hotfix/cart-total-rounding" {
-		t.Fatalf("#1's head is %s, want hubot's fork", s.HeadLabel)
+	if s.HeadLabel != headLabel {
+		t.Fatalf("#%d's head is %s, want %s", n, s.HeadLabel, headLabel)
 	}
-	if len(s.Labels) != 1 || len(s.Reviewers) != 1 {
-		t.Fatalf("#1 %s", fmt.Sprintf("%+v", s))
+	if len(s.Labels) == 0 || len(s.Reviewers) != 1 {
+		t.Fatalf("#%d %s", n, fmt.Sprintf("%+v", s))
 	}
 	return s
+}
+
+// forkAndOpen has hubot fork monalisa/repo with gh, push branch (from the fork's
+// main, with one commit) to the fork and open a pull request from it into main with
+// gh pr create --head hubot:branch; a maintainer then labels it and asks octocat for
+// a review. It returns the pull request's number and hubot's commit.
+func forkAndOpen(t *testing.T, e *harness.Env, repo, branch string, labels ...string) (int, string) {
+	t.Helper()
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	e.Control("POST", "users", map[string]any{"login": "octocat", "token": "octocat-token"})
+	hubot := []string{"GH_TOKEN=hubot-token"}
+	if r := e.RunInEnv(e.Dir, hubot, "gh", "repo", "fork", "monalisa/"+repo, "--clone=false"); r.Code != 0 {
+		t.Fatalf("gh repo fork: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	theirs := e.CloneURL("http://github.localhost/hubot/" + repo + ".git")
+	e.Git(theirs, "switch", "-q", "-c", branch)
+	harnessWrite(t, filepath.Join(theirs, "hubot.txt"), "hubot's idea\n")
+	e.Git(theirs, "add", "-A")
+	e.Git(theirs, "commit", "-q", "-m", "hubot's idea")
+	if r := e.RunInEnv(theirs, hubot, "git", "push", "-q", "origin", branch); r.Code != 0 {
+		t.Fatalf("push to the fork: exit %d: %s", r.Code, r.Stderr)
+	}
+	r := e.RunInEnv(theirs, hubot, "gh", "pr", "create", "-R", "monalisa/"+repo, "--head", "hubot:"+branch, "--base", "main",
+		"--title", "hubot's idea", "--body", "From my fork")
+	if r.Code != 0 {
+		t.Fatalf("gh pr create --head hubot:%s: exit %d\n%s%s", branch, r.Code, r.Stdout, r.Stderr)
+	}
+	var n int
+	if _, err := fmt.Sscanf(strings.TrimSpace(r.Stdout[strings.LastIndex(r.Stdout, "/pull/")+len("/pull/"):]), "%d", &n); err != nil {
+		t.Fatalf("gh pr create printed %q", r.Stdout)
+	}
+	if status, out := e.API("POST", fmt.Sprintf("/repos/monalisa/%s/issues/%d/labels", repo, n), map[string]any{"labels": labels}); status != 200 {
+		t.Fatalf("labelling the fork's PR: %d %v", status, out)
+	}
+	if status, out := e.API("POST", fmt.Sprintf("/repos/monalisa/%s/pulls/%d/requested_reviewers", repo, n), map[string]any{"reviewers": []string{"octocat"}}); status != 201 {
+		t.Fatalf("requesting a review: %d %v", status, out)
+	}
+	return n, e.Git(theirs, "rev-parse", "HEAD")
+}
+
+// TestExceptionalForwardPortLeavesAForkPullRequestAlone: a fork's pull request from a
+// branch named like the hotfix's forward-port, into main and labelled forward-port,
+// is not the forward-port (#13 h): ship opens its own from the
+// repository's branch and leaves the fork's as it was, and status reports ship's.
+func TestExceptionalForwardPortLeavesAForkPullRequestAlone(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "fpfork", true)
+	const fpBranch = "hotfix/forward-port-login-page-500"
+	// Labelled forward-port only: the emulator's teammate below merges what carries hotfix.
+	theirs, theirTip := forkAndOpen(t, e, "fpfork", fpBranch, "forward-port")
+	before := forkPull(t, e, "fpfork", theirs, "hubot:"+fpBranch)
+
+	if r := e.Hotfix(work, "create", "login page 500", "--from-tag", "v1.4.0"); r.Code != 0 {
+		t.Fatalf("create --from-tag: exit %d: %s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(work, "app.txt"), "version = 1.4\nlogin = fixed\n")
+	e.Git(work, "commit", "-q", "-am", "Fix the login page 500")
+	e.Control("POST", "repos/monalisa/fpfork/reviewer", map[string]any{"after_ms": 300, "label": "hotfix"})
+	e.Control("POST", "repos/monalisa/fpfork/auto-runs", map[string]any{"after_ms": 300, "conclusion": "success"})
+	r := e.Hotfix(work, "ship", "--watch", "--interval", "50ms")
+	if r.Code != 0 {
+		t.Fatalf("ship --watch: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+
+	// ship's forward-port is its own, from the repository's branch.
+	status, out := e.API("GET", "/repos/monalisa/fpfork/pulls?state=all&head=monalisa:"+fpBranch, nil)
+	ours, _ := out.([]any)
+	if status != 200 || len(ours) != 1 {
+		t.Fatalf("the repository's forward-port pull requests: %d %s\nship said:\n%s", status, jsonString(out), r.Stderr)
+	}
+	fw := ours[0].(map[string]any)
+	fwNumber := int(fw["number"].(float64))
+	if fwNumber == theirs || fw["base"].(map[string]any)["ref"] != "main" || !strings.Contains(jsonString(fw["labels"]), `"name":"forward-port"`) {
+		t.Errorf("ship's forward-port: #%d, base %v, labels %s", fwNumber, fw["base"].(map[string]any)["ref"], jsonString(fw["labels"]))
+	}
+	if !strings.Contains(r.Stdout, fmt.Sprintf("/pull/%d", fwNumber)) || strings.Contains(r.Stdout+r.Stderr, fmt.Sprintf("/pull/%d\n", theirs)) {
+		t.Errorf("ship reports the wrong forward-port:\nstdout: %s\nstderr: %s", r.Stdout, r.Stderr)
+	}
+	if after := forkPull(t, e, "fpfork", theirs, "hubot:"+fpBranch); !reflect.DeepEqual(after, before) {
+		t.Errorf("ship changed the fork's pull request:\nbefore %+v\nafter  %+v", before, after)
+	} else if before.HeadSHA != theirTip || before.State != "open" {
+		t.Errorf("the fork's pull request: %+v, want open at %s", before, theirTip)
+	}
+
+	// status goes by ship's forward-port, and does not list the fork's pull request.
+	st := e.Hotfix(work, "status", "--state", "all", "--json", "number,forwardPort")
+	var listed []struct {
+		Number      int
+		ForwardPort *struct{ Number int }
+	}
+	if err := json.Unmarshal([]byte(st.Stdout), &listed); st.Code != 0 || err != nil {
+		t.Fatalf("status: exit %d (%v)\n%s%s", st.Code, err, st.Stdout, st.Stderr)
+	}
+	for _, p := range listed {
+		if p.Number == theirs {
+			t.Errorf("status lists the fork's #%d: %s", theirs, st.Stdout)
+		}
+		if p.ForwardPort != nil && p.ForwardPort.Number != fwNumber {
+			t.Errorf("status: #%d's forward-port is #%d, want #%d", p.Number, p.ForwardPort.Number, fwNumber)
+		}
+	}
+	for _, f := range e.Server.ConformanceFailures() {
+		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
+	}
 }
