@@ -144,7 +144,7 @@ func forkPull(t *testing.T, e *harness.Env, repo string, n int, headLabel string
 	return s
 }
 
-// forkAndOpen has hubot fork monalisa/repo with gh, push branch (from the fork's
+// forkAndOpen has hubot fork and clone monalisa/repo with gh, push branch (from the fork's
 // main, with one commit) to the fork and open a pull request from it into main with
 // gh pr create --head hubot:branch; a maintainer then labels it and asks octocat for
 // a review. It returns the pull request's number and hubot's commit.
@@ -153,10 +153,16 @@ func forkAndOpen(t *testing.T, e *harness.Env, repo, branch string, labels ...st
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	e.Control("POST", "users", map[string]any{"login": "octocat", "token": "octocat-token"})
 	hubot := []string{"GH_TOKEN=hubot-token"}
-	if r := e.RunInEnv(e.Dir, hubot, "gh", "repo", "fork", "monalisa/"+repo, "--clone=false"); r.Code != 0 {
-		t.Fatalf("gh repo fork: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	home := t.TempDir()
+	if r := e.RunInEnv(home, hubot, "gh", "repo", "fork", "monalisa/"+repo, "--clone"); r.Code != 0 {
+		t.Fatalf("gh repo fork --clone: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
-	theirs := e.CloneURL("http://github.localhost/hubot/" + repo + ".git")
+	theirs := filepath.Join(home, repo)
+	remotes := e.Git(theirs, "remote", "-v")
+	if !strings.Contains(remotes, "origin\thttp://github.localhost/hubot/"+repo+".git") ||
+		!strings.Contains(remotes, "upstream\thttp://github.localhost/monalisa/"+repo+".git") {
+		t.Fatalf("the clone gh repo fork made has the remotes\n%s", remotes)
+	}
 	e.Git(theirs, "switch", "-q", "-c", branch)
 	harnessWrite(t, filepath.Join(theirs, "hubot.txt"), "hubot's idea\n")
 	e.Git(theirs, "add", "-A")
