@@ -74,3 +74,43 @@ func TestGitServesPartialAndShallowClones(t *testing.T) {
 		}
 	})
 }
+
+// TestGitAnonymousReads: a public repository clones without credentials, as on
+// github.com; pushing, and reading a private repository, are challenged for them.
+func TestGitAnonymousReads(t *testing.T) {
+	ts := newTestServer(t)
+	work := ts.seedRepo("open")
+	if r := ts.do("POST", "/user/repos", map[string]any{"name": "secret", "private": true}, nil); r.status != 201 {
+		t.Fatalf("private repo: %d %s", r.status, r.body)
+	}
+	ts.git(work, "push", "-q", "http://x-access-token:t0k3n@"+Host+"/monalisa/secret.git", "main")
+	anonymous := func(dir string, args ...string) (string, error) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x",
+			"http_proxy=http://"+ts.addr, "no_proxy=", "NO_PROXY=", "GIT_TERMINAL_PROMPT=0")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		wantOK bool
+	}{
+		{"clone a public repository", []string{"clone", "-q", "http://" + Host + "/monalisa/open.git", "open"}, true},
+		{"clone a private repository", []string{"clone", "-q", "http://" + Host + "/monalisa/secret.git", "secret"}, false},
+		{"ls-remote an unknown repository", []string{"ls-remote", "http://" + Host + "/monalisa/nope.git"}, false},
+		{"push to a public repository", []string{"-C", "open", "push", "-q", "origin", "HEAD:refs/heads/anonymous"}, false},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		out, err := anonymous(dir, tt.args...)
+		if (err == nil) != tt.wantOK {
+			t.Errorf("%s: err %v, want success %v\n%s", tt.name, err, tt.wantOK, out)
+		}
+		if !tt.wantOK && !strings.Contains(out, "could not read Username") {
+			t.Errorf("%s: not challenged for credentials:\n%s", tt.name, out)
+		}
+	}
+}

@@ -204,9 +204,16 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			return gql.Fields{Type: u.Type, F: map[string]any{"id": nodeID("U", u.ID), "login": u.Login, "url": webURL + "/" + u.Login}}
 		},
 		"url": webURL + "/" + r.fullName(), "sshUrl": "git@" + Host + ":" + r.fullName() + ".git",
-		"description": nullIfEmpty(r.Description), "isPrivate": r.Private, "visibility": vis, "isFork": false,
+		"description": nullIfEmpty(r.Description), "isPrivate": r.Private, "visibility": vis, "isFork": r.Parent != nil,
 		"isArchived": false, "isDisabled": false, "isEmpty": r.git.branchSHA(r.DefaultBranch) == "", "isTemplate": false,
-		"isInOrganization": g.s.st.org(r.Owner) != nil, "parent": nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
+		"isInOrganization": g.s.st.org(r.Owner) != nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
+		// Schema: parent "The repository parent, if this is a fork".
+		"parent": func() any {
+			if r.Parent == nil {
+				return nil
+			}
+			return g.repo(r.Parent)
+		},
 		"hasProjectsEnabled": true, "hasDiscussionsEnabled": false,
 		"autoMergeAllowed": r.AllowAutoMerge, "mergeCommitAllowed": r.AllowMergeCommit,
 		"squashMergeAllowed": r.AllowSquashMerge, "rebaseMergeAllowed": r.AllowRebaseMerge,
@@ -579,6 +586,7 @@ func (g *gqlCtx) issue(r *repo, is *issue) gql.Object {
 func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 	p := is.pr
 	head := r.headSHA(p)
+	hr := r.headRepo(p)
 	num := strconv.Itoa(is.Number)
 	return gql.Fields{Type: "PullRequest", F: map[string]any{
 		"id": nodeID("PR", is.ID), "databaseId": int(is.ID), "number": is.Number, "title": is.Title, "body": is.Body,
@@ -587,18 +595,20 @@ func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 		"url":         webURL + "/" + r.fullName() + "/pull/" + num,
 		"permalink":   webURL + "/" + r.fullName() + "/pull/" + num,
 		"headRefName": p.Head, "headRefOid": head, "baseRefName": p.Base,
-		"baseRefOid":        func() any { return r.git.branchSHA(p.Base) },
-		"isCrossRepository": false, "maintainerCanModify": false, "locked": false,
+		"baseRefOid": func() any { return r.git.branchSHA(p.Base) },
+		// Schema: isCrossRepository "The head and base repositories are different";
+		// headRepository "The repository associated with this pull request's head Ref".
+		"isCrossRepository": hr != r, "maintainerCanModify": false, "locked": false,
 		"isInMergeQueue": false, "isMergeQueueEnabled": false,
-		"headRepository":      func() any { return g.repo(r) },
-		"headRepositoryOwner": func() any { return g.user(r.Owner) },
+		"headRepository":      func() any { return g.repo(hr) },
+		"headRepositoryOwner": func() any { return g.user(hr.Owner) },
 		"baseRepository":      func() any { return g.repo(r) },
 		"repository":          func() any { return g.repo(r) },
 		"headRef": func() any {
-			if p.Merged && r.git.branchSHA(p.Head) == "" {
+			if p.Merged && hr.git.branchSHA(p.Head) == "" {
 				return nil
 			}
-			return g.ref(r, "refs/heads/"+p.Head)
+			return g.ref(hr, "refs/heads/"+p.Head)
 		},
 		"baseRef":     func() any { return g.ref(r, "refs/heads/"+p.Base) },
 		"author":      func() any { return g.user(is.User) },
@@ -798,15 +808,27 @@ func (g *gqlCtx) mutation() gql.Object {
 			if err != nil {
 				return nil, err
 			}
-			head, _ := headBranch(r, argStr(in, "headRefName"))
-			if r.git.branchSHA(head) == "" {
+			// headRefName may be "owner:branch" for a fork, or headRepositoryId name it
+			// (schema, CreatePullRequestInput).
+			headRepo, head := g.s.st.resolveHead(r, argStr(in, "headRefName"), "")
+			if id := argStr(in, "headRepositoryId"); id != "" {
+				hr, err := g.repoByID(id)
+				if err != nil {
+					return nil, err
+				}
+				headRepo = nil
+				if hr.source() == r.source() {
+					headRepo = hr
+				}
+			}
+			if headRepo == nil || headRepo.git.branchSHA(head) == "" {
 				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Head sha can't be blank, Base sha can't be blank, No commits between " + argStr(in, "baseRefName") + " and " + head + ", Head ref must be a branch"}
 			}
 			if r.git.branchSHA(argStr(in, "baseRefName")) == "" {
 				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Base ref must be a branch"}
 			}
 			draft, _ := in["draft"].(bool)
-			is, err := g.s.openPull(r, g.login, argStr(in, "title"), argStr(in, "body"), head, argStr(in, "baseRefName"), draft)
+			is, err := g.s.openPull(r, g.login, argStr(in, "title"), argStr(in, "body"), headRepo, head, argStr(in, "baseRefName"), draft)
 			if err != nil {
 				return nil, restErr(err)
 			}

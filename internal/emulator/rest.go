@@ -158,6 +158,8 @@ func (s *Server) routes() map[string]handler {
 		"actions/get-job-for-workflow-run":               s.getJob,
 		"actions/list-jobs-for-workflow-run-attempt":     s.listJobs,
 		"checks/list-suites-for-ref":                     s.listCheckSuites,
+		"repos/create-fork":                              s.createFork,
+		"repos/list-forks":                               s.listForks,
 	}
 }
 
@@ -281,9 +283,10 @@ func (s *Server) repoJSON(r *repo) map[string]any {
 	if r.Private {
 		vis = "private"
 	}
+	forks := len(s.st.forksOf(r))
 	return map[string]any{
 		"id": r.ID, "node_id": nodeID("R", r.ID), "name": r.Name, "full_name": r.fullName(),
-		"owner": s.userJSON(r.Owner), "private": r.Private, "visibility": vis, "fork": false,
+		"owner": s.userJSON(r.Owner), "private": r.Private, "visibility": vis, "fork": r.Parent != nil,
 		"description": nullIfEmpty(r.Description), "html_url": webURL + "/" + r.fullName(), "url": base,
 		"clone_url": webURL + "/" + r.fullName() + ".git", "git_url": "git://" + Host + "/" + r.fullName() + ".git",
 		"ssh_url": "git@" + Host + ":" + r.fullName() + ".git", "svn_url": webURL + "/" + r.fullName(),
@@ -293,8 +296,8 @@ func (s *Server) repoJSON(r *repo) map[string]any {
 		"delete_branch_on_merge": r.DeleteBranchOnMerge, "has_issues": true, "has_projects": true, "has_wiki": true,
 		"has_pages": false, "has_downloads": true, "has_discussions": false,
 		"created_at": ts(r.CreatedAt), "updated_at": ts(r.PushedAt), "pushed_at": ts(r.PushedAt),
-		"size": 0, "stargazers_count": 0, "watchers_count": 0, "forks_count": 0, "open_issues_count": r.openIssues(),
-		"forks": 0, "open_issues": r.openIssues(), "watchers": 0, "language": nil, "homepage": nil, "mirror_url": nil,
+		"size": 0, "stargazers_count": 0, "watchers_count": 0, "forks_count": forks, "open_issues_count": r.openIssues(),
+		"forks": forks, "open_issues": r.openIssues(), "watchers": 0, "language": nil, "homepage": nil, "mirror_url": nil,
 		"topics": []string{}, "license": nil,
 		"permissions": map[string]bool{"admin": true, "maintain": true, "push": true, "triage": true, "pull": true},
 		"pulls_url":   base + "/pulls{/number}", "issues_url": base + "/issues{/number}", "labels_url": base + "/labels{/name}",
@@ -373,7 +376,7 @@ func (s *Server) newRepo(q *req, owner string) (int, any, error) {
 	return 201, s.repoJSON(r), nil
 }
 
-func (s *Server) getRepo(q *req) (int, any, error) { return 200, s.repoJSON(q.repo), nil }
+func (s *Server) getRepo(q *req) (int, any, error) { return 200, s.fullRepoJSON(q.repo), nil }
 
 func (s *Server) updateRepo(q *req) (int, any, error) {
 	r := q.repo
@@ -394,7 +397,7 @@ func (s *Server) updateRepo(q *req) (int, any, error) {
 		r.DefaultBranch = b
 		_, _ = r.git.run(nil, nil, "symbolic-ref", "HEAD", "refs/heads/"+b)
 	}
-	return 200, s.repoJSON(r), nil
+	return 200, s.fullRepoJSON(r), nil
 }
 
 func (s *Server) branchJSON(r *repo, name, sha string) map[string]any {
@@ -789,9 +792,12 @@ func (s *Server) putContent(q *req) (int, any, error) {
 
 // afterPush reacts to ref changes by actor: branches that moved start their push
 // runs, open PRs whose head moved may now auto-merge, and branches that vanished
-// close nothing (GitHub keeps such PRs open).
+// close nothing (GitHub keeps such PRs open). A push to a fork moves the head of
+// pull requests in the other repositories of its network.
 func (s *Server) afterPush(r *repo, actor string) {
 	s.st.noteBranchMoves(r, actor)
-	s.st.noteMergeInputsAll(r)
-	s.tryAutoMerge(r)
+	for _, n := range s.st.network(r) {
+		s.st.noteMergeInputsAll(n)
+		s.tryAutoMerge(n)
+	}
 }

@@ -12,6 +12,10 @@ func (s *Server) pullJSON(r *repo, is *issue) map[string]any {
 	p := is.pr
 	base := apiURL + "/repos/" + r.fullName()
 	head := r.headSHA(p)
+	// A pull request from a fork has the fork as its head: the example of REST docs,
+	// "Get a pull request" (https://docs.github.com/rest/pulls/pulls#get-a-pull-request)
+	// shows head {"label": "octocat:new-topic", "ref": "new-topic", "user", "repo"}.
+	hr := r.headRepo(p)
 	baseSHA := r.git.branchSHA(p.Base)
 	state := strings.ToLower(is.State)
 	var mergeable any
@@ -54,7 +58,7 @@ func (s *Server) pullJSON(r *repo, is *issue) map[string]any {
 		"issue_url": base + "/issues/" + strconv.Itoa(is.Number), "commits_url": base + "/pulls/" + strconv.Itoa(is.Number) + "/commits",
 		"review_comments_url": base + "/pulls/" + strconv.Itoa(is.Number) + "/comments", "review_comment_url": base + "/pulls/comments{/number}",
 		"comments_url": base + "/issues/" + strconv.Itoa(is.Number) + "/comments", "statuses_url": base + "/statuses/" + head,
-		"head":  map[string]any{"ref": p.Head, "sha": head, "label": r.Owner + ":" + p.Head, "user": s.userJSON(r.Owner), "repo": s.repoJSON(r)},
+		"head":  map[string]any{"ref": p.Head, "sha": head, "label": hr.Owner + ":" + p.Head, "user": s.userJSON(hr.Owner), "repo": s.repoJSON(hr)},
 		"base":  map[string]any{"ref": p.Base, "sha": baseSHA, "label": r.Owner + ":" + p.Base, "user": s.userJSON(r.Owner), "repo": s.repoJSON(r)},
 		"draft": p.Draft, "merged": p.Merged, "mergeable": mergeable, "mergeable_state": mergeableState, "rebaseable": mergeable,
 		"merged_at": tsPtr(p.MergedAt), "closed_at": tsPtr(is.ClosedAt), "merged_by": mergedBy,
@@ -78,28 +82,20 @@ func (s *Server) commentCount(r *repo, n int) int {
 	return c
 }
 
-// headBranch strips GitHub's optional "owner:" prefix from a head reference.
-func headBranch(r *repo, head string) (string, bool) {
-	if i := strings.Index(head, ":"); i >= 0 {
-		if !strings.EqualFold(head[:i], r.Owner) {
-			return "", false // forks are not emulated
-		}
-		head = head[i+1:]
-	}
-	return head, true
-}
-
+// listPulls answers GET /repos/{owner}/{repo}/pulls. REST docs, "List pull
+// requests" (https://docs.github.com/rest/pulls/pulls#list-pull-requests), head:
+// "Filter pulls by head user or head organization and branch name in the format of
+// user:ref-name or organization:ref-name": a fork's pull requests are told apart
+// from the base repository's by the owner. A plain branch name is taken as the base
+// repository owner's.
 func (s *Server) listPulls(q *req) (int, any, error) {
 	state := q.query.Get("state")
 	if state == "" {
 		state = "open"
 	}
-	var head string
-	if h := q.query.Get("head"); h != "" {
-		var ok bool
-		if head, ok = headBranch(q.repo, h); !ok {
-			return 200, []any{}, nil
-		}
+	headOwner, head := q.repo.Owner, q.query.Get("head")
+	if o, b, ok := strings.Cut(head, ":"); ok {
+		headOwner, head = o, b
 	}
 	base := q.query.Get("base")
 	var list []map[string]any
@@ -108,7 +104,10 @@ func (s *Server) listPulls(q *req) (int, any, error) {
 		if is.pr == nil || (state != "all" && is.State != state) {
 			continue
 		}
-		if (head != "" && is.pr.Head != head) || (base != "" && is.pr.Base != base) {
+		if head != "" && (is.pr.Head != head || !strings.EqualFold(q.repo.headRepo(is.pr).Owner, headOwner)) {
+			continue
+		}
+		if base != "" && is.pr.Base != base {
 			continue
 		}
 		list = append(list, s.pullJSON(q.repo, is))
@@ -128,8 +127,8 @@ func (s *Server) createPull(q *req) (int, any, error) {
 	if title == "" {
 		return 0, nil, validationFailed("PullRequest", "title", "missing_field", "")
 	}
-	head, ok := headBranch(r, q.str("head"))
-	if !ok || r.git.branchSHA(head) == "" {
+	headRepo, head := s.st.resolveHead(r, q.str("head"), q.str("head_repo"))
+	if headRepo == nil || headRepo.git.branchSHA(head) == "" {
 		return 0, nil, validationFailed("PullRequest", "head", "invalid", "")
 	}
 	base := q.str("base")
@@ -137,27 +136,32 @@ func (s *Server) createPull(q *req) (int, any, error) {
 		return 0, nil, validationFailed("PullRequest", "base", "invalid", "")
 	}
 	draft, _ := q.boolean("draft")
-	is, err := s.openPull(r, q.login, title, q.str("body"), head, base, draft)
+	is, err := s.openPull(r, q.login, title, q.str("body"), headRepo, head, base, draft)
 	if err != nil {
 		return 0, nil, err
 	}
 	return 201, s.pullJSON(r, is), nil
 }
 
-// openPull creates a pull request after GitHub's own checks; REST and GraphQL share it.
-func (s *Server) openPull(r *repo, login, title, body, head, base string, draft bool) (*issue, error) {
+// openPull creates a pull request after GitHub's own checks; REST and GraphQL share
+// it. headRepo is r or a fork of its network, whose commits r can read (forks.go).
+func (s *Server) openPull(r *repo, login, title, body string, headRepo *repo, head, base string, draft bool) (*issue, error) {
 	for _, is := range r.issues {
-		if is.pr != nil && is.State == "open" && is.pr.Head == head && is.pr.Base == base {
-			return nil, validationFailed("PullRequest", "", "custom", "A pull request already exists for "+r.Owner+":"+head+".")
+		if is.pr != nil && is.State == "open" && r.headRepo(is.pr) == headRepo && is.pr.Head == head && is.pr.Base == base {
+			return nil, validationFailed("PullRequest", "", "custom", "A pull request already exists for "+headRepo.Owner+":"+head+".")
 		}
 	}
-	headSHA, baseSHA := r.git.branchSHA(head), r.git.branchSHA(base)
+	headSHA, baseSHA := headRepo.git.branchSHA(head), r.git.branchSHA(base)
 	if ahead, _ := r.git.log(headSHA, baseSHA, 1); len(ahead) == 0 {
 		return nil, validationFailed("PullRequest", "", "custom", "No commits between "+base+" and "+head)
 	}
+	pr := &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft}
+	if headRepo != r {
+		pr.HeadRepo = headRepo
+	}
 	now := s.st.now()
 	is := &issue{ID: s.st.id(), Number: len(r.issues) + 1, Title: title, Body: body, State: "open", User: login,
-		CreatedAt: now, UpdatedAt: now, pr: &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft}}
+		CreatedAt: now, UpdatedAt: now, pr: pr}
 	r.issues = append(r.issues, is)
 	s.st.noteMergeInputs(r, is.pr) // GitHub starts computing mergeability now
 	return is, nil
@@ -284,7 +288,7 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 		return "", &apiError{Status: 405, Message: "Head branch is out of date. Update it and try again."}
 	}
 	if title == "" {
-		title = map[string]string{"merge": fmt.Sprintf("Merge pull request #%d from %s/%s", is.Number, r.Owner, p.Head),
+		title = map[string]string{"merge": fmt.Sprintf("Merge pull request #%d from %s/%s", is.Number, r.headRepo(p).Owner, p.Head),
 			"squash": fmt.Sprintf("%s (#%d)", is.Title, is.Number)}[method]
 	}
 	if message == "" && method == "merge" {
@@ -305,7 +309,10 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	if p.Base == r.DefaultBranch {
 		s.closeReferencedIssues(r, is.Body)
 	}
-	if r.DeleteBranchOnMerge {
+	// "You can have head branches automatically deleted after pull requests are merged
+	// in your repository" (https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/configuring-pull-request-merges/managing-the-automatic-deletion-of-branches):
+	// the repository's own branches, not a fork's.
+	if r.DeleteBranchOnMerge && p.HeadRepo == nil {
 		_ = r.git.deleteRef("refs/heads/" + p.Head)
 	}
 	// The base moved: a push to it (GitHub docs, "Events that trigger workflows",

@@ -424,19 +424,28 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	}
 	owner, name := parts[0], strings.TrimSuffix(parts[1], ".git")
 	tok := token(r)
-	if tok == "" {
-		// Git sends credentials only when challenged.
+	s.st.mu.Lock()
+	rp := s.st.repo(owner, name)
+	login, known := s.st.loginForToken(tok)
+	s.st.mu.Unlock()
+	// "Public repositories are accessible to everyone on the internet"
+	// (https://docs.github.com/en/github/creating-cloning-and-archiving-repositories/about-repository-visibility):
+	// anyone may clone and fetch a public repository without credentials (gh's own
+	// credential helper answers only for https, so `gh repo fork --clone` over the
+	// emulator's http relies on it). Pushing, and reading a private repository, take
+	// credentials; git sends them only when challenged.
+	anonymousRead := rp != nil && !rp.Private && (parts[2] == "git-upload-pack" ||
+		(parts[2] == "info/refs" && r.URL.Query().Get("service") == "git-upload-pack"))
+	if tok == "" && !anonymousRead {
 		w.Header().Set("WWW-Authenticate", `Basic realm="GitHub"`)
 		http.Error(w, "Authentication required", http.StatusUnauthorized)
 		entry.Status = 401
 		s.logRequest(entry)
 		return
 	}
-	s.st.mu.Lock()
-	rp := s.st.repo(owner, name)
-	login, known := s.st.loginForToken(tok)
-	s.st.mu.Unlock()
-	if !known {
+	if tok == "" {
+		login = ""
+	} else if !known {
 		// A token GitHub does not know: git is challenged again, and gives up
 		// ("Authentication failed"); the line before it is the emulator's wording.
 		w.Header().Set("WWW-Authenticate", `Basic realm="GitHub"`)

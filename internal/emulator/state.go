@@ -52,6 +52,8 @@ type repo struct {
 	CreatedAt           time.Time
 	PushedAt            time.Time
 	git                 *bareRepo
+	// Parent is the repository this one was forked from; nil when it is not a fork.
+	Parent *repo
 
 	issues    []*issue // issues and pull requests share numbers; issues[n-1] is #n
 	labels    []*label
@@ -113,7 +115,10 @@ type issue struct {
 }
 
 type pull struct {
-	Head, Base         string
+	Head, Base string
+	// HeadRepo is the fork the head branch lives in, for a cross-repository pull
+	// request; nil when the head branch is in the base repository.
+	HeadRepo           *repo
 	HeadSHA            string // tip when the PR closed or merged; live tip otherwise
 	Draft              bool
 	Merged             bool
@@ -332,12 +337,21 @@ func (r *repo) run(id int64) *workflowRun {
 	return nil
 }
 
+// headRepo is the repository holding the pull request's head branch: r itself,
+// or the fork it comes from.
+func (r *repo) headRepo(p *pull) *repo {
+	if p.HeadRepo != nil {
+		return p.HeadRepo
+	}
+	return r
+}
+
 // headSHA is the PR's head commit: the live branch tip while open, frozen afterwards.
 func (r *repo) headSHA(p *pull) string {
 	if p.Merged || p.HeadSHA == "" {
 		return p.HeadSHA
 	}
-	if sha := r.git.branchSHA(p.Head); sha != "" {
+	if sha := r.headRepo(p).git.branchSHA(p.Head); sha != "" {
 		return sha
 	}
 	return p.HeadSHA

@@ -193,6 +193,9 @@ type ForwardPull struct {
 	BaseRefName string
 	Body        string
 	Labels      struct{ Nodes []struct{ Name string } }
+	// IsCrossRepository is true for a pull request from a fork's branch of the same
+	// name: never the forward-port ship pushed.
+	IsCrossRepository bool
 }
 
 // HasLabel reports whether the pull request carries the label (case-insensitive, as GitHub).
@@ -217,13 +220,15 @@ const forwardPortQuery = `query HotfixForwardPort($owner: String!, $name: String
     ` + LabelLookup + `
     ref(qualifiedName: $ref) { target { oid } }
     pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) {
-      nodes { id number url state baseRefName body labels(first: 20) { nodes { name } } }
+      nodes { id number url state baseRefName body labels(first: 20) { nodes { name } } isCrossRepository }
     }
   }
 }`
 
 // ForwardPortState reads the forward-port branch, its pull requests (newest
-// first) and whether label exists, in a single GraphQL request.
+// first) and whether label exists, in a single GraphQL request. A pull request is
+// the forward-port's only when its head is the repository's own branch: GitHub's
+// headRefName filter also matches a fork's branch of the same name.
 func (c *Client) ForwardPortState(ctx context.Context, owner, name, head, label string) (*ForwardPortState, error) {
 	var out struct {
 		Repository *struct {
@@ -240,7 +245,12 @@ func (c *Client) ForwardPortState(ctx context.Context, owner, name, head, label 
 	if out.Repository == nil {
 		return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
 	}
-	st := &ForwardPortState{Pulls: out.Repository.PullRequests.Nodes}
+	st := &ForwardPortState{}
+	for _, p := range out.Repository.PullRequests.Nodes {
+		if !p.IsCrossRepository {
+			st.Pulls = append(st.Pulls, p)
+		}
+	}
 	_, _, st.LabelExists = out.Repository.Labels.Find(label)
 	if out.Repository.Ref != nil {
 		st.BranchTip = out.Repository.Ref.Target.Oid

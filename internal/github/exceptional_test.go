@@ -3,7 +3,9 @@ package github
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,5 +65,42 @@ func TestTagsAndLatestRelease(t *testing.T) {
 	}
 	if tag, err := c.LatestReleaseTag(context.Background(), "acme", "shop"); err != nil || tag != "v2.0.0" {
 		t.Errorf("LatestReleaseTag = %q, %v", tag, err)
+	}
+}
+
+// TestForwardPortStateSkipsForks: GitHub's headRefName filter also matches a fork's
+// branch of the forward-port's name; such a pull request is not the forward-port
+// ship pushed, so it is never taken for it (nor labelled, nor reported) (#13 h).
+func TestForwardPortStateSkipsForks(t *testing.T) {
+	pull := func(number int, state string, cross bool) string {
+		return fmt.Sprintf(`{"id":"PR_%d","number":%d,"url":"u%d","state":%q,"baseRefName":"main","body":"","labels":{"nodes":[]},"isCrossRepository":%v}`,
+			number, number, number, state, cross)
+	}
+	tests := []struct {
+		name  string
+		pulls []string
+		want  []int
+	}{
+		{"a fork's only", []string{pull(7, "OPEN", true)}, nil},
+		{"ours and a fork's", []string{pull(8, "OPEN", true), pull(5, "MERGED", false)}, []int{5}},
+		{"ours", []string{pull(5, "OPEN", false)}, []int{5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := `{"data":{"repository":{"labels":{"nodes":[]},"ref":{"target":{"oid":"abc"}},"pullRequests":{"nodes":[` + strings.Join(tt.pulls, ",") + `]}}}}`
+			s := &script{t: t, answers: []answer{{status: 200, body: body}}}
+			c := NewClient(&http.Client{Transport: s}, "github.com")
+			st, err := c.ForwardPortState(context.Background(), "acme", "shop", "hotfix/x-forward", "forward-port")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, p := range st.Pulls {
+				got = append(got, p.Number)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) || st.BranchTip != "abc" {
+				t.Errorf("pulls %v (tip %q), want %v", got, st.BranchTip, tt.want)
+			}
+		})
 	}
 }

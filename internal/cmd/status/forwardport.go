@@ -42,17 +42,18 @@ func addForwardPorts(ctx context.Context, gh *github.Client, repo repository.Rep
 	}
 	q.WriteString(") {\n  repository(owner: $owner, name: $name) {\n")
 	for n := range idx {
-		fmt.Fprintf(&q, "    fp%d: pullRequests(headRefName: $h%d, first: 10, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { number url state baseRefName body } }\n", n, n)
+		fmt.Fprintf(&q, "    fp%d: pullRequests(headRefName: $h%d, first: 10, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { number url state baseRefName body isCrossRepository } }\n", n, n)
 	}
 	q.WriteString("  }\n}")
 	var out struct {
 		Repository map[string]struct {
 			Nodes []struct {
-				Number      int
-				URL         string
-				State       string
-				BaseRefName string
-				Body        string
+				Number            int
+				URL               string
+				State             string
+				BaseRefName       string
+				Body              string
+				IsCrossRepository bool
 			}
 		}
 	}
@@ -66,7 +67,8 @@ func addForwardPorts(ctx context.Context, gh *github.Client, repo repository.Rep
 		// The one ship goes by: an open or merged one, else a closed one.
 		for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
 			for _, fp := range conn.Nodes {
-				if p.ForwardPort.Number == 0 && fp.State == state && fp.BaseRefName != p.Base {
+				// A fork's branch of the forward-port's name is not the one ship pushed.
+				if p.ForwardPort.Number == 0 && fp.State == state && fp.BaseRefName != p.Base && !fp.IsCrossRepository {
 					fm, _ := hotfix.ParseForwardPort(fp.Body)
 					p.ForwardPort = &forwardPort{Number: fp.Number, URL: fp.URL, State: fp.State, Conflicts: fm.Conflicts}
 				}

@@ -69,10 +69,17 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 			return err
 		}
 		if cfg.Label.Name != label {
-			if nodes, total, _, err = listPulls(ctx, gh, repo, cfg.Label.Name, opts.State, opts.Limit, false); err != nil {
+			label = cfg.Label.Name
+			if nodes, total, _, err = listPulls(ctx, gh, repo, label, opts.State, opts.Limit, false); err != nil {
 				return err
 			}
 		}
+	}
+	nodes, forks := ownPulls(nodes)
+	total -= len(forks)
+	for _, f := range forks {
+		fmt.Fprintf(ios.ErrOut, "%s #%d (%s) carries the label %s but comes from a fork: not one of this repository's hotfixes, not listed\n",
+			ios.ColorScheme().WarningIcon(), f.Number, f.headLabel(), label)
 	}
 	pulls := make([]hotfixPull, len(nodes))
 	needRuns := false
@@ -143,6 +150,31 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	return printTable(ios, pulls, f.Now())
 }
 
+// ownPulls separates the pull requests whose head branch is in the repository from
+// those opened from a fork. A hotfix is a branch ship pushed to the repository: a
+// fork's pull request of the same label (or even of the same branch name) is
+// someone else's change, which ship never acts on (github.ShipState skips it), so
+// status does not list it among the hotfixes either.
+func ownPulls(nodes []apiPull) (own, forks []apiPull) {
+	own = nodes[:0:0]
+	for _, n := range nodes {
+		if n.IsCrossRepository {
+			forks = append(forks, n)
+		} else {
+			own = append(own, n)
+		}
+	}
+	return own, forks
+}
+
+// headLabel is the pull request's head as "owner:branch" (GitHub's head label).
+func (a *apiPull) headLabel() string {
+	if a.HeadRepositoryOwner == nil {
+		return a.HeadRefName
+	}
+	return a.HeadRepositoryOwner.Login + ":" + a.HeadRefName
+}
+
 // hotfixLabel is the label marking hotfix pull requests: the one configured in the
 // checkout when it is a clone of the repository, else the default. With --repo naming
 // another repository, the checkout's settings are not that repository's.
@@ -182,6 +214,7 @@ func statusQuery(withComments bool) string {
       pageInfo { hasNextPage endCursor }
       nodes {
         id number title state isDraft url headRefName baseRefName createdAt mergedAt
+        isCrossRepository headRepositoryOwner { login }
         author { login }
         mergeCommit { oid` + suites + ` }
         reviewDecision mergeStateStatus
@@ -219,7 +252,11 @@ type apiPull struct {
 	}
 	ReviewDecision   string
 	MergeStateStatus string
-	Commits          struct {
+	// IsCrossRepository is true for a pull request from a fork: its branch is
+	// not the repository's, whatever its name.
+	IsCrossRepository   bool
+	HeadRepositoryOwner *struct{ Login string }
+	Commits             struct {
 		Nodes []struct {
 			Commit struct {
 				StatusCheckRollup *struct{ State string }

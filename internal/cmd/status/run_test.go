@@ -589,3 +589,93 @@ func TestForwardPortSummary(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestRunLeavesOutForkPulls: a pull request from a fork carrying the label, even of
+// a hotfix branch's name, is not one of the repository's hotfixes (#13 h): status
+// does not list it, counts it out of the total, and says so on stderr.
+func TestRunLeavesOutForkPulls(t *testing.T) {
+	fork := func(number int, owner string) apiPull {
+		p := stubPull(number, "OPEN", "")
+		p.HeadRefName = "hotfix/bug-2"
+		p.IsCrossRepository = true
+		if owner != "" {
+			p.HeadRepositoryOwner = &struct{ Login string }{owner}
+		}
+		return p
+	}
+	tests := []struct {
+		name       string
+		pulls      []apiPull
+		wantStdout string
+		wantStderr []string
+	}{
+		{"a fork's pull request of our branch name", []apiPull{fork(3, "hubot"), stubPull(2, "OPEN", "")},
+			"2\n", []string{"#3 (hubot:hotfix/bug-2) carries the label hotfix but comes from a fork"}},
+		{"the fork's owner deleted", []apiPull{stubPull(2, "OPEN", ""), fork(1, "")},
+			"2\n", []string{"#1 (hotfix/bug-2) carries the label hotfix but comes from a fork"}},
+		{"only forks", []apiPull{fork(1, "hubot")}, "", []string{"#1 (hubot:hotfix/bug-2)"}},
+		{"no forks", []apiPull{stubPull(2, "OPEN", ""), stubPull(1, "OPEN", "")}, "2\n1\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gh := &fakeGitHub{t: t, pages: []string{page(len(tt.pulls), "", tt.pulls...)}}
+			f, _, stdout, stderr := testFactory(t, gh)
+			if err := runStatus(t, f, "--json", "number", "--jq", ".[].number"); err != nil {
+				t.Fatal(err)
+			}
+			if got := stdout.String(); got != tt.wantStdout {
+				t.Errorf("stdout %q, want %q", got, tt.wantStdout)
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr %q, want it to say %q", stderr.String(), w)
+				}
+			}
+			if len(tt.wantStderr) == 0 && stderr.Len() != 0 {
+				t.Errorf("stderr %q, want nothing", stderr.String())
+			}
+		})
+	}
+
+	// On a terminal, the count shown leaves the fork's pull request out.
+	gh := &fakeGitHub{t: t, pages: []string{page(2, "", fork(3, "hubot"), stubPull(2, "OPEN", ""))}}
+	f, ios, stdout, _ := testFactory(t, gh)
+	ios.SetStdoutTTY(true)
+	if err := runStatus(t, f); err != nil {
+		t.Fatal(err)
+	}
+	if out := stdout.String(); !strings.Contains(out, "Showing 1 of 1 open hotfix pull requests in acme/shop") || strings.Contains(out, "#3") {
+		t.Errorf("stdout %q", out)
+	}
+}
+
+// TestForwardPortsSkipForks: a fork's pull request from a branch of the
+// forward-port's name is not the hotfix's forward-port (#13 h).
+func TestForwardPortsSkipForks(t *testing.T) {
+	fp := func(number int, state string, cross bool) string {
+		return fmt.Sprintf(`{"number":%d,"url":"u%d","state":%q,"baseRefName":"main","body":"","isCrossRepository":%v}`, number, number, state, cross)
+	}
+	tests := []struct {
+		name  string
+		nodes []string
+		want  int // the forward-port's number; 0: none
+	}{
+		{"a fork's only", []string{fp(9, "OPEN", true)}, 0},
+		{"a fork's newer than ours", []string{fp(9, "OPEN", true), fp(8, "MERGED", false)}, 8},
+		{"ours", []string{fp(8, "OPEN", false)}, 8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gh := &fakeGitHub{t: t, pages: []string{`{"data":{"repository":{"fp0":{"nodes":[` + strings.Join(tt.nodes, ",") + `]}}}}`}}
+			f, _, _, _ := testFactory(t, gh)
+			client, _ := f.GitHubClient("github.com")
+			pulls := []hotfixPull{{Number: 20, State: "MERGED", Branch: "hotfix/x", Base: "release/v1.4", Tag: "v1.4.1"}}
+			if err := addForwardPorts(context.Background(), client, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, pulls); err != nil {
+				t.Fatal(err)
+			}
+			if got := pulls[0].ForwardPort; got == nil || got.Number != tt.want {
+				t.Errorf("forward-port %+v, want #%d", got, tt.want)
+			}
+		})
+	}
+}

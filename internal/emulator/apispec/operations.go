@@ -21,6 +21,8 @@ var Operations = []Operation{
 	{Method: "POST", Path: "/user/repos", ID: "repos/create-for-authenticated-user"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}", ID: "repos/get"},
 	{Method: "PATCH", Path: "/repos/{owner}/{repo}", ID: "repos/update"},
+	{Method: "POST", Path: "/repos/{owner}/{repo}/forks", ID: "repos/create-fork"},
+	{Method: "GET", Path: "/repos/{owner}/{repo}/forks", ID: "repos/list-forks"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/branches", ID: "repos/list-branches"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/branches/{branch}", ID: "repos/get-branch"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/branches/{branch}/protection", ID: "repos/get-branch-protection"},
