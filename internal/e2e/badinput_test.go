@@ -115,7 +115,7 @@ func TestBadInput(t *testing.T) {
 
 		// Branch states.
 		{"ship on main", fresh, nil, []string{"ship"}, 1, "main is not a hotfix branch: start one with gh hotfix create"},
-		{"ship a branch that does not exist", fixed, nil, []string{"ship", "--branch", "hotfix/nope"}, 1, "branch hotfix/nope does not exist in this clone"},
+		{"ship a branch that does not exist", fixed, nil, []string{"ship", "--branch", "hotfix/nope"}, 1, "hotfix/nope is not in this clone, and monalisa/bad has no pull request from it into main"},
 		{"ship with a dirty tree", fixed, dirty, []string{"ship"}, 1, "tracked files have uncommitted changes"},
 		{"ship from a detached HEAD", fixed, detached, []string{"ship"}, 1, "HEAD is detached"},
 		{"create with a dirty tree", fixed, dirty, []string{"create", "other fix"}, 1, "tracked files have uncommitted changes"},

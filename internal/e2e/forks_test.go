@@ -182,6 +182,7 @@ func forkAndOpen(t *testing.T, e *harness.Env, repo, branch string, labels ...st
 	if status, out := e.API("POST", fmt.Sprintf("/repos/monalisa/%s/issues/%d/labels", repo, n), map[string]any{"labels": labels}); status != 200 {
 		t.Fatalf("labelling the fork's PR: %d %v", status, out)
 	}
+	e.AddCollaborator(repo, "octocat") // GitHub asks reviews of collaborators only
 	if status, out := e.API("POST", fmt.Sprintf("/repos/monalisa/%s/pulls/%d/requested_reviewers", repo, n), map[string]any{"reviewers": []string{"octocat"}}); status != 201 {
 		t.Fatalf("requesting a review: %d %v", status, out)
 	}

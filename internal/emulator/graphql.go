@@ -510,7 +510,7 @@ func (g *gqlCtx) checkRun(r *repo, c *checkRun) gql.Object {
 		"url": webURL + "/" + r.fullName() + "/runs/" + strconv.FormatInt(c.ID, 10), "isRequired": false,
 		"checkSuite": func() any {
 			if c.run == nil {
-				return nil
+				return g.apiCheckSuite(r, c)
 			}
 			return g.checkSuite(r, c.run)
 		},
@@ -1046,5 +1046,24 @@ func (g *gqlCtx) release(r *repo, rel *release) gql.Object {
 		"isDraft": rel.Draft, "isPrerelease": rel.Prerelease, "isLatest": true, "createdAt": rel.CreatedAt, "publishedAt": rel.PublishedAt,
 		"url":       webURL + "/" + r.fullName() + "/releases/tag/" + rel.TagName,
 		"tagCommit": func() any { return commitOrNil(g, r, r.git.resolve(rel.TagName)) },
+	}}
+}
+
+// apiCheckSuite is the check suite of a check run made through the Checks API
+// (POST /repos/{owner}/{repo}/check-runs): GitHub puts every check run in a
+// suite of the app that made it (CheckRun.checkSuite is non-null), one per app
+// and commit; it has no workflow run
+// (https://docs.github.com/en/rest/guides/using-the-rest-api-to-interact-with-checks).
+func (g *gqlCtx) apiCheckSuite(r *repo, c *checkRun) gql.Object {
+	var concl any
+	if c.Conclusion != "" {
+		concl = strings.ToUpper(c.Conclusion)
+	}
+	return gql.Fields{Type: "CheckSuite", F: map[string]any{
+		"id": nodeID("CS", c.ID), "databaseId": int(c.ID), "status": strings.ToUpper(c.Status), "conclusion": concl,
+		"url":         webURL + "/" + r.fullName() + "/commit/" + c.HeadSHA + "/checks",
+		"app":         nil,
+		"branch":      nil,
+		"workflowRun": nil,
 	}}
 }
