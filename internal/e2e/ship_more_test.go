@@ -688,3 +688,27 @@ func TestReleasedBySomeoneElse(t *testing.T) {
 		}
 	})
 }
+
+// TestShipReviewerWithoutAccess: GitHub asks reviews only of collaborators and
+// refuses the whole request otherwise. ship still labels the pull request, says
+// whom GitHub refused and how to give them access, and goes on.
+func TestShipReviewerWithoutAccess(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	e.Control("POST", "users", map[string]any{"login": "outsider", "token": "outsider-token"})
+	work := startHotfix(t, e, "noaccess", "no access fix")
+	r := e.Hotfix(work, "ship", "--no-wait", "-r", "outsider")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "refused the request for outsider") || !strings.Contains(r.Stderr, "collaborators/LOGIN") {
+		t.Fatalf("ship -r outsider: exit %d\n%s", r.Code, r.Stderr)
+	}
+	_, pr := e.API("GET", "/repos/monalisa/noaccess/pulls/1", nil)
+	if got := jsonString(pr.(map[string]any)["labels"]); !strings.Contains(got, `"name":"hotfix"`) {
+		t.Errorf("the PR is not labelled: %s", got)
+	}
+	// Given access, a re-run asks them.
+	e.AddCollaborator("noaccess", "outsider")
+	r = e.Hotfix(work, "ship", "--no-wait", "-r", "outsider")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Requested reviews from outsider") {
+		t.Errorf("ship -r outsider once a collaborator: exit %d\n%s", r.Code, r.Stderr)
+	}
+}

@@ -394,11 +394,35 @@ func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) err
 		}()
 	}
 	wg.Wait()
+	// GitHub asks reviews of collaborators only, and refuses the whole request
+	// otherwise: the pull request still gets its label, the refusal is said, and
+	// ship goes on (the reviews are a courtesy; the label and the merge are not).
+	var refused []string
+	if gqlErr != nil && notCollaborator(gqlErr) && len(userIDs) > 0 {
+		refused = append(refused, usersWithID(users, s.state.ReviewerIDs)...)
+		gqlErr = nil
+		if needLabel {
+			gqlErr = s.gh.GraphQLIdempotent(ctx, labelMutation, map[string]any{"pr": s.pr.ID, "labels": []string{s.state.LabelID},
+				"users": []string{}, "withLabel": true, "withReviews": false}, nil)
+		}
+	}
+	if teamErr != nil && notCollaborator(teamErr) {
+		refused = append(refused, usersWithoutID(users, s.state.ReviewerIDs)...)
+		for _, t := range nonEmpty(teams) {
+			refused = append(refused, s.repo.Owner+"/"+t)
+		}
+		teamErr = nil
+	}
 	if gqlErr != nil {
 		return fmt.Errorf("labelling #%d and requesting reviews: %w", s.pr.Number, gqlErr)
 	}
 	if teamErr != nil {
 		return fmt.Errorf("requesting reviews from %s: %w", strings.Join(missing, ", "), teamErr)
+	}
+	if len(refused) > 0 {
+		s.warn("GitHub asks reviews only of people and teams with access to %s/%s, and refused the request for %s: ask them on #%d, or give them access (gh api -X PUT repos/%s/%s/collaborators/LOGIN)",
+			s.repo.Owner, s.repo.Name, strings.Join(refused, ", "), s.pr.Number, s.repo.Owner, s.repo.Name)
+		missing = without(missing, refused)
 	}
 	if needLabel {
 		name := label.Name
@@ -711,4 +735,42 @@ func readLocalAt(ctx context.Context, g *git.Client, tip, baseTip string) local 
 		lf.binaryBytes += f.Bytes
 	}
 	return lf
+}
+
+// notCollaborator reports GitHub's refusal of a review request naming someone
+// without access to the repository (422 "Reviews may only be requested from
+// collaborators", or its GraphQL form).
+func notCollaborator(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "not a collaborator") || strings.Contains(msg, "only be requested from collaborators")
+}
+
+// usersWithID are the users whose node IDs are known (asked through GraphQL).
+func usersWithID(users []string, ids map[string]string) []string {
+	var out []string
+	for _, u := range users {
+		if ids[u] != "" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// without returns list less the names in drop (org/team names compare by team).
+func without(list, drop []string) []string {
+	var out []string
+	for _, l := range list {
+		keep := true
+		for _, d := range drop {
+			_, lt, _ := strings.Cut(l, "/")
+			_, dt, _ := strings.Cut(d, "/")
+			if strings.EqualFold(l, d) || (lt != "" && strings.EqualFold(lt, dt)) {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, l)
+		}
+	}
+	return out
 }
