@@ -666,3 +666,30 @@ func TestExceptionalReleaseBecameLatest(t *testing.T) {
 		t.Errorf("ship did not warn that the Latest release moved:\n%s", r.Stderr)
 	}
 }
+
+// TestExceptionalLineWithoutTheWorkflow: the tag is older than the hotfix
+// workflow. ship could not release a hotfix of that line (GitHub runs a
+// dispatched workflow from the branch it runs on), so create says so before
+// anything changes — no maintenance branch made on GitHub — with the way on.
+func TestExceptionalLineWithoutTheWorkflow(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "oldtag", false)
+	// The process is set up after v1.4.0 was released.
+	harnessWrite(t, filepath.Join(work, ".github", "hotfix.yml"), exceptionalConfig)
+	harnessWrite(t, filepath.Join(work, ".github", "workflows", "hotfix.yml"), initcmd.HotfixWorkflow)
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Set up the exceptional process")
+	e.Git(work, "push", "-q", "origin", "main")
+	before := e.Snapshot(work, "oldtag")
+	e.ClearRequests()
+	r := e.Hotfix(work, "create", "old line fix", "--from-tag", "v1.4.0")
+	assertRefused(t, r, "the hotfix workflow hotfix.yml is not in v1.4.0, older than the workflow")
+	if !strings.Contains(r.Stderr, "git push origin v1.4.0^{commit}:refs/heads/release/v1.4") {
+		t.Errorf("no way on:\n%s", r.Stderr)
+	}
+	if after := e.Snapshot(work, "oldtag"); after != before {
+		t.Errorf("a refused create changed something:\n%s\n---\n%s", before, after)
+	}
+	assertNothingChanged(t, e, "create --from-tag on a line without the hotfix workflow")
+}

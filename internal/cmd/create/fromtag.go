@@ -2,9 +2,13 @@ package create
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
+	"path"
 
+	"github.com/cli/go-gh/v2/pkg/api"
 	"github.com/cli/go-gh/v2/pkg/repository"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
@@ -147,6 +151,14 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		extra = cmp.AheadBy
 	}
 
+	// ship dispatches the hotfix workflow on the maintenance branch, and GitHub
+	// runs a dispatched workflow from the branch it runs on: a line without it
+	// could not be released. Said now, before anything changes, rather than by
+	// ship after the fix is merged.
+	if err := checkLineWorkflow(ctx, gh, repo.Owner, repo.Name, cfg.Exceptional.Workflow, tag, maint, facts.MaintenanceTip != "", mainline); err != nil {
+		return err
+	}
+
 	start := facts.TagCommit
 	if opts.DryRun {
 		out := ios.Out
@@ -265,4 +277,24 @@ func commitsSince(n int, tag string) string {
 		return fmt.Sprintf("1 commit since %s: it ships with this hotfix", tag)
 	}
 	return fmt.Sprintf("%d commits since %s: they ship with this hotfix", n, tag)
+}
+
+// checkLineWorkflow refuses a release line that lacks the hotfix workflow: on
+// its maintenance branch when it exists, else at the tag it will be made from.
+func checkLineWorkflow(ctx context.Context, gh *github.Client, owner, name, workflow, tag, maint string, maintExists bool, mainline string) error {
+	ref := maint
+	if !maintExists {
+		ref = tag
+	}
+	_, err := release.Find(ctx, gh, owner, name, ref, workflow)
+	var he *api.HTTPError
+	if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
+		return err
+	}
+	if maintExists {
+		return fmt.Errorf("the hotfix workflow %s is not on %s: GitHub runs a dispatched workflow from the branch it runs on, so this hotfix could not be released; add .github/workflows/%s to %s first (e.g. cherry-pick the commit that added it on %s), then run this again",
+			workflow, maint, path.Base(workflow), maint, mainline)
+	}
+	return fmt.Errorf("the hotfix workflow %s is not in %s, older than the workflow: GitHub runs a dispatched workflow from the branch it runs on, so a maintenance branch made from %s could not release; create %s with the workflow first (git push origin %s^{commit}:refs/heads/%s, then cherry-pick onto it the commit that added .github/workflows/%s on %s), then run this again",
+		workflow, tag, tag, maint, tag, maint, path.Base(workflow), mainline)
 }
