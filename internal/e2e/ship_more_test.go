@@ -98,13 +98,7 @@ func TestShipReleaseExactlyOnce(t *testing.T) {
 	e := harness.New(t)
 	merged := func(t *testing.T, repo string) string {
 		t.Helper()
-		work := startHotfix(t, e, repo, repo+" fix")
-		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
-			t.Fatalf("ship --no-wait: %s", r.Stderr)
-		}
-		if status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{}); status != 200 {
-			t.Fatalf("merge: %v", out)
-		}
+		work, _ := shippedAndMerged(t, e, repo, repo+" fix")
 		return work
 	}
 	dispatches := func(repo string) int {
@@ -408,13 +402,7 @@ func TestShipPushDeclinedByTheServer(t *testing.T) {
 func TestShipCommitsAfterTheMerge(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
-	work := startHotfix(t, e, "late", "late commit fix")
-	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
-		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
-	}
-	if status, out := e.API("PUT", "/repos/monalisa/late/pulls/1/merge", map[string]any{}); status != 200 {
-		t.Fatalf("merge: %d %v", status, out)
-	}
+	work, _ := shippedAndMerged(t, e, "late", "late commit fix")
 	harnessWrite(t, filepath.Join(work, "more.txt"), "one more thing\n")
 	e.Git(work, "add", "-A")
 	e.Git(work, "commit", "-q", "-m", "Handle the empty cart too")
@@ -511,15 +499,7 @@ func TestShipMergeCommitChecks(t *testing.T) {
 	e := harness.New(t)
 	merged := func(t *testing.T, repo string) (string, string) {
 		t.Helper()
-		work := startHotfix(t, e, repo, repo+" fix")
-		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
-			t.Fatalf("ship --no-wait: %s", r.Stderr)
-		}
-		status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{})
-		if status != 200 {
-			t.Fatalf("merge: %d %v", status, out)
-		}
-		return work, out.(map[string]any)["sha"].(string)
+		return shippedAndMerged(t, e, repo, repo+" fix")
 	}
 	t.Run("failing", func(t *testing.T) {
 		work, sha := merged(t, "redmain")
@@ -711,4 +691,20 @@ func TestShipReviewerWithoutAccess(t *testing.T) {
 	if r.Code != 0 || !strings.Contains(r.Stderr, "Requested reviews from outsider") {
 		t.Errorf("ship -r outsider once a collaborator: exit %d\n%s", r.Code, r.Stderr)
 	}
+}
+
+// shippedAndMerged starts a hotfix in a new repository, opens its pull request
+// (#1) with ship --no-wait and merges it as a teammate would, through the API.
+// It returns the clone and the merge commit.
+func shippedAndMerged(t *testing.T, e *harness.Env, repo, desc string) (work, mergeSHA string) {
+	t.Helper()
+	work = startHotfix(t, e, repo, desc)
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{})
+	if status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	return work, out.(map[string]any)["sha"].(string)
 }

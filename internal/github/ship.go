@@ -757,28 +757,23 @@ func (c *Client) RerunFailedJobs(ctx context.Context, owner, name string, runID 
 // such as a comment's created_at, never from the local clock), newest first as
 // GitHub lists them.
 func (c *Client) DispatchRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]Run, error) {
-	q := url.Values{}
-	q.Set("event", "workflow_dispatch")
-	q.Set("branch", branch)
-	q.Set("per_page", "20")
-	if !since.IsZero() {
-		q.Set("created", ">="+since.UTC().Format(time.RFC3339))
-	}
-	var out struct {
-		Runs []Run `json:"workflow_runs"`
-	}
-	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/runs?%s", owner, name, url.PathEscape(workflow), q.Encode())
-	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
-		return nil, err
-	}
-	return out.Runs, nil
+	return c.listRuns(ctx, owner, name, workflow, branch, "workflow_dispatch", since)
 }
 
 // WorkflowRuns lists the runs of a workflow on branch, whatever their event
 // (push, workflow_dispatch, …), created at or after since by GitHub's clock,
 // newest first: one page of 20.
 func (c *Client) WorkflowRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]Run, error) {
+	return c.listRuns(ctx, owner, name, workflow, branch, "", since)
+}
+
+// listRuns lists one page of 20 runs of a workflow on branch, of one event
+// ("" for any), created at or after since.
+func (c *Client) listRuns(ctx context.Context, owner, name, workflow, branch, event string, since time.Time) ([]Run, error) {
 	q := url.Values{}
+	if event != "" {
+		q.Set("event", event)
+	}
 	q.Set("branch", branch)
 	q.Set("per_page", "20")
 	if !since.IsZero() {

@@ -265,17 +265,9 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 	s.exc.tag = tag
 	s.progress("Hotfix tag: %s (release line %s*)", tag, s.exc.from.LinePrefix())
 	s.whatShipsHotfix(ctx, since, mergeSHA)
-	if err := s.checkLeftBehind(ctx, false); err != nil {
+	forced, err := s.gate(ctx, mergeSHA, found)
+	if err != nil {
 		return err
-	}
-	// Gate the decision to release, not a release already decided: a release
-	// comment means the dispatch may have gone out, and its own run's checks
-	// are on the merge commit.
-	var forced []string
-	if !found {
-		if forced, err = s.checkMergeCommit(ctx, mergeSHA); err != nil {
-			return err
-		}
 	}
 	send := map[string]string{s.cfg.Exceptional.TagInput: tag}
 	for k, v := range inputs {

@@ -334,3 +334,18 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 	}
 	return true, nil
 }
+
+// gate is what must hold before a release is decided: no local commits left
+// out of the merge, and a merge commit without failing checks. A release
+// already decided (found: a release comment exists) is not gated on the
+// checks: the dispatch may have gone out, and its own run's checks are on the
+// merge commit. It returns the failing checks --force overrode.
+func (s *shipper) gate(ctx context.Context, mergeSHA string, found bool) ([]string, error) {
+	if err := s.checkLeftBehind(ctx, false); err != nil {
+		return nil, err
+	}
+	if found {
+		return nil, nil
+	}
+	return s.checkMergeCommit(ctx, mergeSHA)
+}

@@ -90,17 +90,9 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 		}
 		s.warn("The merge commit is already in release %s; releasing again because of --force", s.alreadyIn)
 	}
-	if err := s.checkLeftBehind(ctx, false); err != nil {
+	forced, err := s.gate(ctx, mergeSHA, found)
+	if err != nil {
 		return err
-	}
-	// Gate the decision to release, not a release already decided: a release
-	// comment means the dispatch may have gone out, and its own run's checks
-	// are on the merge commit.
-	var forced []string
-	if !found {
-		if forced, err = s.checkMergeCommit(ctx, mergeSHA); err != nil {
-			return err
-		}
 	}
 
 	if s.opts.DryRun {
