@@ -104,6 +104,9 @@ func TestPushRunIsTheRelease(t *testing.T) {
 	workflow := strings.Replace(harness.ReleaseWorkflow, "on:\n", "on:\n  push:\n    branches: [main]\n", 1)
 	work := e.CreateRepo("both", map[string]string{".github/workflows/release.yml": workflow})
 	initial := e.Git(work, "rev-parse", "origin/main")
+	if d := e.Hotfix(work, "doctor"); !strings.Contains(d.Stdout, "it also runs on pushes to main, so merging a hotfix starts its release: ship records that run and dispatches nothing") {
+		t.Errorf("doctor does not say the push run is the release:\n%s", d.Stdout)
+	}
 	if r := e.Hotfix(work, "create", "both fix"); r.Code != 0 {
 		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
 	}

@@ -319,3 +319,57 @@ func OwnRuns(releaseWorkflow, hotfixWorkflow string) func(path string) bool {
 		return false
 	}
 }
+
+// RunsOnPush reports whether a workflow file starts a run when branch is pushed
+// to (on: push, with its branches / branches-ignore filters; patterns as
+// path.Match reads them, a close subset of GitHub's). Such a release workflow
+// releases every merge by itself: its push run is the release, which ship adopts
+// instead of dispatching.
+func RunsOnPush(content []byte, branch string) bool {
+	var doc struct {
+		On yaml.Node `yaml:"on"`
+	}
+	if yaml.Unmarshal(content, &doc) != nil {
+		return false
+	}
+	switch doc.On.Kind {
+	case yaml.ScalarNode:
+		return doc.On.Value == "push"
+	case yaml.SequenceNode:
+		for _, n := range doc.On.Content {
+			if n.Value == "push" {
+				return true
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(doc.On.Content); i += 2 {
+			if doc.On.Content[i].Value != "push" {
+				continue
+			}
+			var filter struct {
+				Branches       []string `yaml:"branches"`
+				BranchesIgnore []string `yaml:"branches-ignore"`
+				Tags           []string `yaml:"tags"`
+			}
+			_ = doc.On.Content[i+1].Decode(&filter)
+			matches := func(patterns []string) bool {
+				for _, p := range patterns {
+					if ok, _ := path.Match(p, branch); ok || p == "**" {
+						return true
+					}
+				}
+				return false
+			}
+			switch {
+			case len(filter.Branches) > 0:
+				return matches(filter.Branches)
+			case len(filter.BranchesIgnore) > 0:
+				return !matches(filter.BranchesIgnore)
+			case len(filter.Tags) > 0:
+				return false // tags only
+			}
+			return true
+		}
+	}
+	return false
+}

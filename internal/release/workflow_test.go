@@ -136,3 +136,27 @@ func TestFindIn(t *testing.T) {
 		})
 	}
 }
+
+func TestRunsOnPush(t *testing.T) {
+	tests := []struct {
+		name, on string
+		want     bool
+	}{
+		{"dispatch only", "on: workflow_dispatch", false},
+		{"push, scalar", "on: push", true},
+		{"push in a list", "on: [push, workflow_dispatch]", true},
+		{"push to main", "on:\n  push:\n    branches: [main]\n  workflow_dispatch:", true},
+		{"push to a pattern", "on:\n  push:\n    branches: ['ma*']", true},
+		{"push to other branches", "on:\n  push:\n    branches: [release/*]", false},
+		{"main ignored", "on:\n  push:\n    branches-ignore: [main]", false},
+		{"tags only", "on:\n  push:\n    tags: ['v*']", false},
+		{"no filter", "on:\n  push:\n  workflow_dispatch:", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RunsOnPush([]byte(tt.on+"\njobs: {}\n"), "main"); got != tt.want {
+				t.Errorf("RunsOnPush(%q) = %v, want %v", tt.on, got, tt.want)
+			}
+		})
+	}
+}

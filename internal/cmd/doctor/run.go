@@ -245,7 +245,12 @@ func (d *diagnosis) releaseWorkflow() Check {
 	if w.Name != "" && w.Name != name {
 		name += " (" + w.Name + ")"
 	}
-	return pass("release-workflow", fmt.Sprintf("%s can be dispatched on %s; inputs: %s", name, f.Base, describeInputs(w.Inputs, d.cfg.Release.Inputs)))
+	detail := fmt.Sprintf("%s can be dispatched on %s; inputs: %s", name, f.Base, describeInputs(w.Inputs, d.cfg.Release.Inputs))
+	if release.RunsOnPush(f.Files[w.Path], f.Base) {
+		// The common case of a release made by someone else: the merge's push run.
+		detail += fmt.Sprintf("; it also runs on pushes to %s, so merging a hotfix starts its release: ship records that run and dispatches nothing", f.Base)
+	}
+	return pass("release-workflow", detail)
 }
 
 // dispatchableList names the workflows that can be dispatched on the base, for fixes.
