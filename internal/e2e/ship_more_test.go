@@ -708,3 +708,33 @@ func shippedAndMerged(t *testing.T, e *harness.Env, repo, desc string) (work, me
 	}
 	return work, out.(map[string]any)["sha"].(string)
 }
+
+// TestShipFieldsBeforeTheMerge: -f values are checked with --no-wait too, before
+// anything changes, and kept for the release after the merge, which a later
+// ship dispatches with them.
+func TestShipFieldsBeforeTheMerge(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := startHotfix(t, e, "fields", "fields fix")
+	e.ClearRequests()
+	r := e.Hotfix(work, "ship", "--no-wait", "-f", "environment=prod")
+	assertFailed(t, r, `environment`)
+	assertNothingChanged(t, e, "ship --no-wait with a wrong -f value")
+	if status, _ := e.API("GET", "/repos/monalisa/fields/branches/hotfix/fields-fix", nil); status != 404 {
+		t.Errorf("a refused ship pushed the branch (%d)", status)
+	}
+	if r := e.Hotfix(work, "ship", "--no-wait", "-f", "environment=staging"); r.Code != 0 {
+		t.Fatalf("ship --no-wait -f environment=staging: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/fields/pulls/1/merge", map[string]any{}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	if r := e.Hotfix(work, "ship"); r.Code != 0 {
+		t.Fatalf("ship after the merge: exit %d\n%s", r.Code, r.Stderr)
+	}
+	_, runs := e.API("GET", "/repos/monalisa/fields/actions/runs", nil)
+	list := runs.(map[string]any)["workflow_runs"].([]any)
+	if len(list) != 1 || jsonString(list[0].(map[string]any)["inputs"]) != `{"environment":"staging"}` {
+		t.Errorf("the release did not keep -f environment=staging: %s", jsonString(runs))
+	}
+}

@@ -2,6 +2,7 @@ package hotfix
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"time"
@@ -25,6 +26,10 @@ type Meta struct {
 	// fix is forward-ported to once released. Both empty on the standard path.
 	FromTag  string
 	Mainline string
+	// Inputs are release workflow inputs given with ship -f before the merge
+	// (ship --no-wait -f k=v): kept for the release after it, which may be run
+	// later, elsewhere in time; -f given then overrides them.
+	Inputs map[string]string
 }
 
 // Exceptional reports whether the hotfix follows the exceptional process.
@@ -32,7 +37,7 @@ func (m Meta) Exceptional() bool { return m.FromTag != "" }
 
 // metaKeys maps each field to its git config variable name.
 var metaKeys = []string{"hotfix-description", "hotfix-issue", "hotfix-base", "hotfix-remote", "hotfix-repo", "hotfix-created",
-	"hotfix-from-tag", "hotfix-mainline"}
+	"hotfix-from-tag", "hotfix-mainline", "hotfix-inputs"}
 
 func (m Meta) values() []string {
 	issue := ""
@@ -43,7 +48,12 @@ func (m Meta) values() []string {
 	if !m.Created.IsZero() {
 		created = m.Created.UTC().Format(time.RFC3339)
 	}
-	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created, m.FromTag, m.Mainline}
+	inputs := ""
+	if len(m.Inputs) > 0 {
+		b, _ := json.Marshal(m.Inputs) // keys sorted: a stable value
+		inputs = string(b)
+	}
+	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created, m.FromTag, m.Mainline, inputs}
 }
 
 // SaveMeta records m for branch. Empty fields are not written.
@@ -75,5 +85,8 @@ func LoadMeta(ctx context.Context, g *git.Client, branch string) (m Meta, ok boo
 	m.Created, _ = time.Parse(time.RFC3339, get("hotfix-created"))
 	m.FromTag = get("hotfix-from-tag")
 	m.Mainline = get("hotfix-mainline")
+	if v := get("hotfix-inputs"); v != "" {
+		_ = json.Unmarshal([]byte(v), &m.Inputs) // an unreadable value is as none
+	}
 	return m, m.Description != "", nil
 }

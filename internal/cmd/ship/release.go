@@ -194,11 +194,10 @@ func (s *shipper) releasePlan(ctx context.Context) (release.Workflow, map[string
 		return release.Workflow{}, nil, err
 	}
 	given := map[string]string{}
-	for k, v := range s.cfg.Release.Inputs {
-		given[k] = v
-	}
-	for k, v := range s.opts.Inputs {
-		given[k] = v
+	for _, from := range []map[string]string{s.cfg.Release.Inputs, s.meta.Inputs, s.opts.Inputs} {
+		for k, v := range from {
+			given[k] = v
+		}
 	}
 	inputs, err := release.ValidateInputs(wf, given)
 	if err != nil {

@@ -118,7 +118,9 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if s.pr == nil || s.pr.State == "OPEN" {
 		// A release that will follow in this run is checked before anything
 		// changes: a wrong input should not surface after a long wait.
-		if !opts.NoRelease && !opts.NoWait {
+		// -f values are checked with --no-wait too, and kept for the release
+		// after the merge (the branch's hotfix-inputs).
+		if !opts.NoRelease && (!opts.NoWait || len(opts.Inputs) > 0) {
 			plan := s.releasePlan
 			if s.isExceptional() {
 				plan = s.hotfixPlan
@@ -127,7 +129,12 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 			if err != nil {
 				return err
 			}
-			if err := s.checkEnabled(ctx, wf); err != nil {
+			if !opts.NoWait {
+				if err := s.checkEnabled(ctx, wf); err != nil {
+					return err
+				}
+			}
+			if err := s.keepInputs(ctx); err != nil {
 				return err
 			}
 		}
@@ -566,4 +573,26 @@ func (s *shipper) notAHotfixBranch(ctx context.Context) error {
 		fmt.Fprintf(s.ios.ErrOut, "  #%d %s\n    gh hotfix ship --branch %s%s\n", u.Number, u.Title, u.Head, repoArg)
 	}
 	return fmt.Errorf("%s is not a hotfix branch, and %d merged hotfixes have no release: release each with the command listed above", s.branch, len(list))
+}
+
+// keepInputs records the -f values given before the merge with the branch, so
+// that the release after the merge (a later ship) dispatches with them.
+func (s *shipper) keepInputs(ctx context.Context) error {
+	if len(s.opts.Inputs) == 0 || s.opts.DryRun || s.remoteOnly {
+		return nil
+	}
+	kept := map[string]string{}
+	for k, v := range s.meta.Inputs {
+		kept[k] = v
+	}
+	for k, v := range s.opts.Inputs {
+		kept[k] = v
+	}
+	m := s.meta
+	m.Inputs = kept
+	if err := hotfix.SaveMeta(ctx, s.g, s.branch, m); err != nil {
+		return fmt.Errorf("keeping the release inputs with %s: %w", s.branch, err)
+	}
+	s.meta.Inputs = kept
+	return nil
 }
