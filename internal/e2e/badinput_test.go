@@ -93,6 +93,7 @@ func TestBadInput(t *testing.T) {
 		{"create: name not a slug", fresh, nil, []string{"create", "x", "--name", "Fix It"}, 1, `invalid branch name "Fix It"`},
 		{"ship: negative timeout", fixed, nil, []string{"ship", "--timeout", "-1s"}, 1, "invalid `--timeout`"},
 		{"ship: body and body file", fixed, nil, []string{"ship", "--body", "x", "--body-file", "y"}, 1, "specify only one of `--body` or `--body-file`"},
+		{"ship: body file missing", fixed, nil, []string{"ship", "--no-wait", "--body-file", "no-such-body.md"}, 1, "reading --body-file: open no-such-body.md"},
 		{"ship: jq without json", fixed, nil, []string{"ship", "--jq", "."}, 1, "cannot use `--jq` without specifying `--json`"},
 		{"ship: json without fields", fixed, nil, []string{"ship", "--json"}, 1, "specify one or more comma-separated fields for `--json`:"},
 		{"ship: unknown json field", fixed, nil, []string{"ship", "--json", "bogus"}, 1, `unknown JSON field: "bogus"`},

@@ -78,6 +78,16 @@ func (s *shipper) open(ctx context.Context) error {
 		return s.dryRunOpen(tip)
 	}
 
+	// The body of the pull request to open is read before anything changes: a
+	// missing --body-file or template must not surface after the push.
+	if s.pr == nil {
+		body, err := s.readBody(s.paths.TopLevel)
+		if err != nil {
+			return err
+		}
+		s.body = &body
+	}
+
 	// Push unless GitHub already has this exact tip.
 	if s.pr == nil || s.pr.HeadRefOid != tip {
 		if err := s.push(ctx); err != nil {
@@ -204,8 +214,11 @@ func (s *shipper) mergeMethod() string {
 // createPull opens the pull request. Creating is not idempotent: when the answer
 // is lost, look for the pull request before ever sending the request again.
 func (s *shipper) createPull(ctx context.Context) error {
-	body, err := s.readBody(s.paths.TopLevel)
-	if err != nil {
+	var body string
+	var err error
+	if s.body != nil {
+		body = *s.body
+	} else if body, err = s.readBody(s.paths.TopLevel); err != nil {
 		return err
 	}
 	label := s.cfg.Label

@@ -47,6 +47,8 @@ type shipper struct {
 	// remoteOnly: --branch names a branch this clone does not have (only on
 	// GitHub, or merged and deleted); ship follows its pull request.
 	remoteOnly bool
+	// body is the pull request's body, read before anything changes.
+	body *string
 	// alreadyIn is the release that already contains the merge commit (a
 	// release cut after the merge), found while listing what will ship.
 	alreadyIn string
