@@ -616,9 +616,10 @@ func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
 	}
 	err := s.gh.REST(ctx, "PUT", fmt.Sprintf("repos/%s/%s/pulls/%d/merge", s.repo.Owner, s.repo.Name, s.pr.Number),
 		map[string]any{"merge_method": method, "sha": tip}, &merged)
-	if err != nil && github.IsTransient(err) {
-		// The answer was lost, but GitHub may have merged: a second PUT would
-		// answer 405 "not mergeable" for a merged PR. Read what happened instead.
+	if err != nil {
+		// The answer may have been lost after GitHub merged (and a retried PUT
+		// then answers 405 "not mergeable" for the merged PR): read what happened
+		// before reporting a failure. One request, on the failure path only.
 		if ms, rerr := s.gh.PullMergeState(ctx, s.pr.ID); rerr == nil && ms.State == "MERGED" {
 			s.pr.State, s.pr.MergeCommit = "MERGED", ms.Merge
 			s.done("Merged #%d (%s): it could be merged right away", s.pr.Number, method)
