@@ -107,12 +107,7 @@ func TestPushRunIsTheRelease(t *testing.T) {
 	if d := e.Hotfix(work, "doctor"); !strings.Contains(d.Stdout, "it also runs on pushes to main, so merging a hotfix starts its release: ship records that run and dispatches nothing") {
 		t.Errorf("doctor does not say the push run is the release:\n%s", d.Stdout)
 	}
-	if r := e.Hotfix(work, "create", "both fix"); r.Code != 0 {
-		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
-	}
-	harnessWrite(t, work+"/fix.txt", "the fix\n")
-	e.Git(work, "add", "-A")
-	e.Git(work, "commit", "-q", "-m", "Fix both")
+	hotfixIn(t, e, work, "both fix", "fix.txt")
 	e.ClearRequests()
 	mergeSHA, runID := mergeAndRelease(t, e, "both", work)
 

@@ -277,8 +277,7 @@ func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faul
 		return "FAIL"
 	}
 	if fk.rateLimit {
-		_, out := e.Control("GET", "faults", nil)
-		if pending, _ := out.(map[string]any)["faults"].([]any); len(pending) != 0 {
+		if pending := pendingFaults(e); len(pending) != 0 {
 			t.Errorf("%s × %s: not every rate-limit form was met: %v", route, fk.name, pending)
 		}
 		if result != "ok" {
@@ -387,18 +386,8 @@ func TestCrashMatrix(t *testing.T) {
 		harnessWrite(t, filepath.Join(work, "fix.txt"), "fix\n")
 		e.Git(work, "add", "-A")
 		e.Git(work, "commit", "-q", "-m", "fix")
-		// The request hangs in the emulator (which has not acted yet) until the kill.
-		e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1})
 		args := c.args
-		p := e.Start(work, args...)
-		e.Eventually("ship to reach "+route, 30*time.Second, func() bool {
-			_, out := e.Control("GET", "faults", nil)
-			pending, _ := out.(map[string]any)["faults"].([]any)
-			return len(pending) == 0
-		})
-		p.Kill()
-		p.Wait(t, 30*time.Second)
-		e.Control("DELETE", "faults", nil)
+		killInFlight(t, e, work, route, args)
 		// The re-run meets GitHub's primary rate limit in both of the forms GitHub
 		// sends it (GraphQL: 200 + RATE_LIMITED on its first request; REST: 429
 		// with remaining 0 on the run it follows last), each resetting in a
@@ -407,8 +396,7 @@ func TestCrashMatrix(t *testing.T) {
 		e.Control("POST", "faults", map[string]any{"route": "GET /repos/{owner}/{repo}/actions/runs/{run_id}", "count": 1, "rate_limit": "primary", "status": 429, "reset_in_s": 1})
 		r := e.Hotfix(work, args...)
 		outcome := "ok"
-		_, pending := e.Control("GET", "faults", nil)
-		if left, _ := pending.(map[string]any)["faults"].([]any); len(left) != 0 {
+		if left := pendingFaults(e); len(left) != 0 {
 			outcome = "FAIL"
 			t.Errorf("killed before %s: the re-run did not meet every rate limit: %v", route, left)
 		} else if !strings.Contains(r.Stderr, "waiting until ") {
@@ -493,20 +481,31 @@ func TestRetryFaultMatrix(t *testing.T) {
 	}
 	// Killed while the re-run request is in flight (GitHub has not acted yet).
 	work := failedRelease(t, "rfkill")
-	e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1})
-	p := e.Start(work, args...)
-	e.Eventually("ship --retry to reach the re-run", 30*time.Second, func() bool {
-		_, out := e.Control("GET", "faults", nil)
-		pending, _ := out.(map[string]any)["faults"].([]any)
-		return len(pending) == 0
-	})
-	p.Kill()
-	p.Wait(t, 30*time.Second)
-	e.Control("DELETE", "faults", nil)
+	killInFlight(t, e, work, route, args)
 	if r := e.Hotfix(work, args...); r.Code != 0 {
 		t.Errorf("killed during the re-run request: the re-run failed:\n%s", r.Stderr)
 	}
 	check(t, "rfkill", "killed")
 	fmt.Fprintf(&report, "\n%-12s → ok", "killed")
 	t.Logf("ship --retry × faults:%s", report.String())
+}
+
+// pendingFaults are the injected faults no request has met yet.
+func pendingFaults(e *harness.Env) []any {
+	_, out := e.Control("GET", "faults", nil)
+	pending, _ := out.(map[string]any)["faults"].([]any)
+	return pending
+}
+
+// killInFlight starts gh hotfix with args in work and kills it (SIGKILL, gh and
+// the extension together) while its request on route is in flight: the request
+// hangs in the emulator, which has not acted on it yet, until the kill.
+func killInFlight(t *testing.T, e *harness.Env, work, route string, args []string) {
+	t.Helper()
+	e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1})
+	p := e.Start(work, args...)
+	e.Eventually(args[0]+" to reach "+route, 30*time.Second, func() bool { return len(pendingFaults(e)) == 0 })
+	p.Kill()
+	p.Wait(t, 30*time.Second)
+	e.Control("DELETE", "faults", nil)
 }

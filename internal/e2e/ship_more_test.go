@@ -464,12 +464,7 @@ func TestShipFromAnywhere(t *testing.T) {
 
 	// A teammate's hotfix, open on GitHub, shipped from a clone that never had
 	// its branch: ship follows the PR without pushing, then releases it.
-	if r := e.Hotfix(work, "create", "teammate fix"); r.Code != 0 {
-		t.Fatalf("create: %s", r.Stderr)
-	}
-	harnessWrite(t, filepath.Join(work, "teammate.txt"), "fix\n")
-	e.Git(work, "add", "-A")
-	e.Git(work, "commit", "-q", "-m", "Teammate fix")
+	hotfixIn(t, e, work, "teammate fix", "teammate.txt")
 	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
 		t.Fatalf("ship --no-wait: %s", r.Stderr)
 	}
@@ -575,12 +570,7 @@ func TestWhatShipsByTheGraph(t *testing.T) {
 		t.Fatalf("merge feature: %d %v", status, out)
 	}
 	e.Git(work, "pull", "-q", "origin", "main")
-	if r := e.Hotfix(work, "create", "graph fix"); r.Code != 0 {
-		t.Fatalf("create: %s", r.Stderr)
-	}
-	harnessWrite(t, filepath.Join(work, "fix.txt"), "fix\n")
-	e.Git(work, "add", "-A")
-	e.Git(work, "commit", "-q", "-m", "Fix the graph")
+	hotfixIn(t, e, work, "graph fix", "fix.txt")
 	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
 		t.Fatalf("ship --no-wait: %s", r.Stderr)
 	}

@@ -16,13 +16,20 @@ import (
 func startHotfix(t *testing.T, e *harness.Env, repo, desc string) string {
 	t.Helper()
 	work := e.CreateRepo(repo, nil)
+	hotfixIn(t, e, work, desc, "fix.txt")
+	return work
+}
+
+// hotfixIn runs gh hotfix create desc in the clone work and commits a fix
+// (file, written afresh) on the new hotfix branch.
+func hotfixIn(t *testing.T, e *harness.Env, work, desc, file string) {
+	t.Helper()
 	if r := e.Hotfix(work, "create", desc); r.Code != 0 {
 		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
 	}
-	harnessWrite(t, filepath.Join(work, "fix.txt"), "the fix\n")
+	harnessWrite(t, filepath.Join(work, file), "the fix\n")
 	e.Git(work, "add", "-A")
 	e.Git(work, "commit", "-q", "-m", "Fix "+desc)
-	return work
 }
 
 func dispatchCount(e *harness.Env) int {

@@ -1052,8 +1052,10 @@ func (g *gqlCtx) release(r *repo, rel *release) gql.Object {
 // apiCheckSuite is the check suite of a check run made through the Checks API
 // (POST /repos/{owner}/{repo}/check-runs): GitHub puts every check run in a
 // suite of the app that made it (CheckRun.checkSuite is non-null), one per app
-// and commit; it has no workflow run
+// and commit, and such a suite has no workflow run
 // (https://docs.github.com/en/rest/guides/using-the-rest-api-to-interact-with-checks).
+// Only GitHub Apps may create check runs there; the emulator lets any token do
+// it, so it knows no app to name, and answers app as null (a nullable field).
 func (g *gqlCtx) apiCheckSuite(r *repo, c *checkRun) gql.Object {
 	var concl any
 	if c.Conclusion != "" {

@@ -40,9 +40,9 @@ func (e *releaseFailedError) Error() string {
 		what, e.url, e.runID, e.repo)
 }
 
-// recordedOutcome reports, on a re-run, the release run the comment records:
-// succeeded, still running, or failed (then an error, after the result is
-// printed). The run was read when it was adopted.
+// reportRecorded reports, on a re-run, the release run the comment records:
+// succeeded or still running; a failed one is left to releaseOutcome, which
+// says it once the result is printed. The run was read when it was adopted.
 func (s *shipper) reportRecorded(m hotfix.ReleaseMarker) {
 	run := s.runInfo
 	label := "Already released"
