@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 // behind makes the clone's local main one commit behind the remote's main, and
@@ -305,4 +306,102 @@ func TestCreatePendingAndMissingChecks(t *testing.T) {
 	if r.Code != 0 || !strings.Contains(r.Stderr, "checks on main are still running (ci)") {
 		t.Fatalf("pending checks: exit %d: %s", r.Code, r.Stderr)
 	}
+}
+
+// TestCreateBranchNameClashes: a name GitHub cannot take for this hotfix is
+// refused before anything changes, in one line that never offers someone
+// else's branch: another hotfix whose description cuts to the same name, a
+// branch that collides as a path ("hotfix" vs "hotfix/x", "hotfix/db/primary"
+// vs "hotfix/db"), in the clone or on GitHub. The user's own branch is offered.
+func TestCreateBranchNameClashes(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	work := e.CreateRepo("clash", nil)
+	e.AddCollaborator("clash", "hubot")
+
+	// hubot's hotfix: a long description, cut at 60 characters to a name that
+	// a different description cuts to as well.
+	theirs := "Checkout fails with a server error when the basket holds more than one hundred items"
+	mine := "Checkout fails with a server error when the basket holds more than one hundred coupons"
+	branch, err := hotfix.BranchName("hotfix/", theirs)
+	if other, _ := hotfix.BranchName("hotfix/", mine); err != nil || other != branch {
+		t.Fatalf("the descriptions must cut to one name: %q and %q (%v)", branch, other, err)
+	}
+	e.Git(work, "switch", "-q", "-c", "theirs")
+	harnessWrite(t, filepath.Join(work, "basket.txt"), "their fix\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "-c", "user.name=Hubot", "-c", "user.email=hubot@users.noreply.github.localhost", "commit", "-q", "-m", "Their fix")
+	e.Git(work, "push", "-q", "origin", "theirs:refs/heads/"+branch)
+	e.Git(work, "switch", "-q", "main")
+	e.Git(work, "branch", "-q", "-D", "theirs")
+	if code, out := e.APIAs("hubot-token", "POST", "/repos/monalisa/clash/pulls",
+		map[string]any{"title": "Hotfix: " + theirs, "head": branch, "base": "main"}); code != 201 {
+		t.Fatalf("hubot's pull request: %d %v", code, out)
+	}
+	// Branches that collide with names as paths.
+	e.Git(work, "push", "-q", "origin", "main:refs/heads/hotfix/db/primary")
+	other := e.CreateRepo("clash-prefix", nil)
+	e.Git(other, "push", "-q", "origin", "main:refs/heads/hotfix")
+
+	tests := []struct {
+		name    string
+		dir     string
+		repo    string
+		setup   func() (undo func())
+		args    []string
+		wantErr string
+	}{
+		{name: "another hotfix cut to the same name", dir: work, repo: "clash", args: []string{mine},
+			wantErr: "branch " + branch + " already exists on origin for another hotfix: #1 \"Hotfix: " + theirs + "\" by @hubot; name this hotfix with --name " + strings.TrimPrefix(branch, "hotfix/") + "-2"},
+		{name: "a branch under the name on GitHub", dir: work, repo: "clash", args: []string{"database down", "--name", "db"},
+			wantErr: "branch hotfix/db cannot be created: hotfix/db/primary exists on origin (git stores branches as paths); name this hotfix with --name db-2"},
+		{name: "a branch named as the prefix on GitHub", dir: other, repo: "clash-prefix", args: []string{"anything"},
+			wantErr: "branch hotfix exists on origin, so no hotfix branch under hotfix/ can be created (git stores branches as paths): rename it (gh api -X POST repos/monalisa/clash-prefix/branches/hotfix/rename -f new_name=hotfix-old), or set another branch_prefix in .github/hotfix.yml"},
+		{name: "a branch named as the prefix in the clone", dir: work, repo: "clash", args: []string{"anything"},
+			setup: func() func() {
+				e.Git(work, "branch", "-q", "hotfix")
+				return func() { e.Git(work, "branch", "-q", "-D", "hotfix") }
+			},
+			wantErr: "branch hotfix exists in this clone, so no hotfix branch under hotfix/ can be created (git stores branches as paths): rename it (git branch -m hotfix hotfix-old)"},
+		{name: "another hotfix of this clone cut to the same name", dir: work, repo: "clash", args: []string{mine},
+			setup: func() func() {
+				e.Git(work, "branch", "-q", branch)
+				e.Git(work, "config", "branch."+branch+".hotfix-description", theirs)
+				return func() { e.Git(work, "branch", "-q", "-D", branch) }
+			},
+			wantErr: "branch " + branch + " already exists in this clone for another hotfix (\"" + theirs + "\"): name this one with --name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.setup != nil {
+				defer tt.setup()()
+			}
+			before := e.Snapshot(tt.dir, tt.repo)
+			e.ClearRequests()
+			r := e.Hotfix(tt.dir, append([]string{"create"}, tt.args...)...)
+			assertRefused(t, r, tt.wantErr)
+			if strings.Contains(r.Stderr, "git switch") {
+				t.Errorf("the refusal offers a branch that is not the user's: %s", r.Stderr)
+			}
+			assertNothingChanged(t, e, "a refused create")
+			if after := e.Snapshot(tt.dir, tt.repo); after != before {
+				t.Errorf("refused create changed the repository:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+
+	// The name the refusal proposes works.
+	if r := e.Hotfix(work, "create", mine, "--name", strings.TrimPrefix(branch, "hotfix/")+"-2", "--push"); r.Code != 0 {
+		t.Fatalf("create with the proposed name: exit %d: %s", r.Code, r.Stderr)
+	}
+	// The user's own branch, pushed with a commit, is offered to continue.
+	harnessWrite(t, filepath.Join(work, "coupons.txt"), "my fix\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "My fix")
+	e.Git(work, "push", "-q")
+	e.Git(work, "switch", "-q", "main")
+	e.Git(work, "branch", "-q", "-D", branch+"-2")
+	r := e.Hotfix(work, "create", "--name", strings.TrimPrefix(branch, "hotfix/")+"-2", mine)
+	assertRefused(t, r, "branch "+branch+"-2 already exists on origin: continue it with git fetch origin "+branch+"-2 && git switch "+branch+"-2, then gh hotfix ship")
 }

@@ -38,7 +38,8 @@ import (
 //	                                               refused as GitHub does (REST with status, GraphQL with 200 +
 //	                                               RATE_LIMITED) until the reset, except GET /rate_limit
 //	GET    /_emulator/ratelimit                    both buckets
-//	POST   /_emulator/users                        {"login","token"}: a token authenticating as login
+//	POST   /_emulator/users                        {"login","token"[,"email"]}: a token authenticating as login
+//	                                               (and a verified email address of the account)
 //	POST   /_emulator/mergeability                 {"delay_ms":N}: how long a pull request's mergeability stays
 //	                                               unknown after it opens or its base or head moves (default
 //	                                               1000, as GitHub's background job; 0 only where a test says why)
@@ -269,7 +270,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.st.mu.Lock()
-		s.st.ensureUser(str("login"))
+		u := s.st.ensureUser(str("login"))
+		if e := str("email"); e != "" && !slices.Contains(u.Emails, e) {
+			u.Emails = append(u.Emails, e)
+		}
 		s.st.tokens[str("token")] = str("login")
 		s.st.mu.Unlock()
 		w.WriteHeader(201)

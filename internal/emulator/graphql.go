@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -228,6 +229,10 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			return g.ref(r, name)
 		},
 		"object": func(a args) any { return g.gitObject(r, a) },
+		// Schema: refs(refPrefix: String!, query, orderBy, first…) "Fetch a list of
+		// refs from the repository"; each Ref's name is given without the prefix
+		// asked for and its prefix is that prefix (docs.github.com/graphql/reference/objects#ref).
+		"refs": func(a args) any { return g.refs(r, a) },
 		"pullRequest": func(a args) (any, error) {
 			is := r.issue(argInt(a, "number", 0))
 			if is == nil || is.pr == nil {
@@ -324,12 +329,18 @@ func listArg(v any) []string {
 }
 
 func (g *gqlCtx) pullConnection(r *repo, a args) gql.Object {
+	return g.pullsWhere(r, a, func(*issue) bool { return true })
+}
+
+// pullsWhere is the connection of the repository's pull requests that keep
+// holds for, filtered by the usual arguments (states, headRefName, baseRefName, labels).
+func (g *gqlCtx) pullsWhere(r *repo, a args, keep func(*issue) bool) gql.Object {
 	states := enumSet(a["states"])
 	head, base := argStr(a, "headRefName"), argStr(a, "baseRefName")
 	labels := listArg(a["labels"])
 	var list []*issue
 	for _, is := range r.issues {
-		if is.pr == nil || (states != nil && !states[pullState(is)]) {
+		if is.pr == nil || (states != nil && !states[pullState(is)]) || !keep(is) {
 			continue
 		}
 		if (head != "" && is.pr.Head != head) || (base != "" && is.pr.Base != base) || !hasAllLabels(is, labels) {
@@ -376,11 +387,48 @@ func (g *gqlCtx) ref(r *repo, full string) any {
 	if strings.HasPrefix(full, "refs/tags/") {
 		prefix = "refs/tags/"
 	}
+	return g.refObject(r, full, prefix, sha)
+}
+
+func (g *gqlCtx) refObject(r *repo, full, prefix, sha string) gql.Object {
 	return gql.Fields{Type: "Ref", F: map[string]any{
 		"id": "REF_" + base64.RawURLEncoding.EncodeToString([]byte(r.fullName()+":"+full)), "name": strings.TrimPrefix(full, prefix),
 		"prefix": prefix, "target": func() any { return g.commit(r, sha) },
 		"repository": func() any { return g.repo(r) },
+		// Schema: associatedPullRequests "A list of pull requests with this ref as
+		// the head ref": pull requests from this repository's branch, not from forks.
+		"associatedPullRequests": func(a args) any {
+			if !strings.HasPrefix(full, "refs/heads/") {
+				return connection("PullRequestConnection", nil, a)
+			}
+			return g.pullsWhere(r, a, func(is *issue) bool {
+				return is.pr.HeadRepo == nil && is.pr.Head == strings.TrimPrefix(full, "refs/heads/")
+			})
+		},
 	}}
+}
+
+// refs lists the refs under refPrefix in alphabetical order (RefOrderField
+// ALPHABETICAL, the order GitHub lists them in without orderBy), those whose
+// name contains query when one is given.
+func (g *gqlCtx) refs(r *repo, a args) any {
+	prefix, query := argStr(a, "refPrefix"), argStr(a, "query")
+	list, err := r.git.refs(prefix)
+	if err != nil {
+		list = nil
+	}
+	var items []any
+	for _, ref := range list {
+		name := strings.TrimPrefix(ref.Name, prefix)
+		if !strings.HasPrefix(ref.Name, prefix) || name == "" || (query != "" && !strings.Contains(name, query)) {
+			continue
+		}
+		items = append(items, g.refObject(r, ref.Name, prefix, ref.SHA))
+	}
+	if ob, ok := a["orderBy"].(map[string]any); ok && ob["direction"] == "DESC" {
+		slices.Reverse(items)
+	}
+	return connection("RefConnection", items, a)
 }
 
 // commit is a Commit whose details are read from git only when a field needs
@@ -407,8 +455,8 @@ func (g *gqlCtx) commit(r *repo, sha string) gql.Object {
 			ci := info()
 			return gql.Fields{Type: "GitActor", F: map[string]any{"name": ci.AuthorName, "email": ci.AuthorEmail, "date": ci.AuthorDate,
 				"user": func() any {
-					if _, ok := g.s.st.users[strings.ToLower(ci.AuthorName)]; ok {
-						return g.user(ci.AuthorName)
+					if u := g.s.st.commitUser(ci.AuthorEmail); u != nil {
+						return g.user(u.Login)
 					}
 					return nil
 				}}}

@@ -35,6 +35,9 @@ type user struct {
 	ID    int64
 	Login string
 	Type  string // "User" or "Organization"
+	// Emails are the user's verified email addresses (set with the control API),
+	// by which GitHub links commits to the user.
+	Emails []string
 }
 
 type repo struct {
@@ -268,6 +271,29 @@ func (s *store) ensureUser(login string) *user {
 	u := &user{ID: s.id(), Login: login, Type: "User"}
 	s.users[strings.ToLower(login)] = u
 	return u
+}
+
+// commitUser is the user a commit's author email belongs to, as GitHub links
+// them: a verified email address of the account, or its no-reply address
+// (login@users.noreply.HOST or ID+login@users.noreply.HOST); nil for an address
+// no account has ("Why are my commits linked to the wrong user?",
+// docs.github.com/en/pull-requests/committing-changes-to-your-project/troubleshooting-commits/why-are-my-commits-linked-to-the-wrong-user).
+func (s *store) commitUser(email string) *user {
+	email = strings.ToLower(email)
+	if local, ok := strings.CutSuffix(email, "@users.noreply."+Host); ok {
+		if _, login, ok := strings.Cut(local, "+"); ok {
+			local = login
+		}
+		return s.users[local]
+	}
+	for _, u := range s.users {
+		for _, e := range u.Emails {
+			if strings.EqualFold(e, email) {
+				return u
+			}
+		}
+	}
+	return nil
 }
 
 // loginForToken is who a token authenticates as; ok is false for a token

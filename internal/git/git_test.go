@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -364,27 +365,50 @@ func TestRevParseAndRefExists(t *testing.T) {
 	}
 }
 
-func TestRemoteBranchExists(t *testing.T) {
+func TestBranchBlockers(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.git(f.work, "push", "--quiet", "origin", "main:refs/heads/hotfix/main")
-
+	for _, b := range []string{"hotfix", "fix/a/b", "fixes/x", "team/hotfix-x"} {
+		f.git(f.work, "branch", b)
+	}
 	tests := []struct {
 		name string
-		want bool
+		want []string
 	}{
-		{"main", true},
-		{"hotfix/main", true},
-		{"nope", false},
-		{"ain", false}, // ls-remote matches ref name tails
+		{"hotfix/x", []string{"hotfix"}},               // a branch above it
+		{"fix/a", []string{"fix/a/b"}},                 // a branch below it
+		{"fix", []string{"fix/a/b"}},                   // "fixes/x" shares letters, not a path
+		{"team/hotfix-x/y", []string{"team/hotfix-x"}}, // a parent that is not the prefix
+		{"fixes/x", nil},                               // the branch itself is not a blocker
+		{"release/v1.4", nil},                          // nothing there
+		{"hotfix-other", nil},                          // "hotfix" is a sibling
+		{"fix/a/b/c/d", []string{"fix/a/b"}},           // any depth
 	}
 	for _, tt := range tests {
-		if got, err := f.client.RemoteBranchExists(ctx, "origin", tt.name); err != nil || got != tt.want {
-			t.Errorf("RemoteBranchExists(origin, %q) = %v, %v; want %v", tt.name, got, err, tt.want)
+		got, err := f.client.BranchBlockers(ctx, tt.name)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("BranchBlockers(%q) = %q, %v; want %q", tt.name, got, err, tt.want)
 		}
 	}
-	_, err := f.client.RemoteBranchExists(ctx, "nowhere", "main")
-	wantGitError(t, err, 128, `^the remote repository was not found: 'nowhere' does not appear`)
+	if _, err := f.client.BranchBlockers(ctx, "--all"); err == nil {
+		t.Error("BranchBlockers accepted an option as a name")
+	}
+}
+
+func TestBranchParents(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"main", nil},
+		{"hotfix/x", []string{"hotfix"}},
+		{"a/b/c", []string{"a", "a/b"}},
+	}
+	for _, tt := range tests {
+		if got := BranchParents(tt.name); !slices.Equal(got, tt.want) {
+			t.Errorf("BranchParents(%q) = %q; want %q", tt.name, got, tt.want)
+		}
+	}
 }
 
 func TestCheckRefFormatBranch(t *testing.T) {

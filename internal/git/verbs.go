@@ -71,27 +71,42 @@ func (c *Client) BranchExists(ctx context.Context, name string) (bool, error) {
 	return c.RefExists(ctx, "refs/heads/"+name)
 }
 
-// RemoteBranchExists asks remote, over the network, whether it has the branch. It does not
-// rely on possibly stale remote-tracking branches.
-func (c *Client) RemoteBranchExists(ctx context.Context, remote, name string) (bool, error) {
-	if err := notOption("remote", remote); err != nil {
-		return false, err
-	}
-	ref := "refs/heads/" + name
-	out, err := c.Query(ctx, "ls-remote", "--exit-code", "--heads", remote, ref)
-	if exitCode(err) == 2 { // --exit-code: no matching ref
-		return false, nil
-	}
-	if err != nil {
-		return false, ClassifyRemote(err)
-	}
-	// ls-remote patterns match the end of ref names; insist on the exact ref.
-	for line := range strings.Lines(out) {
-		if _, got, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "\t"); got == ref {
-			return true, nil
+// BranchParents are the names a branch name sits under as a path: "a/b/c" → "a", "a/b".
+func BranchParents(name string) []string {
+	var up []string
+	for i := 0; i < len(name); i++ {
+		if name[i] == '/' {
+			up = append(up, name[:i])
 		}
 	}
-	return false, nil
+	return up
+}
+
+// BranchBlockers lists the local branches that keep branch name from being
+// created, as git stores refs as paths: the branches it would sit under
+// ("hotfix" for "hotfix/x") and those that would sit under it ("hotfix/x/y").
+func (c *Client) BranchBlockers(ctx context.Context, name string) ([]string, error) {
+	if err := notOption("branch", name); err != nil {
+		return nil, err
+	}
+	// for-each-ref patterns match a ref completely or up to a slash: "refs/heads/hotfix"
+	// also lists every refs/heads/hotfix/…, so the answer is filtered exactly.
+	args := []string{"for-each-ref", "--format=%(refname)", "refs/heads/" + name}
+	for _, up := range BranchParents(name) {
+		args = append(args, "refs/heads/"+up)
+	}
+	out, err := c.Query(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	var blockers []string
+	for line := range strings.Lines(out) {
+		b := strings.TrimPrefix(strings.TrimSuffix(line, "\n"), "refs/heads/")
+		if strings.HasPrefix(b, name+"/") || strings.HasPrefix(name, b+"/") {
+			blockers = append(blockers, b)
+		}
+	}
+	return blockers, nil
 }
 
 // CheckRefFormatBranch checks that name is a valid branch name, as `git check-ref-format

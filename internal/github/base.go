@@ -143,8 +143,9 @@ type CreateFacts struct {
 	Base       string
 	BaseFound  bool
 	BaseChecks Checks
-	// BranchExists reports the hotfix branch on GitHub (only asked when the name is known up front).
-	BranchExists bool
+	// Branch is what GitHub says of the hotfix branch's name (only asked when
+	// the name is known up front; Name is "" otherwise).
+	Branch BranchUse
 	// Issue: IssueFound is false when the number is neither an issue nor a pull request.
 	IssueTitle string
 	IssueFound bool
@@ -156,18 +157,19 @@ type CreateFacts struct {
 const configField = `config: object(expression: $config) @include(if: $withConfig) { ... on Blob { text } }`
 
 const createQuery = `query HotfixCreate($owner: String!, $name: String!, $base: String!, $hasBase: Boolean!,
-  $branch: String!, $hasBranch: Boolean!, $issue: Int!, $hasIssue: Boolean!, $config: String!, $withConfig: Boolean!) {
+  $issue: Int!, $hasIssue: Boolean!, $config: String!, $withConfig: Boolean! #useDecls
+) {
   repository(owner: $owner, name: $name) {
     ` + configField + `
     defaultBranchRef { name target { ...checks } }
     base: ref(qualifiedName: $base) @include(if: $hasBase) { name target { ...checks } }
-    branch: ref(qualifiedName: $branch) @include(if: $hasBranch) { name }
     issueOrPullRequest(number: $issue) @include(if: $hasIssue) {
       __typename
       ... on Issue { title }
       ... on PullRequest { title }
     }
   }
+  #useFields
 }
 ` + checksFragment
 
@@ -184,7 +186,6 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 		"config": rev + ":" + configPath, "withConfig": configPath != "",
 		"owner": owner, "name": name,
 		"base": "refs/heads/" + base, "hasBase": base != "",
-		"branch": "refs/heads/" + branch, "hasBranch": branch != "",
 		"issue": issue, "hasIssue": issue > 0,
 	}
 	type ref struct {
@@ -195,12 +196,12 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 		Repository struct {
 			DefaultBranchRef   *ref
 			Base               *ref
-			Branch             *struct{ Name string }
 			IssueOrPullRequest *struct{ Title string }
 			Config             *struct{ Text *string }
 		}
+		branchUseAnswer
 	}
-	err := c.GraphQL(ctx, createQuery, vars, &out)
+	err := c.GraphQL(ctx, withBranchUse(createQuery, branch, vars), vars, &out)
 	// A missing issue is an answer, not a failure: the caller says which number was wrong.
 	if err != nil && !onlyAt(err, "repository", "issueOrPullRequest") {
 		if IsNotFound(err) {
@@ -209,7 +210,10 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 		return nil, err
 	}
 	r := out.Repository
-	f := &CreateFacts{BranchExists: r.Branch != nil}
+	f := &CreateFacts{}
+	if branch != "" {
+		f.Branch = out.use(branch)
+	}
 	if r.DefaultBranchRef != nil {
 		f.DefaultBranch = r.DefaultBranchRef.Name
 	}

@@ -30,28 +30,30 @@ type FromTagFacts struct {
 	// MaintenanceTip is the maintenance branch's latest commit; "" when it does not exist.
 	MaintenanceTip string
 	MainlineFound  bool
-	BranchExists   bool
-	IssueTitle     string
-	IssueFound     bool
-	Config         *string
+	// Branch is what GitHub says of the hotfix branch's name, when it is known.
+	Branch     BranchUse
+	IssueTitle string
+	IssueFound bool
+	Config     *string
 }
 
 const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag: String!, $maint: String!, $hasMaint: Boolean!,
-  $mainline: String!, $hasMainline: Boolean!, $branch: String!, $hasBranch: Boolean!, $issue: Int!, $hasIssue: Boolean!,
-  $config: String!, $withConfig: Boolean!) {
+  $mainline: String!, $hasMainline: Boolean!, $issue: Int!, $hasIssue: Boolean!,
+  $config: String!, $withConfig: Boolean! #useDecls
+) {
   repository(owner: $owner, name: $name) {
     ` + configField + `
     defaultBranchRef { name }
     tag: ref(qualifiedName: $tag) { target { __typename oid ... on Tag { target { oid } } } }
     maint: ref(qualifiedName: $maint) @include(if: $hasMaint) { target { oid } }
     mainline: ref(qualifiedName: $mainline) @include(if: $hasMainline) { name }
-    branch: ref(qualifiedName: $branch) @include(if: $hasBranch) { name }
     issueOrPullRequest(number: $issue) @include(if: $hasIssue) {
       __typename
       ... on Issue { title }
       ... on PullRequest { title }
     }
   }
+  #useFields
 }`
 
 // FromTagFacts asks, in a single GraphQL request, for the default branch, the
@@ -64,7 +66,6 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 		"tag":   "refs/tags/" + q.Tag,
 		"maint": "refs/heads/" + q.Maintenance, "hasMaint": q.Maintenance != "",
 		"mainline": "refs/heads/" + q.Mainline, "hasMainline": q.Mainline != "",
-		"branch": "refs/heads/" + q.Branch, "hasBranch": q.Branch != "",
 		"issue": q.Issue, "hasIssue": q.Issue > 0,
 		"config": "HEAD:" + q.ConfigPath, "withConfig": q.ConfigPath != "",
 	}
@@ -78,12 +79,12 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 			Tag                *struct{ Target target }
 			Maint              *struct{ Target target }
 			Mainline           *struct{ Name string }
-			Branch             *struct{ Name string }
 			IssueOrPullRequest *struct{ Title string }
 			Config             *struct{ Text *string }
 		}
+		branchUseAnswer
 	}
-	err := c.GraphQL(ctx, fromTagQuery, vars, &out)
+	err := c.GraphQL(ctx, withBranchUse(fromTagQuery, q.Branch, vars), vars, &out)
 	if err != nil && !onlyAt(err, "repository", "issueOrPullRequest") {
 		if IsNotFound(err) {
 			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
@@ -91,7 +92,10 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 		return nil, err
 	}
 	r := out.Repository
-	f := &FromTagFacts{BranchExists: r.Branch != nil, MainlineFound: r.Mainline != nil}
+	f := &FromTagFacts{MainlineFound: r.Mainline != nil}
+	if q.Branch != "" {
+		f.Branch = out.use(q.Branch)
+	}
 	if r.DefaultBranchRef != nil {
 		f.DefaultBranch = r.DefaultBranchRef.Name
 		if q.Mainline == "" {

@@ -32,6 +32,10 @@ const Token = "gho_harnessToken0123456789abcdefghijklmn"
 // Owner is the login the emulator's default token authenticates as.
 const Owner = "monalisa"
 
+// OwnerEmail is the email address of the harness's git identity, a verified
+// address of Owner's account, so GitHub links Owner's commits to Owner.
+const OwnerEmail = "monalisa@example.localhost"
+
 // ReleaseWorkflow is the release workflow every harness repository starts with.
 const ReleaseWorkflow = `name: Release
 on:
@@ -174,6 +178,7 @@ func NewBare(t testing.TB) *Env {
 	}
 	e.Environ = environ
 	e.waitReady()
+	e.Control("POST", "users", map[string]any{"login": Owner, "token": Token, "email": OwnerEmail})
 	return e
 }
 
@@ -193,7 +198,7 @@ func Isolate(dir, proxyAddr, token string) ([]string, error) {
 	gitconfig := filepath.Join(home, ".gitconfig")
 	if err := os.WriteFile(gitconfig, []byte(`[user]
 	name = Mona Lisa
-	email = monalisa@example.localhost
+	email = `+OwnerEmail+`
 [init]
 	defaultBranch = main
 [credential]

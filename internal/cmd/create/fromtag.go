@@ -1,6 +1,7 @@
 package create
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -106,15 +107,8 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 			}
 		}
 	}
-	remoteHas := facts.BranchExists
-	if opts.Description == "" && !remoteHas {
-		if remoteHas, err = g.RemoteBranchExists(ctx, ft.remote, branch); err != nil {
-			return err
-		}
-	}
-	if remoteHas {
-		return fmt.Errorf("branch %s already exists on %s: continue it with git fetch %s %s && git switch %s, then gh hotfix ship",
-			branch, ft.remote, ft.remote, branch, branch)
+	if err := checkBranchFree(ctx, gh, repo, ft.remote, cfg.BranchPrefix, facts.Branch, branch, cmp.Or(facts.MaintenanceTip, facts.TagCommit)); err != nil {
+		return err
 	}
 	if facts.TagCommit == "" {
 		return fmt.Errorf("tag %s not found in %s: list the release tags with git ls-remote --tags %s, or use --from-latest-release", tag, fullName, ft.remote)

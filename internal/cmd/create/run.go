@@ -121,16 +121,8 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 			}
 		}
 	}
-	remoteHas := facts.BranchExists
-	if opts.Description == "" && branch != "" && !remoteHas {
-		// The name came from the issue or a prompt: ask the remote directly.
-		if remoteHas, err = g.RemoteBranchExists(ctx, remote, branch); err != nil {
-			return err
-		}
-	}
-	if remoteHas {
-		return fmt.Errorf("branch %s already exists on %s: continue it with git fetch %s %s && git switch %s, then gh hotfix ship",
-			branch, remote, remote, branch, branch)
+	if err := checkBranchFree(ctx, gh, repo, remote, cfg.BranchPrefix, facts.Branch, branch, facts.BaseChecks.SHA); err != nil {
+		return err
 	}
 	if !facts.BaseFound {
 		return fmt.Errorf("base branch %q does not exist in %s: pass an existing branch with --base", facts.Base, fullName)
@@ -193,33 +185,6 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	}
 	fmt.Fprintf(ios.ErrOut, "Next: commit a minimal fix, then run %s\n", cs.Bold("gh hotfix ship"))
 	return nil
-}
-
-// branchFor names the branch for desc, or name when given (--name), and checks that the
-// name is free locally and valid.
-func branchFor(ctx context.Context, f *command.Factory, prefix, desc, name string) (string, error) {
-	g, _ := f.Git()
-	branch := prefix + name
-	if name == "" {
-		var err error
-		if branch, err = hotfix.BranchName(prefix, desc); err != nil {
-			return "", fmt.Errorf("cannot name a branch after %q: it has no letters or digits; name the branch with --name", desc)
-		}
-	}
-	if err := g.CheckRefFormatBranch(ctx, branch); err != nil {
-		if name == "" {
-			return "", fmt.Errorf("%w; name the branch with --name", err)
-		}
-		return "", err
-	}
-	exists, err := g.BranchExists(ctx, branch)
-	if err != nil {
-		return "", err
-	}
-	if exists {
-		return "", fmt.Errorf("branch %s already exists: continue it with git switch %s, then gh hotfix ship", branch, branch)
-	}
-	return branch, nil
 }
 
 // checkReleasable refuses a base whose tip has failing checks (unless forced) and
