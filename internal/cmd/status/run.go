@@ -3,6 +3,7 @@ package status
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -600,37 +601,96 @@ func (p *hotfixPull) releaseSummary() (string, tone) {
 }
 
 // printTable prints the pull requests with go-gh's table printer: aligned columns
-// with a header and colour on a terminal, tab-separated lines otherwise.
+// with a header and colour on a terminal, tab-separated lines otherwise. On a
+// terminal too narrow for everything, the title, the branch and the status
+// shrink together (fitColumns) rather than the title and the branch vanishing.
 func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) error {
 	cs := ios.ColorScheme()
 	tty := ios.IsStdoutTTY()
-	tp := tableprinter.New(ios.Out, tty, ios.TerminalWidth())
-	tp.AddHeader([]string{"ID", "TITLE", "BRANCH", "STATE", "STATUS", "CREATED"}, tableprinter.WithColor(cs.Gray))
-	tones := map[tone]func(string) string{good: cs.Green, waiting: cs.Yellow, bad: cs.Red}
+	type row struct{ num, title, branch, state, summary, created string }
+	rows := make([]row, len(pulls))
+	tones := make([]tone, len(pulls))
+	header := row{"ID", "TITLE", "BRANCH", "STATE", "STATUS", "CREATED"}
+	widest := func(col func(row) string) int {
+		w := text.DisplayWidth(col(header))
+		for _, r := range rows {
+			w = max(w, text.DisplayWidth(col(r)))
+		}
+		return w
+	}
 	for i := range pulls {
 		p := &pulls[i]
-		state := p.stateWord()
-		stateColor := map[string]func(string) string{"OPEN": cs.Green, "DRAFT": cs.Gray, "MERGED": magenta(ios), "CLOSED": cs.Red}[state]
-		num := strconv.Itoa(p.Number)
+		r := row{num: strconv.Itoa(p.Number), title: p.Title, branch: p.Branch, state: p.stateWord(),
+			created: p.CreatedAt.UTC().Format(time.RFC3339)}
+		r.summary, tones[i] = p.summary()
 		if tty {
-			num = "#" + num
+			r.num, r.created = "#"+r.num, text.RelativeTimeAgo(now, p.CreatedAt)
 		}
-		// Short columns keep their width; the title and the branch are cut to fit.
-		whole := tableprinter.WithTruncate(nil)
-		tp.AddField(num, whole, tableprinter.WithColor(stateColor))
-		tp.AddField(p.Title)
-		tp.AddField(p.Branch)
-		tp.AddField(state, whole, tableprinter.WithColor(stateColor))
-		summary, t := p.summary()
-		tp.AddField(summary, whole, tableprinter.WithColor(tones[t]))
+		rows[i] = r
+	}
+	if tty {
+		const gap = 2 // go-gh's column separator on a terminal
+		fixed := widest(func(r row) string { return r.num }) + widest(func(r row) string { return r.state }) +
+			widest(func(r row) string { return r.created }) + 5*gap
+		w := fitColumns(ios.TerminalWidth()-fixed, []int{
+			widest(func(r row) string { return r.summary }),
+			widest(func(r row) string { return r.title }),
+			widest(func(r row) string { return r.branch }),
+		})
+		for i := range rows {
+			rows[i].summary = text.Truncate(w[0], rows[i].summary)
+			rows[i].title = text.Truncate(w[1], rows[i].title)
+			rows[i].branch = text.Truncate(w[2], rows[i].branch)
+		}
+	}
+
+	tp := tableprinter.New(ios.Out, tty, ios.TerminalWidth())
+	tp.AddHeader([]string{header.num, header.title, header.branch, header.state, header.summary, header.created}, tableprinter.WithColor(cs.Gray))
+	toneColor := map[tone]func(string) string{good: cs.Green, waiting: cs.Yellow, bad: cs.Red}
+	// Every field is already cut to its width: the printer cuts nothing more.
+	whole := tableprinter.WithTruncate(nil)
+	for i, r := range rows {
+		stateColor := map[string]func(string) string{"OPEN": cs.Green, "DRAFT": cs.Gray, "MERGED": magenta(ios), "CLOSED": cs.Red}[r.state]
+		tp.AddField(r.num, whole, tableprinter.WithColor(stateColor))
+		tp.AddField(r.title, whole)
+		tp.AddField(r.branch, whole)
+		tp.AddField(r.state, whole, tableprinter.WithColor(stateColor))
+		tp.AddField(r.summary, whole, tableprinter.WithColor(toneColor[tones[i]]))
 		if tty {
-			tp.AddField(text.RelativeTimeAgo(now, p.CreatedAt), whole, tableprinter.WithColor(cs.Gray))
+			tp.AddField(r.created, whole, tableprinter.WithColor(cs.Gray))
 		} else {
-			tp.AddField(p.CreatedAt.UTC().Format(time.RFC3339))
+			tp.AddField(r.created, whole)
 		}
 		tp.EndRow()
 	}
 	return tp.Render()
+}
+
+// fitColumns shares room characters among columns whose widest fields are
+// widths, in order of importance: each gets what it needs when all fit;
+// otherwise each first gets a few characters (at most what it needs), so none
+// vanishes, and what is left goes to the columns in order of importance.
+func fitColumns(room int, widths []int) []int {
+	need := 0
+	for _, w := range widths {
+		need += w
+	}
+	if need <= room {
+		return slices.Clone(widths)
+	}
+	floor := min(12, max(room/len(widths), 6))
+	got := make([]int, len(widths))
+	left := room
+	for i, w := range widths {
+		got[i] = min(w, floor)
+		left -= got[i]
+	}
+	for i, w := range widths {
+		add := max(min(w-got[i], left), 0)
+		got[i] += add
+		left -= add
+	}
+	return got
 }
 
 // magenta colours merged pull requests as gh does; the colour scheme has no magenta.

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cli/go-gh/v2/pkg/text"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -547,6 +549,58 @@ func TestTableNarrow(t *testing.T) {
 	if len(rows) < 2 || !strings.Contains(rows[1], "  OPEN   checks pending, review required, blocked  about 1 day ago") ||
 		!strings.Contains(rows[1], "Hotfix: log") || !strings.Contains(rows[1], "...") || len(rows[1]) > 100 {
 		t.Errorf("narrow table:\n%s", stdout)
+	}
+}
+
+// TestTableAt80Columns: on an 80-column terminal (and narrower) every column
+// keeps some room: the title and the branch shrink, they never vanish.
+func TestTableAt80Columns(t *testing.T) {
+	a := stubPull(12, "OPEN", "PENDING")
+	a.Title, a.HeadRefName = "Hotfix: login page 500 on empty password", "hotfix/login-page-500-on-empty-password"
+	a.ReviewDecision, a.MergeStateStatus = "REVIEW_REQUIRED", "BLOCKED"
+	for _, width := range []int{80, 60} {
+		ios, _, stdout, _ := iostreams.Test()
+		ios.SetStdoutTTY(true)
+		ios.SetTerminalWidth(width)
+		if err := printTable(ios, []hotfixPull{newHotfixPull(&a)}, now); err != nil {
+			t.Fatal(err)
+		}
+		rows := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+		if len(rows) != 2 {
+			t.Fatalf("%d columns: %d rows:\n%s", width, len(rows), stdout)
+		}
+		for _, want := range []string{"TITLE", "BRANCH", "STATUS", "#12  Hotfix", "  hotfix", "OPEN", "checks", "about 1 day ago"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("%d columns: the table lacks %q:\n%s", width, want, stdout)
+			}
+		}
+		for _, r := range rows {
+			if w := text.DisplayWidth(r); w > width {
+				t.Errorf("%d columns: a row of %d:\n%s", width, w, r)
+			}
+		}
+	}
+}
+
+func TestFitColumns(t *testing.T) {
+	tests := []struct {
+		name   string
+		room   int
+		widths []int
+		want   []int
+	}{
+		{"all fit", 100, []int{41, 40, 39}[:2], []int{41, 40}},
+		{"the first whole, the others cut", 67, []int{41, 40, 39}, []int{41, 14, 12}},
+		{"eighty columns", 47, []int{41, 40, 39}, []int{23, 12, 12}},
+		{"short columns keep their width", 47, []int{17, 40, 5}, []int{17, 25, 5}},
+		{"too narrow: a few characters each", 12, []int{41, 40, 39}, []int{6, 6, 6}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fitColumns(tt.room, tt.widths); !slices.Equal(got, tt.want) {
+				t.Errorf("fitColumns(%d, %v) = %v, want %v", tt.room, tt.widths, got, tt.want)
+			}
+		})
 	}
 }
 
