@@ -273,7 +273,8 @@ func TestShipOutcomes(t *testing.T) {
 }
 
 // TestShipPostMortem: ship --post-mortem twice opens exactly one issue with the
-// links and the timeline.
+// links and the timeline, found again by its record even after the team
+// relabelled it and a hundred newer issues pushed it off the first page.
 func TestShipPostMortem(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
@@ -284,11 +285,28 @@ func TestShipPostMortem(t *testing.T) {
 		if r := e.Hotfix(work, "ship", "--watch", "--post-mortem", "--interval", "50ms"); r.Code != 0 {
 			t.Fatalf("ship --post-mortem #%d: exit %d\n%s", i+1, r.Code, r.Stderr)
 		}
+		if i > 0 {
+			break
+		}
+		_, out := e.API("GET", "/repos/monalisa/mortem/issues?state=all&labels=post-mortem", nil)
+		if n := len(out.([]any)); n != 1 {
+			t.Fatalf("%d post-mortem issues, want 1", n)
+		}
+		number := int(out.([]any)[0].(map[string]any)["number"].(float64))
+		if code, _ := e.API("PATCH", fmt.Sprintf("/repos/monalisa/mortem/issues/%d", number), map[string]any{"labels": []string{"incident"}}); code != 200 {
+			t.Fatalf("relabelling the post-mortem: %d", code)
+		}
+		for n := range 101 {
+			e.API("POST", "/repos/monalisa/mortem/issues", map[string]any{"title": fmt.Sprintf("Unrelated %d", n)})
+		}
 	}
-	_, out := e.API("GET", "/repos/monalisa/mortem/issues?state=all&labels=post-mortem", nil)
+	_, out := e.API("GET", "/repos/monalisa/mortem/issues?state=all&labels=incident", nil)
 	issues := out.([]any)
 	if len(issues) != 1 {
 		t.Fatalf("%d post-mortem issues, want 1", len(issues))
+	}
+	if _, all := e.API("GET", "/repos/monalisa/mortem/issues?state=all&labels=post-mortem", nil); len(all.([]any)) != 0 {
+		t.Errorf("a second post-mortem was opened: %v", all)
 	}
 	is := issues[0].(map[string]any)
 	body, _ := is["body"].(string)

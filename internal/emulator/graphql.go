@@ -258,15 +258,43 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			return g.issue(r, is), nil
 		},
 		"pullRequests": func(a args) any { return g.pullConnection(r, a) },
+		// Schema: issues(states, labels, filterBy: IssueFilters, orderBy: IssueOrder);
+		// IssueFilters.since "List issues that have been updated at or after the
+		// given date". Without orderBy, oldest first, as the other connections.
 		"issues": func(a args) any {
-			var items []any
-			states := enumSet(a["states"])
-			for i := len(r.issues) - 1; i >= 0; i-- {
-				is := r.issues[i]
-				if is.pr != nil || (states != nil && !states[strings.ToUpper(is.State)]) || !hasAllLabels(is, listArg(a["labels"])) {
+			filter, _ := a["filterBy"].(map[string]any)
+			states, labels := enumSet(a["states"]), listArg(a["labels"])
+			if filter != nil && filter["states"] != nil {
+				states = enumSet(filter["states"])
+			}
+			if filter != nil && filter["labels"] != nil {
+				labels = listArg(filter["labels"])
+			}
+			var since time.Time
+			if filter != nil {
+				if v, ok := filter["since"].(string); ok {
+					since, _ = time.Parse(time.RFC3339, v)
+				}
+			}
+			var list []*issue
+			for _, is := range r.issues {
+				if is.pr != nil || (states != nil && !states[strings.ToUpper(is.State)]) || !hasAllLabels(is, labels) ||
+					is.UpdatedAt.Before(since) {
 					continue
 				}
-				items = append(items, g.issue(r, is))
+				list = append(list, is)
+			}
+			if ob, ok := a["orderBy"].(map[string]any); ok {
+				if ob["field"] == "UPDATED_AT" {
+					slices.SortStableFunc(list, func(x, y *issue) int { return x.UpdatedAt.Compare(y.UpdatedAt) })
+				}
+				if ob["direction"] == "DESC" {
+					slices.Reverse(list)
+				}
+			}
+			items := make([]any, len(list))
+			for i, is := range list {
+				items[i] = g.issue(r, is)
 			}
 			return connection("IssueConnection", items, a)
 		},

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -21,12 +19,9 @@ import (
 // finds it instead of opening a second one.
 func postMortemMarker(pr int) string { return fmt.Sprintf("<!-- gh-hotfix:post-mortem pr=%d -->", pr) }
 
-var postMortemRE = regexp.MustCompile(`<!-- gh-hotfix:post-mortem pr=(\d+) -->`)
-
 type apiIssue struct {
 	Number  int    `json:"number"`
 	HTMLURL string `json:"html_url"`
-	Body    string `json:"body"`
 }
 
 // wantsPostMortem: --post-mortem decides, else the config.
@@ -41,13 +36,13 @@ func (s *shipper) wantsPostMortem() bool {
 // links, the timeline and the questions, once per hotfix.
 func (s *shipper) postMortem(ctx context.Context) error {
 	labels := s.cfg.PostMortem.Labels
-	found, err := s.findPostMortem(ctx, labels)
+	found, err := s.findPostMortem(ctx)
 	if err != nil {
 		return err
 	}
 	if found != nil {
-		s.done("Post-mortem issue #%d exists: %s", found.Number, found.HTMLURL)
-		s.postMortemURL = found.HTMLURL
+		s.done("Post-mortem issue #%d exists: %s", found.Number, found.URL)
+		s.postMortemURL = found.URL
 		return nil
 	}
 	body, err := s.postMortemBody()
@@ -77,12 +72,12 @@ func (s *shipper) postMortem(ctx context.Context) error {
 		if err == nil || !github.IsTransient(err) {
 			break
 		}
-		again, ferr := s.findPostMortem(ctx, labels)
+		again, ferr := s.findPostMortem(ctx)
 		if ferr != nil {
 			break
 		}
 		if again != nil {
-			created, err = *again, nil
+			created, err = apiIssue{Number: again.Number, HTMLURL: again.URL}, nil
 			break
 		}
 	}
@@ -94,21 +89,19 @@ func (s *shipper) postMortem(ctx context.Context) error {
 	return nil
 }
 
-func (s *shipper) findPostMortem(ctx context.Context, labels []string) (*apiIssue, error) {
-	q := url.Values{"state": {"all"}, "per_page": {"100"}}
-	if len(labels) > 0 {
-		q.Set("labels", strings.Join(labels, ","))
+// findPostMortem finds the hotfix's post-mortem issue by its record (the marker
+// in its body), whatever its labels are now, among the issues updated since
+// the merge (a post-mortem is opened after it).
+func (s *shipper) findPostMortem(ctx context.Context) (*github.Issue, error) {
+	var since time.Time
+	if s.pr.MergedAt != nil {
+		since = *s.pr.MergedAt
 	}
-	var issues []apiIssue
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/issues?%s", s.repo.Owner, s.repo.Name, q.Encode()), nil, &issues); err != nil {
+	is, err := s.gh.IssueWithMarker(ctx, s.repo.Owner, s.repo.Name, since, postMortemMarker(s.pr.Number))
+	if err != nil {
 		return nil, fmt.Errorf("looking for the post-mortem issue: %w", err)
 	}
-	for i := range issues {
-		if m := postMortemRE.FindStringSubmatch(issues[i].Body); m != nil && m[1] == fmt.Sprint(s.pr.Number) {
-			return &issues[i], nil
-		}
-	}
-	return nil, nil
+	return is, nil
 }
 
 // postMortemBody fills the repository's template (config) or ours. Templates may
