@@ -112,7 +112,7 @@ release:
 	{"exceptional process", `
 exceptional:
   workflow: .github/workflows/hotfix.yml
-  maintenance_branch: maint/{major}.x
+  maintenance_branch: maint/{major}.{minor}.x
   tag_input: version
   environment_input: env
   environment: prod-eu
@@ -120,7 +120,7 @@ exceptional:
     notify: on-call
     dry_run: false
 `, func(c *Config) {
-		c.Exceptional = Exceptional{Workflow: "hotfix.yml", MaintenanceBranch: "maint/{major}.x", TagInput: "version",
+		c.Exceptional = Exceptional{Workflow: "hotfix.yml", MaintenanceBranch: "maint/{major}.{minor}.x", TagInput: "version",
 			EnvironmentInput: "env", Environment: "prod-eu", Inputs: map[string]string{"notify": "on-call", "dry_run": "false"}}
 	}},
 	{"exceptional workflow alone keeps the defaults", "exceptional: {workflow: hotfix.yml}\n", func(c *Config) { c.Exceptional.Workflow = "hotfix.yml" }},
@@ -257,10 +257,12 @@ var errorCases = []struct {
 	{"exceptional key misspelt", "exceptional:\n  workfow: hotfix.yml\n", `.github/hotfix.yml:2: exceptional: unknown key "workfow" (did you mean "workflow"?)`},
 	{"exceptional workflow by name", "exceptional:\n  workflow: Hotfix\n", `.github/hotfix.yml:2: exceptional.workflow: expected a workflow file name like "release.yml" or ".github/workflows/release.yml", got "Hotfix"`},
 	{"maintenance branch without placeholder", "exceptional:\n  maintenance_branch: release\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release" does not contain {major}: each release line needs its own branch, like "release/v{major}.{minor}"`},
+	{"maintenance branch per major", "exceptional:\n  maintenance_branch: maint/v{major}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "maint/v{major}" does not contain {minor}: lines v1.4 and v1.5 would share maint/v1, and a hotfix of v1.4 would ship v1.5's code under a v1.4.x tag; use {major} and {minor}, like "release/v{major}.{minor}"`},
+	{"maintenance branch with numbers run together", "exceptional:\n  maintenance_branch: release/{major}{minor}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{major}{minor}" puts {major} and {minor} side by side: lines v1.14 and v11.4 would share release/114; separate them, like "release/v{major}.{minor}"`},
 	{"maintenance branch with unknown placeholder", "exceptional:\n  maintenance_branch: release/{version}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{version}" has an unknown placeholder: use {major} and {minor}, like "release/v{major}.{minor}"`},
 	{"maintenance branch with patch", "exceptional:\n  maintenance_branch: release/{major}.{minor}.{patch}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{major}.{minor}.{patch}" has an unknown placeholder: use {major} and {minor}, like "release/v{major}.{minor}"`},
-	{"maintenance branch invalid", "exceptional:\n  maintenance_branch: release v{major}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release v{major}" makes "release v1" is not a valid branch name: it contains a space`},
-	{"maintenance branch ending in a slash", "exceptional:\n  maintenance_branch: release/{major}/\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{major}/" makes "release/1/" is not a valid branch name: it ends with "/"`},
+	{"maintenance branch invalid", "exceptional:\n  maintenance_branch: release v{major}.{minor}\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release v{major}.{minor}" makes "release v1.4" is not a valid branch name: it contains a space`},
+	{"maintenance branch ending in a slash", "exceptional:\n  maintenance_branch: release/{major}.{minor}/\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: "release/{major}.{minor}/" makes "release/1.4/" is not a valid branch name: it ends with "/"`},
 	{"maintenance branch empty", "exceptional:\n  maintenance_branch: \"\"\n", `.github/hotfix.yml:2: exceptional.maintenance_branch: must not be empty (leave the key out for "release/v{major}.{minor}")`},
 	{"tag input invalid", "exceptional:\n  tag_input: 1tag\n", `.github/hotfix.yml:2: exceptional.tag_input: "1tag" is not a valid input name: use letters, digits, "_" and "-", starting with a letter or "_"`},
 	{"tag input is a number", "exceptional:\n  tag_input: 12\n", `.github/hotfix.yml:2: exceptional.tag_input: expected a string, got 12 (quote it: "12")`},
@@ -418,7 +420,7 @@ func TestMaintenanceBranchFor(t *testing.T) {
 		{"", 1, 4, "release/v1.4"},
 		{DefaultMaintenanceBranch, 1, 4, "release/v1.4"},
 		{DefaultMaintenanceBranch, 10, 0, "release/v10.0"},
-		{"maint/{major}.x", 2, 7, "maint/2.x"},
+		{"maint/{major}.{minor}.x", 2, 7, "maint/2.7.x"},
 		{"{major}.{minor}-stable", 0, 12, "0.12-stable"},
 		{"release/{major}.{minor}/{major}", 3, 1, "release/3.1/3"},
 	} {

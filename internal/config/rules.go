@@ -97,10 +97,10 @@ func prefixProblem(s string) string {
 	return fmt.Sprintf("%q is not a valid branch prefix: %s", shorten(s), why)
 }
 
-// maintenanceProblem checks the maintenance branch template: {major} (and
-// usually {minor}) stand for the numbers of a release tag, and what they make
-// must be a valid branch name. Each release line needs its own branch, so the
-// template cannot be a plain name.
+// maintenanceProblem checks the maintenance branch template: {major} and
+// {minor} stand for the numbers of a release tag, and what they make must be a
+// valid branch name. Each release line (major.minor) needs its own branch, so
+// the template needs both placeholders, apart.
 func maintenanceProblem(s string) string {
 	if s == "" {
 		return `must not be empty (leave the key out for "` + DefaultMaintenanceBranch + `")`
@@ -111,6 +111,21 @@ func maintenanceProblem(s string) string {
 	}
 	if !strings.Contains(s, "{major}") {
 		return fmt.Sprintf(`%q does not contain {major}: each release line needs its own branch, like %q`, shorten(s), DefaultMaintenanceBranch)
+	}
+	// A release line is major.minor: a branch shared by two lines would hold the
+	// newer line's code, and a hotfix of the older one would ship it under the
+	// older line's tag.
+	if !strings.Contains(s, "{minor}") {
+		example := Exceptional{MaintenanceBranch: s}.MaintenanceBranchFor(1, 4)
+		return fmt.Sprintf(`%q does not contain {minor}: lines v1.4 and v1.5 would share %s, and a hotfix of v1.4 would ship v1.5's code under a v1.4.x tag; use {major} and {minor}, like %q`,
+			shorten(s), example, DefaultMaintenanceBranch)
+	}
+	if strings.Contains(s, "{major}{minor}") || strings.Contains(s, "{minor}{major}") {
+		a, b := Exceptional{MaintenanceBranch: s}.MaintenanceBranchFor(1, 14), Exceptional{MaintenanceBranch: s}.MaintenanceBranchFor(11, 4)
+		if a == b {
+			return fmt.Sprintf(`%q puts {major} and {minor} side by side: lines v1.14 and v11.4 would share %s; separate them, like %q`,
+				shorten(s), a, DefaultMaintenanceBranch)
+		}
 	}
 	example := Exceptional{MaintenanceBranch: s}.MaintenanceBranchFor(1, 4)
 	if why := branchProblem(example); why != "" {
