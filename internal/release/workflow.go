@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -93,9 +94,44 @@ func ParseFile(content []byte) (dispatch bool, inputs []Input, err error) {
 	return false, nil, nil
 }
 
+// Origins says where the values given to a dispatch came from, so a refusal
+// names the place to correct: Config is the configuration key that sets this
+// workflow's inputs ("release.inputs", "exceptional.inputs"; "release.inputs"
+// when empty) and Of names, per input, any other origin ("-f",
+// "exceptional.environment"). Inputs not in Of came from Config.
+type Origins struct {
+	Config string
+	Of     map[string]string
+}
+
+func (o Origins) config() string {
+	if o.Config == "" {
+		return "release.inputs"
+	}
+	return o.Config
+}
+
+// of is where input name's value came from.
+func (o Origins) of(name string) string {
+	if v := o.Of[name]; v != "" {
+		return v
+	}
+	return o.config()
+}
+
+// InputError is a value a dispatch would send that the workflow refuses; Origin
+// is where it came from (see Origins), "" for a required input nobody gave.
+type InputError struct {
+	Message string
+	Origin  string
+}
+
+func (e *InputError) Error() string { return e.Message }
+
 // ValidateInputs checks given against the declared inputs as GitHub would, and
-// returns the inputs to send.
-func ValidateInputs(w Workflow, given map[string]string) (map[string]string, error) {
+// returns the inputs to send. A refusal is an *InputError naming where the
+// value came from (o).
+func ValidateInputs(w Workflow, given map[string]string, o Origins) (map[string]string, error) {
 	declared := map[string]Input{}
 	var names []string
 	for _, in := range w.Inputs {
@@ -114,30 +150,49 @@ func ValidateInputs(w Workflow, given map[string]string) (map[string]string, err
 		if len(names) > 0 {
 			accepted = strings.Join(names, ", ")
 		}
-		return nil, fmt.Errorf("%s does not declare the input %s (it accepts: %s)", w.File(), strings.Join(unknown, ", "), accepted)
+		return nil, &InputError{Origin: o.of(unknown[0]), Message: fmt.Sprintf("%s does not declare the input %s, given by %s (it accepts: %s)",
+			w.File(), strings.Join(unknown, ", "), o.of(unknown[0]), accepted)}
 	}
 	out := map[string]string{}
 	for _, in := range w.Inputs {
 		v, ok := given[in.Name]
 		if !ok {
 			if in.Required && in.Default == "" {
-				return nil, fmt.Errorf("%s requires the input %q: pass it with -f %s=VALUE or set release.inputs in .github/hotfix.yml", w.File(), in.Name, in.Name)
+				return nil, &InputError{Message: fmt.Sprintf("%s requires the input %q: pass it with -f %s=VALUE or set %s in .github/hotfix.yml",
+					w.File(), in.Name, in.Name, o.config())}
 			}
 			continue
 		}
+		problem := ""
 		switch in.Type {
 		case "choice":
 			if !contains(in.Options, v) {
-				return nil, fmt.Errorf("input %q of %s must be one of %s, not %q", in.Name, w.File(), strings.Join(in.Options, ", "), v)
+				problem = "must be one of " + strings.Join(in.Options, ", ")
 			}
 		case "boolean":
 			if v != "true" && v != "false" {
-				return nil, fmt.Errorf("input %q of %s must be true or false, not %q", in.Name, w.File(), v)
+				problem = "must be true or false"
 			}
+		case "number":
+			// GitHub's form takes a number; the API passes the text on, and the
+			// workflow's expressions then read "x" as NaN.
+			if !IsNumber(v) {
+				problem = "must be a number"
+			}
+		}
+		if problem != "" {
+			return nil, &InputError{Origin: o.of(in.Name), Message: fmt.Sprintf("input %q of %s %s, not %q (given by %s)",
+				in.Name, w.File(), problem, v, o.of(in.Name))}
 		}
 		out[in.Name] = v
 	}
 	return out, nil
+}
+
+// IsNumber reports whether s is a number as a workflow_dispatch number input takes it.
+func IsNumber(s string) bool {
+	_, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return err == nil
 }
 
 func contains(list []string, v string) bool {

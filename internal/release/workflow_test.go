@@ -1,6 +1,7 @@
 package release
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -54,25 +55,47 @@ func TestValidateInputs(t *testing.T) {
 		{Name: "environment", Required: true, Type: "choice", Options: []string{"production", "staging"}},
 		{Name: "dry", Type: "boolean", Default: "false"},
 		{Name: "notes", Type: "string"},
+		{Name: "replicas", Type: "number"},
 	}}
+	flags := Origins{Config: "exceptional.inputs", Of: map[string]string{"dry": "-f", "environment": "exceptional.environment"}}
 	tests := []struct {
-		name    string
-		given   map[string]string
-		want    map[string]string
-		wantErr string
+		name       string
+		given      map[string]string
+		origins    Origins
+		want       map[string]string
+		wantErr    string
+		wantOrigin string
 	}{
-		{"valid", map[string]string{"environment": "staging", "dry": "true"}, map[string]string{"environment": "staging", "dry": "true"}, ""},
-		{"unknown input", map[string]string{"environment": "staging", "bogus": "1"}, nil, "release.yml does not declare the input bogus (it accepts: environment, dry, notes)"},
-		{"missing required", map[string]string{"dry": "true"}, nil, `release.yml requires the input "environment"`},
-		{"outside options", map[string]string{"environment": "moon"}, nil, `input "environment" of release.yml must be one of production, staging, not "moon"`},
-		{"bad boolean", map[string]string{"environment": "staging", "dry": "yes"}, nil, `must be true or false, not "yes"`},
+		{"valid", map[string]string{"environment": "staging", "dry": "true", "replicas": "3"}, Origins{},
+			map[string]string{"environment": "staging", "dry": "true", "replicas": "3"}, "", ""},
+		{"a decimal number", map[string]string{"environment": "staging", "replicas": "2.5"}, Origins{},
+			map[string]string{"environment": "staging", "replicas": "2.5"}, "", ""},
+		{"unknown input", map[string]string{"environment": "staging", "bogus": "1"}, Origins{}, nil,
+			"release.yml does not declare the input bogus, given by release.inputs (it accepts: environment, dry, notes, replicas)", "release.inputs"},
+		{"unknown input from a flag", map[string]string{"environment": "staging", "bogus": "1"}, Origins{Of: map[string]string{"bogus": "-f"}}, nil,
+			"release.yml does not declare the input bogus, given by -f", "-f"},
+		{"missing required", map[string]string{"dry": "true"}, Origins{}, nil,
+			`release.yml requires the input "environment": pass it with -f environment=VALUE or set release.inputs in .github/hotfix.yml`, ""},
+		{"missing required of the hotfix workflow", map[string]string{"dry": "true"}, flags, nil,
+			`or set exceptional.inputs in .github/hotfix.yml`, ""},
+		{"outside options", map[string]string{"environment": "moon"}, Origins{}, nil,
+			`input "environment" of release.yml must be one of production, staging, not "moon" (given by release.inputs)`, "release.inputs"},
+		{"outside options, from exceptional.environment", map[string]string{"environment": "moon"}, flags, nil,
+			`not "moon" (given by exceptional.environment)`, "exceptional.environment"},
+		{"bad boolean", map[string]string{"environment": "staging", "dry": "yes"}, flags, nil, `must be true or false, not "yes" (given by -f)`, "-f"},
+		{"not a number", map[string]string{"environment": "staging", "replicas": "x"}, Origins{}, nil, `input "replicas" of release.yml must be a number, not "x"`, "release.inputs"},
+		{"an empty number", map[string]string{"environment": "staging", "replicas": " "}, Origins{}, nil, `must be a number`, "release.inputs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ValidateInputs(w, tt.given)
+			got, err := ValidateInputs(w, tt.given, tt.origins)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				var ie *InputError
+				if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				if ie.Origin != tt.wantOrigin {
+					t.Errorf("origin %q, want %q", ie.Origin, tt.wantOrigin)
 				}
 				return
 			}

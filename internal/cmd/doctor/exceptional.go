@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,8 +78,16 @@ func (d *diagnosis) exceptionalWorkflow() Check {
 				fmt.Sprintf("add it to %s, or name the right input in exceptional.environment_input", aw.Path))
 		}
 	}
-	if _, err := release.ValidateInputs(w, given); err != nil {
-		return fail(name, err.Error(), fmt.Sprintf("correct exceptional.inputs in %s (%s declares: %s)", d.configFile(), w.File(), describeInputs(w.Inputs, nil)))
+	origins := release.Origins{Config: "exceptional.inputs", Of: map[string]string{e.TagInput: "exceptional.tag_input"}}
+	if env != "" {
+		origins.Of[e.EnvironmentInput] = "exceptional.environment"
+	}
+	if _, err := release.ValidateInputs(w, given, origins); err != nil {
+		key := "exceptional.inputs"
+		if ie, ok := errors.AsType[*release.InputError](err); ok && ie.Origin != "" {
+			key = ie.Origin
+		}
+		return fail(name, err.Error(), fmt.Sprintf("correct %s in %s (%s declares: %s)", key, d.configFile(), w.File(), describeInputs(w.Inputs, nil)))
 	}
 	detail := fmt.Sprintf("%s can be dispatched with the hotfix tag (input %s)", w.File(), e.TagInput)
 	if env != "" {

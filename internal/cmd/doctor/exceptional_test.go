@@ -46,6 +46,11 @@ func TestExceptionalChecks(t *testing.T) {
 			check: (*diagnosis).exceptionalWorkflow, word: "fail", detail: `does not declare the input "target" for exceptional.environment`},
 		{name: "unknown input", facts: withHotfix, cfg: set(func(e *config.Exceptional) { e.Inputs = map[string]string{"notify": "x"} }),
 			check: (*diagnosis).exceptionalWorkflow, word: "fail", detail: "does not declare the input notify", fix: "correct exceptional.inputs"},
+		{name: "environment outside the choices", facts: func(f *Facts) {
+			withHotfix(f)
+			f.Files[".github/workflows/hotfix.yml"] = []byte("on:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\n      environment:\n        type: choice\n        options: [production, staging]\n")
+		}, cfg: set(func(e *config.Exceptional) { e.Environment = "moon" }), check: (*diagnosis).exceptionalWorkflow,
+			word: "fail", detail: `must be one of production, staging, not "moon" (given by exceptional.environment)`, fix: "correct exceptional.environment in"},
 		{name: "no dispatch trigger", facts: func(f *Facts) {
 			withHotfix(f)
 			f.Files[".github/workflows/hotfix.yml"] = []byte("on: push\n")

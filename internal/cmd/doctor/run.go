@@ -238,7 +238,7 @@ func (d *diagnosis) releaseWorkflow() Check {
 				fmt.Sprintf("choose one with release.workflow in %s (gh hotfix init asks which)", config.Path))
 		}
 	}
-	if _, err := release.ValidateInputs(w, d.cfg.Release.Inputs); err != nil {
+	if _, err := release.ValidateInputs(w, d.cfg.Release.Inputs, release.Origins{}); err != nil {
 		return fail("release-workflow", err.Error(), fmt.Sprintf("correct release.inputs in %s (%s declares: %s)", d.configFile(), w.File(), describeInputs(w.Inputs, nil)))
 	}
 	name := w.File()

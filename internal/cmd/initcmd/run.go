@@ -9,7 +9,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -335,7 +334,11 @@ func releaseInputs(f *command.Factory, w release.Workflow, given map[string]stri
 		return nil, fmt.Errorf("%s requires the inputs %s and %s, which have no default: pass them with %s",
 			w.File(), strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1], strings.Join(flags, " "))
 	}
-	if _, err := release.ValidateInputs(w, inputs); err != nil {
+	flags := map[string]string{}
+	for k := range given {
+		flags[k] = "-f"
+	}
+	if _, err := release.ValidateInputs(w, inputs, release.Origins{Of: flags}); err != nil {
 		return nil, err
 	}
 	if len(inputs) == 0 {
@@ -361,7 +364,7 @@ func askInput(f *command.Factory, w release.Workflow, in release.Input) (string,
 		switch {
 		case v == "":
 			problem = fmt.Sprintf("the input %q of %s is required: give it a value", in.Name, w.File())
-		case in.Type == "number" && !isNumber(v):
+		case in.Type == "number" && !release.IsNumber(v):
 			problem = fmt.Sprintf("the input %q of %s is a number, not %q", in.Name, w.File(), v)
 		default:
 			return v, nil
@@ -374,11 +377,6 @@ func askInput(f *command.Factory, w release.Workflow, in release.Input) (string,
 	}
 }
 
-// isNumber reports whether s is a number as a workflow_dispatch number input takes it.
-func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
-}
 
 // writeFile writes the file whole or not at all: a temporary file in the same folder,
 // then moved into place; without overwrite, a file that appeared meanwhile is kept.

@@ -280,7 +280,7 @@ func TestInitWithoutTerminal(t *testing.T) {
 			args:       []string{"-f", "colour=red"},
 			files:      map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n"},
 			wantCode:   1,
-			wantStderr: "release.yml does not declare the input colour (it accepts: none)",
+			wantStderr: "release.yml does not declare the input colour, given by -f (it accepts: none)",
 		},
 		{
 			name:       "every missing required input named at once",

@@ -36,10 +36,10 @@ func TestHotfixWorkflow(t *testing.T) {
 		t.Fatalf("ParseFile: dispatch %v, %v", dispatch, err)
 	}
 	w := release.Workflow{Path: HotfixWorkflowFile, Dispatch: true, Inputs: inputs}
-	if got, err := release.ValidateInputs(w, map[string]string{"tag": "v1.4.1", "environment": "production"}); err != nil || len(got) != 2 {
+	if got, err := release.ValidateInputs(w, map[string]string{"tag": "v1.4.1", "environment": "production"}, release.Origins{}); err != nil || len(got) != 2 {
 		t.Errorf("ValidateInputs: %v %v", got, err)
 	}
-	if _, err := release.ValidateInputs(w, map[string]string{"environment": "production"}); err == nil {
+	if _, err := release.ValidateInputs(w, map[string]string{"environment": "production"}, release.Origins{}); err == nil {
 		t.Error("the tag input is not required")
 	}
 	if strings.Contains(strings.ToLower(doc.Name), "release") {

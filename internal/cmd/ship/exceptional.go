@@ -159,7 +159,14 @@ func (s *shipper) hotfixPlan(ctx context.Context) (release.Workflow, map[string]
 		}
 	}
 	given[e.TagInput] = s.exc.from.String() // a placeholder of the right form while checking
-	inputs, err := release.ValidateInputs(wf, given)
+	origins := release.Origins{Config: "exceptional.inputs", Of: map[string]string{e.TagInput: "--tag"}}
+	if _, set := e.Inputs[e.EnvironmentInput]; !set {
+		origins.Of[e.EnvironmentInput] = "exceptional.environment"
+	}
+	for k := range s.opts.Inputs {
+		origins.Of[k] = "-f"
+	}
+	inputs, err := release.ValidateInputs(wf, given, origins)
 	if err != nil {
 		return release.Workflow{}, nil, err
 	}

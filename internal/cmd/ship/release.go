@@ -193,13 +193,16 @@ func (s *shipper) releasePlan(ctx context.Context) (release.Workflow, map[string
 	if err != nil {
 		return release.Workflow{}, nil, err
 	}
-	given := map[string]string{}
-	for _, from := range []map[string]string{s.cfg.Release.Inputs, s.meta.Inputs, s.opts.Inputs} {
-		for k, v := range from {
-			given[k] = v
+	given, origins := map[string]string{}, release.Origins{Of: map[string]string{}}
+	for _, from := range []struct {
+		inputs map[string]string
+		origin string
+	}{{s.cfg.Release.Inputs, ""}, {s.meta.Inputs, "-f of an earlier gh hotfix ship"}, {s.opts.Inputs, "-f"}} {
+		for k, v := range from.inputs {
+			given[k], origins.Of[k] = v, from.origin
 		}
 	}
-	inputs, err := release.ValidateInputs(wf, given)
+	inputs, err := release.ValidateInputs(wf, given, origins)
 	if err != nil {
 		return release.Workflow{}, nil, err
 	}
