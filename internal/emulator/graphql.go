@@ -227,7 +227,8 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			}
 			return g.ref(r, name)
 		},
-		"object": func(a args) any { return g.gitObject(r, a) },
+		"object":   func(a args) any { return g.gitObject(r, a) },
+		"rulesets": func(a args) any { return g.gqlRulesets(r, a) },
 		"pullRequest": func(a args) (any, error) {
 			is := r.issue(argInt(a, "number", 0))
 			if is == nil || is.pr == nil {
@@ -380,6 +381,12 @@ func (g *gqlCtx) ref(r *repo, full string) any {
 		"id": "REF_" + base64.RawURLEncoding.EncodeToString([]byte(r.fullName()+":"+full)), "name": strings.TrimPrefix(full, prefix),
 		"prefix": prefix, "target": func() any { return g.commit(r, sha) },
 		"repository": func() any { return g.repo(r) },
+		"rules": func(a args) any {
+			if prefix != "refs/heads/" {
+				return connection("RepositoryRuleConnection", nil, a) // tag rulesets: not yet
+			}
+			return g.gqlRefRules(r, strings.TrimPrefix(full, prefix), a)
+		},
 	}}
 }
 
@@ -905,7 +912,10 @@ func (g *gqlCtx) mutation() gql.Object {
 			if method == "" {
 				method = "merge"
 			}
-			if !methodAllowed[method](r) {
+			// The base's active rules count as the repository's settings do
+			// (doMerge); GitHub's words for this mutation under a ruleset are not
+			// documented, so they are the settings' ones.
+			if allowed, ok := methodAllowed[method]; !ok || !allowed(r) || !r.rulesAllowMethod(is.pr.Base, method) {
 				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Merge method " + method + " is not allowed on this repository"}
 			}
 			is.pr.AutoMerge = &autoMerge{Method: method, EnabledBy: g.login, EnabledAt: g.s.st.now()}
