@@ -163,7 +163,13 @@ func mergeRules(nodes []apiRule) []MergeRule {
 	return out
 }
 
-// apiRule is a RepositoryRule as the ship query reads it (baseRules).
+// RuleNodes are a Ref's rules as RefRules reads them.
+type RuleNodes struct{ Nodes []apiRule }
+
+// MergeRules are those of the rules that restrict merge methods.
+func (r RuleNodes) MergeRules() []MergeRule { return mergeRules(r.Nodes) }
+
+// apiRule is a RepositoryRule as RefRules reads it.
 type apiRule struct {
 	Type       string
 	Ruleset    *struct{ Name string } `json:"repositoryRuleset"`
@@ -172,9 +178,9 @@ type apiRule struct {
 	}
 }
 
-// baseRules reads the rules on the base that restrict merge methods, in the
-// ship query's request.
-const baseRules = `rules(first: 100) { nodes { type repositoryRuleset { name }
+// RefRules is the field of a Ref that reads its rules that restrict merge
+// methods, into RuleNodes: the active rules of the rulesets that apply to it.
+const RefRules = `rules(first: 100) { nodes { type repositoryRuleset { name }
       parameters { ... on PullRequestParameters { allowedMergeMethods } } } }`
 
 // HistoryCommit is one commit of a branch's history.
@@ -260,7 +266,7 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
     id
     ` + configField + `
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
-    base: ref(qualifiedName: $base) { ` + baseRules + `
+    base: ref(qualifiedName: $base) { ` + RefRules + `
       target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } }
       recent: history(first: 10) { nodes { oid checkSuites(first: 20, filterBy: {appId: 15368}) { nodes { status conclusion branch { name }
         workflowRun { databaseId url event createdAt file { path } } } } } } } } }
@@ -431,7 +437,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 			SquashMergeAllowed bool
 			RebaseMergeAllowed bool
 			Base               *struct {
-				Rules  struct{ Nodes []apiRule }
+				Rules  RuleNodes
 				Target struct {
 					commitChecks
 					History struct {
@@ -537,7 +543,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	}
 	if r.Base != nil {
 		st.BaseFound = true
-		st.MergeRules = mergeRules(r.Base.Rules.Nodes)
+		st.MergeRules = r.Base.Rules.MergeRules()
 		st.BaseChecks = r.Base.Target.toChecks()
 		for _, n := range r.Base.Target.History.Nodes {
 			hc := HistoryCommit{SHA: n.Oid, Headline: n.MessageHeadline}
