@@ -779,6 +779,20 @@ func TestShipRulesetMergeMethods(t *testing.T) {
 		}
 	})
 
+	t.Run("merge_method the ruleset forbids", func(t *testing.T) {
+		work := e.CreateRepo("configsquash", map[string]string{".github/hotfix.yml": "merge_method: squash\n"})
+		hotfixIn(t, e, work, "config squash fix", "fix.txt")
+		ruleset("configsquash", "merge", "rebase")
+		before := e.Snapshot(work, "configsquash")
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship", "--auto", "--no-release")
+		assertFailed(t, r, `ruleset "protect main" does not allow squash merges into main (its pull_request rule allows merge, rebase): set merge_method in .github/hotfix.yml to merge or rebase, or pass --merge-method`)
+		assertNothingChanged(t, e, "a refused ship")
+		if after := e.Snapshot(work, "configsquash"); after != before {
+			t.Errorf("a refused ship changed something:\n%s\n---\n%s", before, after)
+		}
+	})
+
 	t.Run("no method asked for: the one the ruleset allows", func(t *testing.T) {
 		work := startHotfix(t, e, "rebaseonly", "rebase only fix")
 		ruleset("rebaseonly", "rebase")
