@@ -51,8 +51,12 @@ type rule struct {
 // ~DEFAULT_BRANCH and ~ALL name the default branch and every branch (REST
 // docs, "Create a repository ruleset", conditions.ref_name.include: "Also
 // accepts ~DEFAULT_BRANCH to include the default branch or ~ALL to include all
-// branches"; GitHub docs, "Creating rulesets for a repository", "Using fnmatch
-// syntax"). A branch must match an include pattern and no exclude pattern.
+// branches"; GitHub docs, "About rulesets": "You can use fnmatch syntax to
+// define a pattern to target specific branches and tags. For example, you could
+// use the pattern releases/**/* to target all branches in your repository whose
+// name starts with the string releases/", and "Creating rulesets for a
+// repository", "Using fnmatch syntax", whose text could not be read here). A
+// branch must match an include pattern and no exclude pattern.
 func (rs *ruleset) appliesTo(r *repo, branch string) bool {
 	if rs.Target != "branch" {
 		return false
@@ -130,10 +134,10 @@ func (r *repo) branchRules(branch string) []appliedRule {
 
 // rulesAllowMethod reports whether the active pull_request rules on the branch
 // allow the merge method: every such rule with allowed_merge_methods must list
-// it, as rules from several rulesets aggregate and the most restrictive wins
-// (GitHub docs, "About rulesets": "If multiple rulesets target the same branch
-// or tag, the rules in each of these rulesets will be aggregated, and the most
-// restrictive version of each rule will apply").
+// it. GitHub docs, "About rulesets", "About rule layering": the rules of the
+// rulesets that target the same branch are aggregated, and where one rule is
+// set differently, the most restrictive version applies (paraphrased: the
+// page's exact sentence could not be read here).
 func (r *repo) rulesAllowMethod(branch, method string) bool {
 	for _, ar := range r.branchRules(branch) {
 		if ar.Type != "pull_request" {
@@ -238,7 +242,8 @@ func (s *Server) rulesetLinks(r *repo, rs *ruleset) map[string]any {
 }
 
 // rulesetJSON is a repository ruleset as "Get a repository ruleset" answers it;
-// full is false for the list, which GitHub answers without conditions and rules.
+// full is false for the list, which GitHub answers without conditions and rules
+// (the REST docs' example answer of "Get all repository rulesets").
 func (s *Server) rulesetJSON(r *repo, rs *ruleset, full bool) map[string]any {
 	out := map[string]any{
 		"id": rs.ID, "name": rs.Name, "target": rs.Target, "source_type": "Repository", "source": r.fullName(),

@@ -490,9 +490,10 @@ func (r *repo) contextState(sha, name string) string {
 }
 
 // requiredApprovals is the number of approving reviews a merge into base needs:
-// the most its branch protection or the active pull_request rules require, as
-// GitHub aggregates them ("About rulesets": rulesets "work alongside any branch
-// protection rules"; the most restrictive rule applies).
+// the most its branch protection or the active pull_request rules require
+// (GitHub docs, "About rulesets": "Rulesets work alongside any branch
+// protection rules and tag protection rules in a repository"; aggregated
+// rules apply in their most restrictive version).
 func (r *repo) requiredApprovals(base string) int {
 	n := r.rulesRequiredApprovals(base)
 	if prot := r.protection[base]; prot != nil {
