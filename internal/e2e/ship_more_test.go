@@ -728,3 +728,80 @@ func TestShipFieldsBeforeTheMerge(t *testing.T) {
 		t.Errorf("the release did not keep -f environment=staging: %s", jsonString(runs))
 	}
 }
+
+// TestShipRulesetMergeMethods: a ruleset on the base restricts the merge
+// methods (its pull_request rule's allowed_merge_methods). ship --auto refuses
+// a method the ruleset forbids before anything changes, locally or on GitHub,
+// in one line naming the ruleset and what it allows; with no method asked for,
+// it merges with one the ruleset allows.
+func TestShipRulesetMergeMethods(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	ruleset := func(repo string, methods ...string) {
+		t.Helper()
+		status, out := e.API("POST", "/repos/monalisa/"+repo+"/rulesets", map[string]any{
+			"name": "protect main", "target": "branch", "enforcement": "active",
+			"conditions": map[string]any{"ref_name": map[string]any{"include": []string{"~DEFAULT_BRANCH"}, "exclude": []string{}}},
+			"rules": []any{map[string]any{"type": "pull_request", "parameters": map[string]any{
+				"allowed_merge_methods": methods, "required_approving_review_count": 0, "dismiss_stale_reviews_on_push": false,
+				"require_code_owner_review": false, "require_last_push_approval": false, "required_review_thread_resolution": false}}}})
+		if status != 201 {
+			t.Fatalf("create ruleset: %d %v", status, out)
+		}
+	}
+
+	t.Run("a forbidden method is refused before anything changes", func(t *testing.T) {
+		work := startHotfix(t, e, "mergeonly", "merge only fix")
+		ruleset("mergeonly", "merge")
+		branch := strings.TrimSpace(e.Git(work, "branch", "--show-current"))
+		before := e.Snapshot(work, "mergeonly")
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship", "--auto", "--merge-method", "squash", "--no-release")
+		assertFailed(t, r, `ruleset "protect main" does not allow squash merges into main (its pull_request rule allows merge): pass --merge-method merge`)
+		if lines := strings.Split(strings.TrimSpace(r.Stderr), "\n"); len(lines) != 1 {
+			t.Errorf("%d lines on stderr, want the one error line:\n%s", len(lines), r.Stderr)
+		}
+		assertNothingChanged(t, e, "a refused ship")
+		if after := e.Snapshot(work, "mergeonly"); after != before {
+			t.Errorf("a refused ship changed something:\n%s\n---\n%s", before, after)
+		}
+		if status, _ := e.API("GET", "/repos/monalisa/mergeonly/branches/"+branch, nil); status != 404 {
+			t.Errorf("%s is on GitHub (status %d): the refused ship pushed it", branch, status)
+		}
+		if _, out := e.API("GET", "/repos/monalisa/mergeonly/pulls?state=all", nil); len(out.([]any)) != 0 {
+			t.Errorf("a refused ship opened a pull request: %v", out)
+		}
+
+		// No method asked for: merge, which the ruleset allows.
+		r = e.Hotfix(work, "ship", "--auto", "--no-release")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Merged #1 (merge)") {
+			t.Fatalf("ship --auto: exit %d\n%s", r.Code, r.Stderr)
+		}
+	})
+
+	t.Run("merge_method the ruleset forbids", func(t *testing.T) {
+		work := e.CreateRepo("configsquash", map[string]string{".github/hotfix.yml": "merge_method: squash\n"})
+		hotfixIn(t, e, work, "config squash fix", "fix.txt")
+		ruleset("configsquash", "merge", "rebase")
+		before := e.Snapshot(work, "configsquash")
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship", "--auto", "--no-release")
+		assertFailed(t, r, `ruleset "protect main" does not allow squash merges into main (its pull_request rule allows merge, rebase): set merge_method in .github/hotfix.yml to merge or rebase, or pass --merge-method`)
+		assertNothingChanged(t, e, "a refused ship")
+		if after := e.Snapshot(work, "configsquash"); after != before {
+			t.Errorf("a refused ship changed something:\n%s\n---\n%s", before, after)
+		}
+	})
+
+	t.Run("no method asked for: the one the ruleset allows", func(t *testing.T) {
+		work := startHotfix(t, e, "rebaseonly", "rebase only fix")
+		ruleset("rebaseonly", "rebase")
+		r := e.Hotfix(work, "ship", "--auto", "--no-release")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Merged #1 (rebase)") {
+			t.Fatalf("ship --auto: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if _, out := e.API("GET", "/repos/monalisa/rebaseonly/pulls/1", nil); out.(map[string]any)["merged"] != true {
+			t.Errorf("PR not merged")
+		}
+	})
+}

@@ -228,7 +228,8 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 			}
 			return g.ref(r, name)
 		},
-		"object": func(a args) any { return g.gitObject(r, a) },
+		"object":   func(a args) any { return g.gitObject(r, a) },
+		"rulesets": func(a args) any { return g.gqlRulesets(r, a) },
 		// Schema: refs(refPrefix: String!, query, orderBy, first…) "Fetch a list of
 		// refs from the repository"; each Ref's name is given without the prefix
 		// asked for and its prefix is that prefix (docs.github.com/graphql/reference/objects#ref).
@@ -432,6 +433,12 @@ func (g *gqlCtx) refObject(r *repo, full, prefix, sha string) gql.Object {
 			return g.pullsWhere(r, a, func(is *issue) bool {
 				return is.pr.HeadRepo == nil && is.pr.Head == strings.TrimPrefix(full, "refs/heads/")
 			})
+		},
+		"rules": func(a args) any {
+			if prefix != "refs/heads/" {
+				return connection("RepositoryRuleConnection", nil, a) // tag rulesets: not yet
+			}
+			return g.gqlRefRules(r, strings.TrimPrefix(full, prefix), a)
 		},
 	}}
 }
@@ -981,7 +988,10 @@ func (g *gqlCtx) mutation() gql.Object {
 			if method == "" {
 				method = "merge"
 			}
-			if !methodAllowed[method](r) {
+			// The base's active rules count as the repository's settings do
+			// (doMerge); GitHub's words for this mutation under a ruleset are not
+			// documented, so they are the settings' ones.
+			if allowed, ok := methodAllowed[method]; !ok || !allowed(r) || !r.rulesAllowMethod(is.pr.Base, method) {
 				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Merge method " + method + " is not allowed on this repository"}
 			}
 			is.pr.AutoMerge = &autoMerge{Method: method, EnabledBy: g.login, EnabledAt: g.s.st.now()}

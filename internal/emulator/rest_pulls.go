@@ -267,7 +267,14 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	if !ok {
 		return "", validationFailed("PullRequest", "merge_method", "invalid", "")
 	}
-	if !allowed(r) {
+	// A method the active rules on the base forbid (a ruleset's pull_request
+	// rule, allowed_merge_methods) is refused in the same words as one the
+	// repository's settings forbid: GitHub answered a merge commit refused by a
+	// squash-only ruleset with "405 Merge commits are not allowed on this
+	// repository." (apstndb/spanner-mycli#307), and through GraphQL a squash
+	// refused by a merge-only ruleset with "Squash merges are not allowed on
+	// this repository." (dimileeh/agent-workspace-fabric#353).
+	if !allowed(r) || !r.rulesAllowMethod(p.Base, method) {
 		return "", &apiError{Status: 405, Message: map[string]string{"merge": "Merge commits are not allowed on this repository.",
 			"squash": "Squash merges are not allowed on this repository.", "rebase": "Rebase merges are not allowed on this repository."}[method]}
 	}

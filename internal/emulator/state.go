@@ -72,6 +72,8 @@ type repo struct {
 	// latestRelease is the release marked Latest (0: none marked yet).
 	latestRelease int64
 	protection    map[string]*protection // by branch
+	// rulesets are the repository's rulesets, oldest first (rulesets.go).
+	rulesets []*ruleset
 	// collaborators are the users given access directly, by lower-case login,
 	// with their permission (pull, triage, push, maintain, admin).
 	collaborators map[string]string
@@ -513,7 +515,21 @@ func (r *repo) contextState(sha, name string) string {
 	return "pending"
 }
 
-// reviewDecision is APPROVED, CHANGES_REQUESTED or REVIEW_REQUIRED (only with protection), else "".
+// requiredApprovals is the number of approving reviews a merge into base needs:
+// the most its branch protection or the active pull_request rules require
+// (GitHub docs, "About rulesets": "Rulesets work alongside any branch
+// protection rules and tag protection rules in a repository"; aggregated
+// rules apply in their most restrictive version).
+func (r *repo) requiredApprovals(base string) int {
+	n := r.rulesRequiredApprovals(base)
+	if prot := r.protection[base]; prot != nil {
+		n = max(n, prot.RequiredApprovals)
+	}
+	return n
+}
+
+// reviewDecision is APPROVED, CHANGES_REQUESTED or REVIEW_REQUIRED (only with
+// required reviews), else "".
 func (r *repo) reviewDecision(p *pull) string {
 	latest := map[string]string{}
 	for _, rv := range p.Reviews {
@@ -528,14 +544,14 @@ func (r *repo) reviewDecision(p *pull) string {
 		}
 		approvals++
 	}
-	prot := r.protection[p.Base]
-	if prot == nil || prot.RequiredApprovals == 0 {
+	required := r.requiredApprovals(p.Base)
+	if required == 0 {
 		if approvals > 0 {
 			return "APPROVED"
 		}
 		return ""
 	}
-	if approvals >= prot.RequiredApprovals {
+	if approvals >= required {
 		return "APPROVED"
 	}
 	return "REVIEW_REQUIRED"
@@ -597,14 +613,14 @@ func (r *repo) mergeState(p *pull) (state string, mergeable bool) {
 	if _, err := r.git.mergeTree(baseSHA, head); err != nil {
 		return "DIRTY", false
 	}
+	if r.requiredApprovals(p.Base) > 0 && r.reviewDecision(p) != "APPROVED" {
+		return "BLOCKED", true
+	}
 	if prot := r.protection[p.Base]; prot != nil {
 		for _, ctx := range prot.RequiredContexts {
 			if r.contextState(head, ctx) != "success" {
 				return "BLOCKED", true
 			}
-		}
-		if prot.RequiredApprovals > 0 && r.reviewDecision(p) != "APPROVED" {
-			return "BLOCKED", true
 		}
 		if prot.Strict && !r.git.isAncestor(baseSHA, head) {
 			return "BEHIND", true

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,9 +77,14 @@ type ShipState struct {
 	// MergeMethods are the merge methods the repository allows (merge, squash,
 	// rebase), in that order.
 	MergeMethods []string
-	BaseFound    bool
-	BaseChecks   Checks
-	LabelExists  bool
+	// MergeRules are the rules on the base that restrict its merge methods
+	// (a ruleset's pull_request rule with allowed_merge_methods), read in the
+	// same request; ship may merge only with a method both MergeMethods and
+	// every one of them allow (AllowedMergeMethods).
+	MergeRules  []MergeRule
+	BaseFound   bool
+	BaseChecks  Checks
+	LabelExists bool
 	// Pulls holds the pull requests whose head is the hotfix branch, newest first.
 	Pulls []PullRequest
 	// Config is the text of the file asked for with configPath on the base, nil when absent.
@@ -103,6 +109,79 @@ type ShipState struct {
 	ReviewerIDs      map[string]string
 	UnknownReviewers []string
 }
+
+// MergeRule is an active rule on a branch that allows only some merge methods:
+// the pull_request rule of the ruleset named Ruleset, allowing Methods
+// (merge, squash, rebase, in GitHub's order).
+type MergeRule struct {
+	Ruleset string
+	Methods []string
+}
+
+// AllowedMergeMethods are the merge methods that both the repository's
+// settings (repo, in GitHub's order; empty: not known, every method) and each
+// rule allow: GitHub refuses a merge that either forbids.
+func AllowedMergeMethods(repo []string, rules []MergeRule) []string {
+	allowed := repo
+	if len(allowed) == 0 {
+		allowed = []string{"merge", "squash", "rebase"}
+	}
+	var out []string
+	for _, m := range allowed {
+		ok := true
+		for _, r := range rules {
+			ok = ok && slices.Contains(r.Methods, m)
+		}
+		if ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// mergeRules reads the merge-method restrictions among a ref's rules. GitHub
+// spells allowedMergeMethods in upper case (the PullRequestAllowedMergeMethods
+// enum: MERGE, SQUASH, REBASE); any case is accepted. A pull_request rule
+// without the list restricts nothing.
+func mergeRules(nodes []apiRule) []MergeRule {
+	var out []MergeRule
+	for _, n := range nodes {
+		if n.Type != "PULL_REQUEST" || n.Parameters == nil || n.Parameters.AllowedMergeMethods == nil {
+			continue
+		}
+		mr := MergeRule{}
+		if n.Ruleset != nil {
+			mr.Ruleset = n.Ruleset.Name
+		}
+		for _, m := range []string{"merge", "squash", "rebase"} {
+			if containsFold(n.Parameters.AllowedMergeMethods, m) {
+				mr.Methods = append(mr.Methods, m)
+			}
+		}
+		out = append(out, mr)
+	}
+	return out
+}
+
+// RuleNodes are a Ref's rules as RefRules reads them.
+type RuleNodes struct{ Nodes []apiRule }
+
+// MergeRules are those of the rules that restrict merge methods.
+func (r RuleNodes) MergeRules() []MergeRule { return mergeRules(r.Nodes) }
+
+// apiRule is a RepositoryRule as RefRules reads it.
+type apiRule struct {
+	Type       string
+	Ruleset    *struct{ Name string } `json:"repositoryRuleset"`
+	Parameters *struct {
+		AllowedMergeMethods []string
+	}
+}
+
+// RefRules is the field of a Ref that reads its rules that restrict merge
+// methods, into RuleNodes: the active rules of the rulesets that apply to it.
+const RefRules = `rules(first: 100) { nodes { type repositoryRuleset { name }
+      parameters { ... on PullRequestParameters { allowedMergeMethods } } } }`
 
 // HistoryCommit is one commit of a branch's history.
 type HistoryCommit struct {
@@ -187,7 +266,8 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
     id
     ` + configField + `
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
-    base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } }
+    base: ref(qualifiedName: $base) { ` + RefRules + `
+      target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } }
       recent: history(first: 10) { nodes { oid checkSuites(first: 20, filterBy: {appId: 15368}) { nodes { status conclusion branch { name }
         workflowRun { databaseId url event createdAt file { path } } } } } } } } }
     workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
@@ -357,6 +437,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 			SquashMergeAllowed bool
 			RebaseMergeAllowed bool
 			Base               *struct {
+				Rules  RuleNodes
 				Target struct {
 					commitChecks
 					History struct {
@@ -462,6 +543,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	}
 	if r.Base != nil {
 		st.BaseFound = true
+		st.MergeRules = r.Base.Rules.MergeRules()
 		st.BaseChecks = r.Base.Target.toChecks()
 		for _, n := range r.Base.Target.History.Nodes {
 			hc := HistoryCommit{SHA: n.Oid, Headline: n.MessageHeadline}

@@ -33,6 +33,9 @@ type Facts struct {
 
 	AutoMergeAllowed bool
 	MergeMethods     map[string]bool // merge, squash, rebase → allowed
+	// MergeRules are the base's rules that restrict merge methods (a ruleset's
+	// pull_request rule), read in the same query.
+	MergeRules []github.MergeRule
 
 	DefaultBranch string
 	Base          string // the base asked for, else the default branch
@@ -74,8 +77,8 @@ const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label
     isPrivate
     viewerPermission
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
-    defaultBranchRef { name }
-    base: ref(qualifiedName: $base) @include(if: $hasBase) { name }
+    defaultBranchRef { name ` + github.RefRules + ` }
+    base: ref(qualifiedName: $base) @include(if: $hasBase) { name ` + github.RefRules + ` }
     ` + github.LabelLookup + `
     workflows: object(expression: $workflows) { ... on Tree { entries { path type object { ... on Blob { text } } } } }
     config: object(expression: $config) @include(if: $readConfig) { ... on Blob { text } }
@@ -109,10 +112,16 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 			MergeCommitAllowed bool
 			SquashMergeAllowed bool
 			RebaseMergeAllowed bool
-			DefaultBranchRef   *struct{ Name string }
-			Base               *struct{ Name string }
-			Labels             github.LabelNodes
-			Workflows          *struct {
+			DefaultBranchRef   *struct {
+				Name  string
+				Rules github.RuleNodes
+			}
+			Base *struct {
+				Name  string
+				Rules github.RuleNodes
+			}
+			Labels    github.LabelNodes
+			Workflows *struct {
 				Entries []struct {
 					Path   string
 					Type   string
@@ -174,8 +183,14 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 	}
 	if q.Base == "" {
 		f.Base, f.BaseFound = f.DefaultBranch, r.DefaultBranchRef != nil
+		if r.DefaultBranchRef != nil {
+			f.MergeRules = r.DefaultBranchRef.Rules.MergeRules()
+		}
 	} else {
 		f.BaseFound = r.Base != nil
+		if r.Base != nil {
+			f.MergeRules = r.Base.Rules.MergeRules()
+		}
 	}
 	if facts != nil {
 		f.BaseChecks = facts.BaseChecks

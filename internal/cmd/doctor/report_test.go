@@ -168,6 +168,15 @@ func TestChecks(t *testing.T) {
 			word: "fail", fix: "gh repo edit acme/shop --enable-auto-merge"},
 		{name: "merge method not allowed", cfg: withConfig(func(c *config.Config) { c.MergeMethod = "rebase" }), check: (*diagnosis).autoMerge,
 			word: "fail", detail: "does not allow rebase merges", fix: "--enable-rebase-merge"},
+		{name: "merge method forbidden by a ruleset", facts: func(f *Facts) {
+			f.MergeRules = []github.MergeRule{{Ruleset: "protect main", Methods: []string{"merge"}}}
+		}, cfg: withConfig(func(c *config.Config) { c.MergeMethod = "squash" }), check: (*diagnosis).autoMerge,
+			word: "fail", detail: `ruleset "protect main" does not allow squash merges into main (its pull_request rule allows merge)`,
+			fix: "change merge_method in .github/hotfix.yml to one the ruleset allows"},
+		{name: "merge method a ruleset allows", facts: func(f *Facts) {
+			f.MergeRules = []github.MergeRule{{Ruleset: "protect main", Methods: []string{"squash"}}}
+		}, cfg: withConfig(func(c *config.Config) { c.MergeMethod = "squash" }), check: (*diagnosis).autoMerge,
+			word: "ok", detail: "allowed, with squash merges as configured"},
 		{name: "ci ok", check: (*diagnosis).ci, word: "ok", detail: "workflows run on pull requests to main: ci.yml"},
 		{name: "no ci, no checks", facts: func(f *Facts) {
 			f.Files[".github/workflows/ci.yml"] = []byte("on:\n  push:\n    branches: [main]\n")

@@ -316,6 +316,13 @@ func (d *diagnosis) autoMerge() Check {
 		return fail("auto-merge", fmt.Sprintf("merge_method is %s, but %s does not allow %s merges", method, d.fullName(), method),
 			fmt.Sprintf("gh repo edit %s %s, or change merge_method in %s", d.repoArg, flag, d.configFile()))
 	}
+	for _, r := range f.MergeRules {
+		if !slices.Contains(r.Methods, method) {
+			return fail("auto-merge", fmt.Sprintf("merge_method is %s, but ruleset %q does not allow %s merges into %s (its pull_request rule allows %s)",
+				method, r.Ruleset, method, f.Base, strings.Join(r.Methods, ", ")),
+				fmt.Sprintf("change merge_method in %s to one the ruleset allows, or ask an admin to allow %s merges in it", d.configFile(), method))
+		}
+	}
 	return pass("auto-merge", fmt.Sprintf("allowed, with %s merges as configured", method))
 }
 

@@ -22,7 +22,13 @@ import (
 func (s *shipper) open(ctx context.Context) error {
 	if s.remoteOnly {
 		// --branch names a branch this clone does not have, with an open pull
-		// request: nothing to push; follow it as it is on GitHub.
+		// request: nothing to push; follow it as it is on GitHub. A merge
+		// method GitHub forbids is refused before the label and reviewers.
+		if s.opts.Auto {
+			if _, err := s.autoMergeMethod(); err != nil {
+				return err
+			}
+		}
 		if s.opts.DryRun {
 			fmt.Fprintf(s.ios.Out, "Would follow pull request #%d (%s) as it is on GitHub; %s is not in this clone\n", s.pr.Number, s.pr.URL, s.branch)
 			return nil
@@ -69,6 +75,8 @@ func (s *shipper) open(ctx context.Context) error {
 		return err
 	}
 	if s.opts.Auto {
+		// The merge method is checked against the repository's settings and
+		// the base's rules before anything changes.
 		if _, err := s.autoMergeMethod(); err != nil {
 			return err
 		}
@@ -199,16 +207,6 @@ func (s *shipper) title() string {
 		return "Hotfix: " + s.meta.Description
 	}
 	return "Hotfix: " + strings.ReplaceAll(strings.TrimPrefix(s.branch, s.cfg.BranchPrefix), "-", " ")
-}
-
-func (s *shipper) mergeMethod() string {
-	switch {
-	case s.opts.MergeMethod != "":
-		return s.opts.MergeMethod
-	case s.cfg.MergeMethod != "":
-		return s.cfg.MergeMethod
-	}
-	return "merge"
 }
 
 // createPull opens the pull request. Creating is not idempotent: when the answer
@@ -588,24 +586,81 @@ func (s *shipper) settleMergeState(ctx context.Context) (github.MergeState, erro
 	return ms, nil
 }
 
-// autoMergeMethod is the merge method for --auto: --merge-method, else the
-// config's, when the repository allows it (refused before anything changes when
-// not); else merge commits, or the first method the repository allows.
+// autoMergeMethod is the merge method for --auto and the direct merge it may
+// make: see pickMergeMethod. Refused, before anything changes, when the
+// repository's settings or the base's rules forbid the method the user chose.
 func (s *shipper) autoMergeMethod() (string, error) {
-	method := s.mergeMethod()
-	allowed := s.state.MergeMethods
-	if len(allowed) == 0 || slices.Contains(allowed, method) {
+	return pickMergeMethod(mergeMethodChoice{
+		Repo: s.repo.Owner + "/" + s.repo.Name, Base: s.base,
+		Flag: s.opts.MergeMethod, Config: s.cfg.MergeMethod,
+		RepoAllows: s.state.MergeMethods, Rules: s.state.MergeRules,
+	})
+}
+
+// mergeMethodChoice is what decides the merge method: what the user chose
+// (--merge-method, merge_method in the config) and what GitHub allows into
+// the base (the repository's settings, the rules of its rulesets).
+type mergeMethodChoice struct {
+	Repo, Base   string // owner/name, and the branch merged into
+	Flag, Config string // --merge-method, merge_method ("": not set)
+	RepoAllows   []string
+	Rules        []github.MergeRule
+}
+
+// pickMergeMethod is --merge-method, else the config's, when GitHub allows it
+// (an error saying who forbids it and what to pass or set instead when not);
+// else merge commits when allowed, else the first method allowed. GitHub
+// allows a method when the repository's settings and every rule on the base
+// do (github.AllowedMergeMethods).
+func pickMergeMethod(c mergeMethodChoice) (string, error) {
+	method := c.Flag
+	if method == "" {
+		method = c.Config
+	}
+	allowed := github.AllowedMergeMethods(c.RepoAllows, c.Rules)
+	if method != "" && slices.Contains(allowed, method) {
 		return method, nil
 	}
-	switch {
-	case s.opts.MergeMethod != "":
-		return "", fmt.Errorf("%s/%s does not allow %s merges (it allows %s): pass --merge-method %s",
-			s.repo.Owner, s.repo.Name, method, strings.Join(allowed, ", "), allowed[0])
-	case s.cfg.MergeMethod != "":
-		return "", fmt.Errorf("%s/%s does not allow %s merges (it allows %s): set merge_method in %s to one of them, or pass --merge-method",
-			s.repo.Owner, s.repo.Name, method, strings.Join(allowed, ", "), config.Path)
+	if len(allowed) == 0 {
+		var who []string
+		if len(c.RepoAllows) > 0 {
+			who = append(who, fmt.Sprintf("%s allows %s", c.Repo, orList(c.RepoAllows)))
+		}
+		for _, r := range c.Rules {
+			who = append(who, fmt.Sprintf("ruleset %q allows %s", r.Ruleset, orList(r.Methods)))
+		}
+		return "", fmt.Errorf("no merge method is allowed into %s (%s): ask an admin to allow a method in all of them, then run gh hotfix ship again",
+			c.Base, strings.Join(who, "; "))
 	}
-	return allowed[0], nil
+	if method == "" {
+		if slices.Contains(allowed, "merge") {
+			return "merge", nil
+		}
+		return allowed[0], nil
+	}
+	var why string
+	if len(c.RepoAllows) > 0 && !slices.Contains(c.RepoAllows, method) {
+		why = fmt.Sprintf("%s does not allow %s merges (it allows %s)", c.Repo, method, strings.Join(c.RepoAllows, ", "))
+	} else {
+		for _, r := range c.Rules {
+			if !slices.Contains(r.Methods, method) {
+				why = fmt.Sprintf("ruleset %q does not allow %s merges into %s (its pull_request rule allows %s)", r.Ruleset, method, c.Base, strings.Join(r.Methods, ", "))
+				break
+			}
+		}
+	}
+	if c.Flag != "" {
+		return "", fmt.Errorf("%s: pass --merge-method %s", why, allowed[0])
+	}
+	return "", fmt.Errorf("%s: set merge_method in %s to %s, or pass --merge-method", why, config.Path, orList(allowed))
+}
+
+// orList is "merge", "merge or squash", "merge, squash or rebase".
+func orList(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
 
 // mergeNow merges the pull request at the tip ship pushed (GitHub refuses if the

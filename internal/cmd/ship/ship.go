@@ -76,7 +76,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.StringVarP(&opts.BodyFile, "body-file", "F", "", "Read the pull request body from `file` (use \"-\" to read from standard input)")
 	fs.StringSliceVarP(&opts.Reviewers, "reviewer", "r", nil, "Request a review from people or teams by their `handle`")
 	fs.BoolVar(&opts.Auto, "auto", false, "Enable auto-merge, or merge right away when the pull request can be merged")
-	fs.StringVar(&opts.MergeMethod, "merge-method", "", "Merge `method` for --auto: merge, squash or rebase (default: config, else merge, else one the repository allows)")
+	fs.StringVar(&opts.MergeMethod, "merge-method", "", "Merge `method` for --auto: merge, squash or rebase (default: config, else merge, else one the repository and the base's rulesets allow)")
 	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
 	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
