@@ -377,7 +377,6 @@ func askInput(f *command.Factory, w release.Workflow, in release.Input) (string,
 	}
 }
 
-
 // writeFile writes the file whole or not at all: a temporary file in the same folder,
 // then moved into place; without overwrite, a file that appeared meanwhile is kept.
 func writeFile(target string, content []byte, overwrite bool) error {
