@@ -668,28 +668,94 @@ func TestExceptionalReleaseBecameLatest(t *testing.T) {
 }
 
 // TestExceptionalLineWithoutTheWorkflow: the tag is older than the hotfix
-// workflow. ship could not release a hotfix of that line (GitHub runs a
-// dispatched workflow from the branch it runs on), so create says so before
-// anything changes — no maintenance branch made on GitHub — with the way on.
+// workflow, and GitHub runs a dispatched workflow from the branch it runs on.
+// create gives the new maintenance branch main's copy of the workflow in one
+// commit made by GitHub, and the documented flow (create, fix, ship) releases
+// without a push by hand. Where rules let the line change only through pull
+// requests, create opens one for the workflow instead; once it is merged, ship
+// releases.
 func TestExceptionalLineWithoutTheWorkflow(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
-	work, _ := unreleasableRepo(t, e, "oldtag", false)
-	// The process is set up after v1.4.0 was released.
-	harnessWrite(t, filepath.Join(work, ".github", "hotfix.yml"), exceptionalConfig)
-	harnessWrite(t, filepath.Join(work, ".github", "workflows", "hotfix.yml"), initcmd.HotfixWorkflow)
-	e.Git(work, "add", "-A")
-	e.Git(work, "commit", "-q", "-m", "Set up the exceptional process")
-	e.Git(work, "push", "-q", "origin", "main")
-	before := e.Snapshot(work, "oldtag")
-	e.ClearRequests()
-	r := e.Hotfix(work, "create", "old line fix", "--from-tag", "v1.4.0")
-	assertRefused(t, r, "the hotfix workflow hotfix.yml is not in v1.4.0, older than the workflow")
-	if !strings.Contains(r.Stderr, "git push origin v1.4.0^{commit}:refs/heads/release/v1.4") {
-		t.Errorf("no way on:\n%s", r.Stderr)
+	for _, tt := range []struct {
+		repo  string
+		ruled bool
+	}{{"oldtag", false}, {"oldtag-ruled", true}} {
+		t.Run(tt.repo, func(t *testing.T) {
+			work, _ := unreleasableRepo(t, e, tt.repo, false)
+			// The process is set up after v1.4.0 was released.
+			harnessWrite(t, filepath.Join(work, ".github", "hotfix.yml"), exceptionalConfig)
+			harnessWrite(t, filepath.Join(work, ".github", "workflows", "hotfix.yml"), initcmd.HotfixWorkflow)
+			e.Git(work, "add", "-A")
+			e.Git(work, "commit", "-q", "-m", "Set up the exceptional process")
+			e.Git(work, "push", "-q", "origin", "main")
+			if tt.ruled {
+				pullRequestRuleset(t, e, tt.repo, "release lines", "refs/heads/release/*")
+			}
+
+			r := e.Hotfix(work, "create", "old line fix", "--from-tag", "v1.4.0")
+			if r.Code != 0 {
+				t.Fatalf("create --from-tag: exit %d\n%s", r.Code, r.Stderr)
+			}
+			wantWorkflow := fileAt(t, e, tt.repo, ".github/workflows/hotfix.yml", "main")
+			if !tt.ruled {
+				if got := fileAt(t, e, tt.repo, ".github/workflows/hotfix.yml", "release/v1.4"); got != wantWorkflow {
+					t.Fatalf("release/v1.4 lacks main's hotfix workflow (%q):\n%s", got, r.Stderr)
+				}
+				if !strings.Contains(r.Stderr, "Added .github/workflows/hotfix.yml from main to release/v1.4") {
+					t.Errorf("create does not say it added the workflow:\n%s", r.Stderr)
+				}
+			} else {
+				if got := fileAt(t, e, tt.repo, ".github/workflows/hotfix.yml", "release/v1.4"); got != "" {
+					t.Errorf("the rules were bypassed: release/v1.4 has the workflow")
+				}
+				var wf *apiPR
+				for _, pr := range pullsOf(t, e, tt.repo) {
+					if pr.Base.Ref == "release/v1.4" {
+						wf = &pr
+					}
+				}
+				if wf == nil || wf.labels() != "hotfix" || fileAt(t, e, tt.repo, ".github/workflows/hotfix.yml", wf.Head.Ref) != wantWorkflow {
+					t.Fatalf("no labelled pull request adding the workflow to release/v1.4: %+v\n%s", wf, r.Stderr)
+				}
+				if !strings.Contains(r.Stderr, fmt.Sprintf("release/v1.4 takes changes only through pull requests: #%d", wf.Number)) {
+					t.Errorf("create does not say to merge #%d first:\n%s", wf.Number, r.Stderr)
+				}
+				// Running create again opens no second pull request.
+				e.Git(work, "switch", "-q", "main")
+				e.Git(work, "branch", "-q", "-D", "hotfix/old-line-fix")
+				if r := e.Hotfix(work, "create", "old line fix", "--from-tag", "v1.4.0"); r.Code != 0 {
+					t.Fatalf("create again: exit %d\n%s", r.Code, r.Stderr)
+				}
+				if n := len(pullsOf(t, e, tt.repo)); n != 1 {
+					t.Errorf("%d pull requests after a second create, want 1", n)
+				}
+				// A maintainer merges it, through the pull request as the rules want.
+				if code, out := e.API("PUT", fmt.Sprintf("/repos/monalisa/%s/pulls/%d/merge", tt.repo, wf.Number), map[string]any{"merge_method": "merge"}); code != 200 {
+					t.Fatalf("merging #%d: %d %v", wf.Number, code, out)
+				}
+			}
+
+			harnessWrite(t, filepath.Join(work, "app.txt"), "version = 1.4\nlogin = fixed\n")
+			e.Git(work, "commit", "-q", "-am", "Fix the old line")
+			e.Control("POST", "repos/monalisa/"+tt.repo+"/reviewer", map[string]any{"after_ms": 100, "label": "hotfix"})
+			e.Control("POST", "repos/monalisa/"+tt.repo+"/auto-runs", map[string]any{"after_ms": 100, "conclusion": "success"})
+			if r := e.Hotfix(work, "ship", "--watch", "--interval", "50ms"); r.Code != 0 && r.Code != 3 {
+				t.Fatalf("ship --watch: exit %d\n%s", r.Code, r.Stderr)
+			}
+			_, out := e.API("GET", "/repos/monalisa/"+tt.repo+"/actions/runs", nil)
+			runs, _ := out.(map[string]any)["workflow_runs"].([]any)
+			var released bool
+			for _, x := range runs {
+				run := x.(map[string]any)
+				if run["path"] == ".github/workflows/hotfix.yml" && run["head_branch"] == "release/v1.4" && run["conclusion"] == "success" &&
+					strings.Contains(jsonString(run["inputs"]), `"tag":"v1.4.1"`) {
+					released = true
+				}
+			}
+			if !released {
+				t.Errorf("no successful hotfix run releasing v1.4.1 on release/v1.4: %s", jsonString(out))
+			}
+		})
 	}
-	if after := e.Snapshot(work, "oldtag"); after != before {
-		t.Errorf("a refused create changed something:\n%s\n---\n%s", before, after)
-	}
-	assertNothingChanged(t, e, "create --from-tag on a line without the hotfix workflow")
 }

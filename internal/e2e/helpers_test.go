@@ -48,3 +48,22 @@ func assertNothingChanged(t *testing.T, e *harness.Env, what string) {
 		}
 	}
 }
+
+// pullRequestRuleset adds to the repository an active ruleset named name whose
+// pull_request rule applies to the branches include selects (a ref pattern or
+// ~DEFAULT_BRANCH) and allows the merge methods given (all when none are).
+func pullRequestRuleset(t *testing.T, e *harness.Env, repo, name, include string, methods ...string) {
+	t.Helper()
+	params := map[string]any{"required_approving_review_count": 0, "dismiss_stale_reviews_on_push": false,
+		"require_code_owner_review": false, "require_last_push_approval": false, "required_review_thread_resolution": false}
+	if len(methods) > 0 {
+		params["allowed_merge_methods"] = methods
+	}
+	status, out := e.API("POST", "/repos/monalisa/"+repo+"/rulesets", map[string]any{
+		"name": name, "target": "branch", "enforcement": "active",
+		"conditions": map[string]any{"ref_name": map[string]any{"include": []string{include}, "exclude": []string{}}},
+		"rules":      []any{map[string]any{"type": "pull_request", "parameters": params}}})
+	if status != 201 {
+		t.Fatalf("create ruleset: %d %v", status, out)
+	}
+}

@@ -739,15 +739,7 @@ func TestShipRulesetMergeMethods(t *testing.T) {
 	e := harness.New(t)
 	ruleset := func(repo string, methods ...string) {
 		t.Helper()
-		status, out := e.API("POST", "/repos/monalisa/"+repo+"/rulesets", map[string]any{
-			"name": "protect main", "target": "branch", "enforcement": "active",
-			"conditions": map[string]any{"ref_name": map[string]any{"include": []string{"~DEFAULT_BRANCH"}, "exclude": []string{}}},
-			"rules": []any{map[string]any{"type": "pull_request", "parameters": map[string]any{
-				"allowed_merge_methods": methods, "required_approving_review_count": 0, "dismiss_stale_reviews_on_push": false,
-				"require_code_owner_review": false, "require_last_push_approval": false, "required_review_thread_resolution": false}}}})
-		if status != 201 {
-			t.Fatalf("create ruleset: %d %v", status, out)
-		}
+		pullRequestRuleset(t, e, repo, "protect main", "~DEFAULT_BRANCH", methods...)
 	}
 
 	t.Run("a forbidden method is refused before anything changes", func(t *testing.T) {

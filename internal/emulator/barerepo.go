@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"bytes"
 	"errors"
 	"fmt"
@@ -332,6 +333,49 @@ func (b *bareRepo) mergeTree(ours, theirs string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSpace(strings.SplitN(out, "\n", 2)[0]), nil
+}
+
+// commitFiles makes a commit on parent ("" for none) that adds or replaces the
+// files of add and removes those of del, and returns it and the blob of each
+// added file. No ref moves.
+func (b *bareRepo) commitFiles(env []string, parent string, add map[string][]byte, del []string, message string) (sha string, blobs map[string]string, err error) {
+	idx := b.dir + "/emulator-index"
+	defer os.Remove(idx)
+	ienv := append(slices.Clone(env), "GIT_INDEX_FILE="+idx)
+	if parent != "" {
+		_, err = b.run(ienv, nil, "read-tree", parent)
+	} else {
+		_, err = b.run(ienv, nil, "read-tree", "--empty")
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	blobs = map[string]string{}
+	for p, content := range add {
+		blob, err := b.run(nil, content, "hash-object", "-w", "--stdin")
+		if err != nil {
+			return "", nil, err
+		}
+		blobs[p] = strings.TrimSpace(blob)
+		if _, err := b.run(ienv, nil, "update-index", "--add", "--cacheinfo", "100644,"+blobs[p]+","+p); err != nil {
+			return "", nil, err
+		}
+	}
+	for _, p := range del {
+		if _, err := b.run(ienv, nil, "update-index", "--force-remove", p); err != nil {
+			return "", nil, err
+		}
+	}
+	tree, err := b.run(ienv, nil, "write-tree")
+	if err != nil {
+		return "", nil, err
+	}
+	var parents []string
+	if parent != "" {
+		parents = []string{parent}
+	}
+	sha, err = b.commitTree(env, strings.TrimSpace(tree), message, parents...)
+	return sha, blobs, err
 }
 
 func (b *bareRepo) commitTree(env []string, tree, message string, parents ...string) (string, error) {

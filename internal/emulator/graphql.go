@@ -855,6 +855,26 @@ func (g *gqlCtx) pullByID(id string) (*repo, *issue, error) {
 	return nil, nil, notFoundErr("Could not resolve to a node with the global id of '" + id + "'")
 }
 
+// committableBranch resolves a CommittableBranch: the repository by
+// repositoryNameWithOwner and the branch by branchName, or both by a Ref's id.
+func (g *gqlCtx) committableBranch(b map[string]any) (*repo, string, error) {
+	if id := argStr(b, "id"); id != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(id, "REF_"))
+		full, ref, ok := strings.Cut(string(raw), ":")
+		owner, name, _ := strings.Cut(full, "/")
+		if r := g.s.st.repo(owner, name); err == nil && ok && r != nil && strings.HasPrefix(ref, "refs/heads/") {
+			return r, strings.TrimPrefix(ref, "refs/heads/"), nil
+		}
+		return nil, "", notFoundErr(fmt.Sprintf("Could not resolve to a node with the global id of '%s'", id))
+	}
+	owner, name, _ := strings.Cut(argStr(b, "repositoryNameWithOwner"), "/")
+	r := g.s.st.repo(owner, name)
+	if r == nil {
+		return nil, "", notFoundErr(fmt.Sprintf("Could not resolve to a Repository with the name '%s'.", argStr(b, "repositoryNameWithOwner")))
+	}
+	return r, argStr(b, "branchName"), nil
+}
+
 func (g *gqlCtx) repoByID(id string) (*repo, error) {
 	for _, r := range g.s.st.repos {
 		if nodeID("R", r.ID) == id {
@@ -885,6 +905,63 @@ func (g *gqlCtx) mutation() gql.Object {
 	}
 	input := func(a args) map[string]any { in, _ := a["input"].(map[string]any); return in }
 	return gql.Fields{Type: "Mutation", F: map[string]any{
+		// Schema: createCommitOnBranch "Appends a commit to the given branch as
+		// the authenticated user"; expectedHeadOid "The git commit oid expected
+		// at the head of the branch prior to the commit". A head that moved is
+		// refused (gliptak.github.io, "Github Add/Update/Delete File(s) on Branch
+		// with GraphQL": "expectedHeadOid must match with last commit on branch
+		// referenced and operation will fails on mismatch"), as are the rules a
+		// direct change breaks (Repository.needsPullRequest).
+		"createCommitOnBranch": func(a args) (any, error) {
+			in := input(a)
+			br, _ := in["branch"].(map[string]any)
+			r, branch, err := g.committableBranch(br)
+			if err != nil {
+				return nil, err
+			}
+			head := r.git.branchSHA(branch)
+			if head == "" {
+				return nil, &gql.Error{Type: "NOT_FOUND", Message: fmt.Sprintf("A ref named \"refs/heads/%s\" does not exist.", branch)}
+			}
+			if expected := argStr(in, "expectedHeadOid"); expected != head {
+				return nil, &gql.Error{Type: "STALE_DATA", Message: fmt.Sprintf("Expected branch to point to \"%s\" but it did not. Pull and try again.", expected)}
+			}
+			if msg := r.needsPullRequest(branch); msg != "" {
+				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: msg}
+			}
+			changes, _ := in["fileChanges"].(map[string]any)
+			add := map[string][]byte{}
+			additions, _ := changes["additions"].([]any)
+			for _, x := range additions {
+				f, _ := x.(map[string]any)
+				content, err := base64.StdEncoding.DecodeString(argStr(f, "contents"))
+				if err != nil {
+					return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "contents of " + argStr(f, "path") + " is not valid Base64"}
+				}
+				add[strings.Trim(argStr(f, "path"), "/")] = content
+			}
+			var del []string
+			deletions, _ := changes["deletions"].([]any)
+			for _, x := range deletions {
+				f, _ := x.(map[string]any)
+				del = append(del, strings.Trim(argStr(f, "path"), "/"))
+			}
+			msg, _ := in["message"].(map[string]any)
+			message := argStr(msg, "headline")
+			if body := argStr(msg, "body"); body != "" {
+				message += "\n\n" + body
+			}
+			sha, _, err := r.git.commitFiles(gitEnv(g.login, g.s.st.now()), head, add, del, message)
+			if err != nil {
+				return nil, err
+			}
+			if err := r.git.updateRef("refs/heads/"+branch, sha, head); err != nil {
+				return nil, &gql.Error{Type: "STALE_DATA", Message: fmt.Sprintf("Expected branch to point to \"%s\" but it did not. Pull and try again.", head)}
+			}
+			g.s.afterPush(r, g.login)
+			return payload("CreateCommitOnBranchPayload", map[string]any{
+				"commit": g.commit(r, sha), "ref": g.ref(r, "refs/heads/"+branch)}), nil
+		},
 		"createPullRequest": func(a args) (any, error) {
 			in := input(a)
 			r, err := g.repoByID(argStr(in, "repositoryId"))

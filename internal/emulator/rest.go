@@ -748,38 +748,16 @@ func (s *Server) putContent(q *req) (int, any, error) {
 	if err != nil {
 		return 0, nil, validationFailed("Content", "content", "invalid", "content is not valid Base64")
 	}
+	if msg := q.repo.needsPullRequest(branch); msg != "" {
+		// REST answers a rule violation with 409 Conflict and the rules' lines
+		// (satisfactory-factories/application#67 quotes "Repository rule
+		// violations found Changes must be made through a pull request.").
+		return 0, nil, &apiError{Status: 409, Message: msg}
+	}
 	p := strings.Trim(q.params["path"], "/")
 	g := q.repo.git
 	parent := g.branchSHA(branch)
-	env := gitEnv(q.login, s.st.now())
-	idx := g.dir + "/emulator-index"
-	defer os.Remove(idx)
-	ienv := append(env, "GIT_INDEX_FILE="+idx)
-	if parent != "" {
-		if _, err := g.run(ienv, nil, "read-tree", parent); err != nil {
-			return 0, nil, err
-		}
-	} else {
-		if _, err := g.run(ienv, nil, "read-tree", "--empty"); err != nil {
-			return 0, nil, err
-		}
-	}
-	blob, err := g.run(nil, content, "hash-object", "-w", "--stdin")
-	if err != nil {
-		return 0, nil, err
-	}
-	if _, err := g.run(ienv, nil, "update-index", "--add", "--cacheinfo", "100644,"+strings.TrimSpace(blob)+","+p); err != nil {
-		return 0, nil, err
-	}
-	tree, err := g.run(ienv, nil, "write-tree")
-	if err != nil {
-		return 0, nil, err
-	}
-	var parents []string
-	if parent != "" {
-		parents = []string{parent}
-	}
-	sha, err := g.commitTree(env, strings.TrimSpace(tree), q.str("message"), parents...)
+	sha, blobs, err := g.commitFiles(gitEnv(q.login, s.st.now()), parent, map[string][]byte{p: content}, nil, q.str("message"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -792,7 +770,7 @@ func (s *Server) putContent(q *req) (int, any, error) {
 	if parent == "" {
 		status = 201
 	}
-	return status, map[string]any{"content": map[string]any{"name": p, "path": p, "sha": strings.TrimSpace(blob)},
+	return status, map[string]any{"content": map[string]any{"name": p, "path": p, "sha": blobs[p]},
 		"commit": s.commitJSON(q.repo, c, false)}, nil
 }
 

@@ -150,6 +150,20 @@ func (r *repo) rulesAllowMethod(branch, method string) bool {
 	return true
 }
 
+// needsPullRequest says, in GitHub's words, why a change made directly on the
+// branch (a commit through the API) is refused: an active pull_request rule
+// applies to it ("" when none does). GitHub's answer lists the violated rules
+// under "Repository rule violations found" (the same lines git prints after
+// GH013; satisfactory-factories/application#67, wheels-dev/wheels#3283).
+func (r *repo) needsPullRequest(branch string) string {
+	for _, ar := range r.branchRules(branch) {
+		if ar.Type == "pull_request" {
+			return "Repository rule violations found\n\nChanges must be made through a pull request.\n\n"
+		}
+	}
+	return ""
+}
+
 // rulesRequiredApprovals is the highest required_approving_review_count of the
 // active pull_request rules on the branch (0: none required).
 func (r *repo) rulesRequiredApprovals(branch string) int {

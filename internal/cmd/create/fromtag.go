@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"path"
+	"slices"
+	"strings"
 
-	"github.com/cli/go-gh/v2/pkg/api"
 	"github.com/cli/go-gh/v2/pkg/repository"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
@@ -147,9 +147,10 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 
 	// ship dispatches the hotfix workflow on the maintenance branch, and GitHub
 	// runs a dispatched workflow from the branch it runs on: a line without it
-	// could not be released. Said now, before anything changes, rather than by
-	// ship after the fix is merged.
-	if err := checkLineWorkflow(ctx, gh, repo.Owner, repo.Name, cfg.Exceptional.Workflow, tag, maint, facts.MaintenanceTip != "", mainline); err != nil {
+	// could not be released. Known now, before anything changes; the line gets
+	// the base's copy once its branch exists.
+	lw, err := planLineWorkflow(ctx, gh, repo.Owner, repo.Name, cfg.Exceptional, tag, maint, facts.MaintenanceTip != "", mainline)
+	if err != nil {
 		return err
 	}
 
@@ -160,6 +161,10 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 			fmt.Fprintf(out, "Would create the maintenance branch %s on GitHub at %s (%s)\n", maint, tag, short(start))
 		} else {
 			fmt.Fprintf(out, "Would use the maintenance branch %s (%s)\n", maint, short(facts.MaintenanceTip))
+		}
+		if lw != nil {
+			fmt.Fprintf(out, "Would add %s from %s to %s in one commit made by GitHub (the hotfix workflow %s), or open a pull request for it where %s takes changes only through pull requests\n",
+				lw.path, mainline, maint, lw.why, maint)
 		}
 		fmt.Fprintf(out, "Would fetch the tag %s and %s from %s\n", tag, maint, ft.remote)
 		fmt.Fprintf(out, "Would create branch %s at %s (%s) and switch to it\n", branch, tag, short(start))
@@ -173,16 +178,24 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	// The maintenance branch is created through the API, not pushed: creating a ref
 	// never moves an existing one (a push could fast-forward it), needs no local
 	// objects, and a second attempt is refused rather than repeated.
-	created := false
+	created, maintTip := false, facts.MaintenanceTip
 	if facts.MaintenanceTip == "" {
 		tip, made, err := gh.EnsureBranch(ctx, repo.Owner, repo.Name, maint, start)
 		if err != nil {
 			return fmt.Errorf("creating the maintenance branch %s from %s: %w", maint, tag, err)
 		}
-		created = made
+		created, maintTip = made, tip
 		if tip != start {
 			// Someone created it meanwhile, elsewhere: it still must hold the release.
 			fmt.Fprintf(ios.ErrOut, "%s %s was created meanwhile at %s: the hotfix will merge into it\n", cs.WarningIcon(), maint, short(tip))
+		}
+	}
+	if created {
+		fmt.Fprintf(ios.ErrOut, "%s Created the maintenance branch %s from %s\n", cs.SuccessIcon(), cs.Bold(maint), tag)
+	}
+	if lw != nil {
+		if err := addLineWorkflow(ctx, f, gh, repo.Owner, repo.Name, maint, maintTip, mainline, cfg, lw); err != nil {
+			return err
 		}
 	}
 	// A shallow clone (git clone --depth) that lacks the tag's commit would fetch the
@@ -220,9 +233,6 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 
 	if !ios.IsStdoutTTY() {
 		fmt.Fprintln(ios.Out, branch)
-	}
-	if created {
-		fmt.Fprintf(ios.ErrOut, "%s Created the maintenance branch %s from %s\n", cs.SuccessIcon(), cs.Bold(maint), tag)
 	}
 	if extra > 0 {
 		fmt.Fprintf(ios.ErrOut, "%s %s has %s\n", cs.WarningIcon(), maint, commitsSince(extra, tag))
@@ -273,22 +283,99 @@ func commitsSince(n int, tag string) string {
 	return fmt.Sprintf("%d commits since %s: they ship with this hotfix", n, tag)
 }
 
-// checkLineWorkflow refuses a release line that lacks the hotfix workflow: on
-// its maintenance branch when it exists, else at the tag it will be made from.
-func checkLineWorkflow(ctx context.Context, gh *github.Client, owner, name, workflow, tag, maint string, maintExists bool, mainline string) error {
-	ref := maint
-	if !maintExists {
-		ref = tag
+// lineWorkflow is what a release line needs before a hotfix of it can be
+// released: GitHub runs a dispatched workflow from the branch it runs on, so
+// the maintenance branch must hold a hotfix workflow that takes the tag input.
+// A line without it (a tag older than the workflow) or with a copy that cannot
+// take the tag gets the base's copy, in one commit made by GitHub.
+type lineWorkflow struct {
+	path string // .github/workflows/hotfix.yml
+	text string // the base's copy
+	why  string // what is wrong with the line's copy
+}
+
+// planLineWorkflow reads, in one request, the hotfix workflow of the line (on
+// its maintenance branch when it exists, else at the tag) and of the base, and
+// says whether the line needs the base's copy (nil: it does not). A base
+// without a usable copy is an error: the process is not set up.
+func planLineWorkflow(ctx context.Context, gh *github.Client, owner, name string, e config.Exceptional, tag, maint string, maintExists bool, mainline string) (*lineWorkflow, error) {
+	p := ".github/workflows/" + path.Base(e.Workflow)
+	line := tag
+	if maintExists {
+		line = maint
 	}
-	_, err := release.Find(ctx, gh, owner, name, ref, workflow)
-	var he *api.HTTPError
-	if !errors.As(err, &he) || he.StatusCode != http.StatusNotFound {
+	texts, err := gh.TextFiles(ctx, owner, name, line+":"+p, mainline+":"+p)
+	if err != nil {
+		return nil, fmt.Errorf("reading the hotfix workflow %s: %w", p, err)
+	}
+	usable := func(text string) string {
+		dispatch, inputs, err := release.ParseFile([]byte(text))
+		switch {
+		case err != nil:
+			return "is not valid YAML"
+		case !dispatch:
+			return "has no workflow_dispatch trigger"
+		case !slices.ContainsFunc(inputs, func(in release.Input) bool { return in.Name == e.TagInput }):
+			return fmt.Sprintf("has no %q input for the hotfix tag", e.TagInput)
+		}
+		return ""
+	}
+	mainText, ok := texts[mainline+":"+p]
+	if !ok {
+		return nil, fmt.Errorf("the hotfix workflow %s is not on %s: %s", p, mainline, hotfix.SetUpExceptional)
+	}
+	if why := usable(mainText); why != "" {
+		return nil, fmt.Errorf("the hotfix workflow %s on %s %s: fix it there first (gh hotfix doctor says how)", p, mainline, why)
+	}
+	lineText, ok := texts[line+":"+p]
+	switch {
+	case !ok && maintExists:
+		return &lineWorkflow{path: p, text: mainText, why: "is not on " + maint}, nil
+	case !ok:
+		return &lineWorkflow{path: p, text: mainText, why: "is not in " + tag + " (the tag is older than the workflow)"}, nil
+	case usable(lineText) != "":
+		return &lineWorkflow{path: p, text: mainText, why: "on " + line + " " + usable(lineText)}, nil
+	}
+	return nil, nil
+}
+
+// addLineWorkflow commits the base's copy of the hotfix workflow onto the
+// maintenance branch at tip. A branch that takes changes only through pull
+// requests gets a pull request instead, labelled as a hotfix, from a branch of
+// its own; the hotfix can be released once it is merged.
+func addLineWorkflow(ctx context.Context, f *command.Factory, gh *github.Client, owner, name, maint, tip, mainline string, cfg config.Config, lw *lineWorkflow) error {
+	ios := f.IOStreams
+	cs := ios.ColorScheme()
+	headline := fmt.Sprintf("Add the hotfix workflow from %s", mainline)
+	oid, err := gh.CommitFiles(ctx, owner, name, maint, tip, headline, map[string]string{lw.path: lw.text})
+	if err == nil {
+		fmt.Fprintf(ios.ErrOut, "%s Added %s from %s to %s (%s): the hotfix workflow %s, and this line can now be released\n",
+			cs.SuccessIcon(), lw.path, mainline, cs.Bold(maint), short(oid), lw.why)
+		return nil
+	}
+	if _, ruled := errors.AsType[*github.RuleViolationError](err); !ruled {
+		return fmt.Errorf("adding %s to %s: %w", lw.path, maint, err)
+	}
+	head := cfg.BranchPrefix + "hotfix-workflow-" + strings.ReplaceAll(maint, "/", "-")
+	headTip, _, err := gh.EnsureBranch(ctx, owner, name, head, tip)
+	if err != nil {
+		return fmt.Errorf("creating %s to add the hotfix workflow to %s: %w", head, maint, err)
+	}
+	// A re-run finds the branch made before, perhaps with the commit on it already.
+	if texts, err := gh.TextFiles(ctx, owner, name, head+":"+lw.path); err != nil {
+		return err
+	} else if texts[head+":"+lw.path] != lw.text {
+		if _, err := gh.CommitFiles(ctx, owner, name, head, headTip, headline, map[string]string{lw.path: lw.text}); err != nil {
+			return fmt.Errorf("adding %s to %s: %w", lw.path, head, err)
+		}
+	}
+	body := fmt.Sprintf("The hotfix workflow %s, so a hotfix of this line cannot be released: GitHub runs a dispatched workflow "+
+		"from the branch it runs on. This adds %s's copy of %s.\n\nMerge it before `gh hotfix ship` releases a hotfix of %s.\n", lw.why, mainline, lw.path, maint)
+	pr, err := gh.EnsurePull(ctx, owner, name, head, maint, fmt.Sprintf("Add the hotfix workflow to %s", maint), body, []string{cfg.Label.Name})
+	if err != nil {
 		return err
 	}
-	if maintExists {
-		return fmt.Errorf("the hotfix workflow %s is not on %s: GitHub runs a dispatched workflow from the branch it runs on, so this hotfix could not be released; add .github/workflows/%s to %s first (e.g. cherry-pick the commit that added it on %s), then run this again",
-			workflow, maint, path.Base(workflow), maint, mainline)
-	}
-	return fmt.Errorf("the hotfix workflow %s is not in %s, older than the workflow: GitHub runs a dispatched workflow from the branch it runs on, so a maintenance branch made from %s could not release; create %s with the workflow first (git push origin %s^{commit}:refs/heads/%s, then cherry-pick onto it the commit that added .github/workflows/%s on %s), then run this again",
-		workflow, tag, tag, maint, tag, maint, path.Base(workflow), mainline)
+	fmt.Fprintf(ios.ErrOut, "%s %s takes changes only through pull requests: #%d (%s) adds %s from %s; merge it before gh hotfix ship\n",
+		cs.WarningIcon(), maint, pr.Number, pr.HTMLURL, lw.path, mainline)
+	return nil
 }
