@@ -725,6 +725,15 @@ func TestExceptionalReleasedBySomeoneElse(t *testing.T) {
 			t.Fatalf("release %s: %d %v", tag, status, out)
 		}
 	}
+	waitFor := func(t *testing.T, what string, cond func() bool) {
+		t.Helper()
+		for i := 0; !cond(); i++ {
+			if i == 200 {
+				t.Fatalf("%s: not within 10s", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 	releaseComment := func(t *testing.T, repo string, want ...string) {
 		t.Helper()
 		_, cm := e.API("GET", "/repos/monalisa/"+repo+"/issues/1/comments", nil)
@@ -771,6 +780,29 @@ func TestExceptionalReleasedBySomeoneElse(t *testing.T) {
 		}
 	})
 
+	t.Run("tag created while ship --watch follows the run", func(t *testing.T) {
+		work, mergeSHA := merged(t, "watchrel")
+		byHand(t, "watchrel", "v1.4.2")
+		e.ClearRequests()
+		p := e.Start(work, "ship", "--watch", "--interval", "50ms", "--timeout", "60s")
+		waitFor(t, "the release comment", func() bool {
+			_, cm := e.API("GET", "/repos/monalisa/watchrel/issues/1/comments", nil)
+			return strings.Contains(jsonString(cm), "Release found")
+		})
+		tagged(t, "watchrel", "v1.4.2", mergeSHA)
+		_, runs := e.API("GET", "/repos/monalisa/watchrel/actions/runs", nil)
+		id := runs.(map[string]any)["workflow_runs"].([]any)[0].(map[string]any)["id"]
+		e.Control("POST", fmt.Sprintf("repos/monalisa/watchrel/runs/%v", id), map[string]any{"status": "completed", "conclusion": "success"})
+		r := p.Wait(t, 60*time.Second)
+		if r.Code != 0 || !strings.Contains(r.Stderr, "hotfix tag decided by that run") || !strings.Contains(r.Stderr, "Hotfix tag: v1.4.2 (created by the release run), recorded on #1") {
+			t.Fatalf("ship --watch: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatchCount(e); n != 0 || runCount(e, "watchrel") != 1 {
+			t.Errorf("a second release: %d dispatches, %v runs", n, runCount(e, "watchrel"))
+		}
+		releaseComment(t, "watchrel", "Hotfix tag: `v1.4.2` (created by that run)")
+	})
+
 	t.Run("release comment deleted", func(t *testing.T) {
 		work, mergeSHA := merged(t, "delrel")
 		if r := e.Hotfix(work, "ship"); r.Code != 0 {
@@ -812,15 +844,10 @@ func TestExceptionalReleasedBySomeoneElse(t *testing.T) {
 		work, _ := merged(t, "retryrel")
 		e.Control("POST", "repos/monalisa/retryrel/auto-runs", map[string]any{"after_ms": 0, "conclusion": "failure"})
 		byHand(t, "retryrel", "v1.4.1")
-		for i := 0; ; i++ {
+		waitFor(t, "the run by hand to fail", func() bool {
 			_, out := e.API("GET", "/repos/monalisa/retryrel/actions/runs", nil)
-			if strings.Contains(jsonString(out), `"conclusion":"failure"`) {
-				break
-			} else if i == 100 {
-				t.Fatalf("the run did not fail: %s", jsonString(out))
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+			return strings.Contains(jsonString(out), `"conclusion":"failure"`)
+		})
 		e.Control("POST", "repos/monalisa/retryrel/auto-runs", map[string]any{"after_ms": 100, "conclusion": "success"})
 		e.ClearRequests()
 		r := e.Hotfix(work, "ship", "--retry")
