@@ -759,3 +759,171 @@ func TestExceptionalLineWithoutTheWorkflow(t *testing.T) {
 		})
 	}
 }
+
+// TestExceptionalReleasedBySomeoneElse: exactly once by what GitHub shows on the
+// exceptional path too (TestReleasedBySomeoneElse is the standard path's). A
+// teammate ran the hotfix workflow by hand on the maintenance branch after the
+// merge, or the release comment was deleted: ship finds the run covering the
+// merge, records it with the tag it created (never one ship decides), and
+// dispatches nothing; --retry re-runs such a run.
+func TestExceptionalReleasedBySomeoneElse(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	merged := func(t *testing.T, repo string) (work, mergeSHA string) {
+		t.Helper()
+		work, _ = unreleasableRepo(t, e, repo, true)
+		hotfixIn(t, e, work, repo+" fix", "fix.txt", "--from-tag", "v1.4.0")
+		return work, openAndMerge(t, e, work, repo)
+	}
+	// byHand is the teammate's gh workflow run hotfix.yml --ref release/v1.4 -f tag=TAG.
+	byHand := func(t *testing.T, repo, tag string) {
+		t.Helper()
+		status, out := e.API("POST", "/repos/monalisa/"+repo+"/actions/workflows/hotfix.yml/dispatches",
+			map[string]any{"ref": "release/v1.4", "inputs": map[string]any{"tag": tag, "environment": "production"}})
+		if status != 204 && status != 200 {
+			t.Fatalf("dispatch by hand: %d %v", status, out)
+		}
+	}
+	// tagged is the run creating its tag at the merge, as hotfix.yml's production job does.
+	tagged := func(t *testing.T, repo, tag, sha string) {
+		t.Helper()
+		if status, out := e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": tag, "target_commitish": sha}); status != 201 {
+			t.Fatalf("release %s: %d %v", tag, status, out)
+		}
+	}
+	waitFor := func(t *testing.T, what string, cond func() bool) {
+		t.Helper()
+		for i := 0; !cond(); i++ {
+			if i == 200 {
+				t.Fatalf("%s: not within 10s", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	releaseComment := func(t *testing.T, repo string, want ...string) {
+		t.Helper()
+		_, cm := e.API("GET", "/repos/monalisa/"+repo+"/issues/1/comments", nil)
+		got := jsonString(cm)
+		if strings.Count(got, "gh-hotfix:release") != 1 {
+			t.Errorf("%d release comments, want 1: %s", strings.Count(got, "gh-hotfix:release"), got)
+		}
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("the release comment does not say %q: %s", w, got)
+			}
+		}
+	}
+
+	t.Run("by hand with another tag", func(t *testing.T) {
+		work, mergeSHA := merged(t, "handrel")
+		byHand(t, "handrel", "v1.4.3")
+		tagged(t, "handrel", "v1.4.3", mergeSHA)
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship", "--json", "tag,forwardPort")
+		logCost(t, e, "ship after a release by hand (exceptional)")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Release run already on GitHub") || !strings.Contains(r.Stderr, "workflow dispatch run of hotfix.yml") ||
+			!strings.Contains(r.Stderr, "hotfix tag v1.4.3") {
+			t.Fatalf("ship after a release by hand: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatchCount(e); n != 0 || runCount(e, "handrel") != 1 {
+			t.Errorf("a second release: %d dispatches, %v runs", n, runCount(e, "handrel"))
+		}
+		// Found in the query ship makes anyway: no request to look for it.
+		if api, _, _ := e.RequestCounts(); api["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"] != 0 {
+			t.Errorf("looked for the run with an extra request: %v", api)
+		}
+		var res struct {
+			Tag         string
+			ForwardPort struct{ Number int }
+		}
+		if err := json.Unmarshal([]byte(r.Stdout), &res); err != nil || res.Tag != "v1.4.3" || res.ForwardPort.Number == 0 {
+			t.Errorf("--json: %+v (%v)\n%s", res, err, r.Stdout)
+		}
+		releaseComment(t, "handrel", "Release found", "Hotfix tag: `v1.4.3` (created by that run)")
+		r = e.Hotfix(work, "status", "--state", "merged", "--json", "number,tag,forwardPort", "--jq", ".[] | select(.number == 1) | [.tag, .forwardPort.number] | @tsv")
+		if got := strings.TrimSpace(r.Stdout); got != fmt.Sprintf("v1.4.3\t%d", res.ForwardPort.Number) {
+			t.Errorf("status: %q\n%s", got, r.Stderr)
+		}
+	})
+
+	t.Run("tag created while ship --watch follows the run", func(t *testing.T) {
+		work, mergeSHA := merged(t, "watchrel")
+		byHand(t, "watchrel", "v1.4.2")
+		e.ClearRequests()
+		p := e.Start(work, "ship", "--watch", "--interval", "50ms", "--timeout", "60s")
+		waitFor(t, "the release comment", func() bool {
+			_, cm := e.API("GET", "/repos/monalisa/watchrel/issues/1/comments", nil)
+			return strings.Contains(jsonString(cm), "Release found")
+		})
+		tagged(t, "watchrel", "v1.4.2", mergeSHA)
+		_, runs := e.API("GET", "/repos/monalisa/watchrel/actions/runs", nil)
+		id := runs.(map[string]any)["workflow_runs"].([]any)[0].(map[string]any)["id"]
+		e.Control("POST", fmt.Sprintf("repos/monalisa/watchrel/runs/%v", id), map[string]any{"status": "completed", "conclusion": "success"})
+		r := p.Wait(t, 60*time.Second)
+		if r.Code != 0 || !strings.Contains(r.Stderr, "hotfix tag decided by that run") || !strings.Contains(r.Stderr, "Hotfix tag: v1.4.2 (created by the release run), recorded on #1") {
+			t.Fatalf("ship --watch: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatchCount(e); n != 0 || runCount(e, "watchrel") != 1 {
+			t.Errorf("a second release: %d dispatches, %v runs", n, runCount(e, "watchrel"))
+		}
+		releaseComment(t, "watchrel", "Hotfix tag: `v1.4.2` (created by that run)")
+	})
+
+	t.Run("release comment deleted", func(t *testing.T) {
+		work, mergeSHA := merged(t, "delrel")
+		if r := e.Hotfix(work, "ship"); r.Code != 0 {
+			t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+		}
+		deleteReleaseComments(t, e, "delrel")
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship", "--dry-run")
+		if r.Code != 0 || !strings.Contains(r.Stdout, "Would record http://github.localhost/monalisa/delrel/actions/runs/") ||
+			!strings.Contains(r.Stdout, "hotfix tag decided by that run) on #1, and dispatch nothing") {
+			t.Errorf("ship --dry-run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+		}
+		if m := mutations(e); len(m) > 0 {
+			t.Errorf("ship --dry-run changed something: %v", m)
+		}
+		// The run has not created its tag (v1.4.1) yet: recorded without one.
+		r = e.Hotfix(work, "ship")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Release run already on GitHub") || !strings.Contains(r.Stderr, "hotfix tag decided by that run") {
+			t.Fatalf("ship after the comment was deleted: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatchCount(e); n != 0 || runCount(e, "delrel") != 1 {
+			t.Errorf("a second release: %d dispatches, %v runs", n, runCount(e, "delrel"))
+		}
+		releaseComment(t, "delrel", "Release found", "the one that run was dispatched with")
+		// Once the run created it, a re-run records it.
+		tagged(t, "delrel", "v1.4.1", mergeSHA)
+		e.ClearRequests()
+		r = e.Hotfix(work, "ship")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Hotfix tag: v1.4.1 (created by the release run), recorded on #1") {
+			t.Errorf("ship once the run created its tag: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if n := dispatchCount(e); n != 0 {
+			t.Errorf("%d dispatches", n)
+		}
+		releaseComment(t, "delrel", "Hotfix tag: `v1.4.1` (created by that run)")
+	})
+
+	t.Run("failed run by hand, --retry", func(t *testing.T) {
+		work, _ := merged(t, "retryrel")
+		e.Control("POST", "repos/monalisa/retryrel/auto-runs", map[string]any{"after_ms": 0, "conclusion": "failure"})
+		byHand(t, "retryrel", "v1.4.1")
+		waitFor(t, "the run by hand to fail", func() bool {
+			_, out := e.API("GET", "/repos/monalisa/retryrel/actions/runs", nil)
+			return strings.Contains(jsonString(out), `"conclusion":"failure"`)
+		})
+		e.Control("POST", "repos/monalisa/retryrel/auto-runs", map[string]any{"after_ms": 100, "conclusion": "success"})
+		e.ClearRequests()
+		r := e.Hotfix(work, "ship", "--retry")
+		if r.Code != 0 || !strings.Contains(r.Stderr, "Release run already on GitHub") || !strings.Contains(r.Stderr, "Re-running the failed jobs of the release run (attempt 2)") {
+			t.Fatalf("ship --retry on a run by hand: exit %d\n%s", r.Code, r.Stderr)
+		}
+		_, runs := e.API("GET", "/repos/monalisa/retryrel/actions/runs", nil)
+		if n := dispatchCount(e); n != 0 || runCount(e, "retryrel") != 1 || !strings.Contains(jsonString(runs), `"run_attempt":2`) {
+			t.Errorf("%d dispatches, runs %s", n, jsonString(runs))
+		}
+		releaseComment(t, "retryrel", "Release re-run** (attempt 2")
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 )
 
@@ -54,6 +55,25 @@ var adoptRoutes = []string{
 // pushReleaseWorkflow is the release workflow, also run on pushes to main.
 var pushReleaseWorkflow = strings.Replace(harness.ReleaseWorkflow, "on:\n", "on:\n  push:\n    branches: [main]\n", 1)
 
+// excAdoptRoutes are those of the adoption path of a hotfix from a release tag:
+// the hotfix workflow also runs on pushes to maintenance branches, so merging
+// the hotfix into release/v1.4 starts its release; after the wait ship reads
+// the branch again (the second request of the first query's name, hence skip),
+// finds that run, lists the line's tags for the tag it may have created,
+// records it and follows it, and never dispatches.
+var excAdoptRoutes = []struct {
+	route string
+	skip  int
+}{
+	{"graphql query repository (HotfixShip)", 1},
+	{"GET /repos/{owner}/{repo}/git/matching-refs/{ref}", 0},
+	{"graphql mutation addComment (HotfixComment)", 0},
+}
+
+// pushHotfixWorkflow is the hotfix workflow init --workflows writes, also run on
+// pushes to maintenance branches.
+var pushHotfixWorkflow = strings.Replace(initcmd.HotfixWorkflow, "\non:\n", "\non:\n  push:\n    branches: ['release/**']\n", 1)
+
 // flowCase is one route of one flow: the route a fault or a crash meets, and the
 // ship command that meets it.
 type flowCase struct {
@@ -65,11 +85,19 @@ type flowCase struct {
 	// adopt: the release workflow runs on pushes too; its run at the merge is
 	// the release ship adopts (flow "adopt").
 	adopt bool
+	// exceptional (with adopt): the hotfix starts from the release tag v1.4.0,
+	// and the hotfix workflow's push run at the merge into release/v1.4 is the
+	// release ship adopts (flow "exceptional adopt").
+	exceptional bool
+	// skip: the requests on route that pass before the one the case meets.
+	skip int
 }
 
 // key names the case in the matrices: the route, and the flow when not plain.
 func (c flowCase) key() string {
 	switch {
+	case c.exceptional:
+		return c.route + " [exceptional adopt]"
 	case c.adopt:
 		return c.route + " [adopt]"
 	case !c.teammate:
@@ -78,13 +106,44 @@ func (c flowCase) key() string {
 	return c.route
 }
 
-// files are the repository's files for the case: the push-triggered release
-// workflow for the adoption flow.
-func (c flowCase) files() map[string]string {
-	if c.adopt {
-		return map[string]string{".github/workflows/release.yml": pushReleaseWorkflow}
+// setUp makes the case's repository with its last release, a collaborator
+// hubot who merges (with teammate) and runs that finish by themselves; it
+// returns the clone. The adoption flows' workflows also run on pushes.
+func (c flowCase) setUp(e *harness.Env, repo string) string {
+	var files map[string]string
+	tag := "v1.0.0"
+	switch {
+	case c.exceptional:
+		files = map[string]string{".github/workflows/hotfix.yml": pushHotfixWorkflow, ".github/hotfix.yml": exceptionalConfig}
+		tag = "v1.4.0"
+	case c.adopt:
+		files = map[string]string{".github/workflows/release.yml": pushReleaseWorkflow}
 	}
-	return nil
+	work := e.CreateRepo(repo, files)
+	e.AddCollaborator(repo, "hubot")
+	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": tag})
+	if c.teammate {
+		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
+	}
+	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
+	return work
+}
+
+// firstQuery is the route of ship's first request: on the standard path it
+// also brings the reviewers' IDs.
+func (c flowCase) firstQuery() string {
+	if c.exceptional {
+		return "graphql query repository (HotfixShip)"
+	}
+	return "graphql query user,repository (HotfixShip)"
+}
+
+// create is the case's gh hotfix create: from the release tag in the exceptional flow.
+func (c flowCase) create(desc string) []string {
+	if c.exceptional {
+		return []string{"create", desc, "--from-tag", "v1.4.0"}
+	}
+	return []string{"create", desc}
 }
 
 // matrixCases are the routes of the plain flow, then those only ship --auto uses.
@@ -98,6 +157,9 @@ func matrixCases(routes []string) []flowCase {
 	}
 	for _, r := range adoptRoutes {
 		out = append(out, flowCase{route: r, args: shipArgs, teammate: true, adopt: true})
+	}
+	for _, r := range excAdoptRoutes {
+		out = append(out, flowCase{route: r.route, skip: r.skip, args: shipArgs, teammate: true, adopt: true, exceptional: true})
 	}
 	return out
 }
@@ -212,19 +274,16 @@ func TestFaultMatrix(t *testing.T) {
 func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faultKind) string {
 	t.Helper()
 	route := c.route
-	work := e.CreateRepo(repo, c.files())
-	e.AddCollaborator(repo, "hubot")
-	e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
-	if c.teammate {
-		e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
-	}
-	e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
+	work := c.setUp(e, repo)
 	faults := fk.faults
 	if fk.graphql != nil && strings.HasPrefix(route, "graphql ") {
 		faults = fk.graphql
 	}
-	for _, f := range faults {
+	for i, f := range faults {
 		fault := map[string]any{"route": route, "count": 1}
+		if i == 0 {
+			fault["skip"] = c.skip // the faults behind the first wait with it
+		}
 		for k, v := range f {
 			fault[k] = v
 		}
@@ -241,13 +300,13 @@ func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faul
 		stderr.WriteString(r.Stderr)
 		return r
 	}
-	r := runStep("create", "fault in "+repo)
+	r := runStep(c.create("fault in " + repo)...)
 	if r.Code != 0 {
 		if !oneClearLine(r.Stderr) {
 			t.Errorf("%s × %s: create failed without one clear line:\n%s", route, fk.name, r.Stderr)
 		}
 		result = "rerun"
-		if r = runStep("create", "fault in "+repo); r.Code != 0 {
+		if r = runStep(c.create("fault in " + repo)...); r.Code != 0 {
 			t.Errorf("%s × %s: create re-run failed:\n%s", route, fk.name, stderr.String())
 			return "FAIL"
 		}
@@ -272,7 +331,7 @@ func runFaultCase(t *testing.T, e *harness.Env, repo string, c flowCase, fk faul
 		t.Errorf("%s × %s: the fault was never triggered: the route is not used", route, fk.name)
 		return "UNUSED"
 	}
-	if problem := finalStateProblem(e, repo, c.adopt); problem != "" {
+	if problem := finalStateProblem(e, repo, c); problem != "" {
 		t.Errorf("%s × %s: %s\n%s", route, fk.name, problem, stderr.String())
 		return "FAIL"
 	}
@@ -307,10 +366,16 @@ func oneClearLine(stderr string) bool {
 	return len(lines) >= 1 && lines[len(lines)-1] != ""
 }
 
-// finalStateProblem compares a repository with the fault-free end state. With
-// adopted, the release is the push run at the merge (besides the repository's
-// first push run) and nothing is dispatched.
-func finalStateProblem(e *harness.Env, repo string, adopted bool) string {
+// finalStateProblem compares a repository with the fault-free end state. In
+// the adoption flows the release is the push run at the merge (besides the
+// repository's, or the maintenance branch's, first push run) and nothing is
+// dispatched. The exceptional flow adds the forward-port: its branch, its pull
+// request and its label.
+func finalStateProblem(e *harness.Env, repo string, c flowCase) string {
+	adopted, want := c.adopt, 1
+	if c.exceptional {
+		want = 2
+	}
 	base := "/repos/monalisa/" + repo
 	_, branches := e.API("GET", base+"/branches", nil)
 	hotfixBranches := 0
@@ -323,18 +388,23 @@ func finalStateProblem(e *harness.Env, repo string, adopted bool) string {
 	_, labels := e.API("GET", base+"/labels", nil)
 	_, runs := e.API("GET", base+"/actions/runs", nil)
 	switch {
-	case hotfixBranches != 1:
+	case hotfixBranches != want:
 		return fmt.Sprintf("%d hotfix branches", hotfixBranches)
-	case len(pulls.([]any)) != 1:
+	case len(pulls.([]any)) != want:
 		return fmt.Sprintf("%d pull requests", len(pulls.([]any)))
-	case len(labels.([]any)) != 1:
+	case len(labels.([]any)) != want:
 		return fmt.Sprintf("labels: %s", jsonString(labels))
 	case !adopted && runs.(map[string]any)["total_count"].(float64) != 1:
 		return fmt.Sprintf("%v release runs", runs.(map[string]any)["total_count"])
 	case adopted && (runs.(map[string]any)["total_count"].(float64) != 2 || strings.Contains(jsonString(runs), `"event":"workflow_dispatch"`)):
 		return fmt.Sprintf("%v runs, want the two push runs and no dispatch: %s", runs.(map[string]any)["total_count"], jsonString(runs))
 	}
-	pr := pulls.([]any)[0].(map[string]any)
+	var pr map[string]any
+	for _, p := range pulls.([]any) {
+		if !strings.HasPrefix(p.(map[string]any)["head"].(map[string]any)["ref"].(string), "hotfix/forward-port-") {
+			pr = p.(map[string]any)
+		}
+	}
 	if pr["merged"] != true {
 		return "PR not merged"
 	}
@@ -373,26 +443,20 @@ func TestCrashMatrix(t *testing.T) {
 	for i, c := range cases {
 		route := c.route
 		repo := fmt.Sprintf("cm%d", i)
-		work := e.CreateRepo(repo, c.files())
-		e.AddCollaborator(repo, "hubot")
-		e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.0.0"})
-		if c.teammate {
-			e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 200})
-		}
-		e.Control("POST", "repos/monalisa/"+repo+"/auto-runs", map[string]any{"after_ms": 100})
-		if r := e.Hotfix(work, "create", "crash in "+repo); r.Code != 0 {
+		work := c.setUp(e, repo)
+		if r := e.Hotfix(work, c.create("crash in "+repo)...); r.Code != 0 {
 			t.Fatalf("create: %s", r.Stderr)
 		}
 		harnessWrite(t, filepath.Join(work, "fix.txt"), "fix\n")
 		e.Git(work, "add", "-A")
 		e.Git(work, "commit", "-q", "-m", "fix")
 		args := c.args
-		killInFlight(t, e, work, route, args)
+		killInFlight(t, e, work, route, c.skip, args)
 		// The re-run meets GitHub's primary rate limit in both of the forms GitHub
 		// sends it (GraphQL: 200 + RATE_LIMITED on its first request; REST: 429
 		// with remaining 0 on the run it follows last), each resetting in a
 		// second: it waits, says until when, and goes on.
-		e.Control("POST", "faults", map[string]any{"route": "graphql query user,repository (HotfixShip)", "count": 1, "rate_limit": "primary", "reset_in_s": 1})
+		e.Control("POST", "faults", map[string]any{"route": c.firstQuery(), "count": 1, "rate_limit": "primary", "reset_in_s": 1})
 		e.Control("POST", "faults", map[string]any{"route": "GET /repos/{owner}/{repo}/actions/runs/{run_id}", "count": 1, "rate_limit": "primary", "status": 429, "reset_in_s": 1})
 		r := e.Hotfix(work, args...)
 		outcome := "ok"
@@ -407,7 +471,7 @@ func TestCrashMatrix(t *testing.T) {
 		if r.Code != 0 {
 			outcome = "FAIL"
 			t.Errorf("killed before %s: the re-run failed: %s", route, r.Stderr)
-		} else if problem := finalStateProblem(e, repo, c.adopt); problem != "" {
+		} else if problem := finalStateProblem(e, repo, c); problem != "" {
 			outcome = "FAIL"
 			t.Errorf("killed before %s: %s\n%s", route, problem, r.Stderr)
 		}
@@ -481,7 +545,7 @@ func TestRetryFaultMatrix(t *testing.T) {
 	}
 	// Killed while the re-run request is in flight (GitHub has not acted yet).
 	work := failedRelease(t, "rfkill")
-	killInFlight(t, e, work, route, args)
+	killInFlight(t, e, work, route, 0, args)
 	if r := e.Hotfix(work, args...); r.Code != 0 {
 		t.Errorf("killed during the re-run request: the re-run failed:\n%s", r.Stderr)
 	}
@@ -498,11 +562,12 @@ func pendingFaults(e *harness.Env) []any {
 }
 
 // killInFlight starts gh hotfix with args in work and kills it (SIGKILL, gh and
-// the extension together) while its request on route is in flight: the request
-// hangs in the emulator, which has not acted on it yet, until the kill.
-func killInFlight(t *testing.T, e *harness.Env, work, route string, args []string) {
+// the extension together) while its request on route (after skip of them) is in
+// flight: the request hangs in the emulator, which has not acted on it yet,
+// until the kill.
+func killInFlight(t *testing.T, e *harness.Env, work, route string, skip int, args []string) {
 	t.Helper()
-	e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1})
+	e.Control("POST", "faults", map[string]any{"route": route, "latency_ms": 20000, "count": 1, "skip": skip})
 	p := e.Start(work, args...)
 	e.Eventually(args[0]+" to reach "+route, 30*time.Second, func() bool { return len(pendingFaults(e)) == 0 })
 	p.Kill()

@@ -125,7 +125,7 @@ func TestShipStopsCleanlyAtAFarRateLimit(t *testing.T) {
 		if r := e.Hotfix(work, args...); r.Code != 0 {
 			t.Fatalf("%s: the re-run failed:\n%s", c.route, r.Stderr)
 		}
-		if problem := finalStateProblem(e, repo, false); problem != "" {
+		if problem := finalStateProblem(e, repo, flowCase{}); problem != "" {
 			t.Errorf("%s: %s", c.route, problem)
 		}
 	}

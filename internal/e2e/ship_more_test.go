@@ -604,23 +604,9 @@ func TestWhatShipsByTheGraph(t *testing.T) {
 func TestReleasedBySomeoneElse(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
-	merged := func(t *testing.T, repo string) string {
-		t.Helper()
-		work := startHotfix(t, e, repo, repo+" fix")
-		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
-			t.Fatalf("ship --no-wait: %s", r.Stderr)
-		}
-		if status, out := e.API("PUT", "/repos/monalisa/"+repo+"/pulls/1/merge", map[string]any{}); status != 200 {
-			t.Fatalf("merge: %d %v", status, out)
-		}
-		return work
-	}
-	runs := func(repo string) float64 {
-		_, out := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs", nil)
-		return out.(map[string]any)["total_count"].(float64)
-	}
+	runs := func(repo string) float64 { return runCount(e, repo) }
 	t.Run("by hand with gh workflow run", func(t *testing.T) {
-		work := merged(t, "byhand")
+		work, _ := shippedAndMerged(t, e, "byhand", "byhand fix")
 		if r := e.RunIn(work, "gh", "workflow", "run", "release.yml", "--ref", "main", "-f", "environment=production"); r.Code != 0 {
 			t.Fatalf("gh workflow run: %s", r.Stderr)
 		}
@@ -638,16 +624,11 @@ func TestReleasedBySomeoneElse(t *testing.T) {
 		}
 	})
 	t.Run("release comment deleted", func(t *testing.T) {
-		work := merged(t, "nocomment")
+		work, _ := shippedAndMerged(t, e, "nocomment", "nocomment fix")
 		if r := e.Hotfix(work, "ship"); r.Code != 0 {
 			t.Fatalf("ship: %s", r.Stderr)
 		}
-		_, comments := e.API("GET", "/repos/monalisa/nocomment/issues/1/comments", nil)
-		for _, c := range comments.([]any) {
-			if strings.Contains(c.(map[string]any)["body"].(string), "gh-hotfix:release") {
-				e.API("DELETE", fmt.Sprintf("/repos/monalisa/nocomment/issues/comments/%v", c.(map[string]any)["id"]), nil)
-			}
-		}
+		deleteReleaseComments(t, e, "nocomment")
 		e.ClearRequests()
 		r := e.Hotfix(work, "ship")
 		if r.Code != 0 || !strings.Contains(r.Stderr, "Release run already on GitHub") {
@@ -689,6 +670,14 @@ func TestShipReviewerWithoutAccess(t *testing.T) {
 func shippedAndMerged(t *testing.T, e *harness.Env, repo, desc string) (work, mergeSHA string) {
 	t.Helper()
 	work = startHotfix(t, e, repo, desc)
+	return work, openAndMerge(t, e, work, repo)
+}
+
+// openAndMerge opens the hotfix's pull request (#1) of the clone work with ship
+// --no-wait and merges it as a teammate would, through the API. It returns the
+// merge commit.
+func openAndMerge(t *testing.T, e *harness.Env, work, repo string) string {
+	t.Helper()
 	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
 		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
 	}
@@ -696,7 +685,27 @@ func shippedAndMerged(t *testing.T, e *harness.Env, repo, desc string) (work, me
 	if status != 200 {
 		t.Fatalf("merge: %d %v", status, out)
 	}
-	return work, out.(map[string]any)["sha"].(string)
+	return out.(map[string]any)["sha"].(string)
+}
+
+// runCount is the number of workflow runs of the repository on GitHub.
+func runCount(e *harness.Env, repo string) float64 {
+	_, out := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs", nil)
+	return out.(map[string]any)["total_count"].(float64)
+}
+
+// deleteReleaseComments deletes the release comments of pull request #1, as a
+// teammate tidying the thread might.
+func deleteReleaseComments(t *testing.T, e *harness.Env, repo string) {
+	t.Helper()
+	_, comments := e.API("GET", "/repos/monalisa/"+repo+"/issues/1/comments", nil)
+	for _, c := range comments.([]any) {
+		if strings.Contains(c.(map[string]any)["body"].(string), "gh-hotfix:release") {
+			if status, _ := e.API("DELETE", fmt.Sprintf("/repos/monalisa/%s/issues/comments/%v", repo, c.(map[string]any)["id"]), nil); status != 204 {
+				t.Fatalf("deleting the release comment: %d", status)
+			}
+		}
+	}
 }
 
 // TestShipFieldsBeforeTheMerge: -f values are checked with --no-wait too, before

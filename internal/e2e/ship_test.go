@@ -20,11 +20,11 @@ func startHotfix(t *testing.T, e *harness.Env, repo, desc string) string {
 	return work
 }
 
-// hotfixIn runs gh hotfix create desc in the clone work and commits a fix
-// (file, written afresh) on the new hotfix branch.
-func hotfixIn(t *testing.T, e *harness.Env, work, desc, file string) {
+// hotfixIn runs gh hotfix create desc (with createArgs, e.g. --from-tag) in the
+// clone work and commits a fix (file, written afresh) on the new hotfix branch.
+func hotfixIn(t *testing.T, e *harness.Env, work, desc, file string, createArgs ...string) {
 	t.Helper()
-	if r := e.Hotfix(work, "create", desc); r.Code != 0 {
+	if r := e.Hotfix(work, append([]string{"create", desc}, createArgs...)...); r.Code != 0 {
 		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
 	}
 	harnessWrite(t, filepath.Join(work, file), "the fix\n")

@@ -25,7 +25,8 @@ import (
 //	GET    /_emulator/conformance                  requests that deviate from GitHub's descriptions
 //	DELETE /_emulator/conformance                  clear them
 //	POST   /_emulator/faults                       {"route","status","count","drop","latency_ms","retry_after","html","body",
-//	                                               "rate_limit","reset_in_s"}: the next count requests on route fail;
+//	                                               "rate_limit","reset_in_s","skip"}: the next count requests on route
+//	                                               fail, after skip of them pass (a later request of the same name);
 //	                                               "rate_limit": "primary" or "secondary" answers as GitHub's rate
 //	                                               limits do (see rateLimitFault); "exhausted": true is "primary"
 //	GET    /_emulator/faults, DELETE /_emulator/faults
@@ -78,6 +79,7 @@ type fault struct {
 	Body       string        `json:"body,omitempty"`       // raw answer body (e.g. malformed JSON), status 200 unless set
 	RateLimit  string        `json:"rate_limit,omitempty"` // "primary" or "secondary": a rate-limit refusal (rateLimitFault)
 	ResetIn    int           `json:"reset_in_s,omitempty"` // with a primary limit: seconds until it resets (default 1200)
+	Skip       int           `json:"skip,omitempty"`       // requests on route that pass before the fault applies
 	Latency    time.Duration `json:"-"`
 }
 
@@ -111,6 +113,10 @@ func (s *Server) takeFault(route string) *fault {
 	defer s.faultsMu.Unlock()
 	for i, f := range s.faults {
 		if f.Route == "*" || f.Route == route || strings.HasPrefix(route, f.Route) {
+			if f.Skip > 0 {
+				f.Skip-- // this one passes, and so do the faults queued behind it
+				return nil
+			}
 			f.Count--
 			if f.Count <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
@@ -232,7 +238,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		if in["exhausted"] == true {
 			f.RateLimit = "primary"
 		}
-		f.ResetIn = num("reset_in_s")
+		f.ResetIn, f.Skip = num("reset_in_s"), num("skip")
 		s.faultsMu.Unlock()
 		w.WriteHeader(201)
 	case p == "faults" && r.Method == http.MethodGet:

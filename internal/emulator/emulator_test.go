@@ -292,6 +292,14 @@ func TestFaultInjectionAndRequestLog(t *testing.T) {
 	if faulted != 4 {
 		t.Errorf("%d log entries carry a fault, want 4", faulted)
 	}
+
+	// skip: the first requests on the route pass, the next one fails.
+	post("faults", map[string]any{"route": "GET /repos/{owner}/{repo}", "status": 502, "count": 1, "skip": 2})
+	for i, want := range []int{200, 200, 502, 200} {
+		if r := ts.do("GET", "/repos/monalisa/faults", nil, nil); r.status != want {
+			t.Errorf("request %d with skip 2: %d, want %d", i+1, r.status, want)
+		}
+	}
 }
 
 func TestRefusals(t *testing.T) {

@@ -137,22 +137,49 @@ func (c *Client) LatestReleaseTag(ctx context.Context, owner, name string) (stri
 type apiRef struct {
 	Ref    string `json:"ref"`
 	Object struct {
-		SHA string `json:"sha"`
+		SHA  string `json:"sha"`
+		Type string `json:"type"`
 	} `json:"object"`
 }
 
-// Tags lists the tags whose names start with prefix (e.g. "v1.4."), in one request.
-func (c *Client) Tags(ctx context.Context, owner, name, prefix string) ([]string, error) {
+// TagRef is a tag and, for a lightweight tag, the commit it points at.
+type TagRef struct {
+	Name string
+	// Commit is "" for an annotated tag: its ref points at a tag object, and
+	// the commit behind it would cost one more request.
+	Commit string
+}
+
+// TagRefs lists the tags whose names start with prefix (e.g. "v1.4."), with the
+// commits of the lightweight ones, in one request.
+func (c *Client) TagRefs(ctx context.Context, owner, name, prefix string) ([]TagRef, error) {
 	var refs []apiRef
 	path := fmt.Sprintf("repos/%s/%s/git/matching-refs/tags/%s", owner, name, escapeRef(prefix))
 	if err := c.REST(ctx, "GET", path, nil, &refs); err != nil {
 		return nil, err
 	}
-	tags := make([]string, 0, len(refs))
+	tags := make([]TagRef, 0, len(refs))
 	for _, r := range refs {
 		if t, ok := strings.CutPrefix(r.Ref, "refs/tags/"); ok {
-			tags = append(tags, t)
+			tag := TagRef{Name: t}
+			if r.Object.Type == "commit" {
+				tag.Commit = r.Object.SHA
+			}
+			tags = append(tags, tag)
 		}
+	}
+	return tags, nil
+}
+
+// Tags lists the names of the tags starting with prefix, in one request.
+func (c *Client) Tags(ctx context.Context, owner, name, prefix string) ([]string, error) {
+	refs, err := c.TagRefs(ctx, owner, name, prefix)
+	if err != nil {
+		return nil, err
+	}
+	tags := make([]string, len(refs))
+	for i, r := range refs {
+		tags[i] = r.Name
 	}
 	return tags, nil
 }

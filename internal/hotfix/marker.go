@@ -30,6 +30,11 @@ type ReleaseMarker struct {
 	// Tag is the hotfix tag the release creates (exceptional process), decided
 	// once, before the dispatch: a re-run releases with the same tag, never the next.
 	Tag string `json:"tag,omitempty"`
+	// TagByRun: the release is a run of the hotfix workflow ship adopted, whose
+	// tag input GitHub's run API does not show. Tag is then the line's tag at
+	// the run's commit once the run created it, and "" until then: never one
+	// ship decided.
+	TagByRun bool `json:"tag_by_run,omitempty"`
 	// Attempt is the run's attempt ship started last: 2 and more after
 	// ship --retry re-ran its failed jobs; 0 or 1 for the dispatched run.
 	Attempt int `json:"attempt,omitempty"`
@@ -88,7 +93,12 @@ func ReleaseComment(m ReleaseMarker) string {
 	if len(m.Forced) > 0 {
 		fmt.Fprintf(&b, "⚠️ Released with `--force` although checks failed on the merge commit: %s.\n\n", strings.Join(m.Forced, ", "))
 	}
-	if m.Tag != "" {
+	switch {
+	case m.TagByRun && m.Tag == "":
+		b.WriteString("Hotfix tag: the one that run was dispatched with (GitHub's API does not show a run's inputs; `gh release list` shows it once the run created it). A forward-port pull request brings the fix to the main line.\n\n")
+	case m.TagByRun:
+		fmt.Fprintf(&b, "Hotfix tag: `%s` (created by that run). A forward-port pull request brings the fix to the main line.\n\n", m.Tag)
+	case m.Tag != "":
 		fmt.Fprintf(&b, "Hotfix tag: `%s` (the workflow creates it). A forward-port pull request brings the fix to the main line.\n\n", m.Tag)
 	}
 	b.WriteString("<sub>Posted by gh hotfix ship. This comment records the release: re-running ship never dispatches it again.</sub>\n")

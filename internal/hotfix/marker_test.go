@@ -76,3 +76,33 @@ func TestReleaseMarkerAttemptAndForced(t *testing.T) {
 		}
 	}
 }
+
+// An adopted run of the hotfix workflow: its tag is shown once the run created
+// it, and never invented before.
+func TestReleaseMarkerAdoptedTag(t *testing.T) {
+	adopted := ReleaseMarker{State: "dispatched", MergeSHA: "abc123", Workflow: "hotfix.yml", Ref: "release/v1.4",
+		Since: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC), RunID: 42, RunURL: "http://github.localhost/o/r/actions/runs/42",
+		Adopted: "workflow_dispatch", TagByRun: true}
+	tests := []struct {
+		name, tag string
+		want      string
+		not       string
+	}{
+		{"tag not created yet", "", "the one that run was dispatched with", "Hotfix tag: `"},
+		{"tag created by the run", "v1.4.3", "Hotfix tag: `v1.4.3` (created by that run)", "the workflow creates it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := adopted
+			m.Tag = tt.tag
+			body := ReleaseComment(m)
+			got, ok := ParseReleaseMarker(body)
+			if !ok || !reflect.DeepEqual(got, m) {
+				t.Fatalf("ParseReleaseMarker(ReleaseComment(m)) = %+v, %v; want %+v", got, ok, m)
+			}
+			if !strings.Contains(body, "Release found") || !strings.Contains(body, tt.want) || strings.Contains(body, tt.not) {
+				t.Errorf("the comment does not say %q (or says %q):\n%s", tt.want, tt.not, body)
+			}
+		})
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
 
 // Version is a release tag of the form [v]MAJOR.MINOR.PATCH, as the exceptional
@@ -136,4 +138,24 @@ func CheckHotfixTag(tag string, from Version, existing []string) (Version, error
 		}
 	}
 	return v, nil
+}
+
+// TagAt is the hotfix tag a run released at commit sha: the highest tag of
+// from's line, after from, that points at sha; "" when there is none (the run
+// has not created it yet, or created an annotated tag, whose commit the listing
+// does not show). A run's inputs are not in GitHub's run API: the tag it was
+// dispatched with is known only once it exists.
+func TagAt(tags []github.TagRef, from Version, sha string) string {
+	var best Version
+	found := ""
+	for _, t := range tags {
+		v, err := ParseTag(t.Name)
+		if err != nil || t.Commit == "" || t.Commit != sha || !from.SameLine(v) || !v.After(from) {
+			continue
+		}
+		if found == "" || v.After(best) {
+			best, found = v, t.Name
+		}
+	}
+	return found
 }

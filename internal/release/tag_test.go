@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
 
 func TestParseTag(t *testing.T) {
@@ -169,5 +171,33 @@ func TestVersionAfter(t *testing.T) {
 		if got := v.After(w); got != tt.want {
 			t.Errorf("%s.After(%s) = %v, want %v", tt.v, tt.w, got, tt.want)
 		}
+	}
+}
+
+func TestTagAt(t *testing.T) {
+	const head, other = "aaaa", "bbbb"
+	from, err := ParseTag("v1.4.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		tags []github.TagRef
+		want string
+	}{
+		{"none", nil, ""},
+		{"the run's tag, not the next patch", []github.TagRef{{Name: "v1.4.0", Commit: other}, {Name: "v1.4.3", Commit: head}}, "v1.4.3"},
+		{"not created yet", []github.TagRef{{Name: "v1.4.0", Commit: other}, {Name: "v1.4.1", Commit: other}}, ""},
+		{"annotated: commit unknown", []github.TagRef{{Name: "v1.4.1", Commit: ""}}, ""},
+		{"the highest of two at the commit", []github.TagRef{{Name: "v1.4.2", Commit: head}, {Name: "v1.4.10", Commit: head}, {Name: "v1.4.3", Commit: head}}, "v1.4.10"},
+		{"not after the tag the hotfix started from", []github.TagRef{{Name: "v1.4.0", Commit: head}}, ""},
+		{"other lines and names ignored", []github.TagRef{{Name: "v1.5.1", Commit: head}, {Name: "1.4.1", Commit: head}, {Name: "v1.4.1-rc.1", Commit: head}, {Name: "nightly", Commit: head}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := TagAt(tt.tags, from, head); got != tt.want {
+				t.Errorf("TagAt(%v) = %q, want %q", tt.tags, got, tt.want)
+			}
+		})
 	}
 }

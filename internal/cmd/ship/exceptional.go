@@ -180,7 +180,14 @@ func (s *shipper) hotfixPlan(ctx context.Context) (release.Workflow, map[string]
 // request, the post-mortem, the summary. A release run that fails does not stop
 // the forward-port: the fix is merged, and main must not lose it.
 func (s *shipper) afterMergeExceptional(ctx context.Context) error {
-	if !s.opts.DryRun {
+	if !s.opts.DryRun && !s.fresh {
+		// After the wait, as on the standard path: the comments, the head as
+		// merged, and the maintenance branch's last commits with their runs (a
+		// release someone else started is adopted from them), in one request.
+		if err := s.reload(ctx); err != nil {
+			return err
+		}
+	} else if !s.opts.DryRun {
 		// The comments (release marker) and the head as merged, fresh: another ship may
 		// have released meanwhile, and this one may not have pushed the last commits.
 		if pr, err := s.gh.Pull(ctx, s.pr.ID); err == nil {
@@ -201,6 +208,7 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 				return watchErr
 			}
 			if watchErr == nil {
+				s.learnTag(ctx)
 				s.checkLatestRelease(ctx)
 			}
 		}
@@ -249,21 +257,33 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			s.exc.tag = marker.Tag
+			s.learnTag(ctx)
+			s.exc.tag = s.release.Tag
 			if s.opts.Retry {
-				return s.retry(ctx, &marker)
+				return s.retry(ctx, s.release)
 			}
-			s.reportRecorded(marker)
+			s.reportRecorded(*s.release)
 			return s.checkLeftBehind(ctx, true)
 		}
 		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
 	}
-	if s.opts.Retry {
-		return s.nothingToRetry()
-	}
 	wf, inputs, err := s.hotfixPlan(ctx)
 	if err != nil {
 		return err
+	}
+	if !found {
+		// Exactly once by what GitHub shows, as on the standard path: a run of
+		// the hotfix workflow on the maintenance branch that covers the merge (a
+		// teammate's gh workflow run, a release comment deleted) is adopted.
+		if adopted, err := s.adoptFromGitHub(ctx, wf, mergeSHA); err != nil || adopted {
+			if s.release != nil {
+				s.exc.tag = s.release.Tag
+			}
+			return err
+		}
+	}
+	if s.opts.Retry {
+		return s.nothingToRetry()
 	}
 	tag, since, err := s.hotfixTag(ctx, marker.Tag)
 	if err != nil {
@@ -317,6 +337,41 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 		return err
 	}
 	return s.recordRun(ctx, &marker, run)
+}
+
+// adoptedTag is the hotfix tag of a run of the hotfix workflow that ship did
+// not dispatch: GitHub's run API does not show the tag input it was dispatched
+// with, so it is the line's tag at the run's commit once the run created it,
+// else "" (never one ship decides). The listing replaces hotfixTag's.
+func (s *shipper) adoptedTag(ctx context.Context, run github.Run) (string, error) {
+	refs, err := s.gh.TagRefs(ctx, s.repo.Owner, s.repo.Name, s.exc.from.LinePrefix())
+	if err != nil {
+		return "", fmt.Errorf("listing the tags of %s*: %w", s.exc.from.LinePrefix(), err)
+	}
+	return release.TagAt(refs, s.exc.from, run.HeadSHA), nil
+}
+
+// learnTag completes the record of an adopted run whose tag was not known when
+// it was adopted, once the run created it: one listing of the line's tags, and
+// one edit of the release comment when the tag is there. Nothing is asked for
+// any other record; a failure leaves the record as it is.
+func (s *shipper) learnTag(ctx context.Context) {
+	m, run := s.release, s.runInfo
+	if s.opts.DryRun || m == nil || !m.TagByRun || m.Tag != "" || run == nil || run.HeadSHA == "" {
+		return
+	}
+	tag, err := s.adoptedTag(ctx, *run)
+	if err != nil || tag == "" {
+		return
+	}
+	m.Tag, s.exc.tag = tag, tag
+	err = s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
+		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
+	if err != nil {
+		s.warn("Could not record the hotfix tag %s on #%d: %v", tag, s.pr.Number, err)
+		return
+	}
+	s.done("Hotfix tag: %s (created by the release run), recorded on #%d", tag, s.pr.Number)
 }
 
 // hotfixTag decides the hotfix tag: the one already recorded, else --tag, else the

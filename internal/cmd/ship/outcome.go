@@ -275,7 +275,9 @@ func (s *shipper) ownRuns() func(string) bool {
 // dispatch by hand). The runs on the base's last commits came with the first
 // query, so this costs nothing when the merge is recent; an older merge costs
 // one listing of the workflow's runs. A run found is recorded in a release
-// comment, reported and followed as if ship had dispatched it.
+// comment, reported and followed as if ship had dispatched it. On the
+// exceptional path the base is the maintenance branch and wf the hotfix
+// workflow; the run's tag is recorded once the run created it (adoptedTag).
 func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, mergeSHA string) (bool, error) {
 	if s.state == nil || mergeSHA == "" {
 		return false, nil
@@ -313,12 +315,24 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 		}
 	}
 	by := "a " + strings.ReplaceAll(run.Event, "_", " ") + " run"
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would record %s (%s of %s, already on GitHub) on #%d, and dispatch nothing\n", run.HTMLURL, by, wf.File(), s.pr.Number)
-		return true, nil
-	}
 	marker := hotfix.ReleaseMarker{State: "dispatched", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base,
 		RunID: run.ID, RunURL: run.HTMLURL, Adopted: run.Event}
+	tagNote := ""
+	if s.isExceptional() {
+		tag, err := s.adoptedTag(ctx, run)
+		if err != nil {
+			return false, err
+		}
+		marker.Tag, marker.TagByRun = tag, true
+		tagNote = ", hotfix tag " + tag
+		if tag == "" {
+			tagNote = ", hotfix tag decided by that run"
+		}
+	}
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would record %s (%s of %s, already on GitHub%s) on #%d, and dispatch nothing\n", run.HTMLURL, by, wf.File(), tagNote, s.pr.Number)
+		return true, nil
+	}
 	if err := s.postMarker(ctx, &marker); err != nil {
 		return false, err
 	}
@@ -328,7 +342,7 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 		return true, s.followWinner(ctx, wf, winner)
 	}
 	s.release, s.runInfo = &marker, &run
-	s.done("Release run already on GitHub: %s (%s of %s containing the merge): recorded on #%d, nothing dispatched", run.HTMLURL, by, wf.File(), s.pr.Number)
+	s.done("Release run already on GitHub: %s (%s of %s containing the merge%s): recorded on #%d, nothing dispatched", run.HTMLURL, by, wf.File(), tagNote, s.pr.Number)
 	if s.opts.Retry {
 		return true, s.retry(ctx, &marker)
 	}

@@ -21,12 +21,12 @@ type forwardPort struct {
 }
 
 // addForwardPorts finds, in one request whatever their number, the forward-port pull
-// requests of the merged hotfixes released with a hotfix tag. Nothing is asked when
+// requests of the merged hotfixes released by the exceptional process. Nothing is asked when
 // there are none.
 func addForwardPorts(ctx context.Context, gh *github.Client, repo repository.Repository, pulls []hotfixPull) error {
 	var idx []int
 	for i := range pulls {
-		if pulls[i].State == "MERGED" && pulls[i].Tag != "" {
+		if pulls[i].State == "MERGED" && pulls[i].exceptional {
 			idx = append(idx, i)
 		}
 	}

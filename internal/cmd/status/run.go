@@ -368,6 +368,9 @@ type hotfixPull struct {
 	// the main line (nil for hotfixes of the standard path).
 	Tag         string
 	ForwardPort *forwardPort
+	// exceptional: released by the hotfix workflow of the exceptional process,
+	// with Tag, or by an adopted run whose tag is not known yet.
+	exceptional bool
 }
 
 // releaseRun is the release of a merged hotfix, as recorded by ship's marker comment,
@@ -402,7 +405,7 @@ func newHotfixPull(a *apiPull) hotfixPull {
 			bodies[i] = c.Body
 		}
 		if m, ok := releaseMarker(bodies, p.MergeCommit); ok {
-			p.Release, p.Tag = &releaseRun{Workflow: m.Workflow}, m.Tag
+			p.Release, p.Tag, p.exceptional = &releaseRun{Workflow: m.Workflow}, m.Tag, m.Tag != "" || m.TagByRun
 			if m.State == "dispatched" {
 				p.Release.RunID, p.Release.URL = m.RunID, m.RunURL
 			}

@@ -644,6 +644,35 @@ func TestForwardPortSummary(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// TestExceptionalRelease: a hotfix released by the exceptional process is one
+// whose release comment names a tag, or records an adopted run of the hotfix
+// workflow whose tag is not known yet; its forward-port is looked for either way.
+func TestExceptionalRelease(t *testing.T) {
+	comment := func(tag string, byRun bool) string {
+		return hotfix.ReleaseComment(hotfix.ReleaseMarker{State: "dispatched", MergeSHA: mergeSHA, Workflow: "hotfix.yml", Ref: "release/v1.4",
+			Since: created, RunID: 42, RunURL: "https://github.com/acme/shop/actions/runs/42", Tag: tag, TagByRun: byRun})
+	}
+	tests := []struct {
+		name        string
+		comment     string
+		exceptional bool
+		tag         string
+	}{
+		{"standard path", marker("dispatched", mergeSHA, 42), false, ""},
+		{"dispatched with its tag", comment("v1.4.1", false), true, "v1.4.1"},
+		{"adopted, tag not created yet", comment("", true), true, ""},
+		{"adopted, tag created by the run", comment("v1.4.3", true), true, "v1.4.3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newHotfixPull(ptr(stubPull(20, "MERGED", "", tt.comment)))
+			if p.exceptional != tt.exceptional || p.Tag != tt.tag {
+				t.Errorf("exceptional %v, tag %q; want %v, %q", p.exceptional, p.Tag, tt.exceptional, tt.tag)
+			}
+		})
+	}
+}
+
 // TestRunLeavesOutForkPulls: a pull request from a fork carrying the label, even of
 // a hotfix branch's name, is not one of the repository's hotfixes (#13 h): status
 // does not list it, counts it out of the total, and says so on stderr.
@@ -723,7 +752,7 @@ func TestForwardPortsSkipForks(t *testing.T) {
 			gh := &fakeGitHub{t: t, pages: []string{`{"data":{"repository":{"fp0":{"nodes":[` + strings.Join(tt.nodes, ",") + `]}}}}`}}
 			f, _, _, _ := testFactory(t, gh)
 			client, _ := f.GitHubClient("github.com")
-			pulls := []hotfixPull{{Number: 20, State: "MERGED", Branch: "hotfix/x", Base: "release/v1.4", Tag: "v1.4.1"}}
+			pulls := []hotfixPull{{Number: 20, State: "MERGED", Branch: "hotfix/x", Base: "release/v1.4", Tag: "v1.4.1", exceptional: true}}
 			if err := addForwardPorts(context.Background(), client, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, pulls); err != nil {
 				t.Fatal(err)
 			}
