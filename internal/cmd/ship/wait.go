@@ -23,9 +23,9 @@ const backoffCap = 3
 const maxLimitWait = 15 * time.Minute
 
 // interrupted turns a cancelled wait into exit 2 with the command that continues.
-func interrupted(ctx context.Context, what string) error {
+func (s *shipper) interrupted(ctx context.Context, what string) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
-		return fmt.Errorf("interrupted while waiting for %s: run gh hotfix ship again to continue: %w", what, cmderr.ErrCancel)
+		return fmt.Errorf("interrupted while waiting for %s: run %s again to continue: %w", what, s.again(), cmderr.ErrCancel)
 	}
 	return nil
 }
@@ -51,7 +51,7 @@ func (s *shipper) poll(ctx context.Context, what string, check func() (done, cha
 			s.ios.Notice(s.cs.WarningIcon() + " " + limit.Waiting())
 			wait = max(time.Until(limit.Reset)+time.Second, s.opts.Interval)
 		case err != nil:
-			if ierr := interrupted(ctx, what); ierr != nil {
+			if ierr := s.interrupted(ctx, what); ierr != nil {
 				return ierr
 			}
 			return err
@@ -67,13 +67,13 @@ func (s *shipper) poll(ctx context.Context, what string, check func() (done, cha
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if ierr := interrupted(ctx, what); ierr != nil {
+			if ierr := s.interrupted(ctx, what); ierr != nil {
 				return ierr
 			}
 			return ctx.Err()
 		case <-deadline:
 			t.Stop()
-			return fmt.Errorf("gave up waiting for %s after %s (--timeout): run gh hotfix ship again to keep waiting", what, s.opts.Timeout)
+			return fmt.Errorf("gave up waiting for %s after %s (--timeout): run %s again to keep waiting", what, s.opts.Timeout, s.again())
 		case <-t.C:
 		}
 	}
