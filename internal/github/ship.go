@@ -584,6 +584,59 @@ func (c *Client) PullMergeState(ctx context.Context, id string) (MergeState, err
 	return ms, nil
 }
 
+const waitStateQuery = `query HotfixWaitState($id: ID!) {
+  node(id: $id) { ... on PullRequest { state isDraft mergeStateStatus reviewDecision
+    reviewRequests(first: 20) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
+    commits(last: 1) { nodes { commit { ...checks } } } } }
+}
+` + checksFragment
+
+// WaitState is what a pull request waits for before it can be merged.
+type WaitState struct {
+	State          string // OPEN, CLOSED, MERGED
+	Draft          bool
+	MergeState     string   // mergeStateStatus: CLEAN, BLOCKED, UNSTABLE, DIRTY, BEHIND, UNKNOWN, ...
+	ReviewDecision string   // REVIEW_REQUIRED, CHANGES_REQUESTED, APPROVED, or "" when no review is required
+	Requested      []string // reviewers asked who have not reviewed yet: logins and org/team
+	Checks         Checks   // the head commit's checks
+}
+
+// PullWaitState reads, in one request, what pull request id waits for: its
+// checks, the reviews asked and required, and its mergeability.
+func (c *Client) PullWaitState(ctx context.Context, id string) (WaitState, error) {
+	var out struct {
+		Node *struct {
+			State            string
+			IsDraft          bool
+			MergeStateStatus string
+			ReviewDecision   string
+			ReviewRequests   struct {
+				Nodes []struct{ RequestedReviewer *requestedReviewer }
+			}
+			Commits struct {
+				Nodes []struct{ Commit commitChecks }
+			}
+		}
+	}
+	if err := c.GraphQL(ctx, waitStateQuery, map[string]any{"id": id}, &out); err != nil {
+		return WaitState{}, err
+	}
+	n := out.Node
+	if n == nil {
+		return WaitState{}, fmt.Errorf("pull request %s not found", id)
+	}
+	ws := WaitState{State: n.State, Draft: n.IsDraft, MergeState: n.MergeStateStatus, ReviewDecision: n.ReviewDecision}
+	for _, r := range n.ReviewRequests.Nodes {
+		if name := r.RequestedReviewer.name(); name != "" {
+			ws.Requested = append(ws.Requested, name)
+		}
+	}
+	if len(n.Commits.Nodes) > 0 {
+		ws.Checks = n.Commits.Nodes[0].Commit.toChecks()
+	}
+	return ws, nil
+}
+
 const earlierCommentsQuery = `query HotfixComments($id: ID!, $before: String!) {
   node(id: $id) { ... on PullRequest { comments(last: 100, before: $before) {
     pageInfo { hasPreviousPage startCursor } nodes { databaseId body createdAt } } } }

@@ -227,7 +227,8 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 		if !s.opts.WaitChecks && !s.cfg.Release.WaitChecks {
 			s.warn("Checks still running on the merge commit %s: %s (releasing now; --wait-checks waits for them)", short(mergeSHA), strings.Join(checks.Pending, ", "))
 		} else if !s.opts.DryRun {
-			s.progress("Waiting for the checks on the merge commit %s: %s…", short(mergeSHA), strings.Join(checks.Pending, ", "))
+			line := s.newWaitLine()
+			line.show(fmt.Sprintf("Waiting for the checks on the merge commit %s: %s", short(mergeSHA), waitStatus(github.WaitState{Checks: checks})))
 			err := s.poll(ctx, "the checks of the merge commit", func() (bool, bool, error) {
 				c, err := s.gh.CommitChecks(ctx, s.repo.Owner, s.repo.Name, mergeSHA)
 				if err != nil {
@@ -236,8 +237,12 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 				c, _ = c.Without(s.ownRuns())
 				changed := len(c.Pending) != len(checks.Pending) || len(c.Failing) != len(checks.Failing)
 				checks = c
+				if len(c.Pending) > 0 && c.Releasable() {
+					line.show(fmt.Sprintf("Waiting for the checks on the merge commit %s: %s", short(mergeSHA), waitStatus(github.WaitState{Checks: c})))
+				}
 				return len(c.Pending) == 0 || !c.Releasable(), changed, nil
 			})
+			line.stop()
 			if err != nil {
 				return nil, err
 			}

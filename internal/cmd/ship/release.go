@@ -266,7 +266,12 @@ func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotf
 // followWinner waits for the concurrent ship's run to be recorded or to appear.
 func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner hotfix.ReleaseMarker) error {
 	attempts, interval := runLookup()
+	line := s.newWaitLine()
+	defer line.stop()
 	for i := 0; i < attempts; i++ {
+		if i == 1 {
+			line.show(fmt.Sprintf("Waiting for the other ship to record its run on #%d (up to %s)…", s.pr.Number, time.Duration(attempts-1)*interval))
+		}
 		pr, err := s.gh.Pull(ctx, s.pr.ID)
 		if err != nil {
 			return err
@@ -430,7 +435,13 @@ func (s *shipper) findRun(ctx context.Context, wf release.Workflow, marker hotfi
 	merge := s.mergeOf(marker, true)
 	attempts, interval := runLookup()
 	var rejected []string
+	line := s.newWaitLine()
+	defer line.stop()
 	for i := 0; i < attempts; i++ {
+		if i == 1 {
+			// The run is not listed yet: say what the pause is for.
+			line.show(fmt.Sprintf("Looking for the run of %s on %s (up to %s)…", wf.File(), s.base, time.Duration(attempts-1)*interval))
+		}
 		runs, err := s.gh.DispatchRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, merge.Decided)
 		if err != nil {
 			return nil, fmt.Errorf("looking for the release run: %w", err)
@@ -444,7 +455,7 @@ func (s *shipper) findRun(ctx context.Context, wf release.Workflow, marker hotfi
 		}
 		if len(why) > len(rejected) {
 			for _, w := range why[len(rejected):] {
-				s.progress("Not this hotfix's release: %s", w)
+				s.ios.Notice("Not this hotfix's release: " + w) // above the spinner, if any
 			}
 			rejected = why
 		}
