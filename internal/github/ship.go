@@ -78,7 +78,9 @@ type ShipState struct {
 	MergeMethods []string
 	BaseFound    bool
 	BaseChecks   Checks
-	LabelExists  bool
+	// HeadTip is the hotfix branch's tip on GitHub, "" when GitHub has no such branch.
+	HeadTip     string
+	LabelExists bool
 	// Pulls holds the pull requests whose head is the hotfix branch, newest first.
 	Pulls []PullRequest
 	// Config is the text of the file asked for with configPath on the base, nil when absent.
@@ -182,7 +184,7 @@ const pullFields = `
   prCommits: commits(first: 100) { nodes { commit { oid } } }`
 
 const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
-  $config: String!, $withConfig: Boolean!, $workflows: String!) {
+  $config: String!, $withConfig: Boolean!, $headRef: String!, $workflows: String!) {
   repository(owner: $owner, name: $name) {
     id
     ` + configField + `
@@ -190,6 +192,7 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
     base: ref(qualifiedName: $base) { target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } }
       recent: history(first: 10) { nodes { oid checkSuites(first: 20, filterBy: {appId: 15368}) { nodes { status conclusion branch { name }
         workflowRun { databaseId url event createdAt file { path } } } } } } } } }
+    headRef: ref(qualifiedName: $headRef) { target { oid } }
     workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
     latestRelease { tagName tagCommit { oid } }
     ` + LabelLookup + `
@@ -385,6 +388,9 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 					}
 				}
 			}
+			HeadRef *struct {
+				Target struct{ Oid string }
+			}
 			Labels       LabelNodes
 			PullRequests struct{ Nodes []APIPull }
 			Config       *struct{ Text *string }
@@ -400,7 +406,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 			}
 		}
 	}
-	vars := map[string]any{"owner": owner, "name": name, "head": q.Head,
+	vars := map[string]any{"owner": owner, "name": name, "head": q.Head, "headRef": "refs/heads/" + q.Head,
 		"base": "refs/heads/" + q.Base, "label": q.Label, "config": q.ConfigRev + ":" + q.ConfigPath, "withConfig": q.ConfigPath != "",
 		"workflows": q.Base + ":.github/workflows"}
 	// Reviewers' node IDs come in the same request, under aliases.
@@ -459,6 +465,9 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		} else {
 			st.UnknownReviewers = append(st.UnknownReviewers, login)
 		}
+	}
+	if r.HeadRef != nil {
+		st.HeadTip = r.HeadRef.Target.Oid
 	}
 	if r.Base != nil {
 		st.BaseFound = true

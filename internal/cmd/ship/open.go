@@ -113,7 +113,7 @@ func (s *shipper) open(ctx context.Context) error {
 			}
 			return fmt.Errorf("pushing %s: %w", s.branch, err)
 		}
-		s.done("Pushed %s to %s", s.branch, s.remote)
+		s.done("%s", pushedLine(s.branch, s.remote, tip, s.state.HeadTip))
 	} else {
 		s.dropPush()
 	}
@@ -787,4 +787,14 @@ func without(list, drop []string) []string {
 		}
 	}
 	return out
+}
+
+// pushedLine reports the push of branch at tip to remote: "Pushed" only when the
+// push sent something. When GitHub already had that tip (create --push, or a push
+// whose pull request is still to open), the push only set the upstream.
+func pushedLine(branch, remote, tip, onGitHub string) string {
+	if onGitHub == tip {
+		return fmt.Sprintf("%s is already on %s at %s: nothing to push", branch, remote, short(tip))
+	}
+	return fmt.Sprintf("Pushed %s to %s", branch, remote)
 }
