@@ -92,7 +92,10 @@ func rerunCommand(o ShipOptions, opening bool) string {
 // rerunCommand. A --retry is not repeated (the re-run happened, or the hint says
 // otherwise); edit changes the options first, e.g. to add the --force a hint offers.
 func (s *shipper) again(edit ...func(*ShipOptions)) string {
-	o := *s.opts
+	var o ShipOptions
+	if s.opts != nil {
+		o = *s.opts
+	}
 	o.Retry, o.DryRun = false, false
 	for _, e := range edit {
 		e(&o)
