@@ -115,7 +115,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		if s.pr != nil {
 			what = fmt.Sprintf("is not merged (#%d is %s)", s.pr.Number, strings.ToLower(s.pr.State))
 		}
-		return fmt.Errorf("--retry re-runs a failed release run, and %s %s: run %s", s.branch, what, s.again())
+		return fmt.Errorf("--retry re-runs a failed release run, and %s %s: run %s without --retry", s.branch, what, s.again())
 	}
 	if s.pr == nil || s.pr.State == "OPEN" {
 		// A release that will follow in this run is checked before anything
@@ -199,7 +199,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 
 // nothingToRetry is --retry's refusal when no release run is recorded.
 func (s *shipper) nothingToRetry() error {
-	return fmt.Errorf("nothing to retry: no release run of #%d is recorded; run %s to release it", s.pr.Number, s.again())
+	return fmt.Errorf("nothing to retry: no release run of #%d is recorded; run %s without --retry to release it", s.pr.Number, s.again())
 }
 
 // resolve finds the branch, its recorded metadata, the repository and the config.
