@@ -38,8 +38,8 @@ func handleError(ctx context.Context, ios *iostreams.IOStreams, cmd *command.Com
 	case errors.Is(err, cmderr.ErrCancel) || errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		// Ctrl-C, at a prompt or during a wait. Only a message the command added is worth
 		// printing; otherwise just end the line that shows "^C".
-		if err != cmderr.ErrCancel && errors.Is(err, cmderr.ErrCancel) {
-			fmt.Fprintln(ios.ErrOut, err)
+		if msg := cancelMessage(err); msg != "" {
+			fmt.Fprintln(ios.ErrOut, msg)
 		} else if ios.IsStderrTTY() {
 			fmt.Fprintln(ios.ErrOut)
 		}
@@ -68,13 +68,7 @@ func handleError(ctx context.Context, ios *iostreams.IOStreams, cmd *command.Com
 // userMessage is the one line printed for a failure: the error flattened to a
 // single line, plus what to do when the cause is GitHub's answer.
 func userMessage(err error) string {
-	var parts []string
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if line = strings.Join(strings.Fields(line), " "); line != "" {
-			parts = append(parts, line)
-		}
-	}
-	msg := strings.ReplaceAll(strings.Join(parts, "; "), ":; ", ": ")
+	msg := oneLine(err.Error())
 	var httpErr *api.HTTPError
 	var syntaxErr *json.SyntaxError
 	switch {
@@ -101,4 +95,39 @@ func hostOf(u *url.URL) string {
 		return "github.com"
 	}
 	return auth.NormalizeHostname(u.Hostname())
+}
+
+// oneLine flattens a message to a single line: its lines joined with "; ", blanks squeezed.
+func oneLine(text string) string {
+	var parts []string
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.Join(strings.Fields(line), " "); line != "" {
+			parts = append(parts, line)
+		}
+	}
+	return strings.ReplaceAll(strings.Join(parts, "; "), ":; ", ": ")
+}
+
+// cancelMessage is the line printed when the user cancelled: what the command said
+// around [cmderr.ErrCancel] (how to continue), without the causes' own words at its
+// end (": cancelled", ": context canceled"), which only repeat what the user did.
+// It is "" when the command added nothing.
+func cancelMessage(err error) string {
+	if !errors.Is(err, cmderr.ErrCancel) {
+		return ""
+	}
+	tails := []string{cmderr.ErrCancel.Error(), context.Canceled.Error()}
+	msg := oneLine(err.Error())
+	for {
+		before := msg
+		for _, tail := range tails {
+			if msg == tail {
+				return ""
+			}
+			msg = strings.TrimSuffix(msg, ": "+tail)
+		}
+		if msg == before {
+			return msg
+		}
+	}
 }

@@ -43,7 +43,7 @@ func TestHandleError(t *testing.T) {
 		{name: "needs attention", err: &cmderr.AttentionError{Err: errors.New("the forward-port pull request #13 has conflicts to resolve by hand: http://x/pull/13")}, wantCode: 3,
 			wantStderr: "the forward-port pull request #13 has conflicts to resolve by hand: http://x/pull/13\n"},
 		{name: "cancel on a terminal ends the ^C line", err: cmderr.ErrCancel, stderrTTY: true, wantCode: 2, wantStderr: "\n"},
-		{name: "cancel with a message", err: fmt.Errorf("stopped waiting for the merge; run gh hotfix ship again to continue: %w", cmderr.ErrCancel), stderrTTY: true, wantCode: 2, wantStderr: "stopped waiting for the merge; run gh hotfix ship again to continue: cancelled\n"},
+		{name: "cancel with a message", err: fmt.Errorf("stopped waiting for the merge; run gh hotfix ship again to continue: %w", cmderr.ErrCancel), stderrTTY: true, wantCode: 2, wantStderr: "stopped waiting for the merge; run gh hotfix ship again to continue\n"},
 		{name: "context cancelled", err: fmt.Errorf("waiting: %w", context.Canceled), wantCode: 2},
 		{name: "any error after SIGINT", ctx: cancelledCtx, err: errors.New("git fetch origin main: signal: interrupt"), wantCode: 2},
 		{name: "no token", err: fmt.Errorf("creating pull request: %w", &cmderr.AuthError{Host: "github.com"}), wantCode: 4,
@@ -89,6 +89,31 @@ func TestHandleError(t *testing.T) {
 			}
 			if stdout.Len() != 0 {
 				t.Errorf("stdout %q", stdout)
+			}
+		})
+	}
+}
+
+func TestCancelMessage(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"plain cancel", cmderr.ErrCancel, ""},
+		{"context cancelled alone", context.Canceled, ""},
+		{"not a cancel", errors.New("boom: cancelled"), ""},
+		{"with how to continue", fmt.Errorf("interrupted while waiting for #7 to be merged: run gh hotfix ship again to continue: %w", cmderr.ErrCancel),
+			"interrupted while waiting for #7 to be merged: run gh hotfix ship again to continue"},
+		{"both causes", fmt.Errorf("interrupted: %w: %w", cmderr.ErrCancel, context.Canceled), "interrupted"},
+		{"context words inside", fmt.Errorf("git fetch: context canceled: %w", cmderr.ErrCancel), "git fetch"},
+		{"over lines", fmt.Errorf("interrupted\n  run it again: %w", cmderr.ErrCancel), "interrupted; run it again"},
+		{"only the words of the cause", fmt.Errorf("%w: %w", cmderr.ErrCancel, context.Canceled), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cancelMessage(tt.err); got != tt.want {
+				t.Errorf("cancelMessage = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -95,9 +96,26 @@ func baseRepo(repoFlag string, getenv func(string) string, current func() (repos
 	}
 	r, err := current()
 	if err != nil {
-		return r, fmt.Errorf("%w; run gh hotfix in a clone of the repository or pass --repo [HOST/]OWNER/REPO", err)
+		return r, currentRepoError(err)
 	}
 	return r, nil
+}
+
+// currentRepoError says in one line why the current directory names no repository.
+// Outside any checkout that is all there is to say: not git's "fatal: not a git
+// repository" nor its exit status, which go-gh passes on.
+func currentRepoError(err error) error {
+	const hint = "run gh hotfix in a clone of the repository or pass --repo [HOST/]OWNER/REPO"
+	msg := err.Error()
+	if strings.Contains(msg, "not a git repository") {
+		return errors.New("not inside a git checkout: " + hint)
+	}
+	if _, fatal, ok := strings.Cut(msg, "fatal: "); ok {
+		// Another failure of git itself (say, a checkout of another owner): its first line.
+		fatal, _, _ = strings.Cut(fatal, "\n")
+		return fmt.Errorf("reading the checkout's remotes: git: %s; %s", strings.TrimSpace(fatal), hint)
+	}
+	return fmt.Errorf("%w; %s", err, hint)
 }
 
 // apiClients resolves the token of each host once, as gh does (GH_TOKEN, GH_ENTERPRISE_TOKEN,

@@ -45,6 +45,12 @@ func TestBaseRepo(t *testing.T) {
 		{name: "bad GH_REPO", ghRepo: "a/b/c/d", wantErr: `invalid GH_REPO value: expected the "[HOST/]OWNER/REPO" format, got "a/b/c/d"`},
 		{name: "no remotes", current: errors.New("unable to determine current repository, no git remotes configured for this repository"),
 			wantErr: "unable to determine current repository, no git remotes configured for this repository; run gh hotfix in a clone of the repository or pass --repo [HOST/]OWNER/REPO"},
+		{name: "outside a checkout", current: errors.New("failed to run git: fatal: not a git repository (or any of the parent directories): .git\n. error: exit status 128"),
+			wantErr: "not inside a git checkout: run gh hotfix in a clone of the repository or pass --repo [HOST/]OWNER/REPO"},
+		{name: "git refuses the checkout", current: errors.New("failed to run git: fatal: detected dubious ownership in repository at '/srv/shop'\nTo add an exception for this directory, call:\n. error: exit status 128"),
+			wantErr: "reading the checkout's remotes: git: detected dubious ownership in repository at '/srv/shop'; run gh hotfix in a clone of the repository or pass --repo [HOST/]OWNER/REPO"},
+		{name: "outside a checkout with -R", repoFlag: "acme/shop", current: errors.New("fatal: not a git repository"),
+			want: repository.Repository{Host: "ghe.example.com", Owner: "acme", Name: "shop"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,6 +23,7 @@ var shipRoutes = []string{
 	"graphql mutation createPullRequest,createLabel (HotfixOpen)",
 	"graphql mutation addLabelsToLabelable,requestReviews (HotfixLabel)",
 	"GET /repos/{owner}/{repo}/pulls/{pull_number}",
+	"graphql query node (HotfixWaitState)",
 	"graphql query repository (HotfixShip)",
 	"graphql mutation addComment (HotfixComment)",
 	"POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",

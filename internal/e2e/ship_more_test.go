@@ -337,7 +337,7 @@ func TestShipDisabledReleaseWorkflow(t *testing.T) {
 	e.Control("POST", "repos/monalisa/off/settings", map[string]any{"workflow_state": map[string]any{"release.yml": "disabled_manually"}})
 	e.ClearRequests()
 	r := e.Hotfix(work, "ship", "--auto")
-	assertFailed(t, r, "release.yml is disabled in the Actions tab in monalisa/off: enable it (gh workflow enable release.yml -R github.localhost/monalisa/off), then run gh hotfix ship again")
+	assertFailed(t, r, "release.yml is disabled in the Actions tab in monalisa/off: enable it (gh workflow enable release.yml -R github.localhost/monalisa/off), then run gh hotfix ship --auto again")
 	assertNothingChanged(t, e, "ship --auto with a disabled release workflow")
 	if status, _ := e.API("GET", "/repos/monalisa/off/branches/hotfix/disabled-workflow-fix", nil); status != 404 {
 		t.Errorf("a refused ship pushed the branch (%d)", status)

@@ -261,8 +261,9 @@ func TestShipInterrupted(t *testing.T) {
 	if r.Code != 2 {
 		t.Fatalf("exit %d after Ctrl-C, want 2\n%s", r.Code, r.Stderr)
 	}
-	if !strings.Contains(r.Stderr, "run gh hotfix ship again to continue") {
-		t.Errorf("no way to continue given:\n%s", r.Stderr)
+	lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
+	if last := lines[len(lines)-1]; !strings.HasSuffix(last, "run gh hotfix ship again to continue") {
+		t.Errorf("no way to continue given, or a tail after it (%q):\n%s", last, r.Stderr)
 	}
 	e.API("PUT", "/repos/monalisa/kiln/pulls/1/merge", map[string]any{})
 	if r := e.Hotfix(work, "ship", "--no-release"); r.Code != 0 || !strings.Contains(r.Stderr, "Pull request #1 is merged") {

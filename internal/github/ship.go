@@ -81,9 +81,11 @@ type ShipState struct {
 	// (a ruleset's pull_request rule with allowed_merge_methods), read in the
 	// same request; ship may merge only with a method both MergeMethods and
 	// every one of them allow (AllowedMergeMethods).
-	MergeRules  []MergeRule
-	BaseFound   bool
-	BaseChecks  Checks
+	MergeRules []MergeRule
+	BaseFound  bool
+	BaseChecks Checks
+	// HeadTip is the hotfix branch's tip on GitHub, "" when GitHub has no such branch.
+	HeadTip     string
 	LabelExists bool
 	// Pulls holds the pull requests whose head is the hotfix branch, newest first.
 	Pulls []PullRequest
@@ -261,7 +263,7 @@ const pullFields = `
   prCommits: commits(first: 100) { nodes { commit { oid } } }`
 
 const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
-  $config: String!, $withConfig: Boolean!, $workflows: String!) {
+  $config: String!, $withConfig: Boolean!, $headRef: String!, $workflows: String!) {
   repository(owner: $owner, name: $name) {
     id
     ` + configField + `
@@ -270,6 +272,7 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
       target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } }
       recent: history(first: 10) { nodes { oid checkSuites(first: 20, filterBy: {appId: 15368}) { nodes { status conclusion branch { name }
         workflowRun { databaseId url event createdAt file { path } } } } } } } } }
+    headRef: ref(qualifiedName: $headRef) { target { oid } }
     workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
     latestRelease { tagName tagCommit { oid } }
     ` + LabelLookup + `
@@ -466,6 +469,9 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 					}
 				}
 			}
+			HeadRef *struct {
+				Target struct{ Oid string }
+			}
 			Labels       LabelNodes
 			PullRequests struct{ Nodes []APIPull }
 			Config       *struct{ Text *string }
@@ -481,7 +487,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 			}
 		}
 	}
-	vars := map[string]any{"owner": owner, "name": name, "head": q.Head,
+	vars := map[string]any{"owner": owner, "name": name, "head": q.Head, "headRef": "refs/heads/" + q.Head,
 		"base": "refs/heads/" + q.Base, "label": q.Label, "config": q.ConfigRev + ":" + q.ConfigPath, "withConfig": q.ConfigPath != "",
 		"workflows": q.Base + ":.github/workflows"}
 	// Reviewers' node IDs come in the same request, under aliases.
@@ -540,6 +546,9 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		} else {
 			st.UnknownReviewers = append(st.UnknownReviewers, login)
 		}
+	}
+	if r.HeadRef != nil {
+		st.HeadTip = r.HeadRef.Target.Oid
 	}
 	if r.Base != nil {
 		st.BaseFound = true
@@ -664,6 +673,59 @@ func (c *Client) PullMergeState(ctx context.Context, id string) (MergeState, err
 		ms.AutoMerge = strings.ToLower(out.Node.AutoMergeRequest.MergeMethod)
 	}
 	return ms, nil
+}
+
+const waitStateQuery = `query HotfixWaitState($id: ID!) {
+  node(id: $id) { ... on PullRequest { state isDraft mergeStateStatus reviewDecision
+    reviewRequests(first: 20) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
+    commits(last: 1) { nodes { commit { ...checks } } } } }
+}
+` + checksFragment
+
+// WaitState is what a pull request waits for before it can be merged.
+type WaitState struct {
+	State          string // OPEN, CLOSED, MERGED
+	Draft          bool
+	MergeState     string   // mergeStateStatus: CLEAN, BLOCKED, UNSTABLE, DIRTY, BEHIND, UNKNOWN, ...
+	ReviewDecision string   // REVIEW_REQUIRED, CHANGES_REQUESTED, APPROVED, or "" when no review is required
+	Requested      []string // reviewers asked who have not reviewed yet: logins and org/team
+	Checks         Checks   // the head commit's checks
+}
+
+// PullWaitState reads, in one request, what pull request id waits for: its
+// checks, the reviews asked and required, and its mergeability.
+func (c *Client) PullWaitState(ctx context.Context, id string) (WaitState, error) {
+	var out struct {
+		Node *struct {
+			State            string
+			IsDraft          bool
+			MergeStateStatus string
+			ReviewDecision   string
+			ReviewRequests   struct {
+				Nodes []struct{ RequestedReviewer *requestedReviewer }
+			}
+			Commits struct {
+				Nodes []struct{ Commit commitChecks }
+			}
+		}
+	}
+	if err := c.GraphQL(ctx, waitStateQuery, map[string]any{"id": id}, &out); err != nil {
+		return WaitState{}, err
+	}
+	n := out.Node
+	if n == nil {
+		return WaitState{}, fmt.Errorf("pull request %s not found", id)
+	}
+	ws := WaitState{State: n.State, Draft: n.IsDraft, MergeState: n.MergeStateStatus, ReviewDecision: n.ReviewDecision}
+	for _, r := range n.ReviewRequests.Nodes {
+		if name := r.RequestedReviewer.name(); name != "" {
+			ws.Requested = append(ws.Requested, name)
+		}
+	}
+	if len(n.Commits.Nodes) > 0 {
+		ws.Checks = n.Commits.Nodes[0].Commit.toChecks()
+	}
+	return ws, nil
 }
 
 const earlierCommentsQuery = `query HotfixComments($id: ID!, $before: String!) {

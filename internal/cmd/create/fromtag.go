@@ -94,7 +94,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		}
 	}
 	if cfg.Exceptional.Workflow == "" {
-		return fmt.Errorf("the exceptional process is not set up in %s: %s, then run this again", fullName, hotfix.SetUpExceptional)
+		return fmt.Errorf("the exceptional process is not set up in %s: %s, then run %s again", fullName, hotfix.SetUpExceptional, rerunCommand(opts, desc))
 	}
 	if opts.Issue > 0 {
 		if !facts.IssueFound {
@@ -209,13 +209,13 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	// One fetch brings the tag and the maintenance branch, which ship measures against.
 	if err := g.Fetch(ctx, ft.remote, "refs/tags/"+tag+":refs/tags/"+tag,
 		"+refs/heads/"+maint+":refs/remotes/"+ft.remote+"/"+maint); err != nil {
-		return fmt.Errorf("fetching %s and %s from %s: %w", tag, maint, ft.remote, git.Advise(err, repo.Host, "gh hotfix create"))
+		return fmt.Errorf("fetching %s and %s from %s: %w", tag, maint, ft.remote, git.Advise(err, repo.Host, rerunCommand(opts, desc)))
 	}
 	if local, err := g.RevParse(ctx, "refs/tags/"+tag); err != nil {
 		return err
 	} else if local != start {
-		return fmt.Errorf("the tag %s points to %s here but to %s on %s: delete the local tag (git tag -d %s) and run this again",
-			tag, short(local), short(start), ft.remote, tag)
+		return fmt.Errorf("the tag %s points to %s here but to %s on %s: delete the local tag (git tag -d %s) and run %s again",
+			tag, short(local), short(start), ft.remote, tag, rerunCommand(opts, desc))
 	}
 	if err := g.SwitchNew(ctx, branch, start); err != nil {
 		return fmt.Errorf("creating %s: %w", branch, err)

@@ -46,7 +46,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	if clean, err := g.IsClean(ctx); err != nil {
 		return err
 	} else if !clean {
-		return errors.New("tracked files have uncommitted changes: commit or stash them first, then run gh hotfix create again")
+		return fmt.Errorf("tracked files have uncommitted changes: commit or stash them first, then run %s again", rerunCommand(opts, ""))
 	}
 
 	desc := opts.Description
@@ -145,7 +145,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	}
 
 	if err := g.Fetch(ctx, remote, "+refs/heads/"+base+":refs/remotes/"+remote+"/"+base); err != nil {
-		return fmt.Errorf("fetching %s from %s: %w", base, remote, git.Advise(err, repo.Host, "gh hotfix create"))
+		return fmt.Errorf("fetching %s from %s: %w", base, remote, git.Advise(err, repo.Host, rerunCommand(opts, desc)))
 	}
 	tip, err := g.RevParse(ctx, start)
 	if err != nil {

@@ -72,7 +72,7 @@ func (c Check) word() string {
 // found, the fix on the next line, and a verdict. Otherwise one line per check with
 // four tab-separated fields (ok|warn|fail, name, detail, fix), as gh prints tables
 // when piped, so that grep, cut and awk work on it.
-func render(w io.Writer, cs *iostreams.ColorScheme, tty bool, checks []Check) {
+func render(w io.Writer, cs *iostreams.ColorScheme, tty bool, checks []Check, again string) {
 	if !tty {
 		for _, c := range checks {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", c.word(), c.Name, oneLine(c.Detail), oneLine(c.Fix))
@@ -103,7 +103,7 @@ func render(w io.Writer, cs *iostreams.ColorScheme, tty bool, checks []Check) {
 	switch {
 	case failures > 0:
 		fmt.Fprintf(w, "%s Not ready for a hotfix: %s. Fix %s, then run %s again.\n",
-			cs.FailureIcon(), plural(failures, "check fails", "checks fail"), pick(failures, "it", "them"), cs.Bold("gh hotfix doctor"))
+			cs.FailureIcon(), plural(failures, "check fails", "checks fail"), pick(failures, "it", "them"), cs.Bold(again))
 	case warnings > 0:
 		fmt.Fprintf(w, "%s Ready for a hotfix, with %s.\n", cs.SuccessIcon(), plural(warnings, "warning", "warnings"))
 	default:

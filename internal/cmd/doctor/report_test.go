@@ -24,6 +24,7 @@ func TestRender(t *testing.T) {
 		tty    bool
 		color  bool
 		checks []Check
+		again  string
 		want   string
 	}{
 		{
@@ -41,6 +42,12 @@ func TestRender(t *testing.T) {
 				"X Label: label hotfix does not exist in acme/shop\n" +
 				"  Fix: gh label create hotfix -R acme/shop\n" +
 				"\nX Not ready for a hotfix: 1 check fails. Fix it, then run gh hotfix doctor again.\n",
+		},
+		{
+			name: "terminal, not ready, with -R", tty: true, checks: sampleChecks[2:], again: "gh hotfix doctor -R acme/shop",
+			want: "X Label: label hotfix does not exist in acme/shop\n" +
+				"  Fix: gh label create hotfix -R acme/shop\n" +
+				"\nX Not ready for a hotfix: 1 check fails. Fix it, then run gh hotfix doctor -R acme/shop again.\n",
 		},
 		{
 			name: "terminal, ready with a warning", tty: true, checks: sampleChecks[:2],
@@ -67,7 +74,11 @@ func TestRender(t *testing.T) {
 			ios, _, _, _ := iostreams.Test()
 			ios.SetColorEnabled(tt.color)
 			var out bytes.Buffer
-			render(&out, ios.ColorScheme(), tt.tty, tt.checks)
+			again := "gh hotfix doctor"
+			if tt.again != "" {
+				again = tt.again
+			}
+			render(&out, ios.ColorScheme(), tt.tty, tt.checks, again)
 			if out.String() != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", out.String(), tt.want)
 			}

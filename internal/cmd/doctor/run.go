@@ -78,7 +78,13 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 	if !strings.EqualFold(repo.Host, "github.com") {
 		repoArg = repo.Host + "/" + repoArg
 	}
-	d := &diagnosis{facts: facts, cfg: cfg, repo: repo, repoArg: repoArg}
+	// The command that checks again: -R only when the user gave it (in the
+	// clone, doctor finds the repository as it did).
+	again := "gh hotfix doctor"
+	if opts.Repo != "" {
+		again += " -R " + shellQuote(opts.Repo)
+	}
+	d := &diagnosis{facts: facts, cfg: cfg, repo: repo, repoArg: repoArg, again: again}
 	checks := []Check{
 		d.auth(),
 		configCheck,
@@ -97,7 +103,7 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 			return err
 		}
 	} else {
-		render(ios.Out, ios.ColorScheme(), ios.IsStdoutTTY(), checks)
+		render(ios.Out, ios.ColorScheme(), ios.IsStdoutTTY(), checks, again)
 	}
 	if !ready(checks) {
 		return cmderr.ErrSilent
@@ -133,6 +139,15 @@ type diagnosis struct {
 	cfg     config.Config
 	repo    repository.Repository
 	repoArg string // for -R in the fixes: OWNER/REPO, or HOST/OWNER/REPO off github.com
+	again   string // the doctor command that checks again, as the user typed it
+}
+
+// againCommand is the doctor command that checks again.
+func (d *diagnosis) againCommand() string {
+	if d.again == "" {
+		return "gh hotfix doctor"
+	}
+	return d.again
 }
 
 func (d *diagnosis) fullName() string { return d.repo.Owner + "/" + d.repo.Name }
@@ -410,7 +425,7 @@ func (d *diagnosis) base() Check {
 			pending = "expected statuses"
 		}
 		return warn("base", fmt.Sprintf("checks on %s's latest commit %s are still running (%s)", f.Base, tip, pending),
-			"wait for them to finish, then run gh hotfix doctor again")
+			"wait for them to finish, then run "+d.againCommand()+" again")
 	case c.State == "":
 		return warn("base", fmt.Sprintf("%s's latest commit %s has no checks, so nothing shows it is releasable", f.Base, tip),
 			fmt.Sprintf("run your CI on pushes to %s", f.Base))

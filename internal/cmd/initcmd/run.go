@@ -179,7 +179,7 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 		if err == nil && opts.Workflows {
 			// A YAML stream of two documents: the configuration, then the workflow.
 			_, err = fmt.Fprintf(ios.Out, "---\n# %s\n%s", HotfixWorkflowFile, HotfixWorkflow)
-			printWorkflowNotes(ios, cfg, cfg.Release.Workflow, false)
+			printWorkflowNotes(ios, cfg, cfg.Release.Workflow, false, doctorCommand(opts.Repo))
 		}
 		return err
 	}
@@ -207,12 +207,12 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 		}
 	}
 	if wfRel != "" {
-		printWorkflowNotes(ios, cfg, cfg.Release.Workflow, false)
+		printWorkflowNotes(ios, cfg, cfg.Release.Workflow, false, doctorCommand(opts.Repo))
 		fmt.Fprintf(ios.ErrOut, "Next: fill in the TODO steps of %s, commit both files (git add %s %s && git commit -m \"Configure gh hotfix\") on the default branch, then run %s\n",
-			wfRel, rel, wfRel, cs.Bold("gh hotfix doctor"))
+			wfRel, rel, wfRel, cs.Bold(doctorCommand(opts.Repo)))
 		return nil
 	}
-	fmt.Fprintf(ios.ErrOut, "Next: commit it (git add %s && git commit -m \"Configure gh hotfix\"), then run %s\n", rel, cs.Bold("gh hotfix doctor"))
+	fmt.Fprintf(ios.ErrOut, "Next: commit it (git add %s && git commit -m \"Configure gh hotfix\"), then run %s\n", rel, cs.Bold(doctorCommand(opts.Repo)))
 	return nil
 }
 

@@ -153,7 +153,7 @@ func writeWorkflows(f *command.Factory, opts *InitOptions, root string, cfg conf
 	cs := ios.ColorScheme()
 	if opts.DryRun {
 		_, err := io.WriteString(ios.Out, HotfixWorkflow)
-		printWorkflowNotes(ios, cfg, releaseWorkflow, false)
+		printWorkflowNotes(ios, cfg, releaseWorkflow, false, doctorCommand(opts.Repo))
 		return err
 	}
 	target := filepath.Join(root, filepath.FromSlash(HotfixWorkflowFile))
@@ -166,13 +166,13 @@ func writeWorkflows(f *command.Factory, opts *InitOptions, root string, cfg conf
 	} else {
 		fmt.Fprintf(ios.ErrOut, "%s Wrote %s\n", cs.SuccessIcon(), cs.Bold(rel))
 	}
-	printWorkflowNotes(ios, cfg, releaseWorkflow, true)
+	printWorkflowNotes(ios, cfg, releaseWorkflow, true, doctorCommand(opts.Repo))
 	return nil
 }
 
 // printWorkflowNotes says what else the exceptional process needs: the configuration
 // key when it is missing, the release workflow's change, and the next step.
-func printWorkflowNotes(ios *iostreams.IOStreams, cfg config.Config, releaseWorkflow string, written bool) {
+func printWorkflowNotes(ios *iostreams.IOStreams, cfg config.Config, releaseWorkflow string, written bool, doctor string) {
 	w := ios.ErrOut
 	if cfg.Exceptional.Workflow == "" {
 		fmt.Fprintf(w, "Add to %s:\n  exceptional:\n    workflow: %q\n", config.Path, filepath.Base(HotfixWorkflowFile))
@@ -181,7 +181,7 @@ func printWorkflowNotes(ios *iostreams.IOStreams, cfg config.Config, releaseWork
 	}
 	fmt.Fprintln(w, releaseWorkflowChange(releaseWorkflow))
 	if written {
-		fmt.Fprintf(w, "Next: fill in the TODO steps, commit %s on the default branch, then run gh hotfix doctor\n", HotfixWorkflowFile)
+		fmt.Fprintf(w, "Next: fill in the TODO steps, commit %s on the default branch, then run %s\n", HotfixWorkflowFile, doctor)
 	}
 }
 
@@ -250,4 +250,13 @@ func existingWorkflowsOnly(opts *InitOptions, root string) (cfg config.Config, k
 		return config.Config{}, false, fmt.Errorf("%w (gh hotfix init --workflows --force rewrites it)", err)
 	}
 	return cfg, true, nil
+}
+
+// doctorCommand is the doctor command the next step names: with -R only when init
+// was given --repo (in the clone, doctor finds the repository as init did).
+func doctorCommand(repoFlag string) string {
+	if repoFlag == "" {
+		return "gh hotfix doctor"
+	}
+	return "gh hotfix doctor -R " + repoFlag
 }

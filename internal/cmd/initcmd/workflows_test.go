@@ -70,3 +70,12 @@ func TestHotfixWorkflow(t *testing.T) {
 		t.Error("the workflow does not create the tag and its release through the API with make_latest")
 	}
 }
+
+func TestDoctorCommand(t *testing.T) {
+	for repo, want := range map[string]string{"": "gh hotfix doctor", "acme/shop": "gh hotfix doctor -R acme/shop",
+		"ghe.example.com/acme/shop": "gh hotfix doctor -R ghe.example.com/acme/shop"} {
+		if got := doctorCommand(repo); got != want {
+			t.Errorf("doctorCommand(%q) = %q, want %q", repo, got, want)
+		}
+	}
+}

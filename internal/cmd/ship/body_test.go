@@ -45,7 +45,7 @@ func TestDefaultBody(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
-	for state, want := range map[string]string{"clean": "ready to merge", "blocked": "blocked: waiting for required reviews or checks",
+	for state, want := range map[string]string{"clean": "can be merged", "blocked": "blocked: waiting for required reviews or checks",
 		"unstable": "checks failing or pending", "dirty": "merge conflicts: update the branch", "unknown": "mergeability being computed"} {
 		if got := describe(github.RESTPull{MergeableState: state}); got != want {
 			t.Errorf("describe(%s) = %q, want %q", state, got, want)

@@ -119,14 +119,14 @@ func (s *shipper) hotfixPlan(ctx context.Context) (release.Workflow, map[string]
 		name = e.Workflow
 	}
 	if name == "" {
-		return release.Workflow{}, nil, fmt.Errorf("the exceptional process is not set up: no hotfix workflow in exceptional.workflow of %s:%s; %s, then run gh hotfix ship again",
-			s.exc.mainline, config.Path, hotfix.SetUpExceptional)
+		return release.Workflow{}, nil, fmt.Errorf("the exceptional process is not set up: no hotfix workflow in exceptional.workflow of %s:%s; %s, then run %s again",
+			s.exc.mainline, config.Path, hotfix.SetUpExceptional, s.again())
 	}
 	wf, err := release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
 	var he *api.HTTPError
 	if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
-		return release.Workflow{}, nil, fmt.Errorf("%s is not on %s: GitHub runs a dispatched workflow from the branch it runs on, so add .github/workflows/%s to %s (e.g. cherry-pick the commit that added it to %s), then run gh hotfix ship again",
-			name, s.base, name, s.base, s.exc.mainline)
+		return release.Workflow{}, nil, fmt.Errorf("%s is not on %s: GitHub runs a dispatched workflow from the branch it runs on, so add .github/workflows/%s to %s (e.g. cherry-pick the commit that added it to %s), then run %s again",
+			name, s.base, name, s.base, s.exc.mainline, s.again())
 	}
 	if err != nil {
 		return release.Workflow{}, nil, err

@@ -161,7 +161,7 @@ func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
 	g, remote, mainline := s.g, s.remote, s.exc.mainline
 	if err := g.Fetch(ctx, remote, "+refs/heads/"+mainline+":refs/remotes/"+remote+"/"+mainline,
 		"+refs/heads/"+s.base+":refs/remotes/"+remote+"/"+s.base); err != nil {
-		return nil, fmt.Errorf("fetching %s and %s: %w", mainline, s.base, git.Advise(err, s.repo.Host, "gh hotfix ship"))
+		return nil, fmt.Errorf("fetching %s and %s: %w", mainline, s.base, git.Advise(err, s.repo.Host, s.again()))
 	}
 	head := s.pr.HeadRefOid
 	if ok, err := g.HasCommit(ctx, head); err != nil {

@@ -48,14 +48,14 @@ func (s *shipper) open(ctx context.Context) error {
 		return lf.err
 	}
 	if !lf.clean {
-		return errors.New("tracked files have uncommitted changes: commit the fix (or stash the rest), then run gh hotfix ship again")
+		return fmt.Errorf("tracked files have uncommitted changes: commit the fix (or stash the rest), then run %s again", s.again())
 	}
 	// Measure "ahead" and the size against what the PR will merge into: fetch the
 	// base unless the remote-tracking branch already is the tip GitHub reported.
 	start := s.remote + "/" + s.base
 	if !s.opts.DryRun && lf.baseTip != s.state.BaseChecks.SHA {
 		if err := g.Fetch(ctx, s.remote, "+refs/heads/"+s.base+":refs/remotes/"+start); err != nil {
-			return fmt.Errorf("fetching %s from %s: %w", s.base, s.remote, git.Advise(err, s.repo.Host, "gh hotfix ship"))
+			return fmt.Errorf("fetching %s from %s: %w", s.base, s.remote, git.Advise(err, s.repo.Host, s.again()))
 		}
 		if lf = readLocal(ctx, g, s.remote, s.base, s.branch); lf.err != nil {
 			return lf.err
@@ -105,23 +105,23 @@ func (s *shipper) open(ctx context.Context) error {
 			err = git.ClassifyPush(err)
 			switch {
 			case errors.As(err, &declined):
-				return fmt.Errorf("pushing %s: %v; fix what it reports and run gh hotfix ship again", s.branch, declined)
+				return fmt.Errorf("pushing %s: %v; fix what it reports and run %s again", s.branch, declined, s.again())
 			case errors.As(err, &rejected) && rejected.NonFastForward:
-				return fmt.Errorf("pushing %s was rejected: the branch on %s has commits you do not have; integrate them (git pull --rebase %s %s) and run gh hotfix ship again; ship never force-pushes",
-					s.branch, s.remote, s.remote, s.branch)
+				return fmt.Errorf("pushing %s was rejected: the branch on %s has commits you do not have; integrate them (git pull --rebase %s %s) and run %s again; ship never force-pushes",
+					s.branch, s.remote, s.remote, s.branch, s.again())
 			case errors.As(err, &rejected):
 				// A protected branch, a ruleset or push protection: GitHub's own lines say which.
-				return fmt.Errorf("%v; nothing was pushed: see the repository's rules (gh api repos/%s/%s/rules/branches/%s) or ask an admin, then run gh hotfix ship again",
-					rejected, s.repo.Owner, s.repo.Name, s.branch)
+				return fmt.Errorf("%v; nothing was pushed: see the repository's rules (gh api repos/%s/%s/rules/branches/%s) or ask an admin, then run %s again",
+					rejected, s.repo.Owner, s.repo.Name, s.branch, s.again())
 			case errors.As(err, &auth):
-				return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, git.Advise(auth, s.repo.Host, "gh hotfix ship"))
+				return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, git.Advise(auth, s.repo.Host, s.again()))
 			}
-			if advised := git.Advise(err, s.repo.Host, "gh hotfix ship"); advised != err {
+			if advised := git.Advise(err, s.repo.Host, s.again()); advised != err {
 				return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, advised)
 			}
 			return fmt.Errorf("pushing %s: %w", s.branch, err)
 		}
-		s.done("Pushed %s to %s", s.branch, s.remote)
+		s.done("%s", pushedLine(s.branch, s.remote, tip, s.state.HeadTip))
 	} else {
 		s.dropPush()
 	}
@@ -539,8 +539,8 @@ func (s *shipper) autoMerge(ctx context.Context, tip string) error {
 // auto-merge (github.com's default for a new repository) and a pull request that
 // cannot be merged yet.
 func (s *shipper) autoMergeForbidden(state string) error {
-	return fmt.Errorf("auto-merge is not allowed in %s/%s and #%d cannot be merged yet (%s): merge it by hand when it is ready (%s), or ask an admin to allow auto-merge; then run gh hotfix ship again",
-		s.repo.Owner, s.repo.Name, s.pr.Number, describeMergeState(state), s.pr.URL)
+	return fmt.Errorf("auto-merge is not allowed in %s/%s and #%d cannot be merged yet (%s): merge it by hand when it is ready (%s), or ask an admin to allow auto-merge; then run %s again",
+		s.repo.Owner, s.repo.Name, s.pr.Number, describeMergeState(state), s.pr.URL, s.again())
 }
 
 // describeMergeState says what a mergeStateStatus means for the person waiting.
@@ -573,7 +573,7 @@ func (s *shipper) settleMergeState(ctx context.Context) (github.MergeState, erro
 	var ms github.MergeState
 	for _, wait := range mergeStateWaits {
 		if err := github.Sleep(ctx, wait); err != nil {
-			return ms, interruptedOr(ctx, err)
+			return ms, s.interruptedOr(ctx, fmt.Sprintf("GitHub to compute whether #%d can be merged", s.pr.Number), err)
 		}
 		var err error
 		if ms, err = s.gh.PullMergeState(ctx, s.pr.ID); err != nil {
@@ -842,4 +842,14 @@ func without(list, drop []string) []string {
 		}
 	}
 	return out
+}
+
+// pushedLine reports the push of branch at tip to remote: "Pushed" only when the
+// push sent something. When GitHub already had that tip (create --push, or a push
+// whose pull request is still to open), the push only set the upstream.
+func pushedLine(branch, remote, tip, onGitHub string) string {
+	if onGitHub == tip {
+		return fmt.Sprintf("%s is already on %s at %s: nothing to push", branch, remote, short(tip))
+	}
+	return fmt.Sprintf("Pushed %s to %s", branch, remote)
 }

@@ -22,6 +22,7 @@ type releaseFailedError struct {
 	runID           int64
 	jobs            []github.FailedJob
 	repo            string // HOST/OWNER/REPO
+	retry           string // the ship command that re-runs the failed jobs
 }
 
 func (e *releaseFailedError) Error() string {
@@ -36,8 +37,8 @@ func (e *releaseFailedError) Error() string {
 			what += fmt.Sprintf(" and %d more", len(e.jobs)-1)
 		}
 	}
-	return fmt.Sprintf("the release run failed (%s): %s: read why with gh run view %d --log-failed -R %s, fix what it needs, then re-run its failed jobs with gh hotfix ship --retry (it never dispatches a second release)",
-		what, e.url, e.runID, e.repo)
+	return fmt.Sprintf("the release run failed (%s): %s: read why with gh run view %d --log-failed -R %s, fix what it needs, then re-run its failed jobs with %s (it never dispatches a second release)",
+		what, e.url, e.runID, e.repo, e.retry)
 }
 
 // reportRecorded reports, on a re-run, the release run the comment records:
@@ -69,7 +70,7 @@ func (s *shipper) releaseOutcome(ctx context.Context) error {
 		return nil
 	}
 	e := &releaseFailedError{url: s.release.RunURL, conclusion: s.runInfo.Conclusion, runID: s.release.RunID,
-		repo: s.repo.Host + "/" + s.repo.Owner + "/" + s.repo.Name}
+		repo: s.repo.Host + "/" + s.repo.Owner + "/" + s.repo.Name, retry: s.again(withRetry)}
 	// One request, on the failure path only: which job failed, and where.
 	if jobs, err := s.gh.FailedJobs(ctx, s.repo.Owner, s.repo.Name, s.release.RunID); err == nil {
 		e.jobs = jobs
@@ -93,8 +94,8 @@ func (s *shipper) retry(ctx context.Context, m *hotfix.ReleaseMarker) error {
 			// A --retry stopped after GitHub started the attempt: record it.
 			return s.recordAttempt(ctx, m, *run)
 		}
-		return fmt.Errorf("the release run %s is still %s: nothing to retry; follow it with gh hotfix ship --watch",
-			m.RunURL, strings.ReplaceAll(run.Status, "_", " "))
+		return fmt.Errorf("the release run %s is still %s: nothing to retry; follow it with %s",
+			m.RunURL, strings.ReplaceAll(run.Status, "_", " "), s.again(withWatch))
 	}
 	if s.opts.DryRun {
 		fmt.Fprintf(s.ios.Out, "Would re-run the failed jobs of %s (%s) and record the attempt on #%d\n", m.RunURL, run.Conclusion, s.pr.Number)
@@ -129,7 +130,7 @@ func (s *shipper) retry(ctx context.Context, m *hotfix.ReleaseMarker) error {
 			break // refused as such (e.g. a run older than GitHub allows re-running)
 		}
 	}
-	return fmt.Errorf("re-running the failed jobs of %s: %w; run gh hotfix ship --retry again (it re-runs a run once)", m.RunURL, err)
+	return fmt.Errorf("re-running the failed jobs of %s: %w; run %s again (it re-runs a run once)", m.RunURL, err, s.again(withRetry))
 }
 
 // recordAttempt writes the new attempt into the release comment and makes it
@@ -182,8 +183,8 @@ func (s *shipper) checkLeftBehind(ctx context.Context, released bool) error {
 		return nil
 	}
 	s.warn("%s on %s %s not in the merged #%d:%s", n, s.branch, isAre(len(commits)), s.pr.Number, list)
-	return fmt.Errorf("%s on %s would not ship with this release (#%d was merged without %s): release what was merged with gh hotfix ship --force, and carry the rest as a new hotfix with gh hotfix create",
-		n, s.branch, s.pr.Number, them(len(commits)))
+	return fmt.Errorf("%s on %s would not ship with this release (#%d was merged without %s): release what was merged with %s, and carry the rest as a new hotfix with gh hotfix create",
+		n, s.branch, s.pr.Number, them(len(commits)), s.again(withForce))
 }
 
 func isAre(n int) string {
@@ -226,7 +227,8 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 		if !s.opts.WaitChecks && !s.cfg.Release.WaitChecks {
 			s.warn("Checks still running on the merge commit %s: %s (releasing now; --wait-checks waits for them)", short(mergeSHA), strings.Join(checks.Pending, ", "))
 		} else if !s.opts.DryRun {
-			s.progress("Waiting for the checks on the merge commit %s: %s…", short(mergeSHA), strings.Join(checks.Pending, ", "))
+			line := s.newWaitLine()
+			line.show(fmt.Sprintf("Waiting for the checks on the merge commit %s: %s", short(mergeSHA), waitStatus(github.WaitState{Checks: checks})))
 			err := s.poll(ctx, "the checks of the merge commit", func() (bool, bool, error) {
 				c, err := s.gh.CommitChecks(ctx, s.repo.Owner, s.repo.Name, mergeSHA)
 				if err != nil {
@@ -235,8 +237,12 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 				c, _ = c.Without(s.ownRuns())
 				changed := len(c.Pending) != len(checks.Pending) || len(c.Failing) != len(checks.Failing)
 				checks = c
+				if len(c.Pending) > 0 && c.Releasable() {
+					line.show(fmt.Sprintf("Waiting for the checks on the merge commit %s: %s", short(mergeSHA), waitStatus(github.WaitState{Checks: c})))
+				}
 				return len(c.Pending) == 0 || !c.Releasable(), changed, nil
 			})
+			line.stop()
 			if err != nil {
 				return nil, err
 			}
@@ -256,8 +262,8 @@ func (s *shipper) checkMergeCommit(ctx context.Context, mergeSHA string) ([]stri
 		s.warn("Releasing despite failing checks on the merge commit %s because of --force: %s", short(mergeSHA), strings.Join(failing, ", "))
 		return failing, nil
 	}
-	return nil, fmt.Errorf("the merge commit %s of #%d has failing checks (%s): %s would not be releasable; fix it with a new hotfix, re-run the checks, or release anyway with gh hotfix ship --force (the release comment says so)",
-		short(mergeSHA), s.pr.Number, strings.Join(failing, ", "), s.base)
+	return nil, fmt.Errorf("the merge commit %s of #%d has failing checks (%s): %s would not be releasable; fix it with a new hotfix, re-run the checks, or release anyway with %s (the release comment says so)",
+		short(mergeSHA), s.pr.Number, strings.Join(failing, ", "), s.base, s.again(withForce))
 }
 
 // ownRuns matches the workflows whose runs are releases (see release.OwnRuns).

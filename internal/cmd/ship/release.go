@@ -85,7 +85,7 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 	s.whatShips(ctx, wf, mergeSHA)
 	if s.alreadyIn != "" && !found {
 		if !s.opts.Force {
-			s.done("Already in release %s, made after #%d was merged: nothing to release (gh hotfix ship --force releases again)", s.alreadyIn, s.pr.Number)
+			s.done("Already in release %s, made after #%d was merged: nothing to release (%s releases again)", s.alreadyIn, s.pr.Number, s.again(withForce))
 			return nil
 		}
 		s.warn("The merge commit is already in release %s; releasing again because of --force", s.alreadyIn)
@@ -269,7 +269,12 @@ func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotf
 // followWinner waits for the concurrent ship's run to be recorded or to appear.
 func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner hotfix.ReleaseMarker) error {
 	attempts, interval := runLookup()
+	line := s.newWaitLine()
+	defer line.stop()
 	for i := 0; i < attempts; i++ {
+		if i == 1 {
+			line.show(fmt.Sprintf("Waiting for the other ship to record its run on #%d (up to %s)…", s.pr.Number, time.Duration(attempts-1)*interval))
+		}
 		pr, err := s.gh.Pull(ctx, s.pr.ID)
 		if err != nil {
 			return err
@@ -280,18 +285,18 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 				return err
 			}
 			if !ours {
-				return fmt.Errorf("the other gh hotfix ship recorded run %d, which is not a release of this merge: run gh hotfix ship again to find or start the real one", m.RunID)
+				return fmt.Errorf("the other gh hotfix ship recorded run %d, which is not a release of this merge: run %s again to find or start the real one", m.RunID, s.again())
 			}
 			s.done("Release run: %s (started by the other ship)", m.RunURL)
 			return nil
 		}
 		if i < attempts-1 {
 			if err := github.Sleep(ctx, interval); err != nil {
-				return interruptedOr(ctx, err)
+				return s.interruptedOr(ctx, "the release run", err)
 			}
 		}
 	}
-	return fmt.Errorf("another gh hotfix ship started releasing this hotfix but has not recorded its run yet: run gh hotfix ship again later; it will not dispatch twice")
+	return fmt.Errorf("another gh hotfix ship started releasing this hotfix but has not recorded its run yet: run %s again later; it will not dispatch twice", s.again())
 }
 
 // postMarker posts the release comment before dispatching. Its creation time,
@@ -403,7 +408,7 @@ func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[
 		case github.IsTransient(err):
 			s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
 		case errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message, "disabled workflow"):
-			return nil, notDispatched{disabledError(wf.File(), "disabled", s.repo)}
+			return nil, notDispatched{disabledError(wf.File(), "disabled", s.repo, s.again())}
 		case isRefusal(err):
 			return nil, notDispatched{fmt.Errorf("dispatching %s: %w", wf.File(), err)}
 		default:
@@ -416,9 +421,9 @@ func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[
 		case run != nil:
 			return run, nil
 		case err == nil:
-			return nil, fmt.Errorf("%s was dispatched but its run did not appear: run gh hotfix ship again to record it", wf.File())
+			return nil, fmt.Errorf("%s was dispatched but its run did not appear: run %s again to record it", wf.File(), s.again())
 		case attempt == 2:
-			return nil, fmt.Errorf("could not tell whether %s was dispatched (%v): run gh hotfix ship again; it looks for the run before dispatching again", wf.File(), err)
+			return nil, fmt.Errorf("could not tell whether %s was dispatched (%v): run %s again; it looks for the run before dispatching again", wf.File(), err, s.again())
 		}
 		// No run appeared in the lookup window: the dispatch did not go out.
 		s.warn("No run of %s appeared: dispatching once more", wf.File())
@@ -433,7 +438,13 @@ func (s *shipper) findRun(ctx context.Context, wf release.Workflow, marker hotfi
 	merge := s.mergeOf(marker, true)
 	attempts, interval := runLookup()
 	var rejected []string
+	line := s.newWaitLine()
+	defer line.stop()
 	for i := 0; i < attempts; i++ {
+		if i == 1 {
+			// The run is not listed yet: say what the pause is for.
+			line.show(fmt.Sprintf("Looking for the run of %s on %s (up to %s)…", wf.File(), s.base, time.Duration(attempts-1)*interval))
+		}
 		runs, err := s.gh.DispatchRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, merge.Decided)
 		if err != nil {
 			return nil, fmt.Errorf("looking for the release run: %w", err)
@@ -447,13 +458,13 @@ func (s *shipper) findRun(ctx context.Context, wf release.Workflow, marker hotfi
 		}
 		if len(why) > len(rejected) {
 			for _, w := range why[len(rejected):] {
-				s.progress("Not this hotfix's release: %s", w)
+				s.ios.Notice("Not this hotfix's release: " + w) // above the spinner, if any
 			}
 			rejected = why
 		}
 		if i < attempts-1 {
 			if err := github.Sleep(ctx, interval); err != nil {
-				return nil, interruptedOr(ctx, err)
+				return nil, s.interruptedOr(ctx, "the release run", err)
 			}
 		}
 	}
@@ -521,8 +532,9 @@ func (s *shipper) adoptRecorded(ctx context.Context, m hotfix.ReleaseMarker) (ou
 	return true, nil
 }
 
-func interruptedOr(ctx context.Context, err error) error {
-	if ierr := interrupted(ctx, "the release run"); ierr != nil {
+// interruptedOr is interrupted's error for a pause that ended with err, else err.
+func (s *shipper) interruptedOr(ctx context.Context, what string, err error) error {
+	if ierr := s.interrupted(ctx, what); ierr != nil {
 		return ierr
 	}
 	return err
@@ -539,7 +551,7 @@ func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *g
 	err := s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
 		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
 	if err != nil {
-		return fmt.Errorf("recording the release run %s on #%d: %w; run gh hotfix ship again to record it (it will not dispatch again)", m.RunURL, s.pr.Number, err)
+		return fmt.Errorf("recording the release run %s on #%d: %w; run %s again to record it (it will not dispatch again)", m.RunURL, s.pr.Number, err, s.again())
 	}
 	s.done("Release run: %s (commented on #%d)", m.RunURL, s.pr.Number)
 	// Just dispatched: the run is queued; --watch follows it from there.
@@ -707,13 +719,13 @@ func (s *shipper) checkEnabled(ctx context.Context, wf release.Workflow) error {
 	case err != nil:
 		return fmt.Errorf("reading the state of %s: %w", wf.File(), err)
 	case strings.HasPrefix(state, "disabled"):
-		return disabledError(wf.File(), state, s.repo)
+		return disabledError(wf.File(), state, s.repo, s.again())
 	}
 	return nil
 }
 
 // disabledError says that a workflow is disabled and how to enable it.
-func disabledError(file, state string, repo repository.Repository) error {
+func disabledError(file, state string, repo repository.Repository, again string) error {
 	why := "disabled"
 	switch state {
 	case "disabled_inactivity":
@@ -723,6 +735,6 @@ func disabledError(file, state string, repo repository.Repository) error {
 	case "disabled_fork":
 		why = "disabled, as workflows of a fork are until enabled"
 	}
-	return fmt.Errorf("%s is %s in %s/%s: enable it (gh workflow enable %s -R %s/%s/%s), then run gh hotfix ship again",
-		file, why, repo.Owner, repo.Name, file, repo.Host, repo.Owner, repo.Name)
+	return fmt.Errorf("%s is %s in %s/%s: enable it (gh workflow enable %s -R %s/%s/%s), then run %s again",
+		file, why, repo.Owner, repo.Name, file, repo.Host, repo.Owner, repo.Name, again)
 }

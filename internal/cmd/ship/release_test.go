@@ -100,7 +100,7 @@ func TestDisabledError(t *testing.T) {
 		{"disabled", "release.yml is disabled in acme/shop: enable it (gh workflow enable release.yml -R github.com/acme/shop), then run gh hotfix ship again"},
 	}
 	for _, tt := range tests {
-		if got := disabledError("release.yml", tt.state, repo).Error(); got != tt.want {
+		if got := disabledError("release.yml", tt.state, repo, "gh hotfix ship").Error(); got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.state, got, tt.want)
 		}
 	}

@@ -115,7 +115,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		if s.pr != nil {
 			what = fmt.Sprintf("is not merged (#%d is %s)", s.pr.Number, strings.ToLower(s.pr.State))
 		}
-		return fmt.Errorf("--retry re-runs a failed release run, and %s %s: run gh hotfix ship without --retry", s.branch, what)
+		return fmt.Errorf("--retry re-runs a failed release run, and %s %s: run %s without --retry", s.branch, what, s.again())
 	}
 	if s.pr == nil || s.pr.State == "OPEN" {
 		// A release that will follow in this run is checked before anything
@@ -147,14 +147,14 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 			return nil
 		}
 		if opts.NoWait {
-			s.progress("Not waiting for the merge (--no-wait): run %s again later to continue.", s.cs.Bold("gh hotfix ship"))
+			s.progress("Not waiting for the merge (--no-wait): run %s later to continue.", s.cs.Bold(s.again(withoutNoWait)))
 			return s.summary()
 		}
 		if err := s.wait(ctx); err != nil {
 			return err
 		}
 	} else if s.pr.State == "CLOSED" {
-		return fmt.Errorf("pull request #%d was closed without being merged: reopen it (gh pr reopen %d) and run gh hotfix ship again", s.pr.Number, s.pr.Number)
+		return fmt.Errorf("pull request #%d was closed without being merged: reopen it (gh pr reopen %d%s) and run %s again", s.pr.Number, s.pr.Number, s.repoArg(), s.again())
 	} else {
 		s.fresh = true
 		s.done("Pull request #%d is merged (%s)", s.pr.Number, short(s.pr.MergeCommit))
@@ -199,7 +199,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 
 // nothingToRetry is --retry's refusal when no release run is recorded.
 func (s *shipper) nothingToRetry() error {
-	return fmt.Errorf("nothing to retry: no release run of #%d is recorded; run gh hotfix ship without --retry to release it", s.pr.Number)
+	return fmt.Errorf("nothing to retry: no release run of #%d is recorded; run %s without --retry to release it", s.pr.Number, s.again())
 }
 
 // resolve finds the branch, its recorded metadata, the repository and the config.
@@ -260,7 +260,7 @@ func (s *shipper) resolve(ctx context.Context) error {
 		if s.opts.Branch == "" {
 			return s.notAHotfixBranch(ctx)
 		}
-		return fmt.Errorf("%s is not a hotfix branch: start one with gh hotfix create, or pass --branch", s.branch)
+		return fmt.Errorf("%s is not a hotfix branch: check --branch, or start one with gh hotfix create", s.branch)
 	}
 	if s.opts.Tag != "" && !meta.Exceptional() {
 		return fmt.Errorf("--tag is for hotfixes from a release tag (gh hotfix create --from-tag); %s releases with the release workflow", s.branch)
@@ -561,18 +561,17 @@ func (s *shipper) notAHotfixBranch(ctx context.Context) error {
 	if err != nil || len(list) == 0 {
 		return plain
 	}
-	repoArg := ""
-	if s.opts.Repo != "" {
-		repoArg = " -R " + s.opts.Repo
+	release := func(head string) string {
+		return s.again(func(o *ShipOptions) { o.Branch, o.NoRelease, o.NoWait = head, false, false })
 	}
 	if len(list) == 1 {
 		u := list[0]
-		return fmt.Errorf("%s is not a hotfix branch, and hotfix #%d (%s) was merged into %s without a release: release it with gh hotfix ship --branch %s%s",
-			s.branch, u.Number, u.Title, base, u.Head, repoArg)
+		return fmt.Errorf("%s is not a hotfix branch, and hotfix #%d (%s) was merged into %s without a release: release it with %s",
+			s.branch, u.Number, u.Title, base, release(u.Head))
 	}
 	fmt.Fprintf(s.ios.ErrOut, "Merged hotfixes into %s with no release yet:\n", base)
 	for _, u := range list {
-		fmt.Fprintf(s.ios.ErrOut, "  #%d %s\n    gh hotfix ship --branch %s%s\n", u.Number, u.Title, u.Head, repoArg)
+		fmt.Fprintf(s.ios.ErrOut, "  #%d %s\n    %s\n", u.Number, u.Title, release(u.Head))
 	}
 	return fmt.Errorf("%s is not a hotfix branch, and %d merged hotfixes have no release: release each with the command listed above", s.branch, len(list))
 }

@@ -23,9 +23,9 @@ const backoffCap = 3
 const maxLimitWait = 15 * time.Minute
 
 // interrupted turns a cancelled wait into exit 2 with the command that continues.
-func interrupted(ctx context.Context, what string) error {
+func (s *shipper) interrupted(ctx context.Context, what string) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
-		return fmt.Errorf("interrupted while waiting for %s: run gh hotfix ship again to continue: %w", what, cmderr.ErrCancel)
+		return fmt.Errorf("interrupted while waiting for %s: run %s again to continue: %w", what, s.again(), cmderr.ErrCancel)
 	}
 	return nil
 }
@@ -51,7 +51,7 @@ func (s *shipper) poll(ctx context.Context, what string, check func() (done, cha
 			s.ios.Notice(s.cs.WarningIcon() + " " + limit.Waiting())
 			wait = max(time.Until(limit.Reset)+time.Second, s.opts.Interval)
 		case err != nil:
-			if ierr := interrupted(ctx, what); ierr != nil {
+			if ierr := s.interrupted(ctx, what); ierr != nil {
 				return ierr
 			}
 			return err
@@ -67,40 +67,52 @@ func (s *shipper) poll(ctx context.Context, what string, check func() (done, cha
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if ierr := interrupted(ctx, what); ierr != nil {
+			if ierr := s.interrupted(ctx, what); ierr != nil {
 				return ierr
 			}
 			return ctx.Err()
 		case <-deadline:
 			t.Stop()
-			return fmt.Errorf("gave up waiting for %s after %s (--timeout): run gh hotfix ship again to keep waiting", what, s.opts.Timeout)
+			return fmt.Errorf("gave up waiting for %s after %s (--timeout): run %s again to keep waiting", what, s.opts.Timeout, s.again())
 		case <-t.C:
 		}
 	}
 }
 
 // wait polls the pull request until it is merged, with conditional requests:
-// while nothing changes each poll is a 304.
+// while nothing changes each poll is a 304. What it waits for (checks, reviews,
+// mergeability) is read again, in one GraphQL request, when the pull request
+// changed, and while checks are pending at most every few intervals: a check
+// that finishes does not always change the pull request.
 func (s *shipper) wait(ctx context.Context) error {
 	if s.pr.State == "MERGED" {
 		return nil
 	}
 	what := fmt.Sprintf("#%d to be merged", s.pr.Number)
-	tty := s.ios.IsStderrTTY()
-	if tty {
-		s.ios.StartProgress(fmt.Sprintf("Waiting for %s…", what))
-		defer s.ios.StopProgress()
+	line := s.newWaitLine()
+	defer line.stop()
+	if s.ios.IsStderrTTY() {
+		line.show(fmt.Sprintf("Waiting for %s…", what))
 	} else {
 		s.progress("Waiting for %s (checking every %s)…", what, s.opts.Interval)
 	}
 	poller := s.gh.NewPoller(fmt.Sprintf("repos/%s/%s/pulls/%d", s.repo.Owner, s.repo.Name, s.pr.Number))
-	last := ""
+	var last github.RESTPull
+	var read time.Time // when the wait state was last read
+	pending := false   // the last read found checks still running
 	err := s.poll(ctx, what, func() (bool, bool, error) {
 		var p github.RESTPull
 		changed, err := poller.Poll(ctx, &p)
-		if err != nil || !changed {
+		if err != nil {
 			return false, false, err
 		}
+		if !changed {
+			if !pending || time.Since(read) < backoffCap*s.opts.Interval {
+				return false, false, nil
+			}
+			p = last // checks may have moved on while the pull request did not
+		}
+		last = p
 		switch {
 		case p.Merged:
 			s.pr.State, s.pr.MergeCommit, s.pr.MergedAt = "MERGED", p.MergeCommitSHA, p.MergedAt
@@ -109,20 +121,21 @@ func (s *shipper) wait(ctx context.Context) error {
 			return false, false, fmt.Errorf("pull request #%d was closed without being merged: nothing will be released", s.pr.Number)
 		}
 		status := describe(p)
-		if status != last {
-			last = status
-			if tty {
-				s.ios.StopProgress()
-				s.ios.StartProgress(fmt.Sprintf("Waiting for %s: %s", what, status))
-			} else {
-				s.progress("#%d: %s", s.pr.Number, status)
+		if s.pr.ID != "" {
+			if ws, err := s.gh.PullWaitState(ctx, s.pr.ID); err == nil {
+				status, pending, read = waitStatus(ws), len(ws.Checks.Pending) > 0, time.Now()
+			} else if ierr := s.interrupted(ctx, what); ierr != nil {
+				return false, false, ierr
 			}
 		}
-		return false, true, nil
+		if s.ios.IsStderrTTY() {
+			line.show(fmt.Sprintf("Waiting for %s: %s", what, status))
+		} else {
+			line.show(fmt.Sprintf("#%d: %s", s.pr.Number, status))
+		}
+		return false, changed, nil
 	})
-	if tty {
-		s.ios.StopProgress()
-	}
+	line.stop()
 	if err != nil {
 		return err
 	}
@@ -130,11 +143,12 @@ func (s *shipper) wait(ctx context.Context) error {
 	return nil
 }
 
-// describe says, in a few words, what a pull request waits for.
+// describe says, in a few words, what a pull request waits for, from its REST
+// mergeable_state alone (when its checks and reviews could not be read).
 func describe(p github.RESTPull) string {
 	switch strings.ToLower(p.MergeableState) {
-	case "clean":
-		return "ready to merge"
+	case "clean", "has_hooks":
+		return "can be merged"
 	case "blocked":
 		return "blocked: waiting for required reviews or checks"
 	case "unstable":
@@ -149,6 +163,107 @@ func describe(p github.RESTPull) string {
 	return "mergeability being computed"
 }
 
+// waitStatus says what a pull request waits for: the failing and the pending
+// checks by name, the review decision, and what else GitHub's mergeability says.
+// It says "ready to merge" only when nothing is outstanding, a review asked for
+// included.
+func waitStatus(w github.WaitState) string {
+	var parts []string
+	if w.Draft {
+		parts = append(parts, "draft: mark it ready for review")
+	}
+	if c := w.Checks.Failing; len(c) > 0 {
+		parts = append(parts, fmt.Sprintf("%s failing (%s)", plural(len(c), "check"), names(c)))
+	}
+	if c := w.Checks.Pending; len(c) > 0 {
+		parts = append(parts, fmt.Sprintf("%s pending (%s)", plural(len(c), "check"), names(c)))
+	}
+	requested := ""
+	if len(w.Requested) > 0 {
+		requested = " from " + names(w.Requested)
+	}
+	outstanding := true
+	switch w.ReviewDecision {
+	case "REVIEW_REQUIRED":
+		parts = append(parts, "review required"+requested)
+	case "CHANGES_REQUESTED":
+		parts = append(parts, "changes requested")
+	case "APPROVED":
+		if requested != "" {
+			parts = append(parts, "approved; review requested"+requested)
+		} else {
+			parts, outstanding = append(parts, "approved"), false
+		}
+	default:
+		if requested != "" {
+			parts = append(parts, "review requested"+requested)
+		} else {
+			outstanding = false
+		}
+	}
+	busy := len(parts) > 0
+	switch strings.ToUpper(w.MergeState) {
+	case "DIRTY":
+		parts = append(parts, "merge conflicts: update the branch")
+	case "BEHIND":
+		parts = append(parts, "behind its base: update the branch")
+	case "BLOCKED":
+		if !busy {
+			parts = append(parts, "blocked by a rule of the base branch")
+		}
+	case "CLEAN", "HAS_HOOKS", "UNSTABLE":
+		switch {
+		case len(w.Checks.Failing) > 0 || len(w.Checks.Pending) > 0 || w.Draft:
+		case outstanding:
+			parts = append(parts, "can be merged")
+		default:
+			parts = append(parts, "ready to merge")
+		}
+	default: // UNKNOWN: GitHub is computing it
+		if !busy {
+			parts = append(parts, "mergeability being computed")
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// names lists a few names, and how many more there are.
+func names(list []string) string {
+	const shown = 3
+	if len(list) <= shown {
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(list[:shown], ", "), len(list)-shown)
+}
+
+// waitLine shows what a wait waits for: on a terminal as the label of the
+// spinner, redrawn in place; otherwise as a line each time it changes.
+type waitLine struct {
+	s    *shipper
+	last string
+}
+
+func (s *shipper) newWaitLine() *waitLine { return &waitLine{s: s} }
+
+func (w *waitLine) show(line string) {
+	if line == w.last {
+		return
+	}
+	w.last = line
+	if w.s.ios.IsStderrTTY() {
+		w.s.ios.StartProgress(line)
+		return
+	}
+	w.s.progress("%s", line)
+}
+
+// stop ends the line: on a terminal, the spinner's line is erased.
+func (w *waitLine) stop() {
+	if w.s.ios.IsStderrTTY() {
+		w.s.ios.StopProgress()
+	}
+}
+
 // watch follows the release run to its end; a run that does not succeed fails
 // ship, through releaseOutcome.
 func (s *shipper) watch(ctx context.Context) error {
@@ -156,10 +271,10 @@ func (s *shipper) watch(ctx context.Context) error {
 		return nil
 	}
 	what := "the release run"
-	tty := s.ios.IsStderrTTY()
-	if tty {
-		s.ios.StartProgress("Following the release run…")
-		defer s.ios.StopProgress()
+	line := s.newWaitLine()
+	defer line.stop()
+	if s.ios.IsStderrTTY() {
+		line.show("Following the release run…")
 	} else {
 		s.progress("Following the release run %s…", s.release.RunURL)
 	}
@@ -194,15 +309,11 @@ func (s *shipper) watch(ctx context.Context) error {
 		s.runInfo = &run
 		if run.Status != status {
 			status = run.Status
-			if !tty {
-				s.progress("Release run: %s", strings.ReplaceAll(run.Status, "_", " "))
-			}
+			line.show(fmt.Sprintf("Release run: %s", strings.ReplaceAll(run.Status, "_", " ")))
 		}
 		return run.Status == "completed", true, nil
 	})
-	if tty {
-		s.ios.StopProgress()
-	}
+	line.stop()
 	if err != nil {
 		return err
 	}

@@ -120,8 +120,8 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 			if why, err := pulls[i].addRun(ctx, runs, contains); err != nil {
 				fmt.Fprintf(ios.ErrOut, "%s could not check the release run of #%d: %v\n", ios.ColorScheme().WarningIcon(), pulls[i].Number, err)
 			} else if why != "" {
-				fmt.Fprintf(ios.ErrOut, "%s #%d's release comment names a run that is not its release (%s): gh hotfix ship --branch %s releases it\n",
-					ios.ColorScheme().WarningIcon(), pulls[i].Number, why, pulls[i].Branch)
+				fmt.Fprintf(ios.ErrOut, "%s #%d's release comment names a run that is not its release (%s): gh hotfix ship --branch %s%s releases it\n",
+					ios.ColorScheme().WarningIcon(), pulls[i].Number, why, pulls[i].Branch, repoArg(opts.Repo))
 			}
 		}
 	}
@@ -704,4 +704,13 @@ func magenta(ios *iostreams.IOStreams) func(string) string {
 		}
 		return "\x1b[35m" + s + "\x1b[0m"
 	}
+}
+
+// repoArg is " -R REPO" for a command a hint names when the user gave --repo, else
+// "": in the clone, the command finds the repository as status did.
+func repoArg(repoFlag string) string {
+	if repoFlag == "" {
+		return ""
+	}
+	return " -R " + repoFlag
 }
