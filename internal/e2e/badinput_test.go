@@ -64,7 +64,7 @@ func TestBadInput(t *testing.T) {
 		return func() { e.Environ = saved }
 	}
 	const shipFirst = "graphql query repository (HotfixShip)"
-	const createFirst = "graphql query repository (HotfixCreate)"
+	const createFirst = "graphql query repository,viewer (HotfixCreate)"
 
 	tests := []struct {
 		name  string

@@ -927,3 +927,133 @@ func TestExceptionalReleasedBySomeoneElse(t *testing.T) {
 		releaseComment(t, "retryrel", "Release re-run** (attempt 2")
 	})
 }
+
+// hotfixRun is a run of the hotfix workflow and the tag it was dispatched with.
+type hotfixRun struct {
+	ID                 int64
+	Tag                string
+	HeadSHA            string
+	Status, Conclusion string
+}
+
+// hotfixRuns lists the runs of the hotfix workflow with their tag input, oldest first.
+func hotfixRuns(t *testing.T, e *harness.Env, repo string) []hotfixRun {
+	t.Helper()
+	_, out := e.API("GET", "/repos/monalisa/"+repo+"/actions/runs", nil)
+	var list struct {
+		WorkflowRuns []struct {
+			ID         int64             `json:"id"`
+			Path       string            `json:"path"`
+			HeadSHA    string            `json:"head_sha"`
+			Status     string            `json:"status"`
+			Conclusion string            `json:"conclusion"`
+			Inputs     map[string]string `json:"inputs"`
+		} `json:"workflow_runs"`
+	}
+	if err := json.Unmarshal([]byte(jsonString(out)), &list); err != nil {
+		t.Fatal(err)
+	}
+	var runs []hotfixRun
+	for i := len(list.WorkflowRuns) - 1; i >= 0; i-- {
+		r := list.WorkflowRuns[i]
+		if r.Path == ".github/workflows/hotfix.yml" {
+			runs = append(runs, hotfixRun{r.ID, r.Inputs["tag"], r.HeadSHA, r.Status, r.Conclusion})
+		}
+	}
+	return runs
+}
+
+// TestExceptionalTagsOfOneLine: two hotfixes of one line released before the
+// first one's run created its tag get two tags (the second skips the tag the
+// first one's release record claims), and both runs succeed; --tag is checked
+// before anything changes; a run that failed because another release took its
+// tag says so, with the next free tag, and ship --tag releases it under that
+// tag — one more dispatch, recorded in the same release comment.
+func TestExceptionalTagsOfOneLine(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	const repo = "oneline"
+	work, _ := unreleasableRepo(t, e, repo, true)
+	tagSHA := e.Git(work, "rev-parse", "HEAD~2")
+	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 0, "label": "hotfix"})
+	ship := func(args ...string) harness.Result {
+		t.Helper()
+		return e.Hotfix(work, append([]string{"ship", "--interval", "50ms"}, args...)...)
+	}
+
+	// Two hotfixes, both merged and dispatched before any run created its tag.
+	for _, fix := range []string{"fix a", "fix b"} {
+		hotfixIn(t, e, work, fix, strings.ReplaceAll(fix, " ", "-")+".txt", "--from-tag", "v1.4.0")
+		if r := ship(); r.Code != 0 {
+			t.Fatalf("ship %s: exit %d\n%s", fix, r.Code, r.Stderr)
+		}
+	}
+	runs := hotfixRuns(t, e, repo)
+	if len(runs) != 2 || runs[0].Tag != "v1.4.1" || runs[1].Tag != "v1.4.2" {
+		t.Fatalf("runs %+v, want v1.4.1 then v1.4.2", runs)
+	}
+	// The workflow creates each tag and succeeds.
+	for _, run := range runs {
+		e.API("POST", "/repos/monalisa/"+repo+"/git/refs", map[string]any{"ref": "refs/tags/" + run.Tag, "sha": run.HeadSHA})
+		e.Control("POST", fmt.Sprintf("repos/monalisa/%s/runs/%d", repo, run.ID), map[string]any{"status": "completed", "conclusion": "success"})
+	}
+	if r := ship(); r.Code != 0 || !strings.Contains(r.Stderr, "Already released v1.4.2") {
+		t.Errorf("ship again: exit %d\n%s", r.Code, r.Stderr)
+	}
+
+	// A third hotfix: --tag naming a tag that exists is refused before anything changes.
+	hotfixIn(t, e, work, "fix c", "fix-c.txt", "--from-tag", "v1.4.0")
+	before := e.Snapshot(work, repo)
+	e.ClearRequests()
+	r := ship("--tag", "v1.4.1")
+	assertRefused(t, r, "tag v1.4.1 already exists")
+	assertNothingChanged(t, e, "ship --tag with a tag that exists")
+	if after := e.Snapshot(work, repo); after != before {
+		t.Errorf("a refused ship changed the repository:\n%s\n---\n%s", before, after)
+	}
+
+	// Its run is given v1.4.3, which another release takes meanwhile; the run fails.
+	if r := ship(); r.Code != 0 {
+		t.Fatalf("ship fix c: exit %d\n%s", r.Code, r.Stderr)
+	}
+	runs = hotfixRuns(t, e, repo)
+	if len(runs) != 3 || runs[2].Tag != "v1.4.3" {
+		t.Fatalf("runs %+v, want a third with v1.4.3", runs)
+	}
+	e.API("POST", "/repos/monalisa/"+repo+"/git/refs", map[string]any{"ref": "refs/tags/v1.4.3", "sha": tagSHA})
+	e.Control("POST", fmt.Sprintf("repos/monalisa/%s/runs/%d", repo, runs[2].ID), map[string]any{"status": "completed", "conclusion": "failure"})
+	r = ship()
+	if r.Code != 1 || !strings.Contains(r.Stderr, "its tag v1.4.3 was created meanwhile by another release") ||
+		!strings.Contains(r.Stderr, "gh hotfix ship --tag v1.4.4") {
+		t.Fatalf("ship after the failure: exit %d\n%s", r.Code, r.Stderr)
+	}
+	// --tag releases it again under v1.4.4: one more dispatch, recorded in place.
+	if r := ship("--tag", "v1.4.4"); r.Code != 0 || !strings.Contains(r.Stderr, "Hotfix tag: v1.4.4 in place of v1.4.3") {
+		t.Fatalf("ship --tag v1.4.4: exit %d\n%s", r.Code, r.Stderr)
+	}
+	runs = hotfixRuns(t, e, repo)
+	if len(runs) != 4 || runs[3].Tag != "v1.4.4" {
+		t.Fatalf("runs %+v, want a fourth with v1.4.4", runs)
+	}
+	prs := pullsOf(t, e, repo)
+	var records []string
+	for _, pr := range prs {
+		if pr.Head.Ref != "hotfix/fix-c" {
+			continue
+		}
+		_, comments := e.API("GET", fmt.Sprintf("/repos/monalisa/%s/issues/%d/comments", repo, pr.Number), nil)
+		for _, c := range comments.([]any) {
+			if body := c.(map[string]any)["body"].(string); strings.Contains(body, "gh-hotfix:release") {
+				records = append(records, body)
+			}
+		}
+	}
+	if len(records) != 1 || !strings.Contains(records[0], `"tag":"v1.4.4"`) || !strings.Contains(records[0], fmt.Sprint(runs[3].ID)) {
+		t.Errorf("release records of fix c: %q, want one recording v1.4.4 and run %d", records, runs[3].ID)
+	}
+	// Once that run is going, another --tag is refused: a release is never redone while it runs.
+	r = ship("--tag", "v1.4.5")
+	if r.Code == 0 || !strings.Contains(r.Stderr, "is being released as v1.4.4") {
+		t.Errorf("ship --tag while the run goes: exit %d\n%s", r.Code, r.Stderr)
+	}
+}

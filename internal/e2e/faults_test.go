@@ -17,7 +17,7 @@ import (
 // followed release (ship --watch with a reviewer, a previous release, and a
 // teammate who merges).
 var shipRoutes = []string{
-	"graphql query repository (HotfixCreate)",
+	"graphql query repository,viewer (HotfixCreate)",
 	"graphql query user,repository (HotfixShip)",
 	"GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}",
 	"graphql mutation createPullRequest,createLabel (HotfixOpen)",

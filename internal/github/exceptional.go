@@ -288,3 +288,45 @@ func (c *Client) ForwardPortState(ctx context.Context, owner, name, head, label 
 	}
 	return st, nil
 }
+
+// PullRecords is a pull request into a branch with the bodies of its last comments.
+type PullRecords struct {
+	Number   int
+	Comments []string
+}
+
+const pullsIntoQuery = `query HotfixPullsInto($owner: String!, $name: String!, $base: String!) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(baseRefName: $base, states: [OPEN, MERGED], first: 50, orderBy: {field: UPDATED_AT, direction: DESC}) {
+      nodes { number comments(last: 30) { nodes { body } } }
+    }
+  }
+}`
+
+// PullsInto lists, in one request, the open and merged pull requests into base
+// most recently updated (at most 50) with their last 30 comments: where the
+// hotfixes of a release line keep their release records.
+func (c *Client) PullsInto(ctx context.Context, owner, name, base string) ([]PullRecords, error) {
+	var out struct {
+		Repository struct {
+			PullRequests struct {
+				Nodes []struct {
+					Number   int
+					Comments struct{ Nodes []struct{ Body string } }
+				}
+			}
+		}
+	}
+	if err := c.GraphQL(ctx, pullsIntoQuery, map[string]any{"owner": owner, "name": name, "base": base}, &out); err != nil {
+		return nil, err
+	}
+	var pulls []PullRecords
+	for _, n := range out.Repository.PullRequests.Nodes {
+		p := PullRecords{Number: n.Number}
+		for _, c := range n.Comments.Nodes {
+			p.Comments = append(p.Comments, c.Body)
+		}
+		pulls = append(pulls, p)
+	}
+	return pulls, nil
+}

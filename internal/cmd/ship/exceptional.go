@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 
@@ -83,7 +85,28 @@ func (s *shipper) loadExceptional(ctx context.Context) error {
 	}
 	s.state = st
 	s.pickPull()
-	return nil
+	return s.checkTagOption(ctx)
+}
+
+// checkTagOption refuses, before anything changes, a --tag that is taken on
+// the line (it exists, or another hotfix of the line releases with it) or that
+// would be ignored: the release of this merge already decided its tag.
+func (s *shipper) checkTagOption(ctx context.Context) error {
+	if s.opts.Tag == "" {
+		return nil
+	}
+	if s.pr != nil && s.pr.State == "MERGED" {
+		if m, found := findMarker(s.pr.Comments, s.pr.MergeCommit); found && m.Tag != "" {
+			// Equal: a re-run; different: the release decides (releaseHotfix, retag).
+			return nil
+		}
+	}
+	lt, err := s.readLineTags(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = lt.check(s.opts.Tag, s.exc.from)
+	return err
 }
 
 // ensureMaintenance creates the maintenance branch from the hotfix's release tag.
@@ -259,6 +282,9 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 			}
 			s.learnTag(ctx)
 			s.exc.tag = s.release.Tag
+			if s.opts.Tag != "" && s.opts.Tag != s.release.Tag {
+				return s.retag(ctx, s.release)
+			}
 			if s.opts.Retry {
 				return s.retry(ctx, s.release)
 			}
@@ -365,9 +391,7 @@ func (s *shipper) learnTag(ctx context.Context) {
 		return
 	}
 	m.Tag, s.exc.tag = tag, tag
-	err = s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
-		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
-	if err != nil {
+	if err := s.editMarker(ctx, m); err != nil {
 		s.warn("Could not record the hotfix tag %s on #%d: %v", tag, s.pr.Number, err)
 		return
 	}
@@ -378,30 +402,39 @@ func (s *shipper) learnTag(ctx context.Context) {
 // patch after the highest tag of the line. since is the line's latest tag, to show
 // what ships.
 func (s *shipper) hotfixTag(ctx context.Context, recorded string) (tag, since string, err error) {
-	existing, err := s.gh.Tags(ctx, s.repo.Owner, s.repo.Name, s.exc.from.LinePrefix())
+	if recorded != "" && s.opts.Tag != "" && s.opts.Tag != recorded {
+		return "", "", fmt.Errorf("a previous ship decided to release #%d as %s and may have dispatched it already: --tag %s cannot change that; run %s",
+			s.pr.Number, recorded, s.opts.Tag, s.again(withoutTag))
+	}
+	lt, err := s.readLineTags(ctx)
 	if err != nil {
-		return "", "", fmt.Errorf("listing the tags of %s*: %w", s.exc.from.LinePrefix(), err)
+		return "", "", err
 	}
 	since = s.exc.from.String()
 	latest := s.exc.from
-	for _, t := range existing {
-		if v, err := release.ParseTag(t); err == nil && latest.SameLine(v) && v.Patch > latest.Patch && t != recorded {
-			latest, since = v, t
+	for _, t := range lt.existing {
+		if v, err := release.ParseTag(t.Name); err == nil && latest.SameLine(v) && v.Patch > latest.Patch && t.Name != recorded {
+			latest, since = v, t.Name
 		}
 	}
 	switch {
 	case recorded != "":
 		return recorded, since, nil
 	case s.opts.Tag != "":
-		v, err := release.CheckHotfixTag(s.opts.Tag, s.exc.from, existing)
+		v, err := lt.check(s.opts.Tag, s.exc.from)
 		if err != nil {
 			return "", "", err
 		}
 		return v.String(), since, nil
 	}
-	v, err := release.NextPatch(s.exc.from, existing)
+	// The next patch after every tag of the line that exists or that another
+	// hotfix's release claimed before its run created it.
+	v, err := release.NextPatch(s.exc.from, lt.names())
 	if err != nil {
 		return "", "", err
+	}
+	if len(lt.claimed) > 0 {
+		s.progress("Tags claimed by other hotfixes of %s, not created yet: skipped", s.base)
 	}
 	return v.String(), since, nil
 }
@@ -516,4 +549,86 @@ func (s *shipper) checkLatestRelease(ctx context.Context) {
 	}
 	s.warn("%s became the Latest release of %s/%s although %s is newer, so gh hotfix create --from-latest-release would start from %s; make %s Latest again: gh api -X PATCH repos/%s/%s/releases/%d -f make_latest=true",
 		s.exc.tag, s.repo.Owner, s.repo.Name, newestTag, s.exc.tag, newestTag, s.repo.Owner, s.repo.Name, newestID)
+}
+
+// tagTaken reports, for a failed release of the exceptional process, that its
+// tag was created by another release meanwhile — a tag of the line that does
+// not contain this merge — and the next free tag to release it with instead.
+func (s *shipper) tagTaken(ctx context.Context, m *hotfix.ReleaseMarker) (next string, taken bool, err error) {
+	lt, err := s.readLineTags(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	if !slices.ContainsFunc(lt.existing, func(t github.TagRef) bool { return t.Name == m.Tag }) {
+		return "", false, nil // never created: not taken, the run failed elsewhere
+	}
+	ours, err := s.contains(ctx, s.pr.MergeCommit, m.Tag)
+	if err != nil || ours {
+		return "", false, err
+	}
+	v, err := release.NextPatch(s.exc.from, lt.names())
+	if err != nil {
+		return "", false, err
+	}
+	return v.String(), true, nil
+}
+
+// retag releases the merge again under the tag --tag gives, when its release
+// run failed without releasing it: its tag was taken by another release
+// meanwhile, or never created. The release comment is changed to the new tag
+// before the new dispatch (so a ship that stops in between resumes with it);
+// a release that succeeded, is running, or created its tag is never redone.
+func (s *shipper) retag(ctx context.Context, m *hotfix.ReleaseMarker) error {
+	run := s.runInfo
+	switch {
+	case run == nil:
+		return fmt.Errorf("#%d is released as %s (%s, a run no longer on GitHub): --tag %s cannot change it; run %s", s.pr.Number, m.Tag, m.RunURL, s.opts.Tag, s.again(withoutTag))
+	case run.Succeeded():
+		return fmt.Errorf("#%d is released as %s (%s succeeded): --tag %s cannot change a release; run %s", s.pr.Number, m.Tag, m.RunURL, s.opts.Tag, s.again(withoutTag))
+	case !run.Failed():
+		return fmt.Errorf("#%d is being released as %s (%s is %s): --tag %s cannot change it; follow it with %s",
+			s.pr.Number, m.Tag, m.RunURL, strings.ReplaceAll(run.Status, "_", " "), s.opts.Tag, s.again(withoutTag, withWatch))
+	}
+	lt, err := s.readLineTags(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(lt.existing, func(t github.TagRef) bool { return t.Name == m.Tag }) {
+		if ours, err := s.contains(ctx, s.pr.MergeCommit, m.Tag); err != nil {
+			return err
+		} else if ours {
+			return fmt.Errorf("%s exists and contains this hotfix: the failed run %s released it in part; re-run its failed jobs with %s rather than release it again under another tag",
+				m.Tag, m.RunURL, s.again(withoutTag, withRetry))
+		}
+	}
+	v, err := lt.check(s.opts.Tag, s.exc.from)
+	if err != nil {
+		return err
+	}
+	wf, inputs, err := s.hotfixPlan(ctx)
+	if err != nil {
+		return err
+	}
+	send := map[string]string{s.cfg.Exceptional.TagInput: v.String()}
+	for k, val := range inputs {
+		send[k] = val
+	}
+	if s.opts.DryRun {
+		fmt.Fprintf(s.ios.Out, "Would record %s in place of %s on #%d (its run failed: %s), then dispatch %s on %s with inputs %s, once\n",
+			v, m.Tag, s.pr.Number, m.RunURL, wf.File(), s.base, formatInputs(send))
+		return nil
+	}
+	old := m.Tag
+	m.State, m.Tag, m.RunID, m.RunURL, m.Attempt, m.TagByRun, m.Adopted = "dispatching", v.String(), 0, "", 0, false, ""
+	m.Since = time.Now().UTC().Truncate(time.Second)
+	if err := s.editMarker(ctx, m); err != nil {
+		return fmt.Errorf("recording %s in place of %s on #%d: %w; nothing was dispatched", v, old, s.pr.Number, err)
+	}
+	s.exc.tag = m.Tag
+	s.done("Hotfix tag: %s in place of %s, whose release failed (recorded on #%d)", v, old, s.pr.Number)
+	newRun, err := s.dispatch(ctx, wf, send, *m)
+	if err != nil {
+		return err
+	}
+	return s.recordRun(ctx, m, newRun)
 }

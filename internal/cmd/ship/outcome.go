@@ -23,9 +23,16 @@ type releaseFailedError struct {
 	jobs            []github.FailedJob
 	repo            string // HOST/OWNER/REPO
 	retry           string // the ship command that re-runs the failed jobs
+	// retag is the ship command that releases the hotfix under the next free
+	// tag, when the run's tag was taken by another release meanwhile.
+	tag, retag string
 }
 
 func (e *releaseFailedError) Error() string {
+	if e.retag != "" {
+		return fmt.Sprintf("the release run failed (%s): %s: its tag %s was created meanwhile by another release, without this hotfix, so no re-run can release it: release it under the next free tag with %s",
+			e.conclusion, e.url, e.tag, e.retag)
+	}
 	what := e.conclusion
 	if len(e.jobs) > 0 {
 		j := e.jobs[0]
@@ -74,6 +81,12 @@ func (s *shipper) releaseOutcome(ctx context.Context) error {
 	// One request, on the failure path only: which job failed, and where.
 	if jobs, err := s.gh.FailedJobs(ctx, s.repo.Owner, s.repo.Name, s.release.RunID); err == nil {
 		e.jobs = jobs
+	}
+	// A hotfix tag another release took meanwhile: re-running cannot help.
+	if s.isExceptional() && s.release.Tag != "" && s.pr != nil {
+		if next, taken, err := s.tagTaken(ctx, s.release); err == nil && taken {
+			e.tag, e.retag = s.release.Tag, s.again(withTag(next))
+		}
 	}
 	return e
 }
@@ -139,9 +152,7 @@ func (s *shipper) recordAttempt(ctx context.Context, m *hotfix.ReleaseMarker, ru
 	m.Attempt = run.RunAttempt
 	s.release = m
 	s.runInfo, s.runPoller = &run, nil
-	err := s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
-		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
-	if err != nil {
+	if err := s.editMarker(ctx, m); err != nil {
 		s.warn("Could not record attempt %d on #%d: %v", m.Attempt, s.pr.Number, err)
 	}
 	s.done("Re-running the failed jobs of the release run (attempt %d): %s", m.Attempt, m.RunURL)

@@ -548,15 +548,20 @@ func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *g
 		m.RunURL = fmt.Sprintf("%s/actions/runs/%d", strings.TrimSuffix(strings.SplitN(s.pr.URL, "/pull/", 2)[0], "/"), run.ID)
 	}
 	s.release = m
-	err := s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
-		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
-	if err != nil {
+	if err := s.editMarker(ctx, m); err != nil {
 		return fmt.Errorf("recording the release run %s on #%d: %w; run %s again to record it (it will not dispatch again)", m.RunURL, s.pr.Number, err, s.again())
 	}
 	s.done("Release run: %s (commented on #%d)", m.RunURL, s.pr.Number)
 	// Just dispatched: the run is queued; --watch follows it from there.
 	s.runInfo = &github.Run{ID: run.ID, HTMLURL: m.RunURL, Status: "queued"}
 	return nil
+}
+
+// editMarker writes the marker into the release comment that holds it (an
+// edit, the same however often it is sent).
+func (s *shipper) editMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
+	return s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
+		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
 }
 
 func formatInputs(inputs map[string]string) string {

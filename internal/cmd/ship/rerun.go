@@ -103,7 +103,7 @@ func (s *shipper) again(edit ...func(*ShipOptions)) string {
 	return rerunCommand(o, s.pr == nil)
 }
 
-// withForce, withRetry, withWatch and withoutNoWait edit the options of a hint (see again).
+// withForce, withRetry, withWatch, withoutNoWait, withoutTag and withTag edit the options of a hint (see again).
 func withForce(o *ShipOptions) { o.Force = true }
 func withRetry(o *ShipOptions) {
 	// --retry re-runs the recorded run as it was: it takes none of these.
@@ -111,6 +111,12 @@ func withRetry(o *ShipOptions) {
 }
 func withWatch(o *ShipOptions)     { o.Watch, o.NoWait = true, false }
 func withoutNoWait(o *ShipOptions) { o.NoWait = false }
+func withoutTag(o *ShipOptions)    { o.Tag = "" }
+
+// withTag is a hint's edit that releases under tag.
+func withTag(tag string) func(*ShipOptions) {
+	return func(o *ShipOptions) { o.Tag, o.Retry = tag, false }
+}
 
 // plainArg matches what a POSIX shell takes as one word without quotes.
 var plainArg = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)

@@ -1,0 +1,89 @@
+package ship
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
+)
+
+// lineTags are the tags of a release line that are taken: those that exist,
+// and those other hotfixes of the line claimed in their release records — a
+// tag is decided before the dispatch and created by the run, so a hotfix
+// released a minute ago may not have its tag yet.
+type lineTags struct {
+	existing []github.TagRef
+	claimed  map[string]int // tag → the pull request whose record claims it
+}
+
+// readLineTags lists the line's tags and the release records of the other
+// pull requests into the maintenance branch, in two requests sent together.
+func (s *shipper) readLineTags(ctx context.Context) (lineTags, error) {
+	var lt lineTags
+	var pulls []github.PullRecords
+	var terr, perr error
+	var wg sync.WaitGroup
+	wg.Go(func() { lt.existing, terr = s.gh.TagRefs(ctx, s.repo.Owner, s.repo.Name, s.exc.from.LinePrefix()) })
+	wg.Go(func() { pulls, perr = s.gh.PullsInto(ctx, s.repo.Owner, s.repo.Name, s.base) })
+	wg.Wait()
+	if terr != nil {
+		return lt, fmt.Errorf("listing the tags of %s*: %w", s.exc.from.LinePrefix(), terr)
+	}
+	if perr != nil {
+		return lt, fmt.Errorf("reading the release records of %s: %w", s.base, perr)
+	}
+	lt.claimed = claimedTags(pulls, s.base, s.pullNumber())
+	return lt, nil
+}
+
+// claimedTags are the hotfix tags the release records of pulls (into base)
+// name, but those of the pull request self.
+func claimedTags(pulls []github.PullRecords, base string, self int) map[string]int {
+	claimed := map[string]int{}
+	for _, p := range pulls {
+		if p.Number == self {
+			continue
+		}
+		for _, body := range p.Comments {
+			if m, ok := hotfix.ParseReleaseMarker(body); ok && m.Tag != "" && m.Ref == base {
+				claimed[m.Tag] = p.Number
+			}
+		}
+	}
+	return claimed
+}
+
+// names are the taken tags: existing or claimed.
+func (lt lineTags) names() []string {
+	var names []string
+	for _, t := range lt.existing {
+		names = append(names, t.Name)
+	}
+	for t := range lt.claimed {
+		if !slices.Contains(names, t) {
+			names = append(names, t)
+		}
+	}
+	return names
+}
+
+// check refuses a tag chosen with --tag that is not on the line, or taken.
+func (lt lineTags) check(tag string, from release.Version) (release.Version, error) {
+	if pr, ok := lt.claimed[tag]; ok {
+		next, _ := release.NextPatch(from, lt.names())
+		return release.Version{}, fmt.Errorf("tag %s is the one hotfix #%d of this line releases with: choose another --tag, or leave it out to take the next free one (%s)", tag, pr, next)
+	}
+	return release.CheckHotfixTag(tag, from, lt.names())
+}
+
+// pullNumber is the hotfix's pull request number, 0 before it is opened.
+func (s *shipper) pullNumber() int {
+	if s.pr == nil {
+		return 0
+	}
+	return s.pr.Number
+}
