@@ -87,19 +87,21 @@ func TestForwardPortStateSkipsForks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := `{"data":{"repository":{"labels":{"nodes":[]},"ref":{"target":{"oid":"abc"}},"pullRequests":{"nodes":[` + strings.Join(tt.pulls, ",") + `]}}}}`
+			body := `{"data":{"repository":{"labels":{"nodes":[]},"ref0":{"target":{"oid":"abc","message":"m"}},"pulls0":{"nodes":[` + strings.Join(tt.pulls, ",") + `]},` +
+				`"ref1":null,"pulls1":{"nodes":[]}}}}`
 			s := &script{t: t, answers: []answer{{status: 200, body: body}}}
 			c := NewClient(&http.Client{Transport: s}, "github.com")
-			st, err := c.ForwardPortState(context.Background(), "acme", "shop", "hotfix/x-forward", "forward-port")
+			st, err := c.ForwardPortState(context.Background(), "acme", "shop", []string{"hotfix/forward-port-x", "hotfix/forward-port-x-2"}, "forward-port")
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got []int
-			for _, p := range st.Pulls {
+			for _, p := range st.Pulls() {
 				got = append(got, p.Number)
 			}
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) || st.BranchTip != "abc" {
-				t.Errorf("pulls %v (tip %q), want %v", got, st.BranchTip, tt.want)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) || len(st.Branches) != 2 || st.Branches[0].Tip != "abc" || st.Branches[0].TipMessage != "m" ||
+				st.Branches[1].Name != "hotfix/forward-port-x-2" || st.Branches[1].Tip != "" {
+				t.Errorf("pulls %v, branches %+v, want %v", got, st.Branches, tt.want)
 			}
 		})
 	}
