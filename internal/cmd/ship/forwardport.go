@@ -102,8 +102,12 @@ func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) 
 		return s.reportForward(found, false), nil
 	}
 	if s.opts.DryRun {
+		to := s.freeForwardName(st, nil)
+		if to == "" {
+			to = "the first free one of " + strings.Join(names, ", ")
+		}
 		fmt.Fprintf(s.ios.Out, "Would cherry-pick the merged hotfix onto %s in a temporary worktree, push it to %s and open the forward-port pull request into %s labelled %s and %s\n",
-			mainline, s.freeForwardName(st, nil), mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
+			mainline, to, mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
 		return nil, nil
 	}
 	pick, err := s.pickForward(ctx)
@@ -276,8 +280,8 @@ func (s *shipper) reportForward(fw *forwardResult, opened bool) error {
 		s.done("Forward-port pull request #%d is open: %s", fw.Number, fw.URL)
 	}
 	if fw.Now == hotfix.ForwardPortConflicts {
-		return &cmderr.AttentionError{Err: fmt.Errorf("the forward-port pull request #%d into %s needs a person: it has conflicts to resolve; its description says how to finish it: %s",
-			fw.Number, s.exc.mainline, fw.URL)}
+		return &cmderr.AttentionError{Err: fmt.Errorf("the forward-port pull request #%d into %s needs a person: it has conflicts to resolve (commits its description says how to apply, or changes of %s since): %s",
+			fw.Number, s.exc.mainline, s.exc.mainline, fw.URL)}
 	}
 	return nil
 }
