@@ -1,11 +1,14 @@
 package ship
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
 func TestForwardBody(t *testing.T) {
@@ -93,6 +96,38 @@ func TestFreeForwardName(t *testing.T) {
 			}
 			if got := s.freeForwardName(st, tt.pick); got != tt.want {
 				t.Errorf("freeForwardName = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestReportForward: ship's exit code follows the forward-port's state on GitHub
+// (#22): exit 3 (an AttentionError) only while it has conflicts nobody resolved.
+func TestReportForward(t *testing.T) {
+	tests := []struct {
+		now       hotfix.ForwardPortState
+		state     string
+		attention bool
+		says      string
+	}{
+		{hotfix.ForwardPortOpen, "OPEN", false, "is open:"},
+		{hotfix.ForwardPortConflicts, "OPEN", true, "has conflicts to resolve by hand"},
+		{hotfix.ForwardPortResolved, "OPEN", false, "is open, its conflicts resolved"},
+		{hotfix.ForwardPortMerged, "MERGED", false, "is merged"},
+		{hotfix.ForwardPortClosed, "CLOSED", false, "was closed without merging"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.now), func(t *testing.T) {
+			ios, _, _, stderr := iostreams.Test()
+			s := &shipper{ios: ios, cs: ios.ColorScheme(), exc: &exceptionalState{mainline: "main"}}
+			fw := &forwardResult{Number: 21, URL: "u", State: tt.state, Now: tt.now}
+			err := s.reportForward(fw, false)
+			var attention *cmderr.AttentionError
+			if errors.As(err, &attention) != tt.attention || (err != nil && !tt.attention) {
+				t.Errorf("reportForward = %v, want attention %v", err, tt.attention)
+			}
+			if !strings.Contains(stderr.String(), tt.says) {
+				t.Errorf("stderr %q, want it to say %q", stderr.String(), tt.says)
 			}
 		})
 	}
