@@ -141,3 +141,21 @@ func TestForwardPortCommit(t *testing.T) {
 		t.Errorf("NotNeededRecorded is wrong")
 	}
 }
+
+func FuzzParseForwardPort(f *testing.F) {
+	f.Add(ForwardPort{Of: 12, Conflicts: true, Head: "0123456789abcdef0123456789abcdef01234567"}.Encode())
+	f.Add(ForwardPort{Of: 3, NotNeeded: true}.Encode())
+	f.Add("<!-- gh-hotfix:forward-port of=3 conflicts=false conflicts=true -->")
+	f.Fuzz(func(t *testing.T, body string) {
+		fp, ok := ParseForwardPort(body)
+		if !ok {
+			return
+		}
+		if fp.Of < 1 || (fp.NotNeeded && (fp.Conflicts || fp.Head != "")) {
+			t.Fatalf("accepted %+v from %q", fp, body)
+		}
+		if again, ok := ParseForwardPort(fp.Encode()); !ok || again != fp {
+			t.Fatalf("round trip lost data: %+v → %+v, %v", fp, again, ok)
+		}
+	})
+}
