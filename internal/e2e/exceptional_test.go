@@ -878,6 +878,9 @@ func TestExceptionalForwardPortStates(t *testing.T) {
 	if r.Code != 0 || r.Stdout != "" || !strings.Contains(r.Stderr, fmt.Sprintf("forward-port #%d of hotfix #%d open", fpA, a.Number)) {
 		t.Errorf("status: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
 	}
+	// On main, ship offers no merged forward-port as a hotfix to release.
+	e.Git(work, "switch", "-q", "main")
+	assertFailed(t, e.Hotfix(work, "ship"), "main is not a hotfix branch: start one with gh hotfix create, or pass --branch")
 	for _, f := range e.Server.ConformanceFailures() {
 		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
 	}

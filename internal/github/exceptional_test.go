@@ -2,12 +2,15 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 func TestEnsureBranch(t *testing.T) {
@@ -104,5 +107,34 @@ func TestForwardPortStateSkipsForks(t *testing.T) {
 				t.Errorf("pulls %v, branches %+v, want %v", got, st.Branches, tt.want)
 			}
 		})
+	}
+}
+
+// TestUnreleasedHotfixesLeavesOutForwardPorts: a merged forward-port carries the
+// hotfix label and no release, yet it is no hotfix to release (#22); a pull request
+// only named like one is.
+func TestUnreleasedHotfixesLeavesOutForwardPorts(t *testing.T) {
+	node := func(number int, head, body string) string {
+		b, _ := json.Marshal(body)
+		return fmt.Sprintf(`{"number":%d,"title":"t%d","url":"u%d","headRefName":%q,"isCrossRepository":false,"body":%s,"mergeCommit":{"oid":"m%d"},"comments":{"nodes":[]}}`,
+			number, number, number, head, b, number)
+	}
+	body := `{"data":{"repository":{"pullRequests":{"nodes":[` + strings.Join([]string{
+		node(3, "hotfix/forward-port-login", "Forward-port of #2\n"+hotfix.ForwardPort{Of: 2}.Encode()),
+		node(4, "hotfix/forward-port-cart", "A hotfix named like a forward-port"),
+		node(5, "hotfix/search", "Fixes the search"),
+	}, ",") + `]}}}}`
+	s := &script{t: t, answers: []answer{{status: 200, body: body}}}
+	c := NewClient(&http.Client{Transport: s}, "github.com")
+	list, err := c.UnreleasedHotfixes(context.Background(), "acme", "shop", "main", "hotfix", func(string, string) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, u := range list {
+		got = append(got, u.Number)
+	}
+	if fmt.Sprint(got) != "[4 5]" {
+		t.Errorf("unreleased %v, want [4 5]", got)
 	}
 }
