@@ -345,6 +345,10 @@ func TestExceptionalForwardPortConflict(t *testing.T) {
 		t.Errorf("re-run changed something: %v", m)
 	}
 
+	if r := e.Hotfix(work, "status", "--state", "merged"); !strings.Contains(r.Stdout, "forward-port #2 has conflicts") {
+		t.Errorf("status with the conflicts unresolved:\n%s%s", r.Stdout, r.Stderr)
+	}
+
 	// A person follows the instructions, word for word.
 	human := e.Clone("bank")
 	block := fw.Body[strings.Index(fw.Body, "```sh\n")+6:]
@@ -370,6 +374,15 @@ func TestExceptionalForwardPortConflict(t *testing.T) {
 	}
 	if got := fileAt(t, e, "bank", "app.txt", "hotfix/forward-port-login-page-500"); got != "version = 1.5-dev\nlogin = fixed\n" {
 		t.Errorf("after the instructions, app.txt on the forward-port branch = %q", got)
+	}
+	// Resolved by that push: ship no longer asks for a person (exit 0), and status
+	// says so, from GitHub, although the description still lists the conflicts (#22).
+	if r := e.Hotfix(work, "ship"); r.Code != 0 || !strings.Contains(r.Stderr, "Forward-port pull request #2 is open, its conflicts resolved") {
+		t.Errorf("ship after the conflicts were resolved: exit %d, want 0\n%s", r.Code, r.Stderr)
+	}
+	r = e.Hotfix(work, "status", "--state", "merged")
+	if !strings.Contains(r.Stdout, "forward-port #2 open, conflicts resolved") || strings.Contains(r.Stdout, "has conflicts") {
+		t.Errorf("status after the conflicts were resolved:\n%s%s", r.Stdout, r.Stderr)
 	}
 	// Once merged, ship has nothing left to ask for.
 	if status, out := e.API("PUT", "/repos/monalisa/bank/pulls/2/merge", map[string]any{"merge_method": "squash"}); status != 200 {
@@ -1055,5 +1068,184 @@ func TestExceptionalTagsOfOneLine(t *testing.T) {
 	r = ship("--tag", "v1.4.5")
 	if r.Code == 0 || !strings.Contains(r.Stderr, "is being released as v1.4.4") {
 		t.Errorf("ship --tag while the run goes: exit %d\n%s", r.Code, r.Stderr)
+	}
+}
+
+// TestExceptionalForwardPortStates is issue 22's story, in one repository: a pull
+// request someone opened on the forward-port's branch name, and a branch of the next
+// name, are left untouched while ship opens the forward-port on another name; then
+// status shows each forward-port under its hotfix, in its own state (open, not
+// needed, merged, closed unmerged), and never as a hotfix row of its own.
+func TestExceptionalForwardPortStates(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work, _ := unreleasableRepo(t, e, "forge", true)
+	e.Control("POST", "repos/monalisa/forge/auto-runs", map[string]any{"after_ms": 0, "conclusion": "success"})
+
+	// Someone's work, unrelated, on the branch named as the forward-port of the
+	// hotfix to come, with a pull request; and a branch of the next name.
+	const taken, takenToo = "hotfix/forward-port-login-page-500", "hotfix/forward-port-login-page-500-2"
+	human := e.Clone("forge")
+	e.Git(human, "switch", "-q", "-c", taken)
+	harnessWrite(t, filepath.Join(human, "login.txt"), "a refactor of the login page\n")
+	e.Git(human, "add", "-A")
+	e.Git(human, "commit", "-q", "-m", "Refactor the login page")
+	e.Git(human, "push", "-q", "origin", taken, "HEAD~1:refs/heads/"+takenToo)
+	unrelatedHead, takenTooTip := e.Git(human, "rev-parse", "HEAD"), e.Git(human, "rev-parse", "HEAD~1")
+	status, out := e.API("POST", "/repos/monalisa/forge/pulls", map[string]any{"title": "Refactor the login page", "head": taken, "base": "main", "body": "Not a hotfix."})
+	if status != 201 {
+		t.Fatalf("opening the unrelated pull request: %d %v", status, out)
+	}
+	unrelated := int(out.(map[string]any)["number"].(float64))
+	e.API("POST", fmt.Sprintf("/repos/monalisa/forge/issues/%d/labels", unrelated), map[string]any{"labels": []string{"refactor"}})
+	e.API("POST", fmt.Sprintf("/repos/monalisa/forge/issues/%d/comments", unrelated), map[string]any{"body": "Please review."})
+
+	type shipped struct {
+		Number      int
+		ForwardPort struct {
+			Number            *int
+			State             string
+			Conflicts         bool
+			ConflictsResolved bool
+		}
+	}
+	// hotfix creates a hotfix from v1.4.0 writing file, merges it, and ships it again.
+	hotfix := func(desc, file, content, tag string) (shipped, harness.Result) {
+		t.Helper()
+		if r := e.Hotfix(work, "create", desc, "--from-tag", "v1.4.0"); r.Code != 0 {
+			t.Fatalf("create %q: exit %d: %s", desc, r.Code, r.Stderr)
+		}
+		harnessWrite(t, filepath.Join(work, file), content)
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", "Fix: "+desc)
+		r := e.Hotfix(work, "ship", "--no-wait", "--json", "number")
+		var res shipped
+		if err := json.Unmarshal([]byte(r.Stdout), &res); r.Code != 0 || err != nil {
+			t.Fatalf("ship --no-wait %q: exit %d (%v)\n%s%s", desc, r.Code, err, r.Stdout, r.Stderr)
+		}
+		if status, out := e.API("PUT", fmt.Sprintf("/repos/monalisa/forge/pulls/%d/merge", res.Number), map[string]any{"merge_method": "merge"}); status != 200 {
+			t.Fatalf("merging #%d: %d %v", res.Number, status, out)
+		}
+		r = e.Hotfix(work, "ship", "--tag", tag, "--json", "number,forwardPort")
+		if err := json.Unmarshal([]byte(r.Stdout), &res); r.Code != 0 || err != nil {
+			t.Fatalf("ship %q: exit %d (%v)\n%s%s", desc, r.Code, err, r.Stdout, r.Stderr)
+		}
+		return res, r
+	}
+	headOf := func(n int) string {
+		for _, p := range pullsOf(t, e, "forge") {
+			if p.Number == n {
+				return p.Head.Ref
+			}
+		}
+		return ""
+	}
+
+	// (a) The name is taken: the forward-port goes on the first free name.
+	a, r := hotfix("login page 500", "app.txt", "version = 1.4\nlogin = fixed\n", "v1.4.1")
+	if a.ForwardPort.Number == nil || a.ForwardPort.State != "OPEN" {
+		t.Fatalf("hotfix #%d: forward-port %+v\n%s", a.Number, a.ForwardPort, r.Stderr)
+	}
+	fpA := *a.ForwardPort.Number
+	if got := headOf(fpA); got != "hotfix/forward-port-login-page-500-3" {
+		t.Errorf("the forward-port #%d is on %q, want hotfix/forward-port-login-page-500-3", fpA, got)
+	}
+	for _, want := range []string{taken + " is not the forward-port of #", fmt.Sprintf("(pull request #%d)", unrelated), takenToo + " is not the forward-port"} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("ship does not say %q:\n%s", want, r.Stderr)
+		}
+	}
+	if got := fileAt(t, e, "forge", "app.txt", "hotfix/forward-port-login-page-500-3"); got != "version = 1.4\nlogin = fixed\n" {
+		t.Errorf("app.txt on the forward-port branch = %q, want the fix", got)
+	}
+	// The other pull request and branch, as GitHub has them: untouched.
+	_, out = e.API("GET", fmt.Sprintf("/repos/monalisa/forge/pulls/%d", unrelated), nil)
+	pr := out.(map[string]any)
+	if head := pr["head"].(map[string]any); head["sha"] != unrelatedHead || head["ref"] != taken || pr["state"] != "open" {
+		t.Errorf("the unrelated pull request moved: %s", jsonString(pr["head"]))
+	}
+	if got := jsonString(pr["labels"]); !strings.Contains(got, `"refactor"`) || strings.Contains(got, "hotfix") || strings.Contains(got, "forward-port") {
+		t.Errorf("the unrelated pull request's labels: %s", got)
+	}
+	if _, cm := e.API("GET", fmt.Sprintf("/repos/monalisa/forge/issues/%d/comments", unrelated), nil); len(cm.([]any)) != 1 {
+		t.Errorf("the unrelated pull request's comments: %s", jsonString(cm))
+	}
+	if _, ref := e.API("GET", "/repos/monalisa/forge/git/ref/heads/"+taken+"-2", nil); !strings.Contains(jsonString(ref), takenTooTip) {
+		t.Errorf("%s moved: %s", takenToo, jsonString(ref))
+	}
+	// Again: the forward-port is found by its record, and nothing changes.
+	e.ClearRequests()
+	if r := e.Hotfix(work, "ship", "--branch", "hotfix/login-page-500"); r.Code != 0 || !strings.Contains(r.Stderr, fmt.Sprintf("Forward-port pull request #%d is open", fpA)) {
+		t.Errorf("re-run: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if m := mutations(e); len(m) > 0 {
+		t.Errorf("re-run changed something: %v", m)
+	}
+
+	// Not needed: main has the change already.
+	b, r := hotfix("feature one", "feature-1.txt", "unfinished work\n", "v1.4.2")
+	if b.ForwardPort.State != "NOT_NEEDED" || b.ForwardPort.Number != nil || !strings.Contains(r.Stderr, "No forward-port needed") {
+		t.Errorf("hotfix #%d: forward-port %+v\n%s", b.Number, b.ForwardPort, r.Stderr)
+	}
+	e.ClearRequests()
+	if r := e.Hotfix(work, "ship"); r.Code != 0 || !strings.Contains(r.Stderr, "No forward-port needed") {
+		t.Errorf("re-run of a forward-port not needed: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if m := mutations(e); len(m) > 0 {
+		t.Errorf("re-run changed something: %v", m)
+	}
+
+	// Merged, and closed without merging.
+	c, _ := hotfix("search crash", "search.txt", "search = fixed\n", "v1.4.3")
+	if status, out := e.API("PUT", fmt.Sprintf("/repos/monalisa/forge/pulls/%d/merge", *c.ForwardPort.Number), map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merging the forward-port: %d %v", status, out)
+	}
+	d, _ := hotfix("cart rounding", "cart.txt", "rounding = fixed\n", "v1.4.4")
+	if status, out := e.API("PATCH", fmt.Sprintf("/repos/monalisa/forge/pulls/%d", *d.ForwardPort.Number), map[string]any{"state": "closed"}); status != 200 {
+		t.Fatalf("closing the forward-port: %d %v", status, out)
+	}
+	if r := e.Hotfix(work, "ship"); r.Code != 0 || !strings.Contains(r.Stderr, "was closed without merging") {
+		t.Errorf("ship after the forward-port was closed: exit %d\n%s", r.Code, r.Stderr)
+	}
+
+	// (b) status: the hotfixes only, each with its forward-port's state.
+	e.ClearRequests()
+	r = e.Hotfix(work, "status", "--state", "all", "--json", "number,forwardPort")
+	logCost(t, e, "status --state all (four exceptional hotfixes)")
+	var st []map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &st); err != nil || r.Code != 0 {
+		t.Fatalf("status --json: exit %d (%v)\n%s%s", r.Code, err, r.Stdout, r.Stderr)
+	}
+	got := map[int]string{}
+	for _, row := range st {
+		fp, _ := row["forwardPort"].(map[string]any)
+		got[int(row["number"].(float64))] = fmt.Sprint(fp["state"], " ", fp["number"])
+	}
+	want := map[int]string{a.Number: fmt.Sprintf("OPEN %d", fpA), b.Number: "NOT_NEEDED <nil>",
+		c.Number: fmt.Sprintf("MERGED %d", *c.ForwardPort.Number), d.Number: fmt.Sprintf("CLOSED %d", *d.ForwardPort.Number)}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("status rows %v, want %v (the hotfixes, none of their forward-ports)", got, want)
+	}
+	r = e.Hotfix(work, "status", "--state", "all")
+	for _, line := range []string{
+		fmt.Sprintf("%d\tHotfix: login page 500\thotfix/login-page-500\tMERGED\trelease v1.4.1 succeeded, forward-port #%d open\t", a.Number, fpA),
+		fmt.Sprintf("%d\tHotfix: feature one\thotfix/feature-one\tMERGED\trelease v1.4.2 succeeded, forward-port not needed\t", b.Number),
+		fmt.Sprintf("%d\tHotfix: search crash\thotfix/search-crash\tMERGED\trelease v1.4.3 succeeded, forward-port #%d merged\t", c.Number, *c.ForwardPort.Number),
+		fmt.Sprintf("%d\tHotfix: cart rounding\thotfix/cart-rounding\tMERGED\trelease v1.4.4 succeeded, forward-port #%d closed unmerged\t", d.Number, *d.ForwardPort.Number),
+	} {
+		if !strings.Contains(r.Stdout, line) {
+			t.Errorf("status --state all lacks %q:\n%s", line, r.Stdout)
+		}
+	}
+	// The default view lists no open hotfix, and names the forward-port still open.
+	r = e.Hotfix(work, "status")
+	if r.Code != 0 || r.Stdout != "" || !strings.Contains(r.Stderr, fmt.Sprintf("forward-port #%d of hotfix #%d open", fpA, a.Number)) {
+		t.Errorf("status: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
+	}
+	// On main, ship offers no merged forward-port as a hotfix to release.
+	e.Git(work, "switch", "-q", "main")
+	assertFailed(t, e.Hotfix(work, "ship"), "main is not a hotfix branch: start one with gh hotfix create, or pass --branch")
+	for _, f := range e.Server.ConformanceFailures() {
+		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
 	}
 }

@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 // FromTagQuery says what FromTagFacts asks about; every field but Tag is optional.
@@ -215,15 +218,17 @@ func (c *Client) EnsureBranch(ctx context.Context, owner, name, branch, sha stri
 	return ref.Object.SHA, false, nil
 }
 
-// ForwardPull is a pull request from the forward-port branch.
+// ForwardPull is a pull request from a forward-port branch name.
 type ForwardPull struct {
-	ID          string
-	Number      int
-	URL         string
-	State       string // OPEN, CLOSED, MERGED
-	BaseRefName string
-	Body        string
-	Labels      struct{ Nodes []struct{ Name string } }
+	ID               string
+	Number           int
+	URL              string
+	State            string // OPEN, CLOSED, MERGED
+	BaseRefName      string
+	Body             string
+	HeadRefOid       string
+	MergeStateStatus string
+	Labels           struct{ Nodes []struct{ Name string } }
 	// IsCrossRepository is true for a pull request from a fork's branch of the same
 	// name: never the forward-port ship pushed.
 	IsCrossRepository bool
@@ -239,52 +244,103 @@ func (p ForwardPull) HasLabel(name string) bool {
 	return false
 }
 
-// ForwardPortState is what ship needs to know before forward-porting, in one query.
-type ForwardPortState struct {
-	LabelExists bool   // the forward-port label
-	BranchTip   string // the forward-port branch on GitHub; "" when it does not exist
-	Pulls       []ForwardPull
+// Forward is the pull request as the shared forward-port rules read it.
+func (p ForwardPull) Forward() hotfix.ForwardPull {
+	return hotfix.ForwardPull{Number: p.Number, URL: p.URL, State: p.State, Base: p.BaseRefName, Body: p.Body,
+		HeadOid: p.HeadRefOid, MergeState: p.MergeStateStatus, CrossRepository: p.IsCrossRepository}
 }
 
-const forwardPortQuery = `query HotfixForwardPort($owner: String!, $name: String!, $head: String!, $ref: String!, $label: String!) {
-  repository(owner: $owner, name: $name) {
-    ` + LabelLookup + `
-    ref(qualifiedName: $ref) { target { oid } }
-    pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) {
-      nodes { id number url state baseRefName body labels(first: 20) { nodes { name } } isCrossRepository }
-    }
-  }
-}`
+// ForwardBranch is one of the names a forward-port's branch may have, as GitHub has it.
+type ForwardBranch struct {
+	Name       string
+	Tip        string // "" when the branch does not exist
+	TipMessage string // the tip commit's message
+	Pulls      []ForwardPull
+}
 
-// ForwardPortState reads the forward-port branch, its pull requests (newest
-// first) and whether label exists, in a single GraphQL request. A pull request is
-// the forward-port's only when its head is the repository's own branch: GitHub's
-// headRefName filter also matches a fork's branch of the same name.
-func (c *Client) ForwardPortState(ctx context.Context, owner, name, head, label string) (*ForwardPortState, error) {
-	var out struct {
-		Repository *struct {
-			Labels       LabelNodes
-			Ref          *struct{ Target struct{ Oid string } }
-			PullRequests struct{ Nodes []ForwardPull }
-		}
+// ForwardPortState is what ship needs to know before forward-porting, in one query.
+type ForwardPortState struct {
+	LabelExists bool // the forward-port label
+	Branches    []ForwardBranch
+}
+
+// Pulls lists the pull requests of every branch name.
+func (st *ForwardPortState) Pulls() []ForwardPull {
+	var all []ForwardPull
+	for _, b := range st.Branches {
+		all = append(all, b.Pulls...)
 	}
-	err := c.GraphQL(ctx, forwardPortQuery, map[string]any{"owner": owner, "name": name, "head": head,
-		"ref": "refs/heads/" + head, "label": label}, &out)
-	if err != nil {
+	return all
+}
+
+// forwardPortQuery asks, for each branch name, the branch and its pull requests.
+func forwardPortQuery(names int) string {
+	var q strings.Builder
+	q.WriteString("query HotfixForwardPort($owner: String!, $name: String!, $label: String!")
+	for i := 0; i < names; i++ {
+		fmt.Fprintf(&q, ", $h%d: String!, $r%d: String!", i, i)
+	}
+	q.WriteString(") {\n  repository(owner: $owner, name: $name) {\n    " + LabelLookup + "\n")
+	for i := 0; i < names; i++ {
+		fmt.Fprintf(&q, "    ref%d: ref(qualifiedName: $r%d) { target { oid ... on Commit { message } } }\n", i, i)
+		fmt.Fprintf(&q, "    pulls%d: pullRequests(headRefName: $h%d, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) {\n", i, i)
+		q.WriteString("      nodes { id number url state baseRefName body headRefOid mergeStateStatus labels(first: 20) { nodes { name } } isCrossRepository }\n    }\n")
+	}
+	q.WriteString("  }\n}")
+	return q.String()
+}
+
+// ForwardPortState reads the branches of the given names, their pull requests
+// (newest first) and whether label exists, in a single GraphQL request. A pull
+// request counts only when its head is the repository's own branch: GitHub's
+// headRefName filter also matches a fork's branch of the same name.
+func (c *Client) ForwardPortState(ctx context.Context, owner, name string, heads []string, label string) (*ForwardPortState, error) {
+	var out struct {
+		Repository map[string]json.RawMessage
+	}
+	vars := map[string]any{"owner": owner, "name": name, "label": label}
+	for i, h := range heads {
+		vars[fmt.Sprintf("h%d", i)], vars[fmt.Sprintf("r%d", i)] = h, "refs/heads/"+h
+	}
+	if err := c.GraphQL(ctx, forwardPortQuery(len(heads)), vars, &out); err != nil {
 		return nil, err
 	}
 	if out.Repository == nil {
 		return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
 	}
 	st := &ForwardPortState{}
-	for _, p := range out.Repository.PullRequests.Nodes {
-		if !p.IsCrossRepository {
-			st.Pulls = append(st.Pulls, p)
+	var labels LabelNodes
+	if raw, ok := out.Repository["labels"]; ok {
+		if err := json.Unmarshal(raw, &labels); err != nil {
+			return nil, err
 		}
 	}
-	_, _, st.LabelExists = out.Repository.Labels.Find(label)
-	if out.Repository.Ref != nil {
-		st.BranchTip = out.Repository.Ref.Target.Oid
+	_, _, st.LabelExists = labels.Find(label)
+	for i, h := range heads {
+		b := ForwardBranch{Name: h}
+		var ref *struct {
+			Target struct{ Oid, Message string }
+		}
+		var pulls struct{ Nodes []ForwardPull }
+		if raw, ok := out.Repository[fmt.Sprintf("ref%d", i)]; ok {
+			if err := json.Unmarshal(raw, &ref); err != nil {
+				return nil, err
+			}
+		}
+		if raw, ok := out.Repository[fmt.Sprintf("pulls%d", i)]; ok {
+			if err := json.Unmarshal(raw, &pulls); err != nil {
+				return nil, err
+			}
+		}
+		if ref != nil {
+			b.Tip, b.TipMessage = ref.Target.Oid, ref.Target.Message
+		}
+		for _, p := range pulls.Nodes {
+			if !p.IsCrossRepository {
+				b.Pulls = append(b.Pulls, p)
+			}
+		}
+		st.Branches = append(st.Branches, b)
 	}
 	return st, nil
 }

@@ -2,12 +2,15 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 func TestEnsureBranch(t *testing.T) {
@@ -87,20 +90,51 @@ func TestForwardPortStateSkipsForks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			body := `{"data":{"repository":{"labels":{"nodes":[]},"ref":{"target":{"oid":"abc"}},"pullRequests":{"nodes":[` + strings.Join(tt.pulls, ",") + `]}}}}`
+			body := `{"data":{"repository":{"labels":{"nodes":[]},"ref0":{"target":{"oid":"abc","message":"m"}},"pulls0":{"nodes":[` + strings.Join(tt.pulls, ",") + `]},` +
+				`"ref1":null,"pulls1":{"nodes":[]}}}}`
 			s := &script{t: t, answers: []answer{{status: 200, body: body}}}
 			c := NewClient(&http.Client{Transport: s}, "github.com")
-			st, err := c.ForwardPortState(context.Background(), "acme", "shop", "hotfix/x-forward", "forward-port")
+			st, err := c.ForwardPortState(context.Background(), "acme", "shop", []string{"hotfix/forward-port-x", "hotfix/forward-port-x-2"}, "forward-port")
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got []int
-			for _, p := range st.Pulls {
+			for _, p := range st.Pulls() {
 				got = append(got, p.Number)
 			}
-			if fmt.Sprint(got) != fmt.Sprint(tt.want) || st.BranchTip != "abc" {
-				t.Errorf("pulls %v (tip %q), want %v", got, st.BranchTip, tt.want)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) || len(st.Branches) != 2 || st.Branches[0].Tip != "abc" || st.Branches[0].TipMessage != "m" ||
+				st.Branches[1].Name != "hotfix/forward-port-x-2" || st.Branches[1].Tip != "" {
+				t.Errorf("pulls %v, branches %+v, want %v", got, st.Branches, tt.want)
 			}
 		})
+	}
+}
+
+// TestUnreleasedHotfixesLeavesOutForwardPorts: a merged forward-port carries the
+// hotfix label and no release, yet it is no hotfix to release (#22); a pull request
+// only named like one is.
+func TestUnreleasedHotfixesLeavesOutForwardPorts(t *testing.T) {
+	node := func(number int, head, body string) string {
+		b, _ := json.Marshal(body)
+		return fmt.Sprintf(`{"number":%d,"title":"t%d","url":"u%d","headRefName":%q,"isCrossRepository":false,"body":%s,"mergeCommit":{"oid":"m%d"},"comments":{"nodes":[]}}`,
+			number, number, number, head, b, number)
+	}
+	body := `{"data":{"repository":{"pullRequests":{"nodes":[` + strings.Join([]string{
+		node(3, "hotfix/forward-port-login", "Forward-port of #2\n"+hotfix.ForwardPort{Of: 2}.Encode()),
+		node(4, "hotfix/forward-port-cart", "A hotfix named like a forward-port"),
+		node(5, "hotfix/search", "Fixes the search"),
+	}, ",") + `]}}}}`
+	s := &script{t: t, answers: []answer{{status: 200, body: body}}}
+	c := NewClient(&http.Client{Transport: s}, "github.com")
+	list, err := c.UnreleasedHotfixes(context.Background(), "acme", "shop", "main", "hotfix", func(string, string) bool { return false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, u := range list {
+		got = append(got, u.Number)
+	}
+	if fmt.Sprint(got) != "[4 5]" {
+		t.Errorf("unreleased %v, want [4 5]", got)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 // PullRequest is what ship needs to know about a hotfix pull request.
@@ -990,7 +992,7 @@ func (c *Client) WorkflowState(ctx context.Context, owner, name, workflow string
 const unreleasedQuery = `query HotfixUnreleased($owner: String!, $name: String!, $base: String!, $label: String!) {
   repository(owner: $owner, name: $name) {
     pullRequests(labels: [$label], states: MERGED, baseRefName: $base, last: 30) {
-      nodes { number title url headRefName isCrossRepository mergeCommit { oid } comments(last: 100) { nodes { body } } }
+      nodes { number title url headRefName isCrossRepository body mergeCommit { oid } comments(last: 100) { nodes { body } } }
     }
   }
 }`
@@ -1004,7 +1006,9 @@ type Unreleased struct {
 
 // UnreleasedHotfixes lists the merged hotfix pull requests into base (the last
 // 30) whose comments record no release of their merge commit, oldest first: what
-// ship on the base branch offers to release. One request.
+// ship on the base branch offers to release. A forward-port (known by the record
+// in its body) carries the hotfix label but is no hotfix: the main line's next
+// release ships it. One request.
 func (c *Client) UnreleasedHotfixes(ctx context.Context, owner, name, base, label string, released func(body, mergeSHA string) bool) ([]Unreleased, error) {
 	var out struct {
 		Repository *struct {
@@ -1014,6 +1018,7 @@ func (c *Client) UnreleasedHotfixes(ctx context.Context, owner, name, base, labe
 					Title, URL        string
 					HeadRefName       string
 					IsCrossRepository bool
+					Body              string
 					MergeCommit       *struct{ Oid string }
 					Comments          struct{ Nodes []struct{ Body string } }
 				}
@@ -1030,6 +1035,9 @@ func (c *Client) UnreleasedHotfixes(ctx context.Context, owner, name, base, labe
 	var list []Unreleased
 	for _, p := range out.Repository.PullRequests.Nodes {
 		if p.MergeCommit == nil || p.IsCrossRepository {
+			continue
+		}
+		if fp, ok := hotfix.ParseForwardPort(p.Body); ok && !fp.NotNeeded {
 			continue
 		}
 		done := false

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,13 +32,24 @@ const staleWorktree = 10 * time.Minute
 
 // forwardResult is the forward-port pull request, as opened or found.
 type forwardResult struct {
-	Number    int
-	URL       string
-	State     string // OPEN, MERGED, CLOSED
-	Conflicts bool   // opened with commits that did not apply
+	Number int
+	URL    string
+	State  string // OPEN, MERGED, CLOSED
+	// Now is where it stands, judged from GitHub (hotfix.JudgeForwardPort):
+	// conflicts recorded at its opening count only until someone pushes to it.
+	Now       hotfix.ForwardPortState
 	Files     []string
 	NotNeeded bool // the main line already has every change: no pull request
 	labelled  bool // it carries both labels already
+}
+
+// export is the forward-port as --json shows it.
+func (fw *forwardResult) export() map[string]any {
+	if fw.NotNeeded {
+		return map[string]any{"number": nil, "url": nil, "state": string(hotfix.ForwardPortNotNeeded), "conflicts": false, "conflictsResolved": false}
+	}
+	return map[string]any{"number": fw.Number, "url": fw.URL, "state": fw.State,
+		"conflicts": fw.Now == hotfix.ForwardPortConflicts, "conflictsResolved": fw.Now == hotfix.ForwardPortResolved}
 }
 
 // forwardPick is the outcome of cherry-picking the hotfix onto the main line.
@@ -50,19 +62,33 @@ type forwardPick struct {
 	files    []string // its conflicting files
 	pending  []string // that commit and those after it, to apply by hand
 	tip      string   // the branch's commit to push; "" when there is nothing to forward-port
+	commits  []string // every commit of the hotfix, as picked
 	subjects map[string]string
 }
 
 // forwardPort opens, once, the pull request that carries the merged hotfix to the
-// main line. The branch name follows from the hotfix branch, so a re-run finds the
-// pull request (any state) instead of opening another. The cherry-pick happens in
-// a temporary worktree: the user's checkout never is mid-cherry-pick. When it
-// conflicts, the pull request holds what applied and says how to finish, and the
-// returned *cmderr.AttentionError makes ship exit 3.
+// main line. A forward-port is recognised by its record (the marker in its body
+// naming the hotfix), never by its branch's name: a re-run finds it (any state)
+// under any of the names ship tries (hotfix.ForwardPortBranches), and a pull
+// request or a branch of that name that is not this hotfix's forward-port is left
+// alone, untouched, for the next name. The cherry-pick happens in a temporary
+// worktree: the user's checkout never is mid-cherry-pick. When it conflicts, the
+// pull request holds what applied and says how to finish, and the returned
+// *cmderr.AttentionError makes ship exit 3 until someone pushes to it.
 func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) {
-	fpBranch := hotfix.ForwardPortBranch(s.branch)
 	mainline := s.exc.mainline
-	st, err := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, fpBranch, hotfix.ForwardPortLabel)
+	if !s.opts.DryRun {
+		if err := s.allComments(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if hotfix.NotNeededRecorded(s.commentBodies(), s.pr.Number) {
+		s.exc.forward = &forwardResult{NotNeeded: true}
+		s.done("No forward-port needed: %s already had the changes of #%d (recorded on it)", mainline, s.pr.Number)
+		return nil, nil
+	}
+	names := hotfix.ForwardPortBranches(s.branch)
+	st, err := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, names, hotfix.ForwardPortLabel)
 	if err != nil {
 		return nil, fmt.Errorf("looking for the forward-port pull request: %w", err)
 	}
@@ -76,8 +102,12 @@ func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) 
 		return s.reportForward(found, false), nil
 	}
 	if s.opts.DryRun {
+		to := s.freeForwardName(st, nil)
+		if to == "" {
+			to = "the first free one of " + strings.Join(names, ", ")
+		}
 		fmt.Fprintf(s.ios.Out, "Would cherry-pick the merged hotfix onto %s in a temporary worktree, push it to %s and open the forward-port pull request into %s labelled %s and %s\n",
-			mainline, fpBranch, mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
+			mainline, to, mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
 		return nil, nil
 	}
 	pick, err := s.pickForward(ctx)
@@ -85,29 +115,53 @@ func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) 
 		return nil, fmt.Errorf("forward-porting #%d to %s: %w", s.pr.Number, mainline, err)
 	}
 	if pick.tip == "" {
+		if err := s.recordNotNeeded(ctx); err != nil {
+			return nil, err
+		}
 		s.exc.forward = &forwardResult{NotNeeded: true}
-		s.done("No forward-port needed: %s already has the changes of #%d", mainline, s.pr.Number)
+		s.done("No forward-port needed: %s already has the changes of #%d (recorded on it)", mainline, s.pr.Number)
 		return nil, nil
 	}
-	if st.BranchTip == "" {
+	fpBranch, head := s.freeForwardName(st, pick), ""
+	if fpBranch == "" {
+		return nil, fmt.Errorf("the forward-port's branch names %s to %s are all taken by other pull requests or branches: delete one that is no longer used, then run gh hotfix ship again",
+			names[0], names[len(names)-1])
+	}
+	for _, b := range st.Branches {
+		if b.Name == fpBranch {
+			head = b.Tip
+			break
+		}
+		s.warn("%s is not the forward-port of #%d (%s): left as it is, forward-porting on %s", b.Name, s.pr.Number, takenBy(b), fpBranch)
+	}
+	if head == "" {
 		if err := s.g.PushCommit(ctx, s.remote, pick.tip, fpBranch); err != nil {
 			// Refused because another ship of this hotfix pushed first? Then go on with its branch.
-			again, qerr := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, fpBranch, hotfix.ForwardPortLabel)
-			if qerr != nil || again.BranchTip == "" {
+			again, qerr := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, names, hotfix.ForwardPortLabel)
+			if qerr != nil {
 				return nil, fmt.Errorf("pushing the forward-port branch %s: %w", fpBranch, err)
 			}
 			if found := s.existingForward(again, mainline); found != nil {
 				return s.reportForward(found, false), nil
 			}
+			if s.freeForwardName(again, pick) != fpBranch {
+				return nil, fmt.Errorf("pushing the forward-port branch %s: %w", fpBranch, err)
+			}
+			for _, b := range again.Branches {
+				if b.Name == fpBranch {
+					head = b.Tip
+				}
+			}
 			s.warn("Another ship pushed %s meanwhile: opening the pull request from it", fpBranch)
 		} else {
+			head = pick.tip
 			s.done("Pushed %s (%s onto %s)", fpBranch, plural(len(pick.applied), "commit"), mainline)
 		}
 	} else {
 		// A previous ship pushed it and stopped before the pull request: open it from there.
 		s.done("Forward-port branch %s is on %s", fpBranch, s.remote)
 	}
-	fw, err := s.openForward(ctx, fpBranch, pick)
+	fw, err := s.openForward(ctx, names, fpBranch, head, pick)
 	if err != nil {
 		return nil, err
 	}
@@ -117,40 +171,117 @@ func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) 
 	return s.reportForward(fw, true), nil
 }
 
-// existingForward returns the forward-port pull request into mainline, if there is one:
-// an open or merged one, else a closed one (someone decided against it: not reopened).
-func (s *shipper) existingForward(st *github.ForwardPortState, mainline string) *forwardResult {
-	for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
-		for _, p := range st.Pulls {
-			if p.State == state && p.BaseRefName == mainline {
-				fm, _ := hotfix.ParseForwardPort(p.Body)
-				return &forwardResult{Number: p.Number, URL: p.URL, State: p.State, Conflicts: fm.Conflicts,
-					labelled: p.HasLabel(s.cfg.Label.Name) && p.HasLabel(hotfix.ForwardPortLabel)}
-			}
+// takenBy says why a forward-port branch name is not this hotfix's.
+func takenBy(b github.ForwardBranch) string {
+	for _, p := range b.Pulls {
+		if p.State == "OPEN" {
+			return fmt.Sprintf("pull request #%d", p.Number)
 		}
 	}
-	return nil
+	return "a branch of that name on GitHub"
+}
+
+// freeForwardName is the first of the forward-port's branch names that is free: no
+// branch on GitHub, or one ship pushed for this hotfix (its tip is one of ship's
+// commits, see hotfix.ForwardPortCommit), and no open pull request from it (one
+// that is not this hotfix's forward-port: that one was found before). Without a
+// pick (--dry-run), an existing branch is taken. "" when all are taken.
+func (s *shipper) freeForwardName(st *github.ForwardPortState, pick *forwardPick) string {
+	for _, b := range st.Branches {
+		if slices.ContainsFunc(b.Pulls, func(p github.ForwardPull) bool { return p.State == "OPEN" }) {
+			continue
+		}
+		if b.Tip == "" || (pick != nil && hotfix.ForwardPortCommit(b.TipMessage, s.pr.Number, pick.commits)) {
+			return b.Name
+		}
+	}
+	return ""
+}
+
+// existingForward returns the forward-port pull request of this hotfix into
+// mainline, if there is one, recognised by its record: an open or merged one, else
+// a closed one (someone decided against it: not reopened).
+func (s *shipper) existingForward(st *github.ForwardPortState, mainline string) *forwardResult {
+	pulls := st.Pulls()
+	shared := make([]hotfix.ForwardPull, len(pulls))
+	for i, p := range pulls {
+		shared[i] = p.Forward()
+	}
+	p, rec, ok := hotfix.FindForwardPort(shared, s.pr.Number, mainline)
+	if !ok {
+		return nil
+	}
+	fw := &forwardResult{Number: p.Number, URL: p.URL, State: p.State, Now: hotfix.JudgeForwardPort(p, rec)}
+	for _, gp := range pulls {
+		if gp.Number == p.Number {
+			fw.labelled = gp.HasLabel(s.cfg.Label.Name) && gp.HasLabel(hotfix.ForwardPortLabel)
+		}
+	}
+	return fw
+}
+
+// commentBodies are the bodies of the hotfix pull request's comments.
+func (s *shipper) commentBodies() []string {
+	bodies := make([]string, len(s.pr.Comments))
+	for i, c := range s.pr.Comments {
+		bodies[i] = c.Body
+	}
+	return bodies
+}
+
+// recordNotNeeded records on the hotfix's pull request that the main line had its
+// changes already, so that status says so and a re-run does not pick again. A
+// comment is posted at most twice, the second time only after reading back proved
+// the first did nothing.
+func (s *shipper) recordNotNeeded(ctx context.Context) error {
+	body := fmt.Sprintf("No forward-port needed: `%s` already has the changes of this hotfix.\n\n<sub>Posted by gh hotfix ship.</sub>\n%s\n",
+		s.exc.mainline, hotfix.ForwardPort{Of: s.pr.Number, NotNeeded: true}.Encode())
+	var err error
+	for attempt := 1; attempt <= 2; attempt++ {
+		var posted *postedComment
+		if posted, err = s.addComment(ctx, body); err == nil {
+			s.pr.Comments = posted.Comments
+			return nil
+		}
+		if !github.IsTransient(err) {
+			break
+		}
+		pr, qerr := s.gh.Pull(ctx, s.pr.ID)
+		if qerr != nil {
+			break
+		}
+		s.pr.Comments = pr.Comments
+		if hotfix.NotNeededRecorded(s.commentBodies(), s.pr.Number) {
+			return nil
+		}
+	}
+	return fmt.Errorf("recording on #%d that no forward-port is needed: %w", s.pr.Number, err)
 }
 
 // reportForward records the pull request for the summary and says where it stands;
-// an open one with conflicts needs a person, which a script learns from exit 3.
+// an open one with conflicts nobody resolved yet needs a person, which a script
+// learns from exit 3.
 func (s *shipper) reportForward(fw *forwardResult, opened bool) error {
 	s.exc.forward = fw
 	switch {
-	case opened && fw.Conflicts:
+	case opened && fw.Now == hotfix.ForwardPortConflicts:
 		s.warn("Opened the forward-port pull request #%d with conflicts to resolve by hand: %s", fw.Number, fw.URL)
 	case opened:
 		s.done("Opened the forward-port pull request #%d: %s", fw.Number, fw.URL)
-	case fw.State == "MERGED":
+	case fw.Now == hotfix.ForwardPortMerged:
 		s.done("Forward-port pull request #%d is merged: %s", fw.Number, fw.URL)
-	case fw.State == "CLOSED":
+	case fw.Now == hotfix.ForwardPortClosed:
 		s.warn("Forward-port pull request #%d was closed without merging: %s; ship does not open another (reopen it if the fix must reach %s)", fw.Number, fw.URL, s.exc.mainline)
+	case fw.Now == hotfix.ForwardPortConflicts:
+		s.warn("Forward-port pull request #%d has conflicts to resolve by hand: %s", fw.Number, fw.URL)
+	case fw.Now == hotfix.ForwardPortResolved:
+		s.done("Forward-port pull request #%d is open, its conflicts resolved: %s", fw.Number, fw.URL)
 	default:
 		s.done("Forward-port pull request #%d is open: %s", fw.Number, fw.URL)
 	}
-	if fw.State == "OPEN" && fw.Conflicts {
-		return &cmderr.AttentionError{Err: fmt.Errorf("the forward-port pull request #%d into %s needs a person: some commits did not apply; its description says how to finish it: %s",
-			fw.Number, s.exc.mainline, fw.URL)}
+	if fw.Now == hotfix.ForwardPortConflicts {
+		return &cmderr.AttentionError{Err: fmt.Errorf("the forward-port pull request #%d into %s needs a person: it has conflicts to resolve (commits its description says how to apply, or changes of %s since): %s",
+			fw.Number, s.exc.mainline, s.exc.mainline, fw.URL)}
 	}
 	return nil
 }
@@ -179,7 +310,7 @@ func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
 	if err != nil {
 		return nil, err
 	}
-	pick.mainline = mainlineParent
+	pick.mainline, pick.commits = mainlineParent, commits
 	for _, c := range commits {
 		if lines, err := g.Log(ctx, c+"^!", "%s"); err == nil && len(lines) > 0 {
 			pick.subjects[c] = lines[0]
@@ -244,9 +375,7 @@ func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
 	case len(pick.applied) == 0:
 		// GitHub opens no pull request without a commit: an empty one holds it open,
 		// and merging it alone changes nothing.
-		msg := fmt.Sprintf("Forward-port #%d to %s: conflicts to resolve\n\nThe commits of #%d did not apply to %s; see the pull request for how to finish.",
-			s.pr.Number, mainline, s.pr.Number, mainline)
-		if err := wt.CommitEmpty(ctx, msg); err != nil {
+		if err := wt.CommitEmpty(ctx, hotfix.ForwardPortEmptyCommit(s.pr.Number, mainline)); err != nil {
 			return nil, err
 		}
 	}
@@ -317,13 +446,14 @@ func (s *shipper) forwardCommits(ctx context.Context, mergeSHA, head string) ([]
 	return landed, 0, nil
 }
 
-// openForward opens the forward-port pull request. Opening is not idempotent:
-// after a lost answer, look for it before ever sending the request again.
-func (s *shipper) openForward(ctx context.Context, fpBranch string, pick *forwardPick) (*forwardResult, error) {
+// openForward opens the forward-port pull request from fpBranch, at head. Opening
+// is not idempotent: after a lost answer, look for it (under any of names) before
+// ever sending the request again.
+func (s *shipper) openForward(ctx context.Context, names []string, fpBranch, head string, pick *forwardPick) (*forwardResult, error) {
 	mainline := s.exc.mainline
 	desc := strings.TrimPrefix(s.pr.Title, "Hotfix: ")
 	title := fmt.Sprintf("Forward-port #%d to %s: %s", s.pr.Number, mainline, desc)
-	req := map[string]any{"title": title, "head": fpBranch, "base": mainline, "body": s.forwardBody(fpBranch, pick)}
+	req := map[string]any{"title": title, "head": fpBranch, "base": mainline, "body": s.forwardBody(fpBranch, head, pick)}
 	var created github.RESTPull
 	var err error
 	for attempt := 1; ; attempt++ {
@@ -333,7 +463,7 @@ func (s *shipper) openForward(ctx context.Context, fpBranch string, pick *forwar
 		if err == nil || !(github.IsTransient(err) || exists) {
 			break
 		}
-		st, qerr := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, fpBranch, hotfix.ForwardPortLabel)
+		st, qerr := s.gh.ForwardPortState(ctx, s.repo.Owner, s.repo.Name, names, hotfix.ForwardPortLabel)
 		if qerr != nil {
 			break
 		}
@@ -349,7 +479,11 @@ func (s *shipper) openForward(ctx context.Context, fpBranch string, pick *forwar
 	if err != nil {
 		return nil, fmt.Errorf("opening the forward-port pull request into %s: %w", mainline, err)
 	}
-	return &forwardResult{Number: created.Number, URL: created.HTMLURL, State: "OPEN", Conflicts: pick.conflict != "", Files: pick.files}, nil
+	now := hotfix.ForwardPortOpen
+	if pick.conflict != "" {
+		now = hotfix.ForwardPortConflicts
+	}
+	return &forwardResult{Number: created.Number, URL: created.HTMLURL, State: "OPEN", Now: now, Files: pick.files}, nil
 }
 
 // labelForward labels the forward-port pull request hotfix and forward-port (creating
@@ -392,8 +526,9 @@ func (s *shipper) labelForward(ctx context.Context, fw *forwardResult, labelExis
 }
 
 // forwardBody explains the forward-port and, when commits did not apply, exactly how
-// to finish it.
-func (s *shipper) forwardBody(fpBranch string, pick *forwardPick) string {
+// to finish it. It ends with the forward-port's record: the hotfix it carries, and
+// the head it is opened at, so that a later push reads as conflicts resolved.
+func (s *shipper) forwardBody(fpBranch, head string, pick *forwardPick) string {
 	mainline := s.exc.mainline
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Forward-port of #%d to `%s`\n\n", s.pr.Number, mainline)
@@ -447,6 +582,6 @@ func (s *shipper) forwardBody(fpBranch string, pick *forwardPick) string {
 		fmt.Fprintf(&b, "git push %s %s\n```\n\n", s.remote, fpBranch)
 	}
 	b.WriteString("<sub>Opened by gh hotfix ship.</sub>\n")
-	b.WriteString(hotfix.ForwardPort{Of: s.pr.Number, Conflicts: pick.conflict != ""}.Encode() + "\n")
+	b.WriteString(hotfix.ForwardPort{Of: s.pr.Number, Conflicts: pick.conflict != "", Head: head}.Encode() + "\n")
 	return b.String()
 }

@@ -485,8 +485,8 @@ func (s *shipper) summary() error {
 	result["tag"], result["forwardPort"] = nil, nil
 	if s.isExceptional() {
 		result["tag"] = nullIfEmpty(s.exc.tag)
-		if fw := s.exc.forward; fw != nil && !fw.NotNeeded {
-			result["forwardPort"] = map[string]any{"number": fw.Number, "url": fw.URL, "state": fw.State, "conflicts": fw.Conflicts}
+		if fw := s.exc.forward; fw != nil {
+			result["forwardPort"] = fw.export()
 		}
 	}
 	if len(s.opts.JSON.Fields) > 0 {

@@ -123,8 +123,12 @@ maintenance branch of its release line instead; once merged, ship decides the ho
 (exceptional.workflow, or --workflow) on the maintenance branch with the tag and the target
 environment, exactly once, and then opens the forward-port pull request to the base: the
 merged commits cherry-picked onto a branch from the base, labelled hotfix and forward-port.
-When the cherry-pick conflicts, the pull request is opened anyway with what applied and the
-exact commands to finish it, and ship exits with status 3.
+Its branch is hotfix/forward-port-<name>, or the same with -2, -3... when a pull request or
+a branch that is not this hotfix's forward-port has that name (left untouched): ship knows
+its forward-port by the record in its description, never by the branch name. When the
+cherry-pick conflicts, the pull request is opened anyway with what applied and the exact
+commands to finish it, and ship exits with status 3 until someone pushes to it. When the
+base has every change already, ship opens none and says so on the hotfix's pull request.
 
 On stdout, ship prints the pull request's URL, then those of the release run, the
 forward-port pull request and the post-mortem issue when there are some, one per line.
@@ -134,7 +138,8 @@ attempt of the same run, records it on the pull request and, with --watch, follo
 never dispatches a second release.
 
 JSON fields: number, url, state, branch, base, mergeCommit, release (workflow, runId, url,
-status, conclusion, attempt), postMortem, tag and forwardPort (number, url, state, conflicts).`),
+status, conclusion, attempt), postMortem, tag and forwardPort (number, url, state,
+conflicts, conflictsResolved; state NOT_NEEDED when the base had the changes).`),
 		Example: strings.TrimSpace(`
 $ gh hotfix ship
 $ gh hotfix ship --auto --merge-method squash --reviewer monalisa --reviewer acme/oncall

@@ -14,15 +14,23 @@ import (
 // forwardPort is the pull request that carries a hotfix of the exceptional process
 // (released with a hotfix tag from a maintenance branch) to the main line.
 type forwardPort struct {
-	Number    int    // 0 when ship has not opened it (yet)
-	URL       string //
-	State     string // OPEN, MERGED, CLOSED
-	Conflicts bool   // opened with commits that did not apply
+	Number int    // 0 when there is no pull request
+	URL    string //
+	State  string // OPEN, MERGED, CLOSED as GitHub says; "" without a pull request
+	// Now is where it stands (hotfix.JudgeForwardPort): the same states ship goes
+	// by, read from GitHub, so a pull request whose conflicts were resolved by a
+	// push, or that was closed unmerged, reads as such.
+	Now hotfix.ForwardPortState
 }
 
+// forwardPortFields are the fields addForwardPorts reads of each candidate pull request.
+const forwardPortFields = "number url state baseRefName body isCrossRepository headRefOid mergeStateStatus"
+
 // addForwardPorts finds, in one request whatever their number, the forward-port pull
-// requests of the merged hotfixes released by the exceptional process. Nothing is asked when
-// there are none.
+// requests of the merged hotfixes released by the exceptional process, under the
+// branch names ship tries (hotfix.ForwardPortBranches), and recognises each by its
+// record, never by its branch's name. A hotfix without one is "not needed" when ship
+// recorded so on it, else missing. Nothing is asked when there are no such hotfixes.
 func addForwardPorts(ctx context.Context, gh *github.Client, repo repository.Repository, pulls []hotfixPull) error {
 	var idx []int
 	for i := range pulls {
@@ -37,53 +45,58 @@ func addForwardPorts(ctx context.Context, gh *github.Client, repo repository.Rep
 	q.WriteString("query HotfixForwardPorts($owner: String!, $name: String!")
 	vars := map[string]any{"owner": repo.Owner, "name": repo.Name}
 	for n, i := range idx {
-		fmt.Fprintf(&q, ", $h%d: String!", n)
-		vars[fmt.Sprintf("h%d", n)] = hotfix.ForwardPortBranch(pulls[i].Branch)
+		for k, name := range hotfix.ForwardPortBranches(pulls[i].Branch) {
+			fmt.Fprintf(&q, ", $h%d_%d: String!", n, k)
+			vars[fmt.Sprintf("h%d_%d", n, k)] = name
+		}
 	}
 	q.WriteString(") {\n  repository(owner: $owner, name: $name) {\n")
 	for n := range idx {
-		fmt.Fprintf(&q, "    fp%d: pullRequests(headRefName: $h%d, first: 10, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { number url state baseRefName body isCrossRepository } }\n", n, n)
+		for k := 0; k < hotfix.ForwardPortNames; k++ {
+			fmt.Fprintf(&q, "    fp%d_%d: pullRequests(headRefName: $h%d_%d, first: 10, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { %s } }\n",
+				n, k, n, k, forwardPortFields)
+		}
 	}
 	q.WriteString("  }\n}")
 	var out struct {
-		Repository map[string]struct {
-			Nodes []struct {
-				Number            int
-				URL               string
-				State             string
-				BaseRefName       string
-				Body              string
-				IsCrossRepository bool
-			}
-		}
+		Repository map[string]struct{ Nodes []github.ForwardPull }
 	}
 	if err := gh.GraphQL(ctx, q.String(), vars, &out); err != nil {
 		return err
 	}
 	for n, i := range idx {
 		p := &pulls[i]
-		p.ForwardPort = &forwardPort{}
-		conn := out.Repository[fmt.Sprintf("fp%d", n)]
-		// The one ship goes by: an open or merged one, else a closed one.
-		for _, state := range []string{"OPEN", "MERGED", "CLOSED"} {
-			for _, fp := range conn.Nodes {
-				// A fork's branch of the forward-port's name is not the one ship pushed.
-				if p.ForwardPort.Number == 0 && fp.State == state && fp.BaseRefName != p.Base && !fp.IsCrossRepository {
-					fm, _ := hotfix.ParseForwardPort(fp.Body)
-					p.ForwardPort = &forwardPort{Number: fp.Number, URL: fp.URL, State: fp.State, Conflicts: fm.Conflicts}
-				}
+		var cands []hotfix.ForwardPull
+		for k := 0; k < hotfix.ForwardPortNames; k++ {
+			for _, fp := range out.Repository[fmt.Sprintf("fp%d_%d", n, k)].Nodes {
+				cands = append(cands, fp.Forward())
 			}
 		}
+		p.ForwardPort = judgeForwardPort(p, cands)
 	}
 	return nil
 }
 
-// export is the forward-port as --json shows it; nil for hotfixes of the standard path.
+// judgeForwardPort is the forward-port of hotfix p among candidate pull requests.
+func judgeForwardPort(p *hotfixPull, cands []hotfix.ForwardPull) *forwardPort {
+	if fp, rec, ok := hotfix.FindForwardPort(cands, p.Number, ""); ok {
+		return &forwardPort{Number: fp.Number, URL: fp.URL, State: fp.State, Now: hotfix.JudgeForwardPort(fp, rec)}
+	}
+	if p.forwardNotNeeded {
+		return &forwardPort{Now: hotfix.ForwardPortNotNeeded}
+	}
+	return &forwardPort{Now: hotfix.ForwardPortMissing}
+}
+
+// export is the forward-port as --json shows it; nil for hotfixes of the standard
+// path. state is GitHub's state of the pull request, or MISSING or NOT_NEEDED
+// without one; conflicts says there are conflicts to resolve now.
 func (f *forwardPort) export() any {
 	if f == nil {
 		return nil
 	}
-	m := map[string]any{"number": nil, "url": orNull(f.URL), "state": "MISSING", "conflicts": f.Conflicts}
+	m := map[string]any{"number": nil, "url": orNull(f.URL), "state": string(f.Now),
+		"conflicts": f.Now == hotfix.ForwardPortConflicts, "conflictsResolved": f.Now == hotfix.ForwardPortResolved}
 	if f.Number != 0 {
 		m["number"], m["state"] = f.Number, f.State
 	}
@@ -104,18 +117,56 @@ func (p *hotfixPull) withForwardPort(summary string, t tone) (string, tone) {
 			t = to
 		}
 	}
-	switch {
-	case f.Number == 0:
-		summary += ", not forward-ported"
-		worse(waiting)
-	case f.State == "OPEN" && f.Conflicts:
-		summary += fmt.Sprintf(", forward-port #%d has conflicts", f.Number)
-		worse(bad)
-	case f.State == "OPEN":
+	switch f.Now {
+	case hotfix.ForwardPortNotNeeded:
+		summary += ", forward-port not needed"
+	case hotfix.ForwardPortOpen:
 		summary += fmt.Sprintf(", forward-port #%d open", f.Number)
 		worse(waiting)
+	case hotfix.ForwardPortConflicts:
+		summary += fmt.Sprintf(", forward-port #%d has conflicts", f.Number)
+		worse(bad)
+	case hotfix.ForwardPortResolved:
+		summary += fmt.Sprintf(", forward-port #%d open, conflicts resolved", f.Number)
+		worse(waiting)
+	case hotfix.ForwardPortMerged:
+		summary += fmt.Sprintf(", forward-port #%d merged", f.Number)
+	case hotfix.ForwardPortClosed:
+		summary += fmt.Sprintf(", forward-port #%d closed unmerged", f.Number)
+		worse(bad)
 	default:
-		summary += fmt.Sprintf(", forward-port #%d %s", f.Number, strings.ToLower(f.State))
+		summary += ", not forward-ported"
+		worse(waiting)
 	}
 	return summary, t
+}
+
+// forwardPortRows separates the forward-port pull requests from the hotfixes:
+// they carry the hotfix label too, but are recognised by their record (the
+// hotfix they carry), and status shows each under its hotfix, never as a row
+// of its own. A pull request without a record is a hotfix, whatever its branch.
+func forwardPortRows(nodes []apiPull) (hotfixes, forwardPorts []apiPull) {
+	hotfixes = nodes[:0:0]
+	for _, n := range nodes {
+		fp := hotfix.ForwardPull{State: n.State, Body: n.Body, CrossRepository: n.IsCrossRepository}
+		if f, ok := hotfix.ParseForwardPort(fp.Body); ok && !f.NotNeeded {
+			if _, ours := fp.Record(f.Of); ours {
+				forwardPorts = append(forwardPorts, n)
+				continue
+			}
+		}
+		hotfixes = append(hotfixes, n)
+	}
+	return hotfixes, forwardPorts
+}
+
+// inFlight says, for the default view of open hotfixes, where an open forward-port
+// stands: its hotfix is merged, so it is not listed, yet the forward-port still
+// waits for someone.
+func inFlight(n apiPull) string {
+	f, _ := hotfix.ParseForwardPort(n.Body)
+	fp := hotfix.ForwardPull{State: n.State, HeadOid: n.HeadRefOid, MergeState: n.MergeStateStatus}
+	what := map[hotfix.ForwardPortState]string{hotfix.ForwardPortOpen: "open", hotfix.ForwardPortConflicts: "has conflicts to resolve",
+		hotfix.ForwardPortResolved: "open, conflicts resolved"}[hotfix.JudgeForwardPort(fp, f)]
+	return fmt.Sprintf("forward-port #%d of hotfix #%d %s: %s", n.Number, f.Of, what, n.URL)
 }

@@ -82,6 +82,14 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 		fmt.Fprintf(ios.ErrOut, "%s #%d (%s) carries the label %s but comes from a fork: not one of this repository's hotfixes, not listed\n",
 			ios.ColorScheme().WarningIcon(), f.Number, f.headLabel(), label)
 	}
+	nodes, forwardPorts := forwardPortRows(nodes)
+	total -= len(forwardPorts)
+	if opts.State == "open" {
+		// Their hotfixes are merged, so not listed: say what still waits for someone.
+		for _, n := range forwardPorts {
+			fmt.Fprintf(ios.ErrOut, "%s %s (gh hotfix status --state merged shows it under its hotfix)\n", ios.ColorScheme().WarningIcon(), inFlight(n))
+		}
+	}
 	pulls := make([]hotfixPull, len(nodes))
 	needRuns := false
 	for i := range nodes {
@@ -214,7 +222,7 @@ func statusQuery(withComments bool) string {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
-        id number title state isDraft url headRefName baseRefName createdAt mergedAt
+        id number title state isDraft url headRefName headRefOid baseRefName createdAt mergedAt body
         isCrossRepository headRepositoryOwner { login }
         author { login }
         mergeCommit { oid` + suites + ` }
@@ -234,7 +242,9 @@ type apiPull struct {
 	IsDraft     bool
 	URL         string
 	HeadRefName string
+	HeadRefOid  string
 	BaseRefName string
+	Body        string // where a forward-port's record is
 	CreatedAt   time.Time
 	MergedAt    *time.Time
 	Author      *struct{ Login string }
@@ -371,6 +381,9 @@ type hotfixPull struct {
 	// exceptional: released by the hotfix workflow of the exceptional process,
 	// with Tag, or by an adopted run whose tag is not known yet.
 	exceptional bool
+	// forwardNotNeeded: ship recorded on the pull request that the main line had
+	// its changes already.
+	forwardNotNeeded bool
 }
 
 // releaseRun is the release of a merged hotfix, as recorded by ship's marker comment,
@@ -404,6 +417,7 @@ func newHotfixPull(a *apiPull) hotfixPull {
 		for i, c := range a.Comments.Nodes {
 			bodies[i] = c.Body
 		}
+		p.forwardNotNeeded = hotfix.NotNeededRecorded(bodies, p.Number)
 		if m, ok := releaseMarker(bodies, p.MergeCommit); ok {
 			p.Release, p.Tag, p.exceptional = &releaseRun{Workflow: m.Workflow}, m.Tag, m.Tag != "" || m.TagByRun
 			if m.State == "dispatched" {

@@ -604,6 +604,9 @@ func TestFitColumns(t *testing.T) {
 	}
 }
 
+// TestForwardPortSummary: each state of the forward-port reads as itself (#22):
+// closed unmerged is red, not green; not needed is not missing; conflicts
+// resolved by a push no longer read as conflicts.
 func TestForwardPortSummary(t *testing.T) {
 	released := func(tag string, fp *forwardPort) hotfixPull {
 		p := newHotfixPull(ptr(stubPull(20, "MERGED", "", marker("dispatched", mergeSHA, 42))))
@@ -611,6 +614,13 @@ func TestForwardPortSummary(t *testing.T) {
 		p.Tag, p.ForwardPort = tag, fp
 		return p
 	}
+	fp := func(state string, now hotfix.ForwardPortState) *forwardPort {
+		return &forwardPort{Number: 21, URL: "u", State: state, Now: now}
+	}
+	const (
+		cleanJSON = `{"conflicts":false,"conflictsResolved":false,"number":21,"state":"%s","url":"u"}`
+		noneJSON  = `{"conflicts":false,"conflictsResolved":false,"number":null,"state":"%s","url":null}`
+	)
 	tests := []struct {
 		name     string
 		pull     hotfixPull
@@ -619,14 +629,20 @@ func TestForwardPortSummary(t *testing.T) {
 		json     string
 	}{
 		{"standard path", released("", nil), "release succeeded", good, `null`},
-		{"forward-port open", released("v1.4.1", &forwardPort{Number: 21, URL: "u", State: "OPEN"}),
-			"release v1.4.1 succeeded, forward-port #21 open", waiting, `{"conflicts":false,"number":21,"state":"OPEN","url":"u"}`},
-		{"forward-port with conflicts", released("v1.4.1", &forwardPort{Number: 21, URL: "u", State: "OPEN", Conflicts: true}),
-			"release v1.4.1 succeeded, forward-port #21 has conflicts", bad, `{"conflicts":true,"number":21,"state":"OPEN","url":"u"}`},
-		{"forward-port merged", released("v1.4.1", &forwardPort{Number: 21, URL: "u", State: "MERGED"}),
-			"release v1.4.1 succeeded, forward-port #21 merged", good, `{"conflicts":false,"number":21,"state":"MERGED","url":"u"}`},
-		{"not forward-ported", released("v1.4.1", &forwardPort{}),
-			"release v1.4.1 succeeded, not forward-ported", waiting, `{"conflicts":false,"number":null,"state":"MISSING","url":null}`},
+		{"forward-port open", released("v1.4.1", fp("OPEN", hotfix.ForwardPortOpen)),
+			"release v1.4.1 succeeded, forward-port #21 open", waiting, fmt.Sprintf(cleanJSON, "OPEN")},
+		{"forward-port with conflicts", released("v1.4.1", fp("OPEN", hotfix.ForwardPortConflicts)),
+			"release v1.4.1 succeeded, forward-port #21 has conflicts", bad, `{"conflicts":true,"conflictsResolved":false,"number":21,"state":"OPEN","url":"u"}`},
+		{"forward-port conflicts resolved", released("v1.4.1", fp("OPEN", hotfix.ForwardPortResolved)),
+			"release v1.4.1 succeeded, forward-port #21 open, conflicts resolved", waiting, `{"conflicts":false,"conflictsResolved":true,"number":21,"state":"OPEN","url":"u"}`},
+		{"forward-port merged", released("v1.4.1", fp("MERGED", hotfix.ForwardPortMerged)),
+			"release v1.4.1 succeeded, forward-port #21 merged", good, fmt.Sprintf(cleanJSON, "MERGED")},
+		{"forward-port closed unmerged", released("v1.4.1", fp("CLOSED", hotfix.ForwardPortClosed)),
+			"release v1.4.1 succeeded, forward-port #21 closed unmerged", bad, fmt.Sprintf(cleanJSON, "CLOSED")},
+		{"forward-port not needed", released("v1.4.1", &forwardPort{Now: hotfix.ForwardPortNotNeeded}),
+			"release v1.4.1 succeeded, forward-port not needed", good, fmt.Sprintf(noneJSON, "NOT_NEEDED")},
+		{"not forward-ported", released("v1.4.1", &forwardPort{Now: hotfix.ForwardPortMissing}),
+			"release v1.4.1 succeeded, not forward-ported", waiting, fmt.Sprintf(noneJSON, "MISSING")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -732,33 +748,131 @@ func TestRunLeavesOutForkPulls(t *testing.T) {
 	}
 }
 
-// TestForwardPortsSkipForks: a fork's pull request from a branch of the
-// forward-port's name is not the hotfix's forward-port (#13 h).
-func TestForwardPortsSkipForks(t *testing.T) {
-	fp := func(number int, state string, cross bool) string {
-		return fmt.Sprintf(`{"number":%d,"url":"u%d","state":%q,"baseRefName":"main","body":"","isCrossRepository":%v}`, number, number, state, cross)
+// TestForwardPorts: the forward-port is found under any of the names ship tries,
+// recognised by its record, never by its branch's name (#22, #13 h): an
+// unrelated pull request or a fork's on the forward-port's branch is not it; its
+// state is read from GitHub (a head moved since ship opened it with conflicts is
+// conflicts resolved); none, with ship's "not needed" on the hotfix, is not needed.
+func TestForwardPorts(t *testing.T) {
+	const pushed, later = "1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222"
+	type node struct {
+		name int // index among the names ship tries
+		json string
 	}
+	fp := func(name, number int, state, head, mergeState string, cross bool, rec hotfix.ForwardPort) node {
+		b, _ := json.Marshal(map[string]any{"number": number, "url": fmt.Sprintf("u%d", number), "state": state, "baseRefName": "main",
+			"body": "Forward-port\n" + rec.Encode(), "isCrossRepository": cross, "headRefOid": head, "mergeStateStatus": mergeState})
+		return node{name, string(b)}
+	}
+	unrelated := node{0, `{"number":30,"url":"u30","state":"OPEN","baseRefName":"main","body":"Refactor","isCrossRepository":false,"headRefOid":"` + later + `","mergeStateStatus":"CLEAN"}`}
+	clean := hotfix.ForwardPort{Of: 20, Head: pushed}
+	conflicted := hotfix.ForwardPort{Of: 20, Conflicts: true, Head: pushed}
 	tests := []struct {
-		name  string
-		nodes []string
-		want  int // the forward-port's number; 0: none
+		name      string
+		nodes     []node
+		notNeeded bool
+		want      int // the forward-port's number; 0: none
+		wantNow   hotfix.ForwardPortState
 	}{
-		{"a fork's only", []string{fp(9, "OPEN", true)}, 0},
-		{"a fork's newer than ours", []string{fp(9, "OPEN", true), fp(8, "MERGED", false)}, 8},
-		{"ours", []string{fp(8, "OPEN", false)}, 8},
+		{"none", nil, false, 0, hotfix.ForwardPortMissing},
+		{"not needed", nil, true, 0, hotfix.ForwardPortNotNeeded},
+		{"an unrelated pull request on the forward-port's branch", []node{unrelated}, false, 0, hotfix.ForwardPortMissing},
+		{"another hotfix's forward-port", []node{fp(0, 9, "OPEN", pushed, "CLEAN", false, hotfix.ForwardPort{Of: 19})}, false, 0, hotfix.ForwardPortMissing},
+		{"a fork's only", []node{fp(0, 9, "OPEN", pushed, "CLEAN", true, clean)}, false, 0, hotfix.ForwardPortMissing},
+		{"a fork's newer than ours", []node{fp(0, 9, "OPEN", pushed, "CLEAN", true, clean), fp(0, 8, "MERGED", pushed, "UNKNOWN", false, clean)}, false, 8, hotfix.ForwardPortMerged},
+		{"ours on the next name, the first taken", []node{unrelated, fp(1, 31, "OPEN", pushed, "CLEAN", false, clean)}, false, 31, hotfix.ForwardPortOpen},
+		{"ours on the last name", []node{fp(hotfix.ForwardPortNames-1, 32, "OPEN", pushed, "CLEAN", false, clean)}, false, 32, hotfix.ForwardPortOpen},
+		{"conflicts", []node{fp(0, 8, "OPEN", pushed, "CLEAN", false, conflicted)}, false, 8, hotfix.ForwardPortConflicts},
+		{"conflicts resolved by a push", []node{fp(0, 8, "OPEN", later, "CLEAN", false, conflicted)}, false, 8, hotfix.ForwardPortResolved},
+		{"closed unmerged", []node{fp(0, 8, "CLOSED", pushed, "UNKNOWN", false, clean)}, false, 8, hotfix.ForwardPortClosed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			gh := &fakeGitHub{t: t, pages: []string{`{"data":{"repository":{"fp0":{"nodes":[` + strings.Join(tt.nodes, ",") + `]}}}}`}}
+			var parts []string
+			for k := 0; k < hotfix.ForwardPortNames; k++ {
+				var nodes []string
+				for _, n := range tt.nodes {
+					if n.name == k {
+						nodes = append(nodes, n.json)
+					}
+				}
+				parts = append(parts, fmt.Sprintf(`"fp0_%d":{"nodes":[%s]}`, k, strings.Join(nodes, ",")))
+			}
+			gh := &fakeGitHub{t: t, pages: []string{`{"data":{"repository":{` + strings.Join(parts, ",") + `}}}`}}
 			f, _, _, _ := testFactory(t, gh)
 			client, _ := f.GitHubClient("github.com")
-			pulls := []hotfixPull{{Number: 20, State: "MERGED", Branch: "hotfix/x", Base: "release/v1.4", Tag: "v1.4.1", exceptional: true}}
+			pulls := []hotfixPull{{Number: 20, State: "MERGED", Branch: "hotfix/x", Base: "release/v1.4", Tag: "v1.4.1", exceptional: true, forwardNotNeeded: tt.notNeeded}}
 			if err := addForwardPorts(context.Background(), client, repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, pulls); err != nil {
 				t.Fatal(err)
 			}
-			if got := pulls[0].ForwardPort; got == nil || got.Number != tt.want {
-				t.Errorf("forward-port %+v, want #%d", got, tt.want)
+			if got := pulls[0].ForwardPort; got == nil || got.Number != tt.want || got.Now != tt.wantNow {
+				t.Errorf("forward-port %+v, want #%d %s", got, tt.want, tt.wantNow)
+			}
+			want := strings.Join(hotfix.ForwardPortBranches("hotfix/x"), " ")
+			var got []string
+			for k := 0; k < hotfix.ForwardPortNames; k++ {
+				got = append(got, fmt.Sprint(gh.vars[0][fmt.Sprintf("h0_%d", k)]))
+			}
+			if strings.Join(got, " ") != want {
+				t.Errorf("asked for %v, want %s", got, want)
 			}
 		})
 	}
+}
+
+// TestRunForwardPortRows: a forward-port pull request carries the hotfix label, but
+// is shown under its hotfix, never as a hotfix row (#22); a pull request whose
+// branch is only named like a forward-port, without the record, is a hotfix row.
+// In the default view (open hotfixes), an open forward-port, whose hotfix is
+// merged and not listed, is named on stderr.
+func TestRunForwardPortRows(t *testing.T) {
+	hotfixPR := stubPull(20, "MERGED", "", marker("dispatched", mergeSHA, 42))
+	hotfixPR.Comments.Nodes = []struct{ Body string }{{hotfix.ReleaseComment(hotfix.ReleaseMarker{State: "dispatched", MergeSHA: mergeSHA,
+		Workflow: "hotfix.yml", Ref: "release/v1.4", Since: created, RunID: 42, RunURL: "r", Tag: "v1.4.1"})}}
+	hotfixPR.MergeCommit.CheckSuites.Nodes = append(hotfixPR.MergeCommit.CheckSuites.Nodes, struct {
+		Status      string
+		Conclusion  string
+		WorkflowRun *struct {
+			DatabaseID int64 `json:"databaseId"`
+			URL        string
+		}
+	}{Status: "COMPLETED", Conclusion: "SUCCESS", WorkflowRun: &struct {
+		DatabaseID int64 `json:"databaseId"`
+		URL        string
+	}{42, "r"}})
+	forward := stubPull(21, "MERGED", "")
+	forward.HeadRefName, forward.Body = "hotfix/forward-port-bug-20", "Forward-port of #20\n"+hotfix.ForwardPort{Of: 20}.Encode()
+	namedLike := stubPull(22, "MERGED", "")
+	namedLike.HeadRefName, namedLike.Body = "hotfix/forward-port-bug-20-2", "A hotfix of its own"
+	fpNodes := `"fp0_0":{"nodes":[{"number":21,"url":"u21","state":"MERGED","baseRefName":"main","body":` + strconvQuote(forward.Body) + `,"isCrossRepository":false}]}`
+	for k := 1; k < hotfix.ForwardPortNames; k++ {
+		fpNodes += fmt.Sprintf(`,"fp0_%d":{"nodes":[]}`, k)
+	}
+	gh := &fakeGitHub{t: t, pages: []string{page(3, "", namedLike, forward, hotfixPR), `{"data":{"repository":{` + fpNodes + `}}}`}}
+	f, _, stdout, _ := testFactory(t, gh)
+	if err := runStatus(t, f, "--state", "merged"); err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	if strings.Contains(out, "21\t") || !strings.Contains(out, "22\t") ||
+		!strings.Contains(out, "20\tHotfix: bug 20\thotfix/bug-20\tMERGED\trelease v1.4.1 succeeded, forward-port #21 merged\t") {
+		t.Errorf("stdout %q", out)
+	}
+
+	open := stubPull(21, "OPEN", "")
+	open.Body, open.HeadRefOid = "Forward-port of #20\n"+hotfix.ForwardPort{Of: 20, Conflicts: true, Head: mergeSHA}.Encode(), mergeSHA
+	gh = &fakeGitHub{t: t, pages: []string{page(1, "", open)}}
+	f, ios, stdout, stderr := testFactory(t, gh)
+	ios.SetStdoutTTY(true)
+	if err := runStatus(t, f); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stdout.String(), "#21") || !strings.Contains(stderr.String(), "forward-port #21 of hotfix #20 has conflicts to resolve: https://github.com/acme/shop/pull/21") {
+		t.Errorf("stdout %q\nstderr %q", stdout.String(), stderr.String())
+	}
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

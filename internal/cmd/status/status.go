@@ -47,11 +47,23 @@ On a terminal the result is a table; otherwise it is tab-separated lines, one pe
 request, and nothing at all when there is none. JSON fields: number, title, state, isDraft,
 url, branch, base, author, checks, review, mergeable, mergedAt, mergeCommit, release
 (workflow, runId, url, status, conclusion), createdAt, tag and forwardPort (number, url,
-state, conflicts).
+state, conflicts, conflictsResolved).
 
 A merged hotfix of the exceptional process (gh hotfix create --from-tag) shows its hotfix
-tag and its forward-port pull request to the main line: open, merged, closed, with
-conflicts, or missing. Finding them costs one more request, only when there are some.`),
+tag and where its forward-port to the main line stands, read from GitHub now:
+  forward-port #N open                      open, every commit applied: to review and merge
+  forward-port #N has conflicts (red)       commits left to apply by hand, nobody pushed
+                                            since ship opened it; or in conflict with main
+  forward-port #N open, conflicts resolved  opened with conflicts, then pushed to
+  forward-port #N merged                    the fix is on the main line
+  forward-port #N closed unmerged (red)     the fix does not reach the main line through it
+  forward-port not needed                   the main line had every change (ship said so
+                                            on the hotfix's pull request)
+  not forward-ported                        no forward-port yet
+A forward-port pull request is known by its record (the hotfix it carries, in its
+description), not by its branch's name, and is shown under its hotfix, never as a row of
+its own; in the default view (open), where its merged hotfix is not listed, an open one is
+named on stderr. Finding them costs one more request, only when there are some.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix status
 $ gh hotfix status --state merged --limit 5
