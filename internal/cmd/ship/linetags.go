@@ -73,11 +73,19 @@ func (lt lineTags) names() []string {
 
 // check refuses a tag chosen with --tag that is not on the line, or taken.
 func (lt lineTags) check(tag string, from release.Version) (release.Version, error) {
+	var existing []string
+	for _, t := range lt.existing {
+		existing = append(existing, t.Name)
+	}
+	v, err := release.CheckHotfixTag(tag, from, existing)
+	if err != nil {
+		return v, err
+	}
 	if pr, ok := lt.claimed[tag]; ok {
 		next, _ := release.NextPatch(from, lt.names())
 		return release.Version{}, fmt.Errorf("tag %s is the one hotfix #%d of this line releases with: choose another --tag, or leave it out to take the next free one (%s)", tag, pr, next)
 	}
-	return release.CheckHotfixTag(tag, from, lt.names())
+	return v, nil
 }
 
 // pullNumber is the hotfix's pull request number, 0 before it is opened.
