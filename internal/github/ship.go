@@ -93,6 +93,12 @@ type ShipState struct {
 	Pulls []PullRequest
 	// Config is the text of the file asked for with configPath on the base, nil when absent.
 	Config *string
+	// Files are the texts of the files asked for with ShipQuery.Files, read at
+	// the config's revision, by path; a file that does not exist is left out.
+	Files map[string]string
+	// IssuesEnabled is false when the repository has issues turned off: no
+	// post-mortem issue can be opened then.
+	IssuesEnabled bool
 	// Workflows holds the text of each workflow file on the base, by path, so the
 	// release workflow is chosen without further requests (nil: not read).
 	Workflows map[string]string
@@ -267,7 +273,7 @@ const pullFields = `
 const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
   $config: String!, $withConfig: Boolean!, $headRef: String!, $workflows: String!) {
   repository(owner: $owner, name: $name) {
-    id
+    id hasIssuesEnabled
     ` + configField + `
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
     base: ref(qualifiedName: $base) { ` + RefRules + `
@@ -426,6 +432,9 @@ type ShipQuery struct {
 	Owner, Name, Head, Base, Label string
 	ConfigRev, ConfigPath          string   // the config file to read, at that revision ("": none)
 	Reviewers                      []string // user logins whose node IDs are needed
+	// Files are more files to read at ConfigRev with the config (the templates
+	// it may name), so that they need no request of their own.
+	Files []string
 }
 
 // ShipStateQuery is ShipState with everything it can ask for in the same request.
@@ -437,6 +446,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	var out struct {
 		Repository *struct {
 			ID                 string
+			HasIssuesEnabled   bool
 			AutoMergeAllowed   bool
 			MergeCommitAllowed bool
 			SquashMergeAllowed bool
@@ -500,11 +510,19 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		fmt.Fprintf(&fields, "\n  reviewer%d: user(login: $r%d) { id login }", i, i)
 		vars[fmt.Sprintf("r%d", i)] = login
 	}
-	if len(q.Reviewers) > 0 {
+	// Files at the config's revision come under aliases of the repository.
+	var files strings.Builder
+	for i, path := range q.Files {
+		fmt.Fprintf(&decls, ", $file%d: String!", i)
+		fmt.Fprintf(&files, "\n    file%d: object(expression: $file%d) { ... on Blob { text } }", i, i)
+		vars[fmt.Sprintf("file%d", i)] = q.ConfigRev + ":" + path
+	}
+	if len(q.Reviewers) > 0 || len(q.Files) > 0 {
 		query = strings.Replace(query, "$workflows: String!)", "$workflows: String!"+decls.String()+")", 1)
-		query = strings.Replace(query, "\n  repository(owner: $owner, name: $name) {", fields.String()+"\n  repository(owner: $owner, name: $name) {", 1)
+		query = strings.Replace(query, "\n  repository(owner: $owner, name: $name) {", fields.String()+"\n  repository(owner: $owner, name: $name) {"+files.String(), 1)
 	}
 	reviewers := map[string]*struct{ ID, Login string }{}
+	var fileTexts map[string]string
 	var raw map[string]json.RawMessage
 	err := c.GraphQL(ctx, query, vars, &raw)
 	if err != nil && onlyAtPrefix(err, "reviewer") {
@@ -514,6 +532,17 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		if r, ok := raw["repository"]; ok {
 			if uerr := json.Unmarshal(r, &out.Repository); uerr != nil {
 				return nil, fmt.Errorf("%w: GraphQL data: %v", ErrBadAnswer, uerr)
+			}
+			if len(q.Files) > 0 {
+				var aliased map[string]json.RawMessage
+				_ = json.Unmarshal(r, &aliased)
+				fileTexts = map[string]string{}
+				for i, path := range q.Files {
+					var f *struct{ Text *string }
+					if json.Unmarshal(aliased[fmt.Sprintf("file%d", i)], &f) == nil && f != nil && f.Text != nil {
+						fileTexts[path] = *f.Text
+					}
+				}
 			}
 		}
 		for i, login := range q.Reviewers {
@@ -532,7 +561,8 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		return nil, err
 	}
 	r := out.Repository
-	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, ReviewerIDs: map[string]string{}}
+	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, ReviewerIDs: map[string]string{},
+		IssuesEnabled: r.HasIssuesEnabled, Files: fileTexts}
 	st.LabelID, st.LabelName, st.LabelExists = r.Labels.Find(q.Label)
 	for _, m := range []struct {
 		name    string
