@@ -83,7 +83,8 @@ func TestExceptionalTemplatesFromMain(t *testing.T) {
 }
 
 // TestShipTemplateMissingOnMain: a template main's config names but main lacks
-// is refused before anything changes — no push, no pull request.
+// is refused before anything changes — no push, no pull request, no
+// maintenance branch made again.
 func TestShipTemplateMissingOnMain(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
@@ -93,6 +94,11 @@ func TestShipTemplateMissingOnMain(t *testing.T) {
 	e.Git(work, "commit", "-q", "-am", "Name a template main lacks")
 	e.Git(work, "push", "-q", "origin", "main")
 	hotfixIn(t, e, work, "login page 500", "app.txt", "--from-tag", "v1.4.0")
+	// Someone deleted the maintenance branch: ship would make it again, but not
+	// before it knows the template is missing.
+	if code, out := e.API("DELETE", "/repos/monalisa/tmplgone/git/refs/heads/release/v1.4", nil); code != 204 {
+		t.Fatalf("deleting release/v1.4: %d %v", code, out)
+	}
 	e.ClearRequests()
 	r := e.Hotfix(work, "ship", "--no-wait")
 	assertRefused(t, r, "the pull request template .github/hotfix_pr.md named in main:.github/hotfix.yml is not on main: add it there, or change pull_request.template; nothing was changed")

@@ -81,7 +81,14 @@ func (s *shipper) loadExceptional(ctx context.Context) error {
 		}
 	}
 	if !st.BaseFound {
-		// create made it; someone deleted it since, or create stopped before: make it again.
+		// create made it; someone deleted it since, or create stopped before: make
+		// it again, once what the run needs is known to be there.
+		s.state = st
+		s.pickPull()
+		if err := s.beforeChanges(ctx); err != nil {
+			return err
+		}
+		s.state, s.pr = nil, nil // read again below
 		if err := s.ensureMaintenance(ctx); err != nil {
 			return err
 		}

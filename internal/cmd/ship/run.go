@@ -67,6 +67,8 @@ type shipper struct {
 	// prTemplate and postMortemTemplate are the templates' texts, read before
 	// anything changes; nil when not configured or not needed.
 	prTemplate, postMortemTemplate *string
+	// checked is set once beforeChanges passed.
+	checked bool
 	// exc is set for a hotfix of the exceptional process (create --from-tag).
 	exc *exceptionalState
 	// fresh is true while state describes the merged pull request as it is: it was
@@ -110,12 +112,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if err := s.load(ctx); err != nil {
 		return err
 	}
-	// Every file the run needs, and whether the post-mortem can be opened, is
-	// known before anything changes.
-	if err := s.readTemplates(ctx); err != nil {
-		return err
-	}
-	if err := s.checkIssues(); err != nil {
+	if err := s.beforeChanges(ctx); err != nil {
 		return err
 	}
 	if s.pr != nil && s.pr.State != "OPEN" {

@@ -160,6 +160,23 @@ func (s *shipper) readTemplates(ctx context.Context) error {
 	return nil
 }
 
+// beforeChanges reads every file the run needs and checks that the post-mortem
+// can be opened, once, as soon as the config and GitHub's state are known and
+// before anything changes.
+func (s *shipper) beforeChanges(ctx context.Context) error {
+	if s.checked {
+		return nil
+	}
+	if err := s.readTemplates(ctx); err != nil {
+		return err
+	}
+	if err := s.checkIssues(); err != nil {
+		return err
+	}
+	s.checked = true
+	return nil
+}
+
 // configSource names the config for messages: ".github/hotfix.yml", or
 // "main:.github/hotfix.yml" when it was read on GitHub.
 func (s *shipper) configSource() string {
