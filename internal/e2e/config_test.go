@@ -78,9 +78,14 @@ func TestConfigDrivesCreateAndShip(t *testing.T) {
 	e.Git(work, "commit", "-q", "-m", "Small fix")
 
 	e.Control("POST", "repos/monalisa/team/auto-runs", map[string]any{"after_ms": 100})
+	e.ClearRequests()
 	r = e.Hotfix(work, "ship", "--auto", "--watch", "--interval", "50ms")
 	if r.Code != 0 {
 		t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+	}
+	// The template, at a conventional path, came with the config: no request of its own.
+	if api, _, _ := e.RequestCounts(); api["graphql query repository (HotfixTextFiles)"] != 0 {
+		t.Errorf("the template was read in a request of its own: %v", api)
 	}
 	_, out := e.API("GET", "/repos/monalisa/team/pulls/1", nil)
 	pr := out.(map[string]any)

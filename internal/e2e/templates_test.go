@@ -45,6 +45,10 @@ func TestExceptionalTemplatesFromMain(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("ship: exit %d\nstdout: %s\nstderr: %s", r.Code, r.Stdout, r.Stderr)
 	}
+	// Neither path is one ship could tell before reading main's config: one more request.
+	if api, _, _ := e.RequestCounts(); api["graphql query repository (HotfixTextFiles)"] != 1 {
+		t.Errorf("the templates were not read in one request of their own: %v", api)
+	}
 	if !strings.Contains(r.Stderr, "docs/post-mortem.md (main) uses {{severity}}, which ship does not know") {
 		t.Errorf("no warning naming the unknown placeholder:\n%s", r.Stderr)
 	}
