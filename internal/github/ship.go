@@ -417,17 +417,12 @@ func (a *APIPull) ToPull() PullRequest {
 // pull requests and (with configPath) the team's config on the base, in a single
 // GraphQL request.
 func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label, configPath string) (*ShipState, error) {
-	return c.ShipStateConfigAt(ctx, owner, name, head, base, label, base, configPath)
+	return c.ShipStateQuery(ctx, ShipQuery{Owner: owner, Name: name, Head: head, Base: base, Label: label, ConfigPath: configPath})
 }
 
-// ShipStateConfigAt is ShipState reading the config at configRev instead of the
-// base: a hotfix of the exceptional process merges into a maintenance branch
-// that holds the release's old copy, while the team's settings are the main line's.
-func (c *Client) ShipStateConfigAt(ctx context.Context, owner, name, head, base, label, configRev, configPath string) (*ShipState, error) {
-	return c.ShipStateQuery(ctx, ShipQuery{Owner: owner, Name: name, Head: head, Base: base, Label: label, ConfigRev: configRev, ConfigPath: configPath})
-}
-
-// ShipQuery is what ShipStateQuery asks about.
+// ShipQuery is what ShipStateQuery asks about. ConfigRev is the base unless set:
+// a hotfix of the exceptional process merges into a maintenance branch that holds
+// the release's old copy, while the team's settings are the main line's.
 type ShipQuery struct {
 	Owner, Name, Head, Base, Label string
 	ConfigRev, ConfigPath          string   // the config file to read, at that revision ("": none)
