@@ -93,13 +93,14 @@ func (s *shipper) readTemplates(ctx context.Context) error {
 	type need struct {
 		key, path, what string
 		dst             **string
+		known           []string // its placeholders; nil: used as written
 	}
 	var needs []need
 	if p := s.cfg.PullRequest.Template; p != "" && s.pr == nil && !s.remoteOnly && s.opts.Body == "" && s.opts.BodyFile == "" {
-		needs = append(needs, need{"pull_request.template", p, "pull request template", &s.prTemplate})
+		needs = append(needs, need{"pull_request.template", p, "pull request template", &s.prTemplate, nil})
 	}
 	if p := s.cfg.PostMortem.Template; p != "" && s.wantsPostMortem() {
-		needs = append(needs, need{"post_mortem.template", p, "post-mortem template", &s.postMortemTemplate})
+		needs = append(needs, need{"post_mortem.template", p, "post-mortem template", &s.postMortemTemplate, postMortemPlaceholders})
 	}
 	if len(needs) == 0 {
 		return nil
@@ -150,11 +151,12 @@ func (s *shipper) readTemplates(ctx context.Context) error {
 			text = t
 		}
 		*n.dst = &text
-		if n.dst == &s.postMortemTemplate {
-			if unknown := unknownPlaceholders(text, postMortemPlaceholders); len(unknown) > 0 {
-				s.warn("The post-mortem template %s (%s) uses %s, which ship does not know: left as written (known: %s)",
-					n.path, src.where(), strings.Join(unknown, ", "), "{{"+strings.Join(postMortemPlaceholders, "}}, {{")+"}}")
-			}
+		if n.known == nil {
+			continue
+		}
+		if unknown := unknownPlaceholders(text, n.known); len(unknown) > 0 {
+			s.warn("The %s %s (%s) uses %s, which ship does not know: left as written (known: %s)",
+				n.what, n.path, src.where(), strings.Join(unknown, ", "), "{{"+strings.Join(n.known, "}}, {{")+"}}")
 		}
 	}
 	return nil
