@@ -994,6 +994,13 @@ func RunPath(owner, name string, id int64) string {
 	return fmt.Sprintf("repos/%s/%s/actions/runs/%s", owner, name, strconv.FormatInt(id, 10))
 }
 
+// WorkflowRun reads one workflow run (one request).
+func (c *Client) WorkflowRun(ctx context.Context, owner, name string, id int64) (Run, error) {
+	var run Run
+	err := c.REST(ctx, "GET", RunPath(owner, name, id), nil, &run)
+	return run, err
+}
+
 // WorkflowState reads the state GitHub keeps for a workflow: "active", or
 // "disabled_manually" (the Actions tab's "Disable workflow"), "disabled_inactivity"
 // (scheduled workflows of a repository without activity for 60 days),

@@ -185,20 +185,24 @@ func (s *shipper) postMortemValues() map[string]string {
 	return v
 }
 
-// readRun reads the release run for the timeline when only its record is
-// known (a run just dispatched, without --watch): when it was created, and
-// where it stands. One request; without an answer the timeline says less.
+// readRun completes the release run's record with its creation time when only
+// its record is known (a run just dispatched, without --watch), for the
+// timeline's "Release run started". One request; where the run stands is left
+// as ship judged it (the outcome and the summary agree with it). Without an
+// answer the timeline says less.
 func (s *shipper) readRun(ctx context.Context) {
 	if s.opts.DryRun || s.release == nil || s.release.RunID == 0 || (s.runInfo != nil && !s.runInfo.CreatedAt.IsZero()) {
 		return
 	}
-	if s.runPoller == nil {
-		s.runPoller = s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, s.release.RunID))
+	run, err := s.gh.WorkflowRun(ctx, s.repo.Owner, s.repo.Name, s.release.RunID)
+	if err != nil || run.ID == 0 {
+		return
 	}
-	var run github.Run
-	if _, err := s.runPoller.Poll(ctx, &run); err == nil && run.ID != 0 {
+	if s.runInfo == nil {
 		s.runInfo = &run
+		return
 	}
+	s.runInfo.CreatedAt = run.CreatedAt
 }
 
 // timeline lists what is known of the hotfix's times, with the time to restore.
