@@ -55,7 +55,10 @@ func TestConfigDrivesCreateAndShip(t *testing.T) {
 	e.AddCollaborator("team", "hubot")
 	// Another teammate adds the config and the release branch afterwards.
 	other := e.Clone("team")
-	harnessWrite(t, filepath.Join(other, ".github/hotfix.yml"), teamConfig)
+	// The pull request template, like the config, is only on GitHub: ship reads it
+	// from where the config came from.
+	harnessWrite(t, filepath.Join(other, ".github/hotfix.yml"), teamConfig+"pull_request:\n  template: .github/hotfix_pull_request.md\n")
+	harnessWrite(t, filepath.Join(other, ".github/hotfix_pull_request.md"), "## What broke, and the fix (team template)\n")
 	e.Git(other, "add", "-A")
 	e.Git(other, "commit", "-q", "-m", "Configure gh hotfix")
 	e.Git(other, "push", "-q", "origin", "main", "main:refs/heads/release")
@@ -75,12 +78,20 @@ func TestConfigDrivesCreateAndShip(t *testing.T) {
 	e.Git(work, "commit", "-q", "-m", "Small fix")
 
 	e.Control("POST", "repos/monalisa/team/auto-runs", map[string]any{"after_ms": 100})
+	e.ClearRequests()
 	r = e.Hotfix(work, "ship", "--auto", "--watch", "--interval", "50ms")
 	if r.Code != 0 {
 		t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
 	}
+	// The template, at a conventional path, came with the config: no request of its own.
+	if api, _, _ := e.RequestCounts(); api["graphql query repository (HotfixTextFiles)"] != 0 {
+		t.Errorf("the template was read in a request of its own: %v", api)
+	}
 	_, out := e.API("GET", "/repos/monalisa/team/pulls/1", nil)
 	pr := out.(map[string]any)
+	if body, _ := pr["body"].(string); !strings.HasPrefix(body, "## What broke, and the fix (team template)") {
+		t.Errorf("PR body %q, want the base's template", body)
+	}
 	if pr["base"].(map[string]any)["ref"] != "release" {
 		t.Errorf("PR base %v, want release", pr["base"].(map[string]any)["ref"])
 	}

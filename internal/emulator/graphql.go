@@ -207,7 +207,7 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 		"url": webURL + "/" + r.fullName(), "sshUrl": "git@" + Host + ":" + r.fullName() + ".git",
 		"description": nullIfEmpty(r.Description), "isPrivate": r.Private, "visibility": vis, "isFork": r.Parent != nil,
 		"isArchived": false, "isDisabled": false, "isEmpty": r.git.branchSHA(r.DefaultBranch) == "", "isTemplate": false,
-		"isInOrganization": g.s.st.org(r.Owner) != nil, "hasIssuesEnabled": true, "hasWikiEnabled": true,
+		"isInOrganization": g.s.st.org(r.Owner) != nil, "hasIssuesEnabled": !r.IssuesDisabled, "hasWikiEnabled": true,
 		// Schema: parent "The repository parent, if this is a fork".
 		"parent": func() any {
 			if r.Parent == nil {

@@ -299,7 +299,7 @@ func (s *Server) repoJSON(r *repo) map[string]any {
 		"default_branch": r.DefaultBranch, "archived": false, "disabled": false, "is_template": false,
 		"allow_auto_merge": r.AllowAutoMerge, "allow_merge_commit": r.AllowMergeCommit,
 		"allow_squash_merge": r.AllowSquashMerge, "allow_rebase_merge": r.AllowRebaseMerge,
-		"delete_branch_on_merge": r.DeleteBranchOnMerge, "has_issues": true, "has_projects": true, "has_wiki": true,
+		"delete_branch_on_merge": r.DeleteBranchOnMerge, "has_issues": !r.IssuesDisabled, "has_projects": true, "has_wiki": true,
 		"has_pages": false, "has_downloads": true, "has_discussions": false,
 		"created_at": ts(r.CreatedAt), "updated_at": ts(r.PushedAt), "pushed_at": ts(r.PushedAt),
 		"size": 0, "stargazers_count": 0, "watchers_count": 0, "forks_count": forks, "open_issues_count": r.openIssues(),
@@ -392,6 +392,9 @@ func (s *Server) updateRepo(q *req) (int, any, error) {
 		if v, ok := q.boolean(key); ok {
 			*dst = v
 		}
+	}
+	if v, ok := q.boolean("has_issues"); ok {
+		r.IssuesDisabled = !v
 	}
 	if q.has("description") {
 		r.Description = q.str("description")

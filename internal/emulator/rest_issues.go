@@ -145,6 +145,12 @@ func hasAllLabels(is *issue, want []string) bool {
 }
 
 func (s *Server) createIssue(q *req) (int, any, error) {
+	if q.repo.IssuesDisabled {
+		// GitHub's answer when issues are turned off: 410 Gone, declared for
+		// this operation (https://docs.github.com/en/rest/issues/issues#create-an-issue),
+		// with these words (e.g. github.com/ossf/allstar/issues/64).
+		return 0, nil, &apiError{Status: 410, Message: "Issues are disabled for this repo"}
+	}
 	title := q.str("title")
 	if title == "" {
 		return 0, nil, validationFailed("Issue", "title", "missing_field", "")

@@ -52,9 +52,12 @@ type repo struct {
 	AllowSquashMerge    bool
 	AllowRebaseMerge    bool
 	DeleteBranchOnMerge bool
-	CreatedAt           time.Time
-	PushedAt            time.Time
-	git                 *bareRepo
+	// IssuesDisabled is has_issues turned off (Settings → Features → Issues):
+	// opening an issue is then refused with 410 Gone.
+	IssuesDisabled bool
+	CreatedAt      time.Time
+	PushedAt       time.Time
+	git            *bareRepo
 	// Parent is the repository this one was forked from; nil when it is not a fork.
 	Parent *repo
 

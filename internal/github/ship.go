@@ -93,6 +93,12 @@ type ShipState struct {
 	Pulls []PullRequest
 	// Config is the text of the file asked for with configPath on the base, nil when absent.
 	Config *string
+	// Files are the texts of the files asked for with ShipQuery.Files, read at
+	// the config's revision, by path; a file that does not exist is left out.
+	Files map[string]string
+	// IssuesEnabled is false when the repository has issues turned off: no
+	// post-mortem issue can be opened then.
+	IssuesEnabled bool
 	// Workflows holds the text of each workflow file on the base, by path, so the
 	// release workflow is chosen without further requests (nil: not read).
 	Workflows map[string]string
@@ -267,7 +273,7 @@ const pullFields = `
 const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
   $config: String!, $withConfig: Boolean!, $headRef: String!, $workflows: String!) {
   repository(owner: $owner, name: $name) {
-    id
+    id hasIssuesEnabled
     ` + configField + `
     autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
     base: ref(qualifiedName: $base) { ` + RefRules + `
@@ -411,21 +417,19 @@ func (a *APIPull) ToPull() PullRequest {
 // pull requests and (with configPath) the team's config on the base, in a single
 // GraphQL request.
 func (c *Client) ShipState(ctx context.Context, owner, name, head, base, label, configPath string) (*ShipState, error) {
-	return c.ShipStateConfigAt(ctx, owner, name, head, base, label, base, configPath)
+	return c.ShipStateQuery(ctx, ShipQuery{Owner: owner, Name: name, Head: head, Base: base, Label: label, ConfigPath: configPath})
 }
 
-// ShipStateConfigAt is ShipState reading the config at configRev instead of the
-// base: a hotfix of the exceptional process merges into a maintenance branch
-// that holds the release's old copy, while the team's settings are the main line's.
-func (c *Client) ShipStateConfigAt(ctx context.Context, owner, name, head, base, label, configRev, configPath string) (*ShipState, error) {
-	return c.ShipStateQuery(ctx, ShipQuery{Owner: owner, Name: name, Head: head, Base: base, Label: label, ConfigRev: configRev, ConfigPath: configPath})
-}
-
-// ShipQuery is what ShipStateQuery asks about.
+// ShipQuery is what ShipStateQuery asks about. ConfigRev is the base unless set:
+// a hotfix of the exceptional process merges into a maintenance branch that holds
+// the release's old copy, while the team's settings are the main line's.
 type ShipQuery struct {
 	Owner, Name, Head, Base, Label string
 	ConfigRev, ConfigPath          string   // the config file to read, at that revision ("": none)
 	Reviewers                      []string // user logins whose node IDs are needed
+	// Files are more files to read at ConfigRev with the config (the templates
+	// it may name), so that they need no request of their own.
+	Files []string
 }
 
 // ShipStateQuery is ShipState with everything it can ask for in the same request.
@@ -437,6 +441,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	var out struct {
 		Repository *struct {
 			ID                 string
+			HasIssuesEnabled   bool
 			AutoMergeAllowed   bool
 			MergeCommitAllowed bool
 			SquashMergeAllowed bool
@@ -500,11 +505,19 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		fmt.Fprintf(&fields, "\n  reviewer%d: user(login: $r%d) { id login }", i, i)
 		vars[fmt.Sprintf("r%d", i)] = login
 	}
-	if len(q.Reviewers) > 0 {
+	// Files at the config's revision come under aliases of the repository.
+	var files strings.Builder
+	for i, path := range q.Files {
+		fmt.Fprintf(&decls, ", $file%d: String!", i)
+		fmt.Fprintf(&files, "\n    file%d: object(expression: $file%d) { ... on Blob { text } }", i, i)
+		vars[fmt.Sprintf("file%d", i)] = q.ConfigRev + ":" + path
+	}
+	if len(q.Reviewers) > 0 || len(q.Files) > 0 {
 		query = strings.Replace(query, "$workflows: String!)", "$workflows: String!"+decls.String()+")", 1)
-		query = strings.Replace(query, "\n  repository(owner: $owner, name: $name) {", fields.String()+"\n  repository(owner: $owner, name: $name) {", 1)
+		query = strings.Replace(query, "\n  repository(owner: $owner, name: $name) {", fields.String()+"\n  repository(owner: $owner, name: $name) {"+files.String(), 1)
 	}
 	reviewers := map[string]*struct{ ID, Login string }{}
+	var fileTexts map[string]string
 	var raw map[string]json.RawMessage
 	err := c.GraphQL(ctx, query, vars, &raw)
 	if err != nil && onlyAtPrefix(err, "reviewer") {
@@ -514,6 +527,17 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		if r, ok := raw["repository"]; ok {
 			if uerr := json.Unmarshal(r, &out.Repository); uerr != nil {
 				return nil, fmt.Errorf("%w: GraphQL data: %v", ErrBadAnswer, uerr)
+			}
+			if len(q.Files) > 0 {
+				var aliased map[string]json.RawMessage
+				_ = json.Unmarshal(r, &aliased)
+				fileTexts = map[string]string{}
+				for i, path := range q.Files {
+					var f *struct{ Text *string }
+					if json.Unmarshal(aliased[fmt.Sprintf("file%d", i)], &f) == nil && f != nil && f.Text != nil {
+						fileTexts[path] = *f.Text
+					}
+				}
 			}
 		}
 		for i, login := range q.Reviewers {
@@ -532,7 +556,8 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		return nil, err
 	}
 	r := out.Repository
-	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, ReviewerIDs: map[string]string{}}
+	st := &ShipState{RepoID: r.ID, AutoMergeAllowed: r.AutoMergeAllowed, ReviewerIDs: map[string]string{},
+		IssuesEnabled: r.HasIssuesEnabled, Files: fileTexts}
 	st.LabelID, st.LabelName, st.LabelExists = r.Labels.Find(q.Label)
 	for _, m := range []struct {
 		name    string
@@ -967,6 +992,13 @@ func (c *Client) Contains(ctx context.Context, owner, name, ancestor, descendant
 // RunPath is the REST path of a run.
 func RunPath(owner, name string, id int64) string {
 	return fmt.Sprintf("repos/%s/%s/actions/runs/%s", owner, name, strconv.FormatInt(id, 10))
+}
+
+// WorkflowRun reads one workflow run (one request).
+func (c *Client) WorkflowRun(ctx context.Context, owner, name string, id int64) (Run, error) {
+	var run Run
+	err := c.REST(ctx, "GET", RunPath(owner, name, id), nil, &run)
+	return run, err
 }
 
 // WorkflowState reads the state GitHub keeps for a workflow: "active", or

@@ -1,8 +1,12 @@
 package github
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +46,51 @@ func TestToPullReadsReviewRequests(t *testing.T) {
 				t.Errorf("reviewers %q, requested %q, reviewed %q; want %q, %q, %q", p.Reviewers, p.Requested, p.Reviewed, tt.reviewers, tt.requested, tt.reviewed)
 			}
 		})
+	}
+}
+
+// graphQLStub answers every GraphQL request with data and keeps the last request.
+type graphQLStub struct {
+	data string
+	req  struct {
+		Query     string
+		Variables map[string]any
+	}
+}
+
+func (g *graphQLStub) RoundTrip(r *http.Request) (*http.Response, error) {
+	b, _ := io.ReadAll(r.Body)
+	_ = json.Unmarshal(b, &g.req)
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"data": ` + g.data + `}`))}, nil
+}
+
+// ShipStateQuery reads the files asked for at the config's revision under
+// aliases of the same request, and whether the repository has issues.
+func TestShipStateQueryFiles(t *testing.T) {
+	stub := &graphQLStub{data: `{"repository": {"id": "R_1", "hasIssuesEnabled": false,
+		"config": {"text": "post_mortem:\n  template: docs/pm.md\n"},
+		"file0": {"text": "# {{title}}"}, "file1": null, "file2": {}}}`}
+	c := NewClient(&http.Client{Transport: stub}, "github.com")
+	st, err := c.ShipStateQuery(context.Background(), ShipQuery{Owner: "acme", Name: "shop", Head: "hotfix/x", Base: "release/v1.4",
+		ConfigRev: "main", ConfigPath: ".github/hotfix.yml", Files: []string{"docs/pm.md", ".github/gone.md", "docs"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"docs/pm.md": "# {{title}}"}; !reflect.DeepEqual(st.Files, want) {
+		t.Errorf("files %q, want %q", st.Files, want)
+	}
+	if st.IssuesEnabled || st.Config == nil {
+		t.Errorf("issues enabled %v, config %v", st.IssuesEnabled, st.Config)
+	}
+	for v, want := range map[string]string{"file0": "main:docs/pm.md", "file1": "main:.github/gone.md", "config": "main:.github/hotfix.yml"} {
+		if got := stub.req.Variables[v]; got != want {
+			t.Errorf("$%s = %v, want %s", v, got, want)
+		}
+	}
+	for _, want := range []string{"$file2: String!", "file2: object(expression: $file2) { ... on Blob { text } }", "hasIssuesEnabled"} {
+		if !strings.Contains(stub.req.Query, want) {
+			t.Errorf("the query lacks %q:\n%s", want, stub.req.Query)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package ship
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,7 +90,8 @@ func TestReadBodyKeepsTheIssue(t *testing.T) {
 			stdin.WriteString(tt.stdin)
 			s := &shipper{opts: &tt.opts, ios: ios, meta: hotfix.Meta{Description: "login 500", Issue: tt.issue}}
 			s.cfg.PullRequest.Template = tt.template
-			got, err := s.readBody(dir)
+			s.paths.TopLevel = dir
+			got, err := s.readBody(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}

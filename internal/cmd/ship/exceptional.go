@@ -51,8 +51,16 @@ func (s *shipper) loadExceptional(ctx context.Context) error {
 			return err
 		}
 	}
+	// The templates the main line's config names come with it: the ones the
+	// release's copy names, or the conventional ones (see readTemplates).
+	files := templateGuesses(s.cfg)
 	ask := func(configPath string) (*github.ShipState, error) {
-		return s.gh.ShipStateConfigAt(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, s.exc.mainline, configPath)
+		q := github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch, Base: s.base, Label: s.cfg.Label.Name,
+			ConfigRev: s.exc.mainline, ConfigPath: configPath}
+		if configPath != "" {
+			q.Files = files
+		}
+		return s.gh.ShipStateQuery(ctx, q)
 	}
 	st, err := ask(config.Path)
 	if err != nil {
@@ -65,6 +73,7 @@ func (s *shipper) loadExceptional(ctx context.Context) error {
 		}
 		asked := s.cfg.Label.Name
 		s.cfg = cfg
+		s.templates = templateSource{rev: s.exc.mainline, fetched: st.Files, asked: files}
 		if cfg.Label.Name != asked {
 			if st, err = ask(""); err != nil {
 				return err
@@ -72,7 +81,14 @@ func (s *shipper) loadExceptional(ctx context.Context) error {
 		}
 	}
 	if !st.BaseFound {
-		// create made it; someone deleted it since, or create stopped before: make it again.
+		// create made it; someone deleted it since, or create stopped before: make
+		// it again, once what the run needs is known to be there.
+		s.state = st
+		s.pickPull()
+		if err := s.beforeChanges(ctx); err != nil {
+			return err
+		}
+		s.state, s.pr = nil, nil // read again below
 		if err := s.ensureMaintenance(ctx); err != nil {
 			return err
 		}

@@ -89,7 +89,7 @@ func (s *shipper) open(ctx context.Context) error {
 	// The body of the pull request to open is read before anything changes: a
 	// missing --body-file or template must not surface after the push.
 	if s.pr == nil {
-		body, err := s.readBody(s.paths.TopLevel)
+		body, err := s.readBody(ctx)
 		if err != nil {
 			return err
 		}
@@ -216,7 +216,7 @@ func (s *shipper) createPull(ctx context.Context) error {
 	var err error
 	if s.body != nil {
 		body = *s.body
-	} else if body, err = s.readBody(s.paths.TopLevel); err != nil {
+	} else if body, err = s.readBody(ctx); err != nil {
 		return err
 	}
 	label := s.cfg.Label

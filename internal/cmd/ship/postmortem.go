@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 // postMortemMarker ties a post-mortem issue to its pull request, so a re-run
@@ -32,6 +31,30 @@ func (s *shipper) wantsPostMortem() bool {
 	return s.cfg.PostMortem.Enabled
 }
 
+// checkIssues refuses, before anything changes, a post-mortem on a repository
+// with issues turned off: GitHub would refuse the issue after the release.
+func (s *shipper) checkIssues() error {
+	if s.state == nil || s.state.IssuesEnabled || !s.wantsPostMortem() {
+		return nil
+	}
+	return s.issuesDisabled()
+}
+
+// issuesDisabled is the one line saying that the post-mortem cannot be opened
+// because the repository has issues turned off, and the two ways on.
+func (s *shipper) issuesDisabled() error {
+	why, without := "--post-mortem", s.again(func(o *ShipOptions) { o.PostMortem = nil })
+	if s.opts.PostMortem == nil || (s.cfg.PostMortem.Enabled && !*s.opts.PostMortem) {
+		why = "post_mortem.enabled in " + s.configSource()
+	}
+	if s.cfg.PostMortem.Enabled {
+		off := false
+		without = s.again(func(o *ShipOptions) { o.PostMortem = &off })
+	}
+	return fmt.Errorf("%s/%s has issues turned off, so the post-mortem issue (%s) cannot be opened: turn them on (gh repo edit %s/%s --enable-issues) or run %s",
+		s.repo.Owner, s.repo.Name, why, s.repo.Owner, s.repo.Name, without)
+}
+
 // postMortem opens the post-mortem issue the seed asks for after a deploy: the
 // links, the timeline and the questions, once per hotfix.
 func (s *shipper) postMortem(ctx context.Context) error {
@@ -45,7 +68,8 @@ func (s *shipper) postMortem(ctx context.Context) error {
 		s.postMortemURL = found.URL
 		return nil
 	}
-	body, err := s.postMortemBody()
+	s.readRun(ctx)
+	body, err := s.postMortemBody(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,6 +105,11 @@ func (s *shipper) postMortem(ctx context.Context) error {
 			break
 		}
 	}
+	var he *api.HTTPError
+	if errors.As(err, &he) && he.StatusCode == http.StatusGone {
+		// Issues were turned off since ship checked (410 "Issues are disabled for this repo").
+		return s.issuesDisabled()
+	}
 	if err != nil {
 		return fmt.Errorf("opening the post-mortem issue: %w", err)
 	}
@@ -104,24 +133,76 @@ func (s *shipper) findPostMortem(ctx context.Context) (*github.Issue, error) {
 	return is, nil
 }
 
-// postMortemBody fills the repository's template (config) or ours. Templates may
-// use {{title}}, {{pr}}, {{merge_commit}}, {{release_run}} and {{timeline}}.
-func (s *shipper) postMortemBody() (string, error) {
+// postMortemBody fills the repository's template (post_mortem.template, read
+// with the config by readTemplates) or ours; see postMortemValues for the
+// placeholders.
+func (s *shipper) postMortemBody(ctx context.Context) (string, error) {
 	tmpl := defaultPostMortem
-	if p := s.cfg.PostMortem.Template; p != "" {
-		b, err := os.ReadFile(filepath.Join(s.paths.TopLevel, p))
-		if err != nil {
-			return "", fmt.Errorf("reading the post-mortem template %s: %w", p, err)
-		}
-		tmpl = string(b)
+	if s.isExceptional() {
+		tmpl = defaultExceptionalPostMortem
 	}
+	if s.cfg.PostMortem.Template != "" {
+		if s.postMortemTemplate == nil {
+			if err := s.readTemplates(ctx); err != nil {
+				return "", err
+			}
+		}
+		if s.postMortemTemplate != nil {
+			tmpl = *s.postMortemTemplate
+		}
+	}
+	return fillTemplate(tmpl, s.postMortemValues()) + "\n" + postMortemMarker(s.pr.Number) + "\n", nil
+}
+
+// postMortemValues are the values of the post-mortem template's placeholders
+// (postMortemPlaceholders). A hotfix released from main has no tag, release
+// line or forward-port of its own: those read "n/a".
+func (s *shipper) postMortemValues() map[string]string {
 	run := "not released by gh hotfix"
 	if s.release != nil && s.release.RunURL != "" {
 		run = s.release.RunURL
 	}
-	r := strings.NewReplacer("{{title}}", strings.TrimPrefix(s.pr.Title, "Hotfix: "), "{{pr}}", s.pr.URL,
-		"{{merge_commit}}", s.pr.MergeCommit, "{{release_run}}", run, "{{timeline}}", s.timeline())
-	return r.Replace(tmpl) + "\n" + postMortemMarker(s.pr.Number) + "\n", nil
+	v := map[string]string{"title": strings.TrimPrefix(s.pr.Title, "Hotfix: "), "pr": s.pr.URL,
+		"merge_commit": s.pr.MergeCommit, "release_run": run, "timeline": s.timeline(),
+		"tag": "n/a", "from_tag": "n/a", "release_line": "n/a", "maintenance_branch": "n/a", "forward_port": "n/a"}
+	if e := s.exc; e != nil {
+		v["tag"] = "not decided (no release yet)"
+		if e.tag != "" {
+			v["tag"] = e.tag
+		}
+		v["from_tag"], v["release_line"], v["maintenance_branch"] = s.meta.FromTag, e.from.LinePrefix()+"*", s.base
+		switch fw := e.forward; {
+		case fw == nil:
+			v["forward_port"] = "not opened yet"
+		case fw.NotNeeded:
+			v["forward_port"] = "not needed: " + e.mainline + " had the changes already"
+		case fw.Now == hotfix.ForwardPortConflicts:
+			v["forward_port"] = fw.URL + " (into " + e.mainline + "; conflicts to resolve)"
+		default:
+			v["forward_port"] = fw.URL + " (into " + e.mainline + ")"
+		}
+	}
+	return v
+}
+
+// readRun completes the release run's record with its creation time when only
+// its record is known (a run just dispatched, without --watch), for the
+// timeline's "Release run started". One request; where the run stands is left
+// as ship judged it (the outcome and the summary agree with it). Without an
+// answer the timeline says less.
+func (s *shipper) readRun(ctx context.Context) {
+	if s.opts.DryRun || s.release == nil || s.release.RunID == 0 || (s.runInfo != nil && !s.runInfo.CreatedAt.IsZero()) {
+		return
+	}
+	run, err := s.gh.WorkflowRun(ctx, s.repo.Owner, s.repo.Name, s.release.RunID)
+	if err != nil || run.ID == 0 {
+		return
+	}
+	if s.runInfo == nil {
+		s.runInfo = &run
+		return
+	}
+	s.runInfo.CreatedAt = run.CreatedAt
 }
 
 // timeline lists what is known of the hotfix's times, with the time to restore.
@@ -177,7 +258,20 @@ const defaultPostMortem = `## Post-mortem: {{title}}
 - Pull request: {{pr}}
 - Merge commit: {{merge_commit}}
 - Release run: {{release_run}}
+` + postMortemRest
 
+// defaultExceptionalPostMortem is defaultPostMortem for a hotfix from a release
+// tag: the tag it released, its line and the forward-port to main too.
+const defaultExceptionalPostMortem = `## Post-mortem: {{title}}
+
+- Pull request: {{pr}} (into {{maintenance_branch}})
+- Merge commit: {{merge_commit}}
+- Hotfix tag: {{tag}}, on the release line {{release_line}} (from {{from_tag}})
+- Release run: {{release_run}}
+- Forward-port: {{forward_port}}
+` + postMortemRest
+
+const postMortemRest = `
 ### Timeline
 {{timeline}}
 ### Questions

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -60,6 +61,14 @@ type shipper struct {
 	postMortemURL string
 	// localConfig is true when the checkout has .github/hotfix.yml; else the base's copy counts.
 	localConfig bool
+	// templates is where the templates the config names are read: where the
+	// config came from (see readTemplates).
+	templates templateSource
+	// prTemplate and postMortemTemplate are the templates' texts, read before
+	// anything changes; nil when not configured or not needed.
+	prTemplate, postMortemTemplate *string
+	// checked is set once beforeChanges passed.
+	checked bool
 	// exc is set for a hotfix of the exceptional process (create --from-tag).
 	exc *exceptionalState
 	// fresh is true while state describes the merged pull request as it is: it was
@@ -101,6 +110,9 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	// A push started ahead and not used ends having sent nothing, however run ends.
 	defer s.dropPush()
 	if err := s.load(ctx); err != nil {
+		return err
+	}
+	if err := s.beforeChanges(ctx); err != nil {
 		return err
 	}
 	if s.pr != nil && s.pr.State != "OPEN" {
@@ -306,8 +318,26 @@ func (s *shipper) load(ctx context.Context) error {
 		s.base = facts.DefaultBranch
 		if configPath != "" {
 			configPath = ""
+			if facts.Config != nil {
+				s.templates.rev = facts.DefaultBranch
+			}
 			if err := s.useRemoteConfig(facts.Config); err != nil {
 				return err
+			}
+		}
+	}
+	// Templates named in a config read on GitHub come with the same request:
+	// the paths it names when it is read already, else the likely ones.
+	var files []string
+	configRev := s.base
+	switch {
+	case configPath != "":
+		files = templateGuesses(s.cfg)
+	case s.templates.rev != "":
+		configRev = s.templates.rev
+		for _, p := range []string{s.cfg.PullRequest.Template, s.cfg.PostMortem.Template} {
+			if p != "" && !slices.Contains(files, p) {
+				files = append(files, p)
 			}
 		}
 	}
@@ -316,9 +346,12 @@ func (s *shipper) load(ctx context.Context) error {
 		s.startPush(ctx)
 	}
 	st, err := s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch,
-		Base: s.base, Label: s.cfg.Label.Name, ConfigPath: configPath, Reviewers: s.userReviewers()})
+		Base: s.base, Label: s.cfg.Label.Name, ConfigRev: configRev, ConfigPath: configPath, Reviewers: s.userReviewers(), Files: files})
 	if err != nil {
 		return err
+	}
+	if s.templates.rev != "" || (configPath != "" && st.Config != nil) {
+		s.templates = templateSource{rev: configRev, fetched: st.Files, asked: files}
 	}
 	if len(st.UnknownReviewers) > 0 {
 		return fmt.Errorf("no GitHub user %s: check --reviewer and reviewers in .github/hotfix.yml", strings.Join(st.UnknownReviewers, ", "))
@@ -399,9 +432,10 @@ func short(sha string) string {
 }
 
 // readBody returns the pull request body from --body, --body-file, the configured
-// template or the default checklist, closing the hotfix's issue (create --issue) in
-// every case: a body of one's own must not lose the link to the issue.
-func (s *shipper) readBody(root string) (string, error) {
+// template (read by readTemplates) or the default checklist, closing the hotfix's
+// issue (create --issue) in every case: a body of one's own must not lose the link
+// to the issue.
+func (s *shipper) readBody(ctx context.Context) (string, error) {
 	var body string
 	switch {
 	case s.opts.Body != "":
@@ -419,11 +453,15 @@ func (s *shipper) readBody(root string) (string, error) {
 		}
 		body = string(b)
 	case s.cfg.PullRequest.Template != "":
-		b, err := os.ReadFile(root + "/" + s.cfg.PullRequest.Template)
-		if err != nil {
-			return "", fmt.Errorf("reading the pull request template %s named in %s: %w", s.cfg.PullRequest.Template, config.Path, err)
+		if s.prTemplate == nil {
+			if err := s.readTemplates(ctx); err != nil {
+				return "", err
+			}
 		}
-		body = string(b)
+		if s.prTemplate == nil {
+			return defaultBody(s.meta.Description, s.meta.Issue), nil
+		}
+		body = *s.prTemplate
 	default:
 		return defaultBody(s.meta.Description, s.meta.Issue), nil
 	}

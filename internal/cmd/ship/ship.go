@@ -115,7 +115,12 @@ interruption, or later after --no-wait, and continues where it stopped:
 8. Dispatch the release workflow on the base branch, exactly once per merged hotfix
    (skip with --no-release), with inputs from the config and --field.
 9. Comment on the pull request with the release run; --watch follows the run.
-10. With --post-mortem, open a post-mortem issue with the timeline.
+10. With --post-mortem, open a post-mortem issue with the timeline (refused before
+    anything changes when the repository has issues turned off).
+
+Templates the config names (pull_request.template, post_mortem.template) are read from
+where the config came from, before anything changes: the checkout, or the branch on
+GitHub whose copy of .github/hotfix.yml counts.
 
 A hotfix made with gh hotfix create --from-tag (the exceptional process) merges into the
 maintenance branch of its release line instead; once merged, ship decides the hotfix tag
