@@ -485,6 +485,15 @@ func TestExceptionalRefusals(t *testing.T) {
 	if after := e.Snapshot(work, "yard"); after != before {
 		t.Errorf("a refused create changed the repository")
 	}
+	// A stale local tag (at another commit than GitHub's) is refused before the
+	// maintenance branch is made, with the command that fixes it.
+	e.Git(work, "tag", "-f", "v1.4.0", "HEAD")
+	before = e.Snapshot(work, "yard")
+	assertRefused(t, e.Hotfix(work, "create", "x", "--from-tag", "v1.4.0"), "git fetch --force origin tag v1.4.0 (or delete yours: git tag -d v1.4.0)")
+	if after := e.Snapshot(work, "yard"); after != before {
+		t.Errorf("a create refused for a stale tag changed the repository")
+	}
+	e.Git(work, "fetch", "-q", "--force", "origin", "tag", "v1.4.0")
 	// A maintenance branch that does not hold the release is refused.
 	orphan := e.Git(work, "commit-tree", "HEAD^{tree}", "-m", "Another history")
 	e.Git(work, "push", "-q", "origin", orphan+":refs/heads/release/v1.4")

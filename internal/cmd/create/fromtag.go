@@ -113,6 +113,11 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	if facts.TagCommit == "" {
 		return fmt.Errorf("tag %s not found in %s: list the release tags with git ls-remote --tags %s, or use --from-latest-release", tag, fullName, ft.remote)
 	}
+	// A local tag of the same name at another commit would stop the fetch below,
+	// after the maintenance branch was made: known here, locally and cheaply.
+	if err := checkLocalTag(ctx, g, tag, facts.TagCommit, ft.remote, rerunCommand(opts, desc)); err != nil {
+		return err
+	}
 	mainline := cfg.Base
 	if mainline == "" {
 		mainline = facts.DefaultBranch
@@ -211,12 +216,6 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		"+refs/heads/"+maint+":refs/remotes/"+ft.remote+"/"+maint); err != nil {
 		return fmt.Errorf("fetching %s and %s from %s: %w", tag, maint, ft.remote, git.Advise(err, repo.Host, rerunCommand(opts, desc)))
 	}
-	if local, err := g.RevParse(ctx, "refs/tags/"+tag); err != nil {
-		return err
-	} else if local != start {
-		return fmt.Errorf("the tag %s points to %s here but to %s on %s: delete the local tag (git tag -d %s) and run %s again",
-			tag, short(local), short(start), ft.remote, tag, rerunCommand(opts, desc))
-	}
 	if err := g.SwitchNew(ctx, branch, start); err != nil {
 		return fmt.Errorf("creating %s: %w", branch, err)
 	}
@@ -246,6 +245,24 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	}
 	fmt.Fprintf(ios.ErrOut, "Next: commit a minimal fix, then run %s: it merges into %s, releases %s with %s and forward-ports the fix to %s\n",
 		cs.Bold("gh hotfix ship"), maint, nextTagHint(ver), cfg.Exceptional.Workflow, mainline)
+	return nil
+}
+
+// checkLocalTag refuses a local tag named tag that points to another commit
+// than GitHub's (a stale tag, or one made by hand): the hotfix must start from
+// the release as GitHub has it, and the fetch of the tag would be refused.
+func checkLocalTag(ctx context.Context, g *git.Client, tag, commit, remote, again string) error {
+	if has, err := g.RefExists(ctx, "refs/tags/"+tag); err != nil || !has {
+		return err
+	}
+	local, err := g.RevParse(ctx, "refs/tags/"+tag)
+	if err != nil {
+		return err
+	}
+	if local != commit {
+		return fmt.Errorf("the local tag %s points to %s but to %s on %s: take %s's with git fetch --force %s tag %s (or delete yours: git tag -d %s), then run %s again",
+			tag, short(local), short(commit), remote, remote, remote, tag, tag, again)
+	}
 	return nil
 }
 
