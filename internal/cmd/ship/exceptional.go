@@ -370,9 +370,9 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 // with, so it is the line's tag at the run's commit once the run created it,
 // else "" (never one ship decides). The listing replaces hotfixTag's.
 func (s *shipper) adoptedTag(ctx context.Context, run github.Run) (string, error) {
-	refs, err := s.gh.TagRefs(ctx, s.repo.Owner, s.repo.Name, s.exc.from.LinePrefix())
+	refs, err := s.lineTagRefs(ctx)
 	if err != nil {
-		return "", fmt.Errorf("listing the tags of %s*: %w", s.exc.from.LinePrefix(), err)
+		return "", err
 	}
 	return release.TagAt(refs, s.exc.from, run.HeadSHA), nil
 }
