@@ -1258,3 +1258,34 @@ func TestExceptionalForwardPortStates(t *testing.T) {
 		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
 	}
 }
+
+// TestExceptionalRebaseMergeMixedPrefixes: a line tagged v1.4.0, then 1.4.1
+// (without the v), is one line: the hotfix from v1.4.0 is released as v1.4.2,
+// never as a second 1.4.1; and a hotfix of two commits merged by rebase (new
+// SHAs on the maintenance branch) is not warned about as commits besides the hotfix.
+func TestExceptionalRebaseMergeMixedPrefixes(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	const repo = "rebased"
+	work, _ := unreleasableRepo(t, e, repo, true)
+	tagSHA := e.Git(work, "rev-parse", "HEAD~2")
+	if status, out := e.API("POST", "/repos/monalisa/"+repo+"/git/refs", map[string]any{"ref": "refs/tags/1.4.1", "sha": tagSHA}); status != 201 {
+		t.Fatalf("tag 1.4.1: %d %v", status, out)
+	}
+	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 0, "label": "hotfix", "method": "rebase"})
+	hotfixIn(t, e, work, "fix a", "fix-a.txt", "--from-tag", "v1.4.0")
+	harnessWrite(t, filepath.Join(work, "fix-a-test.txt"), "the test\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "Cover fix a with a test")
+
+	r := e.Hotfix(work, "ship", "--interval", "50ms")
+	if r.Code != 0 {
+		t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if runs := hotfixRuns(t, e, repo); len(runs) != 1 || runs[0].Tag != "v1.4.2" {
+		t.Errorf("runs %+v, want one releasing v1.4.2 (1.4.1 is the line's)", runs)
+	}
+	if !strings.Contains(r.Stderr, "since 1.4.1") || strings.Contains(r.Stderr, "besides the hotfix") {
+		t.Errorf("ship's account of what ships, after a rebase merge:\n%s", r.Stderr)
+	}
+}
