@@ -1260,25 +1260,45 @@ func TestExceptionalForwardPortStates(t *testing.T) {
 }
 
 // TestExceptionalRebaseMergeMixedPrefixes: a line tagged v1.4.0, then 1.4.1
-// (without the v), is one line: the hotfix from v1.4.0 is released as v1.4.2,
-// never as a second 1.4.1; and a hotfix of two commits merged by rebase (new
-// SHAs on the maintenance branch) is not warned about as commits besides the hotfix.
+// (without the v), is one line: a hotfix from the older v1.4.0 is refused while
+// the maintenance branch is missing, and says 1.4.1 is the line's latest when it
+// has it; it is released as v1.4.2, never as a second 1.4.1; and its two
+// commits merged by rebase (new SHAs on the maintenance branch) are not warned
+// about as commits besides the hotfix.
 func TestExceptionalRebaseMergeMixedPrefixes(t *testing.T) {
 	t.Parallel()
 	e := harness.New(t)
 	const repo = "rebased"
 	work, _ := unreleasableRepo(t, e, repo, true)
-	tagSHA := e.Git(work, "rev-parse", "HEAD~2")
-	if status, out := e.API("POST", "/repos/monalisa/"+repo+"/git/refs", map[string]any{"ref": "refs/tags/1.4.1", "sha": tagSHA}); status != 201 {
-		t.Fatalf("tag 1.4.1: %d %v", status, out)
+	// 1.4.1: a fix on top of v1.4.0, tagged without the v.
+	e.Git(work, "checkout", "-q", "--detach", "HEAD~2")
+	harnessWrite(t, filepath.Join(work, "earlier-fix.txt"), "fixed in 1.4.1\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "An earlier fix")
+	tagSHA := e.Git(work, "rev-parse", "HEAD")
+	e.Git(work, "push", "-q", "origin", "HEAD:refs/tags/1.4.1")
+	e.Git(work, "checkout", "-q", "main")
+	// Without a maintenance branch, a hotfix from v1.4.0 would be released
+	// after 1.4.1 without its changes: refused, naming the tag to start from.
+	assertRefused(t, e.Hotfix(work, "create", "fix a", "--from-tag", "v1.4.0"),
+		"1.4.1 is the latest release of the 1.4 line, not v1.4.0: a hotfix from v1.4.0 would be released after it without its changes (release/v1.4 does not exist yet); hotfix from it: gh hotfix create 'fix a' --from-tag 1.4.1")
+	// With one that has 1.4.1, the hotfix starts from v1.4.0 and says so.
+	if status, out := e.API("POST", "/repos/monalisa/"+repo+"/git/refs", map[string]any{"ref": "refs/heads/release/v1.4", "sha": tagSHA}); status != 201 {
+		t.Fatalf("release/v1.4: %d %v", status, out)
+	}
+	r := e.Hotfix(work, "create", "fix a", "--from-tag", "v1.4.0")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "1.4.1 is the latest release of this line, not v1.4.0: release/v1.4, which the hotfix merges into, has it") ||
+		strings.Contains(r.Stderr, "since v1.4.0") {
+		t.Fatalf("create: exit %d\n%s", r.Code, r.Stderr)
 	}
 	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 0, "label": "hotfix", "method": "rebase"})
-	hotfixIn(t, e, work, "fix a", "fix-a.txt", "--from-tag", "v1.4.0")
-	harnessWrite(t, filepath.Join(work, "fix-a-test.txt"), "the test\n")
-	e.Git(work, "add", "-A")
-	e.Git(work, "commit", "-q", "-m", "Cover fix a with a test")
+	for file, msg := range map[string]string{"fix-a.txt": "Fix a", "fix-a-test.txt": "Cover fix a with a test"} {
+		harnessWrite(t, filepath.Join(work, file), msg+"\n")
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", msg)
+	}
 
-	r := e.Hotfix(work, "ship", "--interval", "50ms")
+	r = e.Hotfix(work, "ship", "--interval", "50ms")
 	if r.Code != 0 {
 		t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
 	}
