@@ -570,6 +570,11 @@ func TestInitWorkflowsThenDoctor(t *testing.T) {
 			t.Errorf("doctor's %s check: %q, want ok saying %q", name, got, want)
 		}
 	}
+	// CI runs on pull requests into main only: hotfixes into release/v1.4 would go untested.
+	if got := lines["ci"]; got == nil || got[0] != "warn" || !strings.Contains(got[2], "none on pull requests to maintenance branches like release/v1.4") ||
+		!strings.Contains(got[3], `add "release/v*.*" to on.pull_request.branches in ci.yml`) {
+		t.Errorf("doctor's ci check: %q, want a warning naming the filter to add", got)
+	}
 
 	// With the configuration kept, only the workflow is written, and what is missing said.
 	os.Remove(filepath.Join(work, ".github", "workflows", "hotfix.yml"))
