@@ -94,9 +94,14 @@ func (lt lineTags) names() []string {
 }
 
 // check refuses a tag chosen with --tag that is not on the line, or taken —
-// under either prefix.
+// under either prefix. A tag that exists is said to exist, even when a
+// release record claims it too (the hotfix that claimed it released it).
 func (lt lineTags) check(tag string, from release.Version) (release.Version, error) {
-	v, err := release.ParseTag(tag)
+	existing := make([]string, len(lt.existing))
+	for i, t := range lt.existing {
+		existing[i] = t.Name
+	}
+	v, err := release.CheckHotfixTag(tag, from, existing)
 	if err != nil {
 		return release.Version{}, err
 	}
@@ -106,7 +111,7 @@ func (lt lineTags) check(tag string, from release.Version) (release.Version, err
 			return release.Version{}, fmt.Errorf("tag %s is the one hotfix #%d of this line releases with: choose another --tag, or leave it out to take the next free one (%s)", claimed, pr, next)
 		}
 	}
-	return release.CheckHotfixTag(tag, from, lt.names())
+	return v, nil
 }
 
 // pullNumber is the hotfix's pull request number, 0 before it is opened.

@@ -28,7 +28,7 @@ func TestClaimedTags(t *testing.T) {
 
 func TestLineTagsCheck(t *testing.T) {
 	from, _ := release.ParseTag("v1.4.0")
-	lt := lineTags{existing: []github.TagRef{{Name: "v1.4.0"}, {Name: "v1.4.1"}}, claimed: map[string]int{"v1.4.2": 7}}
+	lt := lineTags{existing: []github.TagRef{{Name: "v1.4.0"}, {Name: "v1.4.1"}}, claimed: map[string]int{"v1.4.2": 7, "v1.4.1": 5}}
 	if names := lt.names(); !slices.Contains(names, "v1.4.2") || !slices.Contains(names, "v1.4.1") {
 		t.Errorf("names = %v", names)
 	}
