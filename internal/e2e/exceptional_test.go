@@ -485,6 +485,15 @@ func TestExceptionalRefusals(t *testing.T) {
 	if after := e.Snapshot(work, "yard"); after != before {
 		t.Errorf("a refused create changed the repository")
 	}
+	// A stale local tag (at another commit than GitHub's) is refused before the
+	// maintenance branch is made, with the command that fixes it.
+	e.Git(work, "tag", "-f", "v1.4.0", "HEAD")
+	before = e.Snapshot(work, "yard")
+	assertRefused(t, e.Hotfix(work, "create", "x", "--from-tag", "v1.4.0"), "git fetch --force origin tag v1.4.0 (or delete yours: git tag -d v1.4.0)")
+	if after := e.Snapshot(work, "yard"); after != before {
+		t.Errorf("a create refused for a stale tag changed the repository")
+	}
+	e.Git(work, "fetch", "-q", "--force", "origin", "tag", "v1.4.0")
 	// A maintenance branch that does not hold the release is refused.
 	orphan := e.Git(work, "commit-tree", "HEAD^{tree}", "-m", "Another history")
 	e.Git(work, "push", "-q", "origin", orphan+":refs/heads/release/v1.4")
@@ -560,6 +569,11 @@ func TestInitWorkflowsThenDoctor(t *testing.T) {
 		if got := lines[name]; got == nil || got[0] != "ok" || !strings.Contains(got[2], want) {
 			t.Errorf("doctor's %s check: %q, want ok saying %q", name, got, want)
 		}
+	}
+	// CI runs on pull requests into main only: hotfixes into release/v1.4 would go untested.
+	if got := lines["ci"]; got == nil || got[0] != "warn" || !strings.Contains(got[2], "none on pull requests to maintenance branches like release/v1.4") ||
+		!strings.Contains(got[3], `add "release/v*.*" to on.pull_request.branches in ci.yml`) {
+		t.Errorf("doctor's ci check: %q, want a warning naming the filter to add", got)
 	}
 
 	// With the configuration kept, only the workflow is written, and what is missing said.
@@ -1247,5 +1261,56 @@ func TestExceptionalForwardPortStates(t *testing.T) {
 	assertFailed(t, e.Hotfix(work, "ship"), "main is not a hotfix branch: start one with gh hotfix create, or pass --branch")
 	for _, f := range e.Server.ConformanceFailures() {
 		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
+	}
+}
+
+// TestExceptionalRebaseMergeMixedPrefixes: a line tagged v1.4.0, then 1.4.1
+// (without the v), is one line: a hotfix from the older v1.4.0 is refused while
+// the maintenance branch is missing, and says 1.4.1 is the line's latest when it
+// has it; it is released as v1.4.2, never as a second 1.4.1; and its two
+// commits merged by rebase (new SHAs on the maintenance branch) are not warned
+// about as commits besides the hotfix.
+func TestExceptionalRebaseMergeMixedPrefixes(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	const repo = "rebased"
+	work, _ := unreleasableRepo(t, e, repo, true)
+	// 1.4.1: a fix on top of v1.4.0, tagged without the v.
+	e.Git(work, "checkout", "-q", "--detach", "HEAD~2")
+	harnessWrite(t, filepath.Join(work, "earlier-fix.txt"), "fixed in 1.4.1\n")
+	e.Git(work, "add", "-A")
+	e.Git(work, "commit", "-q", "-m", "An earlier fix")
+	tagSHA := e.Git(work, "rev-parse", "HEAD")
+	e.Git(work, "push", "-q", "origin", "HEAD:refs/tags/1.4.1")
+	e.Git(work, "checkout", "-q", "main")
+	// Without a maintenance branch, a hotfix from v1.4.0 would be released
+	// after 1.4.1 without its changes: refused, naming the tag to start from.
+	assertRefused(t, e.Hotfix(work, "create", "fix a", "--from-tag", "v1.4.0"),
+		"1.4.1 is the latest release of the 1.4 line, not v1.4.0: a hotfix from v1.4.0 would be released after it without its changes (release/v1.4 does not exist yet); hotfix from it: gh hotfix create 'fix a' --from-tag 1.4.1")
+	// With one that has 1.4.1, the hotfix starts from v1.4.0 and says so.
+	if status, out := e.API("POST", "/repos/monalisa/"+repo+"/git/refs", map[string]any{"ref": "refs/heads/release/v1.4", "sha": tagSHA}); status != 201 {
+		t.Fatalf("release/v1.4: %d %v", status, out)
+	}
+	r := e.Hotfix(work, "create", "fix a", "--from-tag", "v1.4.0")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "1.4.1 is the latest release of this line, not v1.4.0: release/v1.4, which the hotfix merges into, has it") ||
+		strings.Contains(r.Stderr, "since v1.4.0") {
+		t.Fatalf("create: exit %d\n%s", r.Code, r.Stderr)
+	}
+	e.Control("POST", "repos/monalisa/"+repo+"/reviewer", map[string]any{"after_ms": 0, "label": "hotfix", "method": "rebase"})
+	for file, msg := range map[string]string{"fix-a.txt": "Fix a", "fix-a-test.txt": "Cover fix a with a test"} {
+		harnessWrite(t, filepath.Join(work, file), msg+"\n")
+		e.Git(work, "add", "-A")
+		e.Git(work, "commit", "-q", "-m", msg)
+	}
+
+	r = e.Hotfix(work, "ship", "--interval", "50ms")
+	if r.Code != 0 {
+		t.Fatalf("ship: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if runs := hotfixRuns(t, e, repo); len(runs) != 1 || runs[0].Tag != "v1.4.2" {
+		t.Errorf("runs %+v, want one releasing v1.4.2 (1.4.1 is the line's)", runs)
+	}
+	if !strings.Contains(r.Stderr, "since 1.4.1") || strings.Contains(r.Stderr, "besides the hotfix") {
+		t.Errorf("ship's account of what ships, after a rebase merge:\n%s", r.Stderr)
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 )
@@ -85,6 +87,43 @@ func TestStatus(t *testing.T) {
 		})
 		// The release run's progress comes with the merge commit's check suites: one request.
 		assertStatusRequests(t, e, 0)
+	})
+
+	// Through the real gh on a terminal of 80 columns, where the table cannot
+	// hold every field whole: each row still shows its title and its branch.
+	t.Run("terminal of 80 columns", func(t *testing.T) {
+		r := e.HotfixInTerminal(work, 80, "status", "--state", "all")
+		if r.Code != 0 {
+			t.Fatalf("status on a terminal: exit %d\n%s", r.Code, r.Stdout)
+		}
+		rows := map[string]string{}
+		for _, line := range strings.Split(r.Stdout, "\n") {
+			if n := utf8.RuneCountInString(line); n > 80 {
+				t.Errorf("a line of %d columns on a terminal of 80: %q", n, line)
+			}
+			if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "#") {
+				rows[f[0]] = line
+			}
+		}
+		for num, want := range map[string][2]string{
+			"#3": {"Hotfix: search crash on empty query", "hotfix/search-crash-on-empty-query"},
+			"#2": {"Hotfix: cart total rounding", "hotfix/cart-total-rounding"},
+			"#1": {"Hotfix: login page 500 on empty password", "hotfix/login-page-500-on-empty-password"},
+		} {
+			// Columns are two spaces apart; shortened to fit, a title or a branch
+			// keeps its first characters and ends in "...".
+			cells := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(rows[num]), -1)
+			shown := func(cell, whole string) bool {
+				part := strings.TrimSuffix(cell, "...")
+				return len(part) >= 8 && strings.HasPrefix(whole, part) && (part == whole || strings.HasSuffix(cell, "..."))
+			}
+			if len(cells) < 3 || !shown(cells[1], want[0]) || !shown(cells[2], want[1]) {
+				t.Errorf("row %s is %q: want its title (%s) and branch (%s)", num, rows[num], want[0], want[1])
+			}
+		}
+		if !strings.Contains(r.Stdout, "TITLE") || !strings.Contains(r.Stdout, "BRANCH") {
+			t.Errorf("no TITLE and BRANCH columns on a terminal of 80:\n%s", r.Stdout)
+		}
 	})
 
 	t.Run("json", func(t *testing.T) {

@@ -22,6 +22,9 @@ type FromTagQuery struct {
 	Branch      string // the hotfix branch, when its name is known
 	Issue       int
 	ConfigPath  string // read the team's config from the default branch too
+	// LinePrefixes are the starts of the names of the tags of the tag's release
+	// line to list (e.g. "v1.4." and "1.4."), at most two; none: not listed.
+	LinePrefixes []string
 }
 
 // FromTagFacts is everything `gh hotfix create --from-tag` needs from GitHub, in one query.
@@ -38,11 +41,15 @@ type FromTagFacts struct {
 	IssueTitle string
 	IssueFound bool
 	Config     *string
+	// LineTags are the tags whose names contain one of LinePrefixes (a superset
+	// of the line's), with their commits (annotated tags peeled), the first
+	// hundred of each.
+	LineTags []TagRef
 }
 
 const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag: String!, $maint: String!, $hasMaint: Boolean!,
   $mainline: String!, $hasMainline: Boolean!, $issue: Int!, $hasIssue: Boolean!,
-  $config: String!, $withConfig: Boolean! #useDecls
+  $config: String!, $withConfig: Boolean!, $lineA: String!, $lineB: String!, $hasLine: Boolean! #useDecls
 ) {
   repository(owner: $owner, name: $name) {
     ` + configField + `
@@ -50,6 +57,8 @@ const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag:
     tag: ref(qualifiedName: $tag) { target { __typename oid ... on Tag { target { oid } } } }
     maint: ref(qualifiedName: $maint) @include(if: $hasMaint) { target { oid } }
     mainline: ref(qualifiedName: $mainline) @include(if: $hasMainline) { name }
+    lineA: refs(refPrefix: "refs/tags/", query: $lineA, first: 100) @include(if: $hasLine) { nodes { name target { oid ... on Tag { target { oid } } } } }
+    lineB: refs(refPrefix: "refs/tags/", query: $lineB, first: 100) @include(if: $hasLine) { nodes { name target { oid ... on Tag { target { oid } } } } }
     issueOrPullRequest(number: $issue) @include(if: $hasIssue) {
       __typename
       ... on Issue { title }
@@ -61,8 +70,8 @@ const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag:
 
 // FromTagFacts asks, in a single GraphQL request, for the default branch, the
 // tag's commit, the maintenance branch's tip, whether the main line and the
-// hotfix branch exist, the issue's title and (with ConfigPath) the team's config
-// on the default branch.
+// hotfix branch exist, the issue's title, (with ConfigPath) the team's config
+// on the default branch and (with LinePrefixes) the tags of the tag's line.
 func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTagQuery) (*FromTagFacts, error) {
 	vars := map[string]any{
 		"owner": owner, "name": name,
@@ -71,10 +80,26 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 		"mainline": "refs/heads/" + q.Mainline, "hasMainline": q.Mainline != "",
 		"issue": q.Issue, "hasIssue": q.Issue > 0,
 		"config": "HEAD:" + q.ConfigPath, "withConfig": q.ConfigPath != "",
+		"lineA": "", "lineB": "", "hasLine": len(q.LinePrefixes) > 0,
+	}
+	// refPrefix takes whole path segments (refs/tags/): the line's tags are
+	// asked for by name, and those that only contain the prefix are left to
+	// the caller (v11.4.0 contains 1.4.).
+	for i, p := range q.LinePrefixes[:min(2, len(q.LinePrefixes))] {
+		vars[[]string{"lineA", "lineB"}[i]] = p
+	}
+	if len(q.LinePrefixes) == 1 {
+		vars["lineB"] = vars["lineA"]
 	}
 	type target struct {
 		Oid    string
 		Target *struct{ Oid string } // an annotated tag's commit
+	}
+	type refs struct {
+		Nodes []struct {
+			Name   string // without refs/tags/
+			Target target
+		}
 	}
 	var out struct {
 		Repository struct {
@@ -82,6 +107,7 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 			Tag                *struct{ Target target }
 			Maint              *struct{ Target target }
 			Mainline           *struct{ Name string }
+			LineA, LineB       *refs
 			IssueOrPullRequest *struct{ Title string }
 			Config             *struct{ Text *string }
 		}
@@ -113,6 +139,22 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 	}
 	if r.Maint != nil {
 		f.MaintenanceTip = r.Maint.Target.Oid
+	}
+	seen := map[string]bool{}
+	for i, line := range []*refs{r.LineA, r.LineB} {
+		if line == nil || i >= len(q.LinePrefixes) {
+			continue
+		}
+		for _, n := range line.Nodes {
+			t := TagRef{Name: n.Name, Commit: n.Target.Oid}
+			if n.Target.Target != nil {
+				t.Commit = n.Target.Target.Oid
+			}
+			if !seen[t.Name] {
+				seen[t.Name] = true
+				f.LineTags = append(f.LineTags, t)
+			}
+		}
 	}
 	if r.IssueOrPullRequest != nil {
 		f.IssueFound = true

@@ -11,8 +11,10 @@ import (
 
 // Version is a release tag of the form [v]MAJOR.MINOR.PATCH, as the exceptional
 // process reads it: the tag a hotfix starts from, and the tag it releases.
+// Versions are compared without the prefix: v2.0.1 and 2.0.1 are the same
+// version, and 2.0.0 and v2.0.1 tags of the same line.
 type Version struct {
-	Prefix string // "v" or ""; a hotfix tag keeps the prefix of the tag it follows
+	Prefix string // "v" or ""; a hotfix tag keeps the prefix of the tag it starts from
 	Major  int
 	Minor  int
 	Patch  int
@@ -86,22 +88,43 @@ func (v Version) String() string {
 	return fmt.Sprintf("%s%d.%d.%d", v.Prefix, v.Major, v.Minor, v.Patch)
 }
 
-// SameLine reports whether w is on v's release line: same prefix, major and minor.
+// SameLine reports whether w is on v's release line: same major and minor,
+// whatever the prefix (a line tagged 2.0.0, then v2.0.1, is one line).
 func (v Version) SameLine(w Version) bool {
-	return v.Prefix == w.Prefix && v.Major == w.Major && v.Minor == w.Minor
+	return v.Major == w.Major && v.Minor == w.Minor
 }
 
-// LinePrefix is the common start of the tags of v's line, e.g. "v1.4." (for
-// listing them: GET /repos/{owner}/{repo}/git/matching-refs/tags/v1.4.).
+// SameVersion reports whether w is v's version, whatever the prefix.
+func (v Version) SameVersion(w Version) bool {
+	return v.SameLine(w) && v.Patch == w.Patch
+}
+
+// LinePrefix is the common start of the tags of v's line under v's prefix,
+// e.g. "v1.4.".
 func (v Version) LinePrefix() string {
 	return fmt.Sprintf("%s%d.%d.", v.Prefix, v.Major, v.Minor)
 }
 
+// LinePrefixes are the starts of the tags of v's line under either prefix, v's
+// first (for listing them: GET /repos/{owner}/{repo}/git/matching-refs/tags/v1.4.
+// and …/tags/1.4.).
+func (v Version) LinePrefixes() []string {
+	other := v
+	if other.Prefix == "v" {
+		other.Prefix = ""
+	} else {
+		other.Prefix = "v"
+	}
+	return []string{v.LinePrefix(), other.LinePrefix()}
+}
+
 // NextPatch returns the hotfix tag that follows from on its line: the patch
 // after the highest one among from and the existing tags of the same line, so
-// that a tag that exists is never chosen again (v1.4.0 → v1.4.1; with v1.4.1
-// and v1.4.2 already tagged, v1.4.3). Tags that are not plain versions of the
-// line (other lines, pre-releases, other names) are ignored.
+// that a version that exists is never chosen again (v1.4.0 → v1.4.1; with
+// v1.4.1 and v1.4.2 already tagged, v1.4.3). It keeps from's prefix, and counts
+// the line's tags under either prefix (from 2.0.0 with v2.0.1 tagged: 2.0.2).
+// Tags that are not plain versions of the line (other lines, pre-releases,
+// other names) are ignored.
 func NextPatch(from Version, existing []string) (Version, error) {
 	highest := from.Patch
 	for _, t := range existing {
@@ -120,7 +143,8 @@ func NextPatch(from Version, existing []string) (Version, error) {
 }
 
 // CheckHotfixTag checks a tag chosen by hand (ship --tag) for a hotfix on from's
-// line: a plain version of the same line, after from, and not tagged already.
+// line: a plain version of the same line, after from, and not tagged already
+// under either prefix (2.0.1 when v2.0.1 exists would release it twice).
 func CheckHotfixTag(tag string, from Version, existing []string) (Version, error) {
 	v, err := ParseTag(tag)
 	if err != nil {
@@ -135,6 +159,9 @@ func CheckHotfixTag(tag string, from Version, existing []string) (Version, error
 	for _, t := range existing {
 		if t == tag {
 			return Version{}, fmt.Errorf("tag %s already exists: choose another --tag, or leave it out to take the next free one", tag)
+		}
+		if w, err := ParseTag(t); err == nil && w.SameVersion(v) {
+			return Version{}, fmt.Errorf("version %s is already tagged as %s: choose another --tag, or leave it out to take the next free one", tag, t)
 		}
 	}
 	return v, nil

@@ -77,7 +77,9 @@ func TestNextPatch(t *testing.T) {
 		{"gaps are not filled", "v1.4.0", []string{"v1.4.3"}, "v1.4.4"},
 		{"other lines and majors ignored", "v1.4.0", []string{"v1.40.7", "v11.4.9", "v2.4.3"}, "v1.4.1"},
 		{"pre-releases and other names ignored", "v1.4.0", []string{"v1.4.7-rc.1", "v1.4.x", "nightly"}, "v1.4.1"},
-		{"prefix kept and compared", "1.4.0", []string{"v1.4.8", "1.4.2"}, "1.4.3"},
+		{"prefix kept, versions compared without it", "1.4.0", []string{"v1.4.8", "1.4.2"}, "1.4.9"},
+		{"a line tagged 2.0.0 then v2.0.1", "2.0.0", []string{"2.0.0", "v2.0.1"}, "2.0.2"},
+		{"from v2.0.1 of that line", "v2.0.1", []string{"2.0.0", "v2.0.1", "2.0.2"}, "v2.0.3"},
 		{"patch above nine", "v1.4.9", []string{"v1.4.9"}, "v1.4.10"},
 	}
 	for _, tt := range tests {
@@ -103,7 +105,9 @@ func TestCheckHotfixTag(t *testing.T) {
 		{"v1.4.9", ""},
 		{"v1.4.1", "tag v1.4.1 already exists"},
 		{"v1.5.0", "is not on the release line of v1.4.0: use a tag starting with v1.4."},
-		{"1.4.2", "is not on the release line"},
+		{"1.4.2", ""},
+		{"1.4.1", "version 1.4.1 is already tagged as v1.4.1"},
+		{"1.5.2", "is not on the release line"},
 		{"v1.4.0", "does not come after v1.4.0"},
 		{"v1.4.2-hotfix", "not of the form"},
 	}
@@ -191,7 +195,8 @@ func TestTagAt(t *testing.T) {
 		{"annotated: commit unknown", []github.TagRef{{Name: "v1.4.1", Commit: ""}}, ""},
 		{"the highest of two at the commit", []github.TagRef{{Name: "v1.4.2", Commit: head}, {Name: "v1.4.10", Commit: head}, {Name: "v1.4.3", Commit: head}}, "v1.4.10"},
 		{"not after the tag the hotfix started from", []github.TagRef{{Name: "v1.4.0", Commit: head}}, ""},
-		{"other lines and names ignored", []github.TagRef{{Name: "v1.5.1", Commit: head}, {Name: "1.4.1", Commit: head}, {Name: "v1.4.1-rc.1", Commit: head}, {Name: "nightly", Commit: head}}, ""},
+		{"other lines and names ignored", []github.TagRef{{Name: "v1.5.1", Commit: head}, {Name: "v1.4.1-rc.1", Commit: head}, {Name: "nightly", Commit: head}}, ""},
+		{"the line under the other prefix", []github.TagRef{{Name: "1.4.1", Commit: head}}, "1.4.1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,5 +204,17 @@ func TestTagAt(t *testing.T) {
 				t.Errorf("TagAt(%v) = %q, want %q", tt.tags, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestLinePrefixes(t *testing.T) {
+	for tag, want := range map[string]string{"v1.4.0": "v1.4. 1.4.", "2.0.0": "2.0. v2.0."} {
+		v, err := ParseTag(tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(v.LinePrefixes(), " "); got != want {
+			t.Errorf("%s: LinePrefixes = %q, want %q", tag, got, want)
+		}
 	}
 }

@@ -69,7 +69,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 			}
 		}
 		return gh.FromTagFacts(ctx, repo.Owner, repo.Name, github.FromTagQuery{Tag: tag, Maintenance: maint, Mainline: cfg.Base,
-			Branch: branch, Issue: opts.Issue, ConfigPath: configPath})
+			Branch: branch, Issue: opts.Issue, ConfigPath: configPath, LinePrefixes: ver.LinePrefixes()})
 	}
 	configPath := ""
 	if !ft.localConfig {
@@ -113,6 +113,11 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	if facts.TagCommit == "" {
 		return fmt.Errorf("tag %s not found in %s: list the release tags with git ls-remote --tags %s, or use --from-latest-release", tag, fullName, ft.remote)
 	}
+	// A local tag of the same name at another commit would stop the fetch below,
+	// after the maintenance branch was made: known here, locally and cheaply.
+	if err := checkLocalTag(ctx, g, tag, facts.TagCommit, ft.remote, rerunCommand(opts, desc)); err != nil {
+		return err
+	}
 	mainline := cfg.Base
 	if mainline == "" {
 		mainline = facts.DefaultBranch
@@ -126,23 +131,51 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	if maint == mainline {
 		return fmt.Errorf("the maintenance branch of %s would be %s, the base itself: change exceptional.maintenance_branch in %s", tag, maint, config.Path)
 	}
+	// A later release of the line (v1.4.2 when the hotfix starts from v1.4.0):
+	// the hotfix is released after it (v1.4.3), so it must carry its changes —
+	// which a maintenance branch made from the older tag would not have.
+	later, hasLater := latestOfLine(ver, facts.LineTags)
+	if hasLater && facts.MaintenanceTip == "" && later.Commit != facts.TagCommit {
+		again := *opts
+		again.FromTag, again.FromLatestRelease = later.Name, false
+		return fmt.Errorf("%s is the latest release of the %d.%d line, not %s: a hotfix from %s would be released after it without its changes (%s does not exist yet); hotfix from it: %s",
+			later.Name, ver.Major, ver.Minor, tag, tag, maint, rerunCommand(&again, desc))
+	}
 	// An existing maintenance branch must hold the release: the hotfix merges into it.
-	extra := 0
+	extra, since, hasLatest := 0, tag, true
 	if facts.MaintenanceTip != "" && facts.MaintenanceTip != facts.TagCommit {
-		var cmp struct {
-			Status  string `json:"status"`
-			AheadBy int    `json:"ahead_by"`
-		}
-		err := gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", repo.Owner, repo.Name,
-			url.PathEscape(facts.TagCommit), url.PathEscape(facts.MaintenanceTip)), nil, &cmp)
-		if err != nil && !github.IsNotFound(err) { // 404: no common ancestor
+		ahead, contains, err := compareCommits(ctx, gh, repo, facts.TagCommit, facts.MaintenanceTip)
+		if err != nil {
 			return fmt.Errorf("comparing %s with %s: %w", maint, tag, err)
 		}
-		if cmp.Status != "ahead" && cmp.Status != "identical" {
+		if !contains {
 			return fmt.Errorf("%s exists in %s but does not contain %s: hotfix from a tag of that branch with --from-tag, or set exceptional.maintenance_branch in %s",
 				maint, fullName, tag, config.Path)
 		}
-		extra = cmp.AheadBy
+		extra = ahead
+	}
+	if hasLater && facts.MaintenanceTip != "" {
+		// What ships besides the hotfix is counted from the line's latest release.
+		since = later.Name
+		ahead, contains, err := compareCommits(ctx, gh, repo, later.Commit, facts.MaintenanceTip)
+		if err != nil {
+			return fmt.Errorf("comparing %s with %s: %w", maint, later.Name, err)
+		}
+		extra, hasLatest = ahead, contains
+	}
+	warnLine := func() {
+		switch {
+		case !hasLater || facts.MaintenanceTip == "":
+		case hasLatest:
+			fmt.Fprintf(ios.ErrOut, "%s %s is the latest release of this line, not %s: %s, which the hotfix merges into, has it, and the hotfix is released after it\n",
+				cs.WarningIcon(), later.Name, tag, maint)
+		default:
+			fmt.Fprintf(ios.ErrOut, "%s %s is the latest release of this line, but %s does not contain it: the hotfix will be released after it without its changes\n",
+				cs.WarningIcon(), later.Name, maint)
+		}
+		if extra > 0 {
+			fmt.Fprintf(ios.ErrOut, "%s %s has %s\n", cs.WarningIcon(), maint, commitsSince(extra, since))
+		}
 	}
 
 	// ship dispatches the hotfix workflow on the maintenance branch, and GitHub
@@ -156,6 +189,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 
 	start := facts.TagCommit
 	if opts.DryRun {
+		warnLine()
 		out := ios.Out
 		if facts.MaintenanceTip == "" {
 			fmt.Fprintf(out, "Would create the maintenance branch %s on GitHub at %s (%s)\n", maint, tag, short(start))
@@ -211,12 +245,6 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		"+refs/heads/"+maint+":refs/remotes/"+ft.remote+"/"+maint); err != nil {
 		return fmt.Errorf("fetching %s and %s from %s: %w", tag, maint, ft.remote, git.Advise(err, repo.Host, rerunCommand(opts, desc)))
 	}
-	if local, err := g.RevParse(ctx, "refs/tags/"+tag); err != nil {
-		return err
-	} else if local != start {
-		return fmt.Errorf("the tag %s points to %s here but to %s on %s: delete the local tag (git tag -d %s) and run %s again",
-			tag, short(local), short(start), ft.remote, tag, rerunCommand(opts, desc))
-	}
 	if err := g.SwitchNew(ctx, branch, start); err != nil {
 		return fmt.Errorf("creating %s: %w", branch, err)
 	}
@@ -234,9 +262,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	if !ios.IsStdoutTTY() {
 		fmt.Fprintln(ios.Out, branch)
 	}
-	if extra > 0 {
-		fmt.Fprintf(ios.ErrOut, "%s %s has %s\n", cs.WarningIcon(), maint, commitsSince(extra, tag))
-	}
+	warnLine()
 	if !ios.IsStdoutTTY() {
 		return nil
 	}
@@ -245,7 +271,25 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 		fmt.Fprintf(ios.ErrOut, "%s Pushed %s to %s\n", cs.SuccessIcon(), branch, ft.remote)
 	}
 	fmt.Fprintf(ios.ErrOut, "Next: commit a minimal fix, then run %s: it merges into %s, releases %s with %s and forward-ports the fix to %s\n",
-		cs.Bold("gh hotfix ship"), maint, nextTagHint(ver), cfg.Exceptional.Workflow, mainline)
+		cs.Bold("gh hotfix ship"), maint, nextTagHint(ver, facts.LineTags), cfg.Exceptional.Workflow, mainline)
+	return nil
+}
+
+// checkLocalTag refuses a local tag named tag that points to another commit
+// than GitHub's (a stale tag, or one made by hand): the hotfix must start from
+// the release as GitHub has it, and the fetch of the tag would be refused.
+func checkLocalTag(ctx context.Context, g *git.Client, tag, commit, remote, again string) error {
+	if has, err := g.RefExists(ctx, "refs/tags/"+tag); err != nil || !has {
+		return err
+	}
+	local, err := g.RevParse(ctx, "refs/tags/"+tag)
+	if err != nil {
+		return err
+	}
+	if local != commit {
+		return fmt.Errorf("the local tag %s points to %s but to %s on %s: take %s's with git fetch --force %s tag %s (or delete yours: git tag -d %s), then run %s again",
+			tag, short(local), short(commit), remote, remote, remote, tag, tag, again)
+	}
 	return nil
 }
 
@@ -266,12 +310,49 @@ func fetchShallowTag(ctx context.Context, g *git.Client, remote, tag, commit str
 }
 
 // nextTagHint names the tag ship will most likely create, for the next-step line.
-func nextTagHint(v release.Version) string {
-	next, err := release.NextPatch(v, nil)
+func nextTagHint(v release.Version, line []github.TagRef) string {
+	names := make([]string, len(line))
+	for i, t := range line {
+		names[i] = t.Name
+	}
+	next, err := release.NextPatch(v, names)
 	if err != nil {
 		return "the next patch tag"
 	}
 	return "the next patch tag (" + next.String() + " or later)"
+}
+
+// latestOfLine is the latest tag of from's line (either prefix) when it is a
+// later version than from.
+func latestOfLine(from release.Version, tags []github.TagRef) (github.TagRef, bool) {
+	var best github.TagRef
+	bestV, found := from, false
+	for _, t := range tags {
+		v, err := release.ParseTag(t.Name)
+		if err != nil || t.Commit == "" || !from.SameLine(v) || !v.After(bestV) {
+			continue
+		}
+		best, bestV, found = t, v, true
+	}
+	return best, found
+}
+
+// compareCommits says, in one request, how many commits head has that base
+// has not, and whether head contains base.
+func compareCommits(ctx context.Context, gh *github.Client, repo repository.Repository, base, head string) (ahead int, contains bool, err error) {
+	if base == head {
+		return 0, true, nil
+	}
+	var cmp struct {
+		Status  string `json:"status"`
+		AheadBy int    `json:"ahead_by"`
+	}
+	err = gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", repo.Owner, repo.Name,
+		url.PathEscape(base), url.PathEscape(head)), nil, &cmp)
+	if err != nil && !github.IsNotFound(err) { // 404: no common ancestor
+		return 0, false, err
+	}
+	return cmp.AheadBy, cmp.Status == "ahead" || cmp.Status == "identical", nil
 }
 
 // commitsSince says how many commits a maintenance branch has since its tag, and that

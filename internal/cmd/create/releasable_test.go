@@ -73,3 +73,29 @@ func TestCommitsSince(t *testing.T) {
 		}
 	}
 }
+
+func TestLatestOfLine(t *testing.T) {
+	from, _ := release.ParseTag("v1.4.0")
+	tests := []struct {
+		name string
+		tags []github.TagRef
+		want string
+	}{
+		{"none", nil, ""},
+		{"only the tag itself", []github.TagRef{{Name: "v1.4.0", Commit: "a"}}, ""},
+		{"a later patch", []github.TagRef{{Name: "v1.4.0", Commit: "a"}, {Name: "v1.4.2", Commit: "c"}, {Name: "v1.4.1", Commit: "b"}}, "v1.4.2"},
+		{"under the other prefix", []github.TagRef{{Name: "v1.4.1", Commit: "b"}, {Name: "1.4.10", Commit: "d"}}, "1.4.10"},
+		{"other lines, names and pre-releases ignored", []github.TagRef{{Name: "v11.4.3", Commit: "x"}, {Name: "v1.5.0", Commit: "y"}, {Name: "v1.4.3-rc.1", Commit: "z"}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := latestOfLine(from, tt.tags)
+			if (ok && got.Name != tt.want) || (!ok && tt.want != "") {
+				t.Errorf("latestOfLine = %q, %v; want %q", got.Name, ok, tt.want)
+			}
+		})
+	}
+	if got := nextTagHint(from, []github.TagRef{{Name: "1.4.2"}}); got != "the next patch tag (v1.4.3 or later)" {
+		t.Errorf("nextTagHint = %q", got)
+	}
+}

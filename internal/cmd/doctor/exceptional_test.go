@@ -63,6 +63,25 @@ func TestExceptionalChecks(t *testing.T) {
 			word: "ok", detail: "release/v{major}.{minor}: a hotfix from v1.4.0 merges into release/v1.4"},
 		{name: "maintenance branch is the base", facts: func(f *Facts) { f.Base = "1" }, cfg: set(func(e *config.Exceptional) { e.MaintenanceBranch = "{major}" }),
 			check: (*diagnosis).maintenanceBranch, word: "fail", detail: "names the base 1 itself"},
+		{name: "ci on pull requests into any branch", cfg: set(nil), check: (*diagnosis).ci, word: "ok", detail: "workflows run on pull requests to main: ci.yml"},
+		{name: "ci only into the base", facts: func(f *Facts) {
+			f.Files[".github/workflows/ci.yml"] = []byte("on:\n  pull_request:\n    branches: [main]\n")
+		}, cfg: set(nil), check: (*diagnosis).ci, word: "warn",
+			detail: "but none on pull requests to maintenance branches like release/v1.4, where hotfixes from a release tag merge",
+			fix:    `add "release/v*.*" to on.pull_request.branches in ci.yml`},
+		{name: "ci only into the base, custom maintenance branches", facts: func(f *Facts) {
+			f.Files[".github/workflows/ci.yml"] = []byte("on:\n  pull_request:\n    branches: [main]\n    paths: [src/**]\n")
+		}, cfg: set(func(e *config.Exceptional) { e.MaintenanceBranch = "maint-{major}-{minor}" }), check: (*diagnosis).ci, word: "warn",
+			detail: "like maint-1-4", fix: `add "maint-*-*" to on.pull_request.branches in ci.yml,`},
+		{name: "ci into the base and maintenance branches", facts: func(f *Facts) {
+			f.Files[".github/workflows/ci.yml"] = []byte("on:\n  pull_request:\n    branches: [main, 'release/**']\n")
+		}, cfg: set(nil), check: (*diagnosis).ci, word: "ok"},
+		{name: "ci on pushes to hotfix branches", facts: func(f *Facts) {
+			f.Files[".github/workflows/ci.yml"] = []byte("on:\n  push:\n    branches: ['hotfix/**']\n")
+		}, cfg: set(nil), check: (*diagnosis).ci, word: "ok"},
+		{name: "ci only into the base, process not set up", facts: func(f *Facts) {
+			f.Files[".github/workflows/ci.yml"] = []byte("on:\n  pull_request:\n    branches: [main]\n")
+		}, cfg: config.Default(), check: (*diagnosis).ci, word: "ok"},
 		{name: "base red, process set up", facts: func(f *Facts) { f.BaseChecks.State, f.BaseChecks.Failing = "FAILURE", []string{"build"} }, cfg: set(nil),
 			check: (*diagnosis).base, word: "fail", fix: "gh hotfix create --from-latest-release"},
 		{name: "base red, process not set up", facts: func(f *Facts) { f.BaseChecks.State, f.BaseChecks.Failing = "FAILURE", []string{"build"} }, cfg: config.Default(),

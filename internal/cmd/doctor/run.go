@@ -351,7 +351,12 @@ func (d *diagnosis) ci() Check {
 	}
 	// A name the prefix can start: what matters is whether branch filters let it through.
 	branch := d.cfg.BranchPrefix + "fix-example"
-	var onPull, onPush, broken []string
+	// With the exceptional process, hotfixes also merge into maintenance branches.
+	maint := ""
+	if d.cfg.Exceptional.Workflow != "" {
+		maint = d.cfg.Exceptional.MaintenanceBranchFor(1, 4)
+	}
+	var onPull, onPush, broken, onMaint []string
 	for _, p := range slices.Sorted(maps.Keys(f.Files)) {
 		if disabled[p] {
 			continue
@@ -360,6 +365,11 @@ func (d *diagnosis) ci() Check {
 		if err != nil {
 			broken = append(broken, path.Base(p)+": "+err.Error())
 			continue
+		}
+		if maint != "" {
+			if m, _ := ciTriggers(f.Files[p], maint, branch); m.OnPull || m.OnPush {
+				onMaint = append(onMaint, path.Base(p))
+			}
 		}
 		name := path.Base(p)
 		if run.Paths {
@@ -383,6 +393,12 @@ func (d *diagnosis) ci() Check {
 	if len(broken) > 0 {
 		unreadable = "; GitHub cannot run " + strings.Join(broken, "; ")
 	}
+	if len(found) > 0 && maint != "" && len(onMaint) == 0 {
+		return warn("ci", fmt.Sprintf("workflows run %s%s, but none on pull requests to maintenance branches like %s, where hotfixes from a release tag merge",
+			strings.Join(found, "; "), unreadable, maint),
+			fmt.Sprintf("add %q to on.pull_request.branches in %s, so hotfixes from a release tag are tested too",
+				maintenancePattern(d.cfg.Exceptional), strings.TrimSuffix(firstName(onPull, onPush), " (for some paths)")))
+	}
 	if len(found) > 0 {
 		return pass("ci", "workflows run "+strings.Join(found, "; ")+unreadable)
 	}
@@ -394,6 +410,26 @@ func (d *diagnosis) ci() Check {
 			"make sure your CI runs on hotfix pull requests, or "+fix)
 	}
 	return fail("ci", detail, fix)
+}
+
+// maintenancePattern is the branch filter that matches every maintenance
+// branch, e.g. release/v*.* for release/v{major}.{minor}.
+func maintenancePattern(e config.Exceptional) string {
+	tmpl := e.MaintenanceBranch
+	if tmpl == "" {
+		tmpl = config.DefaultMaintenanceBranch
+	}
+	return strings.NewReplacer("{major}", "*", "{minor}", "*").Replace(tmpl)
+}
+
+// firstName is the first of the workflows found, the one to extend.
+func firstName(lists ...[]string) string {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return l[0]
+		}
+	}
+	return "your CI workflow"
 }
 
 // base: the hotfix starts from the base's latest commit, so it must be releasable.

@@ -52,7 +52,9 @@ flags and what it detected. Required inputs of the release workflow get their de
 the first option of a choice, else false for a boolean, else a prompt (--field without a
 terminal, where every required input still missing is named at once). An answer init cannot
 use (a base that does not exist, a blank required input, words for a number, a label name
-GitHub would refuse) is asked again, up to three times.
+GitHub would refuse) is asked again, up to three times. A hotfix workflow the repository
+already has (its name mentions hotfix, it takes a tag input) is written as
+exceptional.workflow: on a terminal after asking (yes by default), otherwise as detected.
 
 It refuses to overwrite an existing file without --force. Commit the file, then run
 gh hotfix doctor to check that the repository is ready.

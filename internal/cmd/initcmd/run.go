@@ -25,6 +25,8 @@ const (
 	promptWorkflow = "Which workflow releases the base branch?"
 	promptLabel    = "Label for hotfix pull requests"
 	noWorkflow     = "None: decide later"
+	// promptExceptional names the hotfix workflow found and the base.
+	promptExceptional = "Set up the exceptional process with %s (hotfix from the last release when %s is not releasable)?"
 )
 
 // maxAttempts is how many times init asks a question whose answer it cannot use
@@ -158,10 +160,20 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 		}
 	}
 
+	// The exceptional process: --workflows sets it up; a hotfix workflow the
+	// repository already has is used — after asking, on a terminal.
 	if opts.Workflows {
 		cfg.Exceptional.Workflow = filepath.Base(HotfixWorkflowFile)
-	} else if w, ok := facts.HotfixWorkflow(); ok {
-		cfg.Exceptional.Workflow = w.File()
+	} else if hw, ok := facts.HotfixWorkflow(); ok {
+		use := true
+		if canPrompt {
+			if use, err = f.Prompter.Confirm(fmt.Sprintf(promptExceptional, hw.File(), cfg.Base), true); err != nil {
+				return err
+			}
+		}
+		if use {
+			cfg.Exceptional.Workflow = hw.File()
+		}
 	}
 	content := config.Marshal(cfg)
 	if found {

@@ -358,3 +358,56 @@ func TestInitWithoutTerminal(t *testing.T) {
 		})
 	}
 }
+
+// TestInitExceptionalProcess: a hotfix workflow the repository already has is
+// written as exceptional.workflow after asking on a terminal (yes by default),
+// and without asking otherwise; --workflows sets the process up without asking.
+func TestInitExceptionalProcess(t *testing.T) {
+	const hotfixWorkflow = "name: Hotfix\non:\n  workflow_dispatch:\n    inputs:\n      tag:\n        required: true\n"
+	withHotfix := map[string]string{
+		".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n",
+		".github/workflows/hotfix.yml":  hotfixWorkflow,
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		tty     bool
+		files   map[string]string
+		confirm *bool // the answer to the question, when it is asked
+		want    string
+	}{
+		{name: "terminal, yes", tty: true, files: withHotfix, confirm: ptr(true), want: "hotfix.yml"},
+		{name: "terminal, no", tty: true, files: withHotfix, confirm: ptr(false), want: ""},
+		{name: "no terminal: detected", files: withHotfix, want: "hotfix.yml"},
+		{name: "terminal, nothing detected: not asked", tty: true, files: map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n"}, want: ""},
+		{name: "--workflows: not asked", args: []string{"--workflows"}, tty: true, files: map[string]string{".github/workflows/release.yml": "name: Release\non: workflow_dispatch\n"}, want: "hotfix.yml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, env := checkout(t)
+			stub := prompt.NewStub(t)
+			if tt.tty {
+				stub.ExpectInput("Base branch for hotfixes", "main")
+				stub.ExpectConfirm("Release with release.yml (Release)?", true)
+				stub.ExpectInput("Label for hotfix pull requests", "")
+				if tt.confirm != nil {
+					stub.ExpectConfirm("Set up the exceptional process with hotfix.yml (hotfix from the last release when main is not releasable)?", *tt.confirm)
+				}
+			}
+			f, _, stderr := factory(t, dir, env, tt.files, stub, tt.tty)
+			if code := cli.Run(context.Background(), append([]string{"init"}, tt.args...), f); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			written, err := os.ReadFile(filepath.Join(dir, ".github", "hotfix.yml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := config.Parse(config.Path, written)
+			if err != nil || cfg.Exceptional.Workflow != tt.want {
+				t.Errorf("exceptional.workflow %q (%v), want %q\n%s", cfg.Exceptional.Workflow, err, tt.want, written)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -386,9 +386,9 @@ func (s *shipper) releaseHotfix(ctx context.Context) error {
 // with, so it is the line's tag at the run's commit once the run created it,
 // else "" (never one ship decides). The listing replaces hotfixTag's.
 func (s *shipper) adoptedTag(ctx context.Context, run github.Run) (string, error) {
-	refs, err := s.gh.TagRefs(ctx, s.repo.Owner, s.repo.Name, s.exc.from.LinePrefix())
+	refs, err := s.lineTagRefs(ctx)
 	if err != nil {
-		return "", fmt.Errorf("listing the tags of %s*: %w", s.exc.from.LinePrefix(), err)
+		return "", err
 	}
 	return release.TagAt(refs, s.exc.from, run.HeadSHA), nil
 }
@@ -459,40 +459,66 @@ func (s *shipper) hotfixTag(ctx context.Context, recorded string) (tag, since st
 // carries since the line's latest tag, warning when that is more than the hotfix.
 func (s *shipper) whatShipsHotfix(ctx context.Context, since, mergeSHA string) {
 	var cmp struct {
-		AheadBy int `json:"ahead_by"`
-		Commits []struct {
-			SHA    string `json:"sha"`
-			Commit struct {
-				Message string `json:"message"`
-			} `json:"commit"`
-		} `json:"commits"`
+		AheadBy int             `json:"ahead_by"`
+		Commits []shippedCommit `json:"commits"`
 	}
 	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
 		s.warn("Could not list what will ship since %s: %v", since, err)
 		return
 	}
-	ours := map[string]bool{mergeSHA: true, s.pr.HeadRefOid: true}
-	var prCommits []struct {
-		SHA string `json:"sha"`
-	}
+	var prCommits []shippedCommit
 	if len(cmp.Commits) > 1 {
-		if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err == nil {
-			for _, c := range prCommits {
-				ours[c.SHA] = true
-			}
+		if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err != nil {
+			prCommits = nil
 		}
 	}
 	s.progress("What will ship (%s on %s since %s):", plural(cmp.AheadBy, "commit"), s.base, since)
-	var others []string
 	for _, c := range cmp.Commits {
 		s.progress("  %s %s", short(c.SHA), strings.SplitN(c.Commit.Message, "\n", 2)[0])
-		if !ours[c.SHA] {
+	}
+	if others := besidesHotfix(cmp.Commits, prCommits, mergeSHA, s.pr.HeadRefOid); len(others) > 0 {
+		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
+	}
+}
+
+// shippedCommit is a commit as GitHub's compare and pull request commit
+// listings show it.
+type shippedCommit struct {
+	SHA    string `json:"sha"`
+	Commit struct {
+		Message string `json:"message"`
+		Author  struct {
+			Email string `json:"email"`
+			Date  string `json:"date"`
+		} `json:"author"`
+	} `json:"commit"`
+}
+
+// besidesHotfix are the (short) SHAs of the shipped commits that are not the
+// hotfix's own. Its own are the merge commit, its head, its pull request's
+// commits, and their copies: a rebase merge puts new commits on the base, with
+// the pull request's commits' author, author date and message (a squash merge
+// is the merge commit itself).
+func besidesHotfix(shipped, pr []shippedCommit, mergeSHA, headSHA string) []string {
+	type identity struct{ email, date, message string }
+	id := func(c shippedCommit) identity {
+		return identity{c.Commit.Author.Email, c.Commit.Author.Date, strings.TrimSpace(c.Commit.Message)}
+	}
+	ours := map[string]bool{mergeSHA: true, headSHA: true}
+	copies := map[identity]bool{}
+	for _, c := range pr {
+		ours[c.SHA] = true
+		if c.Commit.Author.Date != "" {
+			copies[id(c)] = true
+		}
+	}
+	var others []string
+	for _, c := range shipped {
+		if !ours[c.SHA] && !copies[id(c)] {
 			others = append(others, short(c.SHA))
 		}
 	}
-	if len(others) > 0 {
-		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
-	}
+	return others
 }
 
 // unreleasable refuses a base whose tip has failing checks. On the standard path

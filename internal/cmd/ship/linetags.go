@@ -27,17 +27,39 @@ func (s *shipper) readLineTags(ctx context.Context) (lineTags, error) {
 	var pulls []github.PullRecords
 	var terr, perr error
 	var wg sync.WaitGroup
-	wg.Go(func() { lt.existing, terr = s.gh.TagRefs(ctx, s.repo.Owner, s.repo.Name, s.exc.from.LinePrefix()) })
+	wg.Go(func() { lt.existing, terr = s.lineTagRefs(ctx) })
 	wg.Go(func() { pulls, perr = s.gh.PullsInto(ctx, s.repo.Owner, s.repo.Name, s.base) })
 	wg.Wait()
 	if terr != nil {
-		return lt, fmt.Errorf("listing the tags of %s*: %w", s.exc.from.LinePrefix(), terr)
+		return lt, terr
 	}
 	if perr != nil {
 		return lt, fmt.Errorf("reading the release records of %s: %w", s.base, perr)
 	}
 	lt.claimed = claimedTags(pulls, s.base, s.pullNumber())
 	return lt, nil
+}
+
+// lineTagRefs lists the tags of the hotfix's release line under either prefix
+// (v1.4.* and 1.4.*: a line tagged 2.0.0, then v2.0.1, is one line), in two
+// requests sent together.
+func (s *shipper) lineTagRefs(ctx context.Context) ([]github.TagRef, error) {
+	prefixes := s.exc.from.LinePrefixes()
+	refs := make([][]github.TagRef, len(prefixes))
+	errs := make([]error, len(prefixes))
+	var wg sync.WaitGroup
+	for i, p := range prefixes {
+		wg.Go(func() { refs[i], errs[i] = s.gh.TagRefs(ctx, s.repo.Owner, s.repo.Name, p) })
+	}
+	wg.Wait()
+	var all []github.TagRef
+	for i, p := range prefixes {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("listing the tags of %s*: %w", p, errs[i])
+		}
+		all = append(all, refs[i]...)
+	}
+	return all, nil
 }
 
 // claimedTags are the hotfix tags the release records of pulls (into base)
@@ -71,19 +93,23 @@ func (lt lineTags) names() []string {
 	return names
 }
 
-// check refuses a tag chosen with --tag that is not on the line, or taken.
+// check refuses a tag chosen with --tag that is not on the line, or taken —
+// under either prefix. A tag that exists is said to exist, even when a
+// release record claims it too (the hotfix that claimed it released it).
 func (lt lineTags) check(tag string, from release.Version) (release.Version, error) {
-	var existing []string
-	for _, t := range lt.existing {
-		existing = append(existing, t.Name)
+	existing := make([]string, len(lt.existing))
+	for i, t := range lt.existing {
+		existing[i] = t.Name
 	}
 	v, err := release.CheckHotfixTag(tag, from, existing)
 	if err != nil {
-		return v, err
+		return release.Version{}, err
 	}
-	if pr, ok := lt.claimed[tag]; ok {
-		next, _ := release.NextPatch(from, lt.names())
-		return release.Version{}, fmt.Errorf("tag %s is the one hotfix #%d of this line releases with: choose another --tag, or leave it out to take the next free one (%s)", tag, pr, next)
+	for claimed, pr := range lt.claimed {
+		if w, err := release.ParseTag(claimed); claimed == tag || (err == nil && w.SameVersion(v)) {
+			next, _ := release.NextPatch(from, lt.names())
+			return release.Version{}, fmt.Errorf("tag %s is the one hotfix #%d of this line releases with: choose another --tag, or leave it out to take the next free one (%s)", claimed, pr, next)
+		}
 	}
 	return v, nil
 }

@@ -28,7 +28,7 @@ func TestClaimedTags(t *testing.T) {
 
 func TestLineTagsCheck(t *testing.T) {
 	from, _ := release.ParseTag("v1.4.0")
-	lt := lineTags{existing: []github.TagRef{{Name: "v1.4.0"}, {Name: "v1.4.1"}}, claimed: map[string]int{"v1.4.2": 7}}
+	lt := lineTags{existing: []github.TagRef{{Name: "v1.4.0"}, {Name: "v1.4.1"}}, claimed: map[string]int{"v1.4.2": 7, "v1.4.1": 5}}
 	if names := lt.names(); !slices.Contains(names, "v1.4.2") || !slices.Contains(names, "v1.4.1") {
 		t.Errorf("names = %v", names)
 	}
@@ -39,6 +39,9 @@ func TestLineTagsCheck(t *testing.T) {
 		{"v1.4.1", "tag v1.4.1 already exists"},
 		{"v1.4.2", "tag v1.4.2 is the one hotfix #7 of this line releases with: choose another --tag, or leave it out to take the next free one (v1.4.3)"},
 		{"v1.5.1", "is not on the release line"},
+		{"1.4.3", ""},
+		{"1.4.1", "version 1.4.1 is already tagged as v1.4.1"},
+		{"1.4.2", "tag v1.4.2 is the one hotfix #7 of this line releases with"},
 	}
 	for _, tt := range tests {
 		_, err := lt.check(tt.tag, from)
