@@ -720,6 +720,14 @@ func TestExceptionalLineWithoutTheWorkflow(t *testing.T) {
 				pullRequestRuleset(t, e, tt.repo, "release lines", "refs/heads/release/*")
 			}
 
+			doctorSays := func(want string) {
+				t.Helper()
+				r := e.Hotfix(work, "doctor")
+				if !strings.Contains(r.Stdout, want) {
+					t.Errorf("doctor does not say %q:\n%s%s", want, r.Stdout, r.Stderr)
+				}
+			}
+			doctorSays("warn\trelease-line\tthe latest release v1.4.0 is older than hotfix.yml")
 			r := e.Hotfix(work, "create", "old line fix", "--from-tag", "v1.4.0")
 			if r.Code != 0 {
 				t.Fatalf("create --from-tag: exit %d\n%s", r.Code, r.Stderr)
@@ -732,6 +740,7 @@ func TestExceptionalLineWithoutTheWorkflow(t *testing.T) {
 				if !strings.Contains(r.Stderr, "Added .github/workflows/hotfix.yml from main to release/v1.4") {
 					t.Errorf("create does not say it added the workflow:\n%s", r.Stderr)
 				}
+				doctorSays("ok\trelease-line\trelease/v1.4, the line of the latest release v1.4.0, has hotfix.yml")
 			} else {
 				if got := fileAt(t, e, tt.repo, ".github/workflows/hotfix.yml", "release/v1.4"); got != "" {
 					t.Errorf("the rules were bypassed: release/v1.4 has the workflow")

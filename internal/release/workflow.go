@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -187,6 +188,21 @@ func ValidateInputs(w Workflow, given map[string]string, o Origins) (map[string]
 		out[in.Name] = v
 	}
 	return out, nil
+}
+
+// HotfixWorkflowProblem says what keeps text, a hotfix workflow file, from
+// being dispatched with the hotfix tag in its input tagInput; "" when nothing does.
+func HotfixWorkflowProblem(text, tagInput string) string {
+	dispatch, inputs, err := ParseFile([]byte(text))
+	switch {
+	case err != nil:
+		return "is not valid YAML"
+	case !dispatch:
+		return "has no workflow_dispatch trigger"
+	case !slices.ContainsFunc(inputs, func(in Input) bool { return in.Name == tagInput }):
+		return fmt.Sprintf("has no %q input for the hotfix tag", tagInput)
+	}
+	return ""
 }
 
 // IsNumber reports whether s is a number as a workflow_dispatch number input takes it.

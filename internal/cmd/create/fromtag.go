@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/cli/go-gh/v2/pkg/repository"
@@ -389,18 +388,7 @@ func planLineWorkflow(ctx context.Context, gh *github.Client, owner, name string
 	if err != nil {
 		return nil, fmt.Errorf("reading the hotfix workflow %s: %w", p, err)
 	}
-	usable := func(text string) string {
-		dispatch, inputs, err := release.ParseFile([]byte(text))
-		switch {
-		case err != nil:
-			return "is not valid YAML"
-		case !dispatch:
-			return "has no workflow_dispatch trigger"
-		case !slices.ContainsFunc(inputs, func(in release.Input) bool { return in.Name == e.TagInput }):
-			return fmt.Sprintf("has no %q input for the hotfix tag", e.TagInput)
-		}
-		return ""
-	}
+	usable := func(text string) string { return release.HotfixWorkflowProblem(text, e.TagInput) }
 	mainText, ok := texts[mainline+":"+p]
 	if !ok {
 		return nil, fmt.Errorf("the hotfix workflow %s is not on %s: %s", p, mainline, hotfix.SetUpExceptional)

@@ -40,7 +40,7 @@ label, which ship creates, ...) do not count as failures. Exits with status 0 on
 On a terminal each check is a line marked ✓, ! (warning) or X (failure), with the fix on
 the line below. Otherwise each check is one line of four tab-separated fields: ok, warn or
 fail; the check's name (auth, config, label, release-workflow, auto-merge, ci, base,
-exceptional-workflow, maintenance-branch); what was found; and the fix.
+exceptional-workflow, maintenance-branch, release-line); what was found; and the fix.
 
 With --json, the fields are checks (a list of name, ok, severity, detail and fix; severity
 is "error", "warning" or empty) and ready.`),

@@ -1,8 +1,12 @@
 package doctor
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"github.com/cli/go-gh/v2/pkg/repository"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"path"
 	"slices"
 	"strings"
 
@@ -116,4 +120,61 @@ func (d *diagnosis) maintenanceBranch() Check {
 // baseAdvice is the base check's fix when the base is not releasable.
 func (d *diagnosis) baseAdvice() string {
 	return hotfix.FromReleaseAdvice(d.cfg.Exceptional.Workflow != "", false)
+}
+
+// lineFacts are the hotfix workflow files of the latest release's line: on its
+// maintenance branch and at its tag, by revision ("" when absent).
+type lineFacts struct {
+	tag, maint     string
+	onMaint, atTag string
+}
+
+// readLine reads, in one request, the hotfix workflow of the latest release's
+// line, when the exceptional process is set up and there is a release.
+func readLine(ctx context.Context, gh *github.Client, repo repository.Repository, cfg config.Config, f *Facts) (*lineFacts, error) {
+	e := cfg.Exceptional
+	if e.Workflow == "" || f.LatestTag == "" {
+		return nil, nil
+	}
+	v, err := release.ParseTag(f.LatestTag)
+	if err != nil {
+		return nil, nil // not a version tag: not a line the exceptional process hotfixes
+	}
+	l := &lineFacts{tag: f.LatestTag, maint: e.MaintenanceBranchFor(v.Major, v.Minor)}
+	p := ".github/workflows/" + path.Base(e.Workflow)
+	texts, err := gh.TextFiles(ctx, repo.Owner, repo.Name, l.maint+":"+p, l.tag+":"+p)
+	if err != nil {
+		return nil, fmt.Errorf("reading the hotfix workflow of %s's line: %w", l.tag, err)
+	}
+	l.onMaint, l.atTag = texts[l.maint+":"+p], texts[l.tag+":"+p]
+	return l, nil
+}
+
+// releaseLine checks that the latest release's line can release a hotfix:
+// GitHub runs a dispatched workflow from the branch it runs on, so the line's
+// maintenance branch (or the tag it would be made from) needs a hotfix workflow
+// that takes the tag. create --from-tag adds main's copy when it does not: a
+// warning, not a failure.
+func (d *diagnosis) releaseLine() Check {
+	const name = "release-line"
+	l, e := d.line, d.cfg.Exceptional
+	switch {
+	case e.Workflow == "":
+		return pass(name, "no exceptional process: nothing to check")
+	case l == nil:
+		return pass(name, "no release yet: nothing to check")
+	}
+	file := path.Base(e.Workflow)
+	if l.onMaint != "" {
+		if why := release.HotfixWorkflowProblem(l.onMaint, e.TagInput); why != "" {
+			return warn(name, fmt.Sprintf("%s on %s %s: a hotfix of %s could not be released", file, l.maint, why, l.tag),
+				fmt.Sprintf("gh hotfix create --from-tag %s gives %s main's copy (or opens a pull request for it)", l.tag, l.maint))
+		}
+		return pass(name, fmt.Sprintf("%s, the line of the latest release %s, has %s", l.maint, l.tag, file))
+	}
+	if l.atTag != "" && release.HotfixWorkflowProblem(l.atTag, e.TagInput) == "" {
+		return pass(name, fmt.Sprintf("%s has %s: a maintenance branch made from it can release a hotfix", l.tag, file))
+	}
+	return warn(name, fmt.Sprintf("the latest release %s is older than %s: a maintenance branch made from it could not release a hotfix", l.tag, file),
+		fmt.Sprintf("nothing to do now: gh hotfix create --from-tag %s gives %s main's copy (or opens a pull request for it)", l.tag, l.maint))
 }

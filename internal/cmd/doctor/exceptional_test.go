@@ -24,15 +24,29 @@ func TestExceptionalChecks(t *testing.T) {
 		}
 		return c
 	}
+	line := func(onMaint, atTag string) *lineFacts {
+		return &lineFacts{tag: "v1.4.0", maint: "release/v1.4", onMaint: onMaint, atTag: atTag}
+	}
 	tests := []struct {
 		name   string
 		facts  func(*Facts)
 		cfg    config.Config
+		line   *lineFacts
 		check  func(*diagnosis) Check
 		word   string
 		detail string
 		fix    string
 	}{
+		{name: "line: no process", cfg: config.Default(), check: (*diagnosis).releaseLine, word: "ok", detail: "no exceptional process"},
+		{name: "line: no release", cfg: set(nil), check: (*diagnosis).releaseLine, word: "ok", detail: "no release yet"},
+		{name: "line: the maintenance branch has it", cfg: set(nil), line: line(hotfixFile, ""), check: (*diagnosis).releaseLine,
+			word: "ok", detail: "release/v1.4, the line of the latest release v1.4.0, has hotfix.yml"},
+		{name: "line: the tag has it", cfg: set(nil), line: line("", hotfixFile), check: (*diagnosis).releaseLine,
+			word: "ok", detail: "v1.4.0 has hotfix.yml"},
+		{name: "line: older than the workflow", cfg: set(nil), line: line("", ""), check: (*diagnosis).releaseLine,
+			word: "warn", detail: "the latest release v1.4.0 is older than hotfix.yml", fix: "gh hotfix create --from-tag v1.4.0 gives release/v1.4 main's copy"},
+		{name: "line: a copy without the tag input", cfg: set(nil), line: line("on:\n  workflow_dispatch:\n", ""), check: (*diagnosis).releaseLine,
+			word: "warn", detail: `hotfix.yml on release/v1.4 has no "tag" input for the hotfix tag`, fix: "gh hotfix create --from-tag v1.4.0"},
 		{name: "not set up", cfg: config.Default(), check: (*diagnosis).exceptionalWorkflow, word: "ok", detail: "not set up (optional)"},
 		{name: "a hotfix workflow, not configured", facts: withHotfix, cfg: config.Default(), check: (*diagnosis).exceptionalWorkflow,
 			word: "warn", detail: "hotfix.yml looks like a hotfix workflow", fix: "add exceptional: {workflow: hotfix.yml}"},
@@ -93,7 +107,7 @@ func TestExceptionalChecks(t *testing.T) {
 			if tt.facts != nil {
 				tt.facts(f)
 			}
-			d := &diagnosis{facts: f, cfg: tt.cfg, repo: repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, repoArg: "acme/shop"}
+			d := &diagnosis{facts: f, cfg: tt.cfg, repo: repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, repoArg: "acme/shop", line: tt.line}
 			c := tt.check(d)
 			if c.word() != tt.word || !strings.Contains(c.Detail, tt.detail) || !strings.Contains(c.Fix, tt.fix) {
 				t.Errorf("got %s %q, fix %q; want %s mentioning %q, fix %q", c.word(), c.Detail, c.Fix, tt.word, tt.detail, tt.fix)

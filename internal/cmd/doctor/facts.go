@@ -51,6 +51,8 @@ type Facts struct {
 	Files map[string][]byte
 	// Config is .github/hotfix.yml on the default branch (with Query.ReadConfig); nil when absent.
 	Config []byte
+	// LatestTag is the tag of the release GitHub marks as latest; "" with no release.
+	LatestTag string
 }
 
 // APIWorkflow is a workflow as GET /repos/{owner}/{repo}/actions/workflows lists it.
@@ -82,6 +84,7 @@ const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label
     ` + github.LabelLookup + `
     workflows: object(expression: $workflows) { ... on Tree { entries { path type object { ... on Blob { text } } } } }
     config: object(expression: $config) @include(if: $readConfig) { ... on Blob { text } }
+    latestRelease { tagName }
   }
 }`
 
@@ -128,7 +131,8 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 					Object *blob
 				}
 			}
-			Config *blob
+			Config        *blob
+			LatestRelease *struct{ TagName string }
 		}
 	}
 	var list struct {
@@ -194,6 +198,9 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 	}
 	if facts != nil {
 		f.BaseChecks = facts.BaseChecks
+	}
+	if r.LatestRelease != nil {
+		f.LatestTag = r.LatestRelease.TagName
 	}
 	if r.Workflows != nil {
 		for _, e := range r.Workflows.Entries {

@@ -85,6 +85,9 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		again += " -R " + shellQuote(opts.Repo)
 	}
 	d := &diagnosis{facts: facts, cfg: cfg, repo: repo, repoArg: repoArg, again: again}
+	if d.line, err = readLine(ctx, gh, repo, cfg, facts); err != nil {
+		return err
+	}
 	checks := []Check{
 		d.auth(),
 		configCheck,
@@ -95,6 +98,7 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		d.base(),
 		d.exceptionalWorkflow(),
 		d.maintenanceBranch(),
+		d.releaseLine(),
 	}
 
 	ios.StopProgress()
@@ -140,6 +144,7 @@ type diagnosis struct {
 	repo    repository.Repository
 	repoArg string // for -R in the fixes: OWNER/REPO, or HOST/OWNER/REPO off github.com
 	again   string // the doctor command that checks again, as the user typed it
+	line    *lineFacts
 }
 
 // againCommand is the doctor command that checks again.
