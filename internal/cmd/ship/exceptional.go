@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -451,6 +452,10 @@ func (s *shipper) hotfixTag(ctx context.Context, recorded string) (tag, since st
 	}
 	if len(lt.claimed) > 0 {
 		s.progress("Tags claimed by other hotfixes of %s, not created yet: skipped", s.base)
+	}
+	for _, run := range s.unrecordedRuns(lt) {
+		s.warn("A run of %s started outside gh hotfix is still going on %s (%s): its tag is unknown; if it creates %s, this release's run fails, and ship then says how to release under the next tag",
+			path.Base(s.cfg.Exceptional.Workflow), s.base, run.HTMLURL, v)
 	}
 	return v.String(), since, nil
 }

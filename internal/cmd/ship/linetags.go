@@ -3,6 +3,7 @@ package ship
 import (
 	"context"
 	"fmt"
+	"path"
 	"slices"
 	"sync"
 
@@ -18,6 +19,8 @@ import (
 type lineTags struct {
 	existing []github.TagRef
 	claimed  map[string]int // tag → the pull request whose record claims it
+	// recorded are the runs the line's release records name (any pull request's).
+	recorded map[int64]bool
 }
 
 // readLineTags lists the line's tags and the release records of the other
@@ -37,7 +40,35 @@ func (s *shipper) readLineTags(ctx context.Context) (lineTags, error) {
 		return lt, fmt.Errorf("reading the release records of %s: %w", s.base, perr)
 	}
 	lt.claimed = claimedTags(pulls, s.base, s.pullNumber())
+	lt.recorded = map[int64]bool{}
+	for _, p := range pulls {
+		for _, body := range p.Comments {
+			if m, ok := hotfix.ParseReleaseMarker(body); ok && m.RunID != 0 {
+				lt.recorded[m.RunID] = true
+			}
+		}
+	}
 	return lt, nil
+}
+
+// unrecordedRuns are the runs of the hotfix workflow on the maintenance branch,
+// among its last commits as the first query read them, still going and named
+// by no release record: started by hand, with a tag ship cannot know (a run's
+// inputs are not in GitHub's run API).
+func (s *shipper) unrecordedRuns(lt lineTags) []github.Run {
+	if s.state == nil {
+		return nil
+	}
+	p := ".github/workflows/" + path.Base(s.cfg.Exceptional.Workflow)
+	var runs []github.Run
+	for _, c := range s.state.RecentCommits {
+		for _, cr := range s.state.RecentRuns[c] {
+			if cr.Path == p && cr.Branch == s.base && cr.Run.Status != "completed" && !lt.recorded[cr.Run.ID] {
+				runs = append(runs, cr.Run)
+			}
+		}
+	}
+	return runs
 }
 
 // lineTagRefs lists the tags of the hotfix's release line under either prefix

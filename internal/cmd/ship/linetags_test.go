@@ -53,3 +53,31 @@ func TestLineTagsCheck(t *testing.T) {
 		t.Errorf("next patch %s, want v1.4.3 (v1.4.2 is claimed)", next)
 	}
 }
+
+func TestUnrecordedRuns(t *testing.T) {
+	run := func(id int64, status string) github.Run { return github.Run{ID: id, Status: status} }
+	hotfixOn := func(branch string, r github.Run) github.CommitRun {
+		return github.CommitRun{Path: ".github/workflows/hotfix.yml", Branch: branch, Run: r}
+	}
+	s := &shipper{base: "release/v1.4", state: &github.ShipState{
+		RecentCommits: []string{"c2", "c1"},
+		RecentRuns: map[string][]github.CommitRun{
+			"c2": {hotfixOn("release/v1.4", run(1, "in_progress")), hotfixOn("release/v1.4", run(2, "queued"))},
+			"c1": {
+				hotfixOn("release/v1.4", run(3, "completed")),                                                             // finished
+				hotfixOn("release/v1.5", run(4, "queued")),                                                                // another line
+				{Path: ".github/workflows/ci.yml", Branch: "release/v1.4", Run: run(5, "queued")},                         // not the hotfix workflow
+				{Path: ".github/workflows/hotfix.yml", Branch: "release/v1.4", Run: github.Run{ID: 6, Status: "waiting"}}, // by hand
+			},
+		},
+	}}
+	s.cfg.Exceptional.Workflow = "hotfix.yml"
+	got := s.unrecordedRuns(lineTags{recorded: map[int64]bool{2: true}})
+	var ids []int64
+	for _, r := range got {
+		ids = append(ids, r.ID)
+	}
+	if !slices.Equal(ids, []int64{1, 6}) {
+		t.Errorf("unrecorded runs %v, want [1 6] (2 is recorded, 3 finished, 4 another line, 5 another workflow)", ids)
+	}
+}
