@@ -105,10 +105,12 @@ func TestStatus(t *testing.T) {
 				rows[f[0]] = line
 			}
 		}
+		// Too narrow for whole titles, the table drops the "Hotfix: " every
+		// title starts with before cutting the rest.
 		for num, want := range map[string][2]string{
-			"#3": {"Hotfix: search crash on empty query", "hotfix/search-crash-on-empty-query"},
-			"#2": {"Hotfix: cart total rounding", "hotfix/cart-total-rounding"},
-			"#1": {"Hotfix: login page 500 on empty password", "hotfix/login-page-500-on-empty-password"},
+			"#3": {"search crash on empty query", "hotfix/search-crash-on-empty-query"},
+			"#2": {"cart total rounding", "hotfix/cart-total-rounding"},
+			"#1": {"login page 500 on empty password", "hotfix/login-page-500-on-empty-password"},
 		} {
 			// Columns are two spaces apart; shortened to fit, a title or a branch
 			// keeps its first characters and ends in "...".

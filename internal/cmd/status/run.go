@@ -649,11 +649,22 @@ func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) err
 		const gap = 2 // go-gh's column separator on a terminal
 		fixed := widest(func(r row) string { return r.num }) + widest(func(r row) string { return r.state }) +
 			widest(func(r row) string { return r.created }) + 5*gap
-		w := fitColumns(ios.TerminalWidth()-fixed, []int{
-			widest(func(r row) string { return r.summary }),
-			widest(func(r row) string { return r.title }),
-			widest(func(r row) string { return r.branch }),
-		})
+		widths := func() []int {
+			return fitColumns(ios.TerminalWidth()-fixed, []int{
+				widest(func(r row) string { return r.summary }),
+				widest(func(r row) string { return r.title }),
+				widest(func(r row) string { return r.branch }),
+			})
+		}
+		w := widths()
+		if w[1] < widest(func(r row) string { return r.title }) {
+			// Too narrow for the titles: every row is a hotfix, so the
+			// "Hotfix: " that ship's titles start with is the first to go.
+			for i := range rows {
+				rows[i].title = withoutHotfixPrefix(rows[i].title)
+			}
+			w = widths()
+		}
 		for i := range rows {
 			rows[i].summary = text.Truncate(w[0], rows[i].summary)
 			rows[i].title = text.Truncate(w[1], rows[i].title)
@@ -681,6 +692,16 @@ func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) err
 		tp.EndRow()
 	}
 	return tp.Render()
+}
+
+// withoutHotfixPrefix is a title without the "Hotfix: " ship starts titles with.
+func withoutHotfixPrefix(title string) string {
+	if len(title) > len("hotfix:") && strings.EqualFold(title[:len("hotfix:")], "hotfix:") {
+		if rest := strings.TrimSpace(title[len("hotfix:"):]); rest != "" {
+			return rest
+		}
+	}
+	return title
 }
 
 // fitColumns shares room characters among columns whose widest fields are

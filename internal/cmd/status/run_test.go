@@ -547,7 +547,7 @@ func TestTableNarrow(t *testing.T) {
 	}
 	rows := strings.Split(stdout.String(), "\n")
 	if len(rows) < 2 || !strings.Contains(rows[1], "  OPEN   checks pending, review required, blocked  about 1 day ago") ||
-		!strings.Contains(rows[1], "Hotfix: log") || !strings.Contains(rows[1], "...") || len(rows[1]) > 100 {
+		!strings.Contains(rows[1], "login page") || !strings.Contains(rows[1], "...") || len(rows[1]) > 100 {
 		t.Errorf("narrow table:\n%s", stdout)
 	}
 }
@@ -569,7 +569,7 @@ func TestTableAt80Columns(t *testing.T) {
 		if len(rows) != 2 {
 			t.Fatalf("%d columns: %d rows:\n%s", width, len(rows), stdout)
 		}
-		for _, want := range []string{"TITLE", "BRANCH", "STATUS", "#12  Hotfix", "  hotfix", "OPEN", "checks", "about 1 day ago"} {
+		for _, want := range []string{"TITLE", "BRANCH", "STATUS", "#12  login", "  hotfix", "OPEN", "checks", "about 1 day ago"} {
 			if !strings.Contains(stdout.String(), want) {
 				t.Errorf("%d columns: the table lacks %q:\n%s", width, want, stdout)
 			}
@@ -875,4 +875,18 @@ func TestRunForwardPortRows(t *testing.T) {
 func strconvQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+func TestWithoutHotfixPrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"Hotfix: login 500": "login 500",
+		"hotfix:login 500":  "login 500",
+		"Hotfix:":           "Hotfix:", // nothing would be left
+		"Fix the hotfix":    "Fix the hotfix",
+		"HOTFIX: x":         "x",
+	} {
+		if got := withoutHotfixPrefix(in); got != want {
+			t.Errorf("withoutHotfixPrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
