@@ -85,6 +85,26 @@ func (p apiPR) labels() string {
 	return strings.Join(names, ",")
 }
 
+// hotfixAndForwardPort finds among the repository's pull requests the one from
+// branch and its forward-port, failing the test unless both are there and, when
+// total > 0, they are all there is.
+func hotfixAndForwardPort(t *testing.T, e *harness.Env, repo, branch string, total int) (hotfixPR, forwardPR *apiPR) {
+	t.Helper()
+	prs := pullsOf(t, e, repo)
+	for i := range prs {
+		switch prs[i].Head.Ref {
+		case branch:
+			hotfixPR = &prs[i]
+		case "hotfix/forward-port-" + strings.TrimPrefix(branch, "hotfix/"):
+			forwardPR = &prs[i]
+		}
+	}
+	if hotfixPR == nil || forwardPR == nil || (total > 0 && len(prs) != total) {
+		t.Fatalf("pull requests: %+v", prs)
+	}
+	return hotfixPR, forwardPR
+}
+
 func pullsOf(t *testing.T, e *harness.Env, repo string) []apiPR {
 	t.Helper()
 	_, out := e.API("GET", "/repos/monalisa/"+repo+"/pulls?state=all", nil)
@@ -154,19 +174,7 @@ func TestExceptionalHotfix(t *testing.T) {
 	}
 	t.Logf("ship said:\n%s", r.Stderr)
 
-	prs := pullsOf(t, e, "shop")
-	var hotfixPR, forwardPR *apiPR
-	for i := range prs {
-		switch prs[i].Head.Ref {
-		case "hotfix/login-page-500":
-			hotfixPR = &prs[i]
-		case "hotfix/forward-port-login-page-500":
-			forwardPR = &prs[i]
-		}
-	}
-	if len(prs) != 2 || hotfixPR == nil || forwardPR == nil {
-		t.Fatalf("pull requests: %+v", prs)
-	}
+	hotfixPR, forwardPR := hotfixAndForwardPort(t, e, "shop", "hotfix/login-page-500", 2)
 	if hotfixPR.Base.Ref != "release/v1.4" || !hotfixPR.Merged || hotfixPR.labels() != "hotfix" {
 		t.Errorf("hotfix PR: base %s, merged %v, labels %s", hotfixPR.Base.Ref, hotfixPR.Merged, hotfixPR.labels())
 	}

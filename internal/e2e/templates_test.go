@@ -52,19 +52,7 @@ func TestExceptionalTemplatesFromMain(t *testing.T) {
 	if !strings.Contains(r.Stderr, "docs/post-mortem.md (main) uses {{severity}}, which ship does not know") {
 		t.Errorf("no warning naming the unknown placeholder:\n%s", r.Stderr)
 	}
-	var hotfixPR, forwardPR *apiPR
-	prs := pullsOf(t, e, "tmplmain")
-	for i := range prs {
-		switch prs[i].Head.Ref {
-		case "hotfix/login-page-500":
-			hotfixPR = &prs[i]
-		case "hotfix/forward-port-login-page-500":
-			forwardPR = &prs[i]
-		}
-	}
-	if hotfixPR == nil || forwardPR == nil {
-		t.Fatalf("pull requests: %+v", prs)
-	}
+	hotfixPR, forwardPR := hotfixAndForwardPort(t, e, "tmplmain", "hotfix/login-page-500", 0)
 	if !strings.HasPrefix(hotfixPR.Body, "## Hotfix from the team's template") {
 		t.Errorf("the pull request's body is not main's template:\n%s", hotfixPR.Body)
 	}

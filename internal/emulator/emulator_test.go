@@ -27,11 +27,18 @@ type testServer struct {
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
+	return newTestServerWith(t, Options{})
+}
+
+// newTestServerWith is newTestServer with options (its Root is a temporary folder).
+func newTestServerWith(t *testing.T, opts Options) *testServer {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Fatalf("the emulator needs git: %v", err)
 	}
 	dir := t.TempDir()
-	srv, err := New(Options{Root: filepath.Join(dir, "root")})
+	opts.Root = filepath.Join(dir, "root")
+	srv, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

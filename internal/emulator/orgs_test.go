@@ -1,14 +1,10 @@
 package emulator
 
 import (
-	"context"
 	"encoding/json"
-	"net/http"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // ctl is control as a response.
@@ -316,22 +312,7 @@ func TestRequestReviewsMutationChecksAccess(t *testing.T) {
 // With its Token set, the emulator refuses any other token it does not know as
 // GitHub does: 401 "Bad credentials", for REST, GraphQL and git alike.
 func TestUnknownTokenIsBadCredentials(t *testing.T) {
-	dir := t.TempDir()
-	srv, err := New(Options{Root: filepath.Join(dir, "root"), Token: "good"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	proxy, _ := url.Parse("http://" + ln.Addr().String())
-	ts := &testServer{t: t, srv: srv, addr: ln.Addr().String(), dir: dir,
-		client: &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}}
+	ts := newTestServerWith(t, Options{Token: "good"})
 	ts.must(200, ts.as("good", "GET", "/user", nil))
 	for _, r := range []response{ts.as("bad", "GET", "/user", nil), ts.as("bad", "POST", "/graphql", map[string]any{"query": "{ viewer { login } }"})} {
 		if r.status != 401 || r.json(t)["message"] != "Bad credentials" {

@@ -236,26 +236,11 @@ func (s *shipper) commentBodies() []string {
 func (s *shipper) recordNotNeeded(ctx context.Context) error {
 	body := fmt.Sprintf("No forward-port needed: `%s` already has the changes of this hotfix.\n\n<sub>Posted by gh hotfix ship.</sub>\n%s\n",
 		s.exc.mainline, hotfix.ForwardPort{Of: s.pr.Number, NotNeeded: true}.Encode())
-	var err error
-	for attempt := 1; attempt <= 2; attempt++ {
-		var posted *postedComment
-		if posted, err = s.addComment(ctx, body); err == nil {
-			s.pr.Comments = posted.Comments
-			return nil
-		}
-		if !github.IsTransient(err) {
-			break
-		}
-		pr, qerr := s.gh.Pull(ctx, s.pr.ID)
-		if qerr != nil {
-			break
-		}
-		s.pr.Comments = pr.Comments
-		if hotfix.NotNeededRecorded(s.commentBodies(), s.pr.Number) {
-			return nil
-		}
+	_, err := s.commentOnce(ctx, body, func() bool { return hotfix.NotNeededRecorded(s.commentBodies(), s.pr.Number) })
+	if err != nil {
+		return fmt.Errorf("recording on #%d that no forward-port is needed: %w", s.pr.Number, err)
 	}
-	return fmt.Errorf("recording on #%d that no forward-port is needed: %w", s.pr.Number, err)
+	return nil
 }
 
 // reportForward records the pull request for the summary and says where it stands;

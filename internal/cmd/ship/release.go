@@ -304,16 +304,32 @@ func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner 
 // the local time written in the body is for readers only.
 func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
 	m.Since = time.Now().UTC().Truncate(time.Second)
-	var err error
-	// At most two posts, the second only after reading back proved the first did nothing.
+	posted, err := s.commentOnce(ctx, hotfix.ReleaseComment(*m), func() bool {
+		found, ok := findMarker(s.pr.Comments, m.MergeSHA)
+		if ok {
+			*m = found
+		}
+		return ok
+	})
+	if err != nil {
+		return fmt.Errorf("commenting on #%d before the release: %w", s.pr.Number, err)
+	}
+	if posted != nil {
+		m.CommentID = posted.ID
+		m.Since = posted.CreatedAt // zero when GitHub did not say: runs are then judged by their commit alone
+	}
+	return nil
+}
+
+// commentOnce posts body on the pull request at most twice, the second time
+// only after reading the comments back proved the first did nothing: there
+// says whether s.pr.Comments, as read back, hold the comment already. posted
+// is nil when the read-back found it.
+func (s *shipper) commentOnce(ctx context.Context, body string, there func() bool) (posted *postedComment, err error) {
 	for attempt := 1; attempt <= 2; attempt++ {
-		var posted *postedComment
-		posted, err = s.addComment(ctx, hotfix.ReleaseComment(*m))
-		if err == nil {
-			m.CommentID = posted.ID
-			m.Since = posted.CreatedAt // zero when GitHub did not say: runs are then judged by their commit alone
+		if posted, err = s.addComment(ctx, body); err == nil {
 			s.pr.Comments = posted.Comments
-			return nil
+			return posted, nil
 		}
 		if !github.IsTransient(err) {
 			break
@@ -323,12 +339,11 @@ func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error
 			break
 		}
 		s.pr.Comments = pr.Comments
-		if found, ok := findMarker(pr.Comments, m.MergeSHA); ok {
-			*m = found
-			return nil
+		if there() {
+			return nil, nil
 		}
 	}
-	return fmt.Errorf("commenting on #%d before the release: %w", s.pr.Number, err)
+	return nil, err
 }
 
 const addCommentMutation = `mutation HotfixComment($subject: ID!, $body: String!) {
