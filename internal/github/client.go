@@ -233,10 +233,12 @@ func onlyAtPrefix(err error, prefix string) bool {
 
 // IsNotFound reports a 404 answer or a GraphQL NOT_FOUND error.
 func IsNotFound(err error) bool {
-	if he, ok := err.(*api.HTTPError); ok {
+	var he *api.HTTPError
+	if errors.As(err, &he) {
 		return he.StatusCode == http.StatusNotFound
 	}
-	if ge, ok := err.(*api.GraphQLError); ok {
+	var ge *api.GraphQLError
+	if errors.As(err, &ge) {
 		for _, e := range ge.Errors {
 			if e.Type == "NOT_FOUND" {
 				return true

@@ -2,9 +2,13 @@ package github
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
+
+	"github.com/cli/go-gh/v2/pkg/api"
 )
 
 // Issue is an issue as the product reads it.
@@ -63,4 +67,28 @@ func (c *Client) IssueWithMarker(ctx context.Context, owner, name string, since 
 	}
 	return nil, fmt.Errorf("more than %d issues of %s/%s were updated since %s: cannot tell whether one holds %s",
 		issueSearchPages*100, owner, name, since.UTC().Format(time.RFC3339), marker)
+}
+
+// ErrIssuesDisabled is 410 "Issues are disabled for this repo" on creating an issue.
+var ErrIssuesDisabled = errors.New("issues are turned off in this repository")
+
+// CreateIssue opens an issue with labels (names; the repository must have them)
+// through POST /repos/{owner}/{repo}/issues. A repository with issues turned off
+// is [ErrIssuesDisabled]. Not idempotent: after a transient failure, look for
+// the issue (IssueWithMarker) before sending it again.
+func (c *Client) CreateIssue(ctx context.Context, owner, name, title, body string, labels []string) (Issue, error) {
+	req := map[string]any{"title": title, "body": body}
+	if len(labels) > 0 {
+		req["labels"] = labels
+	}
+	var created struct {
+		Number  int    `json:"number"`
+		HTMLURL string `json:"html_url"`
+	}
+	err := c.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues", owner, name), req, &created)
+	var he *api.HTTPError
+	if errors.As(err, &he) && he.StatusCode == http.StatusGone {
+		return Issue{}, fmt.Errorf("%w: %w", ErrIssuesDisabled, err)
+	}
+	return Issue{Number: created.Number, URL: created.HTMLURL, Body: body}, err
 }

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"path"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/cli/go-gh/v2/pkg/api"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
@@ -163,8 +160,7 @@ func (s *shipper) hotfixPlan(ctx context.Context) (release.Workflow, map[string]
 			s.exc.mainline, config.Path, hotfix.SetUpExceptional, s.again())
 	}
 	wf, err := release.Find(ctx, s.gh, s.repo.Owner, s.repo.Name, s.base, name)
-	var he *api.HTTPError
-	if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
+	if github.IsNotFound(err) {
 		return release.Workflow{}, nil, fmt.Errorf("%s is not on %s: GitHub runs a dispatched workflow from the branch it runs on, so add .github/workflows/%s to %s (e.g. cherry-pick the commit that added it to %s), then run %s again",
 			name, s.base, name, s.base, s.exc.mainline, s.again())
 	}
@@ -562,23 +558,15 @@ func (s *shipper) releaseStep() string {
 // make_latest is "false", and the next create --from-latest-release would then
 // start from the old line. Two requests, after a release run followed to success.
 func (s *shipper) checkLatestRelease(ctx context.Context) {
-	var latest struct {
-		TagName string `json:"tag_name"`
-	}
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/releases/latest", s.repo.Owner, s.repo.Name), nil, &latest); err != nil || latest.TagName != s.exc.tag {
+	if latest, err := s.gh.LatestReleaseTag(ctx, s.repo.Owner, s.repo.Name); err != nil || latest != s.exc.tag {
 		return
 	}
 	ours, err := release.ParseTag(s.exc.tag)
 	if err != nil {
 		return
 	}
-	var releases []struct {
-		ID         int64  `json:"id"`
-		TagName    string `json:"tag_name"`
-		Draft      bool   `json:"draft"`
-		Prerelease bool   `json:"prerelease"`
-	}
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/releases?per_page=100", s.repo.Owner, s.repo.Name), nil, &releases); err != nil {
+	releases, err := s.gh.Releases(ctx, s.repo.Owner, s.repo.Name)
+	if err != nil {
 		return
 	}
 	var newest release.Version

@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/cli/go-gh/v2/pkg/api"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
@@ -438,13 +435,12 @@ func (s *shipper) openForward(ctx context.Context, names []string, fpBranch, hea
 	mainline := s.exc.mainline
 	desc := strings.TrimPrefix(s.pr.Title, "Hotfix: ")
 	title := fmt.Sprintf("Forward-port #%d to %s: %s", s.pr.Number, mainline, desc)
-	req := map[string]any{"title": title, "head": fpBranch, "base": mainline, "body": s.forwardBody(fpBranch, head, pick)}
+	body := s.forwardBody(fpBranch, head, pick)
 	var created github.RESTPull
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls", s.repo.Owner, s.repo.Name), req, &created)
-		var he *api.HTTPError
-		exists := errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message+fmt.Sprint(he.Errors), "already exists")
+		created, err = s.gh.CreatePull(ctx, s.repo.Owner, s.repo.Name, fpBranch, mainline, title, body)
+		exists := errors.Is(err, github.ErrPullExists)
 		if err == nil || !(github.IsTransient(err) || exists) {
 			break
 		}
@@ -475,15 +471,13 @@ func (s *shipper) openForward(ctx context.Context, names []string, fpBranch, hea
 // the latter when missing) and requests the hotfix's reviewers: each is idempotent.
 func (s *shipper) labelForward(ctx context.Context, fw *forwardResult, labelExists bool) error {
 	if !labelExists {
-		err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
-			map[string]any{"name": hotfix.ForwardPortLabel, "color": forwardPortColor, "description": "Carries a hotfix from a maintenance branch to the main line"}, nil)
-		var he *api.HTTPError
-		if err != nil && !(errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity) {
+		err := s.gh.EnsureLabel(ctx, s.repo.Owner, s.repo.Name,
+			github.Label{Name: hotfix.ForwardPortLabel, Color: forwardPortColor, Description: "Carries a hotfix from a maintenance branch to the main line"})
+		if err != nil {
 			return fmt.Errorf("creating the label %q: %w", hotfix.ForwardPortLabel, err)
 		}
 	}
-	err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues/%d/labels", s.repo.Owner, s.repo.Name, fw.Number),
-		map[string]any{"labels": []string{s.cfg.Label.Name, hotfix.ForwardPortLabel}}, nil)
+	err := s.gh.AddLabels(ctx, s.repo.Owner, s.repo.Name, fw.Number, s.cfg.Label.Name, hotfix.ForwardPortLabel)
 	if err != nil {
 		return fmt.Errorf("labelling #%d: %w", fw.Number, err)
 	}
@@ -496,14 +490,7 @@ func (s *shipper) labelForward(ctx context.Context, fw *forwardResult, labelExis
 				users = append(users, r)
 			}
 		}
-		body := map[string]any{}
-		if len(users) > 0 {
-			body["reviewers"] = users
-		}
-		if len(teams) > 0 {
-			body["team_reviewers"] = teams
-		}
-		if err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", s.repo.Owner, s.repo.Name, fw.Number), body, nil); err != nil {
+		if err := s.gh.RequestReviewers(ctx, s.repo.Owner, s.repo.Name, fw.Number, users, teams); err != nil {
 			s.warn("Could not request reviews on #%d from %s: %v", fw.Number, strings.Join(reviewers, ", "), err)
 		}
 	}

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/cli/go-gh/v2/pkg/api"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
@@ -220,21 +217,15 @@ func (s *shipper) createPull(ctx context.Context) error {
 		return err
 	}
 	label := s.cfg.Label
-	vars := map[string]any{"repo": s.state.RepoID, "base": s.base, "head": s.branch, "title": s.title(), "body": body,
-		"label": label.Name, "color": label.Color, "description": label.Description, "withLabel": !s.state.LabelExists,
-		"withMergeState": s.opts.Auto}
-	var out struct {
-		CreatePullRequest *struct{ PullRequest *github.APIPull }
-		CreateLabel       *struct{ Label *struct{ ID string } }
+	np := github.NewPull{RepoID: s.state.RepoID, Base: s.base, Head: s.branch, Title: s.title(), Body: body, WithMergeState: s.opts.Auto}
+	if !s.state.LabelExists {
+		np.CreateLabel = &github.Label{Name: label.Name, Color: label.Color, Description: label.Description}
 	}
+	var opened *github.Opened
 	// At most two sends, the second only after reading back proved the first did nothing.
 	for attempt := 1; ; attempt++ {
-		err = s.gh.GraphQL(ctx, openMutation, vars, &out)
-		if out.CreatePullRequest != nil && out.CreatePullRequest.PullRequest != nil {
-			err = nil // the pull request exists; a label that raced in is found later
-			break
-		}
-		alreadyExists := err != nil && strings.Contains(err.Error(), "already exists")
+		opened, err = s.gh.OpenPull(ctx, np)
+		alreadyExists := errors.Is(err, github.ErrPullExists)
 		if err == nil || !(github.IsTransient(err) || alreadyExists) {
 			break
 		}
@@ -254,33 +245,23 @@ func (s *shipper) createPull(ctx context.Context) error {
 		if alreadyExists || attempt == 2 {
 			break
 		}
-		vars["withLabel"] = !st.LabelExists
+		np.CreateLabel = nil
+		if !st.LabelExists {
+			np.CreateLabel = &github.Label{Name: label.Name, Color: label.Color, Description: label.Description}
+		}
 		s.warn("Opening the pull request failed (%v); GitHub has none, so trying once more", err)
 	}
 	if err != nil {
 		return fmt.Errorf("opening the pull request: %w", err)
 	}
-	if out.CreateLabel != nil && out.CreateLabel.Label != nil {
-		s.state.LabelExists, s.state.LabelID = true, out.CreateLabel.Label.ID
+	if opened.LabelID != "" {
+		s.state.LabelExists, s.state.LabelID = true, opened.LabelID
 	}
-	pr := out.CreatePullRequest.PullRequest.ToPull()
+	pr := opened.Pull
 	s.pr = &pr
 	s.done("Opened pull request #%d: %s", pr.Number, pr.URL)
 	return nil
 }
-
-// openMutation opens the pull request and, when the repository lacks it, creates
-// the label, in one request.
-const openMutation = `mutation HotfixOpen($repo: ID!, $base: String!, $head: String!, $title: String!, $body: String!,
-  $label: String!, $color: String!, $description: String!, $withLabel: Boolean!, $withMergeState: Boolean!) {
-  createPullRequest(input: {repositoryId: $repo, baseRefName: $base, headRefName: $head, title: $title, body: $body}) {
-    pullRequest { ...pull }
-  }
-  createLabel(input: {repositoryId: $repo, name: $label, color: $color, description: $description}) @include(if: $withLabel) {
-    label { id }
-  }
-}
-` + github.NewPullFragment
 
 func (s *shipper) reviewers() []string {
 	seen := map[string]bool{}
@@ -340,16 +321,11 @@ func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) err
 	label := s.cfg.Label
 	needLabel := !s.pr.HasLabel(label.Name)
 	if needLabel && s.state.LabelID == "" {
-		var created struct {
-			NodeID string `json:"node_id"`
-		}
-		err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
-			map[string]any{"name": label.Name, "color": label.Color, "description": label.Description}, &created)
-		var he *api.HTTPError
+		id, err := s.gh.CreateLabel(ctx, s.repo.Owner, s.repo.Name, github.Label{Name: label.Name, Color: label.Color, Description: label.Description})
 		switch {
 		case err == nil:
-			s.state.LabelExists, s.state.LabelID = true, created.NodeID
-		case errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity:
+			s.state.LabelExists, s.state.LabelID = true, id
+		case errors.Is(err, github.ErrLabelExists):
 			// It appeared meanwhile: read its ID.
 			st, qerr := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, label.Name, "")
 			if qerr != nil {
@@ -382,26 +358,18 @@ func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			labels := []string{}
+			var labels []string
 			if needLabel {
 				labels = []string{s.state.LabelID}
 			}
-			gqlErr = s.gh.GraphQLIdempotent(ctx, labelMutation, map[string]any{"pr": s.pr.ID, "labels": labels,
-				"users": userIDs, "withLabel": needLabel, "withReviews": len(userIDs) > 0}, nil)
+			gqlErr = s.gh.LabelAndRequestReviews(ctx, s.pr.ID, labels, userIDs)
 		}()
 	}
 	if restUsers, restTeams := usersWithoutID(users, s.state.ReviewerIDs), nonEmpty(teams); len(restUsers)+len(restTeams) > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body := map[string]any{}
-			if len(restUsers) > 0 {
-				body["reviewers"] = restUsers
-			}
-			if len(restTeams) > 0 {
-				body["team_reviewers"] = restTeams
-			}
-			teamErr = s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls/%d/requested_reviewers", s.repo.Owner, s.repo.Name, s.pr.Number), body, nil)
+			teamErr = s.gh.RequestReviewers(ctx, s.repo.Owner, s.repo.Name, s.pr.Number, restUsers, restTeams)
 		}()
 	}
 	wg.Wait()
@@ -409,15 +377,14 @@ func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) err
 	// otherwise: the pull request still gets its label, the refusal is said, and
 	// ship goes on (the reviews are a courtesy; the label and the merge are not).
 	var refused []string
-	if gqlErr != nil && notCollaborator(gqlErr) && len(userIDs) > 0 {
+	if errors.Is(gqlErr, github.ErrNotCollaborator) && len(userIDs) > 0 {
 		refused = append(refused, usersWithID(users, s.state.ReviewerIDs)...)
 		gqlErr = nil
 		if needLabel {
-			gqlErr = s.gh.GraphQLIdempotent(ctx, labelMutation, map[string]any{"pr": s.pr.ID, "labels": []string{s.state.LabelID},
-				"users": []string{}, "withLabel": true, "withReviews": false}, nil)
+			gqlErr = s.gh.LabelAndRequestReviews(ctx, s.pr.ID, []string{s.state.LabelID}, nil)
 		}
 	}
-	if teamErr != nil && notCollaborator(teamErr) {
+	if errors.Is(teamErr, github.ErrNotCollaborator) {
 		refused = append(refused, usersWithoutID(users, s.state.ReviewerIDs)...)
 		for _, t := range nonEmpty(teams) {
 			refused = append(refused, s.repo.Owner+"/"+t)
@@ -450,11 +417,6 @@ func (s *shipper) labelAndReviewers(ctx context.Context, withReviewers bool) err
 	return nil
 }
 
-const labelMutation = `mutation HotfixLabel($pr: ID!, $labels: [ID!]!, $users: [ID!], $withLabel: Boolean!, $withReviews: Boolean!) {
-  addLabelsToLabelable(input: {labelableId: $pr, labelIds: $labels}) @include(if: $withLabel) { clientMutationId }
-  requestReviews(input: {pullRequestId: $pr, userIds: $users, union: true}) @include(if: $withReviews) { clientMutationId }
-}`
-
 func usersWithoutID(users []string, ids map[string]string) []string {
 	var out []string
 	for _, u := range users {
@@ -474,10 +436,6 @@ func nonEmpty(list []string) []string {
 	}
 	return out
 }
-
-const enableAutoMerge = `mutation HotfixAutoMerge($id: ID!, $method: PullRequestMergeMethod!) {
-  enablePullRequestAutoMerge(input: {pullRequestId: $id, mergeMethod: $method}) { pullRequest { autoMergeRequest { mergeMethod } } }
-}`
 
 // autoMerge enables auto-merge. A pull request that can already be merged
 // (clean, unstable or has-hooks) is merged directly instead, as gh pr merge --auto
@@ -518,18 +476,16 @@ func (s *shipper) autoMerge(ctx context.Context, tip string) error {
 	if !s.state.AutoMergeAllowed {
 		return s.autoMergeForbidden(state)
 	}
-	err = s.gh.GraphQL(ctx, enableAutoMerge, map[string]any{"id": s.pr.ID, "method": strings.ToUpper(method)}, nil)
-	if err == nil {
+	err = s.gh.EnableAutoMerge(ctx, s.pr.ID, method)
+	switch {
+	case err == nil:
 		s.pr.AutoMerge = method
 		s.done("Enabled auto-merge (%s): GitHub merges #%d once its requirements pass", method, s.pr.Number)
 		return nil
-	}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "clean status") || strings.Contains(msg, "unstable status") || strings.Contains(msg, "has_hooks status"):
+	case errors.Is(err, github.ErrCleanStatus):
 		// Computed since the last read: the pull request can be merged now.
 		return s.mergeNow(ctx, method, tip)
-	case strings.Contains(msg, "not allowed"):
+	case errors.Is(err, github.ErrAutoMergeNotAllowed):
 		return s.autoMergeForbidden(state)
 	}
 	return fmt.Errorf("enabling auto-merge on #%d: %w", s.pr.Number, err)
@@ -666,11 +622,7 @@ func orList(list []string) string {
 // mergeNow merges the pull request at the tip ship pushed (GitHub refuses if the
 // head moved meanwhile, so nothing unreviewed is merged).
 func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
-	var merged struct {
-		SHA string `json:"sha"`
-	}
-	err := s.gh.REST(ctx, "PUT", fmt.Sprintf("repos/%s/%s/pulls/%d/merge", s.repo.Owner, s.repo.Name, s.pr.Number),
-		map[string]any{"merge_method": method, "sha": tip}, &merged)
+	mergeSHA, err := s.gh.MergePull(ctx, s.repo.Owner, s.repo.Name, s.pr.Number, method, tip)
 	if err != nil {
 		// The answer may have been lost after GitHub merged (and a retried PUT
 		// then answers 405 "not mergeable" for the merged PR): read what happened
@@ -684,7 +636,7 @@ func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
 	if err != nil {
 		return fmt.Errorf("merging #%d: %w", s.pr.Number, err)
 	}
-	s.pr.State, s.pr.MergeCommit = "MERGED", merged.SHA
+	s.pr.State, s.pr.MergeCommit = "MERGED", mergeSHA
 	s.done("Merged #%d (%s): it could be merged right away", s.pr.Number, method)
 	return nil
 }
@@ -804,14 +756,6 @@ func readLocalAt(ctx context.Context, g *git.Client, tip, baseTip string) local 
 		lf.binaryBytes += f.Bytes
 	}
 	return lf
-}
-
-// notCollaborator reports GitHub's refusal of a review request naming someone
-// without access to the repository (422 "Reviews may only be requested from
-// collaborators", or its GraphQL form).
-func notCollaborator(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "not a collaborator") || strings.Contains(msg, "only be requested from collaborators")
 }
 
 // usersWithID are the users whose node IDs are known (asked through GraphQL).

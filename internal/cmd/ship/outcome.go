@@ -129,7 +129,7 @@ func (s *shipper) retry(ctx context.Context, m *hotfix.ReleaseMarker) error {
 		// A lost answer, or "already running" from a concurrent --retry: what
 		// GitHub did is on the run.
 		var now github.Run
-		if _, rerr := s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, m.RunID)).Poll(ctx, &now); rerr != nil {
+		if _, rerr := s.gh.RunPoller(s.repo.Owner, s.repo.Name, m.RunID).Poll(ctx, &now); rerr != nil {
 			break
 		} else if now.RunAttempt > before {
 			return s.recordAttempt(ctx, m, now)

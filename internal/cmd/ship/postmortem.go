@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
-
-	"github.com/cli/go-gh/v2/pkg/api"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
@@ -17,11 +14,6 @@ import (
 // postMortemMarker ties a post-mortem issue to its pull request, so a re-run
 // finds it instead of opening a second one.
 func postMortemMarker(pr int) string { return fmt.Sprintf("<!-- gh-hotfix:post-mortem pr=%d -->", pr) }
-
-type apiIssue struct {
-	Number  int    `json:"number"`
-	HTMLURL string `json:"html_url"`
-}
 
 // wantsPostMortem: --post-mortem decides, else the config.
 func (s *shipper) wantsPostMortem() bool {
@@ -78,21 +70,15 @@ func (s *shipper) postMortem(ctx context.Context) error {
 		return nil
 	}
 	for _, l := range labels {
-		err := s.gh.RESTIdempotent(ctx, "POST", fmt.Sprintf("repos/%s/%s/labels", s.repo.Owner, s.repo.Name),
-			map[string]any{"name": l, "color": "5319e7", "description": "Analysis after a hotfix"}, nil)
-		var he *api.HTTPError
-		if err != nil && !(errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity) {
+		if err := s.gh.EnsureLabel(ctx, s.repo.Owner, s.repo.Name, github.Label{Name: l, Color: "5319e7", Description: "Analysis after a hotfix"}); err != nil {
 			return fmt.Errorf("creating the label %q: %w", l, err)
 		}
 	}
-	req := map[string]any{"title": "Post-mortem: " + strings.TrimPrefix(s.pr.Title, "Hotfix: "), "body": body}
-	if len(labels) > 0 {
-		req["labels"] = labels
-	}
-	var created apiIssue
+	title := "Post-mortem: " + strings.TrimPrefix(s.pr.Title, "Hotfix: ")
+	var created github.Issue
 	// At most two sends, the second only after looking proved the first did nothing.
 	for attempt := 1; attempt <= 2; attempt++ {
-		err = s.gh.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/issues", s.repo.Owner, s.repo.Name), req, &created)
+		created, err = s.gh.CreateIssue(ctx, s.repo.Owner, s.repo.Name, title, body, labels)
 		if err == nil || !github.IsTransient(err) {
 			break
 		}
@@ -101,20 +87,19 @@ func (s *shipper) postMortem(ctx context.Context) error {
 			break
 		}
 		if again != nil {
-			created, err = apiIssue{Number: again.Number, HTMLURL: again.URL}, nil
+			created, err = *again, nil
 			break
 		}
 	}
-	var he *api.HTTPError
-	if errors.As(err, &he) && he.StatusCode == http.StatusGone {
+	if errors.Is(err, github.ErrIssuesDisabled) {
 		// Issues were turned off since ship checked (410 "Issues are disabled for this repo").
 		return s.issuesDisabled()
 	}
 	if err != nil {
 		return fmt.Errorf("opening the post-mortem issue: %w", err)
 	}
-	s.postMortemURL = created.HTMLURL
-	s.done("Opened post-mortem issue #%d: %s", created.Number, created.HTMLURL)
+	s.postMortemURL = created.URL
+	s.done("Opened post-mortem issue #%d: %s", created.Number, created.URL)
 	return nil
 }
 

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/cli/go-gh/v2/pkg/api"
 	"github.com/cli/go-gh/v2/pkg/repository"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
@@ -141,28 +139,13 @@ type notDispatched struct{ error }
 
 func (e notDispatched) Unwrap() error { return e.error }
 
-// isRefusal reports whether GitHub answered a request with a refusal it did not
-// act on: a 4xx other than a timeout, or a rate limit that outlasts the wait.
-func isRefusal(err error) bool {
-	var he *api.HTTPError
-	var rl *github.RateLimitError
-	switch {
-	case errors.As(err, &rl):
-		return true
-	case errors.As(err, &he):
-		return he.StatusCode >= 400 && he.StatusCode < 500 && he.StatusCode != http.StatusRequestTimeout
-	}
-	return false
-}
-
 // takeBack deletes the release comment of a release that did not start. A
 // failure leaves it; the next ship then looks for a run before dispatching.
 func (s *shipper) takeBack(ctx context.Context, m hotfix.ReleaseMarker) {
 	if m.CommentID == 0 {
 		return
 	}
-	err := s.gh.REST(ctx, "DELETE", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID), nil, nil)
-	if err != nil {
+	if err := s.gh.DeleteComment(ctx, s.repo.Owner, s.repo.Name, m.CommentID); err != nil {
 		s.warn("Could not take back the release comment %d on #%d (%v): the next ship looks for a run before dispatching", m.CommentID, s.pr.Number, err)
 	}
 }
@@ -258,8 +241,7 @@ func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotf
 	if first.CommentID == mine.CommentID {
 		return mine, false, nil
 	}
-	err := s.gh.REST(ctx, "DELETE", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, mine.CommentID), nil, nil)
-	if err != nil {
+	if err := s.gh.DeleteComment(ctx, s.repo.Owner, s.repo.Name, mine.CommentID); err != nil {
 		s.warn("Could not remove the duplicate release comment %d: %v", mine.CommentID, err)
 	}
 	s.warn("Another gh hotfix ship is releasing this hotfix: following it instead of dispatching")
@@ -325,9 +307,9 @@ func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error
 // only after reading the comments back proved the first did nothing: there
 // says whether s.pr.Comments, as read back, hold the comment already. posted
 // is nil when the read-back found it.
-func (s *shipper) commentOnce(ctx context.Context, body string, there func() bool) (posted *postedComment, err error) {
+func (s *shipper) commentOnce(ctx context.Context, body string, there func() bool) (posted *github.PostedComment, err error) {
 	for attempt := 1; attempt <= 2; attempt++ {
-		if posted, err = s.addComment(ctx, body); err == nil {
+		if posted, err = s.gh.AddComment(ctx, s.pr.ID, body); err == nil {
 			s.pr.Comments = posted.Comments
 			return posted, nil
 		}
@@ -346,85 +328,25 @@ func (s *shipper) commentOnce(ctx context.Context, body string, there func() boo
 	return nil, err
 }
 
-const addCommentMutation = `mutation HotfixComment($subject: ID!, $body: String!) {
-  addComment(input: {subjectId: $subject, body: $body}) {
-    commentEdge { node { databaseId createdAt } }
-    subject { ... on PullRequest { comments(last: 100) { nodes { databaseId body createdAt } } } }
-  }
-}`
-
-// postedComment is a new comment with the pull request's comments right after it.
-type postedComment struct {
-	ID        int64
-	CreatedAt time.Time
-	Comments  []github.Comment
-}
-
-// addComment posts a comment on the pull request and, in the same request, reads
-// the comments as they are right after it: a concurrent ship's marker posted
-// earlier is then in the list, one posted later will see ours.
-func (s *shipper) addComment(ctx context.Context, body string) (*postedComment, error) {
-	var out struct {
-		AddComment struct {
-			CommentEdge struct {
-				Node struct {
-					DatabaseID int64     `json:"databaseId"`
-					CreatedAt  time.Time `json:"createdAt"`
-				}
-			}
-			Subject struct {
-				Comments struct {
-					Nodes []struct {
-						DatabaseID int64 `json:"databaseId"`
-						Body       string
-						CreatedAt  time.Time
-					}
-				}
-			}
-		}
-	}
-	if err := s.gh.GraphQL(ctx, addCommentMutation, map[string]any{"subject": s.pr.ID, "body": body}, &out); err != nil {
-		return nil, err
-	}
-	p := &postedComment{ID: out.AddComment.CommentEdge.Node.DatabaseID, CreatedAt: out.AddComment.CommentEdge.Node.CreatedAt}
-	for _, c := range out.AddComment.Subject.Comments.Nodes {
-		p.Comments = append(p.Comments, github.Comment{ID: c.DatabaseID, Body: c.Body, CreatedAt: c.CreatedAt})
-	}
-	return p, nil
-}
-
-// dispatch sends the workflow_dispatch, asking GitHub for the run's details; on
-// servers that do not know return_run_details (GHES before 3.21) it asks again
-// without and finds the run by listing. A dispatch is never sent twice blindly:
-// after a lost answer ship looks for the run first.
+// dispatch sends the workflow_dispatch, asking GitHub for the run's details (on
+// servers that do not return them, the run is found by listing). A dispatch is
+// never sent twice blindly: after a lost answer ship looks for the run first.
 func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[string]string, marker hotfix.ReleaseMarker) (*github.Run, error) {
-	path := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/dispatches", s.repo.Owner, s.repo.Name, url.PathEscape(wf.File()))
-	body := map[string]any{"ref": s.base, "inputs": inputs, "return_run_details": true}
 	for attempt := 1; ; attempt++ {
-		var details struct {
-			ID      int64  `json:"workflow_run_id"`
-			HTMLURL string `json:"html_url"`
-		}
-		err := s.gh.REST(ctx, "POST", path, body, &details)
-		var he *api.HTTPError
-		if errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusUnprocessableEntity) &&
-			strings.Contains(he.Message, "return_run_details") {
-			delete(body, "return_run_details")
-			err = s.gh.REST(ctx, "POST", path, body, nil)
-		}
+		run, err := s.gh.DispatchWorkflow(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, inputs)
 		switch {
-		case err == nil && details.ID != 0:
+		case err == nil && run != nil:
 			// The run GitHub names is ours by construction: it runs at the base's tip
 			// as of the dispatch, and this run read the merge on the base before it.
 			s.done("Dispatched %s on %s", wf.File(), s.base)
-			return &github.Run{ID: details.ID, HTMLURL: details.HTMLURL}, nil
+			return run, nil
 		case err == nil:
 			s.done("Dispatched %s on %s; looking for its run…", wf.File(), s.base)
 		case github.IsTransient(err):
 			s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
-		case errors.As(err, &he) && he.StatusCode == http.StatusUnprocessableEntity && strings.Contains(he.Message, "disabled workflow"):
+		case errors.Is(err, github.ErrWorkflowDisabled):
 			return nil, notDispatched{disabledError(wf.File(), "disabled", s.repo, s.again())}
-		case isRefusal(err):
+		case github.IsRefusal(err):
 			return nil, notDispatched{fmt.Errorf("dispatching %s: %w", wf.File(), err)}
 		default:
 			return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
@@ -522,11 +444,10 @@ func (s *shipper) contains(ctx context.Context, ancestor, descendant string) (bo
 // ours is false then, and the caller finds or starts the real release. The read
 // is the one the summary and --watch need anyway.
 func (s *shipper) adoptRecorded(ctx context.Context, m hotfix.ReleaseMarker) (ours bool, err error) {
-	poller := s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, m.RunID))
+	poller := s.gh.RunPoller(s.repo.Owner, s.repo.Name, m.RunID)
 	var run github.Run
 	if _, err := poller.Poll(ctx, &run); err != nil {
-		var he *api.HTTPError
-		if errors.As(err, &he) && he.StatusCode == http.StatusNotFound {
+		if github.IsNotFound(err) {
 			// Deleted from the Actions tab: what it released cannot be read back, and
 			// releasing again could ship twice. The record stands.
 			s.warn("The release run %s recorded on #%d no longer exists on GitHub", m.RunURL, s.pr.Number)
@@ -575,8 +496,7 @@ func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *g
 // editMarker writes the marker into the release comment that holds it (an
 // edit, the same however often it is sent).
 func (s *shipper) editMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
-	return s.gh.RESTIdempotent(ctx, "PATCH", fmt.Sprintf("repos/%s/%s/issues/comments/%d", s.repo.Owner, s.repo.Name, m.CommentID),
-		map[string]any{"body": hotfix.ReleaseComment(*m)}, nil)
+	return s.gh.EditComment(ctx, s.repo.Owner, s.repo.Name, m.CommentID, hotfix.ReleaseComment(*m))
 }
 
 func formatInputs(inputs map[string]string) string {
@@ -697,19 +617,11 @@ func (s *shipper) inRelease(history []github.HistoryCommit, mergeSHA, releaseSHA
 // lastRelease is the latest release's tag, else the commit of the last
 // successful run of the release workflow.
 func (s *shipper) lastRelease(ctx context.Context, wf release.Workflow) (rev, label string) {
-	var rel struct {
-		TagName string `json:"tag_name"`
+	if tag, err := s.gh.LatestReleaseTag(ctx, s.repo.Owner, s.repo.Name); err == nil && tag != "" {
+		return tag, "release " + tag
 	}
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/releases/latest", s.repo.Owner, s.repo.Name), nil, &rel); err == nil && rel.TagName != "" {
-		return rel.TagName, "release " + rel.TagName
-	}
-	var runs struct {
-		Runs []github.Run `json:"workflow_runs"`
-	}
-	p := fmt.Sprintf("repos/%s/%s/actions/workflows/%s/runs?status=success&branch=%s&per_page=1", s.repo.Owner, s.repo.Name,
-		url.PathEscape(wf.File()), url.QueryEscape(s.base))
-	if err := s.gh.REST(ctx, "GET", p, nil, &runs); err == nil && len(runs.Runs) > 0 {
-		return runs.Runs[0].HeadSHA, "the last successful release run (" + short(runs.Runs[0].HeadSHA) + ")"
+	if run, err := s.gh.LastSuccessfulRun(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base); err == nil && run != nil {
+		return run.HeadSHA, "the last successful release run (" + short(run.HeadSHA) + ")"
 	}
 	return "", ""
 }
@@ -729,9 +641,8 @@ func plural(n int, noun string) string {
 // the release comment posted before it is taken back (see releaseOnce).
 func (s *shipper) checkEnabled(ctx context.Context, wf release.Workflow) error {
 	state, err := s.gh.WorkflowState(ctx, s.repo.Owner, s.repo.Name, wf.File())
-	var he *api.HTTPError
 	switch {
-	case errors.As(err, &he) && he.StatusCode == http.StatusNotFound:
+	case github.IsNotFound(err):
 		// On the base but unknown to Actions (GitHub registers a workflow when it is
 		// pushed to the default branch): the dispatch would answer 404.
 		return fmt.Errorf("GitHub Actions does not know %s in %s/%s: a workflow can be dispatched once it is on the default branch; check gh workflow list -R %s/%s/%s",

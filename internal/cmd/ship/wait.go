@@ -96,7 +96,7 @@ func (s *shipper) wait(ctx context.Context) error {
 	} else {
 		s.progress("Waiting for %s (checking every %s)…", what, s.opts.Interval)
 	}
-	poller := s.gh.NewPoller(fmt.Sprintf("repos/%s/%s/pulls/%d", s.repo.Owner, s.repo.Name, s.pr.Number))
+	poller := s.gh.PullPoller(s.repo.Owner, s.repo.Name, s.pr.Number)
 	var last github.RESTPull
 	var read time.Time // when the wait state was last read
 	pending := false   // the last read found checks still running
@@ -282,7 +282,7 @@ func (s *shipper) watch(ctx context.Context) error {
 	// read, so an unchanged run costs a 304 and a finished one no request at all.
 	poller, status := s.runPoller, ""
 	if poller == nil {
-		poller = s.gh.NewPoller(github.RunPath(s.repo.Owner, s.repo.Name, s.release.RunID))
+		poller = s.gh.RunPoller(s.repo.Owner, s.repo.Name, s.release.RunID)
 	}
 	checked := s.runPoller != nil && s.runInfo != nil
 	fresh := checked // the first check uses that read
