@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"

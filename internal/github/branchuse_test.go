@@ -2,10 +2,11 @@ package github
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestBranchUseQuery(t *testing.T) {
@@ -55,8 +56,7 @@ func TestBranchUse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &script{t: t, answers: []answer{{status: 200, body: `{"data":` + tt.answer + `}`}}}
-			c := NewClient(&http.Client{Transport: s}, "github.com")
+			c, _ := stubbed(t, httpmock.GraphQL(`^HotfixBranchUse$`), httpmock.JSON(200, `{"data":`+tt.answer+`}`))
 			got, err := c.BranchUse(context.Background(), "acme", "shop", "hotfix/x")
 			if err != nil {
 				t.Fatal(err)

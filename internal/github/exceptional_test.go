@@ -5,60 +5,60 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestEnsureBranch(t *testing.T) {
 	sleep = func(context.Context, time.Duration) error { return nil }
 	defer func() { sleep = Sleep }()
 	const sha = "0123456789abcdef0123456789abcdef01234567"
-	exists := answer{status: 422, body: `{"message":"Reference already exists"}`}
-	refAt := func(s string) answer {
-		return answer{status: 200, body: `{"ref":"refs/heads/release/v1.4","object":{"sha":"` + s + `","type":"commit"}}`}
+	create, read := httpmock.REST("POST", "repos/acme/shop/git/refs"), httpmock.REST("GET", "repos/acme/shop/git/ref/heads/release/v1.4")
+	exists := stub{create, httpmock.JSON(422, `{"message":"Reference already exists"}`)}
+	refAt := func(s string) stub {
+		return stub{read, httpmock.JSON(200, `{"ref":"refs/heads/release/v1.4","object":{"sha":"`+s+`","type":"commit"}}`)}
 	}
 	tests := []struct {
 		name        string
-		answers     []answer
+		answers     []stub
 		wantTip     string
 		wantCreated bool
 		wantErr     bool
 	}{
-		{"created", []answer{{status: 201, body: `{}`}}, sha, true, false},
-		{"exists at the tag", []answer{exists, refAt(sha)}, sha, false, false},
-		{"exists elsewhere", []answer{exists, refAt("fedcba")}, "fedcba", false, false},
+		{"created", []stub{{create, httpmock.JSON(201, `{}`)}}, sha, true, false},
+		{"exists at the tag", []stub{exists, refAt(sha)}, sha, false, false},
+		{"exists elsewhere", []stub{exists, refAt("fedcba")}, "fedcba", false, false},
 		// The first answer is lost: the second attempt is refused, and reading back shows our ref.
-		{"lost answer", []answer{{err: errors.New("connection reset")}, exists, refAt(sha)}, sha, false, false},
-		{"server error, then created", []answer{{status: 502}, {status: 201, body: `{}`}}, sha, true, false},
-		{"invalid sha", []answer{{status: 422, body: `{"message":"Object does not exist"}`}, {status: 404, body: `{"message":"Not Found"}`}}, "", false, true},
-		{"forbidden", []answer{{status: 403, body: `{"message":"Resource not accessible"}`}}, "", false, true},
+		{"lost answer", []stub{{create, httpmock.Error(errors.New("connection reset"))}, exists, refAt(sha)}, sha, false, false},
+		{"server error, then created", []stub{{create, httpmock.JSON(502, `{}`)}, {create, httpmock.JSON(201, `{}`)}}, sha, true, false},
+		{"invalid sha", []stub{{create, httpmock.JSON(422, `{"message":"Object does not exist"}`)}, {read, httpmock.JSON(404, `{"message":"Not Found"}`)}}, "", false, true},
+		{"forbidden", []stub{{create, httpmock.JSON(403, `{"message":"Resource not accessible"}`)}}, "", false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &script{t: t, answers: tt.answers}
-			c := NewClient(&http.Client{Transport: s}, "github.com")
+			c, reg := stubbedWith(t, tt.answers...)
 			tip, created, err := c.EnsureBranch(context.Background(), "acme", "shop", "release/v1.4", sha)
 			if (err != nil) != tt.wantErr || tip != tt.wantTip || created != tt.wantCreated {
 				t.Errorf("EnsureBranch = %q, %v, %v; want %q, %v, error %v", tip, created, err, tt.wantTip, tt.wantCreated, tt.wantErr)
 			}
-			if s.calls != len(tt.answers) {
-				t.Errorf("%d requests, want %d", s.calls, len(tt.answers))
+			if n := len(reg.Requests()); n != len(tt.answers) {
+				t.Errorf("%d requests, want %d", n, len(tt.answers))
 			}
 		})
 	}
 }
 
 func TestTagsAndLatestRelease(t *testing.T) {
-	s := &script{t: t, answers: []answer{
-		{status: 200, body: `[{"ref":"refs/tags/v1.4.0","object":{"sha":"a"}},{"ref":"refs/tags/v1.4.1","object":{"sha":"b"}}]`},
-		{status: 404, body: `{"message":"Not Found"}`},
-		{status: 200, body: `{"tag_name":"v2.0.0"}`},
-	}}
-	c := NewClient(&http.Client{Transport: s}, "github.com")
+	latest := httpmock.REST("GET", "repos/acme/shop/releases/latest")
+	c, _ := stubbedWith(t,
+		stub{httpmock.REST("GET", "repos/acme/shop/git/matching-refs/tags/v1.4."),
+			httpmock.JSON(200, `[{"ref":"refs/tags/v1.4.0","object":{"sha":"a"}},{"ref":"refs/tags/v1.4.1","object":{"sha":"b"}}]`)},
+		stub{latest, httpmock.JSON(404, `{"message":"Not Found"}`)},
+		stub{latest, httpmock.JSON(200, `{"tag_name":"v2.0.0"}`)})
 	tags, err := c.Tags(context.Background(), "acme", "shop", "v1.4.")
 	if err != nil || len(tags) != 2 || tags[0] != "v1.4.0" || tags[1] != "v1.4.1" {
 		t.Errorf("Tags = %v, %v", tags, err)
@@ -92,8 +92,7 @@ func TestForwardPortStateSkipsForks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			body := `{"data":{"repository":{"labels":{"nodes":[]},"ref0":{"target":{"oid":"abc","message":"m"}},"pulls0":{"nodes":[` + strings.Join(tt.pulls, ",") + `]},` +
 				`"ref1":null,"pulls1":{"nodes":[]}}}}`
-			s := &script{t: t, answers: []answer{{status: 200, body: body}}}
-			c := NewClient(&http.Client{Transport: s}, "github.com")
+			c, _ := stubbed(t, httpmock.GraphQL(`^HotfixForwardPort$`), httpmock.JSON(200, body))
 			st, err := c.ForwardPortState(context.Background(), "acme", "shop", []string{"hotfix/forward-port-x", "hotfix/forward-port-x-2"}, "forward-port")
 			if err != nil {
 				t.Fatal(err)
@@ -124,8 +123,7 @@ func TestUnreleasedHotfixesLeavesOutForwardPorts(t *testing.T) {
 		node(4, "hotfix/forward-port-cart", "A hotfix named like a forward-port"),
 		node(5, "hotfix/search", "Fixes the search"),
 	}, ",") + `]}}}}`
-	s := &script{t: t, answers: []answer{{status: 200, body: body}}}
-	c := NewClient(&http.Client{Transport: s}, "github.com")
+	c, _ := stubbed(t, httpmock.GraphQL(`^HotfixUnreleased$`), httpmock.JSON(200, body))
 	list, err := c.UnreleasedHotfixes(context.Background(), "acme", "shop", "main", "hotfix", func(string, string) bool { return false })
 	if err != nil {
 		t.Fatal(err)

@@ -3,42 +3,42 @@ package github
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestIssueWithMarker(t *testing.T) {
 	const marker = "<!-- gh-hotfix:post-mortem pr=7 -->"
-	page := func(next bool, bodies ...string) answer {
+	page := func(next bool, bodies ...string) httpmock.Responder {
 		var nodes []string
 		for i, b := range bodies {
 			nodes = append(nodes, fmt.Sprintf(`{"number":%d,"url":"u%d","body":%q}`, i+1, i+1, b))
 		}
-		return answer{status: 200, body: fmt.Sprintf(`{"data":{"repository":{"issues":{"nodes":[%s],"pageInfo":{"hasNextPage":%v,"endCursor":"c"}}}}}`,
-			strings.Join(nodes, ","), next)}
+		return httpmock.JSON(200, fmt.Sprintf(`{"data":{"repository":{"issues":{"nodes":[%s],"pageInfo":{"hasNextPage":%v,"endCursor":"c"}}}}}`,
+			strings.Join(nodes, ","), next))
 	}
-	full := make([]answer, issueSearchPages)
+	full := make([]httpmock.Responder, issueSearchPages)
 	for i := range full {
 		full[i] = page(true, "unrelated")
 	}
 	tests := []struct {
 		name    string
-		answers []answer
+		answers []httpmock.Responder
 		want    int // the number found; 0 none
 		wantErr bool
 	}{
-		{"on the first page", []answer{page(false, "x", "text\n"+marker+"\n")}, 2, false},
-		{"on the second page", []answer{page(true, "x"), page(false, marker)}, 1, false},
-		{"another pull request's post-mortem", []answer{page(false, "<!-- gh-hotfix:post-mortem pr=70 -->")}, 0, false},
-		{"none", []answer{page(false)}, 0, false},
+		{"on the first page", []httpmock.Responder{page(false, "x", "text\n"+marker+"\n")}, 2, false},
+		{"on the second page", []httpmock.Responder{page(true, "x"), page(false, marker)}, 1, false},
+		{"another pull request's post-mortem", []httpmock.Responder{page(false, "<!-- gh-hotfix:post-mortem pr=70 -->")}, 0, false},
+		{"none", []httpmock.Responder{page(false)}, 0, false},
 		{"more pages than it reads", full, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &script{t: t, answers: tt.answers}
-			c := NewClient(&http.Client{Transport: s}, "github.com")
+			c, reg := stubbed(t, httpmock.GraphQL(`^HotfixIssuesSince$`), tt.answers...)
 			got, err := c.IssueWithMarker(context.Background(), "acme", "shop", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), marker)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("error %v, want error %v", err, tt.wantErr)
@@ -50,8 +50,8 @@ func TestIssueWithMarker(t *testing.T) {
 			if found != tt.want {
 				t.Errorf("found #%d, want #%d (0: none)", found, tt.want)
 			}
-			if s.calls != len(tt.answers) {
-				t.Errorf("%d requests, want %d", s.calls, len(tt.answers))
+			if n := len(reg.Requests()); n != len(tt.answers) {
+				t.Errorf("%d requests, want %d", n, len(tt.answers))
 			}
 		})
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 // TestClassifyRateLimit: every documented form of a rate-limit refusal is one, with
@@ -103,56 +105,59 @@ func TestRateLimitWaitOrGiveUp(t *testing.T) {
 	defer func() { sleep = Sleep }()
 
 	epochIn := func(d time.Duration) string { return strconv.FormatInt(time.Now().Add(d).Unix(), 10) }
-	primary := func(status int, in time.Duration) answer {
-		return answer{status: status, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": epochIn(in)},
-			body: `{"message":"API rate limit exceeded for user ID 1."}`}
+	primary := func(status int, in time.Duration) httpmock.Responder {
+		return httpmock.JSON(status, `{"message":"API rate limit exceeded for user ID 1."}`,
+			http.Header{"X-RateLimit-Remaining": {"0"}, "X-RateLimit-Reset": {epochIn(in)}})
 	}
-	gqlLimited := func(in time.Duration) answer {
-		return answer{status: 200, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": epochIn(in), "X-RateLimit-Resource": "graphql"},
-			body: `{"data":null,"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded for user ID 1."}]}`}
+	gqlLimited := func(in time.Duration) httpmock.Responder {
+		return httpmock.JSON(200, `{"data":null,"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded for user ID 1."}]}`,
+			http.Header{"X-RateLimit-Remaining": {"0"}, "X-RateLimit-Reset": {epochIn(in)}, "X-RateLimit-Resource": {"graphql"}})
 	}
-	secondary := answer{status: 403, body: `{"message":"You have exceeded a secondary rate limit."}`}
-	ok := answer{status: 201, body: `{"ok":true}`}
-	gqlOK := answer{status: 200, body: `{"data":{"ok":true}}`}
+	secondary := httpmock.JSON(403, `{"message":"You have exceeded a secondary rate limit."}`)
+	ok := httpmock.JSON(201, `{"ok":true}`)
+	gqlOK := httpmock.JSON(200, `{"data":{"ok":true}}`)
 	tests := []struct {
 		name          string
 		graphql       bool
-		answers       []answer
+		answers       []httpmock.Responder
 		secondaryWait time.Duration // default: GitHub's minute
 		wantCalls     int
 		wantSleeps    []time.Duration // each sleep must lie in [want, want+1s]: resets are whole seconds
 		wantNotice    string          // in every notice line; "" wants none
 		wantErr       string
 	}{
-		{name: "REST 429 primary resetting soon: POST waited out and re-sent", answers: []answer{primary(429, 30*time.Second), ok},
+		{name: "REST 429 primary resetting soon: POST waited out and re-sent", answers: []httpmock.Responder{primary(429, 30*time.Second), ok},
 			wantCalls: 2, wantSleeps: []time.Duration{30 * time.Second}, wantNotice: "GitHub API rate limit exhausted: waiting until it resets at "},
-		{name: "REST 403 primary resetting soon", answers: []answer{primary(403, 2*time.Second), ok},
+		{name: "REST 403 primary resetting soon", answers: []httpmock.Responder{primary(403, 2*time.Second), ok},
 			wantCalls: 2, wantSleeps: []time.Duration{2 * time.Second}, wantNotice: "waiting until it resets at "},
-		{name: "REST 429 primary resetting in 20 minutes: one error, no wait", answers: []answer{primary(429, 20*time.Minute)},
+		{name: "REST 429 primary resetting in 20 minutes: one error, no wait", answers: []httpmock.Responder{primary(429, 20*time.Minute)},
 			wantCalls: 1, wantErr: "GitHub API rate limit exhausted: it resets at "},
-		{name: "secondary without retry-after: a minute, then twice that is too long", answers: []answer{secondary, secondary},
+		{name: "secondary without retry-after: a minute, then twice that is too long", answers: []httpmock.Responder{secondary, secondary},
 			wantCalls: 2, wantSleeps: []time.Duration{time.Minute}, wantNotice: "GitHub's secondary rate limit: waiting until ",
 			wantErr: "secondary rate limit refused the request: try again after "},
-		{name: "secondary without retry-after, then accepted", answers: []answer{{status: 429}, ok},
+		{name: "secondary without retry-after, then accepted", answers: []httpmock.Responder{httpmock.JSON(429, `{}`), ok},
 			wantCalls: 2, wantSleeps: []time.Duration{time.Minute}, wantNotice: "secondary rate limit: waiting until "},
-		{name: "GraphQL mutation RATE_LIMITED resetting soon: waited out and re-sent", graphql: true, answers: []answer{gqlLimited(10 * time.Second), gqlOK},
+		{name: "GraphQL mutation RATE_LIMITED resetting soon: waited out and re-sent", graphql: true, answers: []httpmock.Responder{gqlLimited(10 * time.Second), gqlOK},
 			wantCalls: 2, wantSleeps: []time.Duration{10 * time.Second}, wantNotice: "waiting until it resets at "},
-		{name: "GraphQL RATE_LIMITED resetting in an hour", graphql: true, answers: []answer{gqlLimited(time.Hour)},
+		{name: "GraphQL RATE_LIMITED resetting in an hour", graphql: true, answers: []httpmock.Responder{gqlLimited(time.Hour)},
 			wantCalls: 1, wantErr: "GitHub API rate limit exhausted: it resets at "},
-		{name: "each form once, then accepted", answers: []answer{
-			{status: 403, header: map[string]string{"Retry-After": "1"}, body: `{"message":"You have exceeded a secondary rate limit."}`},
-			primary(429, time.Second), secondary, {status: 429}, ok},
+		{name: "each form once, then accepted", answers: []httpmock.Responder{
+			httpmock.JSON(403, `{"message":"You have exceeded a secondary rate limit."}`, http.Header{"Retry-After": {"1"}}),
+			primary(429, time.Second), secondary, httpmock.JSON(429, `{}`), ok},
 			secondaryWait: time.Second, // as GH_HOTFIX_SECONDARY_LIMIT_WAIT=1s would
 			wantCalls:     5, wantSleeps: []time.Duration{time.Second, time.Second, time.Second, 2 * time.Second}, wantNotice: "waiting until "},
-		{name: "refused five times: the last refusal is the error", answers: []answer{primary(429, time.Second), primary(429, time.Second), primary(429, time.Second), primary(429, time.Second), primary(429, time.Second)},
+		{name: "refused five times: the last refusal is the error", answers: []httpmock.Responder{primary(429, time.Second), primary(429, time.Second), primary(429, time.Second), primary(429, time.Second), primary(429, time.Second)},
 			wantCalls: 5, wantSleeps: []time.Duration{time.Second, time.Second, time.Second, time.Second}, wantNotice: "waiting until it resets at ", wantErr: "rate limit exhausted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			slept = nil
 			var notices []string
-			s := &script{t: t, answers: tt.answers}
-			c := NewClient(&http.Client{Transport: s}, "github.com")
+			m := httpmock.REST("POST", "repos/o/r/issues/1/comments")
+			if tt.graphql {
+				m = httpmock.GraphQL(`addComment`)
+			}
+			c, reg := stubbed(t, m, tt.answers...)
 			c.secondaryWait = time.Minute // whatever GH_HOTFIX_SECONDARY_LIMIT_WAIT says
 			if tt.secondaryWait != 0 {
 				c.secondaryWait = tt.secondaryWait
@@ -164,8 +169,8 @@ func TestRateLimitWaitOrGiveUp(t *testing.T) {
 			} else {
 				err = c.REST(context.Background(), "POST", "repos/o/r/issues/1/comments", map[string]any{"body": "x"}, nil)
 			}
-			if s.calls != tt.wantCalls {
-				t.Errorf("%d requests, want %d", s.calls, tt.wantCalls)
+			if n := len(reg.Requests()); n != tt.wantCalls {
+				t.Errorf("%d requests, want %d", n, tt.wantCalls)
 			}
 			if tt.wantErr == "" && err != nil {
 				t.Fatalf("error: %v", err)

@@ -3,7 +3,6 @@ package github
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,39 +10,35 @@ import (
 	"time"
 
 	"github.com/cli/go-gh/v2/pkg/api"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
-// script answers requests from a list; an entry with err set fails at the transport.
-type script struct {
-	t       *testing.T
-	answers []answer
-	calls   int
+// stubbed returns a client whose requests m matches are answered in turn by
+// answers, each once; any other request, or one too many, fails the test.
+func stubbed(t *testing.T, m httpmock.Matcher, answers ...httpmock.Responder) (*Client, *httpmock.Registry) {
+	t.Helper()
+	stubs := make([]stub, len(answers))
+	for i, a := range answers {
+		stubs[i] = stub{m, a}
+	}
+	return stubbedWith(t, stubs...)
 }
 
-type answer struct {
-	status int
-	header map[string]string
-	body   string
-	err    error
+// stub is one answer of a table: the request it answers, and how.
+type stub struct {
+	m httpmock.Matcher
+	r httpmock.Responder
 }
 
-func (s *script) RoundTrip(r *http.Request) (*http.Response, error) {
-	if s.calls >= len(s.answers) {
-		s.t.Fatalf("unexpected request %d: %s %s", s.calls+1, r.Method, r.URL)
+// stubbedWith returns a client whose requests are answered by stubs, each once.
+func stubbedWith(t *testing.T, stubs ...stub) (*Client, *httpmock.Registry) {
+	t.Helper()
+	reg := httpmock.New(t)
+	for _, s := range stubs {
+		reg.Register(s.m, s.r)
 	}
-	a := s.answers[s.calls]
-	s.calls++
-	if a.err != nil {
-		return nil, a.err
-	}
-	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
-	for k, v := range a.header {
-		h.Set(k, v)
-	}
-	if a.body == "" {
-		a.body = "{}"
-	}
-	return &http.Response{StatusCode: a.status, Header: h, Body: io.NopCloser(strings.NewReader(a.body)), Request: r}, nil
+	return NewClient(&http.Client{Transport: reg}, "github.com"), reg
 }
 
 func TestRetryPolicy(t *testing.T) {
@@ -52,50 +47,54 @@ func TestRetryPolicy(t *testing.T) {
 	defer func() { sleep = Sleep }()
 
 	reset := "1893456000" // 2030-01-01
-	reset500 := answer{status: 500, body: `{"message":"boom"}`}
-	ok := answer{status: 200, body: `{"ok":true}`}
+	reset500 := httpmock.JSON(500, `{"message":"boom"}`)
+	ok := httpmock.JSON(200, `{"ok":true}`)
+	status := func(code int, header ...http.Header) httpmock.Responder { return httpmock.JSON(code, `{}`, header...) }
 	tests := []struct {
 		name      string
 		method    string
 		idem      bool
-		answers   []answer
+		answers   []httpmock.Responder
 		wantCalls int
 		wantErr   string
 		wantSleep []time.Duration // exact for Retry-After; nil: don't check
 	}{
-		{name: "GET retried after a 502", method: "GET", answers: []answer{{status: 502}, ok}, wantCalls: 2},
-		{name: "GET retried after a reset connection", method: "GET", answers: []answer{{err: errors.New("connection reset by peer")}, ok}, wantCalls: 2},
-		{name: "GET gives up after 4 attempts with GitHub's error", method: "GET", answers: []answer{reset500, reset500, reset500, reset500}, wantCalls: 4, wantErr: "HTTP 500: boom"},
-		{name: "POST not retried after a 502", method: "POST", answers: []answer{{status: 502}}, wantCalls: 1, wantErr: "HTTP 502"},
-		{name: "POST not retried after a lost answer", method: "POST", answers: []answer{{err: errors.New("EOF")}}, wantCalls: 1, wantErr: "EOF"},
-		{name: "idempotent POST retried", method: "POST", idem: true, answers: []answer{{status: 503}, ok}, wantCalls: 2},
-		{name: "PUT is idempotent", method: "PUT", answers: []answer{{status: 502}, ok}, wantCalls: 2},
+		{name: "GET retried after a 502", method: "GET", answers: []httpmock.Responder{status(502), ok}, wantCalls: 2},
+		{name: "GET retried after a reset connection", method: "GET", answers: []httpmock.Responder{httpmock.Error(errors.New("connection reset by peer")), ok}, wantCalls: 2},
+		{name: "GET gives up after 4 attempts with GitHub's error", method: "GET", answers: []httpmock.Responder{reset500, reset500, reset500, reset500}, wantCalls: 4, wantErr: "HTTP 500: boom"},
+		{name: "POST not retried after a 502", method: "POST", answers: []httpmock.Responder{status(502)}, wantCalls: 1, wantErr: "HTTP 502"},
+		{name: "POST not retried after a lost answer", method: "POST", answers: []httpmock.Responder{httpmock.Error(errors.New("EOF"))}, wantCalls: 1, wantErr: "EOF"},
+		{name: "idempotent POST retried", method: "POST", idem: true, answers: []httpmock.Responder{status(503), ok}, wantCalls: 2},
+		{name: "PUT is idempotent", method: "PUT", answers: []httpmock.Responder{status(502), ok}, wantCalls: 2},
 		{name: "secondary limit honours Retry-After, even for POST", method: "POST",
-			answers: []answer{{status: 403, header: map[string]string{"Retry-After": "3"}}, ok}, wantCalls: 2, wantSleep: []time.Duration{3 * time.Second}},
+			answers: []httpmock.Responder{status(403, http.Header{"Retry-After": {"3"}}), ok}, wantCalls: 2, wantSleep: []time.Duration{3 * time.Second}},
 		{name: "429 with Retry-After", method: "GET",
-			answers: []answer{{status: 429, header: map[string]string{"Retry-After": "1"}}, ok}, wantCalls: 2, wantSleep: []time.Duration{time.Second}},
+			answers: []httpmock.Responder{status(429, http.Header{"Retry-After": {"1"}}), ok}, wantCalls: 2, wantSleep: []time.Duration{time.Second}},
 		{name: "Retry-After too long is reported, not waited", method: "GET",
-			answers: []answer{{status: 403, header: map[string]string{"Retry-After": "3600"}, body: `{"message":"secondary rate limit"}`}}, wantCalls: 1, wantErr: "secondary rate limit", wantSleep: []time.Duration{}},
+			answers: []httpmock.Responder{httpmock.JSON(403, `{"message":"secondary rate limit"}`, http.Header{"Retry-After": {"3600"}})}, wantCalls: 1, wantErr: "secondary rate limit", wantSleep: []time.Duration{}},
 		{name: "primary limit at zero says when it resets", method: "GET",
-			answers: []answer{{status: 403, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}}}, wantCalls: 1, wantErr: "rate limit exhausted: it resets at"},
+			answers: []httpmock.Responder{status(403, http.Header{"X-RateLimit-Remaining": {"0"}, "X-RateLimit-Reset": {reset}})}, wantCalls: 1, wantErr: "rate limit exhausted: it resets at"},
 		{name: "rate-limit refusals do not use up the retries of failures", method: "GET",
-			answers: []answer{{status: 502}, {status: 429, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)}},
-				{status: 502}, {status: 502}, ok}, wantCalls: 5},
-		{name: "404 is an answer", method: "GET", answers: []answer{{status: 404, body: `{"message":"Not Found"}`}}, wantCalls: 1, wantErr: "HTTP 404"},
+			answers: []httpmock.Responder{status(502), status(429, http.Header{"X-RateLimit-Remaining": {"0"}, "X-RateLimit-Reset": {strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)}}),
+				status(502), status(502), ok}, wantCalls: 5},
+		{name: "404 is an answer", method: "GET", answers: []httpmock.Responder{httpmock.JSON(404, `{"message":"Not Found"}`)}, wantCalls: 1, wantErr: "HTTP 404"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			slept = nil
-			s := &script{t: t, answers: tt.answers}
-			c := NewClient(&http.Client{Transport: s}, "github.com")
+			path := "repos/o/r"
+			if tt.idem {
+				path = "repos/o/r/labels"
+			}
+			c, reg := stubbed(t, httpmock.REST(tt.method, path), tt.answers...)
 			var err error
 			if tt.idem {
 				err = c.RESTIdempotent(context.Background(), tt.method, "repos/o/r/labels", map[string]any{"name": "x"}, nil)
 			} else {
 				err = c.REST(context.Background(), tt.method, "repos/o/r", nil, nil)
 			}
-			if s.calls != tt.wantCalls || c.Requests() != int64(tt.wantCalls) {
-				t.Errorf("%d requests sent (counted %d), want %d", s.calls, c.Requests(), tt.wantCalls)
+			if sent := len(reg.Requests()); sent != tt.wantCalls || c.Requests() != int64(tt.wantCalls) {
+				t.Errorf("%d requests sent (counted %d), want %d", sent, c.Requests(), tt.wantCalls)
 			}
 			if tt.wantErr == "" && err != nil {
 				t.Fatalf("error: %v", err)

@@ -3,11 +3,11 @@ package github
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 // ToPull reads who is asked now (reviewRequests), who was ever asked (the
@@ -49,29 +49,14 @@ func TestToPullReadsReviewRequests(t *testing.T) {
 	}
 }
 
-// graphQLStub answers every GraphQL request with data and keeps the last request.
-type graphQLStub struct {
-	data string
-	req  struct {
-		Query     string
-		Variables map[string]any
-	}
-}
-
-func (g *graphQLStub) RoundTrip(r *http.Request) (*http.Response, error) {
-	b, _ := io.ReadAll(r.Body)
-	_ = json.Unmarshal(b, &g.req)
-	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
-		Body: io.NopCloser(strings.NewReader(`{"data": ` + g.data + `}`))}, nil
-}
-
 // ShipStateQuery reads the files asked for at the config's revision under
 // aliases of the same request, and whether the repository has issues.
 func TestShipStateQueryFiles(t *testing.T) {
-	stub := &graphQLStub{data: `{"repository": {"id": "R_1", "hasIssuesEnabled": false,
+	var query string
+	var vars map[string]any
+	c, _ := stubbed(t, httpmock.GraphQL(`^HotfixShip$`), httpmock.GraphQLQuery(`{"data": {"repository": {"id": "R_1", "hasIssuesEnabled": false,
 		"config": {"text": "post_mortem:\n  template: docs/pm.md\n"},
-		"file0": {"text": "# {{title}}"}, "file1": null, "file2": {}}}`}
-	c := NewClient(&http.Client{Transport: stub}, "github.com")
+		"file0": {"text": "# {{title}}"}, "file1": null, "file2": {}}}}`, func(q string, v map[string]any) { query, vars = q, v }))
 	st, err := c.ShipStateQuery(context.Background(), ShipQuery{Owner: "acme", Name: "shop", Head: "hotfix/x", Base: "release/v1.4",
 		ConfigRev: "main", ConfigPath: ".github/hotfix.yml", Files: []string{"docs/pm.md", ".github/gone.md", "docs"}})
 	if err != nil {
@@ -84,13 +69,13 @@ func TestShipStateQueryFiles(t *testing.T) {
 		t.Errorf("issues enabled %v, config %v", st.IssuesEnabled, st.Config)
 	}
 	for v, want := range map[string]string{"file0": "main:docs/pm.md", "file1": "main:.github/gone.md", "config": "main:.github/hotfix.yml"} {
-		if got := stub.req.Variables[v]; got != want {
+		if got := vars[v]; got != want {
 			t.Errorf("$%s = %v, want %s", v, got, want)
 		}
 	}
 	for _, want := range []string{"$file2: String!", "file2: object(expression: $file2) { ... on Blob { text } }", "hasIssuesEnabled"} {
-		if !strings.Contains(stub.req.Query, want) {
-			t.Errorf("the query lacks %q:\n%s", want, stub.req.Query)
+		if !strings.Contains(query, want) {
+			t.Errorf("the query lacks %q:\n%s", want, query)
 		}
 	}
 }

@@ -2,24 +2,24 @@ package github
 
 import (
 	"context"
-	"net/http"
 	"reflect"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 // TestPullWaitState: one request reads what a pull request waits for: the
 // head commit's failing and pending checks by name, the review decision and
 // the reviewers asked who have not answered.
 func TestPullWaitState(t *testing.T) {
-	s := &script{t: t, answers: []answer{{status: 200, body: `{"data":{"node":{"state":"OPEN","isDraft":false,
+	c, reg := stubbed(t, httpmock.GraphQL(`^HotfixWaitState$`), httpmock.JSON(200, `{"data":{"node":{"state":"OPEN","isDraft":false,
 		"mergeStateStatus":"BLOCKED","reviewDecision":"REVIEW_REQUIRED",
 		"reviewRequests":{"nodes":[{"requestedReviewer":{"__typename":"User","login":"monalisa"}},
 			{"requestedReviewer":{"__typename":"Team","slug":"oncall","organization":{"login":"acme"}}}]},
 		"commits":{"nodes":[{"commit":{"oid":"abc","statusCheckRollup":{"state":"FAILURE","contexts":{"totalCount":3,"nodes":[
 			{"__typename":"CheckRun","name":"build","status":"IN_PROGRESS","conclusion":null},
 			{"__typename":"CheckRun","name":"lint","status":"COMPLETED","conclusion":"FAILURE"},
-			{"__typename":"StatusContext","context":"ci/legacy","state":"SUCCESS"}]}}}}]}}}}`}}}
-	c := NewClient(&http.Client{Transport: s}, "github.com")
+			{"__typename":"StatusContext","context":"ci/legacy","state":"SUCCESS"}]}}}}]}}}}`))
 	ws, err := c.PullWaitState(context.Background(), "PR_1")
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func TestPullWaitState(t *testing.T) {
 	if !reflect.DeepEqual(ws, want) {
 		t.Errorf("PullWaitState =\n%+v\nwant\n%+v", ws, want)
 	}
-	if s.calls != 1 {
-		t.Errorf("%d requests, want 1", s.calls)
+	if n := len(reg.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
 	}
 }

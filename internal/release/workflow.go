@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )

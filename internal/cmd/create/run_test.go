@@ -3,7 +3,6 @@ package create_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 	"github.com/gh-hotfix/gh-hotfix/internal/prompt"
 )
@@ -59,13 +59,6 @@ func snapshot(t *testing.T, dir string, env []string) string {
 	return b.String()
 }
 
-type noNetwork struct{ t *testing.T }
-
-func (n noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
-	n.t.Errorf("unexpected request %s %s", r.Method, r.URL)
-	return nil, errors.New("no network in this test")
-}
-
 // TestCreatePromptCancelled: on a terminal without a description create prompts;
 // Ctrl-C exits 2 and changes nothing.
 func TestCreatePromptCancelled(t *testing.T) {
@@ -77,6 +70,7 @@ func TestCreatePromptCancelled(t *testing.T) {
 	ios.SetStderrTTY(true)
 	stub := prompt.NewStub(t)
 	stub.ExpectCancel("What does this hotfix fix?")
+	reg := httpmock.New(t) // no stubs: any request fails the test
 	f := &cli.Factory{
 		IOStreams: ios,
 		Prompter:  stub,
@@ -84,7 +78,7 @@ func TestCreatePromptCancelled(t *testing.T) {
 		BaseRepo: func(string) (repository.Repository, error) {
 			return repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, nil
 		},
-		HTTPClient: func(string) (*http.Client, error) { return &http.Client{Transport: noNetwork{t}}, nil },
+		HTTPClient: func(string) (*http.Client, error) { return &http.Client{Transport: reg}, nil },
 		Now:        func() time.Time { return time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC) },
 		Getenv:     func(string) string { return "" },
 	}

@@ -3,8 +3,6 @@ package initcmd_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,6 +16,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cli"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 	"github.com/gh-hotfix/gh-hotfix/internal/prompt"
 )
@@ -47,55 +46,38 @@ on:
         required: true
 `
 
-// fakeGitHub answers the two requests init sends, for a repository whose default
-// branch main holds the given workflow files (all of them listed as active).
-type fakeGitHub struct {
-	t     *testing.T
-	files map[string]string
-}
-
-func (g fakeGitHub) RoundTrip(r *http.Request) (*http.Response, error) {
-	answer := func(v any) (*http.Response, error) {
-		b, _ := json.Marshal(v)
-		h := http.Header{"Content-Type": {"application/json"}, "X-Oauth-Scopes": {"repo"}}
-		return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(bytes.NewReader(b)), Request: r}, nil
+// fakeGitHub stubs the two requests init sends to read the repository, reads
+// times, for a repository whose default branch main holds the given workflow
+// files (all of them listed as active).
+func fakeGitHub(t *testing.T, files map[string]string, reads int) *httpmock.Registry {
+	reg := httpmock.New(t)
+	var list []map[string]any
+	id := 1
+	for p, content := range files {
+		name := strings.TrimPrefix(strings.SplitN(content, "\n", 2)[0], "name: ")
+		list = append(list, map[string]any{"id": id, "name": name, "path": p, "state": "active"})
+		id++
 	}
-	switch {
-	case r.Method == "GET" && r.URL.Path == "/repos/acme/shop/actions/workflows":
-		var list []map[string]any
-		id := 1
-		for p, content := range g.files {
-			name := strings.TrimPrefix(strings.SplitN(content, "\n", 2)[0], "name: ")
-			list = append(list, map[string]any{"id": id, "name": name, "path": p, "state": "active"})
-			id++
-		}
-		return answer(map[string]any{"total_count": len(list), "workflows": list})
-	case r.Method == "POST" && r.URL.Path == "/graphql":
-		var q struct {
-			Query     string
-			Variables map[string]any
-		}
-		if err := json.NewDecoder(r.Body).Decode(&q); err != nil || !strings.Contains(q.Query, "query HotfixDoctor") {
-			g.t.Errorf("unexpected GraphQL request %q (%v)", q.Query, err)
-			break
-		}
+	reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/workflows"),
+		httpmock.JSON(200, map[string]any{"total_count": len(list), "workflows": list}, http.Header{"X-Oauth-Scopes": {"repo"}})).Times(reads)
+	reg.Register(httpmock.GraphQL(`^HotfixDoctor$`), httpmock.GraphQLFunc(func(_ string, vars map[string]any) any {
 		// Only main and release exist; the workflows are read on the base asked about.
 		var base any
 		rev := "HEAD"
-		if b, _ := q.Variables["base"].(string); q.Variables["hasBase"] == true {
+		if b, _ := vars["base"].(string); vars["hasBase"] == true {
 			rev = strings.TrimPrefix(b, "refs/heads/")
 			if rev == "main" || rev == "release" {
 				base = map[string]any{"name": rev}
 			}
 		}
-		if q.Variables["workflows"] != rev+":.github/workflows" {
-			g.t.Errorf("workflows read at %v", q.Variables["workflows"])
+		if vars["workflows"] != rev+":.github/workflows" {
+			t.Errorf("workflows read at %v", vars["workflows"])
 		}
 		var entries []map[string]any
-		for p, content := range g.files {
+		for p, content := range files {
 			entries = append(entries, map[string]any{"path": p, "type": "blob", "object": map[string]any{"text": content}})
 		}
-		return answer(map[string]any{"data": map[string]any{
+		return map[string]any{"data": map[string]any{
 			"viewer": map[string]any{"login": "monalisa"},
 			"repository": map[string]any{
 				"isPrivate": true, "viewerPermission": "WRITE", "autoMergeAllowed": false,
@@ -103,14 +85,21 @@ func (g fakeGitHub) RoundTrip(r *http.Request) (*http.Response, error) {
 				"defaultBranchRef": map[string]any{"name": "main"}, "label": nil, "base": base,
 				"workflows": map[string]any{"entries": entries},
 			},
-		}})
-	}
-	g.t.Errorf("unexpected request %s %s", r.Method, r.URL)
-	return nil, io.ErrUnexpectedEOF
+		}}
+	})).Times(reads)
+	return reg
 }
 
+// factory makes a command factory for init in dir, reading the repository once.
 func factory(t *testing.T, dir string, env []string, files map[string]string, p prompt.Prompter, tty bool) (*cli.Factory, *bytes.Buffer, *bytes.Buffer) {
+	return factoryReading(t, dir, env, files, p, tty, 1)
+}
+
+// factoryReading is factory for an init that reads the repository reads times
+// (once, then again for each base branch answered).
+func factoryReading(t *testing.T, dir string, env []string, files map[string]string, p prompt.Prompter, tty bool, reads int) (*cli.Factory, *bytes.Buffer, *bytes.Buffer) {
 	ios, _, stdout, stderr := iostreams.Test()
+	gh := fakeGitHub(t, files, reads)
 	ios.SetStdinTTY(tty)
 	ios.SetStdoutTTY(tty)
 	ios.SetStderrTTY(tty)
@@ -121,7 +110,7 @@ func factory(t *testing.T, dir string, env []string, files map[string]string, p 
 		BaseRepo: func(string) (repository.Repository, error) {
 			return repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, nil
 		},
-		HTTPClient: func(string) (*http.Client, error) { return &http.Client{Transport: fakeGitHub{t, files}}, nil },
+		HTTPClient: func(string) (*http.Client, error) { return &http.Client{Transport: gh}, nil },
 		Now:        func() time.Time { return time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC) },
 		Getenv:     func(string) string { return "" },
 	}, stdout, stderr
@@ -193,7 +182,7 @@ func TestInitAsksAgain(t *testing.T) {
 	stub.ExpectInput(`Value of the required input "ticket" of release.yml`, "OPS-1")
 	stub.ExpectInput("Label for hotfix pull requests", strings.Repeat("x", 51))
 	stub.ExpectInput("Label for hotfix pull requests", "")
-	f, _, stderr := factory(t, dir, env, map[string]string{".github/workflows/release.yml": twoInputs}, stub, true)
+	f, _, stderr := factoryReading(t, dir, env, map[string]string{".github/workflows/release.yml": twoInputs}, stub, true, 3)
 	if code := cli.Run(context.Background(), []string{"init"}, f); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -224,7 +213,7 @@ func TestInitGivesUpAfterAFewTries(t *testing.T) {
 	for range 3 { // initcmd.maxAttempts
 		stub.ExpectInput("Base branch for hotfixes", "nope")
 	}
-	f, _, stderr := factory(t, dir, env, map[string]string{".github/workflows/release.yml": twoInputs}, stub, true)
+	f, _, stderr := factoryReading(t, dir, env, map[string]string{".github/workflows/release.yml": twoInputs}, stub, true, 4)
 	if code := cli.Run(context.Background(), []string{"init"}, f); code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, stderr)
 	}

@@ -2,8 +2,6 @@ package ship
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
@@ -59,39 +58,22 @@ func TestTemplateGuesses(t *testing.T) {
 	}
 }
 
-// textFilesStub answers HotfixTextFiles queries from files (REVISION:PATH →
-// text) and counts them; any other request fails the test.
-type textFilesStub struct {
-	t        *testing.T
-	files    map[string]string
-	requests int
-}
-
-func (f *textFilesStub) RoundTrip(r *http.Request) (*http.Response, error) {
-	f.requests++
-	var req struct {
-		Query     string
-		Variables map[string]any
-	}
-	body, _ := io.ReadAll(r.Body)
-	if err := json.Unmarshal(body, &req); err != nil || !strings.Contains(req.Query, "HotfixTextFiles") {
-		f.t.Errorf("unexpected request %s %s: %s", r.Method, r.URL, body)
-		return &http.Response{StatusCode: 500, Body: io.NopCloser(strings.NewReader("{}")), Header: http.Header{}}, nil
-	}
-	repo := map[string]any{}
-	for k, v := range req.Variables {
-		if !strings.HasPrefix(k, "e") {
-			continue
+// textFiles answers a HotfixTextFiles query from files (REVISION:PATH → text).
+func textFiles(files map[string]string) httpmock.Responder {
+	return httpmock.GraphQLFunc(func(_ string, vars map[string]any) any {
+		repo := map[string]any{}
+		for k, v := range vars {
+			if !strings.HasPrefix(k, "e") {
+				continue
+			}
+			if text, ok := files[v.(string)]; ok {
+				repo["f"+k[1:]] = map[string]any{"text": text}
+			} else {
+				repo["f"+k[1:]] = nil
+			}
 		}
-		if text, ok := f.files[v.(string)]; ok {
-			repo["f"+k[1:]] = map[string]any{"text": text}
-		} else {
-			repo["f"+k[1:]] = nil
-		}
-	}
-	out, _ := json.Marshal(map[string]any{"data": map[string]any{"repository": repo}})
-	return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(string(out))),
-		Header: http.Header{"Content-Type": {"application/json"}}}, nil
+		return map[string]any{"data": map[string]any{"repository": repo}}
+	})
 }
 
 // TestReadTemplates: templates come from where the config came from — the
@@ -142,9 +124,12 @@ func TestReadTemplates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _, stderr := iostreams.Test()
-			stub := &textFilesStub{t: t, files: tt.remote}
+			reg := httpmock.New(t)
+			if tt.requests > 0 {
+				reg.Register(httpmock.GraphQL(`^HotfixTextFiles$`), textFiles(tt.remote)).Times(tt.requests)
+			}
 			s := &shipper{opts: &tt.opts, ios: ios, cs: ios.ColorScheme(), templates: tt.source,
-				gh: github.NewClient(&http.Client{Transport: stub}, "github.com")}
+				gh: github.NewClient(&http.Client{Transport: reg}, "github.com")}
 			s.paths.TopLevel = dir
 			s.repo.Owner, s.repo.Name = "acme", "shop"
 			s.cfg.PullRequest.Template, s.cfg.PostMortem.Template, s.cfg.PostMortem.Enabled = tt.pr, tt.pm, tt.postMortem
@@ -165,8 +150,8 @@ func TestReadTemplates(t *testing.T) {
 			if got := deref(s.postMortemTemplate); err == nil && got != tt.wantPM {
 				t.Errorf("post-mortem template %q, want %q", got, tt.wantPM)
 			}
-			if stub.requests != tt.requests {
-				t.Errorf("%d requests, want %d", stub.requests, tt.requests)
+			if n := len(reg.Requests()); n != tt.requests {
+				t.Errorf("%d requests, want %d", n, tt.requests)
 			}
 			if !strings.Contains(stderr.String(), tt.wantWarn) || (tt.wantWarn == "" && stderr.Len() > 0) {
 				t.Errorf("stderr %q, want %q", stderr, tt.wantWarn)

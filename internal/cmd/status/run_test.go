@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/cli/go-gh/v2/pkg/text"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
@@ -280,43 +280,38 @@ func TestTable(t *testing.T) {
 	}
 }
 
-// fakeGitHub answers the status query from pages (one per request, in order) and
-// the runs listing from runs; it records every request.
-type fakeGitHub struct {
-	t        *testing.T
-	pages    []string // "data" of each GraphQL answer
-	runs     string   // the runs listing; "" answers 404
-	requests []string
-	vars     []map[string]any
+// fakeGitHub stubs the GraphQL queries of status (the list, the forward-ports)
+// with pages (the answer to each query, in order) and, when runs is not empty,
+// the runs listing once with it.
+func fakeGitHub(t *testing.T, runs string, pages ...string) *httpmock.Registry {
+	gh := httpmock.New(t)
+	for _, p := range pages {
+		gh.Register(httpmock.GraphQL(`^Hotfix(Status|ForwardPorts)$`), httpmock.JSON(200, p))
+	}
+	if runs != "" {
+		gh.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs"), httpmock.JSON(200, runs))
+	}
+	return gh
 }
 
-func (g *fakeGitHub) RoundTrip(r *http.Request) (*http.Response, error) {
-	g.requests = append(g.requests, r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery)
-	body := ""
-	switch {
-	case r.URL.Path == "/graphql":
-		var q struct {
-			Query     string
-			Variables map[string]any
-		}
-		if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
-			g.t.Fatal(err)
-		}
-		g.vars = append(g.vars, q.Variables)
-		if len(g.pages) == 0 {
-			g.t.Fatalf("unexpected GraphQL request %v", q.Variables)
-		}
-		body, g.pages = g.pages[0], g.pages[1:]
-	case r.URL.Path == "/repos/acme/shop/actions/runs" && g.runs != "":
-		body = g.runs
-	case r.URL.Path == "/repos/acme/shop/actions/runs":
-		return &http.Response{StatusCode: 404, Body: io.NopCloser(strings.NewReader(`{"message":"Not Found"}`)), Header: http.Header{}, Request: r}, nil
-	default:
-		g.t.Errorf("unexpected request %s %s", r.Method, r.URL)
-		return &http.Response{StatusCode: 404, Body: io.NopCloser(strings.NewReader(`{"message":"Not Found"}`)), Header: http.Header{}, Request: r}, nil
+// requests lists the requests gh received as "METHOD PATH?QUERY".
+func requests(gh *httpmock.Registry) []string {
+	var list []string
+	for _, r := range gh.Requests() {
+		list = append(list, r.Method+" "+r.URL.Path+"?"+r.URL.RawQuery)
 	}
-	return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(body)),
-		Header: http.Header{"Content-Type": {"application/json"}}, Request: r}, nil
+	return list
+}
+
+// vars lists the variables of the GraphQL requests gh received.
+func vars(gh *httpmock.Registry) []map[string]any {
+	var list []map[string]any
+	for _, r := range gh.Requests() {
+		if r.GraphQL != nil {
+			list = append(list, r.GraphQL.Variables)
+		}
+	}
+	return list
 }
 
 func page(total int, next string, pulls ...apiPull) string {
@@ -325,7 +320,7 @@ func page(total int, next string, pulls ...apiPull) string {
 		total, next != "", next, b)
 }
 
-func testFactory(t *testing.T, gh *fakeGitHub) (f *command.Factory, ios *iostreams.IOStreams, stdout, stderr *bytes.Buffer) {
+func testFactory(t *testing.T, gh *httpmock.Registry) (f *command.Factory, ios *iostreams.IOStreams, stdout, stderr *bytes.Buffer) {
 	ios, _, stdout, stderr = iostreams.Test()
 	return &command.Factory{
 		IOStreams: ios,
@@ -347,15 +342,15 @@ func runStatus(t *testing.T, f *command.Factory, args ...string) error {
 // TestRunRequests: one query per page of 100, one runs request only when needed.
 func TestRunRequests(t *testing.T) {
 	t.Run("open: one query, no runs request", func(t *testing.T) {
-		gh := &fakeGitHub{t: t, pages: []string{page(2, "", stubPull(2, "OPEN", "SUCCESS"), stubPull(1, "OPEN", "FAILURE"))}}
+		gh := fakeGitHub(t, "", page(2, "", stubPull(2, "OPEN", "SUCCESS"), stubPull(1, "OPEN", "FAILURE")))
 		f, _, stdout, _ := testFactory(t, gh)
 		if err := runStatus(t, f); err != nil {
 			t.Fatal(err)
 		}
-		if len(gh.requests) != 1 {
-			t.Errorf("requests %q, want one query", gh.requests)
+		if len(requests(gh)) != 1 {
+			t.Errorf("requests %q, want one query", requests(gh))
 		}
-		v := gh.vars[0]
+		v := vars(gh)[0]
 		if fmt.Sprintf("%v %v %v %v %v", v["labels"], v["states"], v["first"], v["owner"], v["name"]) != "[hotfix] [OPEN] 30 acme shop" {
 			t.Errorf("variables %v", v)
 		}
@@ -369,17 +364,17 @@ func TestRunRequests(t *testing.T) {
 		for i := range first {
 			first[i] = stubPull(200-i, "MERGED", "", marker("dispatched", mergeSHA, int64(1000+i)))
 		}
-		gh := &fakeGitHub{t: t, pages: []string{page(180, "Y3Vyc29yOjk5", first...), page(180, "Y3Vyc29yOjE0OQ==", stubPull(100, "OPEN", ""))},
-			runs: `{"total_count":1,"workflow_runs":[{"id":1000,"status":"completed","conclusion":"success","head_sha":"` + mergeSHA + `","head_branch":"main"}]}`}
+		gh := fakeGitHub(t, `{"total_count":1,"workflow_runs":[{"id":1000,"status":"completed","conclusion":"success","head_sha":"`+mergeSHA+`","head_branch":"main"}]}`,
+			page(180, "Y3Vyc29yOjk5", first...), page(180, "Y3Vyc29yOjE0OQ==", stubPull(100, "OPEN", "")))
 		f, _, stdout, _ := testFactory(t, gh)
 		if err := runStatus(t, f, "--state", "all", "-L", "150", "--json", "number,release", "--jq", ".[0].release.conclusion, length"); err != nil {
 			t.Fatal(err)
 		}
-		if len(gh.requests) != 3 || !strings.HasPrefix(gh.requests[2], "GET /repos/acme/shop/actions/runs?event=workflow_dispatch&per_page=100") {
-			t.Errorf("requests %q, want two queries and one runs listing", gh.requests)
+		if len(requests(gh)) != 3 || !strings.HasPrefix(requests(gh)[2], "GET /repos/acme/shop/actions/runs?event=workflow_dispatch&per_page=100") {
+			t.Errorf("requests %q, want two queries and one runs listing", requests(gh))
 		}
-		if gh.vars[0]["first"] != float64(100) || gh.vars[1]["first"] != float64(50) || gh.vars[1]["after"] != "Y3Vyc29yOjk5" || gh.vars[0]["states"] != nil {
-			t.Errorf("paging variables %v / %v", gh.vars[0], gh.vars[1])
+		if vars(gh)[0]["first"] != float64(100) || vars(gh)[1]["first"] != float64(50) || vars(gh)[1]["after"] != "Y3Vyc29yOjk5" || vars(gh)[0]["states"] != nil {
+			t.Errorf("paging variables %v / %v", vars(gh)[0], vars(gh)[1])
 		}
 		if out := stdout.String(); out != "success\n101\n" {
 			t.Errorf("stdout %q", out)
@@ -387,18 +382,19 @@ func TestRunRequests(t *testing.T) {
 	})
 
 	t.Run("merged without release: no runs request", func(t *testing.T) {
-		gh := &fakeGitHub{t: t, pages: []string{page(1, "", stubPull(1, "MERGED", "", "LGTM"))}}
+		gh := fakeGitHub(t, "", page(1, "", stubPull(1, "MERGED", "", "LGTM")))
 		f, _, _, _ := testFactory(t, gh)
 		if err := runStatus(t, f, "--state", "merged"); err != nil {
 			t.Fatal(err)
 		}
-		if len(gh.requests) != 1 || gh.vars[0]["states"].([]any)[0] != "MERGED" {
-			t.Errorf("requests %q, variables %v", gh.requests, gh.vars)
+		if len(requests(gh)) != 1 || vars(gh)[0]["states"].([]any)[0] != "MERGED" {
+			t.Errorf("requests %q, variables %v", requests(gh), vars(gh))
 		}
 	})
 
 	t.Run("runs unreadable: a warning, the rest shown", func(t *testing.T) {
-		gh := &fakeGitHub{t: t, pages: []string{page(1, "", stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42)))}}
+		gh := fakeGitHub(t, "", page(1, "", stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42))))
+		gh.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs"), httpmock.JSON(404, `{"message":"Not Found"}`))
 		f, _, stdout, stderr := testFactory(t, gh)
 		if err := runStatus(t, f, "--state", "merged"); err != nil {
 			t.Fatal(err)
@@ -421,12 +417,13 @@ func TestRunNoResults(t *testing.T) {
 		stderr     string
 		wantErr    string
 		wantAnswer string
+		offline    bool // refused before any request
 	}{
 		{name: "terminal", tty: true, stderr: "No open hotfix pull requests in acme/shop\n"},
 		{name: "terminal, all", tty: true, args: []string{"--state", "all"}, stderr: "No hotfix pull requests in acme/shop\n"},
 		{name: "script", stdout: ""},
 		{name: "json", args: []string{"--json", "number"}, stdout: "[]\n"},
-		{name: "unknown field", args: []string{"--json", "nope"}, wantErr: "unknown JSON field: \"nope\""},
+		{name: "unknown field", args: []string{"--json", "nope"}, wantErr: "unknown JSON field: \"nope\"", offline: true},
 		{name: "no repository", wantAnswer: `{"data":{"repository":null},"errors":[{"type":"NOT_FOUND","path":["repository"],"message":"Could not resolve to a Repository with the name 'acme/shop'."}]}`,
 			wantErr: "repository acme/shop not found (or your token cannot see it)"},
 	}
@@ -436,12 +433,16 @@ func TestRunNoResults(t *testing.T) {
 			if tt.wantAnswer != "" {
 				answer = tt.wantAnswer
 			}
-			gh := &fakeGitHub{t: t, pages: []string{answer}}
+			var pages []string
+			if !tt.offline {
+				pages = append(pages, answer)
+			}
+			gh := fakeGitHub(t, "", pages...)
 			f, ios, stdout, stderr := testFactory(t, gh)
 			ios.SetStdoutTTY(tt.tty)
 			err := runStatus(t, f, tt.args...)
 			if tt.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) || len(gh.requests) > 1 {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) || len(requests(gh)) > 1 {
 					t.Fatalf("error %v, want %q", err, tt.wantErr)
 				}
 				return
@@ -461,7 +462,7 @@ func TestRunNoResults(t *testing.T) {
 
 // TestRunGraphQLError: a failing query is one line with context.
 func TestRunGraphQLError(t *testing.T) {
-	gh := &fakeGitHub{t: t, pages: []string{`{"data":null,"errors":[{"message":"Something went wrong while executing your query."}]}`}}
+	gh := fakeGitHub(t, "", `{"data":null,"errors":[{"message":"Something went wrong while executing your query."}]}`)
 	f, _, _, _ := testFactory(t, gh)
 	err := runStatus(t, f)
 	if err == nil || err.Error() != "listing the hotfix pull requests of acme/shop: GraphQL: Something went wrong while executing your query." {
@@ -717,7 +718,7 @@ func TestRunLeavesOutForkPulls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			gh := &fakeGitHub{t: t, pages: []string{page(len(tt.pulls), "", tt.pulls...)}}
+			gh := fakeGitHub(t, "", page(len(tt.pulls), "", tt.pulls...))
 			f, _, stdout, stderr := testFactory(t, gh)
 			if err := runStatus(t, f, "--json", "number", "--jq", ".[].number"); err != nil {
 				t.Fatal(err)
@@ -737,7 +738,7 @@ func TestRunLeavesOutForkPulls(t *testing.T) {
 	}
 
 	// On a terminal, the count shown leaves the fork's pull request out.
-	gh := &fakeGitHub{t: t, pages: []string{page(2, "", fork(3, "hubot"), stubPull(2, "OPEN", ""))}}
+	gh := fakeGitHub(t, "", page(2, "", fork(3, "hubot"), stubPull(2, "OPEN", "")))
 	f, ios, stdout, _ := testFactory(t, gh)
 	ios.SetStdoutTTY(true)
 	if err := runStatus(t, f); err != nil {
@@ -798,7 +799,7 @@ func TestForwardPorts(t *testing.T) {
 				}
 				parts = append(parts, fmt.Sprintf(`"fp0_%d":{"nodes":[%s]}`, k, strings.Join(nodes, ",")))
 			}
-			gh := &fakeGitHub{t: t, pages: []string{`{"data":{"repository":{` + strings.Join(parts, ",") + `}}}`}}
+			gh := fakeGitHub(t, "", `{"data":{"repository":{`+strings.Join(parts, ",")+`}}}`)
 			f, _, _, _ := testFactory(t, gh)
 			client, _ := f.GitHubClient("github.com")
 			pulls := []hotfixPull{{Number: 20, State: "MERGED", Branch: "hotfix/x", Base: "release/v1.4", Tag: "v1.4.1", exceptional: true, forwardNotNeeded: tt.notNeeded}}
@@ -811,7 +812,7 @@ func TestForwardPorts(t *testing.T) {
 			want := strings.Join(hotfix.ForwardPortBranches("hotfix/x"), " ")
 			var got []string
 			for k := 0; k < hotfix.ForwardPortNames; k++ {
-				got = append(got, fmt.Sprint(gh.vars[0][fmt.Sprintf("h0_%d", k)]))
+				got = append(got, fmt.Sprint(vars(gh)[0][fmt.Sprintf("h0_%d", k)]))
 			}
 			if strings.Join(got, " ") != want {
 				t.Errorf("asked for %v, want %s", got, want)
@@ -848,7 +849,7 @@ func TestRunForwardPortRows(t *testing.T) {
 	for k := 1; k < hotfix.ForwardPortNames; k++ {
 		fpNodes += fmt.Sprintf(`,"fp0_%d":{"nodes":[]}`, k)
 	}
-	gh := &fakeGitHub{t: t, pages: []string{page(3, "", namedLike, forward, hotfixPR), `{"data":{"repository":{` + fpNodes + `}}}`}}
+	gh := fakeGitHub(t, "", page(3, "", namedLike, forward, hotfixPR), `{"data":{"repository":{`+fpNodes+`}}}`)
 	f, _, stdout, _ := testFactory(t, gh)
 	if err := runStatus(t, f, "--state", "merged"); err != nil {
 		t.Fatal(err)
@@ -861,7 +862,7 @@ func TestRunForwardPortRows(t *testing.T) {
 
 	open := stubPull(21, "OPEN", "")
 	open.Body, open.HeadRefOid = "Forward-port of #20\n"+hotfix.ForwardPort{Of: 20, Conflicts: true, Head: mergeSHA}.Encode(), mergeSHA
-	gh = &fakeGitHub{t: t, pages: []string{page(1, "", open)}}
+	gh = fakeGitHub(t, "", page(1, "", open))
 	f, ios, stdout, stderr := testFactory(t, gh)
 	ios.SetStdoutTTY(true)
 	if err := runStatus(t, f); err != nil {
