@@ -9,6 +9,10 @@ import (
 	"github.com/cli/go-gh/v2/pkg/api"
 )
 
+// TestIsRefusal: a dispatch GitHub refused without acting (4xx, a rate limit that
+// outlasts the wait) takes its release comment back; an answer that may hide an
+// effect (5xx, a lost connection, a 408) keeps it, so the next ship looks for
+// the run before dispatching again.
 func TestIsRefusal(t *testing.T) {
 	tests := []struct {
 		name string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -110,7 +109,7 @@ func (s *shipper) checkTagOption(ctx context.Context) error {
 		return nil
 	}
 	if s.pr != nil && s.pr.State == "MERGED" {
-		if m, found := findMarker(s.pr.Comments, s.pr.MergeCommit); found && m.Tag != "" {
+		if m, found := release.FindMarker(s.pr.Comments, s.pr.MergeCommit); found && m.Tag != "" {
 			// Equal: a re-run; different: the release decides (releaseHotfix, retag).
 			return nil
 		}
@@ -235,7 +234,7 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 	}
 	var watchErr error
 	if !s.opts.NoRelease {
-		if err := s.releaseHotfix(ctx); err != nil {
+		if err := s.releaseOnce(ctx); err != nil {
 			return err
 		}
 		if s.opts.Watch && !s.opts.DryRun {
@@ -275,107 +274,6 @@ func (s *shipper) afterMergeExceptional(ctx context.Context) error {
 		return failed
 	}
 	return attention
-}
-
-// releaseHotfix dispatches the hotfix workflow on the maintenance branch with the
-// hotfix tag and the target environment, exactly once, with the same release
-// marker as the standard path. The tag is decided before the marker is posted and
-// recorded in it, so a ship that resumes dispatches with the same tag, never the
-// next one (the first run may have created its tag already).
-func (s *shipper) releaseHotfix(ctx context.Context) error {
-	mergeSHA := s.pr.MergeCommit
-	if err := s.allComments(ctx); err != nil {
-		return err
-	}
-	marker, found := findMarker(s.pr.Comments, mergeSHA)
-	if found && marker.State == "dispatched" {
-		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {
-			if err != nil {
-				return err
-			}
-			s.learnTag(ctx)
-			s.exc.tag = s.release.Tag
-			if s.opts.Tag != "" && s.opts.Tag != s.release.Tag {
-				return s.retag(ctx, s.release)
-			}
-			if s.opts.Retry {
-				return s.retry(ctx, s.release)
-			}
-			s.reportRecorded(*s.release)
-			return s.checkLeftBehind(ctx, true)
-		}
-		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
-	}
-	wf, inputs, err := s.hotfixPlan(ctx)
-	if err != nil {
-		return err
-	}
-	if !found {
-		// Exactly once by what GitHub shows, as on the standard path: a run of
-		// the hotfix workflow on the maintenance branch that covers the merge (a
-		// teammate's gh workflow run, a release comment deleted) is adopted.
-		if adopted, err := s.adoptFromGitHub(ctx, wf, mergeSHA); err != nil || adopted {
-			if s.release != nil {
-				s.exc.tag = s.release.Tag
-			}
-			return err
-		}
-	}
-	if s.opts.Retry {
-		return s.nothingToRetry()
-	}
-	tag, since, err := s.hotfixTag(ctx, marker.Tag)
-	if err != nil {
-		return err
-	}
-	s.exc.tag = tag
-	s.progress("Hotfix tag: %s (release line %s*)", tag, s.exc.from.LinePrefix())
-	s.whatShipsHotfix(ctx, since, mergeSHA)
-	forced, err := s.gate(ctx, mergeSHA, found)
-	if err != nil {
-		return err
-	}
-	send := map[string]string{s.cfg.Exceptional.TagInput: tag}
-	for k, v := range inputs {
-		send[k] = v
-	}
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would dispatch %s on %s with inputs %s, once, and comment on #%d with the run\n",
-			wf.File(), s.base, formatInputs(send), s.pr.Number)
-		return nil
-	}
-	if found { // "dispatching": a previous ship stopped between the dispatch and recording it
-		run, err := s.findRun(ctx, wf, marker)
-		if err != nil {
-			return err
-		}
-		if run != nil {
-			return s.recordRun(ctx, &marker, run)
-		}
-		s.warn("A previous ship decided to release %s but no run of %s appeared: dispatching now", tag, wf.File())
-	} else {
-		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base, Tag: tag, Forced: forced}
-		if err := s.postMarker(ctx, &marker); err != nil {
-			return err
-		}
-		if marker.Tag != tag { // postMarker found an earlier marker after a lost answer
-			send[s.cfg.Exceptional.TagInput], s.exc.tag = marker.Tag, marker.Tag
-		}
-		if winner, lost, err := s.lostRace(ctx, marker); err != nil {
-			return err
-		} else if lost {
-			err := s.followWinner(ctx, wf, winner)
-			if s.release != nil {
-				s.exc.tag = s.release.Tag
-			}
-			return err
-		}
-	}
-	run, err := s.dispatch(ctx, wf, send, marker)
-	if err != nil {
-		return err
-	}
-	return s.recordRun(ctx, &marker, run)
 }
 
 // adoptedTag is the hotfix tag of a run of the hotfix workflow that ship did
@@ -454,32 +352,6 @@ func (s *shipper) hotfixTag(ctx context.Context, recorded string) (tag, since st
 			path.Base(s.cfg.Exceptional.Workflow), s.base, run.HTMLURL, v)
 	}
 	return v.String(), since, nil
-}
-
-// whatShipsHotfix shows the commits of the maintenance branch the hotfix release
-// carries since the line's latest tag, warning when that is more than the hotfix.
-func (s *shipper) whatShipsHotfix(ctx context.Context, since, mergeSHA string) {
-	var cmp struct {
-		AheadBy int             `json:"ahead_by"`
-		Commits []shippedCommit `json:"commits"`
-	}
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
-		s.warn("Could not list what will ship since %s: %v", since, err)
-		return
-	}
-	var prCommits []shippedCommit
-	if len(cmp.Commits) > 1 {
-		if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err != nil {
-			prCommits = nil
-		}
-	}
-	s.progress("What will ship (%s on %s since %s):", plural(cmp.AheadBy, "commit"), s.base, since)
-	for _, c := range cmp.Commits {
-		s.progress("  %s %s", short(c.SHA), strings.SplitN(c.Commit.Message, "\n", 2)[0])
-	}
-	if others := besidesHotfix(cmp.Commits, prCommits, mergeSHA, s.pr.HeadRefOid); len(others) > 0 {
-		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
-	}
 }
 
 // shippedCommit is a commit as GitHub's compare and pull request commit
@@ -644,10 +516,7 @@ func (s *shipper) retag(ctx context.Context, m *hotfix.ReleaseMarker) error {
 	if err != nil {
 		return err
 	}
-	send := map[string]string{s.cfg.Exceptional.TagInput: v.String()}
-	for k, val := range inputs {
-		send[k] = val
-	}
+	send := withInput(inputs, s.cfg.Exceptional.TagInput, v.String())
 	if s.opts.DryRun {
 		fmt.Fprintf(s.ios.Out, "Would record %s in place of %s on #%d (its run failed: %s), then dispatch %s on %s with inputs %s, once\n",
 			v, m.Tag, s.pr.Number, m.RunURL, wf.File(), s.base, formatInputs(send))
@@ -661,9 +530,7 @@ func (s *shipper) retag(ctx context.Context, m *hotfix.ReleaseMarker) error {
 	}
 	s.exc.tag = m.Tag
 	s.done("Hotfix tag: %s in place of %s, whose release failed (recorded on #%d)", v, old, s.pr.Number)
-	newRun, err := s.dispatch(ctx, wf, send, *m)
-	if err != nil {
-		return err
-	}
-	return s.recordRun(ctx, m, newRun)
+	d := release.Decision{MergeSHA: m.MergeSHA, Workflow: wf.File(), Ref: s.base, Inputs: send, Tag: m.Tag, TagInput: s.cfg.Exceptional.TagInput}
+	out, err := s.protocol().DispatchClaimed(ctx, d, *m)
+	return s.dispatched(d.Workflow, out, err)
 }

@@ -233,7 +233,7 @@ func (s *shipper) commentBodies() []string {
 func (s *shipper) recordNotNeeded(ctx context.Context) error {
 	body := fmt.Sprintf("No forward-port needed: `%s` already has the changes of this hotfix.\n\n<sub>Posted by gh hotfix ship.</sub>\n%s\n",
 		s.exc.mainline, hotfix.ForwardPort{Of: s.pr.Number, NotNeeded: true}.Encode())
-	_, err := s.commentOnce(ctx, body, func() bool { return hotfix.NotNeededRecorded(s.commentBodies(), s.pr.Number) })
+	err := s.commentOnce(ctx, body, func() bool { return hotfix.NotNeededRecorded(s.commentBodies(), s.pr.Number) })
 	if err != nil {
 		return fmt.Errorf("recording on #%d that no forward-port is needed: %w", s.pr.Number, err)
 	}

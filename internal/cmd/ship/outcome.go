@@ -350,13 +350,12 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 		fmt.Fprintf(s.ios.Out, "Would record %s (%s of %s, already on GitHub%s) on #%d, and dispatch nothing\n", run.HTMLURL, by, wf.File(), tagNote, s.pr.Number)
 		return true, nil
 	}
-	if err := s.postMarker(ctx, &marker); err != nil {
-		return false, err
-	}
-	if winner, lost, err := s.lostRace(ctx, marker); err != nil {
+	proto := s.protocol()
+	if winner, lost, err := proto.Claim(ctx, &marker); err != nil {
 		return false, err
 	} else if lost {
-		return true, s.followWinner(ctx, wf, winner)
+		out, err := proto.Follow(ctx, winner, s.adoptRecorded)
+		return true, s.dispatched(wf.File(), out, err)
 	}
 	s.release, s.runInfo = &marker, &run
 	s.done("Release run already on GitHub: %s (%s of %s containing the merge%s): recorded on #%d, nothing dispatched", run.HTMLURL, by, wf.File(), tagNote, s.pr.Number)

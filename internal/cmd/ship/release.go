@@ -2,7 +2,6 @@ package ship
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -31,123 +30,6 @@ func runLookup() (attempts int, interval time.Duration) {
 		interval = max(total/10, 10*time.Millisecond)
 	}
 	return int(total/interval) + 1, interval
-}
-
-// releaseOnce dispatches the release workflow for the merged hotfix, exactly once.
-// How it knows: the release comment on the pull request (see hotfix.ReleaseMarker),
-// posted before the dispatch and completed after it; when a run died between the
-// two, the workflow's runs since the comment tell whether the dispatch went out.
-func (s *shipper) releaseOnce(ctx context.Context) error {
-	// What load read is current when the pull request was merged already; after a
-	// wait, read again: the comments (another ship may have released meanwhile) and
-	// the base's history now include the merge.
-	if !s.opts.DryRun && !s.fresh {
-		if err := s.reload(ctx); err != nil {
-			return err
-		}
-	}
-	mergeSHA := s.pr.MergeCommit
-	if err := s.allComments(ctx); err != nil {
-		return err
-	}
-	marker, found := findMarker(s.pr.Comments, mergeSHA)
-	if found && marker.State == "dispatched" {
-		if ours, err := s.adoptRecorded(ctx, marker); err != nil || ours {
-			if err != nil {
-				return err
-			}
-			if s.opts.Retry {
-				return s.retry(ctx, &marker)
-			}
-			s.reportRecorded(marker)
-			return s.checkLeftBehind(ctx, true)
-		}
-		marker.State = "dispatching" // the recorded run is not this merge's: find or start the real one
-	}
-
-	wf, inputs, err := s.releasePlan(ctx)
-	if err != nil {
-		return err
-	}
-	if !found {
-		// Exactly once by what GitHub shows, not only by the comment: a release
-		// run that already covers the merge (a push run of the release workflow,
-		// a teammate's gh workflow run, a comment deleted) is adopted.
-		if adopted, err := s.adoptFromGitHub(ctx, wf, mergeSHA); err != nil || adopted {
-			return err
-		}
-	}
-	if s.opts.Retry {
-		return s.nothingToRetry()
-	}
-	s.whatShips(ctx, wf, mergeSHA)
-	if s.alreadyIn != "" && !found {
-		if !s.opts.Force {
-			s.done("Already in release %s, made after #%d was merged: nothing to release (%s releases again)", s.alreadyIn, s.pr.Number, s.again(withForce))
-			return nil
-		}
-		s.warn("The merge commit is already in release %s; releasing again because of --force", s.alreadyIn)
-	}
-	forced, err := s.gate(ctx, mergeSHA, found)
-	if err != nil {
-		return err
-	}
-
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would dispatch %s on %s with inputs %s, once, and comment on #%d with the run\n",
-			wf.File(), s.base, formatInputs(inputs), s.pr.Number)
-		return nil
-	}
-
-	if found { // "dispatching": a previous run stopped between the dispatch and recording it
-		run, err := s.findRun(ctx, wf, marker)
-		if err != nil {
-			return err
-		}
-		if run != nil {
-			return s.recordRun(ctx, &marker, run)
-		}
-		s.warn("A previous ship decided to release at %s but no run of %s containing the merge appeared: dispatching now", marker.Since.Format(time.RFC3339), wf.File())
-	} else {
-		marker = hotfix.ReleaseMarker{State: "dispatching", MergeSHA: mergeSHA, Workflow: wf.File(), Ref: s.base, Forced: forced}
-		if err := s.postMarker(ctx, &marker); err != nil {
-			return err
-		}
-		if winner, lost, err := s.lostRace(ctx, marker); err != nil {
-			return err
-		} else if lost {
-			return s.followWinner(ctx, wf, winner)
-		}
-	}
-	run, err := s.dispatch(ctx, wf, inputs, marker)
-	var refused notDispatched
-	if errors.As(err, &refused) {
-		// GitHub refused the dispatch without acting: the release comment would
-		// say "releasing" about nothing, and make the next ship look for a run
-		// that cannot exist before dispatching. Taken back, the next ship starts
-		// afresh at once.
-		s.takeBack(ctx, marker)
-	}
-	if err != nil {
-		return err
-	}
-	return s.recordRun(ctx, &marker, run)
-}
-
-// notDispatched is a dispatch GitHub refused without acting on it.
-type notDispatched struct{ error }
-
-func (e notDispatched) Unwrap() error { return e.error }
-
-// takeBack deletes the release comment of a release that did not start. A
-// failure leaves it; the next ship then looks for a run before dispatching.
-func (s *shipper) takeBack(ctx context.Context, m hotfix.ReleaseMarker) {
-	if m.CommentID == 0 {
-		return
-	}
-	if err := s.gh.DeleteComment(ctx, s.repo.Owner, s.repo.Name, m.CommentID); err != nil {
-		s.warn("Could not take back the release comment %d on #%d (%v): the next ship looks for a run before dispatching", m.CommentID, s.pr.Number, err)
-	}
 }
 
 type releasePlan struct {
@@ -207,205 +89,6 @@ func (s *shipper) allComments(ctx context.Context) error {
 	}
 	s.pr.Comments, s.pr.CommentsBefore = append(older, s.pr.Comments...), ""
 	return nil
-}
-
-// findMarker returns the earliest release marker for the merge commit: when two
-// ships raced, the earliest comment is the one that dispatches. The decision's
-// time is the comment's created_at, by GitHub's clock: the "since" written in the
-// body was the local clock's when the comment was first posted, and may be off.
-func findMarker(comments []github.Comment, mergeSHA string) (hotfix.ReleaseMarker, bool) {
-	for i := range comments {
-		if m, ok := hotfix.ParseReleaseMarker(comments[i].Body); ok && m.MergeSHA == mergeSHA {
-			m.CommentID = comments[i].ID
-			if !comments[i].CreatedAt.IsZero() {
-				m.Since = comments[i].CreatedAt
-			}
-			return m, true
-		}
-	}
-	return hotfix.ReleaseMarker{}, false
-}
-
-// lostRace re-reads the comments after posting ours: when two ships of the same
-// hotfix run at once, both post a marker, and the earliest comment wins. The
-// loser removes its own marker and never dispatches.
-func (s *shipper) lostRace(ctx context.Context, mine hotfix.ReleaseMarker) (hotfix.ReleaseMarker, bool, error) {
-	// postMarker read the comments as they were right after ours.
-	first := mine
-	for _, c := range s.pr.Comments {
-		if m, ok := hotfix.ParseReleaseMarker(c.Body); ok && m.MergeSHA == mine.MergeSHA && c.ID < first.CommentID {
-			m.CommentID = c.ID
-			first = m
-		}
-	}
-	if first.CommentID == mine.CommentID {
-		return mine, false, nil
-	}
-	if err := s.gh.DeleteComment(ctx, s.repo.Owner, s.repo.Name, mine.CommentID); err != nil {
-		s.warn("Could not remove the duplicate release comment %d: %v", mine.CommentID, err)
-	}
-	s.warn("Another gh hotfix ship is releasing this hotfix: following it instead of dispatching")
-	return first, true, nil
-}
-
-// followWinner waits for the concurrent ship's run to be recorded or to appear.
-func (s *shipper) followWinner(ctx context.Context, wf release.Workflow, winner hotfix.ReleaseMarker) error {
-	attempts, interval := runLookup()
-	line := s.newWaitLine()
-	defer line.stop()
-	for i := 0; i < attempts; i++ {
-		if i == 1 {
-			line.show(fmt.Sprintf("Waiting for the other ship to record its run on #%d (up to %s)…", s.pr.Number, time.Duration(attempts-1)*interval))
-		}
-		pr, err := s.gh.Pull(ctx, s.pr.ID)
-		if err != nil {
-			return err
-		}
-		if m, ok := findMarker(pr.Comments, winner.MergeSHA); ok && m.State == "dispatched" {
-			ours, err := s.adoptRecorded(ctx, m)
-			if err != nil {
-				return err
-			}
-			if !ours {
-				return fmt.Errorf("the other gh hotfix ship recorded run %d, which is not a release of this merge: run %s again to find or start the real one", m.RunID, s.again())
-			}
-			s.done("Release run: %s (started by the other ship)", m.RunURL)
-			return nil
-		}
-		if i < attempts-1 {
-			if err := github.Sleep(ctx, interval); err != nil {
-				return s.interruptedOr(ctx, "the release run", err)
-			}
-		}
-	}
-	return fmt.Errorf("another gh hotfix ship started releasing this hotfix but has not recorded its run yet: run %s again later; it will not dispatch twice", s.again())
-}
-
-// postMarker posts the release comment before dispatching. Its creation time,
-// by GitHub's clock, bounds the search for runs this release may have started;
-// the local time written in the body is for readers only.
-func (s *shipper) postMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
-	m.Since = time.Now().UTC().Truncate(time.Second)
-	posted, err := s.commentOnce(ctx, hotfix.ReleaseComment(*m), func() bool {
-		found, ok := findMarker(s.pr.Comments, m.MergeSHA)
-		if ok {
-			*m = found
-		}
-		return ok
-	})
-	if err != nil {
-		return fmt.Errorf("commenting on #%d before the release: %w", s.pr.Number, err)
-	}
-	if posted != nil {
-		m.CommentID = posted.ID
-		m.Since = posted.CreatedAt // zero when GitHub did not say: runs are then judged by their commit alone
-	}
-	return nil
-}
-
-// commentOnce posts body on the pull request at most twice, the second time
-// only after reading the comments back proved the first did nothing: there
-// says whether s.pr.Comments, as read back, hold the comment already. posted
-// is nil when the read-back found it.
-func (s *shipper) commentOnce(ctx context.Context, body string, there func() bool) (posted *github.PostedComment, err error) {
-	for attempt := 1; attempt <= 2; attempt++ {
-		if posted, err = s.gh.AddComment(ctx, s.pr.ID, body); err == nil {
-			s.pr.Comments = posted.Comments
-			return posted, nil
-		}
-		if !github.IsTransient(err) {
-			break
-		}
-		pr, qerr := s.gh.Pull(ctx, s.pr.ID)
-		if qerr != nil {
-			break
-		}
-		s.pr.Comments = pr.Comments
-		if there() {
-			return nil, nil
-		}
-	}
-	return nil, err
-}
-
-// dispatch sends the workflow_dispatch, asking GitHub for the run's details (on
-// servers that do not return them, the run is found by listing). A dispatch is
-// never sent twice blindly: after a lost answer ship looks for the run first.
-func (s *shipper) dispatch(ctx context.Context, wf release.Workflow, inputs map[string]string, marker hotfix.ReleaseMarker) (*github.Run, error) {
-	for attempt := 1; ; attempt++ {
-		run, err := s.gh.DispatchWorkflow(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, inputs)
-		switch {
-		case err == nil && run != nil:
-			// The run GitHub names is ours by construction: it runs at the base's tip
-			// as of the dispatch, and this run read the merge on the base before it.
-			s.done("Dispatched %s on %s", wf.File(), s.base)
-			return run, nil
-		case err == nil:
-			s.done("Dispatched %s on %s; looking for its run…", wf.File(), s.base)
-		case github.IsTransient(err):
-			s.warn("The dispatch of %s got no clear answer (%v): checking whether it went out…", wf.File(), err)
-		case errors.Is(err, github.ErrWorkflowDisabled):
-			return nil, notDispatched{disabledError(wf.File(), "disabled", s.repo, s.again())}
-		case github.IsRefusal(err):
-			return nil, notDispatched{fmt.Errorf("dispatching %s: %w", wf.File(), err)}
-		default:
-			return nil, fmt.Errorf("dispatching %s: %w", wf.File(), err)
-		}
-		run, ferr := s.findRun(ctx, wf, marker)
-		switch {
-		case ferr != nil:
-			return nil, ferr
-		case run != nil:
-			return run, nil
-		case err == nil:
-			return nil, fmt.Errorf("%s was dispatched but its run did not appear: run %s again to record it", wf.File(), s.again())
-		case attempt == 2:
-			return nil, fmt.Errorf("could not tell whether %s was dispatched (%v): run %s again; it looks for the run before dispatching again", wf.File(), err, s.again())
-		}
-		// No run appeared in the lookup window: the dispatch did not go out.
-		s.warn("No run of %s appeared: dispatching once more", wf.File())
-	}
-}
-
-// findRun looks, for a bounded time, for the release run the decision recorded
-// in marker may have started: a dispatch run of wf on the base, created since the
-// release comment and containing the merge (release.Merge). Any other run, such as
-// a teammate's release of an earlier commit started a moment before, is not ours.
-func (s *shipper) findRun(ctx context.Context, wf release.Workflow, marker hotfix.ReleaseMarker) (*github.Run, error) {
-	merge := s.mergeOf(marker, true)
-	attempts, interval := runLookup()
-	var rejected []string
-	line := s.newWaitLine()
-	defer line.stop()
-	for i := 0; i < attempts; i++ {
-		if i == 1 {
-			// The run is not listed yet: say what the pause is for.
-			line.show(fmt.Sprintf("Looking for the run of %s on %s (up to %s)…", wf.File(), s.base, time.Duration(attempts-1)*interval))
-		}
-		runs, err := s.gh.DispatchRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, merge.Decided)
-		if err != nil {
-			return nil, fmt.Errorf("looking for the release run: %w", err)
-		}
-		run, why, err := merge.First(ctx, runs, s.contains)
-		if err != nil {
-			return nil, fmt.Errorf("looking for the release run: %w", err)
-		}
-		if run != nil {
-			return run, nil
-		}
-		if len(why) > len(rejected) {
-			for _, w := range why[len(rejected):] {
-				s.ios.Notice("Not this hotfix's release: " + w) // above the spinner, if any
-			}
-			rejected = why
-		}
-		if i < attempts-1 {
-			if err := github.Sleep(ctx, interval); err != nil {
-				return nil, s.interruptedOr(ctx, "the release run", err)
-			}
-		}
-	}
-	return nil, nil
 }
 
 // mergeOf is the merge whose release marker records the decision to release.
@@ -476,23 +159,6 @@ func (s *shipper) interruptedOr(ctx context.Context, what string, err error) err
 	return err
 }
 
-// recordRun completes the release comment with the run: from now on any ship
-// knows this hotfix is released.
-func (s *shipper) recordRun(ctx context.Context, m *hotfix.ReleaseMarker, run *github.Run) error {
-	m.State, m.RunID, m.RunURL = "dispatched", run.ID, run.HTMLURL
-	if m.RunURL == "" {
-		m.RunURL = fmt.Sprintf("%s/actions/runs/%d", strings.TrimSuffix(strings.SplitN(s.pr.URL, "/pull/", 2)[0], "/"), run.ID)
-	}
-	s.release = m
-	if err := s.editMarker(ctx, m); err != nil {
-		return fmt.Errorf("recording the release run %s on #%d: %w; run %s again to record it (it will not dispatch again)", m.RunURL, s.pr.Number, err, s.again())
-	}
-	s.done("Release run: %s (commented on #%d)", m.RunURL, s.pr.Number)
-	// Just dispatched: the run is queued; --watch follows it from there.
-	s.runInfo = &github.Run{ID: run.ID, HTMLURL: m.RunURL, Status: "queued"}
-	return nil
-}
-
 // editMarker writes the marker into the release comment that holds it (an
 // edit, the same however often it is sent).
 func (s *shipper) editMarker(ctx context.Context, m *hotfix.ReleaseMarker) error {
@@ -517,55 +183,52 @@ func formatInputs(inputs map[string]string) string {
 
 // whatShips shows the commits the release will carry: everything on the base
 // since the last release, warning when that is more than the hotfix.
-func (s *shipper) whatShips(ctx context.Context, wf release.Workflow, mergeSHA string) {
+func (s *shipper) whatShips(ctx context.Context, workflow, mergeSHA string) {
 	if s.whatShipsFromState(mergeSHA) {
 		return
 	}
-	since, label := s.lastRelease(ctx, wf)
+	since, label := s.lastRelease(ctx, workflow)
 	if since == "" {
 		s.warn("No earlier release found: everything on %s up to %s will ship", s.base, short(mergeSHA))
 		return
 	}
-	var cmp struct {
-		Status  string `json:"status"`
-		AheadBy int    `json:"ahead_by"`
-		Commits []struct {
-			SHA    string `json:"sha"`
-			Commit struct {
-				Message string `json:"message"`
-			} `json:"commit"`
-		} `json:"commits"`
-	}
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
-		s.warn("Could not list what will ship since %s: %v", label, err)
-		return
-	}
-	if (cmp.Status == "behind" || cmp.Status == "identical") && strings.HasPrefix(label, "release ") {
+	if status := s.whatShipsSince(ctx, since, "since "+label, mergeSHA); (status == "behind" || status == "identical") && strings.HasPrefix(label, "release ") {
 		// GitHub compares by the graph: the merge commit is in the release.
 		s.alreadyIn = strings.TrimPrefix(label, "release ")
-		return
 	}
-	ours := map[string]bool{mergeSHA: true}
-	var prCommits []struct {
-		SHA string `json:"sha"`
+}
+
+// whatShipsSince lists the commits from since to the merge (GitHub's compare)
+// under "What will ship (N commits <what>):", warning about those that are not
+// the hotfix's own (besidesHotfix). It returns the comparison's status; a
+// merge already in since ("behind", "identical") lists nothing.
+func (s *shipper) whatShipsSince(ctx context.Context, since, what, mergeSHA string) string {
+	var cmp struct {
+		Status  string          `json:"status"`
+		AheadBy int             `json:"ahead_by"`
+		Commits []shippedCommit `json:"commits"`
 	}
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err == nil {
-		for _, c := range prCommits {
-			ours[c.SHA] = true
+	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
+		s.warn("Could not list what will ship %s: %v", what, err)
+		return ""
+	}
+	if cmp.Status == "behind" || cmp.Status == "identical" {
+		return cmp.Status
+	}
+	var prCommits []shippedCommit
+	if len(cmp.Commits) > 1 {
+		if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err != nil {
+			prCommits = nil
 		}
 	}
-	s.progress("What will ship (%s since %s):", plural(cmp.AheadBy, "commit"), label)
-	var others []string
+	s.progress("What will ship (%s %s):", plural(cmp.AheadBy, "commit"), what)
 	for _, c := range cmp.Commits {
-		line := fmt.Sprintf("  %s %s", short(c.SHA), strings.SplitN(c.Commit.Message, "\n", 2)[0])
-		s.progress("%s", line)
-		if !ours[c.SHA] {
-			others = append(others, short(c.SHA))
-		}
+		s.progress("  %s %s", short(c.SHA), strings.SplitN(c.Commit.Message, "\n", 2)[0])
 	}
-	if len(others) > 0 {
+	if others := besidesHotfix(cmp.Commits, prCommits, mergeSHA, s.pr.HeadRefOid); len(others) > 0 {
 		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
 	}
+	return cmp.Status
 }
 
 // whatShipsFromState shows what will ship from what the first query read: the
@@ -616,11 +279,11 @@ func (s *shipper) inRelease(history []github.HistoryCommit, mergeSHA, releaseSHA
 
 // lastRelease is the latest release's tag, else the commit of the last
 // successful run of the release workflow.
-func (s *shipper) lastRelease(ctx context.Context, wf release.Workflow) (rev, label string) {
+func (s *shipper) lastRelease(ctx context.Context, workflow string) (rev, label string) {
 	if tag, err := s.gh.LatestReleaseTag(ctx, s.repo.Owner, s.repo.Name); err == nil && tag != "" {
 		return tag, "release " + tag
 	}
-	if run, err := s.gh.LastSuccessfulRun(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base); err == nil && run != nil {
+	if run, err := s.gh.LastSuccessfulRun(ctx, s.repo.Owner, s.repo.Name, workflow, s.base); err == nil && run != nil {
 		return run.HeadSHA, "the last successful release run (" + short(run.HeadSHA) + ")"
 	}
 	return "", ""

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 // TestDecisionTimeIsGitHubs: the time a release was decided is the release
@@ -34,7 +35,7 @@ func TestDecisionTimeIsGitHubs(t *testing.T) {
 			body := hotfix.ReleaseComment(hotfix.ReleaseMarker{State: "dispatching", MergeSHA: merge, Workflow: "release.yml", Ref: "main",
 				Since: onGitHub.Add(tt.localSkew)})
 			comments := []github.Comment{{ID: 7, Body: "LGTM", CreatedAt: onGitHub.Add(-time.Hour)}, {ID: 9, Body: body, CreatedAt: onGitHub}}
-			m, ok := findMarker(comments, merge)
+			m, ok := release.FindMarker(comments, merge)
 			if !ok || m.CommentID != 9 || !m.Since.Equal(onGitHub) {
 				t.Fatalf("marker %+v (found %v), want comment 9 decided at %s", m, ok, onGitHub)
 			}
@@ -60,10 +61,6 @@ func runAt(sha string, created time.Time) github.Run {
 	return github.Run{ID: 1, HeadBranch: "main", HeadSHA: sha, CreatedAt: created}
 }
 
-// TestIsRefusal: a dispatch GitHub refused without acting (4xx, a rate limit that
-// outlasts the wait) takes its release comment back; an answer that may hide an
-// effect (5xx, a lost connection, a 408) keeps it, so the next ship looks for
-// the run before dispatching again.
 func TestDisabledError(t *testing.T) {
 	repo := repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}
 	tests := []struct{ state, want string }{

@@ -185,6 +185,14 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	// and the post-mortem still come, then ship exits 1 saying what failed.
 	var outcome error
 	if !opts.NoRelease {
+		// What load read is current when the pull request was merged already;
+		// after a wait, read again: the comments (another ship may have released
+		// meanwhile) and the base's history now include the merge.
+		if !opts.DryRun && !s.fresh {
+			if err := s.reload(ctx); err != nil {
+				return err
+			}
+		}
 		if err := s.releaseOnce(ctx); err != nil {
 			return err
 		}
