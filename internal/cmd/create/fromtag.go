@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"path"
 	"strings"
 
@@ -336,22 +335,25 @@ func latestOfLine(from release.Version, tags []github.TagRef) (github.TagRef, bo
 	return best, found
 }
 
+// comparer is what compareCommits needs of GitHub.
+type comparer interface {
+	Compare(ctx context.Context, owner, name, base, head string) (github.Comparison, error)
+}
+
 // compareCommits says, in one request, how many commits head has that base
 // has not, and whether head contains base.
-func compareCommits(ctx context.Context, gh *github.Client, repo repository.Repository, base, head string) (ahead int, contains bool, err error) {
+func compareCommits(ctx context.Context, gh comparer, repo repository.Repository, base, head string) (ahead int, contains bool, err error) {
 	if base == head {
 		return 0, true, nil
 	}
-	var cmp struct {
-		Status  string `json:"status"`
-		AheadBy int    `json:"ahead_by"`
+	c, err := gh.Compare(ctx, repo.Owner, repo.Name, base, head)
+	if errors.Is(err, github.ErrNotComparable) { // no common ancestor
+		return 0, false, nil
 	}
-	err = gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", repo.Owner, repo.Name,
-		url.PathEscape(base), url.PathEscape(head)), nil, &cmp)
-	if err != nil && !github.IsNotFound(err) { // 404: no common ancestor
+	if err != nil {
 		return 0, false, err
 	}
-	return cmp.AheadBy, cmp.Status == "ahead" || cmp.Status == "identical", nil
+	return c.AheadBy, c.HeadContainsBase(), nil
 }
 
 // commitsSince says how many commits a maintenance branch has since its tag, and that
