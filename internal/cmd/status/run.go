@@ -339,19 +339,21 @@ func listPulls(ctx context.Context, gh *github.Client, repo repository.Repositor
 	return pulls, total, remote, nil
 }
 
+// runLister is what dispatchRuns needs of GitHub.
+type runLister interface {
+	RecentDispatchRuns(ctx context.Context, owner, name string, n int) ([]github.Run, error)
+}
+
 // dispatchRuns reads the repository's latest workflow_dispatch runs, by ID, in one request.
 // A release older than the latest recentRuns dispatches is not among them: its status
 // is then unknown.
-func dispatchRuns(ctx context.Context, gh *github.Client, repo repository.Repository) (map[int64]github.Run, error) {
-	var out struct {
-		Runs []github.Run `json:"workflow_runs"`
-	}
-	path := fmt.Sprintf("repos/%s/%s/actions/runs?event=workflow_dispatch&per_page=%d", repo.Owner, repo.Name, recentRuns)
-	if err := gh.REST(ctx, "GET", path, nil, &out); err != nil {
+func dispatchRuns(ctx context.Context, gh runLister, repo repository.Repository) (map[int64]github.Run, error) {
+	list, err := gh.RecentDispatchRuns(ctx, repo.Owner, repo.Name, recentRuns)
+	if err != nil {
 		return nil, err
 	}
-	runs := make(map[int64]github.Run, len(out.Runs))
-	for _, r := range out.Runs {
+	runs := make(map[int64]github.Run, len(list))
+	for _, r := range list {
 		runs[r.ID] = r
 	}
 	return runs, nil
