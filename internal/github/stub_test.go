@@ -53,6 +53,12 @@ func (s *routeStub) rest(method, path string, status int, body string, header ..
 	return s
 }
 
+// graphql registers an answer to the GraphQL operation named op.
+func (s *routeStub) graphql(op string, body string) *routeStub {
+	s.stubs = append(s.stubs, &stubRoute{method: "POST", target: "graphql:" + op, status: 200, header: http.Header{}, body: body})
+	return s
+}
+
 func (s *routeStub) client() *Client {
 	return NewClient(&http.Client{Transport: s}, "github.com")
 }
