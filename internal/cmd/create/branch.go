@@ -54,6 +54,11 @@ func branchFor(ctx context.Context, f *command.Factory, prefix, desc, name strin
 	return branch, nil
 }
 
+// branchUser is what checkBranchFree needs of GitHub.
+type branchUser interface {
+	BranchUse(ctx context.Context, owner, name, branch string) (github.BranchUse, error)
+}
+
 // checkBranchFree refuses a branch GitHub cannot take for this hotfix, before
 // anything changes: a branch of that name exists (the user's own is offered to
 // continue; someone else's never is), or another branch collides with it as a
@@ -61,7 +66,7 @@ func branchFor(ctx context.Context, f *command.Factory, prefix, desc, name strin
 // known after it (from the title), GitHub is asked now. start is the
 // commit the new branch would start at: an existing branch still there has no
 // work of anyone's on it, so its tip's author says nothing of whose it is.
-func checkBranchFree(ctx context.Context, gh *github.Client, repo repository.Repository, remote, prefix string, use github.BranchUse, branch, start string) error {
+func checkBranchFree(ctx context.Context, gh branchUser, repo repository.Repository, remote, prefix string, use github.BranchUse, branch, start string) error {
 	if use.Name != branch {
 		var err error
 		if use, err = gh.BranchUse(ctx, repo.Owner, repo.Name, branch); err != nil {

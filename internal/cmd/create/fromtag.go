@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"path"
 	"strings"
 
@@ -19,10 +18,27 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
+// fromTagGitHub is what the exceptional process of create needs of GitHub.
+type fromTagGitHub interface {
+	comparer
+	branchUser
+	lineWorkflowGitHub
+	LatestReleaseTag(ctx context.Context, owner, name string) (string, error)
+	FromTagFacts(ctx context.Context, owner, name string, q github.FromTagQuery) (*github.FromTagFacts, error)
+}
+
+// lineWorkflowGitHub is what reading and adding a line's hotfix workflow needs of GitHub.
+type lineWorkflowGitHub interface {
+	TextFiles(ctx context.Context, owner, name string, expressions ...string) (map[string]string, error)
+	EnsureBranch(ctx context.Context, owner, name, branch, sha string) (tip string, created bool, err error)
+	CommitFiles(ctx context.Context, owner, name, branch, head, headline string, files map[string]string) (string, error)
+	EnsurePull(ctx context.Context, owner, name, head, base, title, body string, labels []string) (github.OpenPull, error)
+}
+
 // fromTag is what run found out before the exceptional process takes over.
 type fromTag struct {
 	g           *git.Client
-	gh          *github.Client
+	gh          fromTagGitHub
 	repo        repository.Repository
 	remote      string
 	cfg         config.Config
@@ -336,22 +352,25 @@ func latestOfLine(from release.Version, tags []github.TagRef) (github.TagRef, bo
 	return best, found
 }
 
+// comparer is what compareCommits needs of GitHub.
+type comparer interface {
+	Compare(ctx context.Context, owner, name, base, head string) (github.Comparison, error)
+}
+
 // compareCommits says, in one request, how many commits head has that base
 // has not, and whether head contains base.
-func compareCommits(ctx context.Context, gh *github.Client, repo repository.Repository, base, head string) (ahead int, contains bool, err error) {
+func compareCommits(ctx context.Context, gh comparer, repo repository.Repository, base, head string) (ahead int, contains bool, err error) {
 	if base == head {
 		return 0, true, nil
 	}
-	var cmp struct {
-		Status  string `json:"status"`
-		AheadBy int    `json:"ahead_by"`
+	c, err := gh.Compare(ctx, repo.Owner, repo.Name, base, head)
+	if errors.Is(err, github.ErrNotComparable) { // no common ancestor
+		return 0, false, nil
 	}
-	err = gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", repo.Owner, repo.Name,
-		url.PathEscape(base), url.PathEscape(head)), nil, &cmp)
-	if err != nil && !github.IsNotFound(err) { // 404: no common ancestor
+	if err != nil {
 		return 0, false, err
 	}
-	return cmp.AheadBy, cmp.Status == "ahead" || cmp.Status == "identical", nil
+	return c.AheadBy, c.HeadContainsBase(), nil
 }
 
 // commitsSince says how many commits a maintenance branch has since its tag, and that
@@ -378,7 +397,7 @@ type lineWorkflow struct {
 // its maintenance branch when it exists, else at the tag) and of the base, and
 // says whether the line needs the base's copy (nil: it does not). A base
 // without a usable copy is an error: the process is not set up.
-func planLineWorkflow(ctx context.Context, gh *github.Client, owner, name string, e config.Exceptional, tag, maint string, maintExists bool, mainline string) (*lineWorkflow, error) {
+func planLineWorkflow(ctx context.Context, gh lineWorkflowGitHub, owner, name string, e config.Exceptional, tag, maint string, maintExists bool, mainline string) (*lineWorkflow, error) {
 	p := ".github/workflows/" + path.Base(e.Workflow)
 	line := tag
 	if maintExists {
@@ -412,7 +431,7 @@ func planLineWorkflow(ctx context.Context, gh *github.Client, owner, name string
 // maintenance branch at tip. A branch that takes changes only through pull
 // requests gets a pull request instead, labelled as a hotfix, from a branch of
 // its own; the hotfix can be released once it is merged.
-func addLineWorkflow(ctx context.Context, f *command.Factory, gh *github.Client, owner, name, maint, tip, mainline string, cfg config.Config, lw *lineWorkflow) error {
+func addLineWorkflow(ctx context.Context, f *command.Factory, gh lineWorkflowGitHub, owner, name, maint, tip, mainline string, cfg config.Config, lw *lineWorkflow) error {
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
 	headline := fmt.Sprintf("Add the hotfix workflow from %s", mainline)

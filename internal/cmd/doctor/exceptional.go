@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cli/go-gh/v2/pkg/repository"
-	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"path"
 	"slices"
 	"strings"
@@ -129,9 +128,14 @@ type lineFacts struct {
 	onMaint, atTag string
 }
 
+// textReader is what readLine needs of GitHub.
+type textReader interface {
+	TextFiles(ctx context.Context, owner, name string, expressions ...string) (map[string]string, error)
+}
+
 // readLine reads, in one request, the hotfix workflow of the latest release's
 // line, when the exceptional process is set up and there is a release.
-func readLine(ctx context.Context, gh *github.Client, repo repository.Repository, cfg config.Config, f *Facts) (*lineFacts, error) {
+func readLine(ctx context.Context, gh textReader, repo repository.Repository, cfg config.Config, f *Facts) (*lineFacts, error) {
 	e := cfg.Exceptional
 	if e.Workflow == "" || f.LatestTag == "" {
 		return nil, nil

@@ -2,8 +2,8 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -55,107 +55,42 @@ type Facts struct {
 	LatestTag string
 }
 
-// APIWorkflow is a workflow as GET /repos/{owner}/{repo}/actions/workflows lists it.
-type APIWorkflow struct {
-	ID    int64  `json:"id"`
-	Name  string `json:"name"`
-	Path  string `json:"path"`
-	State string `json:"state"` // active, disabled_manually, disabled_inactivity, ...
+// APIWorkflow is a workflow as the Actions API lists it.
+type APIWorkflow = github.ActionsWorkflow
+
+// inspector is what Inspect needs of GitHub.
+type inspector interface {
+	ListWorkflows(ctx context.Context, owner, name string) (*github.WorkflowList, error)
+	InspectRepository(ctx context.Context, owner, name string, q github.InspectQuery) (*github.Inspection, error)
+	CreateFacts(ctx context.Context, owner, name, base, branch string, issue int, configPath string) (*github.CreateFacts, error)
 }
-
-// File is the workflow's file name, which the API and release.workflow accept.
-func (w APIWorkflow) File() string { return path.Base(w.Path) }
-
-// Matches reports whether name designates the workflow: its path, file name or ID,
-// as `ship --workflow` and release.workflow accept.
-func (w APIWorkflow) Matches(name string) bool {
-	return w.Path == name || w.File() == name || fmt.Sprint(w.ID) == name
-}
-
-const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label: String!, $base: String!, $hasBase: Boolean!,
-  $workflows: String!, $config: String!, $readConfig: Boolean!) {
-  viewer { login }
-  repository(owner: $owner, name: $name) {
-    isPrivate
-    viewerPermission
-    autoMergeAllowed mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
-    defaultBranchRef { name ` + github.RefRules + ` }
-    base: ref(qualifiedName: $base) @include(if: $hasBase) { name ` + github.RefRules + ` }
-    ` + github.LabelLookup + `
-    workflows: object(expression: $workflows) { ... on Tree { entries { path type object { ... on Blob { text } } } } }
-    config: object(expression: $config) @include(if: $readConfig) { ... on Blob { text } }
-    latestRelease { tagName }
-  }
-}`
 
 // Inspect reads what doctor and init need in two requests sent together (the
 // workflow list, which also tells the token's scopes, and one GraphQL query that
 // brings the workflow files themselves), plus one for the base's checks when asked.
-func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query) (*Facts, error) {
+func Inspect(ctx context.Context, gh inspector, owner, name string, q Query) (*Facts, error) {
 	if q.Label == "" {
 		q.Label = config.Default().Label.Name
 	}
-	// "HEAD:" is the default branch, so nothing needs to be known before asking.
-	rev := q.Base
-	if rev == "" {
-		rev = "HEAD"
-	}
-	vars := map[string]any{
-		"owner": owner, "name": name, "label": q.Label,
-		"base": "refs/heads/" + q.Base, "hasBase": q.Base != "",
-		"workflows": rev + ":.github/workflows", "config": "HEAD:" + config.Path, "readConfig": q.ReadConfig,
-	}
-	type blob struct{ Text *string }
-	var gql struct {
-		Viewer     struct{ Login string }
-		Repository *struct {
-			IsPrivate          bool
-			ViewerPermission   string
-			AutoMergeAllowed   bool
-			MergeCommitAllowed bool
-			SquashMergeAllowed bool
-			RebaseMergeAllowed bool
-			DefaultBranchRef   *struct {
-				Name  string
-				Rules github.RuleNodes
-			}
-			Base *struct {
-				Name  string
-				Rules github.RuleNodes
-			}
-			Labels    github.LabelNodes
-			Workflows *struct {
-				Entries []struct {
-					Path   string
-					Type   string
-					Object *blob
-				}
-			}
-			Config        *blob
-			LatestRelease *struct{ TagName string }
-		}
-	}
-	var list struct {
-		Workflows []APIWorkflow `json:"workflows"`
-	}
 	var (
 		wg                     sync.WaitGroup
-		resp                   github.Response
+		list                   *github.WorkflowList
+		in                     *github.Inspection
 		listErr, gqlErr, cfErr error
 		facts                  *github.CreateFacts
 	)
+	wg.Go(func() { list, listErr = gh.ListWorkflows(ctx, owner, name) })
 	wg.Go(func() {
-		resp, listErr = gh.RESTWithHeaders(ctx, "GET", fmt.Sprintf("repos/%s/%s/actions/workflows?per_page=100", owner, name), nil, nil, &list)
+		in, gqlErr = gh.InspectRepository(ctx, owner, name, github.InspectQuery{Base: q.Base, Label: q.Label, ConfigPath: config.Path, ReadConfig: q.ReadConfig})
 	})
-	wg.Go(func() { gqlErr = gh.GraphQL(ctx, inspectQuery, vars, &gql) })
 	if q.Checks {
 		wg.Go(func() { facts, cfErr = gh.CreateFacts(ctx, owner, name, q.Base, "", 0, "") })
 	}
 	wg.Wait()
-	if gqlErr != nil || gql.Repository == nil {
-		if gqlErr == nil || github.IsNotFound(gqlErr) {
-			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
-		}
+	if errors.Is(gqlErr, github.ErrRepositoryNotFound) {
+		return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
+	}
+	if gqlErr != nil {
 		return nil, gqlErr
 	}
 	if listErr != nil {
@@ -165,52 +100,35 @@ func Inspect(ctx context.Context, gh *github.Client, owner, name string, q Query
 		return nil, cfErr
 	}
 
-	r := gql.Repository
 	f := &Facts{
-		Viewer: gql.Viewer.Login, Permission: r.ViewerPermission, IsPrivate: r.IsPrivate,
-		AutoMergeAllowed: r.AutoMergeAllowed,
-		MergeMethods:     map[string]bool{"merge": r.MergeCommitAllowed, "squash": r.SquashMergeAllowed, "rebase": r.RebaseMergeAllowed},
+		Viewer: in.Viewer, Permission: in.Permission, IsPrivate: in.IsPrivate,
+		AutoMergeAllowed: in.AutoMergeAllowed,
+		MergeMethods:     map[string]bool{"merge": in.MergeCommitAllowed, "squash": in.SquashMergeAllowed, "rebase": in.RebaseMergeAllowed},
 		Base:             q.Base,
 		Workflows:        list.Workflows, Files: map[string][]byte{},
+		LabelExists:   in.LabelExists,
+		DefaultBranch: in.DefaultBranch,
+		LatestTag:     in.LatestTag,
 	}
-	_, _, f.LabelExists = r.Labels.Find(q.Label)
 	// Classic and OAuth app tokens list their scopes; other tokens send no header, or
 	// an empty one, which a classic token without scopes would send too: unknown then.
-	for _, s := range strings.Split(strings.Join(resp.Header.Values("X-Oauth-Scopes"), ","), ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			f.Scopes = append(f.Scopes, s)
-		}
-	}
+	f.Scopes = list.Scopes
 	f.ScopesKnown = len(f.Scopes) > 0
-	if r.DefaultBranchRef != nil {
-		f.DefaultBranch = r.DefaultBranchRef.Name
-	}
 	if q.Base == "" {
-		f.Base, f.BaseFound = f.DefaultBranch, r.DefaultBranchRef != nil
-		if r.DefaultBranchRef != nil {
-			f.MergeRules = r.DefaultBranchRef.Rules.MergeRules()
-		}
+		f.Base, f.BaseFound, f.MergeRules = f.DefaultBranch, f.DefaultBranch != "", in.DefaultBranchRules
 	} else {
-		f.BaseFound = r.Base != nil
-		if r.Base != nil {
-			f.MergeRules = r.Base.Rules.MergeRules()
-		}
+		f.BaseFound, f.MergeRules = in.BaseFound, in.BaseRules
 	}
 	if facts != nil {
 		f.BaseChecks = facts.BaseChecks
 	}
-	if r.LatestRelease != nil {
-		f.LatestTag = r.LatestRelease.TagName
-	}
-	if r.Workflows != nil {
-		for _, e := range r.Workflows.Entries {
-			if e.Type == "blob" && e.Object != nil && e.Object.Text != nil && isWorkflowFile(e.Path) {
-				f.Files[e.Path] = []byte(*e.Object.Text)
-			}
+	for p, text := range in.WorkflowFiles {
+		if isWorkflowFile(p) {
+			f.Files[p] = []byte(text)
 		}
 	}
-	if r.Config != nil && r.Config.Text != nil {
-		f.Config = []byte(*r.Config.Text)
+	if in.Config != nil {
+		f.Config = []byte(*in.Config)
 	}
 	return f, nil
 }

@@ -23,54 +23,37 @@ type forwardPort struct {
 	Now hotfix.ForwardPortState
 }
 
-// forwardPortFields are the fields addForwardPorts reads of each candidate pull request.
-const forwardPortFields = "number url state baseRefName body isCrossRepository headRefOid mergeStateStatus"
+// forwardPortFinder is what addForwardPorts needs of GitHub.
+type forwardPortFinder interface {
+	ForwardPortCandidates(ctx context.Context, owner, name string, heads [][]string) ([][]github.ForwardPull, error)
+}
 
 // addForwardPorts finds, in one request whatever their number, the forward-port pull
 // requests of the merged hotfixes released by the exceptional process, under the
 // branch names ship tries (hotfix.ForwardPortBranches), and recognises each by its
 // record, never by its branch's name. A hotfix without one is "not needed" when ship
 // recorded so on it, else missing. Nothing is asked when there are no such hotfixes.
-func addForwardPorts(ctx context.Context, gh *github.Client, repo repository.Repository, pulls []hotfixPull) error {
+func addForwardPorts(ctx context.Context, gh forwardPortFinder, repo repository.Repository, pulls []hotfixPull) error {
 	var idx []int
+	var heads [][]string
 	for i := range pulls {
 		if pulls[i].State == "MERGED" && pulls[i].exceptional {
 			idx = append(idx, i)
+			heads = append(heads, hotfix.ForwardPortBranches(pulls[i].Branch))
 		}
 	}
 	if len(idx) == 0 {
 		return nil
 	}
-	var q strings.Builder
-	q.WriteString("query HotfixForwardPorts($owner: String!, $name: String!")
-	vars := map[string]any{"owner": repo.Owner, "name": repo.Name}
-	for n, i := range idx {
-		for k, name := range hotfix.ForwardPortBranches(pulls[i].Branch) {
-			fmt.Fprintf(&q, ", $h%d_%d: String!", n, k)
-			vars[fmt.Sprintf("h%d_%d", n, k)] = name
-		}
-	}
-	q.WriteString(") {\n  repository(owner: $owner, name: $name) {\n")
-	for n := range idx {
-		for k := 0; k < hotfix.ForwardPortNames; k++ {
-			fmt.Fprintf(&q, "    fp%d_%d: pullRequests(headRefName: $h%d_%d, first: 10, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { %s } }\n",
-				n, k, n, k, forwardPortFields)
-		}
-	}
-	q.WriteString("  }\n}")
-	var out struct {
-		Repository map[string]struct{ Nodes []github.ForwardPull }
-	}
-	if err := gh.GraphQL(ctx, q.String(), vars, &out); err != nil {
+	found, err := gh.ForwardPortCandidates(ctx, repo.Owner, repo.Name, heads)
+	if err != nil {
 		return err
 	}
 	for n, i := range idx {
 		p := &pulls[i]
 		var cands []hotfix.ForwardPull
-		for k := 0; k < hotfix.ForwardPortNames; k++ {
-			for _, fp := range out.Repository[fmt.Sprintf("fp%d_%d", n, k)].Nodes {
-				cands = append(cands, fp.Forward())
-			}
+		for _, fp := range found[n] {
+			cands = append(cands, fp.Forward())
 		}
 		p.ForwardPort = judgeForwardPort(p, cands)
 	}

@@ -2,6 +2,7 @@ package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -25,8 +26,6 @@ var jsonFields = []string{"number", "title", "state", "isDraft", "url", "branch"
 	"checks", "review", "mergeable", "mergedAt", "mergeCommit", "release", "createdAt", "tag", "forwardPort"}
 
 const (
-	// pageSize is the most pull requests GitHub returns in one GraphQL page.
-	pageSize = 100
 	// markerComments is how many of a pull request's latest comments are searched for
 	// the release marker. ship posts it right after the merge, so it stays among the
 	// last ones unless the pull request is discussed at length after its release.
@@ -65,7 +64,7 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 		return err
 	}
 	if remote != nil {
-		cfg, err := config.Parse(remote.branch+":"+config.Path, []byte(remote.text))
+		cfg, err := config.Parse(remote.Branch+":"+config.Path, []byte(remote.Text))
 		if err != nil {
 			return err
 		}
@@ -80,7 +79,7 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	total -= len(forks)
 	for _, f := range forks {
 		fmt.Fprintf(ios.ErrOut, "%s #%d (%s) carries the label %s but comes from a fork: not one of this repository's hotfixes, not listed\n",
-			ios.ColorScheme().WarningIcon(), f.Number, f.headLabel(), label)
+			ios.ColorScheme().WarningIcon(), f.Number, f.HeadLabel(), label)
 	}
 	nodes, forwardPorts := forwardPortRows(nodes)
 	total -= len(forwardPorts)
@@ -176,14 +175,6 @@ func ownPulls(nodes []apiPull) (own, forks []apiPull) {
 	return own, forks
 }
 
-// headLabel is the pull request's head as "owner:branch" (GitHub's head label).
-func (a *apiPull) headLabel() string {
-	if a.HeadRepositoryOwner == nil {
-		return a.HeadRefName
-	}
-	return a.HeadRepositoryOwner.Login + ":" + a.HeadRefName
-}
-
 // hotfixLabel is the label marking hotfix pull requests: the one configured in the
 // checkout when it is a clone of the repository, else the default. With --repo naming
 // another repository, the checkout's settings are not that repository's.
@@ -198,160 +189,54 @@ func hotfixLabel(co command.Checkout) (label string, local bool, err error) {
 	return cfg.Label.Name, found, nil
 }
 
-// remoteConfig is the config file read from the default branch.
-type remoteConfig struct {
-	branch, text string
-}
+// apiPull is a pull request as status reads it.
+type apiPull = github.LabelledPull
 
-// statusQuery reads one page of labelled pull requests with what status shows.
-// Comments are only read when merged pull requests can be among the results.
-func statusQuery(withComments bool) string {
-	comments, suites := "", ""
-	if withComments {
-		comments = fmt.Sprintf("\n        comments(last: %d) { pageInfo { hasPreviousPage startCursor } nodes { body } }", markerComments)
-		// A release run dispatched right after the merge runs on the merge commit: its
-		// check suite carries the run's progress, so no second request is needed.
-		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
-	}
-	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String,
-  $withConfig: Boolean!) {
-  repository(owner: $owner, name: $name) {
-    defaultBranchRef @include(if: $withConfig) { name }
-    config: object(expression: "HEAD:` + config.Path + `") @include(if: $withConfig) { ... on Blob { text } }
-    pullRequests(labels: $labels, states: $states, first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id number title state isDraft url headRefName headRefOid baseRefName createdAt mergedAt body
-        isCrossRepository headRepositoryOwner { login }
-        author { login }
-        mergeCommit { oid` + suites + ` }
-        reviewDecision mergeStateStatus
-        commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }` + comments + `
-      }
-    }
-  }
-}`
-}
-
-// apiPull is a pull request as statusQuery returns it.
-type apiPull struct {
-	Number      int
-	Title       string
-	State       string // OPEN, MERGED, CLOSED
-	IsDraft     bool
-	URL         string
-	HeadRefName string
-	HeadRefOid  string
-	BaseRefName string
-	Body        string // where a forward-port's record is
-	CreatedAt   time.Time
-	MergedAt    *time.Time
-	Author      *struct{ Login string }
-	MergeCommit *struct {
-		Oid         string
-		CheckSuites struct {
-			Nodes []struct {
-				Status      string
-				Conclusion  string
-				WorkflowRun *struct {
-					DatabaseID int64 `json:"databaseId"`
-					URL        string
-				}
-			}
-		}
-	}
-	ReviewDecision   string
-	MergeStateStatus string
-	// IsCrossRepository is true for a pull request from a fork: its branch is
-	// not the repository's, whatever its name.
-	IsCrossRepository   bool
-	HeadRepositoryOwner *struct{ Login string }
-	Commits             struct {
-		Nodes []struct {
-			Commit struct {
-				StatusCheckRollup *struct{ State string }
-			}
-		}
-	}
-	ID       string
-	Comments struct {
-		PageInfo struct {
-			HasPreviousPage bool
-			StartCursor     string
-		}
-		Nodes []struct{ Body string }
-	}
+// pullLister is what listPulls needs of GitHub.
+type pullLister interface {
+	LabelledPulls(ctx context.Context, owner, name string, q github.LabelledPullsQuery) (*github.LabelledPulls, error)
 }
 
 // listPulls reads up to limit pull requests carrying label, newest first, and how
-// many there are in all. Each page is one query; the number of pages is bounded by limit.
-func listPulls(ctx context.Context, gh *github.Client, repo repository.Repository, label, state string, limit int, withConfig bool) ([]apiPull, int, *remoteConfig, error) {
-	vars := map[string]any{"owner": repo.Owner, "name": repo.Name, "labels": []string{label}}
+// many there are in all, with the default branch's config file when withConfig.
+// Each page is one query; the number of pages is bounded by limit. Comments are
+// only read when merged pull requests can be among the results.
+func listPulls(ctx context.Context, gh pullLister, repo repository.Repository, label, state string, limit int, withConfig bool) ([]apiPull, int, *github.RemoteFile, error) {
+	q := github.LabelledPullsQuery{Label: label, Limit: limit, WithComments: state != "open", CommentsLimit: markerComments}
 	switch state {
 	case "open":
-		vars["states"] = []string{"OPEN"}
+		q.States = []string{"OPEN"}
 	case "merged":
-		vars["states"] = []string{"MERGED"}
+		q.States = []string{"MERGED"}
 	} // all: every state, closed ones included, as gh pr list --state all
-	query := statusQuery(state != "open")
-	var pulls []apiPull
-	var remote *remoteConfig
-	total := 0
-	for page := 0; page < (limit+pageSize-1)/pageSize; page++ {
-		vars["first"] = min(pageSize, limit-len(pulls))
-		vars["withConfig"] = withConfig && page == 0
-		var out struct {
-			Repository *struct {
-				DefaultBranchRef *struct{ Name string }
-				Config           *struct{ Text *string }
-				PullRequests     struct {
-					TotalCount int
-					PageInfo   struct {
-						HasNextPage bool
-						EndCursor   string
-					}
-					Nodes []apiPull
-				}
-			}
-		}
-		err := gh.GraphQL(ctx, query, vars, &out)
-		if err != nil && !github.IsNotFound(err) {
-			return nil, 0, nil, fmt.Errorf("listing the hotfix pull requests of %s/%s: %w", repo.Owner, repo.Name, err)
-		}
-		if err != nil || out.Repository == nil {
-			return nil, 0, nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it): check the name given to --repo or GH_REPO", repo.Owner, repo.Name)
-		}
-		if c := out.Repository.Config; c != nil && c.Text != nil {
-			remote = &remoteConfig{branch: "HEAD", text: *c.Text}
-			if b := out.Repository.DefaultBranchRef; b != nil {
-				remote.branch = b.Name
-			}
-		}
-		conn := out.Repository.PullRequests
-		total = conn.TotalCount
-		pulls = append(pulls, conn.Nodes...)
-		if !conn.PageInfo.HasNextPage || len(pulls) >= limit || conn.PageInfo.EndCursor == "" {
-			break
-		}
-		vars["after"] = conn.PageInfo.EndCursor
+	if withConfig {
+		q.ConfigPath = config.Path
 	}
-	return pulls, total, remote, nil
+	res, err := gh.LabelledPulls(ctx, repo.Owner, repo.Name, q)
+	if errors.Is(err, github.ErrRepositoryNotFound) {
+		return nil, 0, nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it): check the name given to --repo or GH_REPO", repo.Owner, repo.Name)
+	}
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("listing the hotfix pull requests of %s/%s: %w", repo.Owner, repo.Name, err)
+	}
+	return res.Pulls, res.Total, res.Config, nil
+}
+
+// runLister is what dispatchRuns needs of GitHub.
+type runLister interface {
+	RecentDispatchRuns(ctx context.Context, owner, name string, n int) ([]github.Run, error)
 }
 
 // dispatchRuns reads the repository's latest workflow_dispatch runs, by ID, in one request.
 // A release older than the latest recentRuns dispatches is not among them: its status
 // is then unknown.
-func dispatchRuns(ctx context.Context, gh *github.Client, repo repository.Repository) (map[int64]github.Run, error) {
-	var out struct {
-		Runs []github.Run `json:"workflow_runs"`
-	}
-	path := fmt.Sprintf("repos/%s/%s/actions/runs?event=workflow_dispatch&per_page=%d", repo.Owner, repo.Name, recentRuns)
-	if err := gh.REST(ctx, "GET", path, nil, &out); err != nil {
+func dispatchRuns(ctx context.Context, gh runLister, repo repository.Repository) (map[int64]github.Run, error) {
+	list, err := gh.RecentDispatchRuns(ctx, repo.Owner, repo.Name, recentRuns)
+	if err != nil {
 		return nil, err
 	}
-	runs := make(map[int64]github.Run, len(out.Runs))
-	for _, r := range out.Runs {
+	runs := make(map[int64]github.Run, len(list))
+	for _, r := range list {
 		runs[r.ID] = r
 	}
 	return runs, nil

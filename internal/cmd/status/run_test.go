@@ -39,7 +39,7 @@ func marker(state, sha string, runID int64) string {
 	return hotfix.ReleaseComment(m)
 }
 
-// stubPull is an apiPull as GitHub would answer for statusQuery.
+// stubPull is an apiPull as GitHub would answer for github.LabelledPulls.
 func stubPull(number int, state, rollup string, comments ...string) apiPull {
 	var a apiPull
 	raw := map[string]any{"number": number, "title": fmt.Sprintf("Hotfix: bug %d", number), "state": state,

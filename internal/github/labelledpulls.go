@@ -1,0 +1,192 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrRepositoryNotFound reports a repository GitHub does not know, or that the
+// token cannot see (GitHub does not tell the two apart).
+var ErrRepositoryNotFound = errors.New("repository not found")
+
+// labelledPageSize is the most pull requests GitHub returns in one GraphQL page.
+const labelledPageSize = 100
+
+// LabelledPullsQuery says which pull requests [Client.LabelledPulls] reads, and what more.
+type LabelledPullsQuery struct {
+	Label string
+	// States are GitHub's states to keep (OPEN, MERGED, CLOSED); none: every state.
+	States []string
+	// Limit bounds the pull requests read, newest first (one request per 100).
+	Limit int
+	// WithComments also reads each pull request's latest comments (at most
+	// CommentsLimit) and the check suites of its merge commit: what the release
+	// of a merged pull request is known by.
+	WithComments  bool
+	CommentsLimit int
+	// ConfigPath, when not "", also reads that file on the default branch, with
+	// the first page.
+	ConfigPath string
+}
+
+// LabelledPull is a pull request as [Client.LabelledPulls] reads it.
+type LabelledPull struct {
+	Number      int
+	Title       string
+	State       string // OPEN, MERGED, CLOSED
+	IsDraft     bool
+	URL         string
+	HeadRefName string
+	HeadRefOid  string
+	BaseRefName string
+	Body        string // where a forward-port's record is
+	CreatedAt   time.Time
+	MergedAt    *time.Time
+	Author      *struct{ Login string }
+	// MergeCommit's CheckSuites are only read with LabelledPullsQuery.WithComments.
+	MergeCommit *struct {
+		Oid         string
+		CheckSuites struct {
+			Nodes []struct {
+				Status      string
+				Conclusion  string
+				WorkflowRun *struct {
+					DatabaseID int64 `json:"databaseId"`
+					URL        string
+				}
+			}
+		}
+	}
+	ReviewDecision   string
+	MergeStateStatus string
+	// IsCrossRepository is true for a pull request from a fork: its branch is
+	// not the repository's, whatever its name.
+	IsCrossRepository   bool
+	HeadRepositoryOwner *struct{ Login string }
+	Commits             struct {
+		Nodes []struct {
+			Commit struct {
+				StatusCheckRollup *struct{ State string }
+			}
+		}
+	}
+	ID string
+	// Comments are only read with LabelledPullsQuery.WithComments: the latest ones;
+	// HasPreviousPage says there are more ([Client.EarlierComments] reads them).
+	Comments struct {
+		PageInfo struct {
+			HasPreviousPage bool
+			StartCursor     string
+		}
+		Nodes []struct{ Body string }
+	}
+}
+
+// HeadLabel is the pull request's head as "owner:branch" (GitHub's head label),
+// or the branch alone when the head repository's owner is not known.
+func (p *LabelledPull) HeadLabel() string {
+	if p.HeadRepositoryOwner == nil {
+		return p.HeadRefName
+	}
+	return p.HeadRepositoryOwner.Login + ":" + p.HeadRefName
+}
+
+// RemoteFile is a text file read from a branch on GitHub.
+type RemoteFile struct {
+	Branch string // the branch's name; "HEAD" when not known
+	Text   string
+}
+
+// LabelledPulls is what [Client.LabelledPulls] answers.
+type LabelledPulls struct {
+	Pulls []LabelledPull
+	// Total counts the pull requests matching the query, beyond the limit too.
+	Total int
+	// Config is the file LabelledPullsQuery.ConfigPath names, nil without one.
+	Config *RemoteFile
+}
+
+// labelledPullsQuery reads one page of labelled pull requests. Comments and
+// check suites are only asked for withComments.
+func labelledPullsQuery(withComments bool, comments int, configPath string) string {
+	commentsField, suites := "", ""
+	if withComments {
+		commentsField = fmt.Sprintf("\n        comments(last: %d) { pageInfo { hasPreviousPage startCursor } nodes { body } }", comments)
+		// A release run dispatched right after the merge runs on the merge commit: its
+		// check suite carries the run's progress, so no second request is needed.
+		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
+	}
+	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String,
+  $withConfig: Boolean!) {
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef @include(if: $withConfig) { name }
+    config: object(expression: "HEAD:` + configPath + `") @include(if: $withConfig) { ... on Blob { text } }
+    pullRequests(labels: $labels, states: $states, first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id number title state isDraft url headRefName headRefOid baseRefName createdAt mergedAt body
+        isCrossRepository headRepositoryOwner { login }
+        author { login }
+        mergeCommit { oid` + suites + ` }
+        reviewDecision mergeStateStatus
+        commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }` + commentsField + `
+      }
+    }
+  }
+}`
+}
+
+// LabelledPulls reads up to q.Limit pull requests carrying q.Label, newest
+// first, and how many there are in all: one GraphQL query per page of 100, so
+// one for a limit of 100 or less. A repository that GitHub does not show
+// returns an error that is [ErrRepositoryNotFound].
+func (c *Client) LabelledPulls(ctx context.Context, owner, name string, q LabelledPullsQuery) (*LabelledPulls, error) {
+	vars := map[string]any{"owner": owner, "name": name, "labels": []string{q.Label}}
+	if len(q.States) > 0 {
+		vars["states"] = q.States
+	}
+	query := labelledPullsQuery(q.WithComments, q.CommentsLimit, q.ConfigPath)
+	res := &LabelledPulls{}
+	for page := 0; page < (q.Limit+labelledPageSize-1)/labelledPageSize; page++ {
+		vars["first"] = min(labelledPageSize, q.Limit-len(res.Pulls))
+		vars["withConfig"] = q.ConfigPath != "" && page == 0
+		var out struct {
+			Repository *struct {
+				DefaultBranchRef *struct{ Name string }
+				Config           *struct{ Text *string }
+				PullRequests     struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+					Nodes []LabelledPull
+				}
+			}
+		}
+		err := c.GraphQL(ctx, query, vars, &out)
+		if err != nil && !IsNotFound(err) {
+			return nil, err
+		}
+		if err != nil || out.Repository == nil {
+			return nil, fmt.Errorf("%w: %s/%s", ErrRepositoryNotFound, owner, name)
+		}
+		if cf := out.Repository.Config; cf != nil && cf.Text != nil {
+			res.Config = &RemoteFile{Branch: "HEAD", Text: *cf.Text}
+			if b := out.Repository.DefaultBranchRef; b != nil {
+				res.Config.Branch = b.Name
+			}
+		}
+		conn := out.Repository.PullRequests
+		res.Total = conn.TotalCount
+		res.Pulls = append(res.Pulls, conn.Nodes...)
+		if !conn.PageInfo.HasNextPage || len(res.Pulls) >= q.Limit || conn.PageInfo.EndCursor == "" {
+			break
+		}
+		vars["after"] = conn.PageInfo.EndCursor
+	}
+	return res, nil
+}
