@@ -17,6 +17,8 @@ type Comparison struct {
 	Status string `json:"status"`
 	// AheadBy counts the commits head has that base has not.
 	AheadBy int `json:"ahead_by"`
+	// Commits are those commits, oldest first (GitHub lists up to 250).
+	Commits []PullCommit `json:"commits"`
 }
 
 // HeadContainsBase reports whether head's history holds base (the same commit counts).

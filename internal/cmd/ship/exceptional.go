@@ -354,27 +354,14 @@ func (s *shipper) hotfixTag(ctx context.Context, recorded string) (tag, since st
 	return v.String(), since, nil
 }
 
-// shippedCommit is a commit as GitHub's compare and pull request commit
-// listings show it.
-type shippedCommit struct {
-	SHA    string `json:"sha"`
-	Commit struct {
-		Message string `json:"message"`
-		Author  struct {
-			Email string `json:"email"`
-			Date  string `json:"date"`
-		} `json:"author"`
-	} `json:"commit"`
-}
-
 // besidesHotfix are the (short) SHAs of the shipped commits that are not the
 // hotfix's own. Its own are the merge commit, its head, its pull request's
 // commits, and their copies: a rebase merge puts new commits on the base, with
 // the pull request's commits' author, author date and message (a squash merge
 // is the merge commit itself).
-func besidesHotfix(shipped, pr []shippedCommit, mergeSHA, headSHA string) []string {
+func besidesHotfix(shipped, pr []github.PullCommit, mergeSHA, headSHA string) []string {
 	type identity struct{ email, date, message string }
-	id := func(c shippedCommit) identity {
+	id := func(c github.PullCommit) identity {
 		return identity{c.Commit.Author.Email, c.Commit.Author.Date, strings.TrimSpace(c.Commit.Message)}
 	}
 	ours := map[string]bool{mergeSHA: true, headSHA: true}

@@ -3,7 +3,6 @@ package ship
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -203,27 +202,23 @@ func (s *shipper) whatShips(ctx context.Context, workflow, mergeSHA string) {
 // the hotfix's own (besidesHotfix). It returns the comparison's status; a
 // merge already in since ("behind", "identical") lists nothing.
 func (s *shipper) whatShipsSince(ctx context.Context, since, what, mergeSHA string) string {
-	var cmp struct {
-		Status  string          `json:"status"`
-		AheadBy int             `json:"ahead_by"`
-		Commits []shippedCommit `json:"commits"`
-	}
-	if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/compare/%s...%s", s.repo.Owner, s.repo.Name, url.PathEscape(since), mergeSHA), nil, &cmp); err != nil {
+	cmp, err := s.gh.Compare(ctx, s.repo.Owner, s.repo.Name, since, mergeSHA)
+	if err != nil {
 		s.warn("Could not list what will ship %s: %v", what, err)
 		return ""
 	}
 	if cmp.Status == "behind" || cmp.Status == "identical" {
 		return cmp.Status
 	}
-	var prCommits []shippedCommit
+	var prCommits []github.PullCommit
 	if len(cmp.Commits) > 1 {
-		if err := s.gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/pulls/%d/commits?per_page=100", s.repo.Owner, s.repo.Name, s.pr.Number), nil, &prCommits); err != nil {
+		if prCommits, err = s.gh.PullCommits(ctx, s.repo.Owner, s.repo.Name, s.pr.Number); err != nil {
 			prCommits = nil
 		}
 	}
 	s.progress("What will ship (%s %s):", plural(cmp.AheadBy, "commit"), what)
 	for _, c := range cmp.Commits {
-		s.progress("  %s %s", short(c.SHA), strings.SplitN(c.Commit.Message, "\n", 2)[0])
+		s.progress("  %s %s", short(c.SHA), c.Headline())
 	}
 	if others := besidesHotfix(cmp.Commits, prCommits, mergeSHA, s.pr.HeadRefOid); len(others) > 0 {
 		s.warn("%s besides the hotfix will ship with it (%s): make sure they are releasable", plural(len(others), "commit"), strings.Join(others, ", "))
