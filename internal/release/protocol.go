@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
@@ -190,7 +192,7 @@ func (p *Protocol) dispatchAndRecord(ctx context.Context, d Decision, m hotfix.R
 		inputs[k] = v
 	}
 	if d.TagInput != "" && m.Tag != "" {
-		inputs[d.TagInput] = m.Tag // an earlier claim's tag, found after a lost answer
+		inputs[d.TagInput] = m.Tag // the claim's: a prior claim's tag wins over the decided one
 	}
 	run, err := p.dispatch(ctx, d.Workflow, d.Ref, m, inputs)
 	var refused *NotDispatchedError
@@ -208,16 +210,18 @@ func (p *Protocol) dispatchAndRecord(ctx context.Context, d Decision, m hotfix.R
 
 // Claim posts m (step 2) and reports whether another claim for the same merge
 // came first (lost), returning that one (winner). m receives the comment's ID
-// and GitHub's creation time; when a lost answer hid that the post went out,
-// m becomes the comment found.
+// and GitHub's creation time, also when a lost answer hid that the post went
+// out and reading the comments back found it.
 func (p *Protocol) Claim(ctx context.Context, m *hotfix.ReleaseMarker) (winner hotfix.ReleaseMarker, lost bool, err error) {
 	m.Since = time.Now().UTC().Truncate(time.Second) // for readers; the comment's created_at replaces it
-	var after []github.Comment
-	posted, after, err := PostOnce(ctx, p.Thread, hotfix.ReleaseComment(*m), func(comments []github.Comment) bool {
-		found, ok := FindMarker(comments, m.MergeSHA)
-		if ok {
-			*m = found
-		}
+	// A claim read back after a lost answer is ours only if it carries this
+	// nonce: another ship's claim for the same merge (even of the same second)
+	// is one that ship dispatches, so this one must follow it, never adopt it.
+	// Any claim for the merge read back makes a second post needless: ours
+	// went out, or the one read back wins over it.
+	nonce := claimNonce()
+	posted, after, err := PostOnce(ctx, p.Thread, hotfix.ReleaseComment(*m)+nonce+"\n", func(comments []github.Comment) bool {
+		_, ok := FindMarker(comments, m.MergeSHA)
 		return ok
 	})
 	if err != nil {
@@ -226,23 +230,32 @@ func (p *Protocol) Claim(ctx context.Context, m *hotfix.ReleaseMarker) (winner h
 	if posted != nil {
 		m.CommentID = posted.ID
 		m.Since = posted.CreatedAt // zero when GitHub did not say: runs are then judged by their commit alone
-	}
-	// The comments as they were right after ours: an earlier claim is there.
-	first := *m
-	for _, c := range after {
-		if o, ok := hotfix.ParseReleaseMarker(c.Body); ok && o.MergeSHA == m.MergeSHA && c.ID < first.CommentID {
-			o.CommentID = c.ID
-			first = o
+	} else {
+		m.CommentID = 0 // the post did not go out, unless it is read back
+		for _, c := range after {
+			if strings.Contains(c.Body, nonce) {
+				m.CommentID, m.Since = c.ID, c.CreatedAt
+				break
+			}
 		}
 	}
-	if first.CommentID == m.CommentID {
+	// The comments as they were right after ours: an earlier claim is there.
+	first, ok := FindMarker(after, m.MergeSHA)
+	if !ok || (m.CommentID != 0 && first.CommentID >= m.CommentID) {
 		return *m, false, nil
 	}
-	if err := p.Thread.Delete(ctx, m.CommentID); err != nil {
-		p.Report.Warn(fmt.Sprintf("Could not remove the duplicate release comment %d: %v", m.CommentID, err))
+	if m.CommentID != 0 {
+		if err := p.Thread.Delete(ctx, m.CommentID); err != nil {
+			p.Report.Warn(fmt.Sprintf("Could not remove the duplicate release comment %d: %v", m.CommentID, err))
+		}
 	}
 	p.Report.Warn("Another gh hotfix ship is releasing this hotfix: following it instead of dispatching")
 	return first, true, nil
+}
+
+// claimNonce marks one claim's comment, to tell it apart when read back.
+func claimNonce() string {
+	return fmt.Sprintf("<!-- gh-hotfix:claim %016x -->", rand.Uint64())
 }
 
 // PostOnce posts body at most twice, the second time only after reading the
