@@ -621,8 +621,9 @@ func TestExceptionalLostAnswers(t *testing.T) {
 	before := e.Snapshot(work, "till")
 	e.ClearRequests()
 	r := e.Hotfix(work, "ship", "--dry-run")
-	if r.Code != 0 || !strings.Contains(r.Stdout, "Would open a pull request from hotfix/till-rounding into release/v1.4") ||
-		!strings.Contains(r.Stdout, "Would then dispatch hotfix.yml on release/v1.4 with the next patch tag after v1.4.0, once, and open the forward-port pull request into main") {
+	if r.Code != 0 || !strings.Contains(r.Stdout, "- Open a pull request from hotfix/till-rounding into release/v1.4") ||
+		!strings.Contains(r.Stdout, "- Dispatch hotfix.yml on release/v1.4 with the next patch tag after v1.4.0") ||
+		!strings.Contains(r.Stdout, "open the forward-port pull request into main") {
 		t.Errorf("ship --dry-run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 	if m := mutations(e); len(m) > 0 || e.Snapshot(work, "till") != before {
@@ -921,7 +922,7 @@ func TestExceptionalReleasedBySomeoneElse(t *testing.T) {
 		deleteReleaseComments(t, e, "delrel")
 		e.ClearRequests()
 		r := e.Hotfix(work, "ship", "--dry-run")
-		if r.Code != 0 || !strings.Contains(r.Stdout, "Would record http://github.localhost/monalisa/delrel/actions/runs/") ||
+		if r.Code != 0 || !strings.Contains(r.Stdout, "- Record http://github.localhost/monalisa/delrel/actions/runs/") ||
 			!strings.Contains(r.Stdout, "hotfix tag decided by that run) on #1, and dispatch nothing") {
 			t.Errorf("ship --dry-run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 		}

@@ -181,7 +181,7 @@ func TestShipTimeoutAndDryRun(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("dry run: exit %d\n%s", r.Code, r.Stderr)
 	}
-	for _, want := range []string{"Would push hotfix/slow-review", "Would open a pull request from hotfix/slow-review into main", `Would create the label "hotfix"`, "Would wait", "Would then dispatch"} {
+	for _, want := range []string{"- Push hotfix/slow-review", "- Open a pull request from hotfix/slow-review into main", `- Add the label "hotfix" (creating it`, "request reviews from monalisa", "- Wait for the pull request to be merged", "- Dispatch release.yml on main"} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, r.Stdout)
 		}

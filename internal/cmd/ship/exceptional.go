@@ -9,12 +9,57 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
+
+// exceptionalProcess is the process for a hotfix made with gh hotfix create
+// --from-tag, when the base is not releasable: the fix goes into the
+// maintenance branch of the release line, the hotfix workflow releases it
+// there with the line's next patch tag, and a forward-port pull request
+// carries it to the main line. Read top to bottom; as on the standard process
+// every step is skipped when done. A release run that fails does not stop the
+// forward-port: the fix is merged, and main must not lose it.
+func exceptionalProcess() []step {
+	return []step{
+		pushBranch{},     // as on the standard process, against the maintenance branch
+		openPull{},       // into the maintenance branch
+		labelPull{},      // the hotfix label; reviews
+		autoMergePull{},  // --auto
+		waitForMerge{},   // --no-wait stops here
+		releaseMerge{},   // the hotfix workflow with the tag, exactly once (release.Protocol)
+		followRelease{},  // --watch; an early end (--timeout) is said after the forward-port
+		forwardPort{},    // the forward-port pull request into the main line, once
+		openPostMortem{}, // --post-mortem or the config
+	}
+}
+
+// forwardPort opens the forward-port pull request (openForwardPort).
+type forwardPort struct{ always }
+
+func (forwardPort) describe(s *shipper) string {
+	if fw := s.exc.forward; fw != nil {
+		if fw.NotNeeded {
+			return fmt.Sprintf("No forward-port needed: %s has the changes", s.exc.mainline)
+		}
+		return fmt.Sprintf("Forward-port pull request #%d: %s", fw.Number, fw.URL)
+	}
+	return fmt.Sprintf("Cherry-pick the merged hotfix onto %s in a temporary worktree and open the forward-port pull request into %s labelled %s and %s (or find the one opened)",
+		s.exc.mainline, s.exc.mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
+}
+
+func (forwardPort) done(s *shipper) bool { return s.exc.forward != nil }
+
+func (forwardPort) run(ctx context.Context, s *shipper) error {
+	if err := s.refreshMerged(ctx); err != nil {
+		return err
+	}
+	attention, err := s.openForwardPort(ctx)
+	s.attention = attention
+	return err
+}
 
 // exceptionalState is what ship knows of a hotfix of the exceptional process
 // (gh hotfix create --from-tag): it merges into the maintenance branch (s.base),
@@ -210,72 +255,6 @@ func (s *shipper) hotfixPlan(ctx context.Context) (release.Workflow, map[string]
 	return wf, inputs, nil
 }
 
-// afterMerge finishes a merged hotfix of the exceptional process: the release with
-// its tag (exactly once), the run followed with --watch, the forward-port pull
-// request, the post-mortem, the summary. A release run that fails does not stop
-// the forward-port: the fix is merged, and main must not lose it.
-func (s *shipper) afterMergeExceptional(ctx context.Context) error {
-	if !s.opts.DryRun && !s.fresh {
-		// After the wait, as on the standard path: the comments, the head as
-		// merged, and the maintenance branch's last commits with their runs (a
-		// release someone else started is adopted from them), in one request.
-		if err := s.reload(ctx); err != nil {
-			return err
-		}
-	} else if !s.opts.DryRun {
-		// The comments (release marker) and the head as merged, fresh: another ship may
-		// have released meanwhile, and this one may not have pushed the last commits.
-		if pr, err := s.gh.Pull(ctx, s.pr.ID); err == nil {
-			s.pr.Comments, s.pr.CommentsBefore, s.pr.HeadRefOid, s.pr.Title = pr.Comments, pr.CommentsBefore, pr.HeadRefOid, pr.Title
-			if pr.MergeCommit != "" {
-				s.pr.MergeCommit = pr.MergeCommit
-			}
-		}
-	}
-	var watchErr error
-	if !s.opts.NoRelease {
-		if err := s.releaseOnce(ctx); err != nil {
-			return err
-		}
-		if s.opts.Watch && !s.opts.DryRun {
-			watchErr = s.watch(ctx)
-			if errors.Is(watchErr, cmderr.ErrCancel) || ctx.Err() != nil {
-				return watchErr
-			}
-			if watchErr == nil {
-				s.learnTag(ctx)
-				s.checkLatestRelease(ctx)
-			}
-		}
-		if watchErr == nil && !s.opts.DryRun {
-			watchErr = s.releaseOutcome(ctx)
-		}
-	}
-	attention, err := s.forwardPort(ctx)
-	if err != nil {
-		return err
-	}
-	if s.opts.DryRun {
-		return nil
-	}
-	var failed *releaseFailedError
-	if watchErr != nil && !errors.As(watchErr, &failed) {
-		return watchErr
-	}
-	if s.wantsPostMortem() {
-		if err := s.postMortem(ctx); err != nil {
-			return err
-		}
-	}
-	if err := s.summary(); err != nil {
-		return err
-	}
-	if failed != nil {
-		return failed
-	}
-	return attention
-}
-
 // adoptedTag is the hotfix tag of a run of the hotfix workflow that ship did
 // not dispatch: GitHub's run API does not show the tag input it was dispatched
 // with, so it is the line's tag at the run's commit once the run created it,
@@ -294,7 +273,7 @@ func (s *shipper) adoptedTag(ctx context.Context, run github.Run) (string, error
 // any other record; a failure leaves the record as it is.
 func (s *shipper) learnTag(ctx context.Context) {
 	m, run := s.release, s.runInfo
-	if s.opts.DryRun || m == nil || !m.TagByRun || m.Tag != "" || run == nil || run.HeadSHA == "" {
+	if m == nil || !m.TagByRun || m.Tag != "" || run == nil || run.HeadSHA == "" {
 		return
 	}
 	tag, err := s.adoptedTag(ctx, *run)
@@ -504,11 +483,6 @@ func (s *shipper) retag(ctx context.Context, m *hotfix.ReleaseMarker) error {
 		return err
 	}
 	send := withInput(inputs, s.cfg.Exceptional.TagInput, v.String())
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would record %s in place of %s on #%d (its run failed: %s), then dispatch %s on %s with inputs %s, once\n",
-			v, m.Tag, s.pr.Number, m.RunURL, wf.File(), s.base, formatInputs(send))
-		return nil
-	}
 	old := m.Tag
 	m.State, m.Tag, m.RunID, m.RunURL, m.Attempt, m.TagByRun, m.Adopted = "dispatching", v.String(), 0, "", 0, false, ""
 	m.Since = time.Now().UTC().Truncate(time.Second)

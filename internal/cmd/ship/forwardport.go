@@ -63,7 +63,7 @@ type forwardPick struct {
 	subjects map[string]string
 }
 
-// forwardPort opens, once, the pull request that carries the merged hotfix to the
+// openForwardPort opens, once, the pull request that carries the merged hotfix to the
 // main line. A forward-port is recognised by its record (the marker in its body
 // naming the hotfix), never by its branch's name: a re-run finds it (any state)
 // under any of the names ship tries (hotfix.ForwardPortBranches), and a pull
@@ -72,12 +72,10 @@ type forwardPick struct {
 // worktree: the user's checkout never is mid-cherry-pick. When it conflicts, the
 // pull request holds what applied and says how to finish, and the returned
 // *cmderr.AttentionError makes ship exit 3 until someone pushes to it.
-func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) {
+func (s *shipper) openForwardPort(ctx context.Context) (attention error, err error) {
 	mainline := s.exc.mainline
-	if !s.opts.DryRun {
-		if err := s.allComments(ctx); err != nil {
-			return nil, err
-		}
+	if err := s.allComments(ctx); err != nil {
+		return nil, err
 	}
 	if hotfix.NotNeededRecorded(s.commentBodies(), s.pr.Number) {
 		s.exc.forward = &forwardResult{NotNeeded: true}
@@ -91,21 +89,12 @@ func (s *shipper) forwardPort(ctx context.Context) (attention error, err error) 
 	}
 	if found := s.existingForward(st, mainline); found != nil {
 		// A ship stopped right after opening it: the labels still belong on it.
-		if found.State == "OPEN" && !found.labelled && !s.opts.DryRun {
+		if found.State == "OPEN" && !found.labelled {
 			if err := s.labelForward(ctx, found, st.LabelExists); err != nil {
 				return nil, err
 			}
 		}
 		return s.reportForward(found, false), nil
-	}
-	if s.opts.DryRun {
-		to := s.freeForwardName(st, nil)
-		if to == "" {
-			to = "the first free one of " + strings.Join(names, ", ")
-		}
-		fmt.Fprintf(s.ios.Out, "Would cherry-pick the merged hotfix onto %s in a temporary worktree, push it to %s and open the forward-port pull request into %s labelled %s and %s\n",
-			mainline, to, mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
-		return nil, nil
 	}
 	pick, err := s.pickForward(ctx)
 	if err != nil {

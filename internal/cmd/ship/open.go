@@ -14,31 +14,12 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
 
-// open runs steps 1–6: preflight, size guard, push, pull request, label and
-// reviewers, auto-merge. Each is skipped when already done.
-func (s *shipper) open(ctx context.Context) error {
-	if s.remoteOnly {
-		// --branch names a branch this clone does not have, with an open pull
-		// request: nothing to push; follow it as it is on GitHub. A merge
-		// method GitHub forbids is refused before the label and reviewers.
-		if s.opts.Auto {
-			if _, err := s.autoMergeMethod(); err != nil {
-				return err
-			}
-		}
-		if s.opts.DryRun {
-			fmt.Fprintf(s.ios.Out, "Would follow pull request #%d (%s) as it is on GitHub; %s is not in this clone\n", s.pr.Number, s.pr.URL, s.branch)
-			return nil
-		}
-		s.done("Pull request #%d is open: %s (%s is not in this clone: nothing to push)", s.pr.Number, s.pr.URL, s.branch)
-		if err := s.labelAndReviewers(ctx, true); err != nil {
-			return err
-		}
-		if s.opts.Auto {
-			return s.autoMerge(ctx, s.pr.HeadRefOid)
-		}
-		return nil
-	}
+// checkBranch is what must hold before the branch is pushed: tracked files
+// without changes, commits ahead of the base (fetched unless the
+// remote-tracking branch is the tip GitHub reported), a releasable base, the
+// size limits; and the body of a pull request to open is read (a missing
+// --body-file or template must not surface after the push). It sets s.tip.
+func (s *shipper) checkBranch(ctx context.Context) error {
 	g := s.g
 	lf := s.localFacts(ctx)
 	if lf.err != nil {
@@ -47,8 +28,6 @@ func (s *shipper) open(ctx context.Context) error {
 	if !lf.clean {
 		return fmt.Errorf("tracked files have uncommitted changes: commit the fix (or stash the rest), then run %s again", s.again())
 	}
-	// Measure "ahead" and the size against what the PR will merge into: fetch the
-	// base unless the remote-tracking branch already is the tip GitHub reported.
 	start := s.remote + "/" + s.base
 	if !s.opts.DryRun && lf.baseTip != s.state.BaseChecks.SHA {
 		if err := g.Fetch(ctx, s.remote, "+refs/heads/"+s.base+":refs/remotes/"+start); err != nil {
@@ -58,7 +37,7 @@ func (s *shipper) open(ctx context.Context) error {
 			return lf.err
 		}
 	}
-	tip := lf.tip
+	s.tip = lf.tip
 	if lf.ahead == 0 {
 		return fmt.Errorf("nothing to ship: %s has no commits ahead of %s; commit the fix first", s.branch, start)
 	}
@@ -71,71 +50,42 @@ func (s *shipper) open(ctx context.Context) error {
 	if err := s.sizeGuard(lf.files, lf.lines, lf.binaryBytes); err != nil {
 		return err
 	}
-	if s.opts.Auto {
-		// The merge method is checked against the repository's settings and
-		// the base's rules before anything changes.
-		if _, err := s.autoMergeMethod(); err != nil {
-			return err
-		}
-	}
-
-	if s.opts.DryRun {
-		return s.dryRunOpen(tip)
-	}
-
-	// The body of the pull request to open is read before anything changes: a
-	// missing --body-file or template must not surface after the push.
-	if s.pr == nil {
+	if s.pr == nil && !s.opts.DryRun {
 		body, err := s.readBody(ctx)
 		if err != nil {
 			return err
 		}
 		s.body = &body
 	}
+	return nil
+}
 
-	// Push unless GitHub already has this exact tip.
-	if s.pr == nil || s.pr.HeadRefOid != tip {
-		if err := s.push(ctx); err != nil {
-			var declined *git.HookDeclinedError
-			var rejected *git.PushRejectedError
-			var auth *git.AuthError
-			err = git.ClassifyPush(err)
-			switch {
-			case errors.As(err, &declined):
-				return fmt.Errorf("pushing %s: %v; fix what it reports and run %s again", s.branch, declined, s.again())
-			case errors.As(err, &rejected) && rejected.NonFastForward:
-				return fmt.Errorf("pushing %s was rejected: the branch on %s has commits you do not have; integrate them (git pull --rebase %s %s) and run %s again; ship never force-pushes",
-					s.branch, s.remote, s.remote, s.branch, s.again())
-			case errors.As(err, &rejected):
-				// A protected branch, a ruleset or push protection: GitHub's own lines say which.
-				return fmt.Errorf("%v; nothing was pushed: see the repository's rules (gh api repos/%s/%s/rules/branches/%s) or ask an admin, then run %s again",
-					rejected, s.repo.Owner, s.repo.Name, s.branch, s.again())
-			case errors.As(err, &auth):
-				return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, git.Advise(auth, s.repo.Host, s.again()))
-			}
-			if advised := git.Advise(err, s.repo.Host, s.again()); advised != err {
-				return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, advised)
-			}
-			return fmt.Errorf("pushing %s: %w", s.branch, err)
+// pushTip pushes the branch and sets its upstream; never force.
+func (s *shipper) pushTip(ctx context.Context) error {
+	if err := s.push(ctx); err != nil {
+		var declined *git.HookDeclinedError
+		var rejected *git.PushRejectedError
+		var auth *git.AuthError
+		err = git.ClassifyPush(err)
+		switch {
+		case errors.As(err, &declined):
+			return fmt.Errorf("pushing %s: %v; fix what it reports and run %s again", s.branch, declined, s.again())
+		case errors.As(err, &rejected) && rejected.NonFastForward:
+			return fmt.Errorf("pushing %s was rejected: the branch on %s has commits you do not have; integrate them (git pull --rebase %s %s) and run %s again; ship never force-pushes",
+				s.branch, s.remote, s.remote, s.branch, s.again())
+		case errors.As(err, &rejected):
+			// A protected branch, a ruleset or push protection: GitHub's own lines say which.
+			return fmt.Errorf("%v; nothing was pushed: see the repository's rules (gh api repos/%s/%s/rules/branches/%s) or ask an admin, then run %s again",
+				rejected, s.repo.Owner, s.repo.Name, s.branch, s.again())
+		case errors.As(err, &auth):
+			return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, git.Advise(auth, s.repo.Host, s.again()))
 		}
-		s.done("%s", pushedLine(s.branch, s.remote, tip, s.state.HeadTip))
-	} else {
-		s.dropPush()
-	}
-
-	if s.pr == nil {
-		if err := s.createPull(ctx); err != nil {
-			return err
+		if advised := git.Advise(err, s.repo.Host, s.again()); advised != err {
+			return fmt.Errorf("pushing %s to %s: %w", s.branch, s.remote, advised)
 		}
-	} else {
-		s.done("Pull request #%d is open: %s", s.pr.Number, s.pr.URL)
+		return fmt.Errorf("pushing %s: %w", s.branch, err)
 	}
-	if err := s.labelAndReviewers(ctx, true); err != nil {
-		return err
-	}
-	if s.opts.Auto {
-		return s.autoMerge(ctx, tip)
-	}
+	s.done("%s", pushedLine(s.branch, s.remote, s.tip, s.state.HeadTip))
 	return nil
 }
 
@@ -158,41 +108,6 @@ func (s *shipper) sizeGuard(files, lines int, binaryBytes int64) error {
 		return fmt.Errorf("%s: keep hotfixes minimal, raise limits in .github/hotfix.yml, or pass --force", msg)
 	}
 	s.warn("%s; continuing because of --force", msg)
-	return nil
-}
-
-func (s *shipper) dryRunOpen(tip string) error {
-	out := s.ios.Out
-	if s.pr == nil || s.pr.HeadRefOid != tip {
-		fmt.Fprintf(out, "Would push %s (%s) to %s and set its upstream\n", s.branch, short(tip), s.remote)
-	}
-	if s.pr == nil {
-		fmt.Fprintf(out, "Would open a pull request from %s into %s titled %q\n", s.branch, s.base, s.title())
-	} else {
-		fmt.Fprintf(out, "Would reuse pull request #%d (%s)\n", s.pr.Number, s.pr.URL)
-	}
-	if !s.state.LabelExists {
-		fmt.Fprintf(out, "Would create the label %q (#%s)\n", s.cfg.Label.Name, s.cfg.Label.Color)
-	}
-	if s.pr == nil || !s.pr.HasLabel(s.cfg.Label.Name) {
-		fmt.Fprintf(out, "Would add the label %q\n", s.cfg.Label.Name)
-	}
-	if r := s.missingReviewers(); len(r) > 0 {
-		fmt.Fprintf(out, "Would request reviews from %s\n", strings.Join(r, ", "))
-	}
-	if s.opts.Auto {
-		method, _ := s.autoMergeMethod() // refused before the dry run when not allowed
-		fmt.Fprintf(out, "Would enable auto-merge (%s), or merge right away if the pull request can be merged\n", method)
-	}
-	if !s.opts.NoWait {
-		fmt.Fprintln(out, "Would wait for the pull request to be merged")
-	}
-	if !s.opts.NoRelease {
-		fmt.Fprintln(out, s.releaseStep())
-	}
-	if s.wantsPostMortem() {
-		fmt.Fprintln(out, "Would open a post-mortem issue with the timeline")
-	}
 	return nil
 }
 

@@ -110,10 +110,6 @@ func (s *shipper) retry(ctx context.Context, m *hotfix.ReleaseMarker) error {
 		return fmt.Errorf("the release run %s is still %s: nothing to retry; follow it with %s",
 			m.RunURL, strings.ReplaceAll(run.Status, "_", " "), s.again(withWatch))
 	}
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would re-run the failed jobs of %s (%s) and record the attempt on #%d\n", m.RunURL, run.Conclusion, s.pr.Number)
-		return nil
-	}
 	before := max(run.RunAttempt, 1)
 	var err error
 	// At most two requests, the second only after the run showed the first did nothing.
@@ -296,8 +292,31 @@ func (s *shipper) ownRuns() func(string) bool {
 // exceptional path the base is the maintenance branch and wf the hotfix
 // workflow; the run's tag is recorded once the run created it (adoptedTag).
 func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, mergeSHA string) (bool, error) {
+	run, marker, what, err := s.adoptable(ctx, wf, mergeSHA)
+	if err != nil || run == nil {
+		return false, err
+	}
+	proto := s.protocol()
+	if winner, lost, err := proto.Claim(ctx, &marker); err != nil {
+		return false, err
+	} else if lost {
+		out, err := proto.Follow(ctx, winner, s.adoptRecorded)
+		return true, s.dispatched(wf.File(), out, err)
+	}
+	s.release, s.runInfo = &marker, run
+	s.done("Release run already on GitHub: %s: recorded on #%d, nothing dispatched", what, s.pr.Number)
+	if s.opts.Retry {
+		return true, s.retry(ctx, &marker)
+	}
+	return true, nil
+}
+
+// adoptable is the run adoptFromGitHub would adopt (nil when none), with the
+// record it would post and what it is, in words. It only reads.
+func (s *shipper) adoptable(ctx context.Context, wf release.Workflow, mergeSHA string) (*github.Run, hotfix.ReleaseMarker, string, error) {
+	var none hotfix.ReleaseMarker
 	if s.state == nil || mergeSHA == "" {
-		return false, nil
+		return nil, none, "", nil
 	}
 	runs, ok := s.state.RunsCovering(wf.Path, s.base, mergeSHA)
 	if !ok {
@@ -309,13 +328,13 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 		}
 		listed, err := s.gh.WorkflowRuns(ctx, s.repo.Owner, s.repo.Name, wf.File(), s.base, since)
 		if err != nil {
-			return false, fmt.Errorf("looking for a release run of the merge: %w", err)
+			return nil, none, "", fmt.Errorf("looking for a release run of the merge: %w", err)
 		}
 		merge := s.mergeOf(hotfix.ReleaseMarker{MergeSHA: mergeSHA, Ref: s.base, Since: since}, true)
 		for i := len(listed) - 1; i >= 0; i-- { // oldest first
 			v, err := merge.Judge(ctx, listed[i], s.contains)
 			if err != nil {
-				return false, err
+				return nil, none, "", err
 			}
 			if v.Ours {
 				runs = append(runs, listed[i])
@@ -323,7 +342,7 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 		}
 	}
 	if len(runs) == 0 {
-		return false, nil
+		return nil, none, "", nil
 	}
 	run := runs[0]
 	for _, r := range runs[1:] {
@@ -338,7 +357,7 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 	if s.isExceptional() {
 		tag, err := s.adoptedTag(ctx, run)
 		if err != nil {
-			return false, err
+			return nil, none, "", err
 		}
 		marker.Tag, marker.TagByRun = tag, true
 		tagNote = ", hotfix tag " + tag
@@ -346,23 +365,7 @@ func (s *shipper) adoptFromGitHub(ctx context.Context, wf release.Workflow, merg
 			tagNote = ", hotfix tag decided by that run"
 		}
 	}
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would record %s (%s of %s, already on GitHub%s) on #%d, and dispatch nothing\n", run.HTMLURL, by, wf.File(), tagNote, s.pr.Number)
-		return true, nil
-	}
-	proto := s.protocol()
-	if winner, lost, err := proto.Claim(ctx, &marker); err != nil {
-		return false, err
-	} else if lost {
-		out, err := proto.Follow(ctx, winner, s.adoptRecorded)
-		return true, s.dispatched(wf.File(), out, err)
-	}
-	s.release, s.runInfo = &marker, &run
-	s.done("Release run already on GitHub: %s (%s of %s containing the merge%s): recorded on #%d, nothing dispatched", run.HTMLURL, by, wf.File(), tagNote, s.pr.Number)
-	if s.opts.Retry {
-		return true, s.retry(ctx, &marker)
-	}
-	return true, nil
+	return &run, marker, fmt.Sprintf("%s (%s of %s containing the merge%s)", run.HTMLURL, by, wf.File(), tagNote), nil
 }
 
 // gate is what must hold before a release is decided: no local commits left

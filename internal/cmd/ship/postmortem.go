@@ -65,10 +65,6 @@ func (s *shipper) postMortem(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would open the issue %q labelled %s\n", "Post-mortem: "+s.pr.Title, strings.Join(labels, ", "))
-		return nil
-	}
 	for _, l := range labels {
 		if err := s.gh.EnsureLabel(ctx, s.repo.Owner, s.repo.Name, github.Label{Name: l, Color: "5319e7", Description: "Analysis after a hotfix"}); err != nil {
 			return fmt.Errorf("creating the label %q: %w", l, err)
@@ -176,7 +172,7 @@ func (s *shipper) postMortemValues() map[string]string {
 // as ship judged it (the outcome and the summary agree with it). Without an
 // answer the timeline says less.
 func (s *shipper) readRun(ctx context.Context) {
-	if s.opts.DryRun || s.release == nil || s.release.RunID == 0 || (s.runInfo != nil && !s.runInfo.CreatedAt.IsZero()) {
+	if s.release == nil || s.release.RunID == 0 || (s.runInfo != nil && !s.runInfo.CreatedAt.IsZero()) {
 		return
 	}
 	run, err := s.gh.WorkflowRun(ctx, s.repo.Owner, s.repo.Name, s.release.RunID)

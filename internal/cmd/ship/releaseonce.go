@@ -64,11 +64,6 @@ func (s *shipper) releaseOnce(ctx context.Context) error {
 	if d.Forced, err = s.gate(ctx, mergeSHA, found); err != nil {
 		return err
 	}
-	if s.opts.DryRun {
-		fmt.Fprintf(s.ios.Out, "Would dispatch %s on %s with inputs %s, once, and comment on #%d with the run\n",
-			wf.File(), s.base, formatInputs(d.Inputs), s.pr.Number)
-		return nil
-	}
 	var prior *hotfix.ReleaseMarker
 	if found { // "dispatching": a previous ship stopped between the dispatch and recording it
 		prior = &marker

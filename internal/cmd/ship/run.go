@@ -83,6 +83,17 @@ type shipper struct {
 	refs map[string]string
 	// localCh delivers the local facts read while GitHub answers (see startLocal).
 	localCh chan local
+	// tip is the local branch's commit to ship, read by pushBranch's check.
+	tip string
+	// refreshed is set once refreshMerged read the merged pull request again.
+	refreshed bool
+	// unfinished is a wait for the release run that ended early on the
+	// exceptional process: said once the forward-port is open.
+	unfinished error
+	// attention is the forward-port's need of a person (conflicts): exit 3 after the summary.
+	attention error
+	// previewed is what the release step would do, as a dry run's preview found it.
+	previewed string
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
@@ -98,7 +109,9 @@ func (s *shipper) warn(format string, args ...any) {
 	s.progress(s.cs.WarningIcon()+" "+format, args...)
 }
 
-// run ships the hotfix branch.
+// run ships the hotfix branch: it reads git's and GitHub's side, refuses
+// what cannot continue, then runs the branch's process (standardProcess or
+// exceptionalProcess), and prints the result.
 func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if err := opts.JSON.CheckFields(jsonFields); err != nil {
 		return err
@@ -115,6 +128,36 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if err := s.beforeChanges(ctx); err != nil {
 		return err
 	}
+	if err := s.refuse(); err != nil {
+		return err
+	}
+	s.fresh = merged(s) // read as merged: current
+	process := standardProcess()
+	if s.isExceptional() {
+		process = exceptionalProcess()
+	}
+	if err := s.runSteps(ctx, process); err != nil || opts.DryRun {
+		return err
+	}
+	if s.unfinished != nil {
+		return s.unfinished
+	}
+	// A release run that failed is the outcome: the result (--json included)
+	// came first, then ship exits 1 saying what failed.
+	outcome := s.releaseOutcome(ctx)
+	if err := s.summary(); err != nil {
+		return err
+	}
+	if outcome != nil {
+		return outcome
+	}
+	return s.attention
+}
+
+// refuse stops, before any step, a ship that cannot continue: a branch only
+// on GitHub without a pull request, --retry before the merge, a pull request
+// closed unmerged.
+func (s *shipper) refuse() error {
 	if s.pr != nil && s.pr.State != "OPEN" {
 		s.dropPush()
 	}
@@ -122,99 +165,42 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		return fmt.Errorf("%s is not in this clone, and %s/%s has no pull request from it into %s: check the name (gh pr list --search \"head:%s\"), or run ship in the clone that made it",
 			s.branch, s.repo.Owner, s.repo.Name, s.base, s.branch)
 	}
-	if opts.Retry && (s.pr == nil || s.pr.State != "MERGED") {
+	if s.opts.Retry && (s.pr == nil || s.pr.State != "MERGED") {
 		what := "has no pull request"
 		if s.pr != nil {
 			what = fmt.Sprintf("is not merged (#%d is %s)", s.pr.Number, strings.ToLower(s.pr.State))
 		}
 		return fmt.Errorf("--retry re-runs a failed release run, and %s %s: run %s without --retry", s.branch, what, s.again())
 	}
-	if s.pr == nil || s.pr.State == "OPEN" {
-		// A release that will follow in this run is checked before anything
-		// changes: a wrong input should not surface after a long wait.
-		// -f values are checked with --no-wait too, and kept for the release
-		// after the merge (the branch's hotfix-inputs).
-		if !opts.NoRelease && (!opts.NoWait || len(opts.Inputs) > 0) {
-			plan := s.releasePlan
-			if s.isExceptional() {
-				plan = s.hotfixPlan
-			}
-			wf, _, err := plan(ctx)
-			if err != nil {
-				return err
-			}
-			if !opts.NoWait {
-				if err := s.checkEnabled(ctx, wf); err != nil {
-					return err
-				}
-			}
-			if err := s.keepInputs(ctx); err != nil {
-				return err
-			}
-		}
-		if err := s.open(ctx); err != nil {
-			return err
-		}
-		if opts.DryRun {
-			return nil
-		}
-		if opts.NoWait {
-			s.progress("Not waiting for the merge (--no-wait): run %s later to continue.", s.cs.Bold(s.again(withoutNoWait)))
-			return s.summary()
-		}
-		if err := s.wait(ctx); err != nil {
-			return err
-		}
-	} else if s.pr.State == "CLOSED" {
+	if s.pr != nil && s.pr.State == "CLOSED" {
 		return fmt.Errorf("pull request #%d was closed without being merged: reopen it (gh pr reopen %d%s) and run %s again", s.pr.Number, s.pr.Number, s.repoArg(), s.again())
-	} else {
-		s.fresh = true
-		s.done("Pull request #%d is merged (%s)", s.pr.Number, short(s.pr.MergeCommit))
-		// A run that stopped right after opening the PR, before labelling it, may
-		// find it merged already: the label still belongs on it.
-		if !opts.DryRun && !s.pr.HasLabel(s.cfg.Label.Name) {
-			if err := s.labelAndReviewers(ctx, false); err != nil {
-				return err
-			}
-		}
+	}
+	return nil
+}
+
+// refreshMerged reads the merged pull request again, once, before what
+// follows the merge: after a wait, the comments (another ship may have
+// released meanwhile) and the base's history now include the merge; on the
+// exceptional process the comments and the head as merged, even when it was
+// merged before this ship (a ship may have released meanwhile, and this one
+// may not have pushed the last commits).
+func (s *shipper) refreshMerged(ctx context.Context) error {
+	if s.refreshed {
+		return nil
+	}
+	s.refreshed = true
+	if !s.fresh {
+		return s.reload(ctx)
 	}
 	if s.isExceptional() {
-		return s.afterMergeExceptional(ctx)
-	}
-	// A release run that failed is the outcome: the result (--json included)
-	// and the post-mortem still come, then ship exits 1 saying what failed.
-	var outcome error
-	if !opts.NoRelease {
-		// What load read is current when the pull request was merged already;
-		// after a wait, read again: the comments (another ship may have released
-		// meanwhile) and the base's history now include the merge.
-		if !opts.DryRun && !s.fresh {
-			if err := s.reload(ctx); err != nil {
-				return err
+		if pr, err := s.gh.Pull(ctx, s.pr.ID); err == nil {
+			s.pr.Comments, s.pr.CommentsBefore, s.pr.HeadRefOid, s.pr.Title = pr.Comments, pr.CommentsBefore, pr.HeadRefOid, pr.Title
+			if pr.MergeCommit != "" {
+				s.pr.MergeCommit = pr.MergeCommit
 			}
 		}
-		if err := s.releaseOnce(ctx); err != nil {
-			return err
-		}
-		if opts.DryRun {
-			return nil
-		}
-		if opts.Watch {
-			if err := s.watch(ctx); err != nil {
-				return err
-			}
-		}
-		outcome = s.releaseOutcome(ctx)
 	}
-	if s.wantsPostMortem() {
-		if err := s.postMortem(ctx); err != nil {
-			return err
-		}
-	}
-	if err := s.summary(); err != nil {
-		return err
-	}
-	return outcome
+	return nil
 }
 
 // nothingToRetry is --retry's refusal when no release run is recorded.

@@ -88,7 +88,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.DurationVar(&opts.Timeout, "timeout", time.Hour, "Stop waiting after this long; 0 waits without limit")
 	fs.BoolVar(&opts.Force, "force", false, "Ship even if the base is not releasable, the change exceeds the size limits, or local commits are left out of the merge")
 	fs.BoolVar(&postMortem, "post-mortem", false, "Open a post-mortem issue after the release (default: config)")
-	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the steps that would be taken and change nothing")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan, each step marked done or to do, and change nothing")
 	fs.StringVar(&opts.Tag, "tag", "", "Hotfix `tag` for a hotfix from a release tag (default: the next patch of its line)")
 	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
