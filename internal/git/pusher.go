@@ -7,7 +7,7 @@ import (
 
 // Pusher is the one push of a branch that a caller prepares before it knows whether to
 // push: [Client.PushAhead] starts it right away, held before it sends anything (see
-// [HeldPush]), so that [Pusher.Push] costs one round trip once the caller has decided, instead
+// heldPush), so that [Pusher.Push] costs one round trip once the caller has decided, instead
 // of git's start-up, its reading of the remote's refs and the pack. [Pusher.Close] drops it
 // unused: git ends having sent nothing and changed nothing, locally or on the remote.
 //
@@ -23,7 +23,7 @@ type Pusher struct {
 	setUpstream    bool
 	started        chan struct{} // closed once held is set
 	mu             sync.Mutex
-	held           *HeldPush // nil when the push could not be held, or once taken
+	held           *heldPush // nil when the push could not be held, or once taken
 }
 
 // PushAhead starts `git push [--set-upstream] remote refs/heads/branch:refs/heads/branch`
@@ -35,7 +35,7 @@ func (c *Client) PushAhead(ctx context.Context, paths Paths, remote, branch stri
 	p := &Pusher{c: c, remote: remote, branch: branch, setUpstream: setUpstream, started: make(chan struct{})}
 	go func() {
 		defer close(p.started)
-		held, err := c.StartHeldPush(ctx, paths, remote, branch, setUpstream)
+		held, err := c.startHeldPush(ctx, paths, remote, branch, setUpstream)
 		if err == nil {
 			p.held = held
 		}
@@ -44,7 +44,7 @@ func (c *Client) PushAhead(ctx context.Context, paths Paths, remote, branch stri
 }
 
 // take returns the held push, once: nil when there is none.
-func (p *Pusher) take() *HeldPush {
+func (p *Pusher) take() *heldPush {
 	<-p.started
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -57,7 +57,7 @@ func (p *Pusher) take() *HeldPush {
 // git's outcome. A refusal of the user's pre-push hook is a [*HookDeclinedError].
 func (p *Pusher) Push(ctx context.Context) error {
 	if held := p.take(); held != nil {
-		return held.Release(ctx)
+		return held.release(ctx)
 	}
 	return p.c.Push(ctx, p.remote, p.branch, p.setUpstream)
 }
@@ -69,6 +69,6 @@ func (p *Pusher) Close() {
 		return
 	}
 	if held := p.take(); held != nil {
-		held.Abort()
+		held.abort()
 	}
 }

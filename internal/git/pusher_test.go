@@ -33,7 +33,7 @@ func pusherFixture(t *testing.T, hookExit int) (f *fixture, tip string, paths Pa
 }
 
 // waitHeld waits until the Pusher's git holds in its hook, and returns the held push.
-func waitHeld(t *testing.T, p *Pusher) *HeldPush {
+func waitHeld(t *testing.T, p *Pusher) *heldPush {
 	t.Helper()
 	<-p.started
 	p.mu.Lock()
