@@ -14,9 +14,9 @@ import (
 	"time"
 )
 
-// HeldPush is a git push started before the decision to push is made. git starts,
-// contacts the remote and reads its refs, then waits in its pre-push hook: [HeldPush.Release]
-// lets it send the commits, [HeldPush.Abort] makes the hook refuse, and git ends having sent
+// heldPush is a git push started before the decision to push is made. git starts,
+// contacts the remote and reads its refs, then waits in its pre-push hook: [heldPush.release]
+// lets it send the commits, [heldPush.abort] makes the hook refuse, and git ends having sent
 // nothing and changed nothing, locally or on the remote. Started while GitHub is asked
 // whether to push at all, a push costs one round trip after the answer instead of two,
 // and none of git's start-up.
@@ -26,7 +26,7 @@ import (
 // puts it) after the release, with the same arguments and input, so the user's checks still
 // decide. git gets the gate as its file descriptor 3, the read end of a pipe: if gh hotfix dies,
 // the pipe closes and the hook refuses.
-type HeldPush struct {
+type heldPush struct {
 	args   []string
 	cmd    *exec.Cmd
 	gate   *os.File // write end: one line, "push" or anything else
@@ -39,9 +39,9 @@ type HeldPush struct {
 	userHooks string
 }
 
-// ErrCannotHold is returned by [Client.StartHeldPush] where a push cannot be held (Windows,
+// errCannotHold is returned by [Client.startHeldPush] where a push cannot be held (Windows,
 // or a git folder whose hooks cannot run): push the usual way instead.
-var ErrCannotHold = errors.New("a push cannot be held here")
+var errCannotHold = errors.New("a push cannot be held here")
 
 // prePushHook waits for gh hotfix's verdict on fd 3, then hands over to the user's hook.
 // It tells gh hotfix it is waiting on fd 4.
@@ -85,7 +85,7 @@ func (e *HookDeclinedError) Error() string {
 func (e *HookDeclinedError) Unwrap() error { return e.Err }
 
 // declined turns a push failure into a [HookDeclinedError] when the user's hook refused.
-func (p *HeldPush) declined(err error) error {
+func (p *heldPush) declined(err error) error {
 	out := p.stderr.String()
 	before, _, found := strings.Cut(out, declinedMarker)
 	if err == nil || !found {
@@ -113,12 +113,12 @@ cat >/dev/null
 exit 0
 `
 
-// StartHeldPush starts `git push [--set-upstream] remote refs/heads/branch:refs/heads/branch`
-// and holds it before it sends anything (see [HeldPush]). paths locates the git folder, for
-// the hook, and the user's hooks. It returns [ErrCannotHold] where holding is not possible.
-func (c *Client) StartHeldPush(ctx context.Context, paths Paths, remote, branch string, setUpstream bool) (*HeldPush, error) {
+// startHeldPush starts `git push [--set-upstream] remote refs/heads/branch:refs/heads/branch`
+// and holds it before it sends anything (see [heldPush]). paths locates the git folder, for
+// the hook, and the user's hooks. It returns [errCannotHold] where holding is not possible.
+func (c *Client) startHeldPush(ctx context.Context, paths Paths, remote, branch string, setUpstream bool) (*heldPush, error) {
 	if c.DryRun != nil {
-		return nil, ErrCannotHold
+		return nil, errCannotHold
 	}
 	if err := notOption("remote", remote); err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (c *Client) StartHeldPush(ctx context.Context, paths Paths, remote, branch 
 	if path == "" {
 		path = "git"
 	}
-	p := &HeldPush{args: args[2:], gate: gateW, userHooks: paths.Hooks, held: make(chan struct{}), done: make(chan struct{})}
+	p := &heldPush{args: args[2:], gate: gateW, userHooks: paths.Hooks, held: make(chan struct{}), done: make(chan struct{})}
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = c.Dir
 	cmd.Env = append(append(os.Environ(), c.Env...), "GH_HOTFIX_USER_HOOKS="+paths.Hooks)
@@ -194,9 +194,9 @@ func (c *Client) StartHeldPush(ctx context.Context, paths Paths, remote, branch 
 	return p, nil
 }
 
-// Release lets the held push send the commits and returns git's outcome. A push that ended
+// release lets the held push send the commits and returns git's outcome. A push that ended
 // before reaching the hook (the remote could not be read) returns that failure.
-func (p *HeldPush) Release(ctx context.Context) error {
+func (p *heldPush) release(ctx context.Context) error {
 	p.verdict("push\n")
 	select {
 	case <-p.done:
@@ -207,11 +207,11 @@ func (p *HeldPush) Release(ctx context.Context) error {
 	}
 }
 
-// Abort makes the held push end without sending anything and waits for git to end. A git
+// abort makes the held push end without sending anything and waits for git to end. A git
 // still reading the remote's refs is interrupted: it has sent nothing, and the verdict is
-// already "abort" should it reach the hook. Abort reports whether git had reached the hook;
+// already "abort" should it reach the hook. abort reports whether git had reached the hook;
 // false means it stopped before, on its own or interrupted, having sent nothing either.
-func (p *HeldPush) Abort() bool {
+func (p *heldPush) abort() bool {
 	p.verdict("abort\n")
 	select {
 	case <-p.held:
@@ -233,7 +233,7 @@ func (p *HeldPush) Abort() bool {
 	}
 }
 
-func (p *HeldPush) verdict(v string) {
+func (p *heldPush) verdict(v string) {
 	p.once.Do(func() {
 		_, _ = p.gate.WriteString(v)
 		p.gate.Close()
@@ -246,7 +246,7 @@ func (p *HeldPush) verdict(v string) {
 // updates the remote-tracking branch) when there is one; without, git is spared running it.
 func installHoldHooks(commonDir, userHooks string) (string, error) {
 	if !canHold() {
-		return "", ErrCannotHold
+		return "", errCannotHold
 	}
 	hooks := map[string]string{"pre-push": prePushHook}
 	dir := filepath.Join(commonDir, "gh-hotfix", "hold-hooks")
@@ -255,7 +255,7 @@ func installHoldHooks(commonDir, userHooks string) (string, error) {
 		dir += "-with-reference-transaction"
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("%w: %v", ErrCannotHold, err)
+		return "", fmt.Errorf("%w: %v", errCannotHold, err)
 	}
 	for name, text := range hooks {
 		path := filepath.Join(dir, name)
@@ -265,16 +265,16 @@ func installHoldHooks(commonDir, userHooks string) (string, error) {
 		// Written aside and renamed: a concurrent ship never runs half a hook.
 		tmp, err := os.CreateTemp(dir, "."+name+"-*")
 		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrCannotHold, err)
+			return "", fmt.Errorf("%w: %v", errCannotHold, err)
 		}
 		_, werr := tmp.WriteString(text)
 		cerr := tmp.Close()
 		if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o755), os.Rename(tmp.Name(), path)); err != nil {
 			os.Remove(tmp.Name())
-			return "", fmt.Errorf("%w: %v", ErrCannotHold, err)
+			return "", fmt.Errorf("%w: %v", errCannotHold, err)
 		}
 		if !executable(path) {
-			return "", ErrCannotHold // e.g. a file system mounted noexec: git would skip the hook
+			return "", errCannotHold // e.g. a file system mounted noexec: git would skip the hook
 		}
 	}
 	return dir, nil

@@ -63,20 +63,20 @@ func TestHeldPush(t *testing.T) {
 		// userHooks installs the user's hooks; it returns the folder holding them, if
 		// core.hooksPath should name it.
 		userHooks func(t *testing.T, f *fixture) string
-		// decide releases or aborts the push; it returns Release's error.
-		decide func(t *testing.T, p *HeldPush) error
+		// decide releases or aborts the push; it returns release's error.
+		decide func(t *testing.T, p *heldPush) error
 		want   outcome
 	}{
 		{
 			name:   "released",
-			decide: func(t *testing.T, p *HeldPush) error { return p.Release(context.Background()) },
+			decide: func(t *testing.T, p *heldPush) error { return p.release(context.Background()) },
 			want:   outcome{pushed: true},
 		},
 		{
 			name: "aborted",
-			decide: func(t *testing.T, p *HeldPush) error {
-				if !p.Abort() {
-					t.Error("Abort: git never reached the hook")
+			decide: func(t *testing.T, p *heldPush) error {
+				if !p.abort() {
+					t.Error("abort: git never reached the hook")
 				}
 				return nil
 			},
@@ -88,7 +88,7 @@ func TestHeldPush(t *testing.T) {
 					`echo "$1 $2" > "./user-hook-ran"; cat >> "./user-hook-ran"`+"\n")
 				return ""
 			},
-			decide: func(t *testing.T, p *HeldPush) error { return p.Release(context.Background()) },
+			decide: func(t *testing.T, p *heldPush) error { return p.release(context.Background()) },
 			want:   outcome{pushed: true},
 		},
 		{
@@ -97,7 +97,7 @@ func TestHeldPush(t *testing.T) {
 				writeHook(t, filepath.Join(f.work, ".git", "hooks"), "pre-push", "echo 'lint failed' >&2\nexit 1\n")
 				return ""
 			},
-			decide: func(t *testing.T, p *HeldPush) error { return p.Release(context.Background()) },
+			decide: func(t *testing.T, p *heldPush) error { return p.release(context.Background()) },
 			want:   outcome{errMatch: `.git/hooks/pre-push declined the push: lint failed`},
 		},
 		{
@@ -106,7 +106,7 @@ func TestHeldPush(t *testing.T) {
 				writeHook(t, filepath.Join(f.work, ".git", "hooks"), "pre-push", `touch "./user-hook-ran"`+"\n")
 				return ""
 			},
-			decide: func(t *testing.T, p *HeldPush) error { p.Abort(); return nil },
+			decide: func(t *testing.T, p *heldPush) error { p.abort(); return nil },
 		},
 		{
 			name: "released, the user's hooks in core.hooksPath run (pre-push and reference-transaction)",
@@ -116,12 +116,12 @@ func TestHeldPush(t *testing.T) {
 				writeHook(t, dir, "reference-transaction", `cat >> "./ref-transaction"`+"\n")
 				return dir
 			},
-			decide: func(t *testing.T, p *HeldPush) error { return p.Release(context.Background()) },
+			decide: func(t *testing.T, p *heldPush) error { return p.release(context.Background()) },
 			want:   outcome{pushed: true},
 		},
 		{
 			name: "gh hotfix dies before deciding: the pipe closes and nothing is pushed",
-			decide: func(t *testing.T, p *HeldPush) error {
+			decide: func(t *testing.T, p *heldPush) error {
 				<-p.held
 				p.gate.Close() // as the kernel does when the process ends
 				<-p.done
@@ -130,13 +130,13 @@ func TestHeldPush(t *testing.T) {
 		},
 		{
 			name: "cancelled while held",
-			decide: func(t *testing.T, p *HeldPush) error {
+			decide: func(t *testing.T, p *heldPush) error {
 				<-p.held
 				ctx, cancel := context.WithCancel(context.Background())
 				cancel()
-				return p.Release(ctx)
+				return p.release(ctx)
 			},
-			// Release wrote "push" before it saw the cancellation; either outcome is
+			// release wrote "push" before it saw the cancellation; either outcome is
 			// possible for git then, so only the error is checked.
 			want: outcome{pushed: true, errMatch: `context canceled`},
 		},
@@ -162,7 +162,7 @@ func TestHeldPush(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := f.client.StartHeldPush(ctx, paths, "origin", "hotfix/login", true)
+			p, err := f.client.startHeldPush(ctx, paths, "origin", "hotfix/login", true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,18 +246,18 @@ func TestHeldPushGitFailsBeforeTheHook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := f.client.StartHeldPush(ctx, paths, "gone", "hotfix/login", true)
+	p, err := f.client.startHeldPush(ctx, paths, "gone", "hotfix/login", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = p.Release(ctx)
+	err = p.release(ctx)
 	wantGitError(t, err, 128, `^git push --set-upstream gone refs/heads/hotfix/login:refs/heads/hotfix/login: exit 128: fatal: `)
-	p2, err := f.client.StartHeldPush(ctx, paths, "gone", "hotfix/login", true)
+	p2, err := f.client.startHeldPush(ctx, paths, "gone", "hotfix/login", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p2.Abort() {
-		t.Error("Abort says git reached the hook, though the remote does not exist")
+	if p2.abort() {
+		t.Error("abort says git reached the hook, though the remote does not exist")
 	}
 }
 
@@ -269,12 +269,12 @@ func TestStartHeldPushRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ remote, branch string }{{"-origin", "b"}, {"origin", "--all"}, {"", "b"}} {
-		if _, err := f.client.StartHeldPush(ctx, paths, tc.remote, tc.branch, false); err == nil {
-			t.Errorf("StartHeldPush(%q, %q) did not fail", tc.remote, tc.branch)
+		if _, err := f.client.startHeldPush(ctx, paths, tc.remote, tc.branch, false); err == nil {
+			t.Errorf("startHeldPush(%q, %q) did not fail", tc.remote, tc.branch)
 		}
 	}
 	dry := &Client{Dir: f.work, Env: f.env, DryRun: &strings.Builder{}}
-	if _, err := dry.StartHeldPush(ctx, paths, "origin", "main", false); err != ErrCannotHold {
-		t.Errorf("a dry run: %v, want ErrCannotHold", err)
+	if _, err := dry.startHeldPush(ctx, paths, "origin", "main", false); err != errCannotHold {
+		t.Errorf("a dry run: %v, want errCannotHold", err)
 	}
 }

@@ -557,50 +557,23 @@ func (s *shipper) mergeNow(ctx context.Context, method, tip string) error {
 }
 
 // startPush starts pushing the branch while GitHub answers the first query, held
-// before it sends anything until that answer says to push (see git.HeldPush): the
+// before it sends anything until that answer says to push (see git.Pusher): the
 // push then costs one round trip, git's start-up and its reading of the remote's refs
 // having happened meanwhile. A branch whose remote-tracking branch already is its tip
 // was pushed by an earlier run, and is not pushed ahead.
 func (s *shipper) startPush(ctx context.Context) {
-	ch := make(chan *git.HeldPush, 1)
-	s.heldCh = ch
 	head, tracking := s.refs["refs/heads/"+s.branch], s.refs["refs/remotes/"+s.remote+"/"+s.branch]
 	if head == "" || tracking == head {
-		ch <- nil
 		return
 	}
-	g, paths, remote, branch := s.g, s.paths, s.remote, s.branch
-	go func() {
-		held, err := g.StartHeldPush(ctx, paths, remote, branch, true)
-		if err != nil {
-			held = nil // pushed the usual way when the time comes
-		}
-		ch <- held
-	}()
-}
-
-// takePush returns the push started ahead, if any, once.
-func (s *shipper) takePush() *git.HeldPush {
-	if s.heldCh == nil {
-		return nil
-	}
-	held := <-s.heldCh
-	s.heldCh = nil
-	return held
-}
-
-// dropPush ends the push started ahead, if it was not used: it sends nothing.
-func (s *shipper) dropPush() {
-	if held := s.takePush(); held != nil {
-		held.Abort()
-	}
+	s.pusher = s.g.PushAhead(ctx, s.paths, s.remote, s.branch, true)
 }
 
 // push pushes the branch and sets its upstream: the push started ahead when there
 // is one, else a new one.
 func (s *shipper) push(ctx context.Context) error {
-	if held := s.takePush(); held != nil {
-		return held.Release(ctx)
+	if s.pusher != nil {
+		return s.pusher.Push(ctx)
 	}
 	return s.g.Push(ctx, s.remote, s.branch, true)
 }

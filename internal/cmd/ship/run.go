@@ -76,9 +76,9 @@ type shipper struct {
 	fresh bool
 	// paths are the checkout's top folder, git folder and hooks folder.
 	paths git.Paths
-	// heldCh delivers the push started while GitHub answers the first query, held
-	// until that answer says to push (see startPush); nil inside when none was started.
-	heldCh chan *git.HeldPush
+	// pusher is the push started while GitHub answers the first query, held until
+	// that answer says to push (see startPush); nil when none was started.
+	pusher *git.Pusher
 	// refs are the branch's and the remote-tracking branches' tips, read by resolve.
 	refs map[string]string
 	// localCh delivers the local facts read while GitHub answers (see startLocal).
@@ -121,7 +121,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		return err
 	}
 	// A push started ahead and not used ends having sent nothing, however run ends.
-	defer s.dropPush()
+	defer func() { s.pusher.Close() }()
 	if err := s.load(ctx); err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 // closed unmerged.
 func (s *shipper) refuse() error {
 	if s.pr != nil && s.pr.State != "OPEN" {
-		s.dropPush()
+		s.pusher.Close()
 	}
 	if s.remoteOnly && s.pr == nil {
 		return fmt.Errorf("%s is not in this clone, and %s/%s has no pull request from it into %s: check the name (gh pr list --search \"head:%s\"), or run ship in the clone that made it",

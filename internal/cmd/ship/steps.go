@@ -161,6 +161,12 @@ func (pushBranch) check(ctx context.Context, s *shipper) error {
 	return s.checkBranch(ctx)
 }
 
+// confirm ends the push started ahead, unused: GitHub has the tip.
+func (pushBranch) confirm(_ context.Context, s *shipper) (bool, error) {
+	s.pusher.Close()
+	return true, nil
+}
+
 func (pushBranch) run(ctx context.Context, s *shipper) error {
 	return s.pushTip(ctx)
 }
