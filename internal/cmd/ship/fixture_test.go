@@ -318,7 +318,7 @@ type shipState struct {
 	issuesDisabled bool
 	latestRelease  string // its tag, at base0
 	releaseSHA     string
-	reviewers      map[string]string // reviewerN alias → node ID ("" for an unknown login)
+	reviewers      map[string]any    // reviewerN alias → {id, login}, nil for an unknown login
 	workflows      map[string]string // path → text; nil is release.yml
 	failingCheck   string            // a failing check on main's tip
 }
@@ -378,12 +378,8 @@ func (s shipState) answer() map[string]any {
 		repo["latestRelease"] = map[string]any{"tagName": s.latestRelease, "tagCommit": map[string]any{"oid": s.releaseSHA}}
 	}
 	data := map[string]any{"repository": repo}
-	for alias, id := range s.reviewers {
-		if id == "" {
-			data[alias] = nil
-		} else {
-			data[alias] = map[string]any{"id": id, "login": alias}
-		}
+	for alias, user := range s.reviewers {
+		data[alias] = user
 	}
 	return map[string]any{"data": data}
 }

@@ -2,10 +2,11 @@ package ship
 
 import (
 	"encoding/json"
-	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
@@ -134,6 +135,162 @@ func TestShipFlows(t *testing.T) {
 			wantErr: `the release run failed (failure, job "deploy" at step "Push image"): https://github.com/acme/shop/actions/runs/9001: ` +
 				"read why with gh run view 9001 --log-failed -R github.com/acme/shop, fix what it needs, then re-run its failed jobs with gh hotfix ship --retry",
 		},
+		{
+			name:    "merged, no release yet: dispatch once and record it (--json)",
+			fixture: fixtureOpts{merged: true},
+			opts: ShipOptions{Inputs: map[string]string{"environment": "staging"},
+				JSON: command.JSONFlags{Fields: []string{"number", "state", "mergeCommit", "release"}}},
+			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
+				stubDispatch(t, fx, reg, 9001)
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixComment", "POST repos/acme/shop/actions/workflows/release.yml/dispatches",
+				"PATCH repos/acme/shop/issues/comments/501"},
+			stderr: []string{"Pull request #7 is merged (", "What will ship (2 commits since release v1.0.0):", "Fix the login",
+				"Dispatched release.yml on main", "Release run: https://github.com/acme/shop/actions/runs/9001 (commented on #7)"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				checkDispatchRequests(t, fx, r, 9001, `{"environment":"staging"}`)
+				var got map[string]any
+				if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+					t.Fatalf("stdout is no JSON: %v\n%s", err, r.stdout)
+				}
+				want := map[string]any{"number": 7.0, "state": "MERGED", "mergeCommit": fx.merge, "release": map[string]any{
+					"workflow": "release.yml", "runId": 9001.0, "url": runURL(9001), "status": "queued", "conclusion": "", "attempt": 1.0}}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("--json:\n  got  %v\n  want %v", got, want)
+				}
+			},
+		},
+		{
+			name:    "merged, no release yet: dispatch and follow the run to success (--watch)",
+			fixture: fixtureOpts{merged: true},
+			opts:    ShipOptions{Watch: true},
+			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
+				stubDispatch(t, fx, reg, 9001)
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "in_progress", "")))
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "success")))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixComment", "POST repos/acme/shop/actions/workflows/release.yml/dispatches",
+				"PATCH repos/acme/shop/issues/comments/501", "GET repos/acme/shop/actions/runs/9001", "GET repos/acme/shop/actions/runs/9001"},
+			stdout: []string{"https://github.com/acme/shop/pull/7\n", "https://github.com/acme/shop/actions/runs/9001\n"},
+			stderr: []string{"Release run: https://github.com/acme/shop/actions/runs/9001 (commented on #7)",
+				"Following the release run https://github.com/acme/shop/actions/runs/9001", "Release run succeeded: https://github.com/acme/shop/actions/runs/9001"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) { checkDispatchRequests(t, fx, r, 9001, `{}`) },
+		},
+		{
+			name:    "released already, with a post-mortem to open",
+			fixture: fixtureOpts{merged: true},
+			opts:    ShipOptions{PostMortem: ptr(true)},
+			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull(fx.releaseMarker(501, 9001))).answer()))
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "success")))
+				// An issue updated since the merge, not the post-mortem.
+				reg.Register(httpmock.GraphQL(`^HotfixIssuesSince$`), httpmock.GraphQLQuery(`{"data": {"repository": {"issues": {
+					"nodes": [{"number": 3, "url": "https://github.com/acme/shop/issues/3", "body": "Login fails"}], "pageInfo": {"hasNextPage": false}}}}}`,
+					func(q string, v map[string]any) {
+						if v["since"] != "2026-12-06T11:00:00Z" {
+							t.Errorf("post-mortems looked for since %v, want the merge", v["since"])
+						}
+					}))
+				reg.Register(httpmock.REST("POST", "repos/acme/shop/labels"), httpmock.JSON(201, `{"node_id": "LA_pm"}`))
+				reg.Register(httpmock.REST("POST", "repos/acme/shop/issues"), httpmock.JSON(201, `{"number": 12, "html_url": "https://github.com/acme/shop/issues/12"}`))
+			},
+			requests: []string{"GraphQL HotfixShip", "GET repos/acme/shop/actions/runs/9001", "GraphQL HotfixIssuesSince",
+				"POST repos/acme/shop/labels", "POST repos/acme/shop/issues"},
+			stdout: []string{"https://github.com/acme/shop/pull/7\n", "https://github.com/acme/shop/actions/runs/9001\n", "https://github.com/acme/shop/issues/12\n"},
+			stderr: []string{"Already released: ", "Opened post-mortem issue #12: https://github.com/acme/shop/issues/12"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				if label := jsonBody(t, r.request(t, "POST repos/acme/shop/labels")); label["name"] != "post-mortem" {
+					t.Errorf("label created %v, want post-mortem", label)
+				}
+				issue := jsonBody(t, r.request(t, "POST repos/acme/shop/issues"))
+				body, _ := issue["body"].(string)
+				if issue["title"] != "Post-mortem: Login fails" || jsonOf(issue["labels"]) != `["post-mortem"]` ||
+					!strings.Contains(body, "<!-- gh-hotfix:post-mortem pr=7 -->") || !strings.Contains(body, runURL(9001)) {
+					t.Errorf("post-mortem issue %v", issue)
+				}
+			},
+		},
+		{
+			name: "--auto on a pull request that can be merged: merge it now",
+			opts: ShipOptions{Auto: true, NoRelease: true},
+			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.unmerged().answer()))
+				opened := pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "CLEAN"}.json()
+				reg.Register(httpmock.GraphQL(`^HotfixOpen$`), httpmock.GraphQLQuery(map[string]any{"data": map[string]any{
+					"createPullRequest": map[string]any{"pullRequest": opened}}}, func(q string, v map[string]any) {
+					if v["withMergeState"] != true {
+						t.Errorf("--auto opened the pull request without its merge state: %v", v)
+					}
+				}))
+				reg.Register(httpmock.GraphQL(`^HotfixLabel$`), httpmock.JSON(200, `{"data": {}}`))
+				reg.Register(httpmock.REST("PUT", "repos/acme/shop/pulls/7/merge"), httpmock.JSON(200, `{"sha": "1111111111111111111111111111111111111111", "merged": true}`))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixOpen", "GraphQL HotfixLabel", "PUT repos/acme/shop/pulls/7/merge"},
+			stdout:   []string{"https://github.com/acme/shop/pull/7\n"},
+			stderr:   []string{"Opened pull request #7", `Labelled #7 "hotfix"`, "Merged #7 (merge): it could be merged right away"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				// Merged at the tip ship pushed: GitHub refuses if the head moved.
+				merge := jsonBody(t, r.request(t, "PUT repos/acme/shop/pulls/7/merge"))
+				if merge["sha"] != fx.tip || merge["merge_method"] != "merge" {
+					t.Errorf("merge request %v, want merge at %s", merge, fx.tip)
+				}
+				if got := fx.originRef("refs/heads/hotfix/login"); got != fx.tip {
+					t.Errorf("origin's hotfix/login is %q, want %s", got, fx.tip)
+				}
+			},
+		},
+		{
+			name:    "--auto where auto-merge is not allowed and the pull request is blocked",
+			fixture: fixtureOpts{pushed: true},
+			opts:    ShipOptions{Auto: true, NoWait: true},
+			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.unmerged(pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "BLOCKED", labels: []string{"hotfix"}})
+				st.headTip, st.noAutoMerge = fx.tip, true
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+			},
+			requests: []string{"GraphQL HotfixShip"},
+			stderr:   []string{"Pull request #7 is open: https://github.com/acme/shop/pull/7"},
+			wantErr: "auto-merge is not allowed in acme/shop and #7 cannot be merged yet (blocked by required reviews or checks): " +
+				"merge it by hand when it is ready (https://github.com/acme/shop/pull/7), or ask an admin to allow auto-merge; then run gh hotfix ship",
+		},
+		{
+			name: "a reviewer GitHub refuses (not a collaborator): labelled anyway",
+			opts: ShipOptions{NoWait: true, Reviewers: []string{"monalisa"}},
+			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.unmerged()
+				st.reviewers = map[string]any{"reviewer0": map[string]any{"id": "U_mona", "login": "monalisa"}}
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.GraphQLQuery(st.answer(), func(q string, v map[string]any) {
+					if v["r0"] != "monalisa" {
+						t.Errorf("reviewer's ID not asked with the first query: %v", v)
+					}
+				}))
+				opened := pullSpec{number: 7, state: "OPEN", head: fx.tip}.json()
+				reg.Register(httpmock.GraphQL(`^HotfixOpen$`), httpmock.JSON(200, map[string]any{"data": map[string]any{
+					"createPullRequest": map[string]any{"pullRequest": opened}}}))
+				reg.Register(httpmock.GraphQL(`^HotfixLabel$`), httpmock.GraphQLQuery(`{"data": null, "errors": [{"type": "UNPROCESSABLE",
+					"message": "Could not resolve to a User: monalisa is not a collaborator"}]}`, func(q string, v map[string]any) {
+					if jsonOf(v["users"]) != `["U_mona"]` || jsonOf(v["labels"]) != `["LA_hotfix"]` {
+						t.Errorf("first HotfixLabel variables %v", v)
+					}
+				}))
+				reg.Register(httpmock.GraphQL(`^HotfixLabel$`), httpmock.GraphQLQuery(`{"data": {}}`, func(q string, v map[string]any) {
+					if jsonOf(v["users"]) != `[]` || jsonOf(v["labels"]) != `["LA_hotfix"]` {
+						t.Errorf("second HotfixLabel variables %v: want the label alone", v)
+					}
+				}))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixOpen", "GraphQL HotfixLabel", "GraphQL HotfixLabel"},
+			stdout:   []string{"https://github.com/acme/shop/pull/7\n"},
+			stderr: []string{"GitHub asks reviews only of people and teams with access to acme/shop, and refused the request for monalisa: ask them on #7",
+				`Labelled #7 "hotfix"`},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				if strings.Contains(r.stderr, "Requested reviews from") {
+					t.Errorf("a refused review reported as requested:\n%s", r.stderr)
+				}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,5 +321,43 @@ func jsonOf(v any) string {
 	return string(b)
 }
 
-var _ = http.StatusOK
-var _ = hotfix.Meta{}
+func ptr[T any](v T) *T { return &v }
+
+// stubDispatch answers a release: the release comment (id 501), the dispatch
+// naming run runID, and the comment's edit recording it.
+func stubDispatch(t *testing.T, fx *shipFixture, reg *httpmock.Registry, runID int64) {
+	reg.Register(httpmock.GraphQL(`^HotfixComment$`), httpmock.GraphQLFunc(func(q string, v map[string]any) any {
+		comment := map[string]any{"databaseId": 501, "body": v["body"], "createdAt": "2026-12-06T11:01:00Z"}
+		return map[string]any{"data": map[string]any{"addComment": map[string]any{
+			"commentEdge": map[string]any{"node": comment},
+			"subject":     map[string]any{"comments": map[string]any{"nodes": []any{comment}}}}}}
+	}))
+	reg.Register(httpmock.REST("POST", "repos/acme/shop/actions/workflows/release.yml/dispatches"),
+		httpmock.JSON(200, map[string]any{"workflow_run_id": runID, "html_url": runURL(runID)}))
+	reg.Register(httpmock.REST("PATCH", "repos/acme/shop/issues/comments/501"), httpmock.JSON(200, `{"id": 501}`))
+}
+
+// checkDispatchRequests checks the release's requests: the comment claims the
+// release before the dispatch, the dispatch asks for its run, and the edit
+// records that run.
+func checkDispatchRequests(t *testing.T, fx *shipFixture, r shipResult, runID int64, inputs string) {
+	t.Helper()
+	claim := r.request(t, "GraphQL HotfixComment").GraphQL
+	m, ok := hotfix.ParseReleaseMarker(claim.Variables["body"].(string))
+	if !ok || m.State != "dispatching" || m.MergeSHA != fx.merge || m.Workflow != "release.yml" || m.Ref != "main" || claim.Variables["subject"] != "PR_7" {
+		t.Errorf("release comment %+v (parsed %v) on %v", m, ok, claim.Variables["subject"])
+	}
+	d := jsonBody(t, r.request(t, "POST repos/acme/shop/actions/workflows/release.yml/dispatches"))
+	if d["ref"] != "main" || d["return_run_details"] != true || jsonOf(d["inputs"]) != inputs {
+		t.Errorf("dispatch %v", d)
+	}
+	edit := jsonBody(t, r.request(t, "PATCH repos/acme/shop/issues/comments/501"))
+	body, _ := edit["body"].(string)
+	rec, ok := hotfix.ParseReleaseMarker(body)
+	if !ok || rec.State != "dispatched" || rec.RunID != runID || rec.RunURL != runURL(runID) || rec.MergeSHA != fx.merge {
+		t.Errorf("recorded marker %+v (parsed %v)", rec, ok)
+	}
+	if !strings.Contains(body, "Release started") {
+		t.Errorf("recorded comment:\n%s", body)
+	}
+}
