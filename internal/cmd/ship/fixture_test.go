@@ -197,17 +197,6 @@ func (r shipResult) request(t *testing.T, name string) httpmock.Request {
 	return httpmock.Request{}
 }
 
-// all are the requests named name.
-func (r shipResult) all(name string) []httpmock.Request {
-	var out []httpmock.Request
-	for i, n := range r.names() {
-		if n == name {
-			out = append(out, r.requests[i])
-		}
-	}
-	return out
-}
-
 // jsonBody decodes a REST request's body.
 func jsonBody(t *testing.T, q httpmock.Request) map[string]any {
 	t.Helper()
