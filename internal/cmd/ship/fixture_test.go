@@ -310,6 +310,7 @@ type shipState struct {
 	reviewers      map[string]any    // reviewerN alias → {id, login}, nil for an unknown login
 	workflows      map[string]string // path → text; nil is release.yml
 	failingCheck   string            // a failing check on main's tip
+	recentRuns     map[string][]any  // check suites of main's recent commits, by commit
 }
 
 func commitNode(sha, headline string, parents ...string) map[string]any {
@@ -329,7 +330,12 @@ func (s shipState) answer() map[string]any {
 	}
 	recent := []any{}
 	for _, h := range s.history {
-		recent = append(recent, map[string]any{"oid": h.(map[string]any)["oid"], "checkSuites": map[string]any{"nodes": []any{}}})
+		sha, _ := h.(map[string]any)["oid"].(string)
+		suites := s.recentRuns[sha]
+		if suites == nil {
+			suites = []any{}
+		}
+		recent = append(recent, map[string]any{"oid": sha, "checkSuites": map[string]any{"nodes": suites}})
 	}
 	wfs := s.workflows
 	if wfs == nil {

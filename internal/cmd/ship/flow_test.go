@@ -19,8 +19,8 @@ func TestShipFlows(t *testing.T) {
 		name    string
 		fixture fixtureOpts
 		opts    ShipOptions
-		// stubs registers GitHub's answers.
-		stubs func(fx *shipFixture, reg *httpmock.Registry)
+		// setup registers GitHub's answers (and may change the checkout).
+		setup func(fx *shipFixture, reg *httpmock.Registry)
 		// requests are the requests GitHub receives, in order (see shipResult.names).
 		requests []string
 		wantErr  string // a part of the exit error; "" for none
@@ -31,7 +31,7 @@ func TestShipFlows(t *testing.T) {
 		{
 			name: "dry run on a new branch",
 			opts: ShipOptions{DryRun: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.unmerged().answer()))
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/workflows/release.yml"), httpmock.JSON(200, `{"state": "active"}`))
 			},
@@ -55,7 +55,7 @@ func TestShipFlows(t *testing.T) {
 		{
 			name: "open the pull request and stop (--no-wait)",
 			opts: ShipOptions{NoWait: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.unmerged().answer()))
 				opened := pullSpec{number: 7, state: "OPEN", head: fx.tip}.json()
 				reg.Register(httpmock.GraphQL(`^HotfixOpen$`), httpmock.GraphQLQuery(map[string]any{"data": map[string]any{
@@ -89,7 +89,7 @@ func TestShipFlows(t *testing.T) {
 		{
 			name:    "a pull request closed without merging",
 			fixture: fixtureOpts{pushed: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				st := fx.unmerged(pullSpec{number: 7, state: "CLOSED", head: fx.tip, labels: []string{"hotfix"}})
 				st.headTip = fx.tip
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
@@ -100,7 +100,7 @@ func TestShipFlows(t *testing.T) {
 		{
 			name:    "merged and released already",
 			fixture: fixtureOpts{merged: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull(fx.releaseMarker(501, 9001))).answer()))
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "success")))
 			},
@@ -112,7 +112,7 @@ func TestShipFlows(t *testing.T) {
 			name:    "--retry with no release recorded",
 			fixture: fixtureOpts{merged: true},
 			opts:    ShipOptions{Retry: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
 			},
 			requests: []string{"GraphQL HotfixShip"},
@@ -121,7 +121,7 @@ func TestShipFlows(t *testing.T) {
 		{
 			name:    "the recorded release run failed",
 			fixture: fixtureOpts{merged: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull(fx.releaseMarker(501, 9001))).answer()))
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "failure")))
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001/jobs?filter=latest&per_page=100"), httpmock.JSON(200, `{"jobs": [
@@ -140,7 +140,7 @@ func TestShipFlows(t *testing.T) {
 			fixture: fixtureOpts{merged: true},
 			opts: ShipOptions{Inputs: map[string]string{"environment": "staging"},
 				JSON: command.JSONFlags{Fields: []string{"number", "state", "mergeCommit", "release"}}},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
 				stubDispatch(t, fx, reg, 9001)
 			},
@@ -165,7 +165,7 @@ func TestShipFlows(t *testing.T) {
 			name:    "merged, no release yet: dispatch and follow the run to success (--watch)",
 			fixture: fixtureOpts{merged: true},
 			opts:    ShipOptions{Watch: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
 				stubDispatch(t, fx, reg, 9001)
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "in_progress", "")))
@@ -182,7 +182,7 @@ func TestShipFlows(t *testing.T) {
 			name:    "released already, with a post-mortem to open",
 			fixture: fixtureOpts{merged: true},
 			opts:    ShipOptions{PostMortem: ptr(true)},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull(fx.releaseMarker(501, 9001))).answer()))
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "success")))
 				// An issue updated since the merge, not the post-mortem.
@@ -215,7 +215,7 @@ func TestShipFlows(t *testing.T) {
 		{
 			name: "--auto on a pull request that can be merged: merge it now",
 			opts: ShipOptions{Auto: true, NoRelease: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.unmerged().answer()))
 				opened := pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "CLEAN"}.json()
 				reg.Register(httpmock.GraphQL(`^HotfixOpen$`), httpmock.GraphQLQuery(map[string]any{"data": map[string]any{
@@ -245,7 +245,7 @@ func TestShipFlows(t *testing.T) {
 			name:    "--auto where auto-merge is not allowed and the pull request is blocked",
 			fixture: fixtureOpts{pushed: true},
 			opts:    ShipOptions{Auto: true, NoWait: true},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				st := fx.unmerged(pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "BLOCKED", labels: []string{"hotfix"}})
 				st.headTip, st.noAutoMerge = fx.tip, true
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
@@ -258,7 +258,7 @@ func TestShipFlows(t *testing.T) {
 		{
 			name: "a reviewer GitHub refuses (not a collaborator): labelled anyway",
 			opts: ShipOptions{NoWait: true, Reviewers: []string{"monalisa"}},
-			stubs: func(fx *shipFixture, reg *httpmock.Registry) {
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				st := fx.unmerged()
 				st.reviewers = map[string]any{"reviewer0": map[string]any{"id": "U_mona", "login": "monalisa"}}
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.GraphQLQuery(st.answer(), func(q string, v map[string]any) {
@@ -291,12 +291,141 @@ func TestShipFlows(t *testing.T) {
 				}
 			},
 		},
+		{
+			name:    "wait for the merge, then read GitHub again and release",
+			fixture: fixtureOpts{pushed: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.unmerged(pullSpec{number: 7, state: "OPEN", head: fx.tip, labels: []string{"hotfix"}, mergeState: "BLOCKED"})
+				st.headTip = fx.tip
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/workflows/release.yml"), httpmock.JSON(200, `{"state": "active"}`))
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/pulls/7"), httpmock.JSON(200, `{"number": 7, "state": "open", "merged": false, "mergeable_state": "blocked"}`))
+				reg.Register(httpmock.GraphQL(`^HotfixWaitState$`), httpmock.JSON(200, `{"data": {"node": {"state": "OPEN", "isDraft": false,
+					"mergeStateStatus": "BLOCKED", "reviewDecision": "REVIEW_REQUIRED", "reviewRequests": {"nodes": [{"requestedReviewer": {"__typename": "User", "login": "monalisa"}}]},
+					"commits": {"nodes": [{"commit": {"oid": "x", "statusCheckRollup": {"state": "SUCCESS", "contexts": {"totalCount": 0, "nodes": []}}}}]}}}}`))
+				// GitHub merges: the merge commit is GitHub's (this clone never sees it).
+				fx.merge = "5d41402abc4b2a76b9719d911017c592deadbeef"
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/pulls/7"), httpmock.JSON(200, map[string]any{"number": 7, "state": "closed", "merged": true,
+					"merge_commit_sha": fx.merge, "merged_at": "2026-12-06T11:00:00Z"}))
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
+				stubDispatch(t, fx, reg, 9001)
+			},
+			requests: []string{"GraphQL HotfixShip", "GET repos/acme/shop/actions/workflows/release.yml",
+				"GET repos/acme/shop/pulls/7", "GraphQL HotfixWaitState", "GET repos/acme/shop/pulls/7", "GraphQL HotfixShip",
+				"GraphQL HotfixComment", "POST repos/acme/shop/actions/workflows/release.yml/dispatches", "PATCH repos/acme/shop/issues/comments/501"},
+			stdout: []string{"https://github.com/acme/shop/pull/7\n", "https://github.com/acme/shop/actions/runs/9001\n"},
+			stderr: []string{"Pull request #7 is open: https://github.com/acme/shop/pull/7",
+				"Waiting for #7 to be merged", "#7: review required from monalisa", "Pull request #7 merged (5d41402)",
+				"Release run: https://github.com/acme/shop/actions/runs/9001 (commented on #7)"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) { checkDispatchRequests(t, fx, r, 9001, `{}`) },
+		},
+		{
+			name: "the release workflow is disabled: refused before anything changes",
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.unmerged().answer()))
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/workflows/release.yml"), httpmock.JSON(200, `{"state": "disabled_manually"}`))
+			},
+			requests: []string{"GraphQL HotfixShip", "GET repos/acme/shop/actions/workflows/release.yml"},
+			wantErr: "release.yml is disabled in the Actions tab in acme/shop: enable it (gh workflow enable release.yml -R github.com/acme/shop), " +
+				"then run gh hotfix ship again",
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				if got := fx.originRef("refs/heads/hotfix/login"); got != "" {
+					t.Errorf("pushed hotfix/login (%s) although the release could not follow", got)
+				}
+			},
+		},
+		{
+			name:    "failing checks on the merge commit: no release",
+			fixture: fixtureOpts{merged: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.mergedState(fx.mergedPull())
+				st.failingCheck = "e2e"
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+			},
+			requests: []string{"GraphQL HotfixShip"},
+			wantErr:  "has failing checks (e2e): main would not be releasable; fix it with a new hotfix, re-run the checks, or release anyway with gh hotfix ship --force",
+		},
+		{
+			name:    "local commits the merged pull request lacks: no release",
+			fixture: fixtureOpts{merged: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				fx.write("app.txt", "login: fixed twice\n")
+				fx.git("commit", "-q", "-am", "Fix the login again")
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
+			},
+			requests: []string{"GraphQL HotfixShip"},
+			stderr:   []string{"1 commit on hotfix/login is not in the merged #7:", "Fix the login again"},
+			wantErr:  "1 commit on hotfix/login would not ship with this release (#7 was merged without it): release what was merged with gh hotfix ship --force",
+		},
+		{
+			name:    "--retry re-runs the failed jobs of the recorded run and records the attempt",
+			fixture: fixtureOpts{merged: true},
+			opts:    ShipOptions{Retry: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull(fx.releaseMarker(501, 9001))).answer()))
+				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "failure")))
+				reg.Register(httpmock.REST("POST", "repos/acme/shop/actions/runs/9001/rerun-failed-jobs"), httpmock.JSON(201, `{}`))
+				reg.Register(httpmock.REST("PATCH", "repos/acme/shop/issues/comments/501"), httpmock.JSON(200, `{"id": 501}`))
+			},
+			requests: []string{"GraphQL HotfixShip", "GET repos/acme/shop/actions/runs/9001", "POST repos/acme/shop/actions/runs/9001/rerun-failed-jobs",
+				"PATCH repos/acme/shop/issues/comments/501"},
+			stdout: []string{"https://github.com/acme/shop/pull/7\n", "https://github.com/acme/shop/actions/runs/9001\n"},
+			stderr: []string{"Re-running the failed jobs of the release run (attempt 2): https://github.com/acme/shop/actions/runs/9001"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				body, _ := jsonBody(t, r.request(t, "PATCH repos/acme/shop/issues/comments/501"))["body"].(string)
+				if m, ok := hotfix.ParseReleaseMarker(body); !ok || m.Attempt != 2 || m.RunID != 9001 || !strings.Contains(body, "Release re-run") {
+					t.Errorf("recorded attempt %+v (parsed %v):\n%s", m, ok, body)
+				}
+			},
+		},
+		{
+			name:    "a release run already on GitHub covers the merge: recorded, nothing dispatched",
+			fixture: fixtureOpts{merged: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.mergedState(fx.mergedPull())
+				st.recentRuns = map[string][]any{fx.merge: {map[string]any{"status": "IN_PROGRESS", "conclusion": nil, "branch": map[string]any{"name": "main"},
+					"workflowRun": map[string]any{"databaseId": 8800, "url": runURL(8800), "event": "push", "createdAt": "2026-12-06T11:00:30Z",
+						"file": map[string]any{"path": ".github/workflows/release.yml"}}}}}
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+				reg.Register(httpmock.GraphQL(`^HotfixComment$`), httpmock.GraphQLFunc(func(q string, v map[string]any) any {
+					comment := map[string]any{"databaseId": 502, "body": v["body"], "createdAt": "2026-12-06T11:01:00Z"}
+					return map[string]any{"data": map[string]any{"addComment": map[string]any{"commentEdge": map[string]any{"node": comment},
+						"subject": map[string]any{"comments": map[string]any{"nodes": []any{comment}}}}}}
+				}))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixComment"},
+			stdout:   []string{"https://github.com/acme/shop/pull/7\n", "https://github.com/acme/shop/actions/runs/8800\n"},
+			stderr: []string{"Release run already on GitHub: https://github.com/acme/shop/actions/runs/8800 (a push run of release.yml containing the merge): " +
+				"recorded on #7, nothing dispatched"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				body, _ := r.request(t, "GraphQL HotfixComment").GraphQL.Variables["body"].(string)
+				if m, ok := hotfix.ParseReleaseMarker(body); !ok || m.State != "dispatched" || m.RunID != 8800 || m.Adopted != "push" {
+					t.Errorf("release comment %+v (parsed %v)", m, ok)
+				}
+			},
+		},
+		{
+			name: "on main, not a hotfix branch: the merged hotfix without a release, and how to release it",
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				fx.git("checkout", "-q", "main")
+				reg.Register(httpmock.GraphQL(`^HotfixUnreleased$`), httpmock.GraphQLQuery(`{"data": {"repository": {"pullRequests": {"nodes": [
+					{"number": 5, "title": "Hotfix: Cart empty", "url": "https://github.com/acme/shop/pull/5", "headRefName": "hotfix/cart",
+					 "body": "", "mergeCommit": {"oid": "abc"}, "comments": {"nodes": []}}]}}}}`, func(q string, v map[string]any) {
+					if v["base"] != "main" || v["label"] != "hotfix" {
+						t.Errorf("HotfixUnreleased variables %v", v)
+					}
+				}))
+			},
+			requests: []string{"GraphQL HotfixUnreleased"},
+			wantErr: "main is not a hotfix branch, and hotfix #5 (Hotfix: Cart empty) was merged into main without a release: " +
+				"release it with gh hotfix ship --branch hotfix/cart",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fx := newShipFixture(t, tt.fixture)
 			reg := httpmock.New(t)
-			tt.stubs(fx, reg)
+			tt.setup(fx, reg)
 			r := fx.ship(reg, tt.opts)
 			switch {
 			case tt.wantErr == "" && r.err != nil:
