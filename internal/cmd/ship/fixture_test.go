@@ -44,12 +44,18 @@ type shipFixture struct {
 	// base0 is main's first commit (the latest release), tip the hotfix
 	// branch's tip, merge the merge commit once merged (see merge).
 	base0, tip, merge string
+	// base is the branch the hotfix merges into: main, or release/v1.4 from a tag.
+	base string
 }
 
 type fixtureOpts struct {
 	meta   hotfix.Meta // recorded with the branch; Base, Remote and Description get defaults
 	pushed bool        // the branch was pushed (origin has it, with upstream)
-	merged bool        // main on origin has the hotfix merged (no fast-forward)
+	merged bool        // the base on origin has the hotfix merged (no fast-forward)
+	// fromTag makes the hotfix one of the exceptional process, as create
+	// --from-tag makes it: from tag v1.4.0 (main's first commit) on the
+	// maintenance branch release/v1.4, while main moved on.
+	fromTag bool
 }
 
 func newShipFixture(t *testing.T, o fixtureOpts) *shipFixture {
@@ -68,11 +74,25 @@ func newShipFixture(t *testing.T, o fixtureOpts) *shipFixture {
 	fx.git("push", "-q", "origin", "main")
 	fx.git("fetch", "-q", "origin")
 	fx.base0 = fx.git("rev-parse", "HEAD")
+	fx.base = "main"
+	m := o.meta
+	if o.fromTag {
+		fx.base = "release/v1.4"
+		fx.git("tag", "v1.4.0")
+		fx.git("branch", fx.base)
+		fx.git("push", "-q", "origin", "v1.4.0", fx.base)
+		fx.write("cart.txt", "cart: new\n")
+		fx.git("add", "-A")
+		fx.git("commit", "-q", "-m", "Add the cart")
+		fx.git("push", "-q", "origin", "main")
+		fx.git("fetch", "-q", "origin")
+		fx.git("checkout", "-q", fx.base)
+		m.FromTag, m.Mainline, m.Base = "v1.4.0", "main", fx.base
+	}
 	fx.git("checkout", "-q", "-b", fx.branch)
 	fx.write("app.txt", "login: fixed\n")
 	fx.git("commit", "-q", "-am", "Fix the login")
 	fx.tip = fx.git("rev-parse", "HEAD")
-	m := o.meta
 	if m.Description == "" {
 		m.Description = "Login fails"
 	}
@@ -90,10 +110,10 @@ func newShipFixture(t *testing.T, o fixtureOpts) *shipFixture {
 	}
 	if o.merged {
 		// GitHub's merge: a merge commit on main, on origin.
-		fx.git("checkout", "-q", "main")
+		fx.git("checkout", "-q", fx.base)
 		fx.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from acme/hotfix/login", fx.branch)
 		fx.merge = fx.git("rev-parse", "HEAD")
-		fx.git("push", "-q", "origin", "main")
+		fx.git("push", "-q", "origin", fx.base)
 		fx.git("checkout", "-q", fx.branch)
 	}
 	return fx

@@ -142,7 +142,7 @@ func TestShipFlows(t *testing.T) {
 				JSON: command.JSONFlags{Fields: []string{"number", "state", "mergeCommit", "release"}}},
 			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
-				stubDispatch(t, fx, reg, 9001)
+				stubDispatchOf(reg, "release.yml", 9001)
 			},
 			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixComment", "POST repos/acme/shop/actions/workflows/release.yml/dispatches",
 				"PATCH repos/acme/shop/issues/comments/501"},
@@ -167,7 +167,7 @@ func TestShipFlows(t *testing.T) {
 			opts:    ShipOptions{Watch: true},
 			setup: func(fx *shipFixture, reg *httpmock.Registry) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
-				stubDispatch(t, fx, reg, 9001)
+				stubDispatchOf(reg, "release.yml", 9001)
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "in_progress", "")))
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "success")))
 			},
@@ -308,7 +308,7 @@ func TestShipFlows(t *testing.T) {
 				reg.Register(httpmock.REST("GET", "repos/acme/shop/pulls/7"), httpmock.JSON(200, map[string]any{"number": 7, "state": "closed", "merged": true,
 					"merge_commit_sha": fx.merge, "merged_at": "2026-12-06T11:00:00Z"}))
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
-				stubDispatch(t, fx, reg, 9001)
+				stubDispatchOf(reg, "release.yml", 9001)
 			},
 			requests: []string{"GraphQL HotfixShip", "GET repos/acme/shop/actions/workflows/release.yml",
 				"GET repos/acme/shop/pulls/7", "GraphQL HotfixWaitState", "GET repos/acme/shop/pulls/7", "GraphQL HotfixShip",
@@ -452,16 +452,16 @@ func jsonOf(v any) string {
 
 func ptr[T any](v T) *T { return &v }
 
-// stubDispatch answers a release: the release comment (id 501), the dispatch
-// naming run runID, and the comment's edit recording it.
-func stubDispatch(t *testing.T, fx *shipFixture, reg *httpmock.Registry, runID int64) {
+// stubDispatchOf answers a release by workflow: the release comment (id 501),
+// the dispatch naming run runID, and the comment's edit recording it.
+func stubDispatchOf(reg *httpmock.Registry, workflow string, runID int64) {
 	reg.Register(httpmock.GraphQL(`^HotfixComment$`), httpmock.GraphQLFunc(func(q string, v map[string]any) any {
 		comment := map[string]any{"databaseId": 501, "body": v["body"], "createdAt": "2026-12-06T11:01:00Z"}
 		return map[string]any{"data": map[string]any{"addComment": map[string]any{
 			"commentEdge": map[string]any{"node": comment},
 			"subject":     map[string]any{"comments": map[string]any{"nodes": []any{comment}}}}}}
 	}))
-	reg.Register(httpmock.REST("POST", "repos/acme/shop/actions/workflows/release.yml/dispatches"),
+	reg.Register(httpmock.REST("POST", "repos/acme/shop/actions/workflows/"+workflow+"/dispatches"),
 		httpmock.JSON(200, map[string]any{"workflow_run_id": runID, "html_url": runURL(runID)}))
 	reg.Register(httpmock.REST("PATCH", "repos/acme/shop/issues/comments/501"), httpmock.JSON(200, `{"id": 501}`))
 }
