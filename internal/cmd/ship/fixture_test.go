@@ -146,6 +146,16 @@ func (fx *shipFixture) originRef(ref string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// config is the clone's git config value of key, "" when unset.
+func (fx *shipFixture) config(key string) string {
+	fx.t.Helper()
+	cmd := exec.Command("git", "config", "--get", key)
+	cmd.Dir = fx.dir
+	cmd.Env = append(os.Environ(), fx.env...)
+	out, _ := cmd.Output()
+	return strings.TrimSpace(string(out))
+}
+
 func (fx *shipFixture) write(name, text string) {
 	fx.t.Helper()
 	p := filepath.Join(fx.dir, filepath.FromSlash(name))

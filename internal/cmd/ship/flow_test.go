@@ -420,6 +420,50 @@ func TestShipFlows(t *testing.T) {
 			wantErr: "main is not a hotfix branch, and hotfix #5 (Hotfix: Cart empty) was merged into main without a release: " +
 				"release it with gh hotfix ship --branch hotfix/cart",
 		},
+		{
+			name:    "dry run of a merged hotfix: the dispatch it would make",
+			fixture: fixtureOpts{merged: true},
+			opts:    ShipOptions{DryRun: true, Inputs: map[string]string{"environment": "staging"}},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
+			},
+			requests: []string{"GraphQL HotfixShip"},
+			stdout:   []string{"Would dispatch release.yml on main with inputs environment=staging, once, and comment on #7 with the run\n"},
+		},
+		{
+			name: "--no-wait with -f: the inputs are checked and kept with the branch for the release",
+			opts: ShipOptions{NoWait: true, Inputs: map[string]string{"environment": "staging"}},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.unmerged().answer()))
+				reg.Register(httpmock.GraphQL(`^HotfixOpen$`), httpmock.JSON(200, map[string]any{"data": map[string]any{
+					"createPullRequest": map[string]any{"pullRequest": pullSpec{number: 7, state: "OPEN", head: fx.tip}.json()}}}))
+				reg.Register(httpmock.GraphQL(`^HotfixLabel$`), httpmock.JSON(200, `{"data": {}}`))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixOpen", "GraphQL HotfixLabel"},
+			stdout:   []string{"https://github.com/acme/shop/pull/7\n"},
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				if got := fx.config("branch.hotfix/login.hotfix-inputs"); got != `{"environment":"staging"}` {
+					t.Errorf("kept inputs %q", got)
+				}
+			},
+		},
+		{
+			name: "-f naming an input the release workflow does not declare: refused before anything changes",
+			opts: ShipOptions{NoWait: true, Inputs: map[string]string{"region": "eu"}},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.unmerged().answer()))
+			},
+			requests: []string{"GraphQL HotfixShip"},
+			wantErr:  "release.yml does not declare the input region, given by -f (it accepts: environment)",
+			check: func(t *testing.T, fx *shipFixture, r shipResult) {
+				if got := fx.originRef("refs/heads/hotfix/login"); got != "" {
+					t.Errorf("pushed hotfix/login (%s) although the release inputs were wrong", got)
+				}
+				if got := fx.config("branch.hotfix/login.hotfix-inputs"); got != "" {
+					t.Errorf("kept refused inputs %q", got)
+				}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
