@@ -8,6 +8,7 @@ package ship
 // requests GitHub received and on the git state, never on ship's internals.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -176,11 +177,10 @@ type shipResult struct {
 	requests       []httpmock.Request
 }
 
-// ship runs gh hotfix ship with opts in the fixture's checkout against reg.
-func (fx *shipFixture) ship(reg *httpmock.Registry, opts ShipOptions) shipResult {
-	fx.t.Helper()
+// factory is the command's factory in the fixture's checkout, GitHub being reg.
+func (fx *shipFixture) factory(reg *httpmock.Registry) (*command.Factory, *bytes.Buffer, *bytes.Buffer) {
 	ios, _, stdout, stderr := iostreams.Test()
-	f := &command.Factory{
+	return &command.Factory{
 		IOStreams: ios,
 		Git:       func() (*git.Client, error) { return fx.client(), nil },
 		BaseRepo: func(string) (repository.Repository, error) {
@@ -189,7 +189,14 @@ func (fx *shipFixture) ship(reg *httpmock.Registry, opts ShipOptions) shipResult
 		HTTPClient: func(string) (*http.Client, error) { return reg.Client(), nil },
 		Now:        time.Now,
 		Getenv:     func(string) string { return "" },
-	}
+	}, stdout, stderr
+}
+
+// ship runs gh hotfix ship with opts in the fixture's checkout against reg;
+// Interval and Timeout default to a millisecond and a minute.
+func (fx *shipFixture) ship(reg *httpmock.Registry, opts ShipOptions) shipResult {
+	fx.t.Helper()
+	f, stdout, stderr := fx.factory(reg)
 	if opts.Interval == 0 {
 		opts.Interval = time.Millisecond
 	}
@@ -199,6 +206,16 @@ func (fx *shipFixture) ship(reg *httpmock.Registry, opts ShipOptions) shipResult
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err := run(ctx, f, &opts)
+	return shipResult{stdout: stdout.String(), stderr: stderr.String(), err: err, requests: reg.Requests()}
+}
+
+// shipCommand runs gh hotfix ship with args, as the command line does.
+func (fx *shipFixture) shipCommand(reg *httpmock.Registry, args ...string) shipResult {
+	fx.t.Helper()
+	f, stdout, stderr := fx.factory(reg)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := NewCmdShip(f, nil).Execute(ctx, args)
 	return shipResult{stdout: stdout.String(), stderr: stderr.String(), err: err, requests: reg.Requests()}
 }
 

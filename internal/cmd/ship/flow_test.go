@@ -489,6 +489,32 @@ func TestShipFlows(t *testing.T) {
 	}
 }
 
+// TestShipCommandWatch runs the command as typed: --watch --interval 5ms,
+// allowed by GH_HOTFIX_MIN_INTERVAL, follows the release run it dispatched
+// through a queued, a running and a finished read, and prints its URL.
+func TestShipCommandWatch(t *testing.T) {
+	t.Setenv("GH_HOTFIX_MIN_INTERVAL", "1ms")
+	fx := newShipFixture(t, fixtureOpts{merged: true})
+	reg := httpmock.New(t)
+	reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
+	stubDispatchOf(reg, "release.yml", 9001)
+	for _, status := range []string{"queued", "in_progress"} {
+		reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, status, "")))
+	}
+	reg.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/9001"), httpmock.JSON(200, runJSON(9001, fx.merge, "completed", "success")))
+
+	r := fx.shipCommand(reg, "--watch", "--interval", "5ms", "-f", "environment=staging")
+	if r.err != nil {
+		t.Fatalf("error %v\nstderr:\n%s", r.err, r.stderr)
+	}
+	wantSame(t, "requests", r.names(), []string{"GraphQL HotfixShip", "GraphQL HotfixComment", "POST repos/acme/shop/actions/workflows/release.yml/dispatches",
+		"PATCH repos/acme/shop/issues/comments/501", "GET repos/acme/shop/actions/runs/9001", "GET repos/acme/shop/actions/runs/9001", "GET repos/acme/shop/actions/runs/9001"})
+	checkDispatchRequests(t, fx, r, 9001, `{"environment":"staging"}`)
+	wantLines(t, "stderr", r.stderr, "Release run: queued", "Release run: in progress", "Release run: completed",
+		"Release run succeeded: https://github.com/acme/shop/actions/runs/9001")
+	wantSame(t, "stdout", strings.Split(strings.TrimSpace(r.stdout), "\n"), []string{"https://github.com/acme/shop/pull/7", runURL(9001)})
+}
+
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
