@@ -11,12 +11,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,12 +61,66 @@ type fixtureOpts struct {
 	fromTag bool
 }
 
+// fixtures are the fixtures built so far, by their options, under root: a
+// test gets a copy of its kind's (building one runs git a couple of dozen
+// times; a copy, once).
+var fixtures struct {
+	mu   sync.Mutex
+	root string
+	made map[string]*shipFixture
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixtures.root != "" {
+		_ = os.RemoveAll(fixtures.root)
+	}
+	os.Exit(code)
+}
+
+// newShipFixture returns a fixture of its own to the test: a copy of the one
+// built for o.
 func newShipFixture(t *testing.T, o fixtureOpts) *shipFixture {
 	t.Helper()
+	key := fmt.Sprintf("%+v", o)
+	fixtures.mu.Lock()
+	made := fixtures.made[key]
+	if made == nil {
+		if fixtures.root == "" {
+			root, err := os.MkdirTemp("", "ship-fixtures-")
+			if err != nil {
+				fixtures.mu.Unlock()
+				t.Fatal(err)
+			}
+			fixtures.root, fixtures.made = root, map[string]*shipFixture{}
+		}
+		made = buildShipFixture(t, filepath.Join(fixtures.root, strconv.Itoa(len(fixtures.made))), o)
+		fixtures.made[key] = made
+	}
+	fixtures.mu.Unlock()
 	root := t.TempDir()
-	fx := &shipFixture{t: t, dir: filepath.Join(root, "work"), bare: filepath.Join(root, "origin.git"), branch: "hotfix/login",
-		env: []string{"GIT_CONFIG_GLOBAL=" + filepath.Join(root, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1",
-			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}}
+	if err := os.CopyFS(root, os.DirFS(filepath.Dir(made.dir))); err != nil {
+		t.Fatal(err)
+	}
+	fx := *made
+	fx.t, fx.dir, fx.bare, fx.env = t, filepath.Join(root, "work"), filepath.Join(root, "origin.git"), gitEnv(root)
+	fx.git("remote", "set-url", "origin", fx.bare)
+	return &fx
+}
+
+// gitEnv isolates git from the user's and the system's configuration.
+func gitEnv(root string) []string {
+	return []string{"GIT_CONFIG_GLOBAL=" + filepath.Join(root, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}
+}
+
+// buildShipFixture makes the fixture o describes in root.
+func buildShipFixture(t *testing.T, root string, o fixtureOpts) *shipFixture {
+	t.Helper()
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fx := &shipFixture{t: t, dir: filepath.Join(root, "work"), bare: filepath.Join(root, "origin.git"), branch: "hotfix/login", env: gitEnv(root)}
 	fx.gitIn(root, "init", "-q", "--bare", "-b", "main", fx.bare)
 	fx.gitIn(root, "init", "-q", "-b", "main", fx.dir)
 	fx.write(".github/hotfix.yml", shopConfig)
