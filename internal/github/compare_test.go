@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestCompare(t *testing.T) {
-	const path = "/repos/acme/shop/compare/v1.4.0...release%2Fv1.4"
+	// The head is a branch name with a slash: escaped in the path.
+	const path = "repos/acme/shop/compare/v1.4.0...release/v1.4"
+	const escaped = "/repos/acme/shop/compare/v1.4.0...release%2Fv1.4"
 	tests := []struct {
 		name         string
 		status       int
@@ -25,8 +29,12 @@ func TestCompare(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newRouteStub(t).rest("GET", path, tt.status, tt.body)
-			got, err := s.client().Compare(context.Background(), "acme", "shop", "v1.4.0", "release/v1.4")
+			// path+"?": the request has no query string.
+			c, reg := stubbed(t, httpmock.REST("GET", path+"?"), httpmock.JSON(tt.status, tt.body))
+			got, err := c.Compare(context.Background(), "acme", "shop", "v1.4.0", "release/v1.4")
+			if sent := reg.Requests(); len(sent) != 1 || sent[0].URL.EscapedPath() != escaped {
+				t.Fatalf("requests %v, want one GET %s", sent, escaped)
+			}
 			checkErr(t, err, tt.wantErr)
 			if got.AheadBy != tt.wantAhead || got.HeadContainsBase() != tt.wantContains {
 				t.Errorf("got %+v (contains %v), want ahead by %d, contains %v", got, got.HeadContainsBase(), tt.wantAhead, tt.wantContains)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestForwardPortCandidates(t *testing.T) {
@@ -29,11 +31,12 @@ func TestForwardPortCandidates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newRouteStub(t)
+			var stubs []stub
 			if tt.data != "" {
-				s.graphql("HotfixForwardPorts", tt.data)
+				stubs = append(stubs, stub{httpmock.GraphQL(`^HotfixForwardPorts$`), httpmock.JSON(200, tt.data)})
 			}
-			got, err := s.client().ForwardPortCandidates(context.Background(), "acme", "shop", tt.heads)
+			c, reg := stubbedWith(t, stubs...)
+			got, err := c.ForwardPortCandidates(context.Background(), "acme", "shop", tt.heads)
 			checkErr(t, err, tt.wantErr)
 			var numbers [][]int
 			for _, cands := range got {
@@ -49,10 +52,10 @@ func TestForwardPortCandidates(t *testing.T) {
 			if tt.data == "" {
 				return
 			}
-			req := s.requests[0]
+			req := reg.Requests()[0].GraphQL
 			for n, names := range tt.heads {
 				for k, h := range names {
-					if v := req.Vars[fmt.Sprintf("h%d_%d", n, k)]; v != h {
+					if v := req.Variables[fmt.Sprintf("h%d_%d", n, k)]; v != h {
 						t.Errorf("$h%d_%d = %v, want %s", n, k, v, h)
 					}
 				}

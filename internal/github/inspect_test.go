@@ -3,12 +3,15 @@ package github
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestListWorkflows(t *testing.T) {
-	const path = "/repos/acme/shop/actions/workflows?per_page=100"
+	const path = "repos/acme/shop/actions/workflows?per_page=100"
 	const two = `{"total_count":2,"workflows":[{"id":7,"name":"Release","path":".github/workflows/release.yml","state":"active"},` +
 		`{"id":8,"name":"CI","path":".github/workflows/ci.yml","state":"disabled_manually"}]}`
 	tests := []struct {
@@ -27,8 +30,12 @@ func TestListWorkflows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newRouteStub(t).rest("GET", path, tt.status, tt.body, tt.header...)
-			got, err := s.client().ListWorkflows(context.Background(), "acme", "shop")
+			h := http.Header{}
+			for i := 0; i+1 < len(tt.header); i += 2 {
+				h.Add(tt.header[i], tt.header[i+1])
+			}
+			c, _ := stubbed(t, httpmock.REST("GET", path), httpmock.JSON(tt.status, tt.body, h))
+			got, err := c.ListWorkflows(context.Background(), "acme", "shop")
 			checkErr(t, err, tt.wantErr)
 			if got == nil {
 				return
@@ -93,10 +100,10 @@ func TestInspectRepository(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newRouteStub(t).graphql("HotfixDoctor", tt.data)
-			in, err := s.client().InspectRepository(context.Background(), "acme", "shop", tt.q)
+			c, reg := stubbed(t, httpmock.GraphQL(`^HotfixDoctor$`), httpmock.JSON(200, tt.data))
+			in, err := c.InspectRepository(context.Background(), "acme", "shop", tt.q)
 			checkErr(t, err, tt.wantErr)
-			v := s.requests[0].Vars
+			v := reg.Requests()[0].GraphQL.Variables
 			if got := fmt.Sprint(v["workflows"], " ", v["base"], " ", v["hasBase"], " ", v["readConfig"], " ", v["config"]); got != tt.wantVars {
 				t.Errorf("variables %q, want %q", got, tt.wantVars)
 			}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestLabelledPulls(t *testing.T) {
@@ -44,11 +46,12 @@ func TestLabelledPulls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newRouteStub(t)
+			var answers []httpmock.Responder
 			for _, p := range tt.pages {
-				s.graphql("HotfixStatus", p)
+				answers = append(answers, httpmock.JSON(200, p))
 			}
-			got, err := s.client().LabelledPulls(context.Background(), "acme", "shop", tt.q)
+			c, reg := stubbed(t, httpmock.GraphQL(`^HotfixStatus$`), answers...)
+			got, err := c.LabelledPulls(context.Background(), "acme", "shop", tt.q)
 			checkErr(t, err, tt.wantErr)
 			if tt.wantErr == ErrRepositoryNotFound && err != nil && IsNotFound(err) {
 				t.Errorf("the error should be ErrRepositoryNotFound, not GitHub's NOT_FOUND itself")
@@ -66,10 +69,11 @@ func TestLabelledPulls(t *testing.T) {
 				}
 			}
 			var vars []string
-			for _, r := range s.requests {
-				vars = append(vars, fmt.Sprint(r.Vars["first"], " ", r.Vars["after"], " ", r.Vars["states"], " ", r.Vars["withConfig"]))
-				if r.Vars["labels"] == nil || fmt.Sprint(r.Vars["labels"]) != "[hotfix]" {
-					t.Errorf("labels %v, want [hotfix]", r.Vars["labels"])
+			for _, sent := range reg.Requests() {
+				r := sent.GraphQL
+				vars = append(vars, fmt.Sprint(r.Variables["first"], " ", r.Variables["after"], " ", r.Variables["states"], " ", r.Variables["withConfig"]))
+				if r.Variables["labels"] == nil || fmt.Sprint(r.Variables["labels"]) != "[hotfix]" {
+					t.Errorf("labels %v, want [hotfix]", r.Variables["labels"])
 				}
 				if got := strings.Contains(r.Query, "comments(last: 50)"); got != tt.q.WithComments {
 					t.Errorf("comments asked: %v, want %v", got, tt.q.WithComments)

@@ -3,10 +3,12 @@ package github
 import (
 	"context"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 func TestRecentDispatchRuns(t *testing.T) {
-	const path = "/repos/acme/shop/actions/runs?event=workflow_dispatch&per_page=100"
+	const path = "repos/acme/shop/actions/runs?event=workflow_dispatch&per_page=100"
 	tests := []struct {
 		name    string
 		status  int
@@ -21,8 +23,8 @@ func TestRecentDispatchRuns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newRouteStub(t).rest("GET", path, tt.status, tt.body)
-			runs, err := s.client().RecentDispatchRuns(context.Background(), "acme", "shop", 100)
+			c, _ := stubbed(t, httpmock.REST("GET", path), httpmock.JSON(tt.status, tt.body))
+			runs, err := c.RecentDispatchRuns(context.Background(), "acme", "shop", 100)
 			checkErr(t, err, tt.wantErr)
 			var ids []int64
 			for _, r := range runs {
