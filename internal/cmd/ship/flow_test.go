@@ -37,11 +37,12 @@ func TestShipFlows(t *testing.T) {
 			},
 			requests: []string{"GraphQL HotfixShip", "GET repos/acme/shop/actions/workflows/release.yml"},
 			stdout: []string{
-				"Would push hotfix/login (",
-				`Would open a pull request from hotfix/login into main titled "Hotfix: Login fails"`,
-				`Would add the label "hotfix"`,
-				"Would wait for the pull request to be merged",
-				"Would then dispatch the release workflow on main, once",
+				"Plan for hotfix/login (standard process; nothing is changed with --dry-run):\n",
+				"- Push hotfix/login (",
+				`- Open a pull request from hotfix/login into main titled "Hotfix: Login fails"`,
+				`- Add the label "hotfix"`,
+				"- Wait for the pull request to be merged",
+				"- Dispatch release.yml on main with inputs (none), once",
 			},
 			check: func(t *testing.T, fx *shipFixture, r shipResult) {
 				if got := fx.originRef("refs/heads/hotfix/login"); got != "" {
@@ -428,7 +429,7 @@ func TestShipFlows(t *testing.T) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
 			},
 			requests: []string{"GraphQL HotfixShip"},
-			stdout:   []string{"Would dispatch release.yml on main with inputs environment=staging, once, and comment on #7 with the run\n"},
+			stdout:   []string{"✓ Merged into main (", "- Dispatch release.yml on main with inputs environment=staging, once, and record the run on #7\n"},
 		},
 		{
 			name: "--no-wait with -f: the inputs are checked and kept with the branch for the release",
