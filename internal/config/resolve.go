@@ -16,6 +16,11 @@ type Resolution struct {
 	// Rev is the revision the base branch's copy was read at, e.g. "main";
 	// "" when that copy was not read or does not exist.
 	Rev string
+	// BaseCopy is the base branch's copy, nil when it was not read or does
+	// not exist. It is Config unless the checkout's file is in force; a
+	// command whose rule puts that copy first (ship of a hotfix from a
+	// release tag, whose checkout holds the release's file) uses it instead.
+	BaseCopy *Config
 	// Changed are the settings whose values differ between the checkout's
 	// file (the defaults when there is none) and the base branch's copy, by
 	// their keys in the file ("base", "label.name", "release.workflow"), in
@@ -49,7 +54,7 @@ func Resolve(local Config, found bool, rev string, text *string) (Resolution, er
 		}
 		return r, err
 	}
-	r.Rev, r.Changed = rev, Diff(r.Config, base)
+	r.Rev, r.BaseCopy, r.Changed = rev, &base, Diff(r.Config, base)
 	if !found {
 		r.Config = base
 	}
@@ -67,16 +72,20 @@ func (r Resolution) Source() string {
 }
 
 // FromBase reports whether the base branch's copy is in force.
-func (r Resolution) FromBase() bool { return !r.Local && r.Rev != "" }
+func (r Resolution) FromBase() bool { return !r.Local && r.BaseCopy != nil }
 
 // AskAgain reports whether the base branch's copy is in force and changes
 // any of keys from the configuration a query was asked with (the checkout's
 // file or, without one, the defaults): what the query learnt about them
 // (the label, the base branch, a branch name) must then be asked again.
 func (r Resolution) AskAgain(keys ...string) bool {
-	if !r.FromBase() {
-		return false
-	}
+	return r.FromBase() && r.Differs(keys...)
+}
+
+// Differs reports whether any of keys is in Changed: the base branch's copy
+// was read and gives it another value than the checkout's file (or, without
+// one, the defaults), whichever of the two is in force.
+func (r Resolution) Differs(keys ...string) bool {
 	for _, k := range keys {
 		if slices.Contains(r.Changed, k) {
 			return true

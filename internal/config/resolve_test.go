@@ -74,6 +74,14 @@ func TestResolve(t *testing.T) {
 			if !slices.Equal(r.Changed, tt.changed) {
 				t.Errorf("Changed = %q, want %q", r.Changed, tt.changed)
 			}
+			switch {
+			case (r.BaseCopy != nil) != (tt.wantRev != ""):
+				t.Errorf("BaseCopy = %v, want one only when the copy was read (Rev %q)", r.BaseCopy, tt.wantRev)
+			case r.BaseCopy != nil && r.BaseCopy.Source != tt.wantRev+":"+Path:
+				t.Errorf("BaseCopy.Source = %q", r.BaseCopy.Source)
+			case tt.wantBase && !reflect.DeepEqual(*r.BaseCopy, r.Config):
+				t.Errorf("the copy in force is not BaseCopy: %#v", r)
+			}
 		})
 	}
 }
@@ -88,22 +96,26 @@ func TestAskAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name string
-		r    Resolution
-		keys []string
-		want bool
+		name          string
+		r             Resolution
+		keys          []string
+		want, differs bool
 	}{
-		{"a key the base copy changes", fromBase, []string{"base"}, true},
-		{"one of several", fromBase, []string{"label.name", "branch_prefix"}, true},
-		{"a key it keeps", fromBase, []string{"label.name"}, false},
-		{"no keys", fromBase, nil, false},
-		{"the checkout's file is in force", local, []string{"base", "branch_prefix"}, false},
-		{"no base copy", Resolution{Config: Default()}, []string{"base"}, false},
+		{"a key the base copy changes", fromBase, []string{"base"}, true, true},
+		{"one of several", fromBase, []string{"label.name", "branch_prefix"}, true, true},
+		{"a key it keeps", fromBase, []string{"label.name"}, false, false},
+		{"no keys", fromBase, nil, false, false},
+		{"the checkout's file is in force", local, []string{"base", "branch_prefix"}, false, true},
+		{"the checkout's file keeps it", local, []string{"label.name"}, false, false},
+		{"no base copy", Resolution{Config: Default()}, []string{"base"}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.r.AskAgain(tt.keys...); got != tt.want {
 				t.Errorf("AskAgain(%q) = %v, want %v", tt.keys, got, tt.want)
+			}
+			if got := tt.r.Differs(tt.keys...); got != tt.differs {
+				t.Errorf("Differs(%q) = %v, want %v", tt.keys, got, tt.differs)
 			}
 		})
 	}
@@ -205,7 +217,7 @@ func FuzzResolve(f *testing.F) {
 		if (err == nil) != (rerr == nil) {
 			t.Fatalf("Parse error %v, Resolve error %v", err, rerr)
 		}
-		if !reflect.DeepEqual(r.Config, local) || !r.Local || r.FromBase() {
+		if !reflect.DeepEqual(r.Config, local) || !r.Local || r.FromBase() || (err == nil && !reflect.DeepEqual(*r.BaseCopy, base)) {
 			t.Fatalf("the checkout's file is not in force: %#v", r)
 		}
 		if err != nil {
