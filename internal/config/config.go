@@ -178,7 +178,7 @@ func Default() Config {
 // Load reads Path from the checkout at root.
 //
 // A missing file is not an error: it returns Default() with found false, so
-// the caller can fall back to the base branch through the API. found is true
+// the caller can fall back to the base branch's copy (see Resolve). found is true
 // whenever the file exists, even if it cannot be read or parsed, so that
 // `doctor` can tell "no file" from "broken file". Parse errors are *Error.
 func Load(root string) (cfg Config, found bool, err error) {

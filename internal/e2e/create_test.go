@@ -405,3 +405,40 @@ func TestCreateBranchNameClashes(t *testing.T) {
 	r := e.Hotfix(work, "create", "--name", strings.TrimPrefix(branch, "hotfix/")+"-2", mine)
 	assertRefused(t, r, "branch "+branch+"-2 already exists on origin: continue it with git fetch origin "+branch+"-2 && git switch "+branch+"-2, then gh hotfix ship")
 }
+
+// TestCreateFollowsTheBaseBranchConfig: a checkout without .github/hotfix.yml uses the
+// base branch's copy, read in create's one query; only a copy that changes what the
+// query asked (here the branch prefix) costs a second one.
+func TestCreateFollowsTheBaseBranchConfig(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := e.CreateRepo("shop", nil)
+	other := e.Clone("shop")
+	for _, tt := range []struct {
+		config, desc, branch string
+		requests             int
+	}{
+		{"label: urgent\n", "Login 500", "hotfix/login-500", 1},
+		{"branch_prefix: fix/\n", "Signup 500", "fix/signup-500", 2},
+	} {
+		harnessWrite(t, filepath.Join(other, ".github", "hotfix.yml"), tt.config)
+		e.Git(other, "add", "-A")
+		e.Git(other, "commit", "-q", "-m", "Configure gh hotfix")
+		e.Git(other, "push", "-q", "origin", "main")
+		e.Git(work, "checkout", "-q", "main")
+
+		e.ClearRequests()
+		r := e.Hotfix(work, "create", tt.desc)
+		if r.Code != 0 || strings.TrimSpace(r.Stdout) != tt.branch {
+			t.Fatalf("create with main's %q: exit %d, %q, want %s\n%s", tt.config, r.Code, r.Stdout, tt.branch, r.Stderr)
+		}
+		api, _, _ := e.RequestCounts()
+		total := 0
+		for _, n := range api {
+			total += n
+		}
+		if total != tt.requests {
+			t.Errorf("create with main's %q: %d API requests %v, want %d", tt.config, total, api, tt.requests)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -203,5 +205,39 @@ func TestDoctorReadsTheBaseBranchConfig(t *testing.T) {
 	lines := doctorLines(t, r.Stdout)
 	if got := lines["config"]; got == nil || got[0] != "fail" || !strings.HasPrefix(got[2], "main:.github/hotfix.yml:3: limits.files:") {
 		t.Errorf("config: %q, want a failure naming main:.github/hotfix.yml:3 and limits.files", got)
+	}
+}
+
+// TestDoctorComparesTheCheckoutConfig: a checkout whose .github/hotfix.yml differs
+// from the default branch's copy gets a warning naming the settings that differ,
+// from the copy read in the query doctor makes anyway: no request more.
+func TestDoctorComparesTheCheckoutConfig(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := e.CreateRepo("shop", map[string]string{
+		".github/hotfix.yml":       "label: urgent\nlimits:\n  files: 5\n",
+		".github/workflows/ci.yml": ciWorkflow,
+	})
+	e.ClearRequests()
+	r := e.Hotfix(work, "doctor")
+	if got := doctorLines(t, r.Stdout)["config"]; got == nil || got[0] != "ok" || got[2] != ".github/hotfix.yml is valid" {
+		t.Errorf("config as committed: %q, want ok", got)
+	}
+	alike, _, _ := e.RequestCounts()
+
+	harnessWrite(t, filepath.Join(work, ".github", "hotfix.yml"), "label:\n  name: urgent\n  color: \"000000\"\nlimits:\n  files: 5\nmerge_method: squash\n")
+	e.ClearRequests()
+	r = e.Hotfix(work, "doctor")
+	got := doctorLines(t, r.Stdout)["config"]
+	if got == nil || got[0] != "warn" ||
+		got[2] != ".github/hotfix.yml is valid, but differs from main's in: label.color, merge_method; main's applies where this checkout's does not (-R from elsewhere, ship of a hotfix from a release tag)" ||
+		got[3] != "merge the change into main, or undo it in this checkout" {
+		t.Errorf("config edited in the checkout: %q, want a warning naming label.color and merge_method", got)
+	}
+	if lines := doctorLines(t, r.Stdout); lines["label"] == nil || !strings.Contains(lines["label"][2], "label urgent") {
+		t.Errorf("label: %q, want the checkout's label urgent", lines["label"])
+	}
+	if differ, _, _ := e.RequestCounts(); !reflect.DeepEqual(differ, alike) {
+		t.Errorf("doctor made requests %v with a differing config, %v without", differ, alike)
 	}
 }

@@ -94,18 +94,14 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	if err != nil {
 		return err
 	}
-	if facts.Config != nil {
-		remoteCfg, err := config.Parse(facts.DefaultBranch+":"+config.Path, []byte(*facts.Config))
-		if err != nil {
+	res, err := config.Resolve(cfg, ft.localConfig, facts.DefaultBranch, facts.Config)
+	if err != nil {
+		return err
+	}
+	cfg = res.Config
+	if res.AskAgain("base", "branch_prefix", "exceptional.maintenance_branch") {
+		if facts, err = ask(""); err != nil {
 			return err
-		}
-		asked := cfg
-		cfg = remoteCfg
-		if remoteCfg.Base != asked.Base || remoteCfg.BranchPrefix != asked.BranchPrefix ||
-			remoteCfg.Exceptional.MaintenanceBranch != asked.Exceptional.MaintenanceBranch {
-			if facts, err = ask(""); err != nil {
-				return err
-			}
 		}
 	}
 	if cfg.Exceptional.Workflow == "" {

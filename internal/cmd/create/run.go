@@ -92,22 +92,19 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	if facts.Config != nil {
-		rev := base
-		if rev == "" {
-			rev = facts.DefaultBranch
-		}
-		remoteCfg, err := config.Parse(rev+":"+config.Path, []byte(*facts.Config))
-		if err != nil {
+	rev := base
+	if rev == "" {
+		rev = facts.DefaultBranch
+	}
+	res, err := config.Resolve(cfg, localConfig, rev, facts.Config)
+	if err != nil {
+		return err
+	}
+	cfg = res.Config
+	// Ask again only when the base's copy changes what was asked: another base or prefix.
+	if (opts.Base == "" && res.AskAgain("base")) || res.AskAgain("branch_prefix") {
+		if facts, err = ask(""); err != nil {
 			return err
-		}
-		asked := cfg
-		cfg = remoteCfg
-		// Ask again only when the file changes what was asked: another base or prefix.
-		if (opts.Base == "" && remoteCfg.Base != asked.Base) || remoteCfg.BranchPrefix != asked.BranchPrefix {
-			if facts, err = ask(""); err != nil {
-				return err
-			}
 		}
 	}
 	if opts.Issue > 0 {

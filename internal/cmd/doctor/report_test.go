@@ -236,3 +236,50 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckConfig: the config check says which file applies and, when the checkout
+// has one, where it differs from the default branch's copy (read in the same query).
+func TestCheckConfig(t *testing.T) {
+	local, err := config.Parse(config.Path, []byte("label: urgent\nrelease:\n  workflow: deploy.yml\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(s string) *string { return &s }
+	tests := []struct {
+		name   string
+		local  config.Config
+		found  bool
+		text   *string
+		word   string
+		detail string // the whole detail
+		fix    string
+	}{
+		{name: "no file anywhere", local: config.Config{}, word: "ok",
+			detail: "no .github/hotfix.yml: the defaults apply (gh hotfix init writes one)"},
+		{name: "the checkout's file, main has none", local: local, found: true, word: "ok",
+			detail: ".github/hotfix.yml is valid"},
+		{name: "the checkout's file, like main's", local: local, found: true, text: text("label:\n  name: urgent\nrelease:\n  workflow: deploy.yml\n"),
+			word: "ok", detail: ".github/hotfix.yml is valid"},
+		{name: "the checkout's file differs from main's", local: local, found: true, text: text("label: hotfix\nmerge_method: squash\n"), word: "warn",
+			detail: ".github/hotfix.yml is valid, but differs from main's in: label.name, merge_method, release.workflow; " +
+				"main's applies where this checkout's does not (-R from elsewhere, ship of a hotfix from a release tag)",
+			fix: "merge the change into main, or undo it in this checkout"},
+		{name: "main's copy is broken", local: local, found: true, text: text("label: urgent\nlimits:\n  files: many\n"), word: "warn",
+			detail: ".github/hotfix.yml is valid, but main's copy is not, and it applies where this checkout's does not " +
+				"(-R from elsewhere, ship of a hotfix from a release tag): main:.github/hotfix.yml:3: limits.files: expected a positive integer, got \"many\"",
+			fix: "correct line 3 of main:.github/hotfix.yml"},
+		{name: "only main's copy", local: config.Config{}, text: text("label: urgent\n"), word: "ok",
+			detail: "main:.github/hotfix.yml is valid (this checkout has none, so it applies)"},
+		{name: "only main's copy, broken", local: config.Config{}, text: text("bogus: 1\n"), word: "fail",
+			detail: `main:.github/hotfix.yml:1: unknown key "bogus"`, fix: "correct line 1 of main:.github/hotfix.yml, or write a new one with gh hotfix init --force"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := config.Resolve(tt.local, tt.found, "main", tt.text)
+			c := checkConfig(res, err, "main")
+			if c.Name != "config" || c.word() != tt.word || !strings.HasPrefix(c.Detail, tt.detail) || c.Fix != tt.fix {
+				t.Errorf("got %s %q\nfix %q\nwant %s %q\nfix %q", c.word(), c.Detail, c.Fix, tt.word, tt.detail, tt.fix)
+			}
+		})
+	}
+}

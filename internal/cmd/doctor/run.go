@@ -41,37 +41,35 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 	}
 	ios.StartProgress(fmt.Sprintf("Checking %s/%s…", repo.Owner, repo.Name))
 	defer ios.StopProgress()
-	q := Query{Base: cfg.Base, Label: cfg.Label.Name, ReadConfig: !found, Checks: true}
+	// The default branch's copy comes with the same query: it applies when the
+	// checkout has no file, and is compared with the checkout's when it has one.
+	q := Query{Base: cfg.Base, Label: cfg.Label.Name, ReadConfig: loadErr == nil, Checks: true}
 	facts, err := Inspect(ctx, gh, repo.Owner, repo.Name, q)
 	if err != nil {
 		return err
 	}
 
 	var configCheck Check
-	switch {
-	case found && loadErr != nil:
+	if found && loadErr != nil {
 		configCheck = configFailure(loadErr)
-	case found:
-		configCheck = pass("config", fmt.Sprintf("%s is valid", config.Path))
-	case facts.Config != nil:
-		source := facts.DefaultBranch + ":" + config.Path
-		remote, err := config.Parse(source, facts.Config)
-		if err != nil {
-			configCheck = configFailure(err)
-			break
+	} else {
+		var text *string
+		if facts.Config != nil {
+			s := string(facts.Config)
+			text = &s
 		}
-		remote.Source = source
-		cfg = remote
-		configCheck = pass("config", fmt.Sprintf("%s is valid (this checkout has none, so it applies)", source))
-		if (cfg.Base != "" && cfg.Base != facts.Base) || cfg.Label.Name != q.Label {
-			// The file names another base or label than the defaults asked about.
+		res, err := config.Resolve(local, found, facts.DefaultBranch, text)
+		configCheck = checkConfig(res, err, facts.DefaultBranch)
+		if err == nil {
+			cfg = res.Config
+		}
+		// The file names another base or label than the defaults asked about.
+		if res.AskAgain("label.name") || (res.AskAgain("base") && cfg.Base != facts.Base) {
 			q = Query{Base: cfg.Base, Label: cfg.Label.Name, Checks: true}
 			if facts, err = Inspect(ctx, gh, repo.Owner, repo.Name, q); err != nil {
 				return err
 			}
 		}
-	default:
-		configCheck = pass("config", fmt.Sprintf("no %s: the defaults apply (gh hotfix init writes one)", config.Path))
 	}
 
 	repoArg := repo.Owner + "/" + repo.Name
@@ -126,6 +124,32 @@ func localConfig(co command.Checkout) (cfg config.Config, found bool, err error)
 		found = true // unreadable is not absent
 	}
 	return cfg, found, err
+}
+
+// checkConfig judges the configuration in force and, when the checkout has one,
+// how it differs from the default branch's copy (read at rev), which applies where
+// the checkout's does not. err is what config.Resolve returned.
+func checkConfig(res config.Resolution, err error, rev string) Check {
+	switch {
+	case err != nil && !res.Local:
+		return configFailure(err)
+	case err != nil:
+		var ce *config.Error
+		fix := fmt.Sprintf("correct %s:%s", rev, config.Path)
+		if errors.As(err, &ce) && ce.Line > 0 {
+			fix = fmt.Sprintf("correct line %d of %s", ce.Line, ce.File)
+		}
+		return warn("config", fmt.Sprintf("%s is valid, but %s's copy is not, and it applies where this checkout's does not (-R from elsewhere, ship of a hotfix from a release tag): %v",
+			config.Path, rev, err), fix)
+	case res.Local && len(res.Changed) > 0:
+		return warn("config", fmt.Sprintf("%s is valid, but differs from %s's in: %s; %s's applies where this checkout's does not (-R from elsewhere, ship of a hotfix from a release tag)",
+			config.Path, rev, strings.Join(res.Changed, ", "), rev), fmt.Sprintf("merge the change into %s, or undo it in this checkout", rev))
+	case res.Local:
+		return pass("config", fmt.Sprintf("%s is valid", config.Path))
+	case res.FromBase():
+		return pass("config", fmt.Sprintf("%s is valid (this checkout has none, so it applies)", res.Source()))
+	}
+	return pass("config", fmt.Sprintf("no %s: the defaults apply (gh hotfix init writes one)", config.Path))
 }
 
 func configFailure(err error) Check {

@@ -48,10 +48,11 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 		return err
 	}
 	repo := co.Repo
-	label, local, err := hotfixLabel(co)
+	local, found, err := checkoutConfig(co)
 	if err != nil {
 		return err
 	}
+	label := local.Label.Name
 	gh, err := f.GitHubClient(repo.Host)
 	if err != nil {
 		return err
@@ -59,20 +60,23 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 
 	// Without a config in a checkout, the default branch's copy counts; it comes with
 	// the first query, and only a different label there costs a second one.
-	nodes, total, remote, err := listPulls(ctx, gh, repo, label, opts.State, opts.Limit, !local)
+	nodes, total, remote, err := listPulls(ctx, gh, repo, label, opts.State, opts.Limit, !found)
 	if err != nil {
 		return err
 	}
+	var rev string
+	var text *string
 	if remote != nil {
-		cfg, err := config.Parse(remote.Branch+":"+config.Path, []byte(remote.Text))
-		if err != nil {
+		rev, text = remote.Branch, &remote.Text
+	}
+	res, err := config.Resolve(local, found, rev, text)
+	if err != nil {
+		return err
+	}
+	if res.AskAgain("label.name") {
+		label = res.Config.Label.Name
+		if nodes, total, _, err = listPulls(ctx, gh, repo, label, opts.State, opts.Limit, false); err != nil {
 			return err
-		}
-		if cfg.Label.Name != label {
-			label = cfg.Label.Name
-			if nodes, total, _, err = listPulls(ctx, gh, repo, label, opts.State, opts.Limit, false); err != nil {
-				return err
-			}
 		}
 	}
 	nodes, forks := ownPulls(nodes)
@@ -175,18 +179,14 @@ func ownPulls(nodes []apiPull) (own, forks []apiPull) {
 	return own, forks
 }
 
-// hotfixLabel is the label marking hotfix pull requests: the one configured in the
-// checkout when it is a clone of the repository, else the default. With --repo naming
+// checkoutConfig is the configuration of the checkout when it is a clone of the
+// repository, found true when it has the file; else the defaults. With --repo naming
 // another repository, the checkout's settings are not that repository's.
-func hotfixLabel(co command.Checkout) (label string, local bool, err error) {
+func checkoutConfig(co command.Checkout) (cfg config.Config, found bool, err error) {
 	if !co.InClone() {
-		return config.Default().Label.Name, false, nil
+		return config.Default(), false, nil
 	}
-	cfg, found, err := config.Load(co.Root)
-	if err != nil {
-		return "", false, err
-	}
-	return cfg.Label.Name, found, nil
+	return config.Load(co.Root)
 }
 
 // apiPull is a pull request as status reads it.

@@ -470,9 +470,9 @@ func TestRunGraphQLError(t *testing.T) {
 	}
 }
 
-// TestHotfixLabel: the label comes from the checkout's settings when the checkout is
+// TestCheckoutConfig: the label comes from the checkout's settings when the checkout is
 // a clone of the repository asked about, else it is the default.
-func TestHotfixLabel(t *testing.T) {
+func TestCheckoutConfig(t *testing.T) {
 	root := t.TempDir()
 	env := []string{"GIT_CONFIG_GLOBAL=" + filepath.Join(root, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + root}
 	checkout := func(remote, settings string) string {
@@ -521,7 +521,8 @@ func TestHotfixLabel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, local, err := hotfixLabel(co)
+			cfg, local, err := checkoutConfig(co)
+			got := cfg.Label.Name
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
