@@ -108,15 +108,15 @@ func (s *shipper) loadExceptional(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if st.Config != nil {
-		cfg, err := config.Parse(s.exc.mainline+":"+config.Path, []byte(*st.Config))
-		if err != nil {
-			return err
-		}
-		asked := s.cfg.Label.Name
-		s.cfg = cfg
+	// The main line's copy comes first: the checkout holds the release's file.
+	res, err := config.Resolve(s.cfg, s.localConfig, s.exc.mainline, st.Config)
+	if err != nil {
+		return err
+	}
+	if res.BaseCopy != nil {
+		s.cfg = *res.BaseCopy
 		s.templates = templateSource{rev: s.exc.mainline, fetched: st.Files, asked: files}
-		if cfg.Label.Name != asked {
+		if res.Differs("label.name") {
 			if st, err = ask(""); err != nil {
 				return err
 			}

@@ -315,7 +315,7 @@ func (s *shipper) load(ctx context.Context) error {
 			if facts.Config != nil {
 				s.templates.rev = facts.DefaultBranch
 			}
-			if err := s.useRemoteConfig(facts.Config); err != nil {
+			if _, err := s.useRemoteConfig(facts.Config); err != nil {
 				return err
 			}
 		}
@@ -354,11 +354,12 @@ func (s *shipper) load(ctx context.Context) error {
 		return err
 	}
 	if configPath != "" && st.Config != nil {
-		asked, askedBase := s.cfg.Label.Name, s.base
-		if err := s.useRemoteConfig(st.Config); err != nil {
+		askedBase := s.base
+		res, err := s.useRemoteConfig(st.Config)
+		if err != nil {
 			return err
 		}
-		if s.cfg.Label.Name != asked || s.base != askedBase {
+		if res.AskAgain("label.name") || s.base != askedBase {
 			if st, err = s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, ""); err != nil {
 				return err
 			}
@@ -403,19 +404,16 @@ func (s *shipper) reload(ctx context.Context) error {
 
 // useRemoteConfig adopts the base branch's config (when there is one); its base
 // applies unless create recorded one with the branch.
-func (s *shipper) useRemoteConfig(text *string) error {
-	if text == nil {
-		return nil
-	}
-	cfg, err := config.Parse(s.base+":"+config.Path, []byte(*text))
+func (s *shipper) useRemoteConfig(text *string) (config.Resolution, error) {
+	res, err := config.Resolve(s.cfg, s.localConfig, s.base, text)
 	if err != nil {
-		return err
+		return res, err
 	}
-	s.cfg = cfg
-	if s.meta.Base == "" && cfg.Base != "" {
-		s.base = cfg.Base
+	s.cfg = res.Config
+	if s.meta.Base == "" && res.AskAgain("base") {
+		s.base = s.cfg.Base
 	}
-	return nil
+	return res, nil
 }
 
 func short(sha string) string {
