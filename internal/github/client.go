@@ -1,6 +1,12 @@
 // Package github is gh-hotfix's GitHub API client: REST and GraphQL over one
 // authenticated http.Client (built by go-gh, so host, token and GH_DEBUG work
 // exactly as in gh), with every request counted so the cost of a command is visible.
+// Every request the product makes is a named method here (CreateFacts,
+// ShipStateQuery, OpenPull, EnableAutoMerge, DispatchWorkflow, …) returning
+// typed results, and GitHub's refusals are typed errors (ErrPullExists,
+// ErrCleanStatus, ErrWorkflowDisabled, *RateLimitError, …): commands never spell
+// a path or a query, nor match GitHub's words. Retries, rate limits and
+// conditional polling live here too.
 package github
 
 import (

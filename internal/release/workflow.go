@@ -1,6 +1,9 @@
-// Package release finds the repository's release workflow and checks the inputs
-// a dispatch will send, before anything is sent: GitHub refuses a dispatch with an
-// unknown input or a missing required one, and we would rather say so up front.
+// Package release owns what a release is: the release workflow found and the
+// inputs a dispatch will send checked before anything is sent (GitHub refuses a
+// dispatch with an unknown input or a missing required one, and we would rather
+// say so up front); the release tags of a line and the next patch; which run is
+// the release of a merge (Merge.Judge); and the exactly-once release protocol
+// (Protocol) every release kind goes through.
 package release
 
 import (

@@ -1,5 +1,9 @@
 // Package ship implements `gh hotfix ship`: push the hotfix branch, open its pull request,
-// wait for the merge and dispatch the release workflow.
+// wait for the merge and dispatch the release workflow. A ship is a process, a list of
+// steps read top to bottom (standardProcess in standard.go, exceptionalProcess in
+// exceptional.go) run by one runner (steps.go) that checks before changing anything,
+// skips what is done and prints the plan for --dry-run; the release itself goes through
+// release.Protocol.
 package ship
 
 import (
