@@ -68,8 +68,8 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 			return fmt.Errorf("%s already exists: edit it, or pass --force to overwrite it", config.Path)
 		}
 		if opts.Workflows {
-			if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(HotfixWorkflowFile))); err == nil {
-				return fmt.Errorf("%s already exists: edit it, or pass --force to overwrite it", HotfixWorkflowFile)
+			if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(release.HotfixWorkflowFile))); err == nil {
+				return fmt.Errorf("%s already exists: edit it, or pass --force to overwrite it", release.HotfixWorkflowFile)
 			}
 		}
 	}
@@ -163,7 +163,7 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	// The exceptional process: --workflows sets it up; a hotfix workflow the
 	// repository already has is used — after asking, on a terminal.
 	if opts.Workflows {
-		cfg.Exceptional.Workflow = filepath.Base(HotfixWorkflowFile)
+		cfg.Exceptional.Workflow = filepath.Base(release.HotfixWorkflowFile)
 	} else if hw, ok := facts.HotfixWorkflow(); ok {
 		use := true
 		if canPrompt {
@@ -190,7 +190,7 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 		_, err := ios.Out.Write(content)
 		if err == nil && opts.Workflows {
 			// A YAML stream of two documents: the configuration, then the workflow.
-			_, err = fmt.Fprintf(ios.Out, "---\n# %s\n%s", HotfixWorkflowFile, HotfixWorkflow)
+			_, err = fmt.Fprintf(ios.Out, "---\n# %s\n%s", release.HotfixWorkflowFile, release.HotfixWorkflow)
 			printWorkflowNotes(ios, cfg, cfg.Release.Workflow, false, doctorCommand(opts.Repo))
 		}
 		return err
@@ -201,7 +201,7 @@ func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	rel := relPath(target)
 	wfRel := ""
 	if opts.Workflows {
-		wfTarget := filepath.Join(root, filepath.FromSlash(HotfixWorkflowFile))
+		wfTarget := filepath.Join(root, filepath.FromSlash(release.HotfixWorkflowFile))
 		if err := writeWorkflowFile(wfTarget, opts.Force); err != nil {
 			return fmt.Errorf("%w (%s is written)", err, rel)
 		}
@@ -520,7 +520,7 @@ func wrapComment(text, prefix string, width int) string {
 func outsideSparseCheckout(ctx context.Context, g *git.Client, root string, workflows bool) error {
 	paths := []string{config.Path}
 	if workflows {
-		paths = append(paths, HotfixWorkflowFile)
+		paths = append(paths, release.HotfixWorkflowFile)
 	}
 	for _, p := range paths {
 		if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p))); err == nil {

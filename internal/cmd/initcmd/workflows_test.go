@@ -23,14 +23,14 @@ func TestHotfixWorkflow(t *testing.T) {
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
-	if err := yaml.Unmarshal([]byte(HotfixWorkflow), &doc); err != nil {
+	if err := yaml.Unmarshal([]byte(release.HotfixWorkflow), &doc); err != nil {
 		t.Fatalf("yaml: %v", err)
 	}
-	dispatch, inputs, err := release.ParseFile([]byte(HotfixWorkflow))
+	dispatch, inputs, err := release.ParseFile([]byte(release.HotfixWorkflow))
 	if err != nil || !dispatch {
 		t.Fatalf("ParseFile: dispatch %v, %v", dispatch, err)
 	}
-	w := release.Workflow{Path: HotfixWorkflowFile, Dispatch: true, Inputs: inputs}
+	w := release.Workflow{Path: release.HotfixWorkflowFile, Dispatch: true, Inputs: inputs}
 	if got, err := release.ValidateInputs(w, map[string]string{"tag": "v1.4.1", "environment": "production"}, release.Origins{}); err != nil || len(got) != 2 {
 		t.Errorf("ValidateInputs: %v %v", got, err)
 	}
@@ -60,8 +60,8 @@ func TestHotfixWorkflow(t *testing.T) {
 	}
 	// The release goes through the API with make_latest decided by version; the
 	// script itself runs against the emulator in e2e TestHotfixWorkflowRelease.
-	if !strings.Contains(HotfixWorkflow, `gh api "repos/$GITHUB_REPOSITORY/releases" -f tag_name="$TAG"`) ||
-		!strings.Contains(HotfixWorkflow, `-f make_latest="$make_latest"`) {
+	if !strings.Contains(release.HotfixWorkflow, `gh api "repos/$GITHUB_REPOSITORY/releases" -f tag_name="$TAG"`) ||
+		!strings.Contains(release.HotfixWorkflow, `-f make_latest="$make_latest"`) {
 		t.Error("the workflow does not create the tag and its release through the API with make_latest")
 	}
 }
