@@ -284,36 +284,29 @@ func PostOnce(ctx context.Context, t Thread, body string, there func([]github.Co
 // Follow waits, for the lookup window, for the winning claim to record its run
 // and hands the record to verify.
 func (p *Protocol) Follow(ctx context.Context, winner hotfix.ReleaseMarker, verify Verify) (Outcome, error) {
-	var stop func()
-	defer func() {
-		if stop != nil {
-			stop()
-		}
-	}()
-	for i := 0; i < p.Attempts; i++ {
-		if i == 1 {
-			stop = p.Report.Waiting(fmt.Sprintf("Waiting for the other ship to record its run on %s (up to %s)…", p.Subject, time.Duration(p.Attempts-1)*p.Interval))
-		}
+	var out Outcome
+	found, err := p.lookup(ctx, fmt.Sprintf("Waiting for the other ship to record its run on %s", p.Subject), func() (bool, error) {
 		comments, err := p.Thread.Comments(ctx)
 		if err != nil {
-			return Outcome{}, err
+			return false, err
 		}
-		if m, ok := FindMarker(comments, winner.MergeSHA); ok && m.State == "dispatched" {
-			ours, err := verify(ctx, m)
-			if err != nil {
-				return Outcome{}, err
-			}
-			if !ours {
-				return Outcome{}, fmt.Errorf("the other gh hotfix ship recorded run %d, which is not a release of this merge: run %s again to find or start the real one", m.RunID, p.Again)
-			}
-			p.Report.Done(fmt.Sprintf("Release run: %s (started by the other ship)", m.RunURL))
-			return Outcome{Marker: m, Followed: true}, nil
+		m, ok := FindMarker(comments, winner.MergeSHA)
+		if !ok || m.State != "dispatched" {
+			return false, nil
 		}
-		if i < p.Attempts-1 {
-			if err := p.pause(ctx, "the release run"); err != nil {
-				return Outcome{}, err
-			}
+		ours, err := verify(ctx, m)
+		if err != nil {
+			return false, err
 		}
+		if !ours {
+			return false, fmt.Errorf("the other gh hotfix ship recorded run %d, which is not a release of this merge: run %s again to find or start the real one", m.RunID, p.Again)
+		}
+		p.Report.Done(fmt.Sprintf("Release run: %s (started by the other ship)", m.RunURL))
+		out = Outcome{Marker: m, Followed: true}
+		return true, nil
+	})
+	if err != nil || found {
+		return out, err
 	}
 	return Outcome{}, fmt.Errorf("another gh hotfix ship started releasing this hotfix but has not recorded its run yet: run %s again later; it will not dispatch twice", p.Again)
 }
@@ -329,6 +322,35 @@ func (p *Protocol) FindRun(ctx context.Context, workflow, ref string, m hotfix.R
 		merge.Branch = m.Ref
 	}
 	var rejected []string
+	var run *github.Run
+	_, err := p.lookup(ctx, fmt.Sprintf("Looking for the run of %s on %s", workflow, ref), func() (bool, error) {
+		runs, err := p.Actions.DispatchRuns(ctx, workflow, ref, merge.Decided)
+		if err != nil {
+			return false, fmt.Errorf("looking for the release run: %w", err)
+		}
+		found, why, err := merge.First(ctx, runs, p.Actions.Contains)
+		if err != nil {
+			return false, fmt.Errorf("looking for the release run: %w", err)
+		}
+		if found != nil {
+			run = found
+			return true, nil
+		}
+		if len(why) > len(rejected) {
+			for _, w := range why[len(rejected):] {
+				p.Report.Notice("Not this hotfix's release: " + w)
+			}
+			rejected = why
+		}
+		return false, nil
+	})
+	return run, err
+}
+
+// lookup calls try until it finds what it looks for, at most Attempts times,
+// pausing Interval between tries; from the second try on, the waiting line
+// (with the time it may take) says what the pause is for.
+func (p *Protocol) lookup(ctx context.Context, waiting string, try func() (found bool, err error)) (bool, error) {
 	var stop func()
 	defer func() {
 		if stop != nil {
@@ -337,33 +359,18 @@ func (p *Protocol) FindRun(ctx context.Context, workflow, ref string, m hotfix.R
 	}()
 	for i := 0; i < p.Attempts; i++ {
 		if i == 1 {
-			// The run is not listed yet: say what the pause is for.
-			stop = p.Report.Waiting(fmt.Sprintf("Looking for the run of %s on %s (up to %s)…", workflow, ref, time.Duration(p.Attempts-1)*p.Interval))
+			stop = p.Report.Waiting(fmt.Sprintf("%s (up to %s)…", waiting, time.Duration(p.Attempts-1)*p.Interval))
 		}
-		runs, err := p.Actions.DispatchRuns(ctx, workflow, ref, merge.Decided)
-		if err != nil {
-			return nil, fmt.Errorf("looking for the release run: %w", err)
-		}
-		run, why, err := merge.First(ctx, runs, p.Actions.Contains)
-		if err != nil {
-			return nil, fmt.Errorf("looking for the release run: %w", err)
-		}
-		if run != nil {
-			return run, nil
-		}
-		if len(why) > len(rejected) {
-			for _, w := range why[len(rejected):] {
-				p.Report.Notice("Not this hotfix's release: " + w)
-			}
-			rejected = why
+		if found, err := try(); err != nil || found {
+			return found, err
 		}
 		if i < p.Attempts-1 {
 			if err := p.pause(ctx, "the release run"); err != nil {
-				return nil, err
+				return false, err
 			}
 		}
 	}
-	return nil, nil
+	return false, nil
 }
 
 // dispatch sends the dispatch of step 3, at most twice, the second time only
