@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 // cloneKind is one way people clone a large repository.
@@ -242,7 +242,7 @@ func TestCloneKindsExceptional(t *testing.T) {
 			repo := fmt.Sprintf("line-%d", i)
 			bigRepo(t, e, repo, map[string]string{
 				".github/hotfix.yml":           flowConfig + exceptionalConfig,
-				".github/workflows/hotfix.yml": initcmd.HotfixWorkflow,
+				".github/workflows/hotfix.yml": release.HotfixWorkflow,
 				"app.txt":                      "version = 1.4\nlogin = broken\n",
 			})
 			if status, out := e.API("POST", "/repos/monalisa/"+repo+"/releases", map[string]any{"tag_name": "v1.4.0", "target_commitish": "main"}); status != 201 {

@@ -12,9 +12,9 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
-	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 const exceptionalConfig = "exceptional:\n  workflow: hotfix.yml\n"
@@ -27,7 +27,7 @@ func unreleasableRepo(t *testing.T, e *harness.Env, name string, withProcess boo
 	files := map[string]string{"app.txt": "version = 1.4\nlogin = broken\n"}
 	if withProcess {
 		files[".github/hotfix.yml"] = exceptionalConfig
-		files[".github/workflows/hotfix.yml"] = initcmd.HotfixWorkflow
+		files[".github/workflows/hotfix.yml"] = release.HotfixWorkflow
 	}
 	work := e.CreateRepo(name, files)
 	if status, out := e.API("POST", "/repos/monalisa/"+name+"/releases", map[string]any{"tag_name": "v1.4.0", "target_commitish": "main"}); status != 201 {
@@ -529,7 +529,7 @@ func TestInitWorkflowsThenDoctor(t *testing.T) {
 	if cfg, err := config.Parse(config.Path, []byte(docs[0])); err != nil || cfg.Exceptional.Workflow != "hotfix.yml" {
 		t.Errorf("the printed configuration: %+v, %v", cfg.Exceptional, err)
 	}
-	if docs[1] != "# .github/workflows/hotfix.yml\n"+initcmd.HotfixWorkflow {
+	if docs[1] != "# .github/workflows/hotfix.yml\n"+release.HotfixWorkflow {
 		t.Errorf("the printed workflow differs from the scaffold")
 	}
 	if !strings.Contains(r.Stderr, "Versions: compute main's next version from the tags main contains") || !strings.Contains(r.Stderr, "release.yml") {
@@ -544,7 +544,7 @@ func TestInitWorkflowsThenDoctor(t *testing.T) {
 		t.Errorf("init --workflows printed %q, want the two paths", r.Stdout)
 	}
 	written, err := os.ReadFile(filepath.Join(work, ".github", "workflows", "hotfix.yml"))
-	if err != nil || string(written) != initcmd.HotfixWorkflow {
+	if err != nil || string(written) != release.HotfixWorkflow {
 		t.Fatalf("the written workflow: %v", err)
 	}
 	var wf map[string]any
@@ -721,7 +721,7 @@ func TestExceptionalLineWithoutTheWorkflow(t *testing.T) {
 			work, _ := unreleasableRepo(t, e, tt.repo, false)
 			// The process is set up after v1.4.0 was released.
 			harnessWrite(t, filepath.Join(work, ".github", "hotfix.yml"), exceptionalConfig)
-			harnessWrite(t, filepath.Join(work, ".github", "workflows", "hotfix.yml"), initcmd.HotfixWorkflow)
+			harnessWrite(t, filepath.Join(work, ".github", "workflows", "hotfix.yml"), release.HotfixWorkflow)
 			e.Git(work, "add", "-A")
 			e.Git(work, "commit", "-q", "-m", "Set up the exceptional process")
 			e.Git(work, "push", "-q", "origin", "main")

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 // The API routes create and ship use on the way from a fresh hotfix branch to a
@@ -73,7 +73,7 @@ var excAdoptRoutes = []struct {
 
 // pushHotfixWorkflow is the hotfix workflow init --workflows writes, also run on
 // pushes to maintenance branches.
-var pushHotfixWorkflow = strings.Replace(initcmd.HotfixWorkflow, "\non:\n", "\non:\n  push:\n    branches: ['release/**']\n", 1)
+var pushHotfixWorkflow = strings.Replace(release.HotfixWorkflow, "\non:\n", "\non:\n  push:\n    branches: ['release/**']\n", 1)
 
 // flowCase is one route of one flow: the route a fault or a crash meets, and the
 // ship command that meets it.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 func TestInitThenDoctor(t *testing.T) {
@@ -181,7 +181,7 @@ func TestHotfixWorkflowRelease(t *testing.T) {
 	if status, out := e.API("POST", "/repos/monalisa/lines/releases", map[string]any{"tag_name": "v1.5.0", "target_commitish": "main"}); status != 201 {
 		t.Fatalf("release v1.5.0: %d %v", status, out)
 	}
-	script := stepScript(t, initcmd.HotfixWorkflow, "Tag and release")
+	script := stepScript(t, release.HotfixWorkflow, "Tag and release")
 	latest := func() string {
 		_, out := e.API("GET", "/repos/monalisa/lines/releases/latest", nil)
 		m, _ := out.(map[string]any)

@@ -375,22 +375,6 @@ func (s *shipper) unreleasable(c github.Checks) error {
 	return errors.New(msg)
 }
 
-// releaseStep says, for --dry-run, what follows the merge.
-func (s *shipper) releaseStep() string {
-	if !s.isExceptional() {
-		return fmt.Sprintf("Would then dispatch the release workflow on %s, once", s.base)
-	}
-	wf := s.opts.Workflow
-	if wf == "" {
-		wf = s.cfg.Exceptional.Workflow
-	}
-	tag := s.opts.Tag
-	if tag == "" {
-		tag = "the next patch tag after " + s.meta.FromTag
-	}
-	return fmt.Sprintf("Would then dispatch %s on %s with %s, once, and open the forward-port pull request into %s", wf, s.base, tag, s.exc.mainline)
-}
-
 // checkLatestRelease warns when the hotfix's release of an older line became the
 // repository's Latest release: GitHub makes every new release Latest unless
 // make_latest is "false", and the next create --from-latest-release would then
