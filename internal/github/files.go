@@ -162,3 +162,17 @@ func (c *Client) EnsurePull(ctx context.Context, owner, name, head, base, title,
 	}
 	return pr, nil
 }
+
+// FileContent reads a file at ref through the contents API
+// (GET /repos/{owner}/{repo}/contents/{path}?ref=…), decoded.
+func (c *Client) FileContent(ctx context.Context, owner, name, path, ref string) ([]byte, error) {
+	var content struct {
+		Content  string `json:"content"`
+		Encoding string `json:"encoding"`
+	}
+	p := fmt.Sprintf("repos/%s/%s/contents/%s?ref=%s", owner, name, path, url.QueryEscape(ref))
+	if err := c.REST(ctx, "GET", p, nil, &content); err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.DecodeString(strings.ReplaceAll(content.Content, "\n", ""))
+}

@@ -8,9 +8,7 @@ package release
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
-	"net/url"
 	"path"
 	"slices"
 	"sort"
@@ -223,25 +221,22 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-type apiWorkflow struct {
-	ID    int64  `json:"id"`
-	Name  string `json:"name"`
-	Path  string `json:"path"`
-	State string `json:"state"`
+// WorkflowSource is what Find reads on GitHub (github.Client implements it).
+type WorkflowSource interface {
+	ListWorkflows(ctx context.Context, owner, name string) (*github.WorkflowList, error)
+	FileContent(ctx context.Context, owner, name, path, ref string) ([]byte, error)
 }
 
 // Find resolves the release workflow: the named one when name is set — by its file
 // name, path or ID, else by its name: key (in any case, as gh workflow run takes it) —
 // else the single workflow with a workflow_dispatch trigger whose file name or name
 // mentions "release". ref is where the file is read (the base branch).
-func Find(ctx context.Context, gh *github.Client, owner, repo, ref, name string) (Workflow, error) {
-	var list struct {
-		Workflows []apiWorkflow `json:"workflows"`
-	}
-	if err := gh.REST(ctx, "GET", fmt.Sprintf("repos/%s/%s/actions/workflows?per_page=100", owner, repo), nil, &list); err != nil {
+func Find(ctx context.Context, gh WorkflowSource, owner, repo, ref, name string) (Workflow, error) {
+	list, err := gh.ListWorkflows(ctx, owner, repo)
+	if err != nil {
 		return Workflow{}, fmt.Errorf("listing workflows: %w", err)
 	}
-	var candidates, named []apiWorkflow
+	var candidates, named []github.ActionsWorkflow
 	for _, w := range list.Workflows {
 		switch {
 		case name != "":
@@ -354,16 +349,8 @@ func workflowName(content, p string) string {
 	return p
 }
 
-func readWorkflow(ctx context.Context, gh *github.Client, owner, repo, ref string, w apiWorkflow) (Workflow, error) {
-	var content struct {
-		Content  string `json:"content"`
-		Encoding string `json:"encoding"`
-	}
-	p := fmt.Sprintf("repos/%s/%s/contents/%s?ref=%s", owner, repo, w.Path, url.QueryEscape(ref))
-	if err := gh.REST(ctx, "GET", p, nil, &content); err != nil {
-		return Workflow{}, fmt.Errorf("reading %s: %w", w.Path, err)
-	}
-	raw, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(content.Content, "\n", ""))
+func readWorkflow(ctx context.Context, gh WorkflowSource, owner, repo, ref string, w github.ActionsWorkflow) (Workflow, error) {
+	raw, err := gh.FileContent(ctx, owner, repo, w.Path, ref)
 	if err != nil {
 		return Workflow{}, fmt.Errorf("reading %s: %w", w.Path, err)
 	}

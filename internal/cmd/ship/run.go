@@ -33,7 +33,7 @@ type shipper struct {
 	ios    *iostreams.IOStreams
 	cs     *iostreams.ColorScheme
 	g      *git.Client
-	gh     *github.Client
+	gh     gitHub
 	repo   repository.Repository
 	cfg    config.Config
 	branch string
