@@ -309,6 +309,15 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	if err != nil {
 		return "", err
 	}
+	s.finishMerge(r, is, head, sha, login)
+	return sha, nil
+}
+
+// finishMerge records the pull request merged by login at head into sha, the
+// base's new tip, and does what follows a merge.
+func (s *Server) finishMerge(r *repo, is *issue, head, sha, login string) {
+	p := is.pr
+	now := s.st.now()
 	p.HeadSHA = head
 	p.Merged, p.MergedAt, p.MergedBy, p.MergeCommitSHA = true, &now, login, sha
 	p.AutoMerge = nil
@@ -327,7 +336,6 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	s.st.noteBranchMoves(r, login)
 	s.st.noteMergeInputsAll(r)
 	defer s.tryAutoMerge(r)
-	return sha, nil
 }
 
 var closingKeyword = regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)`)
