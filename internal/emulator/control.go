@@ -60,6 +60,13 @@ import (
 //	                                               sets a workflow's state, as the Actions tab does;
 //	                                               {"decline_pushes": "GH013: …"}: pushes are declined
 //	                                               with those lines, as a ruleset declines them
+//	POST   /_emulator/repos/O/R/merge-queue/B     {"conclusion": "success"|"failure"}: the required checks of the
+//	                                               merge group at the front of branch B's merge queue report that
+//	                                               conclusion (as commit statuses, one per required context, on the
+//	                                               group's gh-readonly-queue/B/pr-N-SHA commit), as CI answering the
+//	                                               merge_group event would; success merges the pull request, failure
+//	                                               removes it (reason failed_checks). Answers {"ref","sha",
+//	                                               "pull_number","contexts"} of that group; 404 when none is built
 //	POST   /_emulator/orgs/O/teams/T/settings      {"review_assignment": {"enabled": true, "team_member_count": 1,
 //	                                               "remove_team_request": true}}: the team's code review
 //	                                               assignment, set in GitHub's team settings page (or GraphQL
@@ -338,6 +345,8 @@ func (s *Server) controlRepo(w http.ResponseWriter, parts []string, in map[strin
 		s.st.ensureUser(login)
 		rp.reviewer = &reviewerSetting{After: time.Duration(num("after_ms")) * time.Millisecond, Label: str("label"), Method: method, Login: login}
 		w.WriteHeader(204)
+	case parts[2] == "merge-queue" && len(parts) > 3:
+		s.controlMergeQueue(w, rp, strings.Join(parts[3:], "/"), str("conclusion"))
 	case parts[2] == "settings":
 		if v, ok := in["return_run_details"].(bool); ok {
 			rp.noRunDetails = !v

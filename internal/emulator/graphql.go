@@ -230,6 +230,15 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 		},
 		"object":   func(a args) any { return g.gitObject(r, a) },
 		"rulesets": func(a args) any { return g.gqlRulesets(r, a) },
+		// mergeQueue(branch): the branch's queue, nil without one; without a
+		// branch, the default branch's (an assumption: the argument is optional).
+		"mergeQueue": func(a args) any {
+			branch := argStr(a, "branch")
+			if branch == "" {
+				branch = r.DefaultBranch
+			}
+			return g.mergeQueue(r, branch)
+		},
 		// Schema: refs(refPrefix: String!, query, orderBy, first…) "Fetch a list of
 		// refs from the repository"; each Ref's name is given without the prefix
 		// asked for and its prefix is that prefix (docs.github.com/graphql/reference/objects#ref).
@@ -682,7 +691,13 @@ func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 		// Schema: isCrossRepository "The head and base repositories are different";
 		// headRepository "The repository associated with this pull request's head Ref".
 		"isCrossRepository": hr != r, "maintainerCanModify": false, "locked": false,
-		"isInMergeQueue": false, "isMergeQueueEnabled": false,
+		// isMergeQueueEnabled: the base has a merge queue (a merge_queue rule);
+		// isInMergeQueue, mergeQueueEntry and mergeQueue follow the queue
+		// (mergequeue.go, mergequeue_graphql.go).
+		"isInMergeQueue":      func() any { e, _ := r.queueEntry(is); return e != nil },
+		"isMergeQueueEnabled": func() any { return r.queueRule(p.Base) != nil },
+		"mergeQueueEntry":     func() any { return g.pullQueueEntry(r, is) },
+		"mergeQueue":          func() any { return g.mergeQueue(r, p.Base) },
 		"headRepository":      func() any { return g.repo(hr) },
 		"headRepositoryOwner": func() any { return g.user(hr.Owner) },
 		"baseRepository":      func() any { return g.repo(r) },
@@ -1075,6 +1090,8 @@ func (g *gqlCtx) mutation() gql.Object {
 			res := payload("EnablePullRequestAutoMergePayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)})
 			return res, nil
 		},
+		"enqueuePullRequest": g.enqueuePullRequest,
+		"dequeuePullRequest": g.dequeuePullRequest,
 		"disablePullRequestAutoMerge": func(a args) (any, error) {
 			r, is, err := g.pullByID(argStr(input(a), "pullRequestId"))
 			if err != nil {

@@ -1,6 +1,10 @@
 package emulator
 
-import "github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
+import (
+	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
+)
 
 // organization is an Organization object; teams resolve by slug.
 func (g *gqlCtx) organization(o *org) gql.Object {
@@ -49,6 +53,7 @@ func (g *gqlCtx) timelineItems(r *repo, is *issue, a args) any {
 		want[t] = true
 	}
 	var items []any
+	var at []time.Time
 	for _, ev := range is.pr.requestEvents {
 		typ, kind := "ReviewRequestedEvent", "REVIEW_REQUESTED_EVENT"
 		if ev.Removed {
@@ -66,7 +71,10 @@ func (g *gqlCtx) timelineItems(r *repo, is *issue, a args) any {
 			"actor": func() any { return g.user(ev.Actor) }, "requestedReviewer": reviewer,
 			"pullRequest": func() any { return g.pull(r, is) },
 		}})
+		at = append(at, ev.At)
 	}
+	mq, mqAt := g.queueTimeline(r, is, want)
+	items = sortTimeline(append(items, mq...), append(at, mqAt...))
 	return connection("PullRequestTimelineItemsConnection", items, a)
 }
 

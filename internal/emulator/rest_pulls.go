@@ -350,8 +350,10 @@ func (s *Server) closeReferencedIssues(r *repo, body string) {
 	}
 }
 
-// tryAutoMerge merges every PR with auto-merge enabled whose requirements now hold.
+// tryAutoMerge merges every PR with auto-merge enabled whose requirements now
+// hold, and moves the merge queues.
 func (s *Server) tryAutoMerge(r *repo) {
+	defer s.advanceQueues(r)
 	for _, is := range r.issues {
 		if is.pr == nil || is.pr.AutoMerge == nil || is.State != "open" {
 			continue

@@ -77,6 +77,8 @@ type repo struct {
 	protection    map[string]*protection // by branch
 	// rulesets are the repository's rulesets, oldest first (rulesets.go).
 	rulesets []*ruleset
+	// mq are the merge queues of the branches with a merge_queue rule (mergequeue.go).
+	mq *mergeQueues
 	// collaborators are the users given access directly, by lower-case login,
 	// with their permission (pull, triage, push, maintain, admin).
 	collaborators map[string]string
