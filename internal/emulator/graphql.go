@@ -1068,6 +1068,14 @@ func (g *gqlCtx) mutation() gql.Object {
 			if is.State != "open" {
 				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Pull request is closed"}
 			}
+			// With a merge queue on the base, auto-merge queues the pull request
+			// when its requirements pass, with the queue's method
+			// (mergequeue.go; tryAutoMerge).
+			if params := r.queueRule(is.pr.Base); params != nil {
+				is.pr.AutoMerge = &autoMerge{Method: queueMethod(params), EnabledBy: g.login, EnabledAt: g.s.st.now()}
+				g.s.tryAutoMerge(r)
+				return payload("EnablePullRequestAutoMergePayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)}), nil
+			}
 			switch st, _ := r.mergeState(is.pr); st {
 			case "CLEAN":
 				return nil, &gql.Error{Type: "UNPROCESSABLE", Message: "Pull request is in clean status"}

@@ -276,3 +276,46 @@ func TestMergeQueueGroup(t *testing.T) {
 		})
 	}
 }
+
+func TestMergeQueueDirectMergeRefused(t *testing.T) {
+	ts := newTestServer(t)
+	defer ts.conforming()
+	_, prs := ts.queueRepo("mqd", "MERGE", nil)
+	r := ts.do("PUT", "/repos/monalisa/mqd/pulls/1/merge", map[string]any{"merge_method": "merge"}, nil)
+	if r.status != 405 || r.json(t)["message"] != "Changes must be made through the merge queue." {
+		t.Errorf("REST merge: %d %s", r.status, r.body)
+	}
+	_, msg := ts.gqlData(`mutation($id: ID!) { mergePullRequest(input: {pullRequestId: $id}) { pullRequest { merged } } }`, map[string]any{"id": prs[0]["node_id"]})
+	if msg != "Changes must be made through the merge queue." {
+		t.Errorf("GraphQL merge: %q", msg)
+	}
+	if pullOf(ts.queueState("mqd", 1))["merged"] != false {
+		t.Error("merged around the queue")
+	}
+}
+
+// TestMergeQueueAutoMerge: on a queue-protected branch auto-merge adds the pull
+// request to the queue once its requirements pass, and the queue merges it.
+func TestMergeQueueAutoMerge(t *testing.T) {
+	ts := newTestServer(t)
+	defer ts.conforming()
+	ts.must(201, ts.ctl("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"}))
+	_, prs := ts.queueRepo("mqa", "SQUASH", nil, pullRequestRule(1))
+	enable := `mutation($id: ID!) { enablePullRequestAutoMerge(input: {pullRequestId: $id}) { pullRequest { isInMergeQueue } } }`
+	if _, msg := ts.gqlData(enable, map[string]any{"id": prs[0]["node_id"]}); msg != "Auto merge is not allowed for this repository" {
+		t.Errorf("auto-merge not allowed: %q", msg) // cli/cli#13398
+	}
+	ts.do("PATCH", "/repos/monalisa/mqa", map[string]any{"allow_auto_merge": true}, nil)
+	data, msg := ts.gqlData(enable, map[string]any{"id": prs[0]["node_id"]})
+	if msg != "" || mustJSON(data) != `{"enablePullRequestAutoMerge":{"pullRequest":{"isInMergeQueue":false}}}` {
+		t.Fatalf("enable auto-merge before the approval: %s %s", mustJSON(data), msg)
+	}
+	ts.must(200, ts.as("hubot-token", "POST", "/repos/monalisa/mqa/pulls/1/reviews", map[string]any{"event": "APPROVE"}))
+	if got := mustJSON(pullOf(ts.queueState("mqa", 1))["mergeQueueEntry"]); got != `{"position":1,"state":"AWAITING_CHECKS"}` {
+		t.Fatalf("not queued once approved: %s", got)
+	}
+	ts.must(200, ts.ctl("POST", "repos/monalisa/mqa/merge-queue/main", map[string]any{"conclusion": "success"}))
+	if p := pullOf(ts.queueState("mqa", 1)); p["merged"] != true || p["mergeCommit"].(map[string]any)["messageHeadline"] != "PR hotfix/fix (#1)" {
+		t.Errorf("not merged by the queue: %s", mustJSON(p))
+	}
+}

@@ -263,6 +263,13 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	if is.State != "open" || p.Merged {
 		return "", &apiError{Status: 405, Message: "Pull Request is not mergeable"}
 	}
+	// A branch with a merge queue takes pull requests only through it: GitHub
+	// refuses the merge with 405 "Changes must be made through the merge
+	// queue." (cncf/prow-github-actions#166; pascalgn/automerge-action#235
+	// quotes the same words).
+	if r.queueRule(p.Base) != nil {
+		return "", &apiError{Status: 405, Message: "Changes must be made through the merge queue."}
+	}
 	allowed, ok := methodAllowed[method]
 	if !ok {
 		return "", validationFailed("PullRequest", "merge_method", "invalid", "")
@@ -356,6 +363,17 @@ func (s *Server) tryAutoMerge(r *repo) {
 	defer s.advanceQueues(r)
 	for _, is := range r.issues {
 		if is.pr == nil || is.pr.AutoMerge == nil || is.State != "open" {
+			continue
+		}
+		// On a branch with a merge queue, auto-merge ("Merge when ready") adds
+		// the pull request to the queue once its requirements pass (GitHub
+		// docs, "Merging a pull request with a merge queue"; orgs/community
+		// discussion #209348: "an author turns on auto-merge ("Merge when
+		// ready") … added to the merge queue once requirements are met").
+		if r.queueRule(is.pr.Base) != nil {
+			if r.enqueueRefusal(is) == "" {
+				_, _ = s.enqueue(r, is, is.pr.AutoMerge.EnabledBy, "", false)
+			}
 			continue
 		}
 		state, _ := r.mergeState(is.pr)
