@@ -54,6 +54,7 @@ import (
 //	POST   /_emulator/repos/O/R/auto-runs          {"after_ms","conclusion"}: runs complete by themselves
 //	POST   /_emulator/repos/O/R/reviewer           {"after_ms","label","method","login"}: a teammate approves and
 //	                                               merges open PRs with the label once they are after_ms old
+//	                                               (on a branch with a merge queue: adds them to the queue)
 //	POST   /_emulator/repos/O/R/settings           {"return_run_details": false}: dispatch refuses
 //	                                               return_run_details, as GitHub Enterprise Server before 3.21;
 //	                                               {"workflow_state": {"release.yml": "disabled_manually"}}
@@ -418,6 +419,14 @@ func (s *Server) tick(r *repo) {
 			// review, they are no longer considered a requested reviewer" (REST docs,
 			// "Get all requested reviewers for a pull request").
 			is.pr.RequestedReviewers = slices.DeleteFunc(is.pr.RequestedReviewers, func(u string) bool { return strings.EqualFold(u, rv.Login) })
+		}
+		// On a branch with a merge queue the teammate adds the pull request to
+		// the queue instead ("Merge when ready"), and the queue merges it.
+		if r.queueRule(is.pr.Base) != nil {
+			if e, _ := r.queueEntry(is); e == nil {
+				_, _ = s.enqueue(r, is, rv.Login, "", false)
+			}
+			continue
 		}
 		_, _ = s.doMerge(r, is, rv.Method, "", "", rv.Login, "")
 	}

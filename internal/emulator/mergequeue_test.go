@@ -319,3 +319,19 @@ func TestMergeQueueAutoMerge(t *testing.T) {
 		t.Errorf("not merged by the queue: %s", mustJSON(p))
 	}
 }
+
+// TestMergeQueueReviewer: the emulated teammate queues what it would merge on
+// a branch with a merge queue; the queue merges it once its checks pass.
+func TestMergeQueueReviewer(t *testing.T) {
+	ts := newTestServer(t)
+	defer ts.conforming()
+	ts.queueRepo("mqt", "MERGE", nil)
+	ts.must(204, ts.ctl("POST", "repos/monalisa/mqt/reviewer", map[string]any{"after_ms": 0, "method": "merge"}))
+	if got := mustJSON(pullOf(ts.queueState("mqt", 1))["mergeQueueEntry"]); got != `{"position":1,"state":"AWAITING_CHECKS"}` {
+		t.Fatalf("the teammate did not queue the pull request: %s", got)
+	}
+	ts.must(200, ts.ctl("POST", "repos/monalisa/mqt/merge-queue/main", map[string]any{"conclusion": "success"}))
+	if p := pullOf(ts.queueState("mqt", 1)); p["merged"] != true {
+		t.Errorf("not merged by the queue: %s", mustJSON(p))
+	}
+}
