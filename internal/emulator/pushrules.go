@@ -398,3 +398,9 @@ func (s *Server) checkPushRules(w http.ResponseWriter, r *http.Request, rp *repo
 	w.Write(receivePackRefusal(req, lines))
 	return true, nil
 }
+
+// refCreationRefused reports whether the rules refuse login creating ref
+// (refs/heads/… or refs/tags/…) through the API: a creation rule applies.
+func (s *store) refCreationRefused(r *repo, ref, login string) bool {
+	return slices.Contains(s.refRuleTypes(r, ref, login), "creation")
+}

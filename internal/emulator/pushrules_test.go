@@ -193,3 +193,50 @@ func idOf(t *testing.T, ts *testServer, repo, name string) string {
 	t.Fatalf("no ruleset %q", name)
 	return ""
 }
+
+// TestRefCreationRulesAPI: creating a ref through the API when a creation rule
+// applies is refused with GitHub's answers: git/refs 422 "Reference update
+// failed", a release's new tag 422 with the pre_receive error, the contents API
+// creating a branch 409 with the rule's line.
+func TestRefCreationRulesAPI(t *testing.T) {
+	ts := newTestServer(t)
+	ts.seedRepo("api")
+	main := strings.TrimSpace(string(must(exec.Command("git", "-C", ts.bare("api"), "rev-parse", "main").Output())))
+	ts.createRuleset("api", refRuleset("b", "branch", []string{"refs/heads/hotfix/**"}, "creation"))
+	ts.createRuleset("api", refRuleset("t", "tag", []string{"refs/tags/v*"}, "creation"))
+	tests := []struct {
+		name, method, path string
+		body               map[string]any
+		status             int
+		want               string
+	}{
+		{"branch ref", "POST", "/repos/monalisa/api/git/refs", map[string]any{"ref": "refs/heads/hotfix/x", "sha": main}, 422, `"Reference update failed"`},
+		{"tag ref", "POST", "/repos/monalisa/api/git/refs", map[string]any{"ref": "refs/tags/v1.0.0", "sha": main}, 422, `"Reference update failed"`},
+		{"other branch", "POST", "/repos/monalisa/api/git/refs", map[string]any{"ref": "refs/heads/feature", "sha": main}, 201, `"refs/heads/feature"`},
+		{"other tag", "POST", "/repos/monalisa/api/git/refs", map[string]any{"ref": "refs/tags/build-1", "sha": main}, 201, `"refs/tags/build-1"`},
+		{"release tag", "POST", "/repos/monalisa/api/releases", map[string]any{"tag_name": "v2.0.0"}, 422,
+			`pre_receive Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n`},
+		{"contents on a new branch", "PUT", "/repos/monalisa/api/contents/x.txt", map[string]any{"message": "x", "content": "eAo=", "branch": "hotfix/y"}, 409,
+			`"Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ts.do(tt.method, tt.path, tt.body, nil)
+			if r.status != tt.status || !strings.Contains(string(r.body), tt.want) {
+				t.Errorf("%d %s, want %d with %s", r.status, r.body, tt.status, tt.want)
+			}
+		})
+	}
+	for _, ref := range []string{"refs/heads/hotfix/x", "refs/tags/v1.0.0", "refs/tags/v2.0.0", "refs/heads/hotfix/y"} {
+		if exec.Command("git", "-C", ts.bare("api"), "rev-parse", "-q", "--verify", ref).Run() == nil {
+			t.Errorf("%s was created", ref)
+		}
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
