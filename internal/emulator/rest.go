@@ -562,6 +562,13 @@ func (s *Server) createRef(q *req) (int, any, error) {
 	if _, err := q.repo.git.commit(sha); err != nil {
 		return 0, nil, &apiError{Status: 422, Message: "Object does not exist"}
 	}
+	if q.repo.git.resolve(ref) == "" && s.st.refCreationRefused(q.repo, ref, q.login) {
+		// A creation rule refuses the ref with GitHub's generic answer, naming
+		// no rule: measured on github.com by the tests of a GitHub look-alike
+		// ("Reference update failed", 422), and seen by release-plz/action#518 and
+		// aquasecurity/trivy#10931 ("The 422 Reference update failed message is generic").
+		return 0, nil, &apiError{Status: 422, Message: "Reference update failed"}
+	}
 	if err := q.repo.git.updateRef(ref, sha, ""); err != nil {
 		return 0, nil, &apiError{Status: 422, Message: "Reference already exists"}
 	}
@@ -760,6 +767,11 @@ func (s *Server) putContent(q *req) (int, any, error) {
 	p := strings.Trim(q.params["path"], "/")
 	g := q.repo.git
 	parent := g.branchSHA(branch)
+	if parent == "" && s.st.refCreationRefused(q.repo, "refs/heads/"+branch, q.login) {
+		// Creating the branch with its first file: 409 and the rule's line, as
+		// github.com answers it (the tests of a GitHub look-alike, run against it).
+		return 0, nil, &apiError{Status: 409, Message: "Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n"}
+	}
 	sha, blobs, err := g.commitFiles(gitEnv(q.login, s.st.now()), parent, map[string][]byte{p: content}, nil, q.str("message"))
 	if err != nil {
 		return 0, nil, err

@@ -62,6 +62,14 @@ func (s *Server) createRelease(q *req) (int, any, error) {
 		if sha == "" {
 			return 0, nil, validationFailed("Release", "target_commitish", "invalid", "")
 		}
+		if s.st.refCreationRefused(q.repo, "refs/tags/"+tag, q.login) {
+			// A creation rule on the tag: GitHub's answer as release tools quote it
+			// (googleapis/release-please-action#1194, yuluo-yx/typo#117).
+			e := validationFailed("Release", "pre_receive", "custom",
+				"pre_receive Repository rule violations found\n\nCannot create ref due to creations being restricted.\n\n")
+			e.Errors = append(e.Errors, map[string]any{"resource": "Release", "code": "custom", "message": "Published releases must have a valid tag"})
+			return 0, nil, e
+		}
 		if err := q.repo.git.updateRef("refs/tags/"+tag, sha, ""); err != nil {
 			return 0, nil, err
 		}

@@ -25,12 +25,13 @@ import (
 type ruleset struct {
 	ID          int64
 	Name        string
-	Target      string // branch, tag or push; only branch rulesets are matched so far
+	Target      string // branch, tag or push; tag rulesets are matched on pushes and ref creation only (pushrules.go)
 	Enforcement string // active, disabled or evaluate
 	// Include and Exclude are conditions.ref_name: fnmatch patterns of full ref
 	// names (refs/heads/main), or ~DEFAULT_BRANCH, or ~ALL.
 	Include, Exclude []string
-	// BypassActors are kept as given and answered back; nobody bypasses yet.
+	// BypassActors are kept as given and answered back; pushes and ref
+	// creation honour them (store.bypasses), merges do not yet.
 	BypassActors []any
 	Rules        []rule
 	CreatedAt    time.Time

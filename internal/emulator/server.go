@@ -469,6 +469,18 @@ func (s *Server) serveWeb(w http.ResponseWriter, r *http.Request) {
 	// git-http-backend wants the path inside GIT_PROJECT_ROOT with the real directory name.
 	r2 := r.Clone(r.Context())
 	r2.URL.Path = "/" + rp.Owner + "/" + rp.Name + ".git/" + parts[2]
+	if parts[2] == "git-receive-pack" && r.Method == http.MethodPost {
+		// Rulesets are evaluated before any ref moves (pushrules.go).
+		refused, err := s.checkPushRules(rec, r2, rp, login)
+		if err != nil {
+			http.Error(rec, err.Error(), http.StatusInternalServerError)
+		}
+		if refused || err != nil {
+			entry.Status = rec.status
+			s.logRequest(entry)
+			return
+		}
+	}
 	h.ServeHTTP(rec, r2)
 	entry.Status = rec.status
 	s.logRequest(entry)

@@ -19,7 +19,15 @@ type PushRejectedError struct {
 	Reason         string // git's parenthesis: "non-fast-forward", "push declined due to repository rule violations", …
 	NonFastForward bool
 	Remote         []string
-	Err            *Error
+	// Code is GitHub's code for a refusal by its rules: "GH013" (rulesets) or
+	// "GH006" (classic branch protection); "" for any other refusal.
+	Code string
+	// Rules are GitHub's lines for the rules the push broke, one per rule, in
+	// GitHub's words ("Cannot create ref due to creations being restricted.");
+	// RulesURL is the page GitHub names to review the rules that apply to the ref.
+	Rules    []string
+	RulesURL string
+	Err      *Error
 }
 
 func (e *PushRejectedError) Error() string {
@@ -33,7 +41,81 @@ func (e *PushRejectedError) Error() string {
 	return msg
 }
 
+// maxRules bounds how many rule lines, and how long each, a refusal keeps.
+const (
+	maxRules    = 16
+	maxRuleLine = 400
+)
+
+// parseRuleViolations reads GitHub's explanation of a push its rules refused,
+// from the server's lines (git's "remote:" taken off, indentation kept). For
+// rulesets, as users quote it (yshavit/mdq#255, dmf-mxl/mxl#356):
+//
+//	error: GH013: Repository rule violations found for refs/heads/main.
+//	Review all repository rules at https://github.com/OWNER/REPO/rules?ref=refs%2Fheads%2Fmain
+//
+//	- Changes must be made through a pull request.
+//
+//	- This branch must not contain merge commits.
+//	  Found 1 violation:
+//
+//	  0b036dbeeb12845b76c66f42ff405e0e83fdb0a1
+//
+// A rule's indented lines join its own. Classic branch protection says
+// "error: GH006: Protected branch update failed for refs/heads/main." and one
+// "error: <rule>" line per rule.
+func parseRuleViolations(lines []string) (code, rulesURL string, rules []string) {
+	add := func(r string) {
+		if len(rules) < maxRules {
+			rules = append(rules, truncate(r, maxRuleLine))
+		}
+	}
+	for _, line := range lines {
+		t := strings.TrimSpace(line)
+		t, isError := strings.CutPrefix(t, "error: ")
+		switch {
+		case strings.HasPrefix(t, "GH013: ") || strings.HasPrefix(t, "GH006: "):
+			code = t[:5]
+		case code == "" || t == "":
+		case strings.HasPrefix(t, "Review all repository rules at "):
+			rulesURL = strings.TrimPrefix(t, "Review all repository rules at ")
+		case strings.HasPrefix(t, "- "):
+			add(strings.TrimPrefix(t, "- "))
+		case code == "GH006" && isError:
+			add(t)
+		case strings.HasPrefix(line, "  ") && len(rules) > 0:
+			rules[len(rules)-1] = truncate(rules[len(rules)-1]+" "+t, maxRuleLine)
+		}
+	}
+	return code, truncate(rulesURL, maxRuleLine), rules
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
 func (e *PushRejectedError) Unwrap() error { return e.Err }
+
+// RuleReport is a refusal by GitHub's rules told in GitHub's words, one line
+// per broken rule, then the page to review them; "" for any other refusal.
+// Commands print it before their one-line error, which flattens lines.
+func (e *PushRejectedError) RuleReport() string {
+	if len(e.Rules) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "GitHub's rules refused the push of %s (%s):\n", e.Ref, e.Code)
+	for _, r := range e.Rules {
+		b.WriteString("  - " + r + "\n")
+	}
+	if e.RulesURL != "" {
+		b.WriteString("  Review all repository rules at " + e.RulesURL + "\n")
+	}
+	return b.String()
+}
 
 // AuthError is a git command the server refused to authenticate.
 type AuthError struct {
@@ -156,11 +238,14 @@ func ClassifyPush(err error) error {
 	if !errors.As(err, &ge) || ge.ExitCode <= 0 {
 		return err
 	}
-	var remote []string
+	var remote, server []string
 	var rejected *PushRejectedError
 	for line := range strings.Lines(ge.Stderr) {
 		line = strings.TrimRight(line, "\r\n")
 		if rest, ok := strings.CutPrefix(line, "remote:"); ok {
+			if len(server) < 4*maxRules {
+				server = append(server, strings.TrimRight(strings.TrimPrefix(rest, " "), " \t"))
+			}
 			rest = strings.TrimSpace(rest)
 			rest = strings.TrimSpace(strings.TrimPrefix(rest, "error:"))
 			if rest != "" && !strings.HasPrefix(rest, "—") && !strings.HasPrefix(rest, "-----") && len(remote) < maxRemoteLines {
@@ -177,5 +262,8 @@ func ClassifyPush(err error) error {
 		return ClassifyRemote(err)
 	}
 	rejected.Remote = remote
+	if !rejected.NonFastForward {
+		rejected.Code, rejected.RulesURL, rejected.Rules = parseRuleViolations(server)
+	}
 	return rejected
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -52,6 +53,9 @@ func TestClassifyPushWithRealGit(t *testing.T) {
 		}
 		if strings.Contains(msg, "\n") {
 			t.Errorf("not one line: %q", msg)
+		}
+		if rej.Code != "GH013" || !slices.Equal(rej.Rules, []string{"Cannot create ref due to creations being restricted."}) {
+			t.Errorf("code %q, rules %q", rej.Code, rej.Rules)
 		}
 	})
 }
@@ -112,6 +116,83 @@ func TestClassifyPush(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPushRuleViolations: GitHub's refusals by its rules, as users captured
+// git's output, carry the rule lines and the page to review them.
+func TestPushRuleViolations(t *testing.T) {
+	tests := []struct {
+		name     string
+		stderr   string // git's output
+		code     string
+		rules    []string
+		rulesURL string
+	}{
+		{"creation restricted (dmf-mxl/mxl#356)",
+			"remote: error: GH013: Repository rule violations found for refs/heads/backport/86/-/release/v2.0.0.        \n" +
+				"remote: Review all repository rules at https://github.com/o/r/rules?ref=refs%2Fheads%2Fbackport%2F86%2F-%2Frelease%2Fv2.0.0        \n" +
+				"remote: \nremote: - Cannot create ref due to creations being restricted.        \nremote: \nTo https://github.com/o/r\n" +
+				" ! [remote rejected] backport/86/-/release/v2.0.0 -> backport/86/-/release/v2.0.0 (push declined due to repository rule violations)\n" +
+				"error: failed to push some refs to 'https://github.com/o/r'\n",
+			"GH013", []string{"Cannot create ref due to creations being restricted."},
+			"https://github.com/o/r/rules?ref=refs%2Fheads%2Fbackport%2F86%2F-%2Frelease%2Fv2.0.0"},
+		{"several rules, a merge commit listed",
+			"remote: Resolving deltas: 100% (9/9), completed with 3 local objects.\n" +
+				"remote: error: GH013: Repository rule violations found for refs/heads/my-feature-branch.\n" +
+				"remote: Review all repository rules at https://github.com/o/r/rules?ref=refs%2Fheads%2Fmy-feature-branch\n" +
+				"remote: \nremote: - Required status check \"Enforce License Acceptance\" is expected.\nremote: \n" +
+				"remote: - Cannot create ref due to creations being restricted.\nremote: \n" +
+				"remote: - This branch must not contain merge commits.\nremote:   Found 1 violation:\nremote: \n" +
+				"remote:   f65c22f60eb9707709631e73e91ebb22dcaf1b43\nremote: \nTo https://github.com/o/r\n" +
+				" ! [remote rejected] my-feature-branch -> my-feature-branch (push declined due to repository rule violations)\n",
+			"GH013", []string{"Required status check \"Enforce License Acceptance\" is expected.",
+				"Cannot create ref due to creations being restricted.",
+				"This branch must not contain merge commits. Found 1 violation: f65c22f60eb9707709631e73e91ebb22dcaf1b43"},
+			"https://github.com/o/r/rules?ref=refs%2Fheads%2Fmy-feature-branch"},
+		{"force-push, no review line",
+			"remote: error: GH013: Repository rule violations found for refs/heads/main.\nremote: - Cannot force-push to this branch\n" +
+				" ! [remote rejected] main -> main (push declined due to repository rule violations)\n",
+			"GH013", []string{"Cannot force-push to this branch"}, ""},
+		{"classic protection",
+			"remote: error: GH006: Protected branch update failed for refs/heads/main.\nremote: error: Cannot force-push to this branch\n" +
+				"To github.com:o/r.git\n ! [remote rejected] main -> main (protected branch hook declined)\n",
+			"GH006", []string{"Cannot force-push to this branch"}, ""},
+		{"a hook's own refusal", "remote: no tabs allowed\n ! [remote rejected] main -> main (pre-receive hook declined)\n", "", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ClassifyPush(&Error{Args: []string{"push"}, ExitCode: 1, Stderr: tt.stderr})
+			var rej *PushRejectedError
+			if !errors.As(err, &rej) {
+				t.Fatalf("%v: not a refusal", err)
+			}
+			if rej.Code != tt.code || !slices.Equal(rej.Rules, tt.rules) || rej.RulesURL != tt.rulesURL {
+				t.Errorf("got %q %q %q, want %q %q %q", rej.Code, rej.Rules, rej.RulesURL, tt.code, tt.rules, tt.rulesURL)
+			}
+		})
+	}
+}
+
+func FuzzParseRuleViolations(f *testing.F) {
+	f.Add("error: GH013: Repository rule violations found for refs/heads/main.\nReview all repository rules at https://x/rules?ref=r\n\n- A rule.\n  Found 1 violation:\n\n  abc\n")
+	f.Add("error: GH006: Protected branch update failed for refs/heads/main.\nerror: Changes must be made through a pull request.\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		code, url, rules := parseRuleViolations(strings.Split(text, "\n"))
+		if code != "" && code != "GH013" && code != "GH006" {
+			t.Fatalf("code %q", code)
+		}
+		if code == "" && (url != "" || rules != nil) {
+			t.Fatalf("rules without a code: %q %q", url, rules)
+		}
+		if len(rules) > maxRules || len(url) > maxRuleLine+len("…") {
+			t.Fatalf("unbounded: %d rules, URL of %d bytes", len(rules), len(url))
+		}
+		for _, r := range rules {
+			if len(r) > maxRuleLine+len("…") {
+				t.Fatalf("a rule of %d bytes", len(r))
+			}
+		}
+	})
 }
 
 func FuzzClassifyPush(f *testing.F) {

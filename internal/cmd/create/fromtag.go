@@ -266,7 +266,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	}
 	if opts.Push {
 		if err := g.Push(ctx, ft.remote, branch, true); err != nil {
-			return fmt.Errorf("pushing %s: %w (the branch is created locally; push it later with gh hotfix ship)", branch, err)
+			return pushError(ios.ErrOut, branch, err)
 		}
 	}
 

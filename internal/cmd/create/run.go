@@ -168,7 +168,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	}
 	if opts.Push {
 		if err := g.Push(ctx, remote, branch, true); err != nil {
-			return fmt.Errorf("pushing %s: %w (the branch is created locally; push it later with gh hotfix ship)", branch, err)
+			return pushError(ios.ErrOut, branch, err)
 		}
 	}
 
@@ -219,4 +219,15 @@ func short(sha string) string {
 		return sha[:7]
 	}
 	return sha
+}
+
+// pushError is a failed push of the new branch. When GitHub's rules refused it,
+// their lines are printed first, one per rule, in GitHub's words.
+func pushError(w io.Writer, branch string, err error) error {
+	var rejected *git.PushRejectedError
+	if errors.As(git.ClassifyPush(err), &rejected) && rejected.RuleReport() != "" {
+		fmt.Fprint(w, rejected.RuleReport())
+		return fmt.Errorf("pushing %s was refused by the repository's rules above; nothing was pushed (the branch is created locally): ask an admin to change the rules or to let you bypass them", branch)
+	}
+	return fmt.Errorf("pushing %s: %w (the branch is created locally; push it later with gh hotfix ship)", branch, err)
 }

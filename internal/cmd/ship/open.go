@@ -73,8 +73,13 @@ func (s *shipper) pushTip(ctx context.Context) error {
 		case errors.As(err, &rejected) && rejected.NonFastForward:
 			return fmt.Errorf("pushing %s was rejected: the branch on %s has commits you do not have; integrate them (git pull --rebase %s %s) and run %s again; ship never force-pushes",
 				s.branch, s.remote, s.remote, s.branch, s.again())
+		case errors.As(err, &rejected) && rejected.RuleReport() != "":
+			// A ruleset or a protected branch: GitHub's rule lines, one per line.
+			fmt.Fprint(s.ios.ErrOut, rejected.RuleReport())
+			return fmt.Errorf("pushing %s was refused by the repository's rules above; nothing was pushed: ask an admin to change them or to let you bypass them, then run %s again",
+				s.branch, s.again())
 		case errors.As(err, &rejected):
-			// A protected branch, a ruleset or push protection: GitHub's own lines say which.
+			// Push protection or another hook: GitHub's own lines say which.
 			return fmt.Errorf("%v; nothing was pushed: see the repository's rules (gh api repos/%s/%s/rules/branches/%s) or ask an admin, then run %s again",
 				rejected, s.repo.Owner, s.repo.Name, s.branch, s.again())
 		case errors.As(err, &auth):
