@@ -231,6 +231,26 @@ func (s *store) bypasses(rs *ruleset, r *repo, login string) bool {
 	return false
 }
 
+// canBypass is a ruleset's current_user_can_bypass for login: "always" when
+// bypasses says so, "pull_requests_only" when a bypass actor of login's role
+// has bypass_mode "pull_request", else "never" (GitHub's published REST
+// description of a repository ruleset: current_user_can_bypass, an enum of
+// always, pull_requests_only, never and exempt, for the user asking).
+func (s *store) canBypass(rs *ruleset, r *repo, login string) string {
+	if s.bypasses(rs, r, login) {
+		return "always"
+	}
+	role := s.repoRole(r, login)
+	for _, a := range rs.BypassActors {
+		m, _ := a.(map[string]any)
+		id, _ := m["actor_id"].(float64)
+		if mode, _ := m["bypass_mode"].(string); mode == "pull_request" && m["actor_type"] == "RepositoryRole" && repositoryRoleIDs[id] == role {
+			return "pull_requests_only"
+		}
+	}
+	return "never"
+}
+
 // refApplies reports whether the ruleset targets the full ref name: branch
 // rulesets select refs/heads/… by appliesTo, tag rulesets select refs/tags/…
 // by the same fnmatch patterns, where ~ALL is every tag (REST docs,

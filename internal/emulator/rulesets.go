@@ -259,7 +259,7 @@ func (s *Server) rulesetLinks(r *repo, rs *ruleset) map[string]any {
 // rulesetJSON is a repository ruleset as "Get a repository ruleset" answers it;
 // full is false for the list, which GitHub answers without conditions and rules
 // (the REST docs' example answer of "Get all repository rulesets").
-func (s *Server) rulesetJSON(r *repo, rs *ruleset, full bool) map[string]any {
+func (s *Server) rulesetJSON(r *repo, rs *ruleset, full bool, login string) map[string]any {
 	out := map[string]any{
 		"id": rs.ID, "name": rs.Name, "target": rs.Target, "source_type": "Repository", "source": r.fullName(),
 		"enforcement": rs.Enforcement, "node_id": nodeID("RRS", rs.ID), "_links": s.rulesetLinks(r, rs),
@@ -277,7 +277,7 @@ func (s *Server) rulesetJSON(r *repo, rs *ruleset, full bool) map[string]any {
 		rules = append(rules, ru.json())
 	}
 	out["bypass_actors"] = actors
-	out["current_user_can_bypass"] = "never"
+	out["current_user_can_bypass"] = s.st.canBypass(rs, r, login)
 	out["conditions"] = map[string]any{"ref_name": map[string]any{"include": nonNil(rs.Include), "exclude": nonNil(rs.Exclude)}}
 	out["rules"] = rules
 	return out
@@ -301,7 +301,7 @@ func nonNil(list []string) []string {
 func (s *Server) listRulesets(q *req) (int, any, error) {
 	list := []map[string]any{}
 	for _, rs := range q.repo.rulesets {
-		list = append(list, s.rulesetJSON(q.repo, rs, false))
+		list = append(list, s.rulesetJSON(q.repo, rs, false, q.login))
 	}
 	return 200, page(q, list), nil
 }
@@ -314,7 +314,7 @@ func (s *Server) createRuleset(q *req) (int, any, error) {
 	}
 	q.repo.rulesets = append(q.repo.rulesets, rs)
 	s.st.noteMergeInputsAll(q.repo)
-	return 201, s.rulesetJSON(q.repo, rs, true), nil
+	return 201, s.rulesetJSON(q.repo, rs, true, q.login), nil
 }
 
 func (s *Server) getRuleset(q *req) (int, any, error) {
@@ -322,7 +322,7 @@ func (s *Server) getRuleset(q *req) (int, any, error) {
 	if rs == nil {
 		return 0, nil, notFound()
 	}
-	return 200, s.rulesetJSON(q.repo, rs, true), nil
+	return 200, s.rulesetJSON(q.repo, rs, true, q.login), nil
 }
 
 func (s *Server) updateRuleset(q *req) (int, any, error) {
@@ -337,7 +337,7 @@ func (s *Server) updateRuleset(q *req) (int, any, error) {
 	next.UpdatedAt = s.st.now()
 	*rs = next
 	s.st.noteMergeInputsAll(q.repo)
-	return 200, s.rulesetJSON(q.repo, rs, true), nil
+	return 200, s.rulesetJSON(q.repo, rs, true, q.login), nil
 }
 
 func (s *Server) deleteRuleset(q *req) (int, any, error) {

@@ -151,6 +151,8 @@ type CreateFacts struct {
 	IssueFound bool
 	// Config is the text of the file asked for with configPath, nil when it does not exist.
 	Config *string
+	// Rulesets are the repository's rulesets that target branches.
+	Rulesets []BranchRuleset
 }
 
 // configQuery reads a text file of the repository at a revision, in the same request.
@@ -163,6 +165,7 @@ const createQuery = `query HotfixCreate($owner: String!, $name: String!, $base: 
     ` + configField + `
     defaultBranchRef { name target { ...checks } }
     base: ref(qualifiedName: $base) @include(if: $hasBase) { name target { ...checks } }
+    ` + branchRulesetsField + `
     issueOrPullRequest(number: $issue) @include(if: $hasIssue) {
       __typename
       ... on Issue { title }
@@ -198,12 +201,15 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 			Base               *ref
 			IssueOrPullRequest *struct{ Title string }
 			Config             *struct{ Text *string }
+			BranchRulesets     branchRulesetNodes
 		}
 		branchUseAnswer
 	}
 	err := c.GraphQL(ctx, withBranchUse(createQuery, branch, vars), vars, &out)
-	// A missing issue is an answer, not a failure: the caller says which number was wrong.
-	if err != nil && !onlyAt(err, "repository", "issueOrPullRequest") {
+	// A missing issue is an answer, not a failure: the caller says which number
+	// was wrong. Rulesets the token may not read leave the branch to GitHub's
+	// own refusal, as before this check existed.
+	if err != nil && !onlyUnder(err, []string{"repository", "issueOrPullRequest"}, []string{"repository", "branchRulesets"}) {
 		if IsNotFound(err) {
 			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
 		}
@@ -233,6 +239,7 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 	if r.Config != nil {
 		f.Config = r.Config.Text
 	}
+	f.Rulesets = r.BranchRulesets.rulesets()
 	return f, nil
 }
 

@@ -222,6 +222,28 @@ func onlyAt(err error, prefix ...string) bool {
 	return true
 }
 
+// onlyUnder reports whether every error of a GraphQL answer is at a path
+// starting with one of paths.
+func onlyUnder(err error, paths ...[]string) bool {
+	ge, ok := err.(*api.GraphQLError)
+	if !ok {
+		return false
+	}
+	for _, e := range ge.Errors {
+		under := false
+		for _, p := range paths {
+			if onlyAt(&api.GraphQLError{Errors: []api.GraphQLErrorItem{e}}, p...) {
+				under = true
+				break
+			}
+		}
+		if !under {
+			return false
+		}
+	}
+	return true
+}
+
 // onlyAtPrefix reports whether every error of a GraphQL answer is under a
 // top-level field whose name (or alias) starts with prefix.
 func onlyAtPrefix(err error, prefix string) bool {

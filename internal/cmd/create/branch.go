@@ -107,6 +107,32 @@ func checkBranchFree(ctx context.Context, gh branchUser, repo repository.Reposit
 		branch, remote, whose, otherName(prefix, branch))
 }
 
+// rulesetReader is what checkCreationAllowed needs of GitHub.
+type rulesetReader interface {
+	RulesetBypass(ctx context.Context, owner, name string, id int64) (string, error)
+}
+
+// checkCreationAllowed refuses, before anything changes, a branch that an
+// active ruleset forbids creating (a creation rule: "Restrict creations"),
+// unless the user may bypass it: GitHub would refuse its push with GH013,
+// after the branch was made here. The rulesets came with the first query; the
+// bypass is asked only when one applies (one request).
+func checkCreationAllowed(ctx context.Context, gh rulesetReader, repo repository.Repository, sets []github.BranchRuleset, branch, defaultBranch, prefix string) error {
+	rs := github.CreationRestricted(sets, branch, defaultBranch)
+	if rs == nil {
+		return nil
+	}
+	bypass, err := gh.RulesetBypass(ctx, repo.Owner, repo.Name, rs.ID)
+	if err != nil {
+		return fmt.Errorf("reading ruleset %q, which restricts creating %s: %w", rs.Name, branch, err)
+	}
+	if bypass == "always" || bypass == "exempt" {
+		return nil
+	}
+	return fmt.Errorf("creating %s in %s/%s is restricted by ruleset %q (Cannot create ref due to creations being restricted): ask an admin to add you to its bypass list or to exclude %s from it, or set branch_prefix to a prefix it allows",
+		branch, repo.Owner, repo.Name, rs.Name, strings.TrimSuffix(prefix, "/")+"/**")
+}
+
 // pathClash says that branch cannot be created because blocker exists (where),
 // as git stores branches as paths. A blocker that the prefix itself runs into
 // stops every hotfix: the prefix or the blocker must change; one below the

@@ -121,6 +121,9 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	if err := checkBranchFree(ctx, gh, repo, remote, cfg.BranchPrefix, facts.Branch, branch, facts.BaseChecks.SHA); err != nil {
 		return err
 	}
+	if err := checkCreationAllowed(ctx, gh, repo, facts.Rulesets, branch, facts.DefaultBranch, cfg.BranchPrefix); err != nil {
+		return err
+	}
 	if !facts.BaseFound {
 		return fmt.Errorf("base branch %q does not exist in %s: pass an existing branch with --base", facts.Base, fullName)
 	}
