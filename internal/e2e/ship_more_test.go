@@ -386,7 +386,11 @@ func TestShipPushDeclinedByTheServer(t *testing.T) {
 	work := startHotfix(t, e, "ruled", "ruled fix")
 	e.Control("POST", "repos/monalisa/ruled/settings", map[string]any{"decline_pushes": "GH013: Repository rule violations found for refs/heads/hotfix/ruled-fix.\n- Cannot create ref due to creations being restricted."})
 	r := e.Hotfix(work, "ship", "--no-wait")
-	assertFailed(t, r, "the push of hotfix/ruled-fix was refused (pre-receive hook declined): GH013: Repository rule violations found for refs/heads/hotfix/ruled-fix.; - Cannot create ref due to creations being restricted.; nothing was pushed")
+	// GH013 is a refusal by the repository's rules: their lines are printed, then what to do.
+	assertFailed(t, r, "pushing hotfix/ruled-fix was refused by the repository's rules above; nothing was pushed: ask an admin to change them or to let you bypass them, then run gh hotfix ship --no-wait again")
+	if !strings.Contains(r.Stderr, "Cannot create ref due to creations being restricted.") {
+		t.Errorf("the refusal does not give GitHub's rule line:\n%s", r.Stderr)
+	}
 	if _, pulls := e.API("GET", "/repos/monalisa/ruled/pulls?state=all", nil); len(pulls.([]any)) != 0 {
 		t.Errorf("a PR was opened: %s", jsonString(pulls))
 	}
