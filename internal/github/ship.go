@@ -51,6 +51,8 @@ type PullRequest struct {
 	// (a fork) that happens to have a branch of the same name.
 	CrossRepository bool
 	Commits         []string // the pull request's own commits (up to 100)
+	// Queue is its place in the base's merge queue, nil when not queued.
+	Queue *QueueEntry
 }
 
 // Comment is an issue comment on a pull request.
@@ -84,8 +86,13 @@ type ShipState struct {
 	// same request; ship may merge only with a method both MergeMethods and
 	// every one of them allow (AllowedMergeMethods).
 	MergeRules []MergeRule
-	BaseFound  bool
-	BaseChecks Checks
+	// Queue is the base's merge queue (nil: none); RequiredApprovals and
+	// RequiredChecks are what its rulesets require of a pull request into it.
+	Queue             *Queue
+	RequiredApprovals int
+	RequiredChecks    []string
+	BaseFound         bool
+	BaseChecks        Checks
 	// HeadTip is the hotfix branch's tip on GitHub, "" when GitHub has no such branch.
 	HeadTip     string
 	LabelExists bool
@@ -184,14 +191,20 @@ type apiRule struct {
 	Type       string
 	Ruleset    *struct{ Name string } `json:"repositoryRuleset"`
 	Parameters *struct {
-		AllowedMergeMethods []string
+		AllowedMergeMethods          []string
+		RequiredApprovingReviewCount int
+		RequiredStatusChecks         []struct{ Context string }
+		MergeMethod                  string // a merge_queue rule's
 	}
 }
 
-// RefRules is the field of a Ref that reads its rules that restrict merge
-// methods, into RuleNodes: the active rules of the rulesets that apply to it.
+// RefRules is the field of a Ref that reads its rules, into RuleNodes: the
+// active rules of the rulesets that apply to it, with what ship uses of them
+// (merge methods, approvals and checks required, the merge queue).
 const RefRules = `rules(first: 100) { nodes { type repositoryRuleset { name }
-      parameters { ... on PullRequestParameters { allowedMergeMethods } } } }`
+      parameters { ... on PullRequestParameters { allowedMergeMethods requiredApprovingReviewCount }
+        ... on RequiredStatusChecksParameters { requiredStatusChecks { context } }
+        ... on MergeQueueParameters { mergeMethod } } } }`
 
 // HistoryCommit is one commit of a branch's history.
 type HistoryCommit struct {
@@ -268,7 +281,8 @@ const pullFields = `
   isCrossRepository
   comments(last: 100) { pageInfo { hasPreviousPage startCursor } nodes { databaseId body createdAt } }
   commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }
-  prCommits: commits(first: 100) { nodes { commit { oid } } }`
+  prCommits: commits(first: 100) { nodes { commit { oid } } }
+  mergeQueueEntry ` + queueEntryFields
 
 const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
   $config: String!, $withConfig: Boolean!, $headRef: String!, $workflows: String!) {
@@ -334,6 +348,7 @@ type APIPull struct {
 	PRCommits struct {
 		Nodes []struct{ Commit struct{ Oid string } }
 	} `json:"prCommits"`
+	MergeQueueEntry *apiQueueEntry
 }
 
 // requestedReviewer is a RequestedReviewer: a User (login) or a Team (slug and
@@ -410,6 +425,7 @@ func (a *APIPull) ToPull() PullRequest {
 	for _, n := range a.PRCommits.Nodes {
 		p.Commits = append(p.Commits, n.Commit.Oid)
 	}
+	p.Queue = a.MergeQueueEntry.entry()
 	return p
 }
 
@@ -580,6 +596,8 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	if r.Base != nil {
 		st.BaseFound = true
 		st.MergeRules = r.Base.Rules.MergeRules()
+		st.Queue = r.Base.Rules.Queue()
+		st.RequiredApprovals, st.RequiredChecks = r.Base.Rules.RequiredApprovals(), r.Base.Rules.RequiredChecks()
 		st.BaseChecks = r.Base.Target.toChecks()
 		for _, n := range r.Base.Target.History.Nodes {
 			hc := HistoryCommit{SHA: n.Oid, Headline: n.MessageHeadline}
@@ -705,7 +723,11 @@ func (c *Client) PullMergeState(ctx context.Context, id string) (MergeState, err
 const waitStateQuery = `query HotfixWaitState($id: ID!) {
   node(id: $id) { ... on PullRequest { state isDraft mergeStateStatus reviewDecision
     reviewRequests(first: 20) { nodes { requestedReviewer { __typename ... on User { login } ... on Team { slug organization { login } } } } }
-    commits(last: 1) { nodes { commit { ...checks } } } } }
+    commits(last: 1) { nodes { commit { ...checks } } }
+    approvals: latestOpinionatedReviews(first: 100, writersOnly: true) { nodes { state } }
+    mergeQueueEntry ` + queueEntryFields + `
+    removals: timelineItems(itemTypes: [REMOVED_FROM_MERGE_QUEUE_EVENT], last: 1) {
+      nodes { ... on RemovedFromMergeQueueEvent { reason createdAt actor { login } } } } } }
 }
 ` + checksFragment
 
@@ -717,6 +739,14 @@ type WaitState struct {
 	ReviewDecision string   // REVIEW_REQUIRED, CHANGES_REQUESTED, APPROVED, or "" when no review is required
 	Requested      []string // reviewers asked who have not reviewed yet: logins and org/team
 	Checks         Checks   // the head commit's checks
+	Approvals      int      // approving reviews that count (the latest of each reviewer with write access)
+	// Required is the approving reviews the base's rules require, when the
+	// caller knows it (ShipState.RequiredApprovals; 0: not known or none).
+	Required int
+	// Queue is its place in the merge queue (nil: not queued); Removed the
+	// latest removal from the queue, nil when it never left one unmerged.
+	Queue   *QueueEntry
+	Removed *QueueRemoval
 }
 
 // PullWaitState reads, in one request, what pull request id waits for: its
@@ -733,6 +763,17 @@ func (c *Client) PullWaitState(ctx context.Context, id string) (WaitState, error
 			}
 			Commits struct {
 				Nodes []struct{ Commit commitChecks }
+			}
+			Approvals struct {
+				Nodes []struct{ State string }
+			}
+			MergeQueueEntry *apiQueueEntry
+			Removals        struct {
+				Nodes []struct {
+					Reason    *string
+					CreatedAt time.Time
+					Actor     *struct{ Login string }
+				}
 			}
 		}
 	}
@@ -751,6 +792,20 @@ func (c *Client) PullWaitState(ctx context.Context, id string) (WaitState, error
 	}
 	if len(n.Commits.Nodes) > 0 {
 		ws.Checks = n.Commits.Nodes[0].Commit.toChecks()
+	}
+	for _, r := range n.Approvals.Nodes {
+		if r.State == "APPROVED" {
+			ws.Approvals++
+		}
+	}
+	ws.Queue = n.MergeQueueEntry.entry()
+	if rm := n.Removals.Nodes; len(rm) > 0 && rm[len(rm)-1].Reason != nil {
+		// A removal without a reason is the queue's own, on a merge.
+		last := rm[len(rm)-1]
+		ws.Removed = &QueueRemoval{Reason: *last.Reason, At: last.CreatedAt}
+		if last.Actor != nil {
+			ws.Removed.Actor = last.Actor.Login
+		}
 	}
 	return ws, nil
 }

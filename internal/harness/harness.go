@@ -615,10 +615,41 @@ func (p *Process) Kill() {
 // Process is a command running in the background.
 type Process struct {
 	Cmd            *exec.Cmd
-	stdout, stderr bytes.Buffer
+	stdout, stderr lockedBuffer
 	code           int
 	done           chan struct{}
 }
+
+// lockedBuffer is a buffer the command writes while a test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Exited reports whether the process has ended.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Stderr is what the process wrote on stderr so far.
+func (p *Process) Stderr() string { return p.stderr.String() }
 
 // Wait waits (bounded) for the process to end.
 func (p *Process) Wait(t testing.TB, timeout time.Duration) Result {

@@ -38,6 +38,7 @@ type pullRequests interface {
 	LabelAndRequestReviews(ctx context.Context, prID string, labelIDs, userIDs []string) error
 	RequestReviewers(ctx context.Context, owner, name string, number int, users, teams []string) error
 	EnableAutoMerge(ctx context.Context, prID, method string) error
+	Enqueue(ctx context.Context, prID, head string, jump bool) (github.QueueEntry, error)
 	MergePull(ctx context.Context, owner, name string, number int, method, sha string) (string, error)
 }
 

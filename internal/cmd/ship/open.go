@@ -363,6 +363,13 @@ func nonEmpty(list []string) []string {
 // background, so a pull request just opened or pushed to reads UNKNOWN for a
 // moment: ship asks again, briefly, before choosing (settleMergeState).
 func (s *shipper) autoMerge(ctx context.Context, tip string) error {
+	if q := s.state.Queue; q != nil {
+		if s.pr.AutoMerge != "" {
+			s.done("Auto-merge is enabled: GitHub adds #%d to %s's merge queue once it can join", s.pr.Number, s.base)
+			return nil
+		}
+		return s.joinQueue(ctx, q, tip)
+	}
 	if s.pr.AutoMerge != "" {
 		s.done("Auto-merge is enabled (%s)", s.pr.AutoMerge)
 		return nil

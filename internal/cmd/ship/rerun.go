@@ -45,6 +45,9 @@ func rerunCommand(o ShipOptions, opening bool) string {
 		if o.MergeMethod != "" {
 			add("--merge-method", o.MergeMethod)
 		}
+		if o.Jump {
+			add("--jump")
+		}
 	}
 	if o.NoWait {
 		add("--no-wait")

@@ -94,6 +94,11 @@ type shipper struct {
 	attention error
 	// previewed is what the release step would do, as a dry run's preview found it.
 	previewed string
+	// queued is set once the pull request was seen in the base's merge queue
+	// (or added to it) by this run; joinWhenReady while ship is to add it
+	// itself, at joinTip, once it can join (see joinQueue).
+	queued, joinWhenReady bool
+	joinTip               string
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).

@@ -50,6 +50,7 @@ type ShipOptions struct {
 	Reviewers   []string          // -r/--reviewer: users or org/team slugs to request reviews from
 	Auto        bool              // --auto: enable auto-merge, or merge when already mergeable
 	MergeMethod string            // --merge-method: merge, squash or rebase; empty means the config's, else merge
+	Jump        bool              // --jump: with a merge queue, join it at the front
 	NoWait      bool              // --no-wait: stop once the pull request is open and labelled
 	NoRelease   bool              // --no-release: do not dispatch the release workflow
 	Watch       bool              // --watch: follow the release run until it finishes
@@ -79,8 +80,9 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.StringVar(&opts.Body, "body", "", "Body of the pull request (default: the configured template, else a checklist)")
 	fs.StringVarP(&opts.BodyFile, "body-file", "F", "", "Read the pull request body from `file` (use \"-\" to read from standard input)")
 	fs.StringSliceVarP(&opts.Reviewers, "reviewer", "r", nil, "Request a review from people or teams by their `handle`")
-	fs.BoolVar(&opts.Auto, "auto", false, "Enable auto-merge, or merge right away when the pull request can be merged")
+	fs.BoolVar(&opts.Auto, "auto", false, "Enable auto-merge, or merge right away when the pull request can be merged; with a merge queue, join the queue")
 	fs.StringVar(&opts.MergeMethod, "merge-method", "", "Merge `method` for --auto: merge, squash or rebase (default: config, else merge, else one the repository and the base's rulesets allow)")
+	fs.BoolVar(&opts.Jump, "jump", false, "With --auto and a merge queue, join the queue at the front (if the queue's rules let you)")
 	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
 	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
@@ -114,8 +116,15 @@ interruption, or later after --no-wait, and continues where it stopped:
 3. Push the branch and set its upstream; never force.
 4. Open the pull request against the base, or reuse the open one.
 5. Add the hotfix label and request reviews (--reviewer and the configured reviewers).
-6. With --auto, enable auto-merge, or merge right away when the pull request can be merged.
-7. Wait until the pull request is merged (skip with --no-wait).
+6. With --auto, enable auto-merge, or merge right away when the pull request can be merged,
+   with a method the repository and the base's rulesets allow. When the base merges
+   through a merge queue, --auto adds the pull request to the queue instead (at the front
+   with --jump), or, while it cannot join yet, enables auto-merge, which queues it once
+   its requirements pass; the queue merges with its own method.
+7. Wait until the pull request is merged (skip with --no-wait), saying what it waits for:
+   the required checks pending or failing by name, the approvals missing, its place in
+   the merge queue and the time left when GitHub estimates it. A pull request removed
+   from the queue without being merged ends the wait with GitHub's reason.
 8. Dispatch the release workflow on the base branch, exactly once per merged hotfix
    (skip with --no-release), with inputs from the config and --field.
 9. Comment on the pull request with the release run; --watch follows the run.
@@ -152,6 +161,7 @@ conflicts, conflictsResolved; state NOT_NEEDED when the base had the changes).`)
 		Example: strings.TrimSpace(`
 $ gh hotfix ship
 $ gh hotfix ship --auto --merge-method squash --reviewer monalisa --reviewer acme/oncall
+$ gh hotfix ship --auto --jump   # main merges through a merge queue: go first
 $ gh hotfix ship --no-wait
 $ gh hotfix ship --workflow release.yml -f environment=production --watch
 $ gh hotfix ship --retry --watch   # the release run failed: re-run its failed jobs
@@ -175,6 +185,9 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 				if !opts.Auto {
 					return cmderr.FlagErrorf("`--merge-method` requires `--auto`")
 				}
+			}
+			if opts.Jump && !opts.Auto {
+				return cmderr.FlagErrorf("`--jump` requires `--auto`: it puts the pull request at the front of the merge queue")
 			}
 			if err := command.MutuallyExclusive("`--watch` cannot be used with `--no-wait`: the release happens after the merge", opts.Watch, opts.NoWait); err != nil {
 				return err

@@ -232,8 +232,18 @@ func (autoMergePull) describe(s *shipper) string {
 	switch {
 	case merged(s):
 		return "Merged"
+	case s.pr != nil && s.pr.Queue != nil:
+		return fmt.Sprintf("In %s's merge queue: %s", s.base, s.pr.Queue.Describe())
+	case s.pr != nil && s.pr.AutoMerge != "" && s.state.Queue != nil:
+		return fmt.Sprintf("Auto-merge is enabled: GitHub adds the pull request to %s's merge queue once it can join", s.base)
 	case s.pr != nil && s.pr.AutoMerge != "":
 		return fmt.Sprintf("Auto-merge is enabled (%s)", s.pr.AutoMerge)
+	case s.state.Queue != nil:
+		front := ""
+		if s.opts.Jump {
+			front = " at the front"
+		}
+		return fmt.Sprintf("Add the pull request to %s's merge queue%s (it merges with %s), or enable auto-merge until it can join", s.base, front, s.state.Queue.Method)
 	}
 	method, _ := s.autoMergeMethod() // refused by check when not allowed
 	return fmt.Sprintf("Enable auto-merge (%s), or merge right away if the pull request can be merged", method)
@@ -242,19 +252,33 @@ func (autoMergePull) describe(s *shipper) string {
 func (autoMergePull) applies(s *shipper) bool { return s.opts.Auto }
 
 func (autoMergePull) done(s *shipper) bool {
-	return s.pr != nil && (merged(s) || s.pr.AutoMerge != "")
+	return s.pr != nil && (merged(s) || s.pr.AutoMerge != "" || s.pr.Queue != nil)
 }
 
 func (autoMergePull) confirm(_ context.Context, s *shipper) (bool, error) {
-	if !merged(s) {
+	switch {
+	case merged(s):
+	case s.pr.Queue != nil:
+		s.queued = true
+		s.done("#%d is in %s's merge queue: %s", s.pr.Number, s.base, s.pr.Queue.Describe())
+	case s.state.Queue != nil:
+		s.done("Auto-merge is enabled: GitHub adds #%d to %s's merge queue once it can join", s.pr.Number, s.base)
+	default:
 		s.done("Auto-merge is enabled (%s)", s.pr.AutoMerge)
 	}
 	return true, nil
 }
 
-// check refuses a merge method the repository's settings and the base's rules
-// forbid, before anything changes.
+// check refuses, before anything changes, a merge method the repository's
+// settings and the base's rules forbid (a merge queue uses its own: nothing
+// to refuse then), and --jump where the base has no merge queue.
 func (autoMergePull) check(_ context.Context, s *shipper) error {
+	if s.state.Queue != nil {
+		return nil
+	}
+	if s.opts.Jump {
+		return fmt.Errorf("--jump puts the pull request at the front of the merge queue, and %s has none: run ship --auto without --jump", s.base)
+	}
 	_, err := s.autoMergeMethod()
 	return err
 }

@@ -123,7 +123,18 @@ func (s *shipper) wait(ctx context.Context) error {
 		status := describe(p)
 		if s.pr.ID != "" {
 			if ws, err := s.gh.PullWaitState(ctx, s.pr.ID); err == nil {
-				status, pending, read = waitStatus(ws), len(ws.Checks.Pending) > 0, time.Now()
+				if err := s.queueWait(ctx, &ws); err != nil {
+					return false, false, err
+				}
+				ws.Required = s.state.RequiredApprovals
+				// In the merge queue (or about to join it) the pull request itself
+				// rarely changes: its place and its group's checks are read again
+				// every few intervals, as running checks are.
+				pending = len(ws.Checks.Pending) > 0 || ws.Queue != nil || s.joinWhenReady || (s.queued && ws.State == "OPEN")
+				status, read = waitStatus(ws), time.Now()
+				if s.pr.Queue = ws.Queue; ws.Queue == nil && s.joinWhenReady {
+					status += "; ship adds it to the merge queue once it can join"
+				}
 			} else if ierr := s.interrupted(ctx, what); ierr != nil {
 				return false, false, ierr
 			}
@@ -163,11 +174,15 @@ func describe(p github.RESTPull) string {
 	return "mergeability being computed"
 }
 
-// waitStatus says what a pull request waits for: the failing and the pending
-// checks by name, the review decision, and what else GitHub's mergeability says.
-// It says "ready to merge" only when nothing is outstanding, a review asked for
-// included.
+// waitStatus says what a pull request waits for: its place in the merge queue
+// once it is in it; else the failing and the pending checks by name, the
+// review decision (with the approvals missing, when the rules' count is
+// known), and what else GitHub's mergeability says. It says "ready to merge"
+// only when nothing is outstanding, a review asked for included.
 func waitStatus(w github.WaitState) string {
+	if w.Queue != nil {
+		return w.Queue.Describe()
+	}
 	var parts []string
 	if w.Draft {
 		parts = append(parts, "draft: mark it ready for review")
@@ -185,7 +200,15 @@ func waitStatus(w github.WaitState) string {
 	outstanding := true
 	switch w.ReviewDecision {
 	case "REVIEW_REQUIRED":
-		parts = append(parts, "review required"+requested)
+		if missing := w.Required - w.Approvals; missing > 0 {
+			asked := ""
+			if len(w.Requested) > 0 {
+				asked = " (asked of " + names(w.Requested) + ")"
+			}
+			parts = append(parts, fmt.Sprintf("%s missing", plural(missing, "approving review"))+asked)
+		} else {
+			parts = append(parts, "review required"+requested)
+		}
 	case "CHANGES_REQUESTED":
 		parts = append(parts, "changes requested")
 	case "APPROVED":
