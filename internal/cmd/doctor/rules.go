@@ -166,7 +166,11 @@ func (d *diagnosis) baseRule(ar github.AppliedRule) []Check {
 		if ar.QueueMethod != "" {
 			how = ar.QueueMethod + ", " + by
 		}
-		return []Check{pass(name, fmt.Sprintf("%s merges through a merge queue (%s): ship --auto enqueues the hotfix", base, how))}
+		detail := fmt.Sprintf("%s merges through a merge queue (%s): ship --auto enqueues the hotfix", base, how)
+		if method != "" && ar.QueueMethod != "" && method != ar.QueueMethod {
+			detail += fmt.Sprintf(", which the queue merges with %s whatever merge_method (%s) says", ar.QueueMethod, method)
+		}
+		return []Check{pass(name, detail)}
 	case "REQUIRED_LINEAR_HISTORY":
 		detail := fmt.Sprintf("%s requires linear history (%s)", base, by)
 		if method == "merge" {
