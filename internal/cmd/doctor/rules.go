@@ -119,7 +119,7 @@ func (d *diagnosis) rules() []Check {
 	for _, ar := range github.RulesFor(f.Rulesets, refs.tag, f.DefaultBranch) {
 		if ar.Type == "CREATION" {
 			checks = append(checks, warn(name, fmt.Sprintf("creating release tags %s is restricted by ruleset %q: the release workflow's token must be able to bypass it", refs.tagPattern, ar.Ruleset.Name),
-				fmt.Sprintf("make sure the release workflow creates its tag with a token on the bypass list of ruleset %q (the GitHub Actions token is not, unless an admin adds it)", ar.Ruleset.Name)))
+				fmt.Sprintf("make sure the token the release workflow creates the tag with may bypass ruleset %q (ask an admin to add its app or role to the bypass list)", ar.Ruleset.Name)))
 		}
 	}
 	if len(checks) == 0 {
@@ -127,7 +127,7 @@ func (d *diagnosis) rules() []Check {
 		if refs.maint != "" {
 			where += ", " + refs.maintName
 		}
-		return []Check{pass(name, fmt.Sprintf("no active ruleset applies to %s or release tags %s", where, refs.tagPattern))}
+		return []Check{pass(name, fmt.Sprintf("no active ruleset has a rule that matters to a hotfix on %s or release tags %s", where, refs.tagPattern))}
 	}
 	return checks
 }

@@ -46,12 +46,12 @@ func TestRules(t *testing.T) {
 		bypass map[int64]bypass
 		want   []string // word, detail, fix: tab-separated
 	}{
-		{name: "no ruleset", want: []string{"ok\tno active ruleset applies to main, hotfix/* or release tags v*\t"}},
+		{name: "no ruleset", want: []string{"ok\tno active ruleset has a rule that matters to a hotfix on main, hotfix/* or release tags v*\t"}},
 		{name: "no ruleset, with the exceptional process", cfg: exceptional,
-			want: []string{"ok\tno active ruleset applies to main, hotfix/*, release/v*.* or release tags v*\t"}},
+			want: []string{"ok\tno active ruleset has a rule that matters to a hotfix on main, hotfix/*, release/v*.* or release tags v*\t"}},
 		{name: "a ruleset elsewhere, one evaluated", sets: []github.Ruleset{ruleset(1, "docs", "refs/heads/docs/**", creation),
 			func() github.Ruleset { rs := hotfixes; rs.Enforcement = "EVALUATE"; return rs }()},
-			want: []string{"ok\tno active ruleset applies to main, hotfix/* or release tags v*\t"}},
+			want: []string{"ok\tno active ruleset has a rule that matters to a hotfix on main, hotfix/* or release tags v*\t"}},
 		{name: "approvals, without reviewers", sets: []github.Ruleset{ruleset(1, "protect main", "~DEFAULT_BRANCH", approvals(1))},
 			want: []string{"ok\tmain needs 1 approving review from someone other than the author (ruleset \"protect main\"): ship waits for it; set reviewers in .github/hotfix.yml so ship asks for it\t"}},
 		{name: "approvals, with reviewers and more", cfg: func(c *config.Config) { c.Reviewers = []string{"hubot", "acme/sre"} },
@@ -89,7 +89,7 @@ func TestRules(t *testing.T) {
 			sets: []github.Ruleset{ruleset(1, "linear", "~DEFAULT_BRANCH", github.Rule{Type: "REQUIRED_LINEAR_HISTORY"})},
 			want: []string{"fail\tmain requires linear history (ruleset \"linear\"): merge_method is merge, which makes a merge commit\tset merge_method: squash (or rebase) in .github/hotfix.yml"}},
 		{name: "rules that do not matter to a hotfix", sets: []github.Ruleset{ruleset(1, "misc", "~ALL", github.Rule{Type: "DELETION"}, github.Rule{Type: "NON_FAST_FORWARD"})},
-			want: []string{"ok\tno active ruleset applies to main, hotfix/* or release tags v*\t"}},
+			want: []string{"ok\tno active ruleset has a rule that matters to a hotfix on main, hotfix/* or release tags v*\t"}},
 		{name: "hotfix branches restricted", sets: []github.Ruleset{hotfixes}, bypass: map[int64]bypass{8: {mode: "never"}},
 			want: []string{"fail\tcreating hotfix/* is restricted by ruleset \"hotfix branches\": create will refuse to make it\t" +
 				"ask an admin of acme/shop to add you to its bypass list, or to exclude refs/heads/hotfix/** from it; or set branch_prefix in .github/hotfix.yml to a prefix it allows"}},
@@ -101,18 +101,18 @@ func TestRules(t *testing.T) {
 		{name: "hotfix branches restricted, bypass unknown", sets: []github.Ruleset{hotfixes}, bypass: map[int64]bypass{8: {err: errors.New("HTTP 404")}},
 			want: []string{"warn\tcreating hotfix/* is restricted by ruleset \"hotfix branches\", and whether you may bypass it could not be read: HTTP 404\task an admin of acme/shop whether you are on its bypass list"}},
 		{name: "another prefix is not restricted", cfg: func(c *config.Config) { c.BranchPrefix = "fix/" }, sets: []github.Ruleset{hotfixes},
-			want: []string{"ok\tno active ruleset applies to main, fix/* or release tags v*\t"}},
+			want: []string{"ok\tno active ruleset has a rule that matters to a hotfix on main, fix/* or release tags v*\t"}},
 		{name: "pushes to hotfix branches restricted", sets: []github.Ruleset{ruleset(3, "frozen", "~ALL", github.Rule{Type: "UPDATE"})}, bypass: map[int64]bypass{3: {mode: "never"}},
 			want: []string{"fail\tpushing to hotfix/* is restricted by ruleset \"frozen\": ship cannot push the fix\t" +
 				"ask an admin of acme/shop to add you to its bypass list, or to exclude refs/heads/hotfix/** from it; or set branch_prefix in .github/hotfix.yml to a prefix it allows"}},
 		{name: "maintenance branches, without the exceptional process", sets: []github.Ruleset{maint},
-			want: []string{"ok\tno active ruleset applies to main, hotfix/* or release tags v*\t"}},
+			want: []string{"ok\tno active ruleset has a rule that matters to a hotfix on main, hotfix/* or release tags v*\t"}},
 		{name: "maintenance branches restricted", cfg: exceptional, sets: []github.Ruleset{maint}, bypass: map[int64]bypass{9: {mode: "never"}},
 			want: []string{"warn\tcreating maintenance branches release/v*.* is restricted by ruleset \"lines\": create --from-tag will be refused when the maintenance branch does not exist yet\t" +
 				"ask an admin of acme/shop to add you to its bypass list, or have one who may create the maintenance branch from the release tag"}},
 		{name: "release tags", sets: []github.Ruleset{tags},
 			want: []string{"warn\tcreating release tags v* is restricted by ruleset \"release tags\": the release workflow's token must be able to bypass it\t" +
-				"make sure the release workflow creates its tag with a token on the bypass list of ruleset \"release tags\" (the GitHub Actions token is not, unless an admin adds it)"}},
+				"make sure the token the release workflow creates the tag with may bypass ruleset \"release tags\" (ask an admin to add its app or role to the bypass list)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
