@@ -96,6 +96,13 @@ type Inspection struct {
 	Config *string
 	// LatestTag is the tag of the release GitHub marks as latest; "" with no release.
 	LatestTag string
+
+	// Rulesets are the repository's rulesets, those of its organization
+	// included, with their rules. RulesetsErr says why they could not all be
+	// read (GitHub answered the rest of the query): Rulesets then holds what
+	// was answered, rules whose parameters are missing included.
+	Rulesets    []Ruleset
+	RulesetsErr error
 }
 
 const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label: String!, $base: String!, $hasBase: Boolean!,
@@ -111,13 +118,14 @@ const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label
     workflows: object(expression: $workflows) { ... on Tree { entries { path type object { ... on Blob { text } } } } }
     config: object(expression: $config) @include(if: $readConfig) { ... on Blob { text } }
     latestRelease { tagName }
+    ` + rulesetsField + `
   }
 }`
 
 // InspectRepository reads, in one GraphQL query, what doctor and init check of
 // a repository: the viewer and their permission, the merge settings and the
 // rules restricting merge methods, the base, the label, the workflow files
-// themselves, the config file and the latest release. A repository GitHub does
+// themselves, the config file, the latest release and the rulesets. A repository GitHub does
 // not show returns an error that is [ErrRepositoryNotFound].
 func (c *Client) InspectRepository(ctx context.Context, owner, name string, q InspectQuery) (*Inspection, error) {
 	// "HEAD:" is the default branch, so nothing needs to be known before asking.
@@ -156,9 +164,15 @@ func (c *Client) InspectRepository(ctx context.Context, owner, name string, q In
 			}
 			Config        *blob
 			LatestRelease *struct{ TagName string }
+			Rulesets      *rulesetNodes
 		}
 	}
 	err := c.GraphQL(ctx, inspectQuery, vars, &out)
+	// Rules that cannot be read leave the rest of the answer as useful as it is.
+	var rulesetsErr error
+	if err != nil && out.Repository != nil && onlyAt(err, "repository", "rulesets") {
+		rulesetsErr, err = err, nil
+	}
 	if err != nil && !IsNotFound(err) {
 		return nil, err
 	}
@@ -172,6 +186,10 @@ func (c *Client) InspectRepository(ctx context.Context, owner, name string, q In
 		SquashMergeAllowed: r.SquashMergeAllowed, RebaseMergeAllowed: r.RebaseMergeAllowed,
 		BaseFound:     r.Base != nil,
 		WorkflowFiles: map[string]string{},
+		RulesetsErr:   rulesetsErr,
+	}
+	if r.Rulesets != nil {
+		in.Rulesets = r.Rulesets.rulesets()
 	}
 	_, _, in.LabelExists = r.Labels.Find(q.Label)
 	if r.DefaultBranchRef != nil {

@@ -57,9 +57,16 @@ func (n branchRulesetNodes) rulesets() []BranchRuleset {
 // docs, "Create a repository ruleset", conditions.ref_name; GitHub docs,
 // "About rulesets": fnmatch syntax, e.g. releases/**/*).
 func (r BranchRuleset) Applies(branch, defaultBranch string) bool {
+	return r.AppliesToRef("refs/heads/"+branch, defaultBranch)
+}
+
+// AppliesToRef is [BranchRuleset.Applies] for a full ref name, a tag's
+// (refs/tags/v1.4.1) as well as a branch's; ~DEFAULT_BRANCH names only
+// refs/heads/<defaultBranch>.
+func (r BranchRuleset) AppliesToRef(ref, defaultBranch string) bool {
 	matches := func(patterns []string) bool {
 		for _, p := range patterns {
-			if p == "~ALL" || (p == "~DEFAULT_BRANCH" && branch == defaultBranch) || RefPatternMatch(p, "refs/heads/"+branch) {
+			if p == "~ALL" || (p == "~DEFAULT_BRANCH" && defaultBranch != "" && ref == "refs/heads/"+defaultBranch) || RefPatternMatch(p, ref) {
 				return true
 			}
 		}

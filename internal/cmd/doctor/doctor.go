@@ -32,7 +32,10 @@ failure: authentication and token scopes, the hotfix label, a release workflow w
 workflow_dispatch trigger and its inputs, auto-merge (when configured), CI running on
 hotfix branches or on pull requests to the base, a releasable base, the configuration, and
 for the exceptional process (hotfix from the last release) the hotfix workflow and the
-naming of maintenance branches.
+naming of maintenance branches. Then each rule of the repository's rulesets that applies
+to the base, to hotfix branches, to maintenance branches or to release tags, one line
+each with what it means for a hotfix: required approvals and checks, a merge queue, the
+merge methods allowed, linear history, and who may create the branches and tags.
 
 Warnings (checks still running on the base, token scopes that cannot be read, a missing
 label, which ship creates, ...) do not count as failures. Exits with status 0 only when no check fails.
@@ -40,7 +43,7 @@ label, which ship creates, ...) do not count as failures. Exits with status 0 on
 On a terminal each check is a line marked ✓, ! (warning) or X (failure), with the fix on
 the line below. Otherwise each check is one line of four tab-separated fields: ok, warn or
 fail; the check's name (auth, config, label, release-workflow, auto-merge, ci, base,
-exceptional-workflow, maintenance-branch, release-line); what was found; and the fix.
+exceptional-workflow, maintenance-branch, release-line, rules); what was found; and the fix.
 
 With --json, the fields are checks (a list of name, ok, severity, detail and fix; severity
 is "error", "warning" or empty) and ready.`),

@@ -53,6 +53,10 @@ type Facts struct {
 	Config []byte
 	// LatestTag is the tag of the release GitHub marks as latest; "" with no release.
 	LatestTag string
+	// Rulesets are the repository's rulesets with their rules (read in the
+	// same query); RulesetsErr says why not all could be read.
+	Rulesets    []github.Ruleset
+	RulesetsErr error
 }
 
 // APIWorkflow is a workflow as the Actions API lists it.
@@ -109,6 +113,7 @@ func Inspect(ctx context.Context, gh inspector, owner, name string, q Query) (*F
 		LabelExists:   in.LabelExists,
 		DefaultBranch: in.DefaultBranch,
 		LatestTag:     in.LatestTag,
+		Rulesets:      in.Rulesets, RulesetsErr: in.RulesetsErr,
 	}
 	// Classic and OAuth app tokens list their scopes; other tokens send no header, or
 	// an empty one, which a classic token without scopes would send too: unknown then.

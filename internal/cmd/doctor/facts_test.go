@@ -85,3 +85,16 @@ func TestInspect(t *testing.T) {
 		})
 	}
 }
+
+// TestInspectRulesets: the rulesets, and why they could not all be read,
+// come through with the facts.
+func TestInspectRulesets(t *testing.T) {
+	in := &github.Inspection{DefaultBranch: "main", Rulesets: []github.Ruleset{ruleset(1, "main", "~DEFAULT_BRANCH")}, RulesetsErr: errors.New("GraphQL: cannot")}
+	f, err := Inspect(context.Background(), &stubInspector{list: &github.WorkflowList{}, in: in}, "acme", "shop", Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rulesets) != 1 || f.Rulesets[0].Name != "main" || f.RulesetsErr == nil {
+		t.Errorf("rulesets %+v, error %v", f.Rulesets, f.RulesetsErr)
+	}
+}

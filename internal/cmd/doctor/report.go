@@ -35,6 +35,8 @@ var checkTitles = map[string]string{
 	// The exceptional process: hotfix from the last release.
 	"exceptional-workflow": "Hotfix workflow",
 	"maintenance-branch":   "Maintenance branches",
+	// The rules that apply to the base, hotfix and maintenance branches, release tags.
+	"rules": "Rules",
 }
 
 func pass(name, detail string) Check { return Check{Name: name, OK: true, Detail: detail} }

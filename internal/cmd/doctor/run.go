@@ -86,6 +86,7 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 	if d.line, err = readLine(ctx, gh, repo, cfg, facts); err != nil {
 		return err
 	}
+	d.bypass = readBypass(ctx, gh, repo.Owner, repo.Name, d.creationRules())
 	checks := []Check{
 		d.auth(),
 		configCheck,
@@ -98,6 +99,7 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		d.maintenanceBranch(),
 		d.releaseLine(),
 	}
+	checks = append(checks, d.rules()...)
 
 	ios.StopProgress()
 	if len(opts.JSON.Fields) > 0 {
@@ -169,6 +171,9 @@ type diagnosis struct {
 	repoArg string // for -R in the fixes: OWNER/REPO, or HOST/OWNER/REPO off github.com
 	again   string // the doctor command that checks again, as the user typed it
 	line    *lineFacts
+	// bypass says whether the user may bypass each ruleset that restricts
+	// creating or pushing the branches a hotfix makes (asked only for them).
+	bypass map[int64]bypass
 }
 
 // againCommand is the doctor command that checks again.
