@@ -70,18 +70,9 @@ func TestDoctorSaysEachRule(t *testing.T) {
 			t.Errorf("doctor's rules lack\n%s\nthey are:\n%s", want, all)
 		}
 	}
-	// The emulator does not serve RequiredStatusChecksParameters.requiredStatusChecks
-	// (a list of objects) yet: GraphQL answers the rest, with an error there.
-	const gap = "expected an object of type StatusCheckConfiguration"
-	t.Run("required checks", func(t *testing.T) {
-		if strings.Contains(all, gap) {
-			t.Skip("emulator: RequiredStatusChecksParameters.requiredStatusChecks (a list of objects) is not served yet")
-		}
-		const want = "ok\tmain requires the check ci/test (ruleset \"checks on main\"): ship waits for it to pass\t"
-		if !strings.Contains(all, want) {
-			t.Errorf("doctor's rules lack\n%s\nthey are:\n%s", want, all)
-		}
-	})
+	if want := "ok\tmain requires the check ci/test (ruleset \"checks on main\"): ship waits for it to pass\t"; !strings.Contains(all, want) {
+		t.Errorf("doctor's rules lack\n%s\nthey are:\n%s", want, all)
+	}
 
 	api, fetches, pushes := e.RequestCounts()
 	total := 0
@@ -94,9 +85,6 @@ func TestDoctorSaysEachRule(t *testing.T) {
 	}
 	t.Logf("doctor: %d API requests %v", total, api)
 	for _, f := range e.Server.ConformanceFailures() {
-		if strings.Contains(f.Detail, gap) {
-			continue
-		}
 		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
 	}
 
