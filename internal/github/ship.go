@@ -190,12 +190,15 @@ func (r RuleNodes) MergeRules() []MergeRule { return mergeRules(r.Nodes) }
 type apiRule struct {
 	Type       string
 	Ruleset    *struct{ Name string } `json:"repositoryRuleset"`
-	Parameters *struct {
-		AllowedMergeMethods          []string
-		RequiredApprovingReviewCount int
-		RequiredStatusChecks         []struct{ Context string }
-		MergeMethod                  string // a merge_queue rule's
-	}
+	Parameters *apiRuleParams
+}
+
+// apiRuleParams are the parameters RefRules reads, of whichever rule type.
+type apiRuleParams struct {
+	AllowedMergeMethods          []string
+	RequiredApprovingReviewCount int
+	RequiredStatusChecks         []struct{ Context string }
+	MergeMethod                  string // a merge_queue rule's
 }
 
 // RefRules is the field of a Ref that reads its rules, into RuleNodes: the

@@ -346,6 +346,7 @@ type pullSpec struct {
 	autoMerge  string
 	mergedAt   string
 	author     string
+	queue      map[string]any // its mergeQueueEntry, nil when not queued
 }
 
 func (p pullSpec) url() string { return "https://github.com/acme/shop/pull/" + itoa(p.number) }
@@ -393,6 +394,9 @@ func (p pullSpec) json() map[string]any {
 		}
 		pr["mergedAt"] = at
 	}
+	if p.queue != nil {
+		pr["mergeQueueEntry"] = p.queue
+	}
 	if p.autoMerge != "" {
 		pr["autoMergeRequest"] = map[string]any{"mergeMethod": strings.ToUpper(p.autoMerge)}
 	}
@@ -414,6 +418,16 @@ type shipState struct {
 	workflows      map[string]string // path → text; nil is release.yml
 	failingCheck   string            // a failing check on main's tip
 	recentRuns     map[string][]any  // check suites of main's recent commits, by commit
+	rules          []any             // main's rules (Ref.rules nodes)
+}
+
+// queueRules are main's rules when it merges through a merge queue (squash)
+// and needs an approval.
+var queueRules = []any{
+	map[string]any{"type": "PULL_REQUEST", "repositoryRuleset": map[string]any{"name": "protect main"},
+		"parameters": map[string]any{"allowedMergeMethods": nil, "requiredApprovingReviewCount": 1}},
+	map[string]any{"type": "MERGE_QUEUE", "repositoryRuleset": map[string]any{"name": "protect main"},
+		"parameters": map[string]any{"mergeMethod": "SQUASH"}},
 }
 
 func commitNode(sha, headline string, parents ...string) map[string]any {
@@ -459,7 +473,7 @@ func (s shipState) answer() map[string]any {
 	repo := map[string]any{
 		"id": "R_shop", "hasIssuesEnabled": !s.issuesDisabled, "autoMergeAllowed": !s.noAutoMerge,
 		"mergeCommitAllowed": true, "squashMergeAllowed": true, "rebaseMergeAllowed": true,
-		"base": map[string]any{"rules": map[string]any{"nodes": []any{}}, "target": map[string]any{
+		"base": map[string]any{"rules": map[string]any{"nodes": nonNilList(s.rules)}, "target": map[string]any{
 			"oid":               s.baseTip,
 			"statusCheckRollup": map[string]any{"state": state, "contexts": map[string]any{"totalCount": len(checks), "nodes": checks}},
 			"history":           map[string]any{"nodes": s.history},
@@ -480,6 +494,13 @@ func (s shipState) answer() map[string]any {
 		data[alias] = user
 	}
 	return map[string]any{"data": data}
+}
+
+func nonNilList(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
 }
 
 // unmerged is the state of a branch not merged yet: main at base0.

@@ -243,6 +243,75 @@ func TestShipFlows(t *testing.T) {
 			},
 		},
 		{
+			name:    "--auto with a merge queue: the pull request joins it at the pushed tip, never merged directly",
+			fixture: fixtureOpts{pushed: true},
+			opts:    ShipOptions{Auto: true, NoWait: true, Jump: true, MergeMethod: "merge"},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.unmerged(pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "CLEAN", labels: []string{"hotfix"}})
+				st.headTip, st.rules = fx.tip, queueRules
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+				reg.Register(httpmock.GraphQL(`^HotfixEnqueue$`), httpmock.GraphQLQuery(`{"data": {"enqueuePullRequest": {"mergeQueueEntry":
+					{"id": "MQE_1", "position": 1, "state": "QUEUED", "estimatedTimeToMerge": 600}}}}`, func(q string, v map[string]any) {
+					if v["id"] != "PR_7" || v["head"] != fx.tip || v["jump"] != true {
+						t.Errorf("HotfixEnqueue variables %v, want PR_7 at %s, jumping", v, fx.tip)
+					}
+				}))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixEnqueue"},
+			stderr: []string{"main merges through a merge queue, with squash: --merge-method merge is not used",
+				"Added #7 to main's merge queue at the front (first in the merge queue, about 10m left): the queue merges it once its checks pass"},
+		},
+		{
+			name:    "--auto with a merge queue on a blocked pull request: auto-merge with the queue's method",
+			fixture: fixtureOpts{pushed: true},
+			opts:    ShipOptions{Auto: true, NoWait: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.unmerged(pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "BLOCKED", labels: []string{"hotfix"}})
+				st.headTip, st.rules = fx.tip, queueRules
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+				reg.Register(httpmock.GraphQL(`^HotfixEnqueue$`), httpmock.JSON(200, `{"data": {"enqueuePullRequest": null}, "errors": [{"type": "UNPROCESSABLE",
+					"message": "Pull request At least 1 approving review is required by reviewers with write access."}]}`))
+				reg.Register(httpmock.GraphQL(`^HotfixAutoMerge$`), httpmock.GraphQLQuery(`{"data": {"enablePullRequestAutoMerge": {"pullRequest": {"autoMergeRequest": {"mergeMethod": "SQUASH"}}}}}`,
+					func(q string, v map[string]any) {
+						if v["method"] != "SQUASH" {
+							t.Errorf("auto-merge asked with %v, want the queue's method SQUASH", v["method"])
+						}
+					}))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixEnqueue", "GraphQL HotfixAutoMerge"},
+			stderr: []string{"Enabled auto-merge: GitHub adds #7 to main's merge queue once it can join (At least 1 approving review is required by reviewers with write access)",
+				"Not waiting for the merge (--no-wait)"},
+		},
+		{
+			name:    "--auto with a merge queue, no auto-merge allowed, --no-wait: what to do",
+			fixture: fixtureOpts{pushed: true},
+			opts:    ShipOptions{Auto: true, NoWait: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				st := fx.unmerged(pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "BLOCKED", labels: []string{"hotfix"}})
+				st.headTip, st.rules, st.noAutoMerge = fx.tip, queueRules, true
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+				reg.Register(httpmock.GraphQL(`^HotfixEnqueue$`), httpmock.JSON(200, `{"data": {"enqueuePullRequest": null}, "errors": [{"type": "UNPROCESSABLE",
+					"message": "Pull request Required status check \"ci/test\" is expected."}]}`))
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixEnqueue"},
+			wantErr: `#7 cannot join main's merge queue yet (Required status check "ci/test" is expected) and auto-merge is not allowed in acme/shop: ` +
+				`run gh hotfix ship --auto again once it can, or add it with "Merge when ready" on https://github.com/acme/shop/pull/7`,
+		},
+		{
+			name:    "already in the merge queue: nothing asked again",
+			fixture: fixtureOpts{pushed: true},
+			opts:    ShipOptions{Auto: true, NoWait: true},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				pr := pullSpec{number: 7, state: "OPEN", head: fx.tip, mergeState: "CLEAN", labels: []string{"hotfix"},
+					queue: map[string]any{"id": "MQE_1", "position": 3, "state": "QUEUED", "estimatedTimeToMerge": nil}}
+				st := fx.unmerged(pr)
+				st.headTip, st.rules = fx.tip, queueRules
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+			},
+			requests: []string{"GraphQL HotfixShip"},
+			stderr:   []string{"#7 is in main's merge queue: position 3 in the merge queue"},
+		},
+		{
 			name:    "--auto where auto-merge is not allowed and the pull request is blocked",
 			fixture: fixtureOpts{pushed: true},
 			opts:    ShipOptions{Auto: true, NoWait: true},

@@ -2,6 +2,7 @@ package ship
 
 import (
 	"testing"
+	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
@@ -37,6 +38,18 @@ func TestWaitStatus(t *testing.T) {
 		{"draft", github.WaitState{MergeState: "DRAFT", Draft: true}, "draft: mark it ready for review"},
 		{"being computed", github.WaitState{MergeState: "UNKNOWN"}, "mergeability being computed"},
 		{"being computed, review required", github.WaitState{MergeState: "UNKNOWN", ReviewDecision: "REVIEW_REQUIRED"}, "review required"},
+		{"approvals missing, by the rules' count", github.WaitState{MergeState: "BLOCKED", ReviewDecision: "REVIEW_REQUIRED", Required: 2, Approvals: 1},
+			"1 approving review missing"},
+		{"approvals missing, reviews asked", github.WaitState{MergeState: "BLOCKED", ReviewDecision: "REVIEW_REQUIRED", Required: 2, Requested: []string{"acme/oncall"}},
+			"2 approving reviews missing (asked of acme/oncall)"},
+		{"required count met, another review required (code owners)", github.WaitState{MergeState: "BLOCKED", ReviewDecision: "REVIEW_REQUIRED", Required: 1, Approvals: 1},
+			"review required"},
+		{"failing required check and an approval missing", github.WaitState{MergeState: "BLOCKED", ReviewDecision: "REVIEW_REQUIRED", Required: 1,
+			Checks: github.Checks{Failing: []string{"ci/test"}}}, "1 check failing (ci/test); 1 approving review missing"},
+		{"in the merge queue", github.WaitState{MergeState: "BLOCKED", ReviewDecision: "APPROVED",
+			Queue: &github.QueueEntry{Position: 2, State: "QUEUED", ETA: 3 * time.Minute}}, "position 2 in the merge queue, about 3m left"},
+		{"first in the queue, group checks running", github.WaitState{MergeState: "CLEAN",
+			Queue: &github.QueueEntry{Position: 1, State: "AWAITING_CHECKS"}}, "first in the merge queue; its merge group's checks are running"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
