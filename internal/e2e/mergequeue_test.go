@@ -109,7 +109,6 @@ func TestShipThroughMergeQueue(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
 			}
 		}
-		t.Logf("ship:\n%s", r.Stderr)
 		api, _, _ := e.RequestCounts()
 		if n := api["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"]; n != 0 {
 			t.Errorf("ship tried %d direct merges on a branch with a merge queue", n)
@@ -158,6 +157,33 @@ func TestShipThroughMergeQueue(t *testing.T) {
 		}
 		if n := dispatchCount(e); n != 0 {
 			t.Errorf("%d dispatches for an unmerged hotfix", n)
+		}
+	})
+
+	t.Run("auto-merge queues it, the queue drops it: the wait ends with the reason", func(t *testing.T) {
+		work := startHotfix(t, e, "autoqueue", "auto queue fix")
+		e.AddCollaborator("autoqueue", "hubot")
+		e.API("PATCH", "/repos/monalisa/autoqueue", map[string]any{"allow_auto_merge": true})
+		rulesetWith(t, e, "autoqueue", "protect main", approvalsRule(1), checksRule("ci/test"), queueRule("MERGE"))
+		p := e.Start(work, "ship", "--auto", "--interval", "1s")
+		head := pullHead(t, e, p, "autoqueue", "1")
+		e.Eventually("auto-merge", 30*time.Second, func() bool {
+			_, out := e.API("GET", "/repos/monalisa/autoqueue/pulls/1", nil)
+			return out.(map[string]any)["auto_merge"] != nil
+		})
+		e.API("POST", "/repos/monalisa/autoqueue/statuses/"+head, map[string]any{"state": "success", "context": "ci/test"})
+		if status, out := e.APIAs("hubot-token", "POST", "/repos/monalisa/autoqueue/pulls/1/reviews", map[string]any{"event": "APPROVE"}); status != 200 {
+			t.Fatalf("approve: %d %v", status, out)
+		}
+		// GitHub queues it at once; its group fails before ship reads again.
+		e.Eventually("the merge group", 30*time.Second, func() bool {
+			status, _ := e.Control("POST", "repos/monalisa/autoqueue/merge-queue/main", map[string]any{"conclusion": "failure"})
+			return status == 200
+		})
+		r := p.Wait(t, time.Minute)
+		assertFailed(t, r, "#1 was removed from main's merge queue: its merge group's required checks failed; fix what it says, then run gh hotfix ship --auto again to queue it again")
+		if !strings.Contains(r.Stderr, "Enabled auto-merge: GitHub adds #1 to main's merge queue once it can join") {
+			t.Errorf("no auto-merge:\n%s", r.Stderr)
 		}
 	})
 

@@ -729,8 +729,9 @@ const waitStateQuery = `query HotfixWaitState($id: ID!) {
     commits(last: 1) { nodes { commit { ...checks } } }
     approvals: latestOpinionatedReviews(first: 100, writersOnly: true) { nodes { state } }
     mergeQueueEntry ` + queueEntryFields + `
-    removals: timelineItems(itemTypes: [REMOVED_FROM_MERGE_QUEUE_EVENT], last: 1) {
-      nodes { ... on RemovedFromMergeQueueEvent { reason createdAt actor { login } } } } } }
+    queueEvents: timelineItems(itemTypes: [ADDED_TO_MERGE_QUEUE_EVENT, REMOVED_FROM_MERGE_QUEUE_EVENT], last: 1) {
+      nodes { __typename ... on AddedToMergeQueueEvent { id }
+        ... on RemovedFromMergeQueueEvent { id reason createdAt actor { login } } } } } }
 }
 ` + checksFragment
 
@@ -746,10 +747,14 @@ type WaitState struct {
 	// Required is the approving reviews the base's rules require, when the
 	// caller knows it (ShipState.RequiredApprovals; 0: not known or none).
 	Required int
-	// Queue is its place in the merge queue (nil: not queued); Removed the
-	// latest removal from the queue, nil when it never left one unmerged.
-	Queue   *QueueEntry
-	Removed *QueueRemoval
+	// Queue is its place in the merge queue (nil: not queued). QueueEvent is
+	// the ID of its latest AddedToMergeQueueEvent or RemovedFromMergeQueueEvent
+	// ("" for none), and Removed that event when it is a removal without a
+	// merge (it has a reason): the pull request left the queue unmerged since
+	// it last joined.
+	Queue      *QueueEntry
+	QueueEvent string
+	Removed    *QueueRemoval
 }
 
 // PullWaitState reads, in one request, what pull request id waits for: its
@@ -771,8 +776,10 @@ func (c *Client) PullWaitState(ctx context.Context, id string) (WaitState, error
 				Nodes []struct{ State string }
 			}
 			MergeQueueEntry *apiQueueEntry
-			Removals        struct {
+			QueueEvents     struct {
 				Nodes []struct {
+					Typename  string `json:"__typename"`
+					ID        string
 					Reason    *string
 					CreatedAt time.Time
 					Actor     *struct{ Login string }
@@ -802,12 +809,15 @@ func (c *Client) PullWaitState(ctx context.Context, id string) (WaitState, error
 		}
 	}
 	ws.Queue = n.MergeQueueEntry.entry()
-	if rm := n.Removals.Nodes; len(rm) > 0 && rm[len(rm)-1].Reason != nil {
+	if ev := n.QueueEvents.Nodes; len(ev) > 0 {
+		last := ev[len(ev)-1]
+		ws.QueueEvent = last.ID
 		// A removal without a reason is the queue's own, on a merge.
-		last := rm[len(rm)-1]
-		ws.Removed = &QueueRemoval{Reason: *last.Reason, At: last.CreatedAt}
-		if last.Actor != nil {
-			ws.Removed.Actor = last.Actor.Login
+		if last.Typename == "RemovedFromMergeQueueEvent" && last.Reason != nil {
+			ws.Removed = &QueueRemoval{Reason: *last.Reason, At: last.CreatedAt}
+			if last.Actor != nil {
+				ws.Removed.Actor = last.Actor.Login
+			}
 		}
 	}
 	return ws, nil

@@ -95,17 +95,22 @@ func (s *shipper) enqueue(ctx context.Context) error {
 // queueWait is what the wait does about the merge queue on each read of what
 // the pull request waits for: it adds the pull request once it can join (when
 // ship took that on), notes that it is queued, and ends the wait with GitHub's
-// reason when the queue removed it without merging it. Once it added the pull
-// request, ws says so.
+// reason when the queue removed it without merging it — a removal after this
+// run saw it queued or added it, or any removal newer than the pull request's
+// latest queue event when the wait began (auto-merge may queue it and the
+// queue drop it between two reads). Once it added the pull request, ws says so.
 func (s *shipper) queueWait(ctx context.Context, ws *github.WaitState) error {
+	if !s.queueSeen {
+		s.queueSeen, s.queueBaseline = true, ws.QueueEvent
+	}
 	switch {
 	case ws.State != "OPEN":
 		return nil
 	case ws.Queue != nil:
 		s.queued, s.joinWhenReady = true, false
 		return nil
-	case s.queued && ws.Removed != nil:
-		s.queued = false
+	case ws.Removed != nil && (s.queued || ws.QueueEvent != s.queueBaseline):
+		s.queued, s.queueBaseline = false, ws.QueueEvent
 		return fmt.Errorf("#%d was removed from %s's merge queue: %s; fix what it says, then run %s again to queue it again",
 			s.pr.Number, s.base, ws.Removed.Why(), s.again())
 	case s.joinWhenReady && ws.MergeState != "DIRTY" && ws.MergeState != "BEHIND" && !ws.Draft &&

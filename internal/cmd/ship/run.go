@@ -99,6 +99,10 @@ type shipper struct {
 	// itself, at joinTip, once it can join (see joinQueue).
 	queued, joinWhenReady bool
 	joinTip               string
+	// queueBaseline is the pull request's latest queue event when the wait
+	// first read it (queueSeen): a removal newer than it happened during the wait.
+	queueBaseline string
+	queueSeen     bool
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).

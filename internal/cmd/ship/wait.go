@@ -130,7 +130,7 @@ func (s *shipper) wait(ctx context.Context) error {
 				// In the merge queue (or about to join it) the pull request itself
 				// rarely changes: its place and its group's checks are read again
 				// every few intervals, as running checks are.
-				pending = len(ws.Checks.Pending) > 0 || ws.Queue != nil || s.joinWhenReady || (s.queued && ws.State == "OPEN")
+				pending = len(ws.Checks.Pending) > 0 || ws.Queue != nil || s.joinWhenReady || (s.state.Queue != nil && ws.State == "OPEN")
 				status, read = waitStatus(ws), time.Now()
 				if s.pr.Queue = ws.Queue; ws.Queue == nil && s.joinWhenReady {
 					status += "; ship adds it to the merge queue once it can join"
