@@ -125,6 +125,16 @@ type ShipState struct {
 	// the logins GitHub does not know.
 	ReviewerIDs      map[string]string
 	UnknownReviewers []string
+	// ByNumber is the pull request ShipQuery.Number asked for, nil when the
+	// repository has none of that number (or it is an issue).
+	ByNumber *NumberedPull
+}
+
+// NumberedPull is a pull request read by its number, with its head.
+type NumberedPull struct {
+	PullRequest
+	HeadRefName string
+	HeadRepo    string // owner/name of the head's repository ("": deleted)
 }
 
 // MergeRule is an active rule on a branch that allows only some merge methods:
@@ -288,7 +298,7 @@ const pullFields = `
   mergeQueueEntry ` + queueEntryFields
 
 const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: String!, $base: String!, $label: String!,
-  $config: String!, $withConfig: Boolean!, $headRef: String!, $workflows: String!) {
+  $config: String!, $withConfig: Boolean!, $headRef: String!, $workflows: String!, $withHead: Boolean!, $number: Int!, $byNumber: Boolean!) {
   repository(owner: $owner, name: $name) {
     id hasIssuesEnabled
     ` + configField + `
@@ -297,11 +307,12 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
       target { ...checks ... on Commit { history(first: 100) { nodes { oid messageHeadline parents(first: 2) { nodes { oid } } } }
       recent: history(first: 10) { nodes { oid checkSuites(first: 20, filterBy: {appId: 15368}) { nodes { status conclusion branch { name }
         workflowRun { databaseId url event createdAt file { path } } } } } } } } }
-    headRef: ref(qualifiedName: $headRef) { target { oid } }
+    headRef: ref(qualifiedName: $headRef) @include(if: $withHead) { target { oid } }
     workflows: object(expression: $workflows) { ... on Tree { entries { path object { ... on Blob { text } } } } }
     latestRelease { tagName tagCommit { oid } }
     ` + LabelLookup + `
-    pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { ...pull } }
+    pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withHead) { nodes { ...pull } }
+    byNumber: pullRequest(number: $number) @include(if: $byNumber) { ...pull headRefName headRepository { nameWithOwner } }
   }
 }
 fragment pull on PullRequest {` + pullFields + `
@@ -449,6 +460,9 @@ type ShipQuery struct {
 	// Files are more files to read at ConfigRev with the config (the templates
 	// it may name), so that they need no request of their own.
 	Files []string
+	// Number reads that pull request (ShipState.ByNumber) instead of Head's:
+	// a pull request named by the user (ship --pr).
+	Number int
 }
 
 // ShipStateQuery is ShipState with everything it can ask for in the same request.
@@ -500,6 +514,11 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 			}
 			Labels       LabelNodes
 			PullRequests struct{ Nodes []APIPull }
+			ByNumber     *struct {
+				APIPull
+				HeadRefName    string
+				HeadRepository *struct{ NameWithOwner string }
+			}
 			Config       *struct{ Text *string }
 			Workflows    *struct {
 				Entries []struct {
@@ -515,7 +534,8 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	}
 	vars := map[string]any{"owner": owner, "name": name, "head": q.Head, "headRef": "refs/heads/" + q.Head,
 		"base": "refs/heads/" + q.Base, "label": q.Label, "config": q.ConfigRev + ":" + q.ConfigPath, "withConfig": q.ConfigPath != "",
-		"workflows": q.Base + ":.github/workflows"}
+		"workflows": q.Base + ":.github/workflows",
+		"withHead": q.Number == 0, "number": q.Number, "byNumber": q.Number > 0}
 	// Reviewers' node IDs come in the same request, under aliases.
 	query := shipQuery
 	var decls, fields strings.Builder
@@ -532,7 +552,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 		vars[fmt.Sprintf("file%d", i)] = q.ConfigRev + ":" + path
 	}
 	if len(q.Reviewers) > 0 || len(q.Files) > 0 {
-		query = strings.Replace(query, "$workflows: String!)", "$workflows: String!"+decls.String()+")", 1)
+		query = strings.Replace(query, "$byNumber: Boolean!)", "$byNumber: Boolean!"+decls.String()+")", 1)
 		query = strings.Replace(query, "\n  repository(owner: $owner, name: $name) {", fields.String()+"\n  repository(owner: $owner, name: $name) {"+files.String(), 1)
 	}
 	reviewers := map[string]*struct{ ID, Login string }{}
@@ -649,6 +669,13 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	}
 	if r.Config != nil {
 		st.Config = r.Config.Text
+	}
+	if bn := r.ByNumber; bn != nil {
+		p := bn.ToPull()
+		st.ByNumber = &NumberedPull{PullRequest: p, HeadRefName: bn.HeadRefName}
+		if bn.HeadRepository != nil {
+			st.ByNumber.HeadRepo = bn.HeadRepository.NameWithOwner
+		}
 	}
 	return st, nil
 }
