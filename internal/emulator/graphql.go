@@ -230,6 +230,8 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 		},
 		"object":   func(a args) any { return g.gitObject(r, a) },
 		"rulesets": func(a args) any { return g.gqlRulesets(r, a) },
+		// branchProtectionRules: the classic protections (protection.go).
+		"branchProtectionRules": func(a args) any { return g.gqlBranchProtectionRules(r, a) },
 		// mergeQueue(branch): the branch's queue, nil without one; without a
 		// branch, the default branch's (an assumption: the argument is optional).
 		"mergeQueue": func(a args) any {

@@ -155,7 +155,7 @@ func (s *Server) openPull(r *repo, login, title, body string, headRepo *repo, he
 	if ahead, _ := r.git.log(headSHA, baseSHA, 1); len(ahead) == 0 {
 		return nil, validationFailed("PullRequest", "", "custom", "No commits between "+base+" and "+head)
 	}
-	pr := &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft}
+	pr := &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft, Author: login, seenHead: headSHA, lastPusher: login}
 	if headRepo != r {
 		pr.HeadRepo = headRepo
 	}
@@ -267,7 +267,9 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	// refuses the merge with 405 "Changes must be made through the merge
 	// queue." (cncf/prow-github-actions#166; pascalgn/automerge-action#235
 	// quotes the same words).
-	if r.queueRule(p.Base) != nil {
+	// A bypass actor of the queue's ruleset may merge around it (gh pr merge:
+	// "To bypass a merge queue and merge directly, pass the --admin flag").
+	if r.queueRule(p.Base) != nil && !r.queueBypassed(p.Base, login) {
 		return "", &apiError{Status: 405, Message: "Changes must be made through the merge queue."}
 	}
 	allowed, ok := methodAllowed[method]
@@ -296,10 +298,12 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	switch state {
 	case "DIRTY", "UNKNOWN":
 		return "", &apiError{Status: 405, Message: "Pull Request is not mergeable"}
-	case "BLOCKED":
-		return "", &apiError{Status: 405, Message: "Repository rule violations found: required status checks or reviews are not satisfied."}
-	case "BEHIND":
-		return "", &apiError{Status: 405, Message: "Head branch is out of date. Update it and try again."}
+	}
+	// The requirements of the base's protection and rulesets that login does
+	// not bypass (requirements.go): a merge while one is unmet is refused with
+	// 405 and GitHub's words for it.
+	if msg := refusal(r.unmet(p, login)); msg != "" {
+		return "", &apiError{Status: 405, Message: msg}
 	}
 	if title == "" {
 		title = map[string]string{"merge": fmt.Sprintf("Merge pull request #%d from %s/%s", is.Number, r.headRepo(p).Owner, p.Head),
