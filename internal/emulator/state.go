@@ -254,16 +254,16 @@ type protection struct {
 	Strict           bool
 	// Reviews is required_pull_request_reviews given (not null): changes go
 	// through pull requests, with RequiredApprovals approving reviews.
-	Reviews                             bool
-	RequiredApprovals                   int
-	DismissStale, CodeOwners, LastPush  bool
-	EnforceAdmins                       bool
-	Restrictions                        map[string]any // users, teams, apps as given; nil: none
-	LinearHistory, ForcePushes          bool
-	Deletions, BlockCreations           bool
-	ConversationResolution, LockBranch  bool
-	ForkSyncing                         bool
-	CreatedAt                           time.Time
+	Reviews                            bool
+	RequiredApprovals                  int
+	DismissStale, CodeOwners, LastPush bool
+	EnforceAdmins                      bool
+	Restrictions                       map[string]any // users, teams, apps as given; nil: none
+	LinearHistory, ForcePushes         bool
+	Deletions, BlockCreations          bool
+	ConversationResolution, LockBranch bool
+	ForkSyncing                        bool
+	CreatedAt                          time.Time
 }
 
 type autoRunSetting struct {
