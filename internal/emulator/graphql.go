@@ -835,15 +835,25 @@ func latestPerUser(rvs []*review) []*review {
 func (g *gqlCtx) reviews(r *repo, is *issue, rvs []*review, a args) gql.Object {
 	var items []any
 	for _, rv := range rvs {
-		items = append(items, gql.Fields{Type: "PullRequestReview", F: map[string]any{
-			"id": nodeID("PRR", rv.ID), "author": g.user(rv.User), "state": rv.State, "body": rv.Body,
-			"submittedAt": rv.SubmittedAt, "createdAt": rv.SubmittedAt, "authorAssociation": "COLLABORATOR",
-			"includesCreatedEdit": false, "reactionGroups": []any{},
-			"url":    fmt.Sprintf("%s/%s/pull/%d#pullrequestreview-%d", webURL, r.fullName(), is.Number, rv.ID),
-			"commit": func() any { return commitOrNil(g, r, rv.CommitID) },
-		}})
+		items = append(items, g.review(r, is, rv))
 	}
 	return connection("PullRequestReviewConnection", items, a)
+}
+
+func (g *gqlCtx) review(r *repo, is *issue, rv *review) gql.Object {
+	var submitted any = rv.SubmittedAt
+	if rv.State == "PENDING" {
+		submitted = nil
+	}
+	return gql.Fields{Type: "PullRequestReview", F: map[string]any{
+		"id": nodeID("PRR", rv.ID), "databaseId": int(rv.ID), "author": g.user(rv.User), "state": rv.State, "body": rv.Body,
+		"submittedAt": submitted, "createdAt": rv.SubmittedAt, "authorAssociation": "COLLABORATOR",
+		"includesCreatedEdit": false, "reactionGroups": []any{},
+		"url":             fmt.Sprintf("%s/%s/pull/%d#pullrequestreview-%d", webURL, r.fullName(), is.Number, rv.ID),
+		"commit":          func() any { return commitOrNil(g, r, rv.CommitID) },
+		"pullRequest":     func() any { return g.pull(r, is) },
+		"viewerDidAuthor": strings.EqualFold(rv.User, g.login),
+	}}
 }
 
 func userOrNil(g *gqlCtx, login string) any {
@@ -1100,8 +1110,10 @@ func (g *gqlCtx) mutation() gql.Object {
 			res := payload("EnablePullRequestAutoMergePayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)})
 			return res, nil
 		},
-		"enqueuePullRequest": g.enqueuePullRequest,
-		"dequeuePullRequest": g.dequeuePullRequest,
+		"addPullRequestReview":    g.addPullRequestReview,
+		"submitPullRequestReview": g.submitPullRequestReview,
+		"enqueuePullRequest":      g.enqueuePullRequest,
+		"dequeuePullRequest":      g.dequeuePullRequest,
 		"disablePullRequestAutoMerge": func(a args) (any, error) {
 			r, is, err := g.pullByID(argStr(input(a), "pullRequestId"))
 			if err != nil {

@@ -227,9 +227,9 @@ func refusal(unmet []unmetRequirement) string {
 // lastPushApproved reports whether someone other than the head's last pusher
 // approved the pull request at its current head.
 func (r *repo) lastPushApproved(p *pull, head string) bool {
-	for _, rv := range latestPerUser(p.Reviews) {
-		if rv.State == "APPROVED" && rv.CommitID == head && !strings.EqualFold(rv.User, p.Author) &&
-			!strings.EqualFold(rv.User, p.lastPusher) {
+	ok := approvers(p)
+	for _, rv := range p.Reviews {
+		if rv.State == "APPROVED" && rv.CommitID == head && slices.Contains(ok, rv.User) && !strings.EqualFold(rv.User, p.lastPusher) {
 			return true
 		}
 	}
