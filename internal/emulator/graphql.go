@@ -749,14 +749,18 @@ func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 		},
 		"viewerCanEnableAutoMerge":  r.AllowAutoMerge,
 		"viewerCanDisableAutoMerge": p.AutoMerge != nil,
-		"viewerCanMergeAsAdmin":     true,
-		"labels":                    func(a args) any { return g.labelConn(r, is, a) },
-		"comments":                  func(a args) any { return g.comments(r, is, a) },
-		"assignees":                 func(a args) any { return connection("UserConnection", nil, a) },
-		"milestone":                 nil,
-		"projectCards":              func(a args) any { return connection("ProjectCardConnection", nil, a) },
-		"projectItems":              func(a args) any { return connection("ProjectV2ItemConnection", nil, a) },
-		"reactionGroups":            []any{},
+		// Schema: viewerCanMergeAsAdmin "Indicates whether the viewer can
+		// bypass branch protections and merge the pull request immediately":
+		// the viewer steps around every requirement still unmet (bypassesLayer),
+		// and is an administrator or a bypass actor of some layer.
+		"viewerCanMergeAsAdmin": func() any { return r.canMergeAsAdmin(p, g.login) },
+		"labels":                func(a args) any { return g.labelConn(r, is, a) },
+		"comments":              func(a args) any { return g.comments(r, is, a) },
+		"assignees":             func(a args) any { return connection("UserConnection", nil, a) },
+		"milestone":             nil,
+		"projectCards":          func(a args) any { return connection("ProjectCardConnection", nil, a) },
+		"projectItems":          func(a args) any { return connection("ProjectV2ItemConnection", nil, a) },
+		"reactionGroups":        []any{},
 		"commits": func(a args) any {
 			exclude := r.git.branchSHA(p.Base)
 			if p.Merged {

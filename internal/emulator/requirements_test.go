@@ -205,6 +205,11 @@ func TestMergeBypass(t *testing.T) {
 			if v := ts.mergeView(name); v.state != "blocked" {
 				t.Errorf("mergeable_state %q, want blocked whoever asks", v.state)
 			}
+			r := ts.do("POST", "/graphql", map[string]any{"query": `query($n: String!) { repository(owner: "monalisa", name: $n) { pullRequest(number: 1) { viewerCanMergeAsAdmin } } }`,
+				"variables": map[string]any{"n": name}}, map[string]string{"Authorization": "token " + tt.token})
+			if got := mustJSON(r.json(t)["data"]); got != fmt.Sprintf(`{"repository":{"pullRequest":{"viewerCanMergeAsAdmin":%v}}}`, tt.refusal == "") {
+				t.Errorf("viewerCanMergeAsAdmin: %s, want %v", got, tt.refusal == "")
+			}
 			if got := ts.mergeAs(tt.token, name, "graphql"); got != tt.refusal {
 				t.Errorf("merge: %q, want %q", got, tt.refusal)
 			}
