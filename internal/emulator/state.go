@@ -563,10 +563,7 @@ func (r *repo) reviewDecision(p *pull) string {
 			return "REVIEW_REQUIRED"
 		}
 	}
-	switch {
-	case required:
-		return "APPROVED"
-	case len(approvers(p)) > 0:
+	if required || len(approvers(p)) > 0 {
 		return "APPROVED"
 	}
 	return ""
