@@ -230,6 +230,8 @@ func (g *gqlCtx) repo(r *repo) gql.Object {
 		},
 		"object":   func(a args) any { return g.gitObject(r, a) },
 		"rulesets": func(a args) any { return g.gqlRulesets(r, a) },
+		// branchProtectionRules: the classic protections (protection.go).
+		"branchProtectionRules": func(a args) any { return g.gqlBranchProtectionRules(r, a) },
 		// mergeQueue(branch): the branch's queue, nil without one; without a
 		// branch, the default branch's (an assumption: the argument is optional).
 		"mergeQueue": func(a args) any {
@@ -747,14 +749,18 @@ func (g *gqlCtx) pull(r *repo, is *issue) gql.Object {
 		},
 		"viewerCanEnableAutoMerge":  r.AllowAutoMerge,
 		"viewerCanDisableAutoMerge": p.AutoMerge != nil,
-		"viewerCanMergeAsAdmin":     true,
-		"labels":                    func(a args) any { return g.labelConn(r, is, a) },
-		"comments":                  func(a args) any { return g.comments(r, is, a) },
-		"assignees":                 func(a args) any { return connection("UserConnection", nil, a) },
-		"milestone":                 nil,
-		"projectCards":              func(a args) any { return connection("ProjectCardConnection", nil, a) },
-		"projectItems":              func(a args) any { return connection("ProjectV2ItemConnection", nil, a) },
-		"reactionGroups":            []any{},
+		// Schema: viewerCanMergeAsAdmin "Indicates whether the viewer can
+		// bypass branch protections and merge the pull request immediately":
+		// the viewer steps around every requirement still unmet (bypassesLayer),
+		// and is an administrator or a bypass actor of some layer.
+		"viewerCanMergeAsAdmin": func() any { return r.canMergeAsAdmin(p, g.login) },
+		"labels":                func(a args) any { return g.labelConn(r, is, a) },
+		"comments":              func(a args) any { return g.comments(r, is, a) },
+		"assignees":             func(a args) any { return connection("UserConnection", nil, a) },
+		"milestone":             nil,
+		"projectCards":          func(a args) any { return connection("ProjectCardConnection", nil, a) },
+		"projectItems":          func(a args) any { return connection("ProjectV2ItemConnection", nil, a) },
+		"reactionGroups":        []any{},
 		"commits": func(a args) any {
 			exclude := r.git.branchSHA(p.Base)
 			if p.Merged {
@@ -833,15 +839,25 @@ func latestPerUser(rvs []*review) []*review {
 func (g *gqlCtx) reviews(r *repo, is *issue, rvs []*review, a args) gql.Object {
 	var items []any
 	for _, rv := range rvs {
-		items = append(items, gql.Fields{Type: "PullRequestReview", F: map[string]any{
-			"id": nodeID("PRR", rv.ID), "author": g.user(rv.User), "state": rv.State, "body": rv.Body,
-			"submittedAt": rv.SubmittedAt, "createdAt": rv.SubmittedAt, "authorAssociation": "COLLABORATOR",
-			"includesCreatedEdit": false, "reactionGroups": []any{},
-			"url":    fmt.Sprintf("%s/%s/pull/%d#pullrequestreview-%d", webURL, r.fullName(), is.Number, rv.ID),
-			"commit": func() any { return commitOrNil(g, r, rv.CommitID) },
-		}})
+		items = append(items, g.review(r, is, rv))
 	}
 	return connection("PullRequestReviewConnection", items, a)
+}
+
+func (g *gqlCtx) review(r *repo, is *issue, rv *review) gql.Object {
+	var submitted any = rv.SubmittedAt
+	if rv.State == "PENDING" {
+		submitted = nil
+	}
+	return gql.Fields{Type: "PullRequestReview", F: map[string]any{
+		"id": nodeID("PRR", rv.ID), "databaseId": int(rv.ID), "author": g.user(rv.User), "state": rv.State, "body": rv.Body,
+		"submittedAt": submitted, "createdAt": rv.SubmittedAt, "authorAssociation": "COLLABORATOR",
+		"includesCreatedEdit": false, "reactionGroups": []any{},
+		"url":             fmt.Sprintf("%s/%s/pull/%d#pullrequestreview-%d", webURL, r.fullName(), is.Number, rv.ID),
+		"commit":          func() any { return commitOrNil(g, r, rv.CommitID) },
+		"pullRequest":     func() any { return g.pull(r, is) },
+		"viewerDidAuthor": strings.EqualFold(rv.User, g.login),
+	}}
 }
 
 func userOrNil(g *gqlCtx, login string) any {
@@ -1098,8 +1114,10 @@ func (g *gqlCtx) mutation() gql.Object {
 			res := payload("EnablePullRequestAutoMergePayload", map[string]any{"pullRequest": g.pull(r, is), "actor": g.user(g.login)})
 			return res, nil
 		},
-		"enqueuePullRequest": g.enqueuePullRequest,
-		"dequeuePullRequest": g.dequeuePullRequest,
+		"addPullRequestReview":    g.addPullRequestReview,
+		"submitPullRequestReview": g.submitPullRequestReview,
+		"enqueuePullRequest":      g.enqueuePullRequest,
+		"dequeuePullRequest":      g.dequeuePullRequest,
 		"disablePullRequestAutoMerge": func(a args) (any, error) {
 			r, is, err := g.pullByID(argStr(input(a), "pullRequestId"))
 			if err != nil {

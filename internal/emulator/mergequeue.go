@@ -119,19 +119,10 @@ func (r *repo) queueEntry(is *issue) (*mergeQueueEntry, int) {
 // are coupled and configured under branch protection rules or rulesets").
 func (r *repo) requiredContexts(branch string) []string {
 	var out []string
-	if prot := r.protection[branch]; prot != nil {
-		out = append(out, prot.RequiredContexts...)
-	}
-	for _, ar := range r.branchRules(branch) {
-		if ar.Type != "required_status_checks" {
-			continue
-		}
-		checks, _ := ar.Parameters["required_status_checks"].([]any)
-		for _, c := range checks {
-			if m, ok := c.(map[string]any); ok {
-				if ctx, ok := m["context"].(string); ok && !slices.Contains(out, ctx) {
-					out = append(out, ctx)
-				}
+	for _, l := range r.mergeLayers(branch) {
+		for _, ctx := range l.contexts {
+			if !slices.Contains(out, ctx) {
+				out = append(out, ctx)
 			}
 		}
 	}
@@ -143,8 +134,9 @@ func (r *repo) requiredContexts(branch string) []string {
 // the merge box's reason: "Pull request Waiting on code owner review from …"
 // (github/app#93), "Pull request Required workflow '…' is not satisfied"
 // (devantler-tech/platform#3138). The reasons below follow that shape; their
-// own words are the branch protection's refusals where GitHub's exact words
-// for the queue were not found (approvals, checks) and doMerge's otherwise.
+// own words are the first unmet requirement's (requirements.go) where GitHub's
+// exact words for the queue were not found (approvals, checks), doMerge's
+// otherwise.
 func (r *repo) enqueueRefusal(is *issue) string {
 	p := is.pr
 	switch {
@@ -158,17 +150,11 @@ func (r *repo) enqueueRefusal(is *issue) string {
 	case "DIRTY", "UNKNOWN":
 		return "Pull request is not mergeable"
 	}
-	if need := r.requiredApprovals(p.Base); need > 0 && r.reviewDecision(p) != "APPROVED" {
-		if need == 1 {
-			return "Pull request At least 1 approving review is required by reviewers with write access."
-		}
-		return fmt.Sprintf("Pull request At least %d approving reviews are required by reviewers with write access.", need)
-	}
-	if prot := r.protection[p.Base]; prot != nil {
-		for _, ctx := range prot.RequiredContexts {
-			if r.contextState(r.headSHA(p), ctx) != "success" {
-				return fmt.Sprintf("Pull request Required status check %q is expected.", ctx)
-			}
+	// A head behind the base does not keep a pull request out of the queue:
+	// its merge group is built on the base's tip ("Managing a merge queue").
+	for _, u := range r.unmet(p, "") {
+		if !u.behind {
+			return "Pull request " + u.msg
 		}
 	}
 	return ""

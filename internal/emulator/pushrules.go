@@ -146,12 +146,25 @@ func pktLine(payload string) string { return fmt.Sprintf("%04x%s", len(payload)+
 // receivePackRefusal is receive-pack's answer refusing every ref of the push:
 // report-status ("unpack ok", then "ng <ref> <reason>" for each ref), and the
 // messages on side band 2, which git prints after "remote: ", when the client
-// asked for a side band (gitprotocol-pack(5), "Report Status").
-func receivePackRefusal(req *receivePackRequest, messages []string) []byte {
+// asked for a side band (gitprotocol-pack(5), "Report Status"). reasons are
+// the refused refs' own reasons; the other refs of the push get the first
+// refused ref's.
+func receivePackRefusal(req *receivePackRequest, messages []string, reasons map[string]string) []byte {
+	first := pushDeclined
+	for _, u := range req.Updates {
+		if reason, ok := reasons[u.Ref]; ok {
+			first = reason
+			break
+		}
+	}
 	var status strings.Builder
 	status.WriteString(pktLine("unpack ok\n"))
 	for _, u := range req.Updates {
-		status.WriteString(pktLine("ng " + u.Ref + " " + pushDeclined + "\n"))
+		reason, ok := reasons[u.Ref]
+		if !ok {
+			reason = first
+		}
+		status.WriteString(pktLine("ng " + u.Ref + " " + reason + "\n"))
 	}
 	status.WriteString("0000")
 	if !slices.Contains(req.Caps, "side-band-64k") && !slices.Contains(req.Caps, "side-band") {
@@ -332,37 +345,60 @@ func (r *repo) refViolations(u refUpdate, types []string, env objectsEnv) []stri
 	return out
 }
 
-// pushRefusal evaluates a push by login against the repository's rulesets
-// and returns git's side-band lines refusing it, or nil when every ref may
-// move. Called with the store locked.
-func (s *Server) pushRefusal(r *repo, login string, req *receivePackRequest) ([]string, error) {
+// protectedDeclined is the reason GitHub gives git for a ref its branch
+// protection refuses (foundry-rs/block-explorers#110, OSGeo/grass#1286).
+const protectedDeclined = "protected branch hook declined"
+
+// pushRefusal evaluates a push by login against the repository's branch
+// protections and rulesets and returns git's side-band lines refusing it and
+// each refused ref's reason, or nil lines when every ref may move. Called with
+// the store locked.
+func (s *Server) pushRefusal(r *repo, login string, req *receivePackRequest) ([]string, map[string]string, error) {
 	types := make([][]string, len(req.Updates))
 	needObjects := false
 	for i, u := range req.Updates {
 		types[i] = s.st.refRuleTypes(r, u.Ref, login)
 		needObjects = needObjects || (!u.deleted() && (slices.Contains(types[i], "non_fast_forward") || slices.Contains(types[i], "required_linear_history")))
+		if b, ok := strings.CutPrefix(u.Ref, "refs/heads/"); ok && r.protection[b] != nil && !u.deleted() {
+			needObjects = true
+		}
 	}
 	var env objectsEnv
 	if needObjects && len(req.Pack) > 0 {
 		objects := filepath.Join(r.git.dir, "objects")
 		dir, err := os.MkdirTemp(objects, "incoming-rules-")
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer os.RemoveAll(dir)
 		if err := os.Mkdir(filepath.Join(dir, "pack"), 0o755); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		env = objectsEnv{"GIT_OBJECT_DIRECTORY=" + dir, "GIT_ALTERNATE_OBJECT_DIRECTORIES=" + objects}
 		if _, err := r.git.exec(env, req.Pack, "index-pack", "--stdin", "--fix-thin"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var lines []string
+	reasons := map[string]string{}
+	for _, u := range req.Updates {
+		broken := s.st.protectionViolations(r, u, login, env)
+		if len(broken) == 0 {
+			continue
+		}
+		reasons[u.Ref] = protectedDeclined
+		lines = append(lines, "error: GH006: Protected branch update failed for "+u.Ref+".", "")
+		for _, b := range broken {
+			lines = append(lines, "- "+b, "")
+		}
+	}
 	for i, u := range req.Updates {
 		broken := r.refViolations(u, types[i], env)
 		if len(broken) == 0 {
 			continue
+		}
+		if _, ok := reasons[u.Ref]; !ok {
+			reasons[u.Ref] = pushDeclined
 		}
 		lines = append(lines, "error: GH013: Repository rule violations found for "+u.Ref+".",
 			"Review all repository rules at "+webURL+"/"+r.fullName()+"/rules?ref="+url.QueryEscape(u.Ref), "")
@@ -371,7 +407,7 @@ func (s *Server) pushRefusal(r *repo, login string, req *receivePackRequest) ([]
 			lines = append(lines, "")
 		}
 	}
-	return lines, nil
+	return lines, reasons, nil
 }
 
 // checkPushRules reads a receive-pack request and, when the repository's
@@ -379,7 +415,7 @@ func (s *Server) pushRefusal(r *repo, login string, req *receivePackRequest) ([]
 // request's body is put back for git-http-backend otherwise.
 func (s *Server) checkPushRules(w http.ResponseWriter, r *http.Request, rp *repo, login string) (refused bool, err error) {
 	s.st.mu.Lock()
-	anyActive := slices.ContainsFunc(rp.rulesets, func(rs *ruleset) bool { return rs.Enforcement == "active" })
+	anyActive := len(rp.protection) > 0 || slices.ContainsFunc(rp.rulesets, func(rs *ruleset) bool { return rs.Enforcement == "active" })
 	s.st.mu.Unlock()
 	if !anyActive {
 		return false, nil
@@ -407,7 +443,7 @@ func (s *Server) checkPushRules(w http.ResponseWriter, r *http.Request, rp *repo
 		return false, nil // git-http-backend answers a malformed request itself
 	}
 	s.st.mu.Lock()
-	lines, err := s.pushRefusal(rp, login, req)
+	lines, reasons, err := s.pushRefusal(rp, login, req)
 	s.st.mu.Unlock()
 	if err != nil || lines == nil {
 		return false, err
@@ -415,7 +451,7 @@ func (s *Server) checkPushRules(w http.ResponseWriter, r *http.Request, rp *repo
 	w.Header().Set("Content-Type", "application/x-git-receive-pack-result")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
-	w.Write(receivePackRefusal(req, lines))
+	w.Write(receivePackRefusal(req, lines, reasons))
 	return true, nil
 }
 

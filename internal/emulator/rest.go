@@ -83,6 +83,7 @@ func (s *Server) routes() map[string]handler {
 		"repos/get-branch":                               s.getBranch,
 		"repos/get-branch-protection":                    s.getProtection,
 		"repos/update-branch-protection":                 s.updateProtection,
+		"repos/delete-branch-protection":                 s.deleteProtection,
 		"repos/get-repo-rulesets":                        s.listRulesets,
 		"repos/create-repo-ruleset":                      s.createRuleset,
 		"repos/get-repo-ruleset":                         s.getRuleset,
@@ -444,65 +445,6 @@ func (s *Server) getBranch(q *req) (int, any, error) {
 	return 200, out, nil
 }
 
-func (s *Server) protectionJSON(r *repo, branch string, p *protection) map[string]any {
-	base := apiURL + "/repos/" + r.fullName() + "/branches/" + branch + "/protection"
-	out := map[string]any{"url": base,
-		"enforce_admins": map[string]any{"url": base + "/enforce_admins", "enabled": false}}
-	if len(p.RequiredContexts) > 0 || p.Strict {
-		checks := []map[string]any{}
-		for _, c := range p.RequiredContexts {
-			checks = append(checks, map[string]any{"context": c, "app_id": nil})
-		}
-		out["required_status_checks"] = map[string]any{"url": base + "/required_status_checks", "strict": p.Strict,
-			"contexts": append([]string{}, p.RequiredContexts...), "checks": checks, "contexts_url": base + "/required_status_checks/contexts"}
-	}
-	if p.RequiredApprovals > 0 {
-		out["required_pull_request_reviews"] = map[string]any{"url": base + "/required_pull_request_reviews",
-			"required_approving_review_count": p.RequiredApprovals, "dismiss_stale_reviews": false, "require_code_owner_reviews": false}
-	}
-	return out
-}
-
-func (s *Server) getProtection(q *req) (int, any, error) {
-	p := q.repo.protection[q.params["branch"]]
-	if p == nil {
-		return 0, nil, &apiError{Status: 404, Message: "Branch not protected"}
-	}
-	return 200, s.protectionJSON(q.repo, q.params["branch"], p), nil
-}
-
-func (s *Server) updateProtection(q *req) (int, any, error) {
-	branch := q.params["branch"]
-	if q.repo.git.branchSHA(branch) == "" {
-		return 0, nil, &apiError{Status: 404, Message: "Branch not found"}
-	}
-	p := &protection{}
-	if rsc, ok := q.body["required_status_checks"].(map[string]any); ok {
-		p.Strict, _ = rsc["strict"].(bool)
-		if cs, ok := rsc["contexts"].([]any); ok {
-			for _, c := range cs {
-				p.RequiredContexts = append(p.RequiredContexts, fmt.Sprint(c))
-			}
-		}
-		if cs, ok := rsc["checks"].([]any); ok {
-			for _, c := range cs {
-				if m, ok := c.(map[string]any); ok {
-					p.RequiredContexts = append(p.RequiredContexts, fmt.Sprint(m["context"]))
-				}
-			}
-		}
-	}
-	if rv, ok := q.body["required_pull_request_reviews"].(map[string]any); ok {
-		n, _ := rv["required_approving_review_count"].(float64)
-		p.RequiredApprovals = int(n)
-		if _, set := rv["required_approving_review_count"]; !set {
-			p.RequiredApprovals = 1
-		}
-	}
-	q.repo.protection[branch] = p
-	return 200, s.protectionJSON(q.repo, branch, p), nil
-}
-
 func (s *Server) refJSON(r *repo, ref refEntry) map[string]any {
 	return map[string]any{"ref": ref.Name, "node_id": "REF_" + ref.Name, "url": apiURL + "/repos/" + r.fullName() + "/git/" + ref.Name,
 		"object": map[string]any{"type": "commit", "sha": ref.SHA, "url": apiURL + "/repos/" + r.fullName() + "/git/commits/" + ref.SHA}}
@@ -796,6 +738,7 @@ func (s *Server) putContent(q *req) (int, any, error) {
 func (s *Server) afterPush(r *repo, actor string) {
 	s.st.noteBranchMoves(r, actor)
 	for _, n := range s.st.network(r) {
+		s.st.notePullPushes(n, actor)
 		s.st.noteMergeInputsAll(n)
 		s.tryAutoMerge(n)
 	}

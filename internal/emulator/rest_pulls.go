@@ -155,7 +155,7 @@ func (s *Server) openPull(r *repo, login, title, body string, headRepo *repo, he
 	if ahead, _ := r.git.log(headSHA, baseSHA, 1); len(ahead) == 0 {
 		return nil, validationFailed("PullRequest", "", "custom", "No commits between "+base+" and "+head)
 	}
-	pr := &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft}
+	pr := &pull{Head: head, Base: base, HeadSHA: headSHA, Draft: draft, Author: login, seenHead: headSHA, lastPusher: login}
 	if headRepo != r {
 		pr.HeadRepo = headRepo
 	}
@@ -267,7 +267,9 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	// refuses the merge with 405 "Changes must be made through the merge
 	// queue." (cncf/prow-github-actions#166; pascalgn/automerge-action#235
 	// quotes the same words).
-	if r.queueRule(p.Base) != nil {
+	// A bypass actor of the queue's ruleset may merge around it (gh pr merge:
+	// "To bypass a merge queue and merge directly, pass the --admin flag").
+	if r.queueRule(p.Base) != nil && !r.queueBypassed(p.Base, login) {
 		return "", &apiError{Status: 405, Message: "Changes must be made through the merge queue."}
 	}
 	allowed, ok := methodAllowed[method]
@@ -296,10 +298,12 @@ func (s *Server) doMerge(r *repo, is *issue, method, title, message, login, expe
 	switch state {
 	case "DIRTY", "UNKNOWN":
 		return "", &apiError{Status: 405, Message: "Pull Request is not mergeable"}
-	case "BLOCKED":
-		return "", &apiError{Status: 405, Message: "Repository rule violations found: required status checks or reviews are not satisfied."}
-	case "BEHIND":
-		return "", &apiError{Status: 405, Message: "Head branch is out of date. Update it and try again."}
+	}
+	// The requirements of the base's protection and rulesets that login does
+	// not bypass (requirements.go): a merge while one is unmet is refused with
+	// 405 and GitHub's words for it.
+	if msg := refusal(r.unmet(p, login)); msg != "" {
+		return "", &apiError{Status: 405, Message: msg}
 	}
 	if title == "" {
 		title = map[string]string{"merge": fmt.Sprintf("Merge pull request #%d from %s/%s", is.Number, r.headRepo(p).Owner, p.Head),
@@ -576,19 +580,50 @@ func (s *Server) createReview(q *req) (int, any, error) {
 	if state == "" {
 		state = "PENDING"
 	}
-	if strings.EqualFold(q.login, is.User) && state != "COMMENTED" && state != "PENDING" {
-		verb := map[string]string{"APPROVED": "approve", "CHANGES_REQUESTED": "request changes on"}[state]
-		return 0, nil, validationFailed("PullRequestReview", "", "custom", "Can not "+verb+" your own pull request")
+	rv, msg := s.addReview(q.repo, is, q.login, state, q.str("body"))
+	if msg != "" {
+		return 0, nil, validationFailed("PullRequestReview", "", "custom", msg)
 	}
-	rv := &review{ID: s.st.id(), User: q.login, State: state, Body: q.str("body"), CommitID: q.repo.headSHA(is.pr), SubmittedAt: s.st.now()}
+	return 200, s.reviewJSON(q.repo, is, rv), nil
+}
+
+// ownReviewRefusal is GitHub's refusal of a review by the pull request's
+// author that approves or asks for changes ("" when none): REST answers 422
+// with "Can not approve your own pull request"
+// (juliangruber/approve-pull-request-action#79), GraphQL the same prefixed
+// "Review " ("Review Can not request changes on your own pull request" through
+// gh, Dawn-Technology/aicelerate#24).
+func ownReviewRefusal(is *issue, login, state string) string {
+	if !strings.EqualFold(login, is.User) || state == "COMMENTED" || state == "PENDING" {
+		return ""
+	}
+	verb := map[string]string{"APPROVED": "approve", "CHANGES_REQUESTED": "request changes on"}[state]
+	return "Can not " + verb + " your own pull request"
+}
+
+// addReview records login's review of the pull request in state (PENDING: a
+// draft, not yet submitted), or says why GitHub refuses it.
+func (s *Server) addReview(r *repo, is *issue, login, state, body string) (*review, string) {
+	if msg := ownReviewRefusal(is, login, state); msg != "" {
+		return nil, msg
+	}
+	rv := &review{ID: s.st.id(), User: login, State: state, Body: body, CommitID: r.headSHA(is.pr), SubmittedAt: s.st.now()}
 	is.pr.Reviews = append(is.pr.Reviews, rv)
+	if state != "PENDING" {
+		s.reviewSubmitted(r, is, login)
+	}
+	return rv, ""
+}
+
+// reviewSubmitted answers login's review request and lets auto-merge and the
+// queues move.
+func (s *Server) reviewSubmitted(r *repo, is *issue, login string) {
 	var kept []string
 	for _, u := range is.pr.RequestedReviewers {
-		if !strings.EqualFold(u, q.login) {
+		if !strings.EqualFold(u, login) {
 			kept = append(kept, u)
 		}
 	}
 	is.pr.RequestedReviewers = kept
-	s.tryAutoMerge(q.repo)
-	return 200, s.reviewJSON(q.repo, is, rv), nil
+	s.tryAutoMerge(r)
 }

@@ -16,10 +16,10 @@ import (
 // This is the first slice: repository rulesets targeting branches, with their
 // ref_name conditions, stored and answered for every rule type the API
 // description accepts (the checker has already refused any other shape), and
-// enforced for what the emulator knows how to enforce — so far the
-// pull_request rule's allowed_merge_methods and required_approving_review_count.
-// More rule types (issue #16) add an enforcement beside rulesAllowMethod and
-// rulesRequiredApprovals, reading rule.Parameters; the stored state stays as is.
+// enforced for what the emulator knows how to enforce: the pull_request rule's
+// allowed_merge_methods (rulesAllowMethod) and its reviews, and
+// required_status_checks, on merges (requirements.go); merge_queue
+// (mergequeue.go); the rules that apply to pushes and ref creation (pushrules.go).
 
 // ruleset is one repository ruleset.
 type ruleset struct {
@@ -31,7 +31,7 @@ type ruleset struct {
 	// names (refs/heads/main), or ~DEFAULT_BRANCH, or ~ALL.
 	Include, Exclude []string
 	// BypassActors are kept as given and answered back; pushes and ref
-	// creation honour them (store.bypasses), merges do not yet.
+	// creation honour them (store.bypasses), and merges (bypassesLayer).
 	BypassActors []any
 	Rules        []rule
 	CreatedAt    time.Time
@@ -163,20 +163,6 @@ func (r *repo) needsPullRequest(branch string) string {
 		}
 	}
 	return ""
-}
-
-// rulesRequiredApprovals is the highest required_approving_review_count of the
-// active pull_request rules on the branch (0: none required).
-func (r *repo) rulesRequiredApprovals(branch string) int {
-	n := 0
-	for _, ar := range r.branchRules(branch) {
-		if ar.Type == "pull_request" {
-			if c, ok := ar.Parameters["required_approving_review_count"].(float64); ok {
-				n = max(n, int(c))
-			}
-		}
-	}
-	return n
 }
 
 // ruleset finds one of the repository's rulesets by ID.
@@ -423,6 +409,42 @@ func (g *gqlCtx) gqlRule(r *repo, rs *ruleset, i int, ru rule) gql.Object {
 			n, _ := ru.Parameters["required_approving_review_count"].(float64)
 			f["requiredApprovingReviewCount"] = int(n)
 		}
+		if ru.Type == "required_status_checks" {
+			// RequiredStatusChecksParameters: requiredStatusChecks is a list of
+			// StatusCheckConfiguration { context integrationId } (REST
+			// required_status_checks[] { context, integration_id }).
+			checks := []any{}
+			list, _ := ru.Parameters["required_status_checks"].([]any)
+			for _, c := range list {
+				m, _ := c.(map[string]any)
+				var id any
+				if n, ok := m["integration_id"].(float64); ok {
+					id = int(n)
+				}
+				checks = append(checks, gql.Fields{Type: "StatusCheckConfiguration", F: map[string]any{"context": m["context"], "integrationId": id}})
+			}
+			f["requiredStatusChecks"] = checks
+			for _, k := range []string{"strictRequiredStatusChecksPolicy", "doNotEnforceOnCreate"} {
+				if _, ok := f[k]; !ok {
+					f[k] = false
+				}
+			}
+		}
+		if ru.Type == "merge_queue" {
+			// MergeQueueParameters: the seven REST parameters (all required by
+			// the REST description), counts as Int, mergeMethod and
+			// groupingStrategy as their enums (the REST values, upper case).
+			for k, v := range f {
+				if n, ok := v.(float64); ok {
+					f[k] = int(n)
+				}
+			}
+			for _, k := range []string{"mergeMethod", "groupingStrategy"} {
+				if v, ok := f[k].(string); ok {
+					f[k] = strings.ToUpper(v)
+				}
+			}
+		}
 		params = gql.Fields{Type: typ, F: f}
 	}
 	return gql.Fields{Type: "RepositoryRule", F: map[string]any{
@@ -475,8 +497,43 @@ func (g *gqlCtx) gqlRuleset(r *repo, rs *ruleset) gql.Object {
 			}
 			return connection("RepositoryRuleConnection", items, a)
 		},
-		"bypassActors": func(a args) any { return connection("RepositoryRulesetBypassActorConnection", nil, a) },
+		"bypassActors": func(a args) any { return g.gqlBypassActors(r, rs, a) },
 	}}
+}
+
+// gqlBypassActors is RepositoryRuleset.bypassActors: one
+// RepositoryRulesetBypassActor per REST bypass actor. A repository role is
+// named by repositoryRoleDatabaseId and repositoryRoleName (the built-in
+// roles of repositoryRoleIDs), the organization's owners by organizationAdmin;
+// actor (an App or a Team) is null, the emulator having neither apps nor
+// team bypass actors; bypassMode is PULL_REQUEST for the REST bypass_mode
+// "pull_request", ALWAYS otherwise (the REST default; the schema here has no
+// EXEMPT).
+func (g *gqlCtx) gqlBypassActors(r *repo, rs *ruleset, a args) gql.Object {
+	var items []any
+	for i, x := range rs.BypassActors {
+		m, _ := x.(map[string]any)
+		mode := "ALWAYS" // "always", "exempt" (not in this schema's enum) or absent
+		if m["bypass_mode"] == "pull_request" {
+			mode = "PULL_REQUEST"
+		}
+		id, _ := m["actor_id"].(float64)
+		var roleID, roleName any
+		if m["actor_type"] == "RepositoryRole" {
+			roleID = int(id)
+			if name := repositoryRoleIDs[id]; name != "" {
+				roleName = name
+			}
+		}
+		items = append(items, gql.Fields{Type: "RepositoryRulesetBypassActor", F: map[string]any{
+			"id": nodeID("RBA", rs.ID*1000+int64(i)), "actor": nil, "bypassMode": mode,
+			"deployKey": m["actor_type"] == "DeployKey", "enterpriseOwner": m["actor_type"] == "EnterpriseOwner",
+			"organizationAdmin":        m["actor_type"] == "OrganizationAdmin",
+			"repositoryRoleDatabaseId": roleID, "repositoryRoleName": roleName,
+			"repositoryRuleset": func() any { return g.gqlRuleset(r, rs) },
+		}})
+	}
+	return connection("RepositoryRulesetBypassActorConnection", items, a)
 }
 
 // gqlRulesets is Repository.rulesets: the repository's own rulesets (no

@@ -126,6 +126,8 @@ type issue struct {
 
 type pull struct {
 	Head, Base string
+	// Author is who opened it (the issue's User).
+	Author string
 	// HeadRepo is the fork the head branch lives in, for a cross-repository pull
 	// request; nil when the head branch is in the base repository.
 	HeadRepo           *repo
@@ -146,12 +148,15 @@ type pull struct {
 	// mergeReadyAt is when GitHub's background job has it (see shownMergeState).
 	mergeKey     string
 	mergeReadyAt time.Time
+	// seenHead is the head last seen by notePullPushes, lastPusher who moved
+	// it there (the author when it was opened).
+	seenHead, lastPusher string
 }
 
 type review struct {
 	ID          int64
 	User        string
-	State       string // APPROVED, CHANGES_REQUESTED, COMMENTED
+	State       string // APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
 	Body        string
 	CommitID    string
 	SubmittedAt time.Time
@@ -238,10 +243,27 @@ type asset struct {
 	CreatedAt   time.Time
 }
 
+// protection is a branch's classic branch protection (protection.go), as
+// "Update branch protection" takes it.
 type protection struct {
-	RequiredContexts  []string
-	Strict            bool
-	RequiredApprovals int
+	// ChecksRequired is required_status_checks given (not null); its
+	// contexts, the app each check must come from (nil: any), and strict.
+	ChecksRequired   bool
+	RequiredContexts []string
+	CheckApps        []any
+	Strict           bool
+	// Reviews is required_pull_request_reviews given (not null): changes go
+	// through pull requests, with RequiredApprovals approving reviews.
+	Reviews                            bool
+	RequiredApprovals                  int
+	DismissStale, CodeOwners, LastPush bool
+	EnforceAdmins                      bool
+	Restrictions                       map[string]any // users, teams, apps as given; nil: none
+	LinearHistory, ForcePushes         bool
+	Deletions, BlockCreations          bool
+	ConversationResolution, LockBranch bool
+	ForkSyncing                        bool
+	CreatedAt                          time.Time
 }
 
 type autoRunSetting struct {
@@ -520,46 +542,31 @@ func (r *repo) contextState(sha, name string) string {
 	return "pending"
 }
 
-// requiredApprovals is the number of approving reviews a merge into base needs:
-// the most its branch protection or the active pull_request rules require
-// (GitHub docs, "About rulesets": "Rulesets work alongside any branch
-// protection rules and tag protection rules in a repository"; aggregated
-// rules apply in their most restrictive version).
-func (r *repo) requiredApprovals(base string) int {
-	n := r.rulesRequiredApprovals(base)
-	if prot := r.protection[base]; prot != nil {
-		n = max(n, prot.RequiredApprovals)
-	}
-	return n
-}
-
-// reviewDecision is APPROVED, CHANGES_REQUESTED or REVIEW_REQUIRED (only with
-// required reviews), else "".
+// reviewDecision is GraphQL's PullRequest.reviewDecision: CHANGES_REQUESTED
+// when a reviewer's latest review asks for changes; with reviews required by
+// some layer of the base (requirements.go: approvals, code owners, the most
+// recent push's approval) APPROVED once they are all given, else
+// REVIEW_REQUIRED; without any, APPROVED after an approval and "" (null)
+// before (schema: reviewDecision "The current status of this pull request
+// with respect to code review"; REVIEW_REQUIRED "A review is required before
+// the pull request can be merged").
 func (r *repo) reviewDecision(p *pull) string {
-	latest := map[string]string{}
-	for _, rv := range p.Reviews {
-		if rv.State == "APPROVED" || rv.State == "CHANGES_REQUESTED" {
-			latest[rv.User] = rv.State
+	if changesRequested(p) {
+		return "CHANGES_REQUESTED"
+	}
+	required := false
+	for _, l := range r.mergeLayers(p.Base) {
+		required = required || l.approvals > 0 || (l.codeOwners && len(r.waitingOnCodeOwners(p, nil)) > 0) || l.lastPush
+	}
+	for _, u := range r.unmet(p, "") {
+		if u.review {
+			return "REVIEW_REQUIRED"
 		}
 	}
-	approvals := 0
-	for _, st := range latest {
-		if st == "CHANGES_REQUESTED" {
-			return "CHANGES_REQUESTED"
-		}
-		approvals++
-	}
-	required := r.requiredApprovals(p.Base)
-	if required == 0 {
-		if approvals > 0 {
-			return "APPROVED"
-		}
-		return ""
-	}
-	if approvals >= required {
+	if required || len(approvers(p)) > 0 {
 		return "APPROVED"
 	}
-	return "REVIEW_REQUIRED"
+	return ""
 }
 
 // defaultMergeDelay is how long mergeability stays unknown after a change, by
@@ -618,18 +625,18 @@ func (r *repo) mergeState(p *pull) (state string, mergeable bool) {
 	if _, err := r.git.mergeTree(baseSHA, head); err != nil {
 		return "DIRTY", false
 	}
-	if r.requiredApprovals(p.Base) > 0 && r.reviewDecision(p) != "APPROVED" {
-		return "BLOCKED", true
+	// Unmet requirements block the merge (BLOCKED: "The merge is blocked"),
+	// a head behind the base under strict status checks only makes it BEHIND
+	// ("The head ref is out of date"): schema, MergeStateStatus.
+	behind := false
+	for _, u := range r.unmet(p, "") {
+		if !u.behind {
+			return "BLOCKED", true
+		}
+		behind = true
 	}
-	if prot := r.protection[p.Base]; prot != nil {
-		for _, ctx := range prot.RequiredContexts {
-			if r.contextState(head, ctx) != "success" {
-				return "BLOCKED", true
-			}
-		}
-		if prot.Strict && !r.git.isAncestor(baseSHA, head) {
-			return "BEHIND", true
-		}
+	if behind {
+		return "BEHIND", true
 	}
 	switch r.rollupState(head) {
 	case "", "SUCCESS":

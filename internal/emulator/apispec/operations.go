@@ -27,6 +27,7 @@ var Operations = []Operation{
 	{Method: "GET", Path: "/repos/{owner}/{repo}/branches/{branch}", ID: "repos/get-branch"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/branches/{branch}/protection", ID: "repos/get-branch-protection"},
 	{Method: "PUT", Path: "/repos/{owner}/{repo}/branches/{branch}/protection", ID: "repos/update-branch-protection"},
+	{Method: "DELETE", Path: "/repos/{owner}/{repo}/branches/{branch}/protection", ID: "repos/delete-branch-protection"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/rulesets", ID: "repos/get-repo-rulesets"},
 	{Method: "POST", Path: "/repos/{owner}/{repo}/rulesets", ID: "repos/create-repo-ruleset"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}", ID: "repos/get-repo-ruleset"},
