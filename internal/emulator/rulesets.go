@@ -380,21 +380,6 @@ func (g *gqlCtx) gqlRule(r *repo, rs *ruleset, i int, ru rule) gql.Object {
 			}
 			f[camelCase(k)] = v
 		}
-		if ru.Type == "required_status_checks" {
-			var checks []any
-			list, _ := ru.Parameters["required_status_checks"].([]any)
-			for _, c := range list {
-				m, _ := c.(map[string]any)
-				ctx, _ := m["context"].(string)
-				id, _ := m["integration_id"].(float64)
-				var integration any
-				if id != 0 {
-					integration = int(id)
-				}
-				checks = append(checks, gql.Fields{Type: "StatusCheckConfiguration", F: map[string]any{"context": ctx, "integrationId": integration}})
-			}
-			f["requiredStatusChecks"] = checks
-		}
 		if ru.Type == "pull_request" {
 			var methods []any
 			for _, m := range listArg(ru.Parameters["allowed_merge_methods"]) {
