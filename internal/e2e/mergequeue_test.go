@@ -205,7 +205,7 @@ func TestShipWaitNamesFailingRequiredCheck(t *testing.T) {
 	e := harness.New(t)
 	work := startHotfix(t, e, "redcheck", "red check fix")
 	rulesetWith(t, e, "redcheck", "checks", checksRule("ci/test"))
-	p := e.Start(work, "ship", "--auto", "--interval", "1s", "--timeout", "20s", "--no-release")
+	p := e.Start(work, "ship", "--interval", "1s", "--timeout", "20s", "--no-release")
 	head := pullHead(t, e, p, "redcheck", "1")
 	e.API("POST", "/repos/monalisa/redcheck/statuses/"+head, map[string]any{"state": "failure", "context": "ci/test"})
 	r := p.Wait(t, time.Minute)
