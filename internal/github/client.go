@@ -244,21 +244,6 @@ func onlyUnder(err error, paths ...[]string) bool {
 	return true
 }
 
-// onlyAtPrefix reports whether every error of a GraphQL answer is under a
-// top-level field whose name (or alias) starts with prefix.
-func onlyAtPrefix(err error, prefix string) bool {
-	ge, ok := err.(*api.GraphQLError)
-	if !ok {
-		return false
-	}
-	for _, e := range ge.Errors {
-		if len(e.Path) == 0 || !strings.HasPrefix(fmt.Sprint(e.Path[0]), prefix) {
-			return false
-		}
-	}
-	return true
-}
-
 // IsNotFound reports a 404 answer or a GraphQL NOT_FOUND error.
 func IsNotFound(err error) bool {
 	var he *api.HTTPError

@@ -465,6 +465,29 @@ type ShipQuery struct {
 	Number int
 }
 
+// onlyUnknowns reports whether every error of the ship query's answer says
+// that something asked by name does not exist: a reviewer's login (under a
+// reviewerN alias), or the pull request asked by number (GitHub answers
+// NOT_FOUND at repository.byNumber, "Could not resolve to a PullRequest with
+// the number of 99.").
+func onlyUnknowns(err error) bool {
+	ge, ok := err.(*api.GraphQLError)
+	if !ok {
+		return false
+	}
+	for _, e := range ge.Errors {
+		if len(e.Path) == 0 {
+			return false
+		}
+		reviewer := strings.HasPrefix(fmt.Sprint(e.Path[0]), "reviewer")
+		number := len(e.Path) >= 2 && fmt.Sprint(e.Path[0]) == "repository" && fmt.Sprint(e.Path[1]) == "byNumber" && e.Type == "NOT_FOUND"
+		if !reviewer && !number {
+			return false
+		}
+	}
+	return true
+}
+
 // ShipStateQuery is ShipState with everything it can ask for in the same request.
 func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, error) {
 	owner, name := q.Owner, q.Name
@@ -519,8 +542,8 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 				HeadRefName    string
 				HeadRepository *struct{ NameWithOwner string }
 			}
-			Config       *struct{ Text *string }
-			Workflows    *struct {
+			Config    *struct{ Text *string }
+			Workflows *struct {
 				Entries []struct {
 					Path   string
 					Object *struct{ Text *string }
@@ -535,7 +558,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	vars := map[string]any{"owner": owner, "name": name, "head": q.Head, "headRef": "refs/heads/" + q.Head,
 		"base": "refs/heads/" + q.Base, "label": q.Label, "config": q.ConfigRev + ":" + q.ConfigPath, "withConfig": q.ConfigPath != "",
 		"workflows": q.Base + ":.github/workflows",
-		"withHead": q.Number == 0, "number": q.Number, "byNumber": q.Number > 0}
+		"withHead":  q.Number == 0, "number": q.Number, "byNumber": q.Number > 0}
 	// Reviewers' node IDs come in the same request, under aliases.
 	query := shipQuery
 	var decls, fields strings.Builder
@@ -559,8 +582,8 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	var fileTexts map[string]string
 	var raw map[string]json.RawMessage
 	err := c.GraphQL(ctx, query, vars, &raw)
-	if err != nil && onlyAtPrefix(err, "reviewer") {
-		err = nil // an unknown login: reported below, not a failure to read
+	if err != nil && onlyUnknowns(err) {
+		err = nil // an unknown login or pull request number: reported below, not a failure to read
 	}
 	if err == nil {
 		if r, ok := raw["repository"]; ok {

@@ -419,6 +419,7 @@ type shipState struct {
 	failingCheck   string            // a failing check on main's tip
 	recentRuns     map[string][]any  // check suites of main's recent commits, by commit
 	rules          []any             // main's rules (Ref.rules nodes)
+	byNumber       map[string]any    // the pull request asked by number (ship --pr)
 }
 
 // queueRules are main's rules when it merges through a merge queue (squash)
@@ -489,6 +490,9 @@ func (s shipState) answer() map[string]any {
 	if s.latestRelease != "" {
 		repo["latestRelease"] = map[string]any{"tagName": s.latestRelease, "tagCommit": map[string]any{"oid": s.releaseSHA}}
 	}
+	if s.byNumber != nil {
+		repo["byNumber"] = s.byNumber
+	}
 	data := map[string]any{"repository": repo}
 	for alias, user := range s.reviewers {
 		data[alias] = user
@@ -534,4 +538,12 @@ func runURL(id int64) string { return "https://github.com/acme/shop/actions/runs
 func runJSON(id int64, sha, status, conclusion string) map[string]any {
 	return map[string]any{"id": id, "name": "Release", "html_url": runURL(id), "status": status, "conclusion": conclusion,
 		"head_branch": "main", "head_sha": sha, "event": "workflow_dispatch", "created_at": "2026-12-06T11:01:05Z", "run_attempt": 1}
+}
+
+// writeConfig replaces the checkout's .github/hotfix.yml.
+func (fx *shipFixture) writeConfig(text string) {
+	fx.t.Helper()
+	if err := os.WriteFile(filepath.Join(fx.dir, ".github", "hotfix.yml"), []byte(text), 0o644); err != nil {
+		fx.t.Fatal(err)
+	}
 }

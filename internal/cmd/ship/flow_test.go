@@ -243,6 +243,51 @@ func TestShipFlows(t *testing.T) {
 			},
 		},
 		{
+			name:    "--pr: a pull request merged as an ordinary change is labelled and released once",
+			fixture: fixtureOpts{merged: true},
+			opts:    ShipOptions{PR: "#7"},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				// No branch records the base: the config names it (else the default branch is asked).
+				fx.writeConfig(shopConfig + "base: main\n")
+				pr := pullSpec{number: 7, state: "MERGED", head: fx.tip, merge: fx.merge, commits: []string{fx.tip}}.json()
+				pr["headRefName"], pr["headRepository"] = "fix-login", map[string]any{"nameWithOwner": "acme/shop"}
+				st := fx.mergedState()
+				st.byNumber = pr
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.GraphQLQuery(st.answer(), func(q string, v map[string]any) {
+					if v["number"] != float64(7) || v["byNumber"] != true || v["withHead"] != false {
+						t.Errorf("HotfixShip variables %v: want #7 by number, no head", v)
+					}
+				}))
+				reg.Register(httpmock.GraphQL(`^HotfixLabel$`), httpmock.GraphQLQuery(`{"data": {}}`, func(q string, v map[string]any) {
+					if v["pr"] != "PR_7" || jsonOf(v["labels"]) != `["LA_hotfix"]` {
+						t.Errorf("HotfixLabel variables %v", v)
+					}
+				}))
+				stubDispatchOf(reg, "release.yml", 9001)
+			},
+			requests: []string{"GraphQL HotfixShip", "GraphQL HotfixLabel", "GraphQL HotfixComment",
+				"POST repos/acme/shop/actions/workflows/release.yml/dispatches", "PATCH repos/acme/shop/issues/comments/501"},
+			stdout: []string{"https://github.com/acme/shop/pull/7\n", "https://github.com/acme/shop/actions/runs/9001\n"},
+			stderr: []string{`Labelled #7 "hotfix"`, "Release run: https://github.com/acme/shop/actions/runs/9001 (commented on #7)"},
+			check:  func(t *testing.T, fx *shipFixture, r shipResult) { checkDispatchRequests(t, fx, r, 9001, `{}`) },
+		},
+		{
+			name:    "--pr names a pull request merged into another branch: refused",
+			fixture: fixtureOpts{merged: true},
+			opts:    ShipOptions{PR: "7"},
+			setup: func(fx *shipFixture, reg *httpmock.Registry) {
+				// No branch records the base: the config names it (else the default branch is asked).
+				fx.writeConfig(shopConfig + "base: main\n")
+				pr := pullSpec{number: 7, state: "MERGED", head: fx.tip, merge: fx.merge, base: "develop"}.json()
+				pr["headRefName"] = "feature"
+				st := fx.mergedState()
+				st.byNumber = pr
+				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
+			},
+			requests: []string{"GraphQL HotfixShip"},
+			wantErr:  "pull request #7 was merged into develop, not into main: ship --pr releases a fix merged into the base",
+		},
+		{
 			name:    "--auto with a merge queue: the pull request joins it at the pushed tip, never merged directly",
 			fixture: fixtureOpts{pushed: true},
 			opts:    ShipOptions{Auto: true, NoWait: true, Jump: true, MergeMethod: "merge"},

@@ -23,6 +23,9 @@ func rerunCommand(o ShipOptions, opening bool) string {
 	if o.Branch != "" {
 		add("--branch", o.Branch)
 	}
+	if o.PR != "" {
+		add("--pr", o.PR)
+	}
 	if o.Repo != "" {
 		add("-R", o.Repo)
 	}

@@ -94,6 +94,9 @@ type shipper struct {
 	attention error
 	// previewed is what the release step would do, as a dry run's preview found it.
 	previewed string
+	// prRef is the merged pull request --pr names; ship learns its branch from
+	// the first query.
+	prRef *hotfix.PullRef
 	// queued is set once the pull request was seen in the base's merge queue
 	// (or added to it) by this run; joinWhenReady while ship is to add it
 	// itself, at joinTip, once it can join (see joinQueue).
@@ -229,8 +232,15 @@ func (s *shipper) resolve(ctx context.Context) error {
 	var paths git.Paths
 	var pathsErr, branchErr error
 	s.branch = s.opts.Branch
+	if s.opts.PR != "" {
+		ref, err := hotfix.ParsePullRef(s.opts.PR)
+		if err != nil {
+			return err
+		}
+		s.prRef = &ref
+	}
 	parallel(func() { paths, pathsErr = g.Paths(ctx) }, func() {
-		if s.branch == "" {
+		if s.branch == "" && s.prRef == nil {
 			s.branch, branchErr = g.CurrentBranch(ctx)
 		}
 	})
@@ -246,14 +256,22 @@ func (s *shipper) resolve(ctx context.Context) error {
 	var remotes map[string]git.Remote
 	var metaErr, refsErr, remotesErr error
 	parallel(
-		func() { meta, found, metaErr = hotfix.LoadMeta(ctx, g, s.branch) },
+		func() {
+			if s.prRef == nil {
+				meta, found, metaErr = hotfix.LoadMeta(ctx, g, s.branch)
+			}
+		},
 		func() { s.refs, refsErr = g.ForEachRef(ctx, "refs/heads/"+s.branch, "refs/remotes/") },
 		func() { remotes, remotesErr = g.Remotes(ctx) },
 	)
 	if err := errors.Join(metaErr, refsErr, remotesErr); err != nil {
 		return err
 	}
-	if s.refs["refs/heads/"+s.branch] == "" {
+	if s.prRef != nil {
+		// The pull request is merged: ship follows it on GitHub, whatever this
+		// clone has of its branch (named by the first query).
+		s.remoteOnly = true
+	} else if s.refs["refs/heads/"+s.branch] == "" {
 		if s.opts.Branch == "" {
 			return fmt.Errorf("branch %s has no commits yet: commit the fix first", s.branch)
 		}
@@ -271,7 +289,12 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if s.cfg, s.localConfig, err = config.Load(paths.TopLevel); err != nil {
 		return err
 	}
-	if !found && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
+	if ref := s.prRef; ref != nil && ref.Owner != "" &&
+		(!strings.EqualFold(ref.Owner+"/"+ref.Repo, s.repo.Owner+"/"+s.repo.Name) || !strings.EqualFold(ref.Host, s.repo.Host)) {
+		return fmt.Errorf("%s is a pull request of %s/%s, and ship works on %s/%s here: run it in a clone of %s/%s, or pass -R %s/%s",
+			s.opts.PR, ref.Owner, ref.Repo, s.repo.Owner, s.repo.Name, ref.Owner, ref.Repo, ref.Owner, ref.Repo)
+	}
+	if !found && s.prRef == nil && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
 		if s.opts.Branch == "" {
 			return s.notAHotfixBranch(ctx)
 		}
@@ -282,7 +305,8 @@ func (s *shipper) resolve(ctx context.Context) error {
 	}
 	s.remote = meta.Remote
 	if _, ok := remotes[s.remote]; !ok {
-		if s.remote, ok = hotfix.RemoteFor(remotes, s.repo.Host, s.repo.Owner, s.repo.Name); !ok {
+		// A merged pull request (--pr) is followed on GitHub alone: no remote needed.
+		if s.remote, ok = hotfix.RemoteFor(remotes, s.repo.Host, s.repo.Owner, s.repo.Name); !ok && s.prRef == nil {
 			return fmt.Errorf("this checkout has no remote for %s/%s/%s: add one with git remote add", s.repo.Host, s.repo.Owner, s.repo.Name)
 		}
 	}
@@ -344,12 +368,13 @@ func (s *shipper) load(ctx context.Context) error {
 			}
 		}
 	}
-	if s.base != "" && !s.opts.DryRun {
+	if s.base != "" && !s.opts.DryRun && s.prRef == nil {
 		s.startLocal(ctx)
 		s.startPush(ctx)
 	}
 	st, err := s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch,
-		Base: s.base, Label: s.cfg.Label.Name, ConfigRev: configRev, ConfigPath: configPath, Reviewers: s.userReviewers(), Files: files})
+		Base: s.base, Label: s.cfg.Label.Name, ConfigRev: configRev, ConfigPath: configPath, Reviewers: s.userReviewers(), Files: files,
+		Number: s.prNumber()})
 	if err != nil {
 		return err
 	}
@@ -369,7 +394,8 @@ func (s *shipper) load(ctx context.Context) error {
 			return err
 		}
 		if res.AskAgain("label.name") || s.base != askedBase {
-			if st, err = s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, ""); err != nil {
+			if st, err = s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch,
+				Base: s.base, Label: s.cfg.Label.Name, Number: s.prNumber()}); err != nil {
 				return err
 			}
 		}
@@ -378,7 +404,40 @@ func (s *shipper) load(ctx context.Context) error {
 	if !st.BaseFound {
 		return fmt.Errorf("base branch %q does not exist in %s/%s", s.base, s.repo.Owner, s.repo.Name)
 	}
+	if s.prRef != nil {
+		return s.pickNamedPull()
+	}
 	s.pickPull()
+	return nil
+}
+
+// prNumber is the pull request --pr names, 0 without --pr.
+func (s *shipper) prNumber() int {
+	if s.prRef == nil {
+		return 0
+	}
+	return s.prRef.Number
+}
+
+// pickNamedPull takes the pull request --pr names, once GitHub said what it
+// is: merged into the base, it is shipped as any merged hotfix (its branch,
+// perhaps deleted, is only its name). Anything else is refused before
+// anything changes.
+func (s *shipper) pickNamedPull() error {
+	n, repo := s.prRef.Number, s.repo.Owner+"/"+s.repo.Name
+	bn := s.state.ByNumber
+	switch {
+	case bn == nil:
+		return fmt.Errorf("%s has no pull request #%d: check the number (gh pr list --state merged%s)", repo, n, s.repoArg())
+	case bn.State == "OPEN":
+		return fmt.Errorf("pull request #%d is open: ship --pr releases a pull request already merged; merge it first, or ship its branch with gh hotfix ship --branch %s", n, shellQuote(bn.HeadRefName))
+	case bn.State == "CLOSED":
+		return fmt.Errorf("pull request #%d was closed without being merged: there is nothing of it to release", n)
+	case bn.BaseRefName != s.base:
+		return fmt.Errorf("pull request #%d was merged into %s, not into %s: ship --pr releases a fix merged into the base (set base in %s, or backport it)", n, bn.BaseRefName, s.base, config.Path)
+	}
+	s.branch = bn.HeadRefName
+	s.pr = &bn.PullRequest
 	return nil
 }
 
@@ -398,9 +457,14 @@ func (s *shipper) pickPull() {
 
 // reload reads GitHub's side again (one request) and follows the same pull request.
 func (s *shipper) reload(ctx context.Context) error {
-	st, err := s.gh.ShipState(ctx, s.repo.Owner, s.repo.Name, s.branch, s.base, s.cfg.Label.Name, "")
+	st, err := s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.branch,
+		Base: s.base, Label: s.cfg.Label.Name, Number: s.prNumber()})
 	if err != nil {
 		return err
+	}
+	if s.prRef != nil && st.ByNumber != nil {
+		s.state, s.pr, s.fresh = st, &st.ByNumber.PullRequest, true
+		return nil
 	}
 	for i := range st.Pulls {
 		if st.Pulls[i].Number == s.pr.Number {

@@ -44,6 +44,7 @@ func checkInterval(d time.Duration) error {
 // ShipOptions is what `gh hotfix ship` was asked to do.
 type ShipOptions struct {
 	Branch      string            // --branch: hotfix branch to ship; empty means the current branch
+	PR          string            // --pr: a merged pull request (number or URL) to ship as a hotfix
 	Title       string            // --title: pull request title; empty means the description
 	Body        string            // --body: pull request body
 	BodyFile    string            // -F/--body-file: file to read the body from, "-" for stdin
@@ -76,6 +77,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	var postMortem bool
 	fs := command.NewFlagSet("ship")
 	fs.StringVar(&opts.Branch, "branch", "", "Ship hotfix `branch` instead of the current branch (it may be only on GitHub, or merged and deleted)")
+	fs.StringVar(&opts.PR, "pr", "", "Ship the pull request `number` or URL, already merged into the base, as a hotfix: label it and release it once")
 	fs.StringVar(&opts.Title, "title", "", "Title of the pull request (default: \"Hotfix: <description>\")")
 	fs.StringVar(&opts.Body, "body", "", "Body of the pull request (default: the configured template, else a checklist)")
 	fs.StringVarP(&opts.BodyFile, "body-file", "F", "", "Read the pull request body from `file` (use \"-\" to read from standard input)")
@@ -135,6 +137,13 @@ Templates the config names (pull_request.template, post_mortem.template) are rea
 where the config came from, before anything changes: the checkout, or the branch on
 GitHub whose copy of .github/hotfix.yml counts.
 
+With --pr, the fix is a pull request already merged into the base as an ordinary change
+(its number or URL): ship labels it, shows what will ship, releases it once (recorded on the
+pull request as for any hotfix), follows the run with --watch and opens the post-mortem with
+--post-mortem. Its branch need not be a hotfix branch nor exist any more. A pull request
+that is open, closed unmerged, merged into another branch, of another repository, or that
+does not exist is refused before anything changes.
+
 A hotfix made with gh hotfix create --from-tag (the exceptional process) merges into the
 maintenance branch of its release line instead; once merged, ship decides the hotfix tag
 (the next patch of the line, e.g. v1.4.1, or --tag), dispatches the hotfix workflow
@@ -166,14 +175,26 @@ $ gh hotfix ship --no-wait
 $ gh hotfix ship --workflow release.yml -f environment=production --watch
 $ gh hotfix ship --retry --watch   # the release run failed: re-run its failed jobs
 $ gh hotfix ship --dry-run
+$ gh hotfix ship --pr 42 --watch   # #42 was merged as an ordinary change: release it as a hotfix
 $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
 			if err := command.NoArgs(args); err != nil {
 				return err
 			}
-			if err := command.NotBlank(fs, "branch", "workflow", "title"); err != nil {
+			if err := command.NotBlank(fs, "branch", "workflow", "title", "pr"); err != nil {
 				return err
+			}
+			if opts.PR != "" {
+				var given []string
+				for _, name := range []string{"branch", "title", "body", "body-file", "reviewer", "auto", "merge-method", "jump", "no-wait", "tag"} {
+					if fs.Changed(name) {
+						given = append(given, "`--"+name+"`")
+					}
+				}
+				if len(given) > 0 {
+					return cmderr.FlagErrorf("`--pr` ships a pull request already merged: it cannot be used with %s", strings.Join(given, ", "))
+				}
 			}
 			if err := command.MutuallyExclusive("specify only one of `--body` or `--body-file`", fs.Changed("body"), fs.Changed("body-file")); err != nil {
 				return err
