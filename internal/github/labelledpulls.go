@@ -65,14 +65,21 @@ type LabelledPull struct {
 	// not the repository's, whatever its name.
 	IsCrossRepository   bool
 	HeadRepositoryOwner *struct{ Login string }
-	Commits             struct {
-		Nodes []struct {
-			Commit struct {
-				StatusCheckRollup *struct{ State string }
-			}
-		}
+	// Commits is the head commit, with its checks (as the checks fragment reads
+	// them: HeadChecks).
+	Commits struct {
+		Nodes []struct{ Commit commitChecks }
 	}
-	ID string
+	// What blocks an open pull request, read with it (see pullblockers.go):
+	// its place in the merge queue, auto-merge, the approving reviews that
+	// count and the rules of its base.
+	AutoMergeRequest *struct{ MergeMethod string }
+	MergeQueueEntry  *apiQueueEntry
+	Approvals        struct {
+		Nodes []struct{ State string }
+	}
+	BaseRef *struct{ Rules RuleNodes }
+	ID      string
 	// Comments are only read with LabelledPullsQuery.WithComments: the latest ones;
 	// HasPreviousPage says there are more ([Client.EarlierComments] reads them).
 	Comments struct {
@@ -132,11 +139,16 @@ func labelledPullsQuery(withComments bool, comments int, configPath string) stri
         author { login }
         mergeCommit { oid` + suites + ` }
         reviewDecision mergeStateStatus
-        commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }` + commentsField + `
+        commits(last: 1) { nodes { commit { ...checks } } }
+        autoMergeRequest { mergeMethod }
+        mergeQueueEntry ` + queueEntryFields + `
+        approvals: latestOpinionatedReviews(first: 100, writersOnly: true) { nodes { state } }
+        baseRef { ` + RefRules + ` }` + commentsField + `
       }
     }
   }
-}`
+}
+` + checksFragment
 }
 
 // LabelledPulls reads up to q.Limit pull requests carrying q.Label, newest
