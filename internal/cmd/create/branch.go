@@ -112,6 +112,28 @@ type rulesetReader interface {
 	RulesetBypass(ctx context.Context, owner, name string, id int64) (string, error)
 }
 
+// bypassOnce asks GitHub about each ruleset's bypass once: one ruleset may
+// restrict creating both branches of the exceptional process.
+type bypassOnce struct {
+	gh     rulesetReader
+	answer map[int64]string
+}
+
+func (b *bypassOnce) RulesetBypass(ctx context.Context, owner, name string, id int64) (string, error) {
+	if a, ok := b.answer[id]; ok {
+		return a, nil
+	}
+	a, err := b.gh.RulesetBypass(ctx, owner, name, id)
+	if err != nil {
+		return "", err
+	}
+	if b.answer == nil {
+		b.answer = map[int64]string{}
+	}
+	b.answer[id] = a
+	return a, nil
+}
+
 // checkCreationAllowed refuses, before anything changes, a branch that an
 // active ruleset forbids creating (a creation rule: "Restrict creations"),
 // unless the user may bypass it: GitHub would refuse its push with GH013,

@@ -125,7 +125,8 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	if facts.TagCommit == "" {
 		return fmt.Errorf("tag %s not found in %s: list the release tags with git ls-remote --tags %s, or use --from-latest-release", tag, fullName, ft.remote)
 	}
-	if err := checkCreationAllowed(ctx, gh, repo, facts.Rulesets, branch, facts.DefaultBranch, cfg.BranchPrefix); err != nil {
+	bypass := &bypassOnce{gh: gh}
+	if err := checkCreationAllowed(ctx, bypass, repo, facts.Rulesets, branch, facts.DefaultBranch, cfg.BranchPrefix); err != nil {
 		return err
 	}
 	// A local tag of the same name at another commit would stop the fetch below,
@@ -150,7 +151,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	// the API: a ruleset that forbids it would stop the process after nothing
 	// but that, so it is known now. An existing one is only read.
 	if facts.MaintenanceTip == "" {
-		if err := creationAllowed(ctx, gh, repo, facts.Rulesets, maint, facts.DefaultBranch,
+		if err := creationAllowed(ctx, bypass, repo, facts.Rulesets, maint, facts.DefaultBranch,
 			fmt.Sprintf("ask an admin to add you to its bypass list, or to create %s at %s (then run %s again), or set exceptional.maintenance_branch in %s to a name it allows",
 				maint, tag, rerunCommand(opts, desc), config.Path)); err != nil {
 			return err
