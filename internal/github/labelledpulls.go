@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -115,7 +116,8 @@ type LabelledPulls struct {
 	Config *RemoteFile
 }
 
-// labelledPullsQuery reads one page of labelled pull requests. Comments and
+// labelledPullsQuery reads one page of labelled pull requests, each with its
+// head commit's checks and (with $withOpen) what blocks its merge. Comments and
 // check suites are only asked for withComments.
 func labelledPullsQuery(withComments bool, comments int, configPath string) string {
 	commentsField, suites := "", ""
@@ -126,7 +128,7 @@ func labelledPullsQuery(withComments bool, comments int, configPath string) stri
 		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
 	}
 	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String,
-  $withConfig: Boolean!) {
+  $withConfig: Boolean!, $withOpen: Boolean!) {
   repository(owner: $owner, name: $name) {
     defaultBranchRef @include(if: $withConfig) { name }
     config: object(expression: "HEAD:` + configPath + `") @include(if: $withConfig) { ... on Blob { text } }
@@ -140,10 +142,10 @@ func labelledPullsQuery(withComments bool, comments int, configPath string) stri
         mergeCommit { oid` + suites + ` }
         reviewDecision mergeStateStatus
         commits(last: 1) { nodes { commit { ...checks } } }
-        autoMergeRequest { mergeMethod }
-        mergeQueueEntry ` + queueEntryFields + `
-        approvals: latestOpinionatedReviews(first: 100, writersOnly: true) { nodes { state } }
-        baseRef { ` + RefRules + ` }` + commentsField + `
+        autoMergeRequest @include(if: $withOpen) { mergeMethod }
+        mergeQueueEntry @include(if: $withOpen) ` + queueEntryFields + `
+        approvals: latestOpinionatedReviews(first: 100, writersOnly: true) @include(if: $withOpen) { nodes { state } }
+        baseRef @include(if: $withOpen) { ` + RefRules + ` }` + commentsField + `
       }
     }
   }
@@ -160,6 +162,9 @@ func (c *Client) LabelledPulls(ctx context.Context, owner, name string, q Labell
 	if len(q.States) > 0 {
 		vars["states"] = q.States
 	}
+	// What blocks a pull request (its queue entry, auto-merge, approvals, its
+	// base's rules) only matters while it is open.
+	vars["withOpen"] = len(q.States) == 0 || slices.Contains(q.States, "OPEN")
 	query := labelledPullsQuery(q.WithComments, q.CommentsLimit, q.ConfigPath)
 	res := &LabelledPulls{}
 	for page := 0; page < (q.Limit+labelledPageSize-1)/labelledPageSize; page++ {

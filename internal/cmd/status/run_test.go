@@ -387,7 +387,8 @@ func TestRunRequests(t *testing.T) {
 		if err := runStatus(t, f, "--state", "merged"); err != nil {
 			t.Fatal(err)
 		}
-		if len(requests(gh)) != 1 || vars(gh)[0]["states"].([]any)[0] != "MERGED" {
+		// Merged only: what blocks an open one is not asked.
+		if len(requests(gh)) != 1 || vars(gh)[0]["states"].([]any)[0] != "MERGED" || vars(gh)[0]["withOpen"] != false {
 			t.Errorf("requests %q, variables %v", requests(gh), vars(gh))
 		}
 	})
@@ -1018,11 +1019,11 @@ func TestRunBlockers(t *testing.T) {
 		!strings.HasPrefix(rows[1], "1\tHotfix: bug 1\thotfix/bug-1\tOPEN\tfirst in the merge queue\t") {
 		t.Errorf("stdout:\n%s", stdout.String())
 	}
-	if len(requests(gh)) != 1 {
-		t.Errorf("requests %q, want the one query", requests(gh))
+	if len(requests(gh)) != 1 || vars(gh)[0]["withOpen"] != true {
+		t.Errorf("requests %q, variables %v: want the one query, with what blocks open pull requests", requests(gh), vars(gh))
 	}
 	q := gh.Requests()[0].GraphQL.Query
-	for _, field := range []string{"mergeQueueEntry", "autoMergeRequest", "latestOpinionatedReviews(first: 100, writersOnly: true)", "baseRef { rules(", "...checks"} {
+	for _, field := range []string{"mergeQueueEntry", "autoMergeRequest", "latestOpinionatedReviews(first: 100, writersOnly: true)", "baseRef @include(if: $withOpen) { rules(", "...checks"} {
 		if !strings.Contains(q, field) {
 			t.Errorf("the status query lacks %s:\n%s", field, q)
 		}
