@@ -231,3 +231,88 @@ func assertStatusRequests(t *testing.T, e *harness.Env, wantREST int) {
 		t.Errorf("requests: %d GraphQL, %d REST, %d git; want 1, %d, 0:\n%s", graphql, rest, fetches+pushes, wantREST, strings.Join(routes, "\n"))
 	}
 }
+
+// TestStatusBlockersAndQueue: a main with a ruleset asking for a merge queue,
+// the check ci/test and one approval. One hotfix waits (ci/test failing, no
+// approval): status names both. The other, green and approved, was added to
+// the queue: status shows its place. All in the one status query.
+func TestStatusBlockersAndQueue(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	work := e.CreateRepo("queued", nil)
+	e.AddCollaborator("queued", "hubot")
+	ship := func(desc, file string) string {
+		t.Helper()
+		hotfixIn(t, e, work, desc, file)
+		if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+			t.Fatalf("ship --no-wait %q: exit %d: %s", desc, r.Code, r.Stderr)
+		}
+		return e.Git(work, "rev-parse", "HEAD")
+	}
+	red := ship("checkout times out", "checkout.txt") // #1: waits
+	green := ship("cart total rounding", "cart.txt")  // #2: queued
+	rulesetWith(t, e, "queued", "protect main", approvalsRule(1), checksRule("ci/test"), queueRule("SQUASH"))
+	for sha, state := range map[string]string{red: "failure", green: "success"} {
+		if status, out := e.API("POST", "/repos/monalisa/queued/statuses/"+sha, map[string]any{"state": state, "context": "ci/test"}); status != 201 {
+			t.Fatalf("commit status: %d %v", status, out)
+		}
+	}
+	if status, out := e.APIAs("hubot-token", "POST", "/repos/monalisa/queued/pulls/2/reviews", map[string]any{"event": "APPROVE"}); status != 200 {
+		t.Fatalf("approve: %d %v", status, out)
+	}
+	_, out := e.API("GET", "/repos/monalisa/queued/pulls/2", nil)
+	id, _ := out.(map[string]any)["node_id"].(string)
+	status, out := e.API("POST", "/graphql", map[string]any{
+		"query":     `mutation($id: ID!) { enqueuePullRequest(input: {pullRequestId: $id}) { mergeQueueEntry { position } } }`,
+		"variables": map[string]any{"id": id}})
+	if m, _ := out.(map[string]any); status != 200 || m["errors"] != nil {
+		t.Fatalf("enqueue #2: %d %v", status, out)
+	}
+	mergeabilityComputed(t, e, "queued", 1, 2)
+
+	e.ClearRequests()
+	r := statusOK(t, e, work)
+	rows := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
+	if len(rows) != 2 ||
+		!strings.HasPrefix(rows[0], "2\tHotfix: cart total rounding\thotfix/cart-total-rounding\tOPEN\tfirst in the merge queue") ||
+		!strings.HasPrefix(rows[1], "1\tHotfix: checkout times out\thotfix/checkout-times-out\tOPEN\tcheck ci/test failing, 1 approving review missing\t") {
+		t.Errorf("status:\n%s", r.Stdout)
+	}
+	assertStatusRequests(t, e, 0)
+
+	// On a terminal of 80 columns the status column shrinks with the others:
+	// no line is wider than the terminal.
+	tr := e.HotfixInTerminal(work, 80, "status")
+	if tr.Code != 0 {
+		t.Fatalf("status on a terminal: exit %d\n%s", tr.Code, tr.Stdout)
+	}
+	for _, line := range strings.Split(tr.Stdout, "\n") {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("a line of %d columns on a terminal of 80: %q", n, line)
+		}
+	}
+	t.Logf("status:\n%s\non a terminal of 80 columns:\n%s", r.Stdout, tr.Stdout)
+
+	r = statusOK(t, e, work, "--json", "number,queue,blockedBy,autoMerge")
+	var got []struct {
+		Number int
+		Queue  *struct {
+			Position             int
+			State                string
+			EstimatedTimeToMerge *int
+		}
+		BlockedBy []string
+		AutoMerge bool
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &got); err != nil || len(got) != 2 {
+		t.Fatalf("--json: %v\n%s", err, r.Stdout)
+	}
+	if q := got[0].Queue; got[0].Number != 2 || q == nil || q.Position != 1 || q.State == "" || len(got[0].BlockedBy) != 0 {
+		t.Errorf("the queued hotfix: %s", r.Stdout)
+	}
+	if got[1].Number != 1 || got[1].Queue != nil || got[1].AutoMerge ||
+		strings.Join(got[1].BlockedBy, "; ") != "check ci/test failing; 1 approving review missing" {
+		t.Errorf("the waiting hotfix: %s", r.Stdout)
+	}
+}

@@ -45,6 +45,9 @@ type FromTagFacts struct {
 	// of the line's), with their commits (annotated tags peeled), the first
 	// hundred of each.
 	LineTags []TagRef
+	// Rulesets are the repository's rulesets that target branches: whether
+	// one forbids creating the maintenance branch or the hotfix branch.
+	Rulesets []BranchRuleset
 }
 
 const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag: String!, $maint: String!, $hasMaint: Boolean!,
@@ -59,6 +62,7 @@ const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag:
     mainline: ref(qualifiedName: $mainline) @include(if: $hasMainline) { name }
     lineA: refs(refPrefix: "refs/tags/", query: $lineA, first: 100) @include(if: $hasLine) { nodes { name target { oid ... on Tag { target { oid } } } } }
     lineB: refs(refPrefix: "refs/tags/", query: $lineB, first: 100) @include(if: $hasLine) { nodes { name target { oid ... on Tag { target { oid } } } } }
+    ` + branchRulesetsField + `
     issueOrPullRequest(number: $issue) @include(if: $hasIssue) {
       __typename
       ... on Issue { title }
@@ -70,8 +74,9 @@ const fromTagQuery = `query HotfixFromTag($owner: String!, $name: String!, $tag:
 
 // FromTagFacts asks, in a single GraphQL request, for the default branch, the
 // tag's commit, the maintenance branch's tip, whether the main line and the
-// hotfix branch exist, the issue's title, (with ConfigPath) the team's config
-// on the default branch and (with LinePrefixes) the tags of the tag's line.
+// hotfix branch exist, the issue's title, the branch rulesets, (with
+// ConfigPath) the team's config on the default branch and (with LinePrefixes)
+// the tags of the tag's line.
 func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTagQuery) (*FromTagFacts, error) {
 	vars := map[string]any{
 		"owner": owner, "name": name,
@@ -110,11 +115,15 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 			LineA, LineB       *refs
 			IssueOrPullRequest *struct{ Title string }
 			Config             *struct{ Text *string }
+			BranchRulesets     branchRulesetNodes
 		}
 		branchUseAnswer
 	}
 	err := c.GraphQL(ctx, withBranchUse(fromTagQuery, q.Branch, vars), vars, &out)
-	if err != nil && !onlyAt(err, "repository", "issueOrPullRequest") {
+	// A missing issue is an answer, not a failure: the caller says which number
+	// was wrong. Rulesets the token may not read leave the branches to GitHub's
+	// own refusal, as CreateFacts does.
+	if err != nil && !onlyUnder(err, []string{"repository", "issueOrPullRequest"}, []string{"repository", "branchRulesets"}) {
 		if IsNotFound(err) {
 			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
 		}
@@ -163,6 +172,7 @@ func (c *Client) FromTagFacts(ctx context.Context, owner, name string, q FromTag
 	if r.Config != nil {
 		f.Config = r.Config.Text
 	}
+	f.Rulesets = r.BranchRulesets.rulesets()
 	return f, nil
 }
 

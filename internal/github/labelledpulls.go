@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -65,14 +66,21 @@ type LabelledPull struct {
 	// not the repository's, whatever its name.
 	IsCrossRepository   bool
 	HeadRepositoryOwner *struct{ Login string }
-	Commits             struct {
-		Nodes []struct {
-			Commit struct {
-				StatusCheckRollup *struct{ State string }
-			}
-		}
+	// Commits is the head commit, with its checks (as the checks fragment reads
+	// them: HeadChecks).
+	Commits struct {
+		Nodes []struct{ Commit commitChecks }
 	}
-	ID string
+	// What blocks an open pull request, read with it (see pullblockers.go):
+	// its place in the merge queue, auto-merge, the approving reviews that
+	// count and the rules of its base.
+	AutoMergeRequest *struct{ MergeMethod string }
+	MergeQueueEntry  *apiQueueEntry
+	Approvals        struct {
+		Nodes []struct{ State string }
+	}
+	BaseRef *struct{ Rules RuleNodes }
+	ID      string
 	// Comments are only read with LabelledPullsQuery.WithComments: the latest ones;
 	// HasPreviousPage says there are more ([Client.EarlierComments] reads them).
 	Comments struct {
@@ -108,7 +116,8 @@ type LabelledPulls struct {
 	Config *RemoteFile
 }
 
-// labelledPullsQuery reads one page of labelled pull requests. Comments and
+// labelledPullsQuery reads one page of labelled pull requests, each with its
+// head commit's checks and (with $withOpen) what blocks its merge. Comments and
 // check suites are only asked for withComments.
 func labelledPullsQuery(withComments bool, comments int, configPath string) string {
 	commentsField, suites := "", ""
@@ -119,7 +128,7 @@ func labelledPullsQuery(withComments bool, comments int, configPath string) stri
 		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
 	}
 	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String,
-  $withConfig: Boolean!) {
+  $withConfig: Boolean!, $withOpen: Boolean!) {
   repository(owner: $owner, name: $name) {
     defaultBranchRef @include(if: $withConfig) { name }
     config: object(expression: "HEAD:` + configPath + `") @include(if: $withConfig) { ... on Blob { text } }
@@ -132,11 +141,16 @@ func labelledPullsQuery(withComments bool, comments int, configPath string) stri
         author { login }
         mergeCommit { oid` + suites + ` }
         reviewDecision mergeStateStatus
-        commits(last: 1) { nodes { commit { statusCheckRollup { state } } } }` + commentsField + `
+        commits(last: 1) { nodes { commit { ...checks } } }
+        autoMergeRequest @include(if: $withOpen) { mergeMethod }
+        mergeQueueEntry @include(if: $withOpen) ` + queueEntryFields + `
+        approvals: latestOpinionatedReviews(first: 100, writersOnly: true) @include(if: $withOpen) { nodes { state } }
+        baseRef @include(if: $withOpen) { ` + RefRules + ` }` + commentsField + `
       }
     }
   }
-}`
+}
+` + checksFragment
 }
 
 // LabelledPulls reads up to q.Limit pull requests carrying q.Label, newest
@@ -148,6 +162,9 @@ func (c *Client) LabelledPulls(ctx context.Context, owner, name string, q Labell
 	if len(q.States) > 0 {
 		vars["states"] = q.States
 	}
+	// What blocks a pull request (its queue entry, auto-merge, approvals, its
+	// base's rules) only matters while it is open.
+	vars["withOpen"] = len(q.States) == 0 || slices.Contains(q.States, "OPEN")
 	query := labelledPullsQuery(q.WithComments, q.CommentsLimit, q.ConfigPath)
 	res := &LabelledPulls{}
 	for page := 0; page < (q.Limit+labelledPageSize-1)/labelledPageSize; page++ {

@@ -1,9 +1,13 @@
 package github
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 )
 
 // TestRefPatternMatch: ruleset patterns are fnmatch with FNM_PATHNAME, as
@@ -90,6 +94,42 @@ func TestCreationRestricted(t *testing.T) {
 			}
 			if name != tt.want {
 				t.Errorf("CreationRestricted = %q, want %q", name, tt.want)
+			}
+		})
+	}
+}
+
+// TestFromTagFactsRulesets: the branch rulesets come with the one FromTagFacts
+// query; rulesets the token may not read leave the branches to GitHub's own
+// refusal instead of failing the query.
+func TestFromTagFactsRulesets(t *testing.T) {
+	sets := `"branchRulesets":{"nodes":[{"databaseId":7,"name":"release lines","enforcement":"ACTIVE",` +
+		`"conditions":{"refName":{"include":["refs/heads/release/**"],"exclude":[]}},"creation":{"totalCount":1}}]}`
+	tests := []struct {
+		name   string
+		answer string
+		want   string
+	}{
+		{"read", `{"data":{"repository":{"defaultBranchRef":{"name":"main"},"tag":{"target":{"__typename":"Commit","oid":"abc"}},` + sets + `}}}`,
+			`[{7 release lines ACTIVE [refs/heads/release/**] [] true}]`},
+		{"not readable", `{"data":{"repository":{"defaultBranchRef":{"name":"main"},"tag":{"target":{"__typename":"Commit","oid":"abc"}},"branchRulesets":null}},` +
+			`"errors":[{"type":"FORBIDDEN","path":["repository","branchRulesets"],"message":"Resource not accessible by integration"}]}`, `[]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, reg := stubbed(t, httpmock.GraphQL(`^HotfixFromTag$`), httpmock.JSON(200, tt.answer))
+			f, err := c.FromTagFacts(context.Background(), "acme", "shop", FromTagQuery{Tag: "v1.4.0", Maintenance: "release/v1.4"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(f.Rulesets); got != tt.want {
+				t.Errorf("rulesets %s, want %s", got, tt.want)
+			}
+			if f.TagCommit != "abc" || len(reg.Requests()) != 1 || !strings.Contains(reg.Requests()[0].GraphQL.Query, "branchRulesets: rulesets(") {
+				t.Errorf("tag %q, %d requests", f.TagCommit, len(reg.Requests()))
+			}
+			if rs := CreationRestricted(f.Rulesets, "release/v1.4", f.DefaultBranch); (rs != nil) != (tt.name == "read") {
+				t.Errorf("CreationRestricted(release/v1.4) = %v", rs)
 			}
 		})
 	}

@@ -112,12 +112,41 @@ type rulesetReader interface {
 	RulesetBypass(ctx context.Context, owner, name string, id int64) (string, error)
 }
 
+// bypassOnce asks GitHub about each ruleset's bypass once: one ruleset may
+// restrict creating both branches of the exceptional process.
+type bypassOnce struct {
+	gh     rulesetReader
+	answer map[int64]string
+}
+
+func (b *bypassOnce) RulesetBypass(ctx context.Context, owner, name string, id int64) (string, error) {
+	if a, ok := b.answer[id]; ok {
+		return a, nil
+	}
+	a, err := b.gh.RulesetBypass(ctx, owner, name, id)
+	if err != nil {
+		return "", err
+	}
+	if b.answer == nil {
+		b.answer = map[int64]string{}
+	}
+	b.answer[id] = a
+	return a, nil
+}
+
 // checkCreationAllowed refuses, before anything changes, a branch that an
 // active ruleset forbids creating (a creation rule: "Restrict creations"),
 // unless the user may bypass it: GitHub would refuse its push with GH013,
 // after the branch was made here. The rulesets came with the first query; the
 // bypass is asked only when one applies (one request).
 func checkCreationAllowed(ctx context.Context, gh rulesetReader, repo repository.Repository, sets []github.BranchRuleset, branch, defaultBranch, prefix string) error {
+	return creationAllowed(ctx, gh, repo, sets, branch, defaultBranch,
+		"ask an admin to add you to its bypass list or to exclude "+strings.TrimSuffix(prefix, "/")+"/** from it, or set branch_prefix to a prefix it allows")
+}
+
+// creationAllowed is checkCreationAllowed for any branch: fix says what lets
+// the user create it.
+func creationAllowed(ctx context.Context, gh rulesetReader, repo repository.Repository, sets []github.BranchRuleset, branch, defaultBranch, fix string) error {
 	rs := github.CreationRestricted(sets, branch, defaultBranch)
 	if rs == nil {
 		return nil
@@ -129,8 +158,8 @@ func checkCreationAllowed(ctx context.Context, gh rulesetReader, repo repository
 	if bypass == "always" || bypass == "exempt" {
 		return nil
 	}
-	return fmt.Errorf("creating %s in %s/%s is restricted by ruleset %q (Cannot create ref due to creations being restricted): ask an admin to add you to its bypass list or to exclude %s from it, or set branch_prefix to a prefix it allows",
-		branch, repo.Owner, repo.Name, rs.Name, strings.TrimSuffix(prefix, "/")+"/**")
+	return fmt.Errorf("creating %s in %s/%s is restricted by ruleset %q (Cannot create ref due to creations being restricted): %s",
+		branch, repo.Owner, repo.Name, rs.Name, fix)
 }
 
 // pathClash says that branch cannot be created because blocker exists (where),

@@ -22,6 +22,7 @@ import (
 type fromTagGitHub interface {
 	comparer
 	branchUser
+	rulesetReader
 	lineWorkflowGitHub
 	LatestReleaseTag(ctx context.Context, owner, name string) (string, error)
 	FromTagFacts(ctx context.Context, owner, name string, q github.FromTagQuery) (*github.FromTagFacts, error)
@@ -124,6 +125,10 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	if facts.TagCommit == "" {
 		return fmt.Errorf("tag %s not found in %s: list the release tags with git ls-remote --tags %s, or use --from-latest-release", tag, fullName, ft.remote)
 	}
+	bypass := &bypassOnce{gh: gh}
+	if err := checkCreationAllowed(ctx, bypass, repo, facts.Rulesets, branch, facts.DefaultBranch, cfg.BranchPrefix); err != nil {
+		return err
+	}
 	// A local tag of the same name at another commit would stop the fetch below,
 	// after the maintenance branch was made: known here, locally and cheaply.
 	if err := checkLocalTag(ctx, g, tag, facts.TagCommit, ft.remote, rerunCommand(opts, desc)); err != nil {
@@ -141,6 +146,16 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 	}
 	if maint == mainline {
 		return fmt.Errorf("the maintenance branch of %s would be %s, the base itself: change exceptional.maintenance_branch in %s", tag, maint, config.Path)
+	}
+	// A maintenance branch that does not exist yet is created first, through
+	// the API: a ruleset that forbids it would stop the process after nothing
+	// but that, so it is known now. An existing one is only read.
+	if facts.MaintenanceTip == "" {
+		if err := creationAllowed(ctx, bypass, repo, facts.Rulesets, maint, facts.DefaultBranch,
+			fmt.Sprintf("ask an admin to add you to its bypass list, or to create %s at %s (then run %s again), or set exceptional.maintenance_branch in %s to a name it allows",
+				maint, tag, rerunCommand(opts, desc), config.Path)); err != nil {
+			return err
+		}
 	}
 	// A later release of the line (v1.4.2 when the hotfix starts from v1.4.0):
 	// the hotfix is released after it (v1.4.3), so it must carry its changes —

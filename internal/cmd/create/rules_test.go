@@ -60,3 +60,26 @@ func TestCheckCreationAllowed(t *testing.T) {
 		})
 	}
 }
+
+// TestBypassOnce: a ruleset that restricts both the maintenance branch and the
+// hotfix branch costs one question about its bypass.
+func TestBypassOnce(t *testing.T) {
+	repo := repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}
+	all := []github.BranchRuleset{{ID: 9, Name: "every branch", Enforcement: "ACTIVE", Include: []string{"~ALL"}, RestrictsCreation: true}}
+	gh := &stubBypass{answer: "always"}
+	b := &bypassOnce{gh: gh}
+	if err := checkCreationAllowed(context.Background(), b, repo, all, "hotfix/login", "main", "hotfix/"); err != nil {
+		t.Fatal(err)
+	}
+	if err := creationAllowed(context.Background(), b, repo, all, "release/v1.4", "main", "the fix"); err != nil {
+		t.Fatal(err)
+	}
+	if len(gh.asked) != 1 {
+		t.Errorf("asked %d times, want once", len(gh.asked))
+	}
+	gh = &stubBypass{answer: "never"}
+	err := creationAllowed(context.Background(), &bypassOnce{gh: gh}, repo, all, "release/v1.4", "main", "create it yourself")
+	if err == nil || err.Error() != `creating release/v1.4 in acme/shop is restricted by ruleset "every branch" (Cannot create ref due to creations being restricted): create it yourself` {
+		t.Errorf("err = %v", err)
+	}
+}

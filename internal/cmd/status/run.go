@@ -23,7 +23,8 @@ import (
 
 // jsonFields are the fields --json can select, one object per pull request.
 var jsonFields = []string{"number", "title", "state", "isDraft", "url", "branch", "base", "author",
-	"checks", "review", "mergeable", "mergedAt", "mergeCommit", "release", "createdAt", "tag", "forwardPort"}
+	"checks", "review", "mergeable", "queue", "blockedBy", "autoMerge", "mergedAt", "mergeCommit", "release", "createdAt",
+	"tag", "forwardPort"}
 
 const (
 	// markerComments is how many of a pull request's latest comments are searched for
@@ -244,17 +245,22 @@ func dispatchRuns(ctx context.Context, gh runLister, repo repository.Repository)
 
 // hotfixPull is one hotfix pull request as status reports it.
 type hotfixPull struct {
-	Number      int
-	Title       string
-	State       string // OPEN, MERGED or CLOSED, as GitHub spells it
-	IsDraft     bool
-	URL         string
-	Branch      string
-	Base        string
-	Author      string // login; "" for a deleted account
-	Checks      string // the head commit's checks: passing, failing, pending or none
-	Review      string // GitHub's reviewDecision (APPROVED, CHANGES_REQUESTED, REVIEW_REQUIRED); "" when none
-	MergeState  string // GitHub's mergeStateStatus (CLEAN, BLOCKED, ...) of an open pull request; "" otherwise
+	Number     int
+	Title      string
+	State      string // OPEN, MERGED or CLOSED, as GitHub spells it
+	IsDraft    bool
+	URL        string
+	Branch     string
+	Base       string
+	Author     string // login; "" for a deleted account
+	Checks     string // the head commit's checks: passing, failing, pending or none
+	Review     string // GitHub's reviewDecision (APPROVED, CHANGES_REQUESTED, REVIEW_REQUIRED); "" when none
+	MergeState string // GitHub's mergeStateStatus (CLEAN, BLOCKED, ...) of an open pull request; "" otherwise
+	// Of an open pull request: its place in the merge queue (nil: not queued),
+	// whether auto-merge is on, and what blocks its merge, by name (blockers).
+	Queue       *github.QueueEntry
+	AutoMerge   bool
+	BlockedBy   []string
 	CreatedAt   time.Time
 	MergedAt    *time.Time
 	MergeCommit string
@@ -289,6 +295,7 @@ func newHotfixPull(a *apiPull) hotfixPull {
 	}
 	if a.State == "OPEN" {
 		p.MergeState = a.MergeStateStatus
+		p.Queue, p.AutoMerge, p.BlockedBy = a.Queue(), a.AutoMerge(), blockers(a)
 	}
 	p.Checks = "none"
 	if n := a.Commits.Nodes; len(n) > 0 && n[0].Commit.StatusCheckRollup != nil {
@@ -375,7 +382,8 @@ func (p *hotfixPull) addRun(ctx context.Context, runs map[int64]github.Run, cont
 func (p *hotfixPull) export() map[string]any {
 	m := map[string]any{"number": p.Number, "title": p.Title, "state": p.State, "isDraft": p.IsDraft, "url": p.URL,
 		"branch": p.Branch, "base": p.Base, "author": orNull(p.Author), "checks": p.Checks, "review": orNull(p.Review),
-		"mergeable": orNull(p.MergeState), "mergedAt": nil, "mergeCommit": orNull(p.MergeCommit), "release": nil,
+		"mergeable": orNull(p.MergeState), "queue": exportQueue(p.Queue), "blockedBy": append([]string{}, p.BlockedBy...),
+		"autoMerge": p.AutoMerge, "mergedAt": nil, "mergeCommit": orNull(p.MergeCommit), "release": nil,
 		"createdAt": p.CreatedAt, "tag": orNull(p.Tag), "forwardPort": p.ForwardPort.export()}
 	if p.MergedAt != nil {
 		m["mergedAt"] = *p.MergedAt
@@ -428,33 +436,62 @@ func (p *hotfixPull) summary() (string, tone) {
 	return "not merged", neutral
 }
 
+// openSummary says where an open pull request stands: its place in the merge
+// queue once queued; else its checks, review and mergeability, where the
+// checks failing or pending and the approvals missing that block it are named
+// (blockers) instead of the general word, and whether auto-merge is on.
 func (p *hotfixPull) openSummary() (string, tone) {
+	if q := p.Queue; q != nil {
+		if q.State == "UNMERGEABLE" {
+			return q.Describe(), bad
+		}
+		return q.Describe(), waiting
+	}
 	t := neutral
 	worse := func(to tone) {
 		if to > t {
 			t = to
 		}
 	}
-	var parts []string
-	switch p.Checks {
-	case "none":
+	var parts, namedChecks []string
+	namedReview := ""
+	for _, b := range p.BlockedBy {
+		switch {
+		case strings.HasPrefix(b, "check "):
+			namedChecks = append(namedChecks, b)
+			if strings.HasSuffix(b, " failing") {
+				worse(bad)
+			} else {
+				worse(waiting)
+			}
+		case strings.HasSuffix(b, " missing"):
+			namedReview = b
+			worse(waiting)
+		}
+	}
+	switch {
+	case len(namedChecks) > 0:
+		parts = append(parts, namedChecks...)
+	case p.Checks == "none":
 		parts = append(parts, "no checks")
-	case "failing":
+	case p.Checks == "failing":
 		parts = append(parts, "checks failing")
 		worse(bad)
-	case "pending":
+	case p.Checks == "pending":
 		parts = append(parts, "checks pending")
 		worse(waiting)
 	default:
 		parts = append(parts, "checks "+p.Checks)
 	}
-	switch p.Review {
-	case "APPROVED":
-		parts = append(parts, "approved")
-	case "CHANGES_REQUESTED":
+	switch {
+	case p.Review == "CHANGES_REQUESTED":
 		parts = append(parts, "changes requested")
 		worse(bad)
-	case "REVIEW_REQUIRED":
+	case namedReview != "":
+		parts = append(parts, namedReview)
+	case p.Review == "APPROVED":
+		parts = append(parts, "approved")
+	case p.Review == "REVIEW_REQUIRED":
 		parts = append(parts, "review required")
 		worse(waiting)
 	}
@@ -463,7 +500,10 @@ func (p *hotfixPull) openSummary() (string, tone) {
 		parts = append(parts, "mergeable")
 		worse(good)
 	case "BLOCKED":
-		parts = append(parts, "blocked")
+		// Named above when the checks or the approvals say why.
+		if len(namedChecks) == 0 && namedReview == "" {
+			parts = append(parts, "blocked")
+		}
 		worse(waiting)
 	case "BEHIND":
 		parts = append(parts, "behind base")
@@ -475,6 +515,9 @@ func (p *hotfixPull) openSummary() (string, tone) {
 		parts = append(parts, "draft")
 	default:
 		parts = append(parts, "mergeability unknown")
+	}
+	if p.AutoMerge {
+		parts = append(parts, "auto-merge on")
 	}
 	return strings.Join(parts, ", "), t
 }

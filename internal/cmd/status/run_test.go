@@ -200,12 +200,12 @@ func TestExport(t *testing.T) {
 		pull apiPull
 		want string
 	}{
-		{"merged", merged, `{"author":"monalisa","base":"main","branch":"hotfix/bug-10","checks":"passing","createdAt":"2026-11-26T09:00:00Z",` +
-			`"forwardPort":null,"isDraft":false,"mergeCommit":"` + mergeSHA + `","mergeable":null,"mergedAt":"2026-11-26T10:00:00Z","number":10,` +
+		{"merged", merged, `{"author":"monalisa","autoMerge":false,"base":"main","blockedBy":[],"branch":"hotfix/bug-10","checks":"passing","createdAt":"2026-11-26T09:00:00Z",` +
+			`"forwardPort":null,"isDraft":false,"mergeCommit":"` + mergeSHA + `","mergeable":null,"mergedAt":"2026-11-26T10:00:00Z","number":10,"queue":null,` +
 			`"release":{"conclusion":"success","runId":42,"status":"completed","url":"https://github.com/acme/shop/actions/runs/42","workflow":"release.yml"},` +
 			`"review":null,"state":"MERGED","tag":null,"title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10"}`},
-		{"open", open, `{"author":"monalisa","base":"main","branch":"hotfix/bug-11","checks":"none","createdAt":"2026-11-26T09:00:00Z",` +
-			`"forwardPort":null,"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"release":null,"review":"APPROVED",` +
+		{"open", open, `{"author":"monalisa","autoMerge":false,"base":"main","blockedBy":[],"branch":"hotfix/bug-11","checks":"none","createdAt":"2026-11-26T09:00:00Z",` +
+			`"forwardPort":null,"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"queue":null,"release":null,"review":"APPROVED",` +
 			`"state":"OPEN","tag":null,"title":"Hotfix: bug 11","url":"https://github.com/acme/shop/pull/11"}`},
 		{"release decided, run not recorded", unrecorded, `"release":{"conclusion":null,"runId":null,"status":null,"url":null,"workflow":"release.yml"}`},
 	}
@@ -387,7 +387,8 @@ func TestRunRequests(t *testing.T) {
 		if err := runStatus(t, f, "--state", "merged"); err != nil {
 			t.Fatal(err)
 		}
-		if len(requests(gh)) != 1 || vars(gh)[0]["states"].([]any)[0] != "MERGED" {
+		// Merged only: what blocks an open one is not asked.
+		if len(requests(gh)) != 1 || vars(gh)[0]["states"].([]any)[0] != "MERGED" || vars(gh)[0]["withOpen"] != false {
 			t.Errorf("requests %q, variables %v", requests(gh), vars(gh))
 		}
 	})
@@ -890,5 +891,153 @@ func TestWithoutHotfixPrefix(t *testing.T) {
 		if got := withoutHotfixPrefix(in); got != want {
 			t.Errorf("withoutHotfixPrefix(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// withJSON sets more of a stubbed pull request's fields, as GitHub's answer spells them.
+func withJSON(a apiPull, raw string) apiPull {
+	if err := json.Unmarshal([]byte(raw), &a); err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// Rules of a base, and head commits' checks, as the status query reads them.
+const (
+	rulesCheckAndApproval = `"baseRef":{"rules":{"nodes":[{"type":"REQUIRED_STATUS_CHECKS","repositoryRuleset":{"name":"protect main"},` +
+		`"parameters":{"requiredStatusChecks":[{"context":"ci/test"}]}},` +
+		`{"type":"PULL_REQUEST","repositoryRuleset":{"name":"protect main"},"parameters":{"requiredApprovingReviewCount":1}}]}}`
+	rulesTwoApprovals = `"baseRef":{"rules":{"nodes":[{"type":"PULL_REQUEST","parameters":{"requiredApprovingReviewCount":2}}]}}`
+	ciTestFailing     = `"commits":{"nodes":[{"commit":{"statusCheckRollup":{"state":"FAILURE","contexts":{"totalCount":2,"nodes":[` +
+		`{"__typename":"StatusContext","context":"ci/test","state":"FAILURE"},{"__typename":"CheckRun","name":"lint","status":"COMPLETED","conclusion":"SUCCESS"}]}}}}]}`
+	ciTestPending = `"commits":{"nodes":[{"commit":{"statusCheckRollup":{"state":"PENDING","contexts":{"totalCount":1,"nodes":[` +
+		`{"__typename":"CheckRun","name":"ci/test","status":"IN_PROGRESS"}]}}}}]}`
+	lintFailing = `"commits":{"nodes":[{"commit":{"statusCheckRollup":{"state":"FAILURE","contexts":{"totalCount":2,"nodes":[` +
+		`{"__typename":"CheckRun","name":"lint","status":"COMPLETED","conclusion":"FAILURE"},{"__typename":"StatusContext","context":"ci/test","state":"SUCCESS"}]}}}}]}`
+	onlyLint = `"commits":{"nodes":[{"commit":{"statusCheckRollup":{"state":"SUCCESS","contexts":{"totalCount":1,"nodes":[` +
+		`{"__typename":"CheckRun","name":"lint","status":"COMPLETED","conclusion":"SUCCESS"}]}}}}]}`
+	oneApproval = `"approvals":{"nodes":[{"state":"APPROVED"},{"state":"COMMENTED"}]}`
+)
+
+// TestBlockers: what blocks an open hotfix, by name, in the STATUS column and
+// in --json (queue, blockedBy, autoMerge), from the one query's answer.
+func TestBlockers(t *testing.T) {
+	tests := []struct {
+		name      string
+		raw       string // fields of GitHub's answer, over an open pull request
+		want      string // the STATUS column
+		wantTone  tone
+		blockedBy []string
+		queue     string // --json queue, as JSON
+		autoMerge bool
+	}{
+		{name: "required check failing, approval missing",
+			raw:       `{"mergeStateStatus":"BLOCKED","reviewDecision":"REVIEW_REQUIRED",` + rulesCheckAndApproval + `,` + ciTestFailing + `}`,
+			want:      "check ci/test failing, 1 approving review missing",
+			wantTone:  bad,
+			blockedBy: []string{"check ci/test failing", "1 approving review missing"}, queue: "null"},
+		{name: "required check pending, approved, auto-merge on",
+			raw:       `{"mergeStateStatus":"BLOCKED","reviewDecision":"APPROVED","autoMergeRequest":{"mergeMethod":"SQUASH"},` + rulesCheckAndApproval + `,` + ciTestPending + `,` + oneApproval + `}`,
+			want:      "check ci/test pending, approved, auto-merge on",
+			wantTone:  waiting,
+			blockedBy: []string{"check ci/test pending"}, queue: "null", autoMerge: true},
+		{name: "required check never reported",
+			raw:       `{"mergeStateStatus":"BLOCKED","reviewDecision":"APPROVED",` + rulesCheckAndApproval + `,` + onlyLint + `,` + oneApproval + `}`,
+			want:      "check ci/test pending, approved",
+			wantTone:  waiting,
+			blockedBy: []string{"check ci/test pending"}, queue: "null"},
+		{name: "a check that is not required fails: not a blocker",
+			raw:       `{"mergeStateStatus":"UNSTABLE","reviewDecision":"APPROVED",` + rulesCheckAndApproval + `,` + lintFailing + `,` + oneApproval + `}`,
+			want:      "checks failing, approved, mergeable",
+			wantTone:  bad,
+			blockedBy: []string{}, queue: "null"},
+		{name: "two approvals required, one given",
+			raw:       `{"mergeStateStatus":"BLOCKED","reviewDecision":"REVIEW_REQUIRED",` + rulesTwoApprovals + `,` + oneApproval + `}`,
+			want:      "no checks, 1 approving review missing",
+			wantTone:  waiting,
+			blockedBy: []string{"1 approving review missing"}, queue: "null"},
+		{name: "no rules read: failing checks block a blocked pull request",
+			raw:       `{"mergeStateStatus":"BLOCKED","reviewDecision":"REVIEW_REQUIRED",` + lintFailing + `}`,
+			want:      "check lint failing, review required",
+			wantTone:  bad,
+			blockedBy: []string{"check lint failing", "review required"}, queue: "null"},
+		{name: "conflicts and changes requested",
+			raw:       `{"mergeStateStatus":"DIRTY","reviewDecision":"CHANGES_REQUESTED",` + rulesTwoApprovals + `}`,
+			want:      "no checks, changes requested, conflicts",
+			wantTone:  bad,
+			blockedBy: []string{"changes requested", "conflicts"}, queue: "null"},
+		{name: "first in the merge queue",
+			raw:       `{"mergeStateStatus":"BLOCKED","reviewDecision":"APPROVED","autoMergeRequest":null,"mergeQueueEntry":{"id":"MQE_1","position":1,"state":"AWAITING_CHECKS","estimatedTimeToMerge":240},` + rulesCheckAndApproval + `,` + oneApproval + `}`,
+			want:      "first in the merge queue, about 4m left; its merge group's checks are running",
+			wantTone:  waiting,
+			blockedBy: []string{}, queue: `{"estimatedTimeToMerge":240,"position":1,"state":"AWAITING_CHECKS"}`},
+		{name: "third in the merge queue, no estimate",
+			raw:       `{"mergeStateStatus":"CLEAN","reviewDecision":"APPROVED","mergeQueueEntry":{"id":"MQE_2","position":3,"state":"QUEUED","estimatedTimeToMerge":null}}`,
+			want:      "position 3 in the merge queue",
+			wantTone:  waiting,
+			blockedBy: []string{}, queue: `{"estimatedTimeToMerge":null,"position":3,"state":"QUEUED"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := withJSON(stubPull(5, "OPEN", ""), tt.raw)
+			p := newHotfixPull(&a)
+			if got, gotTone := p.summary(); got != tt.want || gotTone != tt.wantTone {
+				t.Errorf("summary = %q (tone %d), want %q (tone %d)", got, gotTone, tt.want, tt.wantTone)
+			}
+			ex := p.export()
+			if got, _ := json.Marshal(ex["blockedBy"]); string(got) != jsonOf(tt.blockedBy) {
+				t.Errorf("blockedBy = %s, want %s", got, jsonOf(tt.blockedBy))
+			}
+			if got, _ := json.Marshal(ex["queue"]); string(got) != tt.queue {
+				t.Errorf("queue = %s, want %s", got, tt.queue)
+			}
+			if ex["autoMerge"] != tt.autoMerge {
+				t.Errorf("autoMerge = %v, want %v", ex["autoMerge"], tt.autoMerge)
+			}
+		})
+	}
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TestRunBlockers: the queue, the blockers and auto-merge come with the one
+// query that lists the pull requests.
+func TestRunBlockers(t *testing.T) {
+	waiting := withJSON(stubPull(2, "OPEN", ""), `{"mergeStateStatus":"BLOCKED","reviewDecision":"REVIEW_REQUIRED",`+rulesCheckAndApproval+`,`+ciTestFailing+`}`)
+	queued := withJSON(stubPull(1, "OPEN", "SUCCESS"), `{"mergeStateStatus":"BLOCKED","reviewDecision":"APPROVED","autoMergeRequest":{"mergeMethod":"MERGE"},`+
+		`"mergeQueueEntry":{"id":"MQE_1","position":1,"state":"QUEUED","estimatedTimeToMerge":null},`+rulesCheckAndApproval+`,`+oneApproval+`}`)
+	gh := fakeGitHub(t, "", page(2, "", waiting, queued))
+	f, _, stdout, _ := testFactory(t, gh)
+	if err := runStatus(t, f); err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+	if len(rows) != 2 || !strings.HasPrefix(rows[0], "2\tHotfix: bug 2\thotfix/bug-2\tOPEN\tcheck ci/test failing, 1 approving review missing\t") ||
+		!strings.HasPrefix(rows[1], "1\tHotfix: bug 1\thotfix/bug-1\tOPEN\tfirst in the merge queue\t") {
+		t.Errorf("stdout:\n%s", stdout.String())
+	}
+	if len(requests(gh)) != 1 || vars(gh)[0]["withOpen"] != true {
+		t.Errorf("requests %q, variables %v: want the one query, with what blocks open pull requests", requests(gh), vars(gh))
+	}
+	q := gh.Requests()[0].GraphQL.Query
+	for _, field := range []string{"mergeQueueEntry", "autoMergeRequest", "latestOpinionatedReviews(first: 100, writersOnly: true)", "baseRef @include(if: $withOpen) { rules(", "...checks"} {
+		if !strings.Contains(q, field) {
+			t.Errorf("the status query lacks %s:\n%s", field, q)
+		}
+	}
+
+	gh = fakeGitHub(t, "", page(2, "", waiting, queued))
+	f, _, stdout, _ = testFactory(t, gh)
+	if err := runStatus(t, f, "--json", "number,queue,blockedBy,autoMerge"); err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"autoMerge":false,"blockedBy":["check ci/test failing","1 approving review missing"],"number":2,"queue":null},` +
+		`{"autoMerge":true,"blockedBy":[],"number":1,"queue":{"estimatedTimeToMerge":null,"position":1,"state":"QUEUED"}}]`
+	var got any
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil || jsonOf(got) != want {
+		t.Errorf("--json: %v\n%s\nwant\n%s", err, stdout.String(), want)
 	}
 }

@@ -38,16 +38,21 @@ func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions)
 Show the repository's hotfix pull requests, found by the hotfix label (from
 .github/hotfix.yml in the clone, else on the default branch, else "hotfix"), newest first.
 
-Open pull requests are shown with their checks, review decision and mergeability; merged
-ones with their release run and its conclusion, as recorded by gh hotfix ship on the pull
-request. Only open ones are shown unless --state says otherwise; --state all also shows
+Open pull requests are shown with their checks, review decision and mergeability, naming
+what blocks the merge (the required checks failing or pending, the approving reviews the
+base's rules still want: "check ci/test failing, 1 approving review missing") and whether
+auto-merge is on; once in the merge queue, with their place in it ("first in the merge
+queue, about 4m left"). Merged ones are shown with their release run and its conclusion, as
+recorded by gh hotfix ship on the pull request. Only open ones are shown unless --state says otherwise; --state all also shows
 those closed without merging.
 
 On a terminal the result is a table; otherwise it is tab-separated lines, one per pull
 request, and nothing at all when there is none. JSON fields: number, title, state, isDraft,
-url, branch, base, author, checks, review, mergeable, mergedAt, mergeCommit, release
-(workflow, runId, url, status, conclusion), createdAt, tag and forwardPort (number, url,
-state, conflicts, conflictsResolved).
+url, branch, base, author, checks, review, mergeable, queue (position, state,
+estimatedTimeToMerge in seconds or null; null when not queued), blockedBy (what blocks the
+merge, by name), autoMerge, mergedAt, mergeCommit, release (workflow, runId, url, status,
+conclusion), createdAt, tag and forwardPort (number, url, state, conflicts,
+conflictsResolved).
 
 A merged hotfix of the exceptional process (gh hotfix create --from-tag) shows its hotfix
 tag and where its forward-port to the main line stands, read from GitHub now:
