@@ -243,6 +243,21 @@ func (d *diagnosis) approvals(by string, approvals int, codeOwner, dismissStale,
 		base, plural(approvals, "approving review", "approving reviews"), by, more, then)), true
 }
 
+// rulesSayMethods reports whether the rules check says which merge methods
+// the ruleset named name allows into the base (mergeMethods), failing when
+// merge_method is not among them: the auto-merge check then leaves it to it.
+func (d *diagnosis) rulesSayMethods(name string) bool {
+	if !d.facts.BaseFound {
+		return false
+	}
+	for _, ar := range github.RulesFor(d.facts.Rulesets, "refs/heads/"+d.facts.Base, d.facts.DefaultBranch) {
+		if ar.Type == "PULL_REQUEST" && ar.Ruleset.Name == name && ar.ParamsRead && len(ar.MergeMethods) > 0 && len(ar.MergeMethods) < 3 {
+			return true
+		}
+	}
+	return false
+}
+
 // mergeMethods: the merge methods a pull_request rule allows, against
 // merge_method (what ship --auto merges with).
 func (d *diagnosis) mergeMethods(ar github.AppliedRule) Check {

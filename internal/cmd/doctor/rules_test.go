@@ -233,3 +233,45 @@ func TestReadBypass(t *testing.T) {
 	}
 }
 
+// TestMergeMethodFailsOnce: a merge_method a ruleset forbids into the base is
+// one failure, the rules line's (with the ruleset's allowed methods and the
+// fix); the auto-merge check then says only that it is forbidden. Without
+// the ruleset's rule to read (rulesets unread), the auto-merge check fails.
+func TestMergeMethodFailsOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		sets        []github.Ruleset
+		wantFailing string
+		wantAuto    string
+	}{
+		{"the rules line fails", []github.Ruleset{ruleset(1, "protect main", "~DEFAULT_BRANCH", github.Rule{Type: "PULL_REQUEST", MergeMethods: []string{"merge"}})},
+			"rules: merge is the only merge method allowed into main (ruleset \"protect main\"), and merge_method is squash",
+			"ok allowed in acme/shop, and squash merges too; ruleset \"protect main\" forbids them into main (see rules)"},
+		{"the ruleset unread: auto-merge fails", nil,
+			"auto-merge: merge_method is squash, but ruleset \"protect main\" does not allow squash merges into main (its pull_request rule allows merge)",
+			"fail merge_method is squash, but ruleset \"protect main\" does not allow squash merges into main (its pull_request rule allows merge)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := readyFacts()
+			f.Permission = "ADMIN"
+			f.MergeRules = []github.MergeRule{{Ruleset: "protect main", Methods: []string{"merge"}}}
+			f.Rulesets = tt.sets
+			cfg := config.Default()
+			cfg.MergeMethod = "squash"
+			d := &diagnosis{facts: f, cfg: cfg, repo: repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, repoArg: "acme/shop"}
+			auto := d.autoMerge()
+			var failing []string
+			for _, c := range append([]Check{auto}, d.rules()...) {
+				if c.Severity == SeverityError {
+					failing = append(failing, c.Name+": "+c.Detail)
+				}
+			}
+			if len(failing) != 1 || failing[0] != tt.wantFailing {
+				t.Errorf("failing:\n%s\nwant only:\n%s", strings.Join(failing, "\n"), tt.wantFailing)
+			}
+			if got := auto.word() + " " + auto.Detail; got != tt.wantAuto {
+				t.Errorf("auto-merge: %s\nwant: %s", got, tt.wantAuto)
+			}
+		})
+	}
+}
