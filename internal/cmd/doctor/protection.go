@@ -99,7 +99,6 @@ func (d *diagnosis) baseProtection(p *github.Protection) []Check {
 // exceptional process's maintenance branches, into which hotfixes merge
 // through a pull request: only creating them matters there.
 func (d *diagnosis) branchProtection(p *github.Protection, what string, maint bool) []Check {
-	const name = "rules"
 	by := protectionSource(p)
 	var out []Check
 	if p.BlocksCreations && p.RestrictsPushes {
