@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/cli/go-gh/v2/pkg/api"
 )
 
 // ActionsWorkflow is a workflow as GET /repos/{owner}/{repo}/actions/workflows lists it.
@@ -103,6 +105,11 @@ type Inspection struct {
 	// was answered, rules whose parameters are missing included.
 	Rulesets    []Ruleset
 	RulesetsErr error
+	// Protections are the repository's classic branch protection rules, as
+	// GitHub shows them to the viewer: to an administrator only, the list
+	// being empty for others. ProtectionsErr says why they could not be read.
+	Protections    []Protection
+	ProtectionsErr error
 }
 
 const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label: String!, $base: String!, $hasBase: Boolean!,
@@ -119,13 +126,15 @@ const inspectQuery = `query HotfixDoctor($owner: String!, $name: String!, $label
     config: object(expression: $config) @include(if: $readConfig) { ... on Blob { text } }
     latestRelease { tagName }
     ` + rulesetsField + `
+    ` + protectionField + `
   }
 }`
 
 // InspectRepository reads, in one GraphQL query, what doctor and init check of
 // a repository: the viewer and their permission, the merge settings and the
 // rules restricting merge methods, the base, the label, the workflow files
-// themselves, the config file, the latest release and the rulesets. A repository GitHub does
+// themselves, the config file, the latest release, the rulesets and the
+// classic branch protection rules. A repository GitHub does
 // not show returns an error that is [ErrRepositoryNotFound].
 func (c *Client) InspectRepository(ctx context.Context, owner, name string, q InspectQuery) (*Inspection, error) {
 	// "HEAD:" is the default branch, so nothing needs to be known before asking.
@@ -165,13 +174,14 @@ func (c *Client) InspectRepository(ctx context.Context, owner, name string, q In
 			Config        *blob
 			LatestRelease *struct{ TagName string }
 			Rulesets      *rulesetNodes
+			Protections   *protectionNodes `json:"branchProtectionRules"`
 		}
 	}
 	err := c.GraphQL(ctx, inspectQuery, vars, &out)
 	// Rules that cannot be read leave the rest of the answer as useful as it is.
-	var rulesetsErr error
-	if err != nil && out.Repository != nil && onlyAt(err, "repository", "rulesets") {
-		rulesetsErr, err = err, nil
+	var rulesetsErr, protectionsErr error
+	if err != nil && out.Repository != nil {
+		err, rulesetsErr, protectionsErr = splitErrors(err, []string{"repository", "rulesets"}, []string{"repository", "branchProtectionRules"})
 	}
 	if err != nil && !IsNotFound(err) {
 		return nil, err
@@ -184,12 +194,16 @@ func (c *Client) InspectRepository(ctx context.Context, owner, name string, q In
 		Viewer: out.Viewer.Login, Permission: r.ViewerPermission, IsPrivate: r.IsPrivate,
 		AutoMergeAllowed: r.AutoMergeAllowed, MergeCommitAllowed: r.MergeCommitAllowed,
 		SquashMergeAllowed: r.SquashMergeAllowed, RebaseMergeAllowed: r.RebaseMergeAllowed,
-		BaseFound:     r.Base != nil,
-		WorkflowFiles: map[string]string{},
-		RulesetsErr:   rulesetsErr,
+		BaseFound:      r.Base != nil,
+		WorkflowFiles:  map[string]string{},
+		RulesetsErr:    rulesetsErr,
+		ProtectionsErr: protectionsErr,
 	}
 	if r.Rulesets != nil {
 		in.Rulesets = r.Rulesets.rulesets()
+	}
+	if r.Protections != nil {
+		in.Protections = r.Protections.protections()
 	}
 	_, _, in.LabelExists = r.Labels.Find(q.Label)
 	if r.DefaultBranchRef != nil {
@@ -213,4 +227,29 @@ func (c *Client) InspectRepository(ctx context.Context, owner, name string, q In
 		in.LatestTag = r.LatestRelease.TagName
 	}
 	return in, nil
+}
+
+// splitErrors sets apart, when every error of a GraphQL answer is under one
+// of two fields (the rulesets, the branch protection rules), the errors of
+// each, so that what could not be read of one does not hide the other nor
+// the rest of the answer; rest is err itself when some error is elsewhere.
+func splitErrors(err error, a, b []string) (rest, atA, atB error) {
+	if !onlyUnder(err, a, b) {
+		return err, nil, nil
+	}
+	var inA, inB []api.GraphQLErrorItem
+	for _, e := range err.(*api.GraphQLError).Errors {
+		if onlyAt(&api.GraphQLError{Errors: []api.GraphQLErrorItem{e}}, a...) {
+			inA = append(inA, e)
+		} else {
+			inB = append(inB, e)
+		}
+	}
+	if len(inA) > 0 {
+		atA = &api.GraphQLError{Errors: inA}
+	}
+	if len(inB) > 0 {
+		atB = &api.GraphQLError{Errors: inB}
+	}
+	return nil, atA, atB
 }

@@ -150,3 +150,132 @@ func RulesFor(sets []Ruleset, ref, defaultBranch string) []AppliedRule {
 	}
 	return out
 }
+
+// protectionField reads, in the query it joins, the repository's classic
+// branch protection rules (PUT /repos/{owner}/{repo}/branches/{branch}/protection,
+// or the settings' "Branch protection rules"), so that doctor can say what
+// they require of a hotfix as it does for rulesets. GitHub shows them only to
+// those who administer the repository: to others the list is empty
+// (prodigyeducation/branch-cleaner#27, w3c/validate-repos#30). Schema:
+// BranchProtectionRule.
+const protectionField = `branchProtectionRules(first: 100) {
+      nodes { databaseId pattern
+        requiresApprovingReviews requiredApprovingReviewCount requiresCodeOwnerReviews dismissesStaleReviews requireLastPushApproval
+        requiresStatusChecks requiredStatusCheckContexts requiresStrictStatusChecks
+        requiresLinearHistory isAdminEnforced lockBranch restrictsPushes blocksCreations }
+    }`
+
+// Protection is a classic branch protection rule, with what it requires of
+// the branches its pattern matches.
+type Protection struct {
+	ID      int64
+	Pattern string // a branch name, or an fnmatch pattern (BranchPatternMatch)
+
+	// Approvals is the number of approving reviews required (Reviews: a pull
+	// request is required, and approvals too when Approvals > 0).
+	Reviews          bool
+	Approvals        int
+	CodeOwnerReview  bool
+	DismissStale     bool
+	LastPushApproval bool
+
+	Checks       bool     // status checks are required: Contexts
+	Contexts     []string // the checks' names
+	StrictChecks bool     // the branch must be up to date with the base
+
+	LinearHistory bool
+	// AdminEnforced: the rule binds administrators too ("Do not allow
+	// bypassing the above settings", REST's enforce_admins).
+	AdminEnforced bool
+
+	Locked          bool // lock_branch: read-only
+	RestrictsPushes bool // only the people, teams and apps it lists may push
+	BlocksCreations bool // with RestrictsPushes: only they may create matching branches
+}
+
+type protectionNodes struct {
+	Nodes []struct {
+		DatabaseID                   int64 `json:"databaseId"`
+		Pattern                      string
+		RequiresApprovingReviews     bool
+		RequiredApprovingReviewCount *int
+		RequiresCodeOwnerReviews     bool
+		DismissesStaleReviews        bool
+		RequireLastPushApproval      bool
+		RequiresStatusChecks         bool
+		RequiredStatusCheckContexts  []string
+		RequiresStrictStatusChecks   bool
+		RequiresLinearHistory        bool
+		IsAdminEnforced              bool
+		LockBranch                   bool
+		RestrictsPushes              bool
+		BlocksCreations              bool
+	}
+}
+
+func (n protectionNodes) protections() []Protection {
+	var out []Protection
+	for _, p := range n.Nodes {
+		pr := Protection{ID: p.DatabaseID, Pattern: p.Pattern,
+			Reviews: p.RequiresApprovingReviews, CodeOwnerReview: p.RequiresCodeOwnerReviews,
+			DismissStale: p.DismissesStaleReviews, LastPushApproval: p.RequireLastPushApproval,
+			Checks: p.RequiresStatusChecks, StrictChecks: p.RequiresStrictStatusChecks,
+			LinearHistory: p.RequiresLinearHistory, AdminEnforced: p.IsAdminEnforced,
+			Locked: p.LockBranch, RestrictsPushes: p.RestrictsPushes, BlocksCreations: p.BlocksCreations}
+		if p.RequiredApprovingReviewCount != nil && p.RequiresApprovingReviews {
+			pr.Approvals = *p.RequiredApprovingReviewCount
+		}
+		if pr.Checks {
+			for _, c := range p.RequiredStatusCheckContexts {
+				if c != "" {
+					pr.Contexts = append(pr.Contexts, c)
+				}
+			}
+		}
+		out = append(out, pr)
+	}
+	return out
+}
+
+// ProtectionFor is the classic branch protection rule that applies to branch,
+// or nil: one at most, unlike rulesets, which add up. GitHub docs, "About
+// protected branches" (Managing a branch protection rule): "If a repository
+// has multiple protected branch rules that affect the same branches, the rules
+// that include a specific branch name have the highest priority. If there is
+// more than one protected branch rule that references the same specific
+// branch name, then the branch rule created first will have higher priority.
+// Protected branch rules that mention a special character, such as *, ?, or ],
+// are applied in the order they were created, so older rules with these
+// characters have a higher priority." The order of creation is read from
+// the rules' database IDs.
+func ProtectionFor(rules []Protection, branch string) *Protection {
+	var best *Protection
+	for i := range rules {
+		p := &rules[i]
+		if !BranchPatternMatch(p.Pattern, branch) {
+			continue
+		}
+		exact, bestExact := p.Pattern == branch, best != nil && best.Pattern == branch
+		switch {
+		case best == nil, exact && !bestExact, exact == bestExact && p.ID < best.ID:
+			best = p
+		}
+	}
+	return best
+}
+
+// BranchPatternMatch reports whether a branch name matches a classic branch
+// protection rule's pattern: fnmatch with File::FNM_PATHNAME, so "*", "?" and
+// "[…]" stay within one path segment and "qa/**/*" matches qa/foo/bar; the
+// backslash quotes nothing: "GitHub does not support the use of backslashes
+// in branch protection rules" (GitHub docs, "About protected branches"), so a
+// pattern with one, like one without wildcards, names one branch.
+func BranchPatternMatch(pattern, branch string) bool {
+	if pattern == "" || strings.ContainsRune(pattern, '\\') {
+		return pattern == branch
+	}
+	if !strings.ContainsAny(pattern, "*?[") {
+		return pattern == branch
+	}
+	return RefPatternMatch(pattern, branch)
+}

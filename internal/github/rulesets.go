@@ -125,10 +125,10 @@ func refPatternRegexp(pattern string) (*regexp.Regexp, error) {
 			case '\\':
 				if j+1 < len(seg) {
 					j++
-					b.WriteString(regexp.QuoteMeta(string(seg[j])))
+					b.WriteString(regexp.QuoteMeta(seg[j : j+1]))
 				}
 			default:
-				b.WriteString(regexp.QuoteMeta(string(c)))
+				b.WriteString(regexp.QuoteMeta(seg[j : j+1]))
 			}
 		}
 		if !last {

@@ -33,6 +33,8 @@ func TestRefPatternMatch(t *testing.T) {
 		{"refs/heads/main", "refs/heads/mainline", false},
 		{"refs/heads/a.b", "refs/heads/axb", false}, // a dot is a dot
 		{"refs/heads/[oops", "refs/heads/[oops", false},
+		{"refs/heads/hotfix/é*", "refs/heads/hotfix/éclair", true}, // a letter of several bytes is itself
+		{"refs/heads/v\\é", "refs/heads/vé", true},
 	}
 	for _, tt := range tests {
 		if got := RefPatternMatch(tt.pattern, tt.ref); got != tt.want {

@@ -33,9 +33,11 @@ workflow_dispatch trigger and its inputs, auto-merge (when configured), CI runni
 hotfix branches or on pull requests to the base, a releasable base, the configuration, and
 for the exceptional process (hotfix from the last release) the hotfix workflow and the
 naming of maintenance branches. Then each rule of the repository's rulesets that applies
-to the base, to hotfix branches, to maintenance branches or to release tags, one line
-each with what it means for a hotfix: required approvals and checks, a merge queue, the
-merge methods allowed, linear history, and who may create the branches and tags.
+to the base, to hotfix branches, to maintenance branches or to release tags, and of the
+classic branch protection rule that applies to each of those branches, one line each with
+its source and what it means for a hotfix: required approvals and checks, a merge queue,
+the merge methods allowed, linear history, and who may create and push the branches and
+create the tags. GitHub shows branch protection rules only to the repository's admins.
 
 Warnings (checks still running on the base, token scopes that cannot be read, a missing
 label, which ship creates, ...) do not count as failures. Exits with status 0 only when no check fails.

@@ -57,6 +57,11 @@ type Facts struct {
 	// same query); RulesetsErr says why not all could be read.
 	Rulesets    []github.Ruleset
 	RulesetsErr error
+	// Protections are the classic branch protection rules (read in the same
+	// query), which GitHub shows only to administrators; ProtectionsErr says
+	// why they could not be read.
+	Protections    []github.Protection
+	ProtectionsErr error
 }
 
 // APIWorkflow is a workflow as the Actions API lists it.
@@ -114,6 +119,7 @@ func Inspect(ctx context.Context, gh inspector, owner, name string, q Query) (*F
 		DefaultBranch: in.DefaultBranch,
 		LatestTag:     in.LatestTag,
 		Rulesets:      in.Rulesets, RulesetsErr: in.RulesetsErr,
+		Protections: in.Protections, ProtectionsErr: in.ProtectionsErr,
 	}
 	// Classic and OAuth app tokens list their scopes; other tokens send no header, or
 	// an empty one, which a classic token without scopes would send too: unknown then.

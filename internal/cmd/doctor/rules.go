@@ -122,14 +122,19 @@ func (d *diagnosis) rules() []Check {
 				fmt.Sprintf("make sure the token the release workflow creates the tag with may bypass ruleset %q (ask an admin to add its app or role to the bypass list)", ar.Ruleset.Name)))
 		}
 	}
-	if len(checks) == 0 {
+	protections := d.protectionRules(refs)
+	if len(checks) == 0 && !slices.ContainsFunc(protections, func(c Check) bool { return c.Detail != d.invisibleProtections() }) {
 		where := f.Base + ", " + refs.hotfixName
 		if refs.maint != "" {
 			where += ", " + refs.maintName
 		}
-		return []Check{pass(name, fmt.Sprintf("no active ruleset has a rule that matters to a hotfix on %s or release tags %s", where, refs.tagPattern))}
+		what := "active ruleset"
+		if d.protectionsVisible() && f.ProtectionsErr == nil {
+			what += " or branch protection rule"
+		}
+		checks = append(checks, pass(name, fmt.Sprintf("no %s has a rule that matters to a hotfix on %s or release tags %s", what, where, refs.tagPattern)))
 	}
-	return checks
+	return append(checks, protections...)
 }
 
 // baseRule says what a rule on the base means for a hotfix's merge: nothing
@@ -152,15 +157,7 @@ func (d *diagnosis) baseRule(ar github.AppliedRule) []Check {
 		}
 		return out
 	case "REQUIRED_STATUS_CHECKS":
-		checks := "status checks"
-		if len(ar.Checks) > 0 {
-			checks = "the " + pick(len(ar.Checks), "check ", "checks ") + strings.Join(ar.Checks, ", ")
-		}
-		strict := ""
-		if ar.StrictChecks {
-			strict = fmt.Sprintf(", on a branch up to date with %s", base)
-		}
-		return []Check{pass(name, fmt.Sprintf("%s requires %s%s (%s): ship waits for %s to pass", base, checks, strict, by, pick(len(ar.Checks), "it", "them")))}
+		return []Check{d.requiredChecks(by, ar.Checks, ar.StrictChecks)}
 	case "MERGE_QUEUE":
 		how := by
 		if ar.QueueMethod != "" {
@@ -172,39 +169,70 @@ func (d *diagnosis) baseRule(ar github.AppliedRule) []Check {
 		}
 		return []Check{pass(name, detail)}
 	case "REQUIRED_LINEAR_HISTORY":
-		detail := fmt.Sprintf("%s requires linear history (%s)", base, by)
-		if method == "merge" {
-			return []Check{fail(name, detail+": merge_method is merge, which makes a merge commit",
-				fmt.Sprintf("set merge_method: squash (or rebase) in %s", d.configFile()))}
-		}
-		if method != "" {
-			return []Check{pass(name, fmt.Sprintf("%s: merge_method %s keeps it linear", detail, method))}
-		}
-		return []Check{pass(name, detail+": merge_method must be squash or rebase")}
+		return []Check{d.linearHistory(by)}
 	}
 	return nil
+}
+
+// requiredChecks: the checks a rule requires on the base (by names the rule).
+func (d *diagnosis) requiredChecks(by string, required []string, strictly bool) Check {
+	base := d.facts.Base
+	checks := "status checks"
+	if len(required) > 0 {
+		checks = "the " + pick(len(required), "check ", "checks ") + strings.Join(required, ", ")
+	}
+	strict := ""
+	if strictly {
+		strict = fmt.Sprintf(", on a branch up to date with %s", base)
+	}
+	return pass("rules", fmt.Sprintf("%s requires %s%s (%s): ship waits for %s to pass", base, checks, strict, by, pick(len(required), "it", "them")))
+}
+
+// linearHistory: a rule requires linear history on the base, which a merge
+// commit breaks (by names the rule).
+func (d *diagnosis) linearHistory(by string) Check {
+	const name = "rules"
+	method := d.cfg.MergeMethod
+	detail := fmt.Sprintf("%s requires linear history (%s)", d.facts.Base, by)
+	if method == "merge" {
+		return fail(name, detail+": merge_method is merge, which makes a merge commit",
+			fmt.Sprintf("set merge_method: squash (or rebase) in %s", d.configFile()))
+	}
+	if method != "" {
+		return pass(name, fmt.Sprintf("%s: merge_method %s keeps it linear", detail, method))
+	}
+	return pass(name, detail+": merge_method must be squash or rebase")
 }
 
 // reviews: the approvals a pull_request rule requires; ok is false when it
 // requires none (or they could not be read).
 func (d *diagnosis) reviews(ar github.AppliedRule) (Check, bool) {
+	if !ar.ParamsRead {
+		return Check{}, false
+	}
+	return d.approvals(fmt.Sprintf("ruleset %q", ar.Ruleset.Name), ar.Approvals, ar.CodeOwnerReview, ar.DismissStale, ar.LastPushApproval)
+}
+
+// approvals: the approving reviews a rule (named by by) requires on the base,
+// with what it requires of them; ok is false when it requires none.
+func (d *diagnosis) approvals(by string, approvals int, codeOwner, dismissStale, lastPush bool) (Check, bool) {
 	const name = "rules"
-	base, by := d.facts.Base, fmt.Sprintf("ruleset %q", ar.Ruleset.Name)
+	base := d.facts.Base
 	var extra []string
-	if ar.CodeOwnerReview {
+	if codeOwner {
 		extra = append(extra, "a code owner's among them")
 	}
-	if ar.DismissStale {
+	if dismissStale {
 		extra = append(extra, "a push dismisses earlier approvals")
 	}
-	if ar.LastPushApproval {
+	if lastPush {
 		extra = append(extra, "the last push approved by someone else")
 	}
 	more := ""
 	if len(extra) > 0 {
 		more = "; " + strings.Join(extra, "; ")
 	}
-	if !ar.ParamsRead || (ar.Approvals == 0 && more == "") {
+	if approvals == 0 && more == "" {
 		return Check{}, false
 	}
 	then := fmt.Sprintf("ship waits for it; set reviewers in %s so ship asks for it", d.configFile())
@@ -212,7 +240,22 @@ func (d *diagnosis) reviews(ar github.AppliedRule) (Check, bool) {
 		then = "ship waits for it, and asks " + strings.Join(d.cfg.Reviewers, ", ") + " for it"
 	}
 	return pass(name, fmt.Sprintf("%s needs %s from someone other than the author (%s%s): %s",
-		base, plural(ar.Approvals, "approving review", "approving reviews"), by, more, then)), true
+		base, plural(approvals, "approving review", "approving reviews"), by, more, then)), true
+}
+
+// rulesSayMethods reports whether the rules check says which merge methods
+// the ruleset named name allows into the base (mergeMethods), failing when
+// merge_method is not among them: the auto-merge check then leaves it to it.
+func (d *diagnosis) rulesSayMethods(name string) bool {
+	if !d.facts.BaseFound {
+		return false
+	}
+	for _, ar := range github.RulesFor(d.facts.Rulesets, "refs/heads/"+d.facts.Base, d.facts.DefaultBranch) {
+		if ar.Type == "PULL_REQUEST" && ar.Ruleset.Name == name && ar.ParamsRead && len(ar.MergeMethods) > 0 && len(ar.MergeMethods) < 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeMethods: the merge methods a pull_request rule allows, against

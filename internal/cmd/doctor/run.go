@@ -366,6 +366,10 @@ func (d *diagnosis) autoMerge() Check {
 			fmt.Sprintf("gh repo edit %s %s, or change merge_method in %s", d.repoArg, flag, d.configFile()))
 	}
 	for _, r := range f.MergeRules {
+		if !slices.Contains(r.Methods, method) && d.rulesSayMethods(r.Ruleset) {
+			// The rules check fails on it, with the fix: said once.
+			return pass("auto-merge", fmt.Sprintf("allowed in %s, and %s merges too; ruleset %q forbids them into %s (see rules)", d.fullName(), method, r.Ruleset, f.Base))
+		}
 		if !slices.Contains(r.Methods, method) {
 			return fail("auto-merge", fmt.Sprintf("merge_method is %s, but ruleset %q does not allow %s merges into %s (its pull_request rule allows %s)",
 				method, r.Ruleset, method, f.Base, strings.Join(r.Methods, ", ")),
