@@ -13,8 +13,8 @@ import (
 // merge queue.") and the queue merges with its own method (GitHub docs,
 // "Merging a pull request with a merge queue"; "Managing a merge queue").
 // --auto joins the queue instead (joinQueue), and the wait follows the
-// pull request's place in it (queueStatus) until the queue merges it or
-// removes it (queueRemoved).
+// pull request's place in it until the queue merges it or removes it
+// (queueWait).
 
 // joinQueue adds the pull request to the base's merge queue, at the front
 // with --jump, only at the tip ship pushed (GitHub refuses if the head moved,
