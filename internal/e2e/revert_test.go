@@ -58,7 +58,7 @@ func TestRevertMergedHotfix(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("revert: exit %d\n%s", r.Code, r.Stderr)
 	}
-	const branch = "hotfix/revert-1-hotfix-login-page-500"
+	const branch = "hotfix/revert-1-login-page-500"
 	if got := strings.TrimSpace(r.Stdout); got != branch {
 		t.Errorf("stdout %q, want the branch %s", got, branch)
 	}
@@ -76,7 +76,7 @@ func TestRevertMergedHotfix(t *testing.T) {
 	}
 	_, out := e.API("GET", "/repos/monalisa/undo/pulls/2", nil)
 	pr := out.(map[string]any)
-	if pr["title"] != "Hotfix: Revert #1: Hotfix: login page 500" || !strings.Contains(pr["body"].(string), "Reverts #1") || pr["merged"] != true {
+	if pr["title"] != "Hotfix: Revert #1: login page 500" || !strings.Contains(pr["body"].(string), "Reverts #1") || pr["merged"] != true {
 		t.Errorf("the revert's pull request: title %q, merged %v, body:\n%s", pr["title"], pr["merged"], pr["body"])
 	}
 	if dispatchCount(e) != 1 {

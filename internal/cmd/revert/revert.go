@@ -42,11 +42,13 @@ Create a hotfix branch that reverts a pull request merged into the base, then sh
 with gh hotfix ship as any hotfix.
 
 The branch is the prefix (hotfix/, or branch_prefix) followed by revert-<number>- and the
-pull request's title, by create's rules; --name names it instead. It starts at the base's
+pull request's title (less a leading "Hotfix: "), by create's rules; --name names it
+instead. It starts at the base's
 tip, fetched just now, and holds the revert of what the merge put on the base: of its merge
 commit (git revert -m 1), of its squashed commit, or of each commit a rebase put there,
-newest first. The revert is made in a temporary worktree, so a conflict leaves the checkout
-as it was; the branch is then checked out, and what ship needs is stored in its git config.
+newest first, each with git's message less a [skip ci] it would quote (GitHub would skip
+the pull request's checks). The revert is made in a temporary worktree, so a conflict leaves
+the checkout as it was; the branch is then checked out, and what ship needs is stored in its git config.
 ship's pull request says "Reverts #<number>", and ship notes the revert once on the
 reverted pull request.
 

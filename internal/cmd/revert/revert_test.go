@@ -133,6 +133,8 @@ func TestRevertIn(t *testing.T) {
 	fx.commit(t, "e.txt", "e\n", "add e")
 	undone := fx.commit(t, "e.txt", "E\n", "change e")
 	fx.commit(t, "e.txt", "e\n", "change e back")
+	// A commit whose message skips CI: its revert's must not.
+	skipped := fx.commit(t, "f.txt", "f\n", "Add f [skip ci]")
 	// A squashed commit.
 	squash := fx.commit(t, "d.txt", "d\n", "add d (#3)")
 	// A later change to d.txt, which the squashed commit's revert conflicts with.
@@ -172,6 +174,16 @@ func TestRevertIn(t *testing.T) {
 		t.Errorf("after reverting the merge, a.txt and b.txt differ from the base:\n%s", d)
 	}
 
+	t.Run("a message that skips CI", func(t *testing.T) {
+		got, err := revertIn(ctx, g, tip, []string{skipped}, 0, noConflict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg := fx.git(t, fx.dir, "log", "-1", "--format=%B", got); msg != "Revert \"Add f\"\n\nThis reverts commit "+skipped+"." {
+			t.Errorf("the revert's message %q still skips CI, or lost git's words", msg)
+		}
+	})
+
 	t.Run("conflict", func(t *testing.T) {
 		errConflict := errors.New("conflict")
 		var files []string
@@ -193,7 +205,7 @@ func TestRevertIn(t *testing.T) {
 
 // pullJSON is the pull request as the HotfixRevert query answers it.
 func pullJSON(state, base, merge string, parents int) map[string]any {
-	p := map[string]any{"id": "PR_7", "number": 7, "title": "Fix login", "url": "https://github.com/acme/shop/pull/7", "state": state, "baseRefName": base,
+	p := map[string]any{"id": "PR_7", "number": 7, "title": "Hotfix: Fix login", "url": "https://github.com/acme/shop/pull/7", "state": state, "baseRefName": base,
 		"commits": map[string]any{"totalCount": 1, "nodes": []any{map[string]any{"commit": map[string]any{"oid": "c1", "messageHeadline": "Fix login", "authoredDate": "2026-11-30T00:00:00Z"}}}}}
 	if merge != "" {
 		p["mergeCommit"] = map[string]any{"oid": merge, "parents": map[string]any{"totalCount": parents}, "history": map[string]any{"nodes": []any{}}}

@@ -106,7 +106,7 @@ func run(ctx context.Context, f *command.Factory, opts *RevertOptions) error {
 		return err
 	}
 	commits, mainline := pr.Reverts()
-	desc := fmt.Sprintf("Revert #%d: %s", pr.Number, pr.Title)
+	desc := fmt.Sprintf("Revert #%d: %s", pr.Number, hotfixTitle.ReplaceAllString(pr.Title, ""))
 	if branch == "" {
 		if branch, err = create.BranchFor(ctx, f, cfg.BranchPrefix, desc, ""); err != nil {
 			return err
@@ -244,6 +244,9 @@ func revertIn(ctx context.Context, g *git.Client, start string, commits []string
 		switch res {
 		case git.Picked:
 			changed = true
+			if err := keepChecks(ctx, wt); err != nil {
+				return "", err
+			}
 		case git.Empty:
 			// git may or may not leave an empty revert in progress: end it if it did.
 			_ = wt.RevertAbort(ctx)
@@ -261,6 +264,28 @@ func revertIn(ctx context.Context, g *git.Client, start string, commits []string
 	}
 	return wt.RevParse(ctx, "HEAD")
 }
+
+// skipCI matches the words that make GitHub skip the workflows of a push or a
+// pull request whose head commit says them.
+var skipCI = regexp.MustCompile(`(?i)[ \t]*\[(skip ci|ci skip|no ci|skip actions|actions skip)\]|skip-checks:\s*true`)
+
+// keepChecks rewords the revert just made when its message (git's, quoting the
+// reverted commit's subject) would make GitHub skip the checks: the hotfix's
+// pull request would wait for required checks that never run.
+func keepChecks(ctx context.Context, wt *git.Client) error {
+	msg, err := wt.Query(ctx, "log", "-1", "--no-show-signature", "--format=%B", "HEAD")
+	if err != nil {
+		return err
+	}
+	if !skipCI.MatchString(msg) {
+		return nil
+	}
+	return wt.Mutate(ctx, "commit", "--amend", "--no-verify", "--quiet", "-m", strings.TrimSpace(skipCI.ReplaceAllString(msg, "")))
+}
+
+// hotfixTitle is how a hotfix pull request's title starts ("Hotfix: "): left
+// out of the revert's description, which ship titles "Hotfix: …" again.
+var hotfixTitle = regexp.MustCompile(`(?i)^hotfix:\s*`)
 
 // conflictError says that the revert conflicts, with the files and the
 // commands that make the revert by hand.
