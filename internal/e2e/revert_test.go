@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,6 +52,21 @@ func TestRevertMergedHotfix(t *testing.T) {
 	work, merge := shippedAndMerged(t, e, "undo", "login page 500")
 	e.Git(work, "fetch", "-q", "origin")
 	before := strings.TrimSpace(e.RunIn(work, "git", "rev-parse", merge+"^1").Stdout)
+
+	t.Run("in a shallow clone that stops at the merge", func(t *testing.T) {
+		dir := e.CloneURL(e.RemoteURL("undo"), "--depth=1")
+		r := e.Hotfix(dir, "revert", "1", "--name", "undo-shallow")
+		if r.Code != 0 {
+			t.Fatalf("revert: exit %d\n%s", r.Code, r.Stderr)
+		}
+		if !strings.Contains(r.Stderr, "This shallow clone lacked the commits to revert or their parents: fetched them (git fetch --depth=2 origin "+merge+")") {
+			t.Errorf("revert did not say it fetched the merge commit's parents:\n%s", r.Stderr)
+		}
+		assertInverse(t, e, dir, "hotfix/undo-shallow", before, merge)
+		if _, err := os.Stat(filepath.Join(dir, ".git", "shallow")); err != nil {
+			t.Errorf("no longer shallow: %v", err)
+		}
+	})
 
 	e.ClearRequests()
 	r := e.Hotfix(work, "revert", "1")
