@@ -110,9 +110,10 @@ func TestRevertMergedHotfix(t *testing.T) {
 }
 
 // TestRevertSquashedAndConflicts: a squash-merged pull request is reverted by
-// its one commit; a pull request whose changes were modified on main since
-// conflicts, and revert refuses with one line naming the file, changing
-// nothing. Bad input (open, closed, unknown, another repository's pull
+// its one commit, a rebase-merged one by each of its commits; a pull request
+// whose changes were modified on main since conflicts: revert pushes the
+// conflict committed and opens a draft pull request that says how to finish
+// it (exit 3). Bad input (open, closed, unknown, another repository's pull
 // request) is refused with one line before anything changes.
 func TestRevertSquashedAndConflicts(t *testing.T) {
 	t.Parallel()
@@ -176,8 +177,9 @@ func TestRevertSquashedAndConflicts(t *testing.T) {
 		e.Git(work, "switch", "-q", "main")
 	})
 
+	var r, older string // the rebase-merged pull request, and its older commit on main
 	t.Run("rebase merged: each commit, newest first", func(t *testing.T) {
-		r := ordinaryPull(t, e, work, "squashed", "fix-rebase", "r1.txt")
+		r = ordinaryPull(t, e, work, "squashed", "fix-rebase", "r1.txt")
 		e.Git(work, "switch", "-q", "fix-rebase")
 		harnessWrite(t, filepath.Join(work, "r1.txt"), "fixed twice\n")
 		e.Git(work, "commit", "-q", "-am", "Fix r1.txt again")
@@ -189,6 +191,7 @@ func TestRevertSquashedAndConflicts(t *testing.T) {
 		}
 		tip := out.(map[string]any)["sha"].(string)
 		e.Git(work, "fetch", "-q", "origin")
+		older = strings.TrimSpace(e.RunIn(work, "git", "rev-parse", tip+"^").Stdout)
 		res := e.Hotfix(work, "revert", r, "--name", "undo-rebase")
 		if res.Code != 0 {
 			t.Fatalf("revert: exit %d\n%s", res.Code, res.Stderr)
@@ -200,24 +203,39 @@ func TestRevertSquashedAndConflicts(t *testing.T) {
 		e.Git(work, "switch", "-q", "main")
 	})
 
-	t.Run("changes modified since: conflict", func(t *testing.T) {
-		e.Git(work, "merge", "-q", "--ff-only", "origin/main")
-		harnessWrite(t, filepath.Join(work, "login.txt"), "changed on main since\n")
-		e.Git(work, "commit", "-q", "-am", "Change login.txt")
-		e.Git(work, "push", "-q", "origin", "main")
-		e.Git(work, "fetch", "-q", "origin")
-		before := e.Snapshot(work, "squashed")
-		e.ClearRequests()
-		r := e.Hotfix(work, "revert", n, "--name", "undo-again")
-		want := "reverting #" + n + " conflicts with changes made to main since it was merged, in login.txt: nothing was changed; revert it by hand with git switch --no-track -c hotfix/undo-again origin/main && git revert " + squash[:7]
-		// The line that refuses is the last; a note on main's checks may come before it.
-		lines := strings.Split(strings.TrimSpace(r.Stderr), "\n")
-		if r.Code != 1 || !strings.HasPrefix(lines[len(lines)-1], want) {
-			t.Errorf("exit %d, want one line saying %q:\n%s", r.Code, want, r.Stderr)
+	t.Run("changes modified since: a draft with the conflict", func(t *testing.T) {
+		if r == "" {
+			t.Skip("needs the rebase-merged pull request")
 		}
-		assertNothingChanged(t, e, "a conflicting revert")
-		if after := e.Snapshot(work, "squashed"); after != before {
-			t.Errorf("a conflicting revert changed something:\n%s\n---\n%s", before, after)
+		e.Git(work, "merge", "-q", "--ff-only", "origin/main")
+		harnessWrite(t, filepath.Join(work, "r1.txt"), "changed on main since\n")
+		e.Git(work, "commit", "-q", "-am", "Change r1.txt")
+		e.Git(work, "push", "-q", "origin", "main")
+		e.ClearRequests()
+		res := e.Hotfix(work, "revert", r, "--name", "undo-again")
+		logCost(t, e, "revert with a conflict")
+		url := strings.TrimSpace(res.Stdout)
+		lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+		want := "the revert of #" + r + " conflicts with changes made to main since it was merged, in r1.txt: opened draft pull request #"
+		if res.Code != 3 || !strings.HasPrefix(lines[len(lines)-1], want) || !strings.HasPrefix(url, "http://github.localhost/monalisa/squashed/pull/") {
+			t.Fatalf("exit %d, stdout %q, want 3, the draft's URL and a last line saying %q:\n%s", res.Code, url, want, res.Stderr)
+		}
+		_, out := e.API("GET", "/repos/monalisa/squashed/pulls/"+url[strings.LastIndex(url, "/")+1:], nil)
+		pr := out.(map[string]any)
+		body, _ := pr["body"].(string)
+		if pr["draft"] != true || pr["head"].(map[string]any)["ref"] != "hotfix/undo-again" || pr["title"] != "Hotfix: Revert #"+r+": Fix r1.txt" {
+			t.Errorf("the draft: draft %v, head %v, title %q", pr["draft"], pr["head"].(map[string]any)["ref"], pr["title"])
+		}
+		for _, s := range []string{"- `r1.txt`", "git fetch origin hotfix/undo-again && git switch hotfix/undo-again", "git revert --no-edit " + older, "gh pr ready", "gh hotfix ship", "Reverts #" + r} {
+			if !strings.Contains(body, s) {
+				t.Errorf("the draft's body does not say %q:\n%s", s, body)
+			}
+		}
+		if got := fileAt(t, e, "squashed", "r1.txt", "hotfix/undo-again"); !strings.Contains(got, "<<<<<<<") {
+			t.Errorf("r1.txt on the branch has no conflict markers: %q", got)
+		}
+		if got := strings.TrimSpace(e.RunIn(work, "git", "branch", "--show-current").Stdout); got != "hotfix/undo-again" {
+			t.Errorf("on %q, want the revert's branch", got)
 		}
 		if wt := e.RunIn(work, "git", "worktree", "list").Stdout; strings.Count(wt, "\n") != 1 {
 			t.Errorf("a worktree was left behind:\n%s", wt)

@@ -123,3 +123,13 @@ type commitHeadNode struct {
 func (n commitHeadNode) head() CommitHead {
 	return CommitHead{OID: n.Oid, Headline: n.MessageHeadline, AuthoredDate: n.AuthoredDate}
 }
+
+// CreateDraftPull opens a draft pull request from head into base
+// (POST /repos/{owner}/{repo}/pulls with draft): one a person must finish
+// before it can be merged. Not idempotent: after a failure, look for it first.
+func (c *Client) CreateDraftPull(ctx context.Context, owner, name, head, base, title, body string) (RESTPull, error) {
+	var created RESTPull
+	err := c.REST(ctx, "POST", fmt.Sprintf("repos/%s/%s/pulls", owner, name),
+		map[string]any{"title": title, "head": head, "base": base, "body": body, "draft": true}, &created)
+	return created, err
+}

@@ -57,8 +57,8 @@ merged into another branch than the base, of another repository or that does not
 and what create refuses: uncommitted changes to tracked files, a branch name that is taken
 or that a ruleset forbids creating, a base whose latest commit has failing checks (override
 with --force). When the pull request's changes were modified on the base since, the revert
-conflicts: revert names the files and the commands that revert it by hand, and changes
-nothing. On a terminal revert says what it did and what to do next; otherwise it prints
+conflicts: revert commits it with the conflict markers, pushes the branch and opens a draft
+pull request that lists the files and the commands that finish it, and exits 3. On a terminal revert says what it did and what to do next; otherwise it prints
 only the branch name.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix revert 42

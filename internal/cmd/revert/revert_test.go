@@ -3,6 +3,7 @@ package revert
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cli/go-gh/v2/pkg/repository"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
@@ -142,7 +144,6 @@ func TestRevertIn(t *testing.T) {
 	tip := fx.git(t, fx.dir, "rev-parse", "HEAD")
 	g := &git.Client{Dir: fx.dir, Env: fx.env}
 	before := fx.snapshot(t)
-	noConflict := func(files []string) error { t.Errorf("conflict in %v", files); return nil }
 
 	for _, tt := range []struct {
 		name     string
@@ -155,9 +156,10 @@ func TestRevertIn(t *testing.T) {
 		{"merge commit", []string{merge}, 1, "", "a.txt b.txt"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := revertIn(ctx, g, tip, tt.commits, tt.mainline, noConflict)
-			if err != nil || got == "" {
-				t.Fatalf("revertIn: %q, %v", got, err)
+			res, err := revertIn(ctx, g, tip, tt.commits, tt.mainline)
+			got := res.tip
+			if err != nil || got == "" || len(res.files) > 0 {
+				t.Fatalf("revertIn: %+v, %v", res, err)
 			}
 			files := strings.Fields(fx.git(t, fx.dir, "diff", "--name-only", tip, got))
 			if strings.Join(files, " ") != tt.wantDiff {
@@ -169,31 +171,39 @@ func TestRevertIn(t *testing.T) {
 		})
 	}
 	// The reverted merge commit leaves a.txt and b.txt as the base had them.
-	got, _ := revertIn(ctx, g, tip, []string{merge}, 1, noConflict)
-	if d := fx.git(t, fx.dir, "diff", base, got, "--", "a.txt", "b.txt"); d != "" {
+	res, _ := revertIn(ctx, g, tip, []string{merge}, 1)
+	if d := fx.git(t, fx.dir, "diff", base, res.tip, "--", "a.txt", "b.txt"); d != "" {
 		t.Errorf("after reverting the merge, a.txt and b.txt differ from the base:\n%s", d)
 	}
 
 	t.Run("a message that skips CI", func(t *testing.T) {
-		got, err := revertIn(ctx, g, tip, []string{skipped}, 0, noConflict)
+		res, err := revertIn(ctx, g, tip, []string{skipped}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if msg := fx.git(t, fx.dir, "log", "-1", "--format=%B", got); msg != "Revert \"Add f\"\n\nThis reverts commit "+skipped+"." {
+		if msg := fx.git(t, fx.dir, "log", "-1", "--format=%B", res.tip); msg != "Revert \"Add f\"\n\nThis reverts commit "+skipped+"." {
 			t.Errorf("the revert's message %q still skips CI, or lost git's words", msg)
 		}
 	})
 
-	t.Run("conflict", func(t *testing.T) {
-		errConflict := errors.New("conflict")
-		var files []string
-		_, err := revertIn(ctx, g, tip, []string{squash}, 0, func(f []string) error { files = f; return errConflict })
-		if !errors.Is(err, errConflict) || strings.Join(files, ",") != "d.txt" {
-			t.Errorf("err %v, files %v; want the conflict in d.txt", err, files)
+	t.Run("conflict: committed with its markers, the rest left", func(t *testing.T) {
+		res, err := revertIn(ctx, g, tip, []string{squash, r2, r1}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(res.files, ",") != "d.txt" || strings.Join(res.left, ",") != r2+","+r1 || res.tip == "" {
+			t.Fatalf("%+v; want the conflict in d.txt committed, r2 and r1 left", res)
+		}
+		if msg := fx.git(t, fx.dir, "log", "-1", "--format=%s", res.tip); msg != `Revert "add d (#3)" (conflicts to resolve)` {
+			t.Errorf("the conflict's commit: %q", msg)
+		}
+		if st := fx.git(t, fx.dir, "diff", "--name-status", tip, res.tip); st != "" {
+			t.Errorf("d.txt, modified since, should stay as the base has it for the person resolving (modify/delete): %q", st)
 		}
 	})
 	t.Run("undone since: empty", func(t *testing.T) {
-		got, err := revertIn(ctx, g, tip, []string{undone}, 0, noConflict)
+		res, err := revertIn(ctx, g, tip, []string{undone}, 0)
+		got := res.tip
 		if err != nil || got != "" {
 			t.Errorf("reverting again: %q, %v; want nothing to revert", got, err)
 		}
@@ -340,5 +350,48 @@ func TestRunDryRun(t *testing.T) {
 	}
 	if after := fx.snapshot(t); after != before {
 		t.Errorf("--dry-run changed the clone:\n%s\n---\n%s", before, after)
+	}
+}
+
+// TestRunDraftOnConflict: a revert that conflicts is committed with its
+// markers, pushed, and opened as a draft pull request that lists the file and
+// the commands that finish it; exit 3 (cmderr.AttentionError).
+func TestRunDraftOnConflict(t *testing.T) {
+	fx := newFixture(t)
+	squash := fx.commit(t, "a.txt", "fixed\n", "Fix a (#7)")
+	fx.commit(t, "a.txt", "changed since\n", "Change a")
+	fx.git(t, fx.dir, "push", "-q", "origin", "main")
+	tip := fx.git(t, fx.dir, "rev-parse", "HEAD")
+	reg := httpmock.New(t)
+	reg.Register(httpmock.GraphQL("HotfixRevert"), httpmock.JSON(200, factsAnswer(tip, pullJSON("MERGED", "main", squash, 1))))
+	reg.Register(httpmock.GraphQL("HotfixBranchUse"), httpmock.JSON(200, map[string]any{"data": map[string]any{
+		"useViewer": map[string]any{"login": "me"}, "use": map[string]any{"branch": nil, "below": map[string]any{"nodes": []any{}}}}}))
+	reg.Register(httpmock.REST("POST", "repos/acme/shop/pulls"), httpmock.JSON(201, map[string]any{"number": 8, "html_url": "https://github.com/acme/shop/pull/8"}))
+	f, stdout, stderr := testFactory(t, fx, reg)
+	err := NewCmdRevert(f, nil).Execute(context.Background(), []string{"7"})
+	var attention *cmderr.AttentionError
+	if !errors.As(err, &attention) || !strings.Contains(err.Error(), "the revert of #7 conflicts with changes made to main since it was merged, in a.txt: opened draft pull request #8") {
+		t.Fatalf("error %v, want exit 3 naming the draft\n%s", err, stderr)
+	}
+	if got := strings.TrimSpace(stdout.String()); got != "https://github.com/acme/shop/pull/8" {
+		t.Errorf("stdout %q, want the draft's URL", got)
+	}
+	var sent map[string]any
+	for _, r := range reg.Requests() {
+		if r.Method == "POST" && r.GraphQL == nil {
+			_ = json.Unmarshal(r.Body, &sent)
+		}
+	}
+	body, _ := sent["body"].(string)
+	if sent["draft"] != true || sent["head"] != "hotfix/revert-7-fix-login" || sent["base"] != "main" || sent["title"] != "Hotfix: Revert #7: Fix login" ||
+		!strings.Contains(body, "- `a.txt`") || !strings.Contains(body, "git commit -am \"Resolve the conflicts of the revert of #7\"") ||
+		strings.Contains(body, "git revert --no-edit") || !strings.Contains(body, "Reverts #7") {
+		t.Errorf("the draft: %v", sent)
+	}
+	if got := fx.git(t, fx.bare, "show", "hotfix/revert-7-fix-login:a.txt"); !strings.Contains(got, "<<<<<<<") {
+		t.Errorf("a.txt as pushed has no conflict markers: %q", got)
+	}
+	if got := fx.git(t, fx.dir, "branch", "--show-current"); got != "hotfix/revert-7-fix-login" {
+		t.Errorf("on %s, want the revert's branch", got)
 	}
 }

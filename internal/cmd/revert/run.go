@@ -157,22 +157,24 @@ func run(ctx context.Context, f *command.Factory, opts *RevertOptions) error {
 	if err := deepen(ctx, g, remote, commits, func(line string) { fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.WarningIcon(), line) }); err != nil {
 		return err
 	}
-	reverted, err := revertIn(ctx, g, tip, commits, mainline, func(files []string) error {
-		return conflictError(pr, base, branch, start, commits, mainline, files)
-	})
+	made, err := revertIn(ctx, g, tip, commits, mainline)
 	if err != nil {
 		return err
 	}
-	if reverted == "" {
+	if made.tip == "" {
 		return fmt.Errorf("the changes of #%d are no longer on %s (reverted already?): nothing to revert", pr.Number, base)
 	}
-	if err := g.SwitchNew(ctx, branch, reverted); err != nil {
+	if err := g.SwitchNew(ctx, branch, made.tip); err != nil {
 		return fmt.Errorf("creating %s: %w", branch, err)
 	}
 	meta := hotfix.Meta{Description: desc, Base: base, Remote: remote, Repo: repo.Host + "/" + fullName, Created: f.Now(),
 		Reverts: pr.Number, RevertsID: pr.ID}
 	if err := hotfix.SaveMeta(ctx, g, branch, meta); err != nil {
 		return fmt.Errorf("recording the hotfix in git config: %w", err)
+	}
+	if len(made.files) > 0 {
+		return openDraft(ctx, f, g, gh, draft{owner: repo.Owner, name: repo.Name, remote: remote, base: base,
+			branch: branch, title: "Hotfix: " + desc, pr: pr, res: made})
 	}
 	if opts.Push {
 		if err := g.Push(ctx, remote, branch, true); err != nil {
@@ -249,57 +251,95 @@ func deepen(ctx context.Context, g *git.Client, remote string, commits []string,
 	return nil
 }
 
-// revertIn reverts commits (newest first) on start in a temporary worktree and
-// returns the commit holding the reverts; "" when every revert was empty (the
-// changes are gone already). A conflict aborts the revert and returns
-// conflict's error for the conflicting files. The worktree is removed
-// whatever happens: the user's checkout never holds a revert in progress.
-func revertIn(ctx context.Context, g *git.Client, start string, commits []string, mainline int, conflict func(files []string) error) (string, error) {
+// revertResult is what revertIn made.
+type revertResult struct {
+	// tip is the commit holding the reverts; "" when there was nothing to
+	// revert (every revert was empty: the changes are gone already).
+	tip string
+	// files are the files whose revert conflicted, committed with their
+	// conflict markers on tip; left the commits not reverted after it.
+	files []string
+	left  []string
+}
+
+// revertIn reverts commits (newest first) on start in a temporary worktree.
+// A revert that conflicts is committed as it is, conflict markers and all,
+// for a person to resolve (see openDraft); the commits after it are left.
+// The worktree is removed whatever happens: the user's checkout never holds
+// a revert in progress.
+func revertIn(ctx context.Context, g *git.Client, start string, commits []string, mainline int) (revertResult, error) {
+	var res revertResult
 	for _, c := range commits {
 		if ok, err := g.HasCommit(ctx, c); err != nil {
-			return "", err
+			return res, err
 		} else if !ok {
-			return "", fmt.Errorf("commit %s is not in this clone (a shallow clone?): deepen it with git fetch --deepen=100, then run gh hotfix revert again", short(c))
+			return res, fmt.Errorf("commit %s is not in this clone: fetch it (git fetch origin %s), then run gh hotfix revert again", short(c), c)
 		}
 	}
 	dir, err := os.MkdirTemp("", worktreePrefix)
 	if err != nil {
-		return "", err
+		return res, err
 	}
 	defer os.RemoveAll(dir)
 	if err := g.AddWorktree(ctx, dir, start); err != nil {
-		return "", fmt.Errorf("making a temporary worktree: %w", err)
+		return res, fmt.Errorf("making a temporary worktree: %w", err)
 	}
 	defer func() { _ = g.RemoveWorktree(context.WithoutCancel(ctx), dir) }()
 	wt := g.InDir(dir)
 	changed := false
-	for _, c := range commits {
-		res, err := wt.Revert(ctx, c, mainline)
+	for i, c := range commits {
+		out, err := wt.Revert(ctx, c, mainline)
 		if err != nil {
-			return "", err
+			return res, err
 		}
-		switch res {
+		switch out {
 		case git.Picked:
 			changed = true
 			if err := keepChecks(ctx, wt); err != nil {
-				return "", err
+				return res, err
 			}
 		case git.Empty:
 			// git may or may not leave an empty revert in progress: end it if it did.
 			_ = wt.RevertAbort(ctx)
 		case git.Conflicted:
-			files, err := wt.ConflictedFiles(ctx)
-			if err != nil {
-				return "", err
+			if res.files, err = wt.ConflictedFiles(ctx); err != nil {
+				return res, err
 			}
-			_ = wt.RevertAbort(ctx)
-			return "", conflict(files)
+			if err := commitConflict(ctx, wt, c, res.files); err != nil {
+				return res, err
+			}
+			res.left = commits[i+1:]
+			changed = true
+		}
+		if len(res.files) > 0 {
+			break
 		}
 	}
 	if !changed {
-		return "", nil
+		return res, nil
 	}
-	return wt.RevParse(ctx, "HEAD")
+	res.tip, err = wt.RevParse(ctx, "HEAD")
+	return res, err
+}
+
+// commitConflict commits the revert of commit in progress with its conflict
+// markers, ending the revert.
+func commitConflict(ctx context.Context, wt *git.Client, commit string, files []string) error {
+	subject, err := wt.Query(ctx, "log", "-1", "--no-show-signature", "--format=%s", commit)
+	if err != nil {
+		return err
+	}
+	subject = strings.TrimSpace(skipCI.ReplaceAllString(strings.TrimSpace(subject), ""))
+	msg := fmt.Sprintf("Revert %q (conflicts to resolve)\n\nThis reverts commit %s. Its revert conflicts in %s: the conflict markers are committed for a person to resolve.",
+		subject, commit, strings.Join(files, ", "))
+	if err := wt.Mutate(ctx, "add", "-A", "--", "."); err != nil {
+		return err
+	}
+	if err := wt.Mutate(ctx, "-c", "core.editor=true", "commit", "--allow-empty", "--no-verify", "--quiet", "-m", msg); err != nil {
+		return err
+	}
+	_ = wt.Mutate(ctx, "revert", "--quit") // forget the sequencer's state, if any
+	return nil
 }
 
 // skipCI matches the words that make GitHub skip the workflows of a push or a
@@ -323,21 +363,6 @@ func keepChecks(ctx context.Context, wt *git.Client) error {
 // hotfixTitle is how a hotfix pull request's title starts ("Hotfix: "): left
 // out of the revert's description, which ship titles "Hotfix: …" again.
 var hotfixTitle = regexp.MustCompile(`(?i)^hotfix:\s*`)
-
-// conflictError says that the revert conflicts, with the files and the
-// commands that make the revert by hand.
-func conflictError(pr *github.RevertedPull, base, branch, start string, commits []string, mainline int, files []string) error {
-	m := ""
-	if mainline > 0 {
-		m = fmt.Sprintf("-m %d ", mainline)
-	}
-	shas := make([]string, len(commits))
-	for i, c := range commits {
-		shas[i] = short(c)
-	}
-	return fmt.Errorf("reverting #%d conflicts with changes made to %s since it was merged, in %s: nothing was changed; revert it by hand with git switch --no-track -c %s %s && git revert %s%s, resolve the conflicts, git revert --continue, then gh hotfix ship",
-		pr.Number, base, strings.Join(files, ", "), branch, start, m, strings.Join(shas, " "))
-}
 
 // describe says what the revert undoes: "#42 (merge commit 1a2b3c4)".
 func describe(pr *github.RevertedPull, commits []string, mainline int) string {
