@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -240,5 +241,38 @@ func TestRevertSquashedAndConflicts(t *testing.T) {
 		if wt := e.RunIn(work, "git", "worktree", "list").Stdout; strings.Count(wt, "\n") != 1 {
 			t.Errorf("a worktree was left behind:\n%s", wt)
 		}
+
+		// The commands the draft gives finish it; ship ships it as any hotfix.
+		harnessWrite(t, filepath.Join(work, "r1.txt"), "fixed by fix-rebase\n") // the conflict, resolved
+		e.Git(work, "fetch", "-q", "origin", "hotfix/undo-again")
+		e.Git(work, "switch", "-q", "hotfix/undo-again")
+		e.Git(work, "commit", "-q", "-am", "Resolve the conflicts of the revert of #"+r)
+		e.Git(work, "revert", "--no-edit", older)
+		e.Git(work, "push", "-q")
+		if ready := e.RunIn(work, "gh", "pr", "ready"); ready.Code != 0 {
+			t.Fatalf("gh pr ready: exit %d\n%s", ready.Code, ready.Stderr)
+		}
+		if res := e.Hotfix(work, "ship", "--auto", "--interval", "50ms"); res.Code != 0 {
+			t.Fatalf("ship --auto: exit %d\n%s", res.Code, res.Stderr)
+		}
+		_, out = e.API("GET", "/repos/monalisa/squashed/pulls/"+url[strings.LastIndex(url, "/")+1:], nil)
+		if pr := out.(map[string]any); pr["merged"] != true || pr["draft"] == true {
+			t.Errorf("the finished revert: merged %v, draft %v", pr["merged"], pr["draft"])
+		}
+		if code, _ := e.API("GET", "/repos/monalisa/squashed/contents/r1.txt", nil); code != 404 {
+			t.Errorf("r1.txt is still on main (%d): the revert did not ship", code)
+		}
+		if n := revertNotes(e, "squashed", atoi(t, r)); n != 1 {
+			t.Errorf("%d revert notes on #%s, want 1", n, r)
+		}
 	})
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
