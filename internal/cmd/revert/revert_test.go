@@ -395,3 +395,39 @@ func TestRunDraftOnConflict(t *testing.T) {
 		t.Errorf("on %s, want the revert's branch", got)
 	}
 }
+
+// TestRunRevertsOnATerminal: on a terminal revert says what it did and what to
+// do next, on stderr; --name names the branch, asked about in the first request.
+func TestRunRevertsOnATerminal(t *testing.T) {
+	fx := newFixture(t)
+	merge := fx.commit(t, "login.txt", "fixed\n", "Merge pull request #7")
+	fx.git(t, fx.dir, "push", "-q", "origin", "main")
+	reg := httpmock.New(t)
+	reg.Register(httpmock.GraphQL("HotfixRevert"), httpmock.GraphQLQuery(factsAnswer(merge, pullJSON("MERGED", "main", merge, 1)), func(q string, vars map[string]any) {
+		if vars["useBranch"] != "refs/heads/hotfix/undo-login" {
+			t.Errorf("the first request does not ask about the branch --name gives: %v", vars)
+		}
+	}))
+	f, stdout, stderr := testFactory(t, fx, reg)
+	f.IOStreams.SetStdoutTTY(true)
+	f.IOStreams.SetStderrTTY(true)
+	if err := NewCmdRevert(f, nil).Execute(context.Background(), []string{"7", "--name", "undo-login", "--push"}); err != nil {
+		t.Fatalf("revert: %v\n%s", err, stderr)
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("stdout %q, want nothing on a terminal", stdout)
+	}
+	wantLines := []string{
+		"Created hotfix/undo-login from origin/main at " + merge[:7] + " with the revert of #7 (commit " + merge[:7] + "), and switched to it",
+		"Pushed hotfix/undo-login to origin",
+		"Next: check the revert, then run gh hotfix ship",
+	}
+	for _, l := range wantLines {
+		if !strings.Contains(stderr.String(), l) {
+			t.Errorf("stderr does not say %q:\n%s", l, stderr)
+		}
+	}
+	if got := fx.git(t, fx.bare, "rev-parse", "hotfix/undo-login^"); got != merge {
+		t.Errorf("pushed branch starts at %s, want %s", got, merge)
+	}
+}
