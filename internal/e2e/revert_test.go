@@ -23,6 +23,15 @@ func assertInverse(t *testing.T, e *harness.Env, work, branch, before, merge str
 	}
 }
 
+// noConformanceFailures fails the test for any request of gh or gh hotfix the
+// emulator found against GitHub's published descriptions.
+func noConformanceFailures(t *testing.T, e *harness.Env) {
+	t.Helper()
+	for _, f := range e.Server.ConformanceFailures() {
+		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
+	}
+}
+
 func requestTotal(api map[string]int) int {
 	n := 0
 	for _, c := range api {
@@ -108,6 +117,7 @@ func TestRevertMergedHotfix(t *testing.T) {
 	if n := revertNotes(e, "undo", 1); n != 1 || dispatchCount(e) != 1 {
 		t.Errorf("after a second ship: %d notes on #1, %d dispatches; want 1 and 1", n, dispatchCount(e))
 	}
+	noConformanceFailures(t, e)
 }
 
 // TestRevertSquashedAndConflicts: a squash-merged pull request is reverted by
@@ -266,6 +276,7 @@ func TestRevertSquashedAndConflicts(t *testing.T) {
 			t.Errorf("%d revert notes on #%s, want 1", n, r)
 		}
 	})
+	noConformanceFailures(t, e)
 }
 
 func atoi(t *testing.T, s string) int {
