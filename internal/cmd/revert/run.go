@@ -22,8 +22,10 @@ const worktreePrefix = "gh-hotfix-revert-"
 
 // run creates the revert's hotfix branch. Every check that can refuse runs
 // before the first change (the fetch); the revert itself is made in a
-// temporary worktree, so a conflict leaves HEAD, index, work tree and local
-// branches as they were.
+// temporary worktree, so the checkout never holds a revert in progress, and
+// a revert that turns out empty leaves HEAD, index, work tree and local
+// branches as they were. A revert that conflicts becomes a draft pull
+// request (openDraft).
 func run(ctx context.Context, f *command.Factory, opts *RevertOptions) error {
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
