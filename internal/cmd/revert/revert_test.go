@@ -431,3 +431,26 @@ func TestRunRevertsOnATerminal(t *testing.T) {
 		t.Errorf("pushed branch starts at %s, want %s", got, merge)
 	}
 }
+
+// TestRevertInRemovesStaleWorktrees: a worktree a killed revert left behind
+// is removed by the next revert; a recent one (in use) is not.
+func TestRevertInRemovesStaleWorktrees(t *testing.T) {
+	fx := newFixture(t)
+	c := fx.commit(t, "b.txt", "b\n", "add b")
+	g := &git.Client{Dir: fx.dir, Env: fx.env}
+	old, recent := filepath.Join(t.TempDir(), worktreePrefix+"old"), filepath.Join(t.TempDir(), worktreePrefix+"recent")
+	for _, dir := range []string{old, recent} {
+		fx.git(t, fx.dir, "worktree", "add", "-q", "--detach", dir, "HEAD")
+	}
+	past := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := revertIn(context.Background(), g, c, []string{c}, 0); err != nil {
+		t.Fatal(err)
+	}
+	list := fx.git(t, fx.dir, "worktree", "list")
+	if strings.Contains(list, worktreePrefix+"old") || !strings.Contains(list, worktreePrefix+"recent") {
+		t.Errorf("worktrees left:\n%s\nwant the stale one removed, the recent one kept", list)
+	}
+}
