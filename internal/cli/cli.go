@@ -18,6 +18,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/create"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/revert"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/ship"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/status"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
@@ -31,6 +32,7 @@ func commands(f *Factory) []*command.Command {
 	return []*command.Command{
 		create.NewCmdCreate(f, nil),
 		ship.NewCmdShip(f, nil),
+		revert.NewCmdRevert(f, nil),
 		status.NewCmdStatus(f, nil),
 		doctor.NewCmdDoctor(f, nil),
 		initcmd.NewCmdInit(f, nil),

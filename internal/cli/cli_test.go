@@ -175,6 +175,7 @@ const rootUsage = `Usage:  gh hotfix <command> [flags]
 Available commands:
   create
   ship
+  revert
   status
   doctor
   init

@@ -16,6 +16,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/create"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/revert"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/ship"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/status"
 )
@@ -109,6 +110,8 @@ func stubCommand(f *Factory, name string) *command.Command {
 		return status.NewCmdStatus(f, func(context.Context, *status.StatusOptions) error { return nil })
 	case "doctor":
 		return doctor.NewCmdDoctor(f, func(context.Context, *doctor.DoctorOptions) error { return nil })
+	case "revert":
+		return revert.NewCmdRevert(f, func(context.Context, *revert.RevertOptions) error { return nil })
 	case "init":
 		return initcmd.NewCmdInit(f, func(context.Context, *initcmd.InitOptions) error { return nil })
 	}

@@ -134,7 +134,7 @@ query { repository(owner: "monalisa", name: "widgets") { ...R } }`
 			t.Errorf("--version printed %q", r.Stdout)
 		}
 		r = ok(e.Hotfix(work, "--help"), "gh hotfix --help")
-		for _, cmd := range []string{"create", "ship", "status", "doctor", "init"} {
+		for _, cmd := range []string{"create", "ship", "revert", "status", "doctor", "init"} {
 			if !strings.Contains(r.Stdout, cmd) {
 				t.Errorf("--help does not list %s:\n%s", cmd, r.Stdout)
 			}

@@ -1057,6 +1057,19 @@ func (g *gqlCtx) mutation() gql.Object {
 			}
 			return payload("ClosePullRequestPayload", map[string]any{"pullRequest": g.pull(r, is)}), nil
 		},
+		// markPullRequestReadyForReview: a draft becomes ready for review
+		// (https://docs.github.com/en/graphql/reference/mutations#markpullrequestreadyforreview).
+		"markPullRequestReadyForReview": func(a args) (any, error) {
+			r, is, err := g.pullByID(argStr(input(a), "pullRequestId"))
+			if err != nil {
+				return nil, err
+			}
+			if is.State == "open" && is.pr.Draft {
+				is.pr.Draft = false
+				is.UpdatedAt = g.s.st.now()
+			}
+			return payload("MarkPullRequestReadyForReviewPayload", map[string]any{"pullRequest": g.pull(r, is)}), nil
+		},
 		"mergePullRequest": func(a args) (any, error) {
 			in := input(a)
 			r, is, err := g.pullByID(argStr(in, "pullRequestId"))

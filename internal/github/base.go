@@ -2,7 +2,9 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 )
@@ -181,6 +183,13 @@ const createQuery = `query HotfixCreate($owner: String!, $name: String!, $base: 
 // config on the base, in a single GraphQL request. base, branch, issue and
 // configPath are optional ("" / 0).
 func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch string, issue int, configPath string) (*CreateFacts, error) {
+	f, _, err := c.createFacts(ctx, createQuery, owner, name, base, branch, issue, configPath, nil)
+	return f, err
+}
+
+// createFacts runs query, createQuery or one that asks more of the repository
+// (extra: its variables; the answer's field "pull" comes back as it is).
+func (c *Client) createFacts(ctx context.Context, query, owner, name, base, branch string, issue int, configPath string, extra map[string]any) (*CreateFacts, json.RawMessage, error) {
 	rev := base
 	if rev == "" {
 		rev = "HEAD" // the default branch
@@ -191,6 +200,7 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 		"base": "refs/heads/" + base, "hasBase": base != "",
 		"issue": issue, "hasIssue": issue > 0,
 	}
+	maps.Copy(vars, extra)
 	type ref struct {
 		Name   string
 		Target commitChecks
@@ -202,18 +212,19 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 			IssueOrPullRequest *struct{ Title string }
 			Config             *struct{ Text *string }
 			BranchRulesets     branchRulesetNodes
+			Pull               json.RawMessage
 		}
 		branchUseAnswer
 	}
-	err := c.GraphQL(ctx, withBranchUse(createQuery, branch, vars), vars, &out)
-	// A missing issue is an answer, not a failure: the caller says which number
-	// was wrong. Rulesets the token may not read leave the branch to GitHub's
-	// own refusal, as before this check existed.
-	if err != nil && !onlyUnder(err, []string{"repository", "issueOrPullRequest"}, []string{"repository", "branchRulesets"}) {
+	err := c.GraphQL(ctx, withBranchUse(query, branch, vars), vars, &out)
+	// A missing issue or pull request is an answer, not a failure: the caller
+	// says which number was wrong. Rulesets the token may not read leave the
+	// branch to GitHub's own refusal, as before this check existed.
+	if err != nil && !onlyUnder(err, []string{"repository", "issueOrPullRequest"}, []string{"repository", "pull"}, []string{"repository", "branchRulesets"}) {
 		if IsNotFound(err) {
-			return nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
+			return nil, nil, fmt.Errorf("repository %s/%s not found (or your token cannot see it)", owner, name)
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	r := out.Repository
 	f := &CreateFacts{}
@@ -240,7 +251,7 @@ func (c *Client) CreateFacts(ctx context.Context, owner, name, base, branch stri
 		f.Config = r.Config.Text
 	}
 	f.Rulesets = r.BranchRulesets.rulesets()
-	return f, nil
+	return f, r.Pull, nil
 }
 
 const commitChecksQuery = `query HotfixCommitChecks($owner: String!, $name: String!, $oid: GitObjectID!) {

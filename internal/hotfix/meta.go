@@ -30,6 +30,12 @@ type Meta struct {
 	// (ship --no-wait -f k=v): kept for the release after it, which may be run
 	// later, elsewhere in time; -f given then overrides them.
 	Inputs map[string]string
+	// Reverts is the pull request the hotfix reverts (gh hotfix revert), 0
+	// otherwise; RevertsID is its node ID, and RevertNoted is set once ship
+	// said on it which pull request reverts it.
+	Reverts     int
+	RevertsID   string
+	RevertNoted bool
 }
 
 // Exceptional reports whether the hotfix follows the exceptional process.
@@ -37,7 +43,7 @@ func (m Meta) Exceptional() bool { return m.FromTag != "" }
 
 // metaKeys maps each field to its git config variable name.
 var metaKeys = []string{"hotfix-description", "hotfix-issue", "hotfix-base", "hotfix-remote", "hotfix-repo", "hotfix-created",
-	"hotfix-from-tag", "hotfix-mainline", "hotfix-inputs"}
+	"hotfix-from-tag", "hotfix-mainline", "hotfix-inputs", "hotfix-reverts", "hotfix-reverts-id", "hotfix-reverts-noted"}
 
 func (m Meta) values() []string {
 	issue := ""
@@ -53,7 +59,14 @@ func (m Meta) values() []string {
 		b, _ := json.Marshal(m.Inputs) // keys sorted: a stable value
 		inputs = string(b)
 	}
-	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created, m.FromTag, m.Mainline, inputs}
+	reverts, noted := "", ""
+	if m.Reverts > 0 {
+		reverts = strconv.Itoa(m.Reverts)
+	}
+	if m.RevertNoted {
+		noted = "true"
+	}
+	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created, m.FromTag, m.Mainline, inputs, reverts, m.RevertsID, noted}
 }
 
 // SaveMeta records m for branch. Empty fields are not written.
@@ -88,5 +101,8 @@ func LoadMeta(ctx context.Context, g *git.Client, branch string) (m Meta, ok boo
 	if v := get("hotfix-inputs"); v != "" {
 		_ = json.Unmarshal([]byte(v), &m.Inputs) // an unreadable value is as none
 	}
+	m.Reverts, _ = strconv.Atoi(get("hotfix-reverts"))
+	m.RevertsID = get("hotfix-reverts-id")
+	m.RevertNoted = get("hotfix-reverts-noted") == "true"
 	return m, m.Description != "", nil
 }

@@ -27,6 +27,7 @@ func exceptionalProcess() []step {
 		pushBranch{},     // as on the standard process, against the maintenance branch
 		openPull{},       // into the maintenance branch
 		labelPull{},      // the hotfix label; reviews
+		noteReverted{},   // as on the standard process (a revert is made on the base: never applies here)
 		autoMergePull{},  // --auto
 		waitForMerge{},   // --no-wait stops here
 		releaseMerge{},   // the hotfix workflow with the tag, exactly once (release.Protocol)

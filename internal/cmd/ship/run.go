@@ -496,11 +496,11 @@ func short(sha string) string {
 	return sha
 }
 
-// readBody returns the pull request body from --body, --body-file, the configured
+// bodyText returns the pull request body from --body, --body-file, the configured
 // template (read by readTemplates) or the default checklist, closing the hotfix's
 // issue (create --issue) in every case: a body of one's own must not lose the link
-// to the issue.
-func (s *shipper) readBody(ctx context.Context) (string, error) {
+// to the issue. readBody adds the pull request a revert reverts.
+func (s *shipper) bodyText(ctx context.Context) (string, error) {
 	var body string
 	switch {
 	case s.opts.Body != "":

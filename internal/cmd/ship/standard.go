@@ -9,6 +9,7 @@ func standardProcess() []step {
 		pushBranch{},     // clean, ahead of the base, releasable base, size limits; push (never force)
 		openPull{},       // the pull request into the base, or the open one
 		labelPull{},      // the hotfix label; reviews from --reviewer and the config
+		noteReverted{},   // a revert (gh hotfix revert): say so once on the reverted pull request
 		autoMergePull{},  // --auto: auto-merge, or merge now when it can be merged
 		waitForMerge{},   // until merged; --no-wait stops here
 		releaseMerge{},   // the release workflow on the base, exactly once (release.Protocol)
