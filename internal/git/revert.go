@@ -3,7 +3,6 @@ package git
 import (
 	"context"
 	"errors"
-	"strconv"
 )
 
 // ErrRevert is returned, wrapped, for a revert that failed for another reason than a
@@ -16,34 +15,7 @@ var ErrRevert = errors.New("revert failed")
 // (the change is undone already) is an outcome, not an error: the revert is left
 // in progress for the caller to abort.
 func (c *Client) Revert(ctx context.Context, commit string, mainline int) (CherryPickResult, error) {
-	if err := notOption("commit", commit); err != nil {
-		return 0, err
-	}
-	args := []string{"-c", "core.editor=true", "revert", "--no-edit"}
-	if mainline > 0 {
-		args = append(args, "-m", strconv.Itoa(mainline))
-	}
-	err := c.Mutate(ctx, append(args, commit)...)
-	if err == nil {
-		return Picked, nil
-	}
-	var gitErr *Error
-	if !errors.As(err, &gitErr) || gitErr.ExitCode != 1 {
-		return 0, err
-	}
-	// Judged by the state git leaves, not by its messages, which are translated.
-	files, ferr := c.ConflictedFiles(ctx)
-	switch {
-	case ferr != nil:
-		return 0, ferr
-	case len(files) > 0:
-		return Conflicted, nil
-	}
-	_, staged := c.Query(ctx, "diff-index", "--quiet", "--cached", "HEAD", "--")
-	if staged == nil {
-		return Empty, nil
-	}
-	return 0, errors.Join(ErrRevert, err)
+	return c.applyCommit(ctx, "revert", "", ErrRevert, commit, mainline, "--no-edit")
 }
 
 // RevertAbort gives up the revert in progress, restoring HEAD and the work tree.

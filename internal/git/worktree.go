@@ -93,10 +93,21 @@ var ErrCherryPick = errors.New("cherry-pick failed")
 // it comes from (-x). A conflict or an empty result is an outcome, not an error:
 // the cherry-pick is left in progress for the caller to abort or skip.
 func (c *Client) CherryPick(ctx context.Context, commit string, mainline int) (CherryPickResult, error) {
+	return c.applyCommit(ctx, "cherry-pick", "CHERRY_PICK_HEAD", ErrCherryPick, commit, mainline, "-x")
+}
+
+// applyCommit runs git cherry-pick or git revert (verb, with its flag) of
+// commit on HEAD; mainline picks a merge commit's parent (-m). It tells the
+// outcomes apart by the state git leaves, not by its messages, which are
+// translated: Picked; Conflicted (conflicts left in the work tree); Empty
+// (nothing staged, and for a cherry-pick one still in progress, head: the
+// change is there already; git leaves no revert in progress when there is
+// nothing to revert); else failed.
+func (c *Client) applyCommit(ctx context.Context, verb, head string, failed error, commit string, mainline int, flag string) (CherryPickResult, error) {
 	if err := notOption("commit", commit); err != nil {
 		return 0, err
 	}
-	args := []string{"-c", "core.editor=true", "cherry-pick", "-x"}
+	args := []string{"-c", "core.editor=true", verb, flag}
 	if mainline > 0 {
 		args = append(args, "-m", strconv.Itoa(mainline))
 	}
@@ -108,7 +119,6 @@ func (c *Client) CherryPick(ctx context.Context, commit string, mainline int) (C
 	if !errors.As(err, &gitErr) || gitErr.ExitCode != 1 {
 		return 0, err
 	}
-	// Judged by the state git leaves, not by its messages, which are translated.
 	files, ferr := c.ConflictedFiles(ctx)
 	switch {
 	case ferr != nil:
@@ -116,12 +126,15 @@ func (c *Client) CherryPick(ctx context.Context, commit string, mainline int) (C
 	case len(files) > 0:
 		return Conflicted, nil
 	}
-	_, inProgress := c.Query(ctx, "rev-parse", "-q", "--verify", "CHERRY_PICK_HEAD")
+	var inProgress error
+	if head != "" {
+		_, inProgress = c.Query(ctx, "rev-parse", "-q", "--verify", head)
+	}
 	_, staged := c.Query(ctx, "diff-index", "--quiet", "--cached", "HEAD", "--")
 	if inProgress == nil && staged == nil {
 		return Empty, nil
 	}
-	return 0, errors.Join(ErrCherryPick, err)
+	return 0, errors.Join(failed, err)
 }
 
 // ConflictedFiles lists the unmerged paths of the work tree.
