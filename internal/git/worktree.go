@@ -3,9 +3,12 @@ package git
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // InDir returns a client that runs git in dir with the same settings, e.g. in a
@@ -39,6 +42,42 @@ func (c *Client) AddWorktree(ctx context.Context, dir, commit string) error {
 		return err
 	}
 	return c.Mutate(ctx, "worktree", "add", "--detach", "--quiet", dir, commit)
+}
+
+// staleWorktree is the age after which a temporary worktree of ours is left
+// over from a process that was killed: a cherry-pick or a revert takes seconds.
+const staleWorktree = 10 * time.Minute
+
+// TempWorktree checks out start, detached, in a new temporary worktree named
+// with prefix (so that one a killed process left behind is recognised as ours
+// and removed, once older than a few minutes: another process of this clone
+// may be using a recent one). It returns a client working there, and done,
+// which removes it whatever happens, even after Ctrl-C: it is ours, and only
+// ours.
+func (c *Client) TempWorktree(ctx context.Context, prefix, start string) (wt *Client, done func(), err error) {
+	if stale, err := c.Worktrees(ctx); err == nil {
+		for _, w := range stale {
+			if !strings.HasPrefix(filepath.Base(w), prefix) {
+				continue
+			}
+			if info, err := os.Stat(w); err != nil || time.Since(info.ModTime()) > staleWorktree {
+				_ = c.RemoveWorktree(ctx, w)
+			}
+		}
+	}
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.AddWorktree(ctx, dir, start); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, nil, fmt.Errorf("making a temporary worktree: %w", err)
+	}
+	done = func() {
+		_ = c.RemoveWorktree(context.WithoutCancel(ctx), dir)
+		_ = os.RemoveAll(dir)
+	}
+	return c.InDir(dir), done, nil
 }
 
 // Worktrees lists the paths of the repository's linked worktrees (not the main one).

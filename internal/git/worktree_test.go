@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestCherryPickInWorktree: the forward-port's git verbs, against real git. Work in a
@@ -168,5 +171,48 @@ func TestOutsideSparseCheckout(t *testing.T) {
 		if got, err := f.client.OutsideSparseCheckout(ctx, path); err != nil || got != want {
 			t.Errorf("OutsideSparseCheckout(%s) = %v, %v; want %v", path, got, err, want)
 		}
+	}
+}
+
+// TestTempWorktree: a temporary worktree is removed by done, and one of ours
+// left behind by a killed process is removed once stale; a recent one (another
+// process may use it) and anyone else's are left alone.
+func TestTempWorktree(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	c := f.client
+	tip := f.git(f.work, "rev-parse", "HEAD")
+
+	// Left behind: one of ours, old; one of ours, recent; one that is not ours.
+	old := filepath.Join(f.dir, "gh-hotfix-test-old")
+	recent := filepath.Join(f.dir, "gh-hotfix-test-recent")
+	theirs := filepath.Join(f.dir, "their-worktree")
+	for _, dir := range []string{old, recent, theirs} {
+		if err := c.AddWorktree(ctx, dir, tip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+
+	wt, done, err := c.TempWorktree(ctx, "gh-hotfix-test-", tip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(f.git(wt.Dir, "rev-parse", "HEAD")); got != tip {
+		t.Errorf("the worktree is at %s, want %s", got, tip)
+	}
+	got, _ := c.Worktrees(ctx)
+	if slices.Contains(got, old) || !slices.Contains(got, recent) || !slices.Contains(got, theirs) || !slices.Contains(got, wt.Dir) {
+		t.Errorf("worktrees %v: want the stale one of ours gone, the recent one, theirs and the new one kept", got)
+	}
+	done()
+	if got, _ := c.Worktrees(ctx); slices.Contains(got, wt.Dir) {
+		t.Errorf("done left the worktree: %v", got)
+	}
+	if _, err := os.Stat(wt.Dir); !os.IsNotExist(err) {
+		t.Errorf("done left the folder %s (%v)", wt.Dir, err)
 	}
 }

@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/create"
@@ -21,10 +18,6 @@ import (
 
 // worktreePrefix names the temporary worktrees the revert is made in.
 const worktreePrefix = "gh-hotfix-revert-"
-
-// staleWorktree is the age after which such a worktree is left over: a revert
-// takes seconds.
-const staleWorktree = 10 * time.Minute
 
 // run creates the revert's hotfix branch. Every check that can refuse runs
 // before the first change (the fetch); the revert itself is made in a
@@ -284,28 +277,11 @@ func revertIn(ctx context.Context, g *git.Client, start string, commits []string
 			return res, fmt.Errorf("commit %s is not in this clone: fetch it (git fetch origin %s), then run gh hotfix revert again", short(c), c)
 		}
 	}
-	// A revert killed mid-way left its worktree behind: remove it, unless it is
-	// recent (another revert of this clone may be using it).
-	if stale, err := g.Worktrees(ctx); err == nil {
-		for _, w := range stale {
-			if !strings.HasPrefix(filepath.Base(w), worktreePrefix) {
-				continue
-			}
-			if info, err := os.Stat(w); err != nil || time.Since(info.ModTime()) > staleWorktree {
-				_ = g.RemoveWorktree(ctx, w)
-			}
-		}
-	}
-	dir, err := os.MkdirTemp("", worktreePrefix)
+	wt, done, err := g.TempWorktree(ctx, worktreePrefix, start)
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(dir)
-	if err := g.AddWorktree(ctx, dir, start); err != nil {
-		return res, fmt.Errorf("making a temporary worktree: %w", err)
-	}
-	defer func() { _ = g.RemoveWorktree(context.WithoutCancel(ctx), dir) }()
-	wt := g.InDir(dir)
+	defer done()
 	changed := false
 	for i, c := range commits {
 		out, err := wt.Revert(ctx, c, mainline)

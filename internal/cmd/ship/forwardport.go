@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
@@ -22,10 +19,6 @@ const forwardPortColor = "0e8a16"
 // worktreePrefix starts the name of the temporary worktrees ship cherry-picks in,
 // so that one left behind by a killed ship is recognised as ours.
 const worktreePrefix = "gh-hotfix-forward-port-"
-
-// staleWorktree is the age after which such a worktree is left over: a cherry-pick
-// takes seconds.
-const staleWorktree = 10 * time.Minute
 
 // forwardResult is the forward-port pull request, as opened or found.
 type forwardResult struct {
@@ -291,29 +284,11 @@ func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
 		return nil, err
 	}
 
-	// A ship killed while it cherry-picked left its worktree behind: remove it, unless
-	// it is recent (another ship of this clone may be using it).
-	if stale, err := g.Worktrees(ctx); err == nil {
-		for _, w := range stale {
-			if !strings.HasPrefix(filepath.Base(w), worktreePrefix) {
-				continue
-			}
-			if info, err := os.Stat(w); err != nil || time.Since(info.ModTime()) > staleWorktree {
-				_ = g.RemoveWorktree(ctx, w)
-			}
-		}
-	}
-	dir, err := os.MkdirTemp("", worktreePrefix)
+	wt, done, err := g.TempWorktree(ctx, worktreePrefix, pick.base)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	if err := g.AddWorktree(ctx, dir, pick.base); err != nil {
-		return nil, fmt.Errorf("making a temporary worktree: %w", err)
-	}
-	// Removed whatever happens, even after Ctrl-C: it is ours, and only ours.
-	defer func() { _ = g.RemoveWorktree(context.WithoutCancel(ctx), dir) }()
-	wt := g.InDir(dir)
+	defer done()
 	for i, c := range commits {
 		res, err := wt.CherryPick(ctx, c, pick.mainline)
 		if err != nil {
