@@ -52,3 +52,18 @@ func pullNumber(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n > 0
 }
+
+// NotOf is the refusal of a pull request named by the URL arg when it belongs
+// to another repository than host/owner/name, which command works on; nil
+// when it is that repository's (or was named by number).
+func (r PullRef) NotOf(host, owner, name, arg, command string) error {
+	if r.Owner == "" || (strings.EqualFold(r.Owner+"/"+r.Repo, owner+"/"+name) && strings.EqualFold(r.Host, host)) {
+		return nil
+	}
+	theirs, ours := r.Owner+"/"+r.Repo, owner+"/"+name
+	if !strings.EqualFold(r.Host, host) {
+		theirs, ours = r.Host+"/"+theirs, host+"/"+ours
+	}
+	return fmt.Errorf("%s is a pull request of %s, and %s works on %s here: run it in a clone of %s, or pass -R %s",
+		arg, theirs, command, ours, theirs, theirs)
+}

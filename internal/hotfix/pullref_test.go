@@ -65,3 +65,23 @@ func FuzzParsePullRef(f *testing.F) {
 		}
 	})
 }
+
+func TestPullRefNotOf(t *testing.T) {
+	tests := []struct {
+		ref  PullRef
+		want string
+	}{
+		{PullRef{Number: 4}, ""},
+		{PullRef{Number: 4, Host: "github.com", Owner: "Acme", Repo: "Shop"}, ""},
+		{PullRef{Number: 4, Host: "github.com", Owner: "acme", Repo: "other"},
+			"https://x is a pull request of acme/other, and ship works on acme/shop here: run it in a clone of acme/other, or pass -R acme/other"},
+		{PullRef{Number: 4, Host: "ghes.example.com", Owner: "acme", Repo: "shop"},
+			"https://x is a pull request of ghes.example.com/acme/shop, and ship works on github.com/acme/shop here: run it in a clone of ghes.example.com/acme/shop, or pass -R ghes.example.com/acme/shop"},
+	}
+	for _, tt := range tests {
+		err := tt.ref.NotOf("github.com", "acme", "shop", "https://x", "ship")
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%+v.NotOf() = %v, want %q", tt.ref, err, tt.want)
+		}
+	}
+}

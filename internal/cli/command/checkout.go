@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/cli/go-gh/v2/pkg/repository"
@@ -68,4 +69,19 @@ func ResolveCheckout(ctx context.Context, f *Factory, repoFlag string) (Checkout
 		c.Remote, _ = hotfix.RemoteFor(c.Remotes, c.Repo.Host, c.Repo.Owner, c.Repo.Name)
 	}
 	return c, nil
+}
+
+// RequireCheckout is ResolveCheckout for a command that works in a clone:
+// outside one it fails with "not inside a git checkout: " and where, which
+// says where to run it; git's absence and the repository's error come first
+// and second, as ResolveCheckout orders them.
+func RequireCheckout(ctx context.Context, f *Factory, repoFlag, where string) (Checkout, error) {
+	co, err := ResolveCheckout(ctx, f, repoFlag)
+	switch {
+	case co.GitErr != nil:
+		return co, co.GitErr
+	case co.Root == "":
+		return co, errors.New("not inside a git checkout: " + where)
+	}
+	return co, err
 }

@@ -22,13 +22,8 @@ import (
 func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
-	co, err := command.ResolveCheckout(ctx, f, opts.Repo)
-	switch {
-	case co.GitErr != nil:
-		return co.GitErr
-	case co.Root == "":
-		return errors.New("not inside a git checkout: run gh hotfix create in a clone of the repository")
-	case err != nil:
+	co, err := command.RequireCheckout(ctx, f, opts.Repo, "run gh hotfix create in a clone of the repository")
+	if err != nil {
 		return err
 	}
 	g, root, repo, remotes, remote := co.Git, co.Root, co.Repo, co.Remotes, co.Remote

@@ -39,13 +39,8 @@ const maxAttempts = 3
 func run(ctx context.Context, f *command.Factory, opts *InitOptions) error {
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
-	co, err := command.ResolveCheckout(ctx, f, opts.Repo)
-	switch {
-	case co.GitErr != nil:
-		return co.GitErr
-	case co.Root == "":
-		return errors.New("not inside a git checkout: run gh hotfix init in a clone of the repository, whose root gets .github/hotfix.yml")
-	case err != nil:
+	co, err := command.RequireCheckout(ctx, f, opts.Repo, "run gh hotfix init in a clone of the repository, whose root gets .github/hotfix.yml")
+	if err != nil {
 		return err
 	}
 	root, repo := co.Root, co.Repo

@@ -2,7 +2,6 @@ package revert
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -28,21 +27,14 @@ const worktreePrefix = "gh-hotfix-revert-"
 func run(ctx context.Context, f *command.Factory, opts *RevertOptions) error {
 	ios := f.IOStreams
 	cs := ios.ColorScheme()
-	co, err := command.ResolveCheckout(ctx, f, opts.Repo)
-	switch {
-	case co.GitErr != nil:
-		return co.GitErr
-	case co.Root == "":
-		return errors.New("not inside a git checkout: run gh hotfix revert in a clone of the repository")
-	case err != nil:
+	co, err := command.RequireCheckout(ctx, f, opts.Repo, "run gh hotfix revert in a clone of the repository")
+	if err != nil {
 		return err
 	}
 	g, repo, remotes, remote := co.Git, co.Repo, co.Remotes, co.Remote
 	fullName := repo.Owner + "/" + repo.Name
-	if ref := opts.Pull; ref.Owner != "" &&
-		(!strings.EqualFold(ref.Owner+"/"+ref.Repo, fullName) || !strings.EqualFold(ref.Host, repo.Host)) {
-		return fmt.Errorf("%s is a pull request of %s/%s, and revert works on %s here: run it in a clone of %s/%s, or pass -R %s/%s",
-			opts.Arg, ref.Owner, ref.Repo, fullName, ref.Owner, ref.Repo, ref.Owner, ref.Repo)
+	if err := opts.Pull.NotOf(repo.Host, repo.Owner, repo.Name, opts.Arg, "revert"); err != nil {
+		return err
 	}
 	if remote == "" {
 		return fmt.Errorf("this checkout has no remote for %s/%s: run gh hotfix revert in a clone of it, or add one with git remote add", repo.Host, fullName)

@@ -289,10 +289,10 @@ func (s *shipper) resolve(ctx context.Context) error {
 	if s.cfg, s.localConfig, err = config.Load(paths.TopLevel); err != nil {
 		return err
 	}
-	if ref := s.prRef; ref != nil && ref.Owner != "" &&
-		(!strings.EqualFold(ref.Owner+"/"+ref.Repo, s.repo.Owner+"/"+s.repo.Name) || !strings.EqualFold(ref.Host, s.repo.Host)) {
-		return fmt.Errorf("%s is a pull request of %s/%s, and ship works on %s/%s here: run it in a clone of %s/%s, or pass -R %s/%s",
-			s.opts.PR, ref.Owner, ref.Repo, s.repo.Owner, s.repo.Name, ref.Owner, ref.Repo, ref.Owner, ref.Repo)
+	if s.prRef != nil {
+		if err := s.prRef.NotOf(s.repo.Host, s.repo.Owner, s.repo.Name, s.opts.PR, "ship"); err != nil {
+			return err
+		}
 	}
 	if !found && s.prRef == nil && !strings.HasPrefix(s.branch, s.cfg.BranchPrefix) {
 		if s.opts.Branch == "" {
