@@ -7,6 +7,7 @@ import (
 	"github.com/cli/go-gh/v2/pkg/repository"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
@@ -39,6 +40,14 @@ func CheckCreationAllowed(ctx context.Context, gh interface {
 // warns of pending ones: see checkReleasable.
 func CheckReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c github.Checks, force, exceptional bool, own func(string) bool) error {
 	return checkReleasable(w, cs, base, c, force, exceptional, own)
+}
+
+// FetchStart fetches the base and returns the commit a new branch starts
+// from, judged again when the base moved since GitHub's answer: see fetchStart.
+func FetchStart(ctx context.Context, g *git.Client, gh interface {
+	CommitChecks(ctx context.Context, owner, name, sha string) (github.Checks, error)
+}, repo repository.Repository, remote, base, start, seen, again string, judge func(github.Checks) error) (string, error) {
+	return fetchStart(ctx, g, gh, repo, remote, base, start, seen, again, judge)
 }
 
 // PushError is a failed push of a new branch, with GitHub's rule lines: see pushError.

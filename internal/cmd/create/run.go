@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cli/go-gh/v2/pkg/repository"
+
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
@@ -139,22 +141,12 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 		return nil
 	}
 
-	if err := g.Fetch(ctx, remote, "+refs/heads/"+base+":refs/remotes/"+remote+"/"+base); err != nil {
-		return fmt.Errorf("fetching %s from %s: %w", base, remote, git.Advise(err, repo.Host, rerunCommand(opts, desc)))
-	}
-	tip, err := g.RevParse(ctx, start)
+	own := release.OwnRuns(cfg.Release.Workflow, cfg.Exceptional.Workflow)
+	tip, err := fetchStart(ctx, g, gh, repo, remote, base, start, facts.BaseChecks.SHA, rerunCommand(opts, desc), func(c github.Checks) error {
+		return checkReleasable(ios.ErrOut, cs, base, c, opts.Force, cfg.Exceptional.Workflow != "", own)
+	})
 	if err != nil {
 		return err
-	}
-	if tip != facts.BaseChecks.SHA {
-		// The base moved between the API answer and the fetch: judge the commit we branch from.
-		checks, err := gh.CommitChecks(ctx, repo.Owner, repo.Name, tip)
-		if err != nil {
-			return err
-		}
-		if err := checkReleasable(ios.ErrOut, cs, base, checks, opts.Force, cfg.Exceptional.Workflow != "", release.OwnRuns(cfg.Release.Workflow, cfg.Exceptional.Workflow)); err != nil {
-			return err
-		}
 	}
 	if err := g.SwitchNew(ctx, branch, start); err != nil {
 		return fmt.Errorf("creating %s: %w", branch, err)
@@ -186,6 +178,33 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 // warns about pending ones; no checks at all is releasable, with a note. The refusal
 // points at the exceptional process: how to use it when it is set up (exceptional),
 // else how to set it up.
+// fetchStart fetches base from remote and returns the commit a new branch
+// starts from (start, e.g. origin/main). When the base moved since GitHub's
+// answer (seen, the commit whose checks were judged), that commit is judged
+// again, by judge, before anything is made from it; again is the command to
+// run again, for a failed fetch's advice.
+func fetchStart(ctx context.Context, g *git.Client, gh interface {
+	CommitChecks(ctx context.Context, owner, name, sha string) (github.Checks, error)
+}, repo repository.Repository, remote, base, start, seen, again string, judge func(github.Checks) error) (string, error) {
+	if err := g.Fetch(ctx, remote, "+refs/heads/"+base+":refs/remotes/"+remote+"/"+base); err != nil {
+		return "", fmt.Errorf("fetching %s from %s: %w", base, remote, git.Advise(err, repo.Host, again))
+	}
+	tip, err := g.RevParse(ctx, start)
+	if err != nil {
+		return "", err
+	}
+	if tip != seen {
+		checks, err := gh.CommitChecks(ctx, repo.Owner, repo.Name, tip)
+		if err != nil {
+			return "", err
+		}
+		if err := judge(checks); err != nil {
+			return "", err
+		}
+	}
+	return tip, nil
+}
+
 func checkReleasable(w io.Writer, cs *iostreams.ColorScheme, base string, c github.Checks, force, exceptional bool, own func(string) bool) error {
 	c, releases := c.Without(own)
 	if len(releases.Failing) > 0 && (c.Releasable() || force) {

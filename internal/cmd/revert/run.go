@@ -130,22 +130,11 @@ func run(ctx context.Context, f *command.Factory, opts *RevertOptions) error {
 		return nil
 	}
 
-	if err := g.Fetch(ctx, remote, "+refs/heads/"+base+":refs/remotes/"+remote+"/"+base); err != nil {
-		return fmt.Errorf("fetching %s from %s: %w", base, remote, git.Advise(err, repo.Host, rerun(opts)))
-	}
-	tip, err := g.RevParse(ctx, start)
+	tip, err := create.FetchStart(ctx, g, gh, repo, remote, base, start, facts.BaseChecks.SHA, rerun(opts), func(c github.Checks) error {
+		return create.CheckReleasable(ios.ErrOut, cs, base, c, opts.Force, cfg.Exceptional.Workflow != "", own)
+	})
 	if err != nil {
 		return err
-	}
-	if tip != facts.BaseChecks.SHA {
-		// The base moved between the API answer and the fetch: judge the commit we branch from.
-		checks, err := gh.CommitChecks(ctx, repo.Owner, repo.Name, tip)
-		if err != nil {
-			return err
-		}
-		if err := create.CheckReleasable(ios.ErrOut, cs, base, checks, opts.Force, cfg.Exceptional.Workflow != "", own); err != nil {
-			return err
-		}
 	}
 	if err := deepen(ctx, g, remote, commits, func(line string) { fmt.Fprintf(ios.ErrOut, "%s %s\n", cs.WarningIcon(), line) }); err != nil {
 		return err
