@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -154,6 +155,66 @@ func (e Exceptional) MaintenanceBranchFor(major, minor int) string {
 		tmpl = DefaultMaintenanceBranch
 	}
 	return strings.NewReplacer("{major}", strconv.Itoa(major), "{minor}", strconv.Itoa(minor)).Replace(tmpl)
+}
+
+// Template is MaintenanceBranch, or DefaultMaintenanceBranch when it is not set.
+func (e Exceptional) Template() string {
+	if e.MaintenanceBranch == "" {
+		return DefaultMaintenanceBranch
+	}
+	return e.MaintenanceBranch
+}
+
+// LineOf reads a maintenance branch's release line back from its name: the
+// numbers MaintenanceBranchFor put in the template (release/v1.4 → 1, 4). ok
+// is false for a branch the template does not name, or a template without both
+// {major} and {minor}.
+func (e Exceptional) LineOf(branch string) (major, minor int, ok bool) {
+	tmpl := e.Template()
+	if strings.Count(tmpl, "{major}") != 1 || strings.Count(tmpl, "{minor}") != 1 {
+		return 0, 0, false
+	}
+	var pattern strings.Builder
+	pattern.WriteString("^")
+	order := []string{}
+	for rest := tmpl; rest != ""; {
+		i := strings.Index(rest, "{")
+		if i < 0 {
+			pattern.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		pattern.WriteString(regexp.QuoteMeta(rest[:i]))
+		rest = rest[i:]
+		switch {
+		case strings.HasPrefix(rest, "{major}"):
+			order, rest = append(order, "major"), rest[len("{major}"):]
+			pattern.WriteString(`(0|[1-9][0-9]{0,8})`)
+		case strings.HasPrefix(rest, "{minor}"):
+			order, rest = append(order, "minor"), rest[len("{minor}"):]
+			pattern.WriteString(`(0|[1-9][0-9]{0,8})`)
+		default:
+			pattern.WriteString(regexp.QuoteMeta("{"))
+			rest = rest[1:]
+		}
+	}
+	pattern.WriteString("$")
+	re, err := regexp.Compile(pattern.String())
+	if err != nil {
+		return 0, 0, false
+	}
+	m := re.FindStringSubmatch(branch)
+	if m == nil {
+		return 0, 0, false
+	}
+	for i, name := range order {
+		n, _ := strconv.Atoi(m[i+1])
+		if name == "major" {
+			major = n
+		} else {
+			minor = n
+		}
+	}
+	return major, minor, true
 }
 
 // TargetEnvironment is Environment, or DefaultEnvironment when it is not set.

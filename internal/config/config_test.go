@@ -438,3 +438,35 @@ func TestMaintenanceBranchFor(t *testing.T) {
 		t.Errorf("TargetEnvironment() = %q, want production", got)
 	}
 }
+
+func TestLineOf(t *testing.T) {
+	tests := []struct {
+		tmpl, branch string
+		major, minor int
+		ok           bool
+	}{
+		{"", "release/v1.4", 1, 4, true},
+		{"", "release/v10.0", 10, 0, true},
+		{"", "release/1.4", 0, 0, false},
+		{"", "release/v1.4.1", 0, 0, false},
+		{"", "release/v01.4", 0, 0, false},
+		{"", "main", 0, 0, false},
+		{"maint-{minor}-of-{major}", "maint-3-of-2", 2, 3, true},
+		{"{major}.{minor}.x", "1.4.x", 1, 4, true},
+		{"{major}.{minor}.x", "1a4.x", 0, 0, false},
+		{"release/{major}", "release/1", 0, 0, false},
+		{"rel/{odd}/{major}.{minor}", "rel/{odd}/1.2", 1, 2, true},
+	}
+	for _, tt := range tests {
+		e := Exceptional{MaintenanceBranch: tt.tmpl}
+		major, minor, ok := e.LineOf(tt.branch)
+		if major != tt.major || minor != tt.minor || ok != tt.ok {
+			t.Errorf("LineOf(%q) with %q = %d, %d, %v; want %d, %d, %v", tt.branch, tt.tmpl, major, minor, ok, tt.major, tt.minor, tt.ok)
+		}
+		if ok {
+			if back := e.MaintenanceBranchFor(major, minor); back != tt.branch {
+				t.Errorf("MaintenanceBranchFor(%d, %d) = %q, want %q", major, minor, back, tt.branch)
+			}
+		}
+	}
+}

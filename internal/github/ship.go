@@ -135,6 +135,7 @@ type NumberedPull struct {
 	PullRequest
 	HeadRefName string
 	HeadRepo    string // owner/name of the head's repository ("": deleted)
+	Body        string // its description (records such as hotfix.Backport)
 }
 
 // MergeRule is an active rule on a branch that allows only some merge methods:
@@ -312,7 +313,7 @@ const shipQuery = `query HotfixShip($owner: String!, $name: String!, $head: Stri
     latestRelease { tagName tagCommit { oid } }
     ` + LabelLookup + `
     pullRequests(headRefName: $head, first: 20, orderBy: {field: CREATED_AT, direction: DESC}) @include(if: $withHead) { nodes { ...pull } }
-    byNumber: pullRequest(number: $number) @include(if: $byNumber) { ...pull headRefName headRepository { nameWithOwner } }
+    byNumber: pullRequest(number: $number) @include(if: $byNumber) { ...pull headRefName body headRepository { nameWithOwner } }
   }
 }
 fragment pull on PullRequest {` + pullFields + `
@@ -540,6 +541,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 			ByNumber     *struct {
 				APIPull
 				HeadRefName    string
+				Body           string
 				HeadRepository *struct{ NameWithOwner string }
 			}
 			Config    *struct{ Text *string }
@@ -695,7 +697,7 @@ func (c *Client) ShipStateQuery(ctx context.Context, q ShipQuery) (*ShipState, e
 	}
 	if bn := r.ByNumber; bn != nil {
 		p := bn.ToPull()
-		st.ByNumber = &NumberedPull{PullRequest: p, HeadRefName: bn.HeadRefName}
+		st.ByNumber = &NumberedPull{PullRequest: p, HeadRefName: bn.HeadRefName, Body: bn.Body}
 		if bn.HeadRepository != nil {
 			st.ByNumber.HeadRepo = bn.HeadRepository.NameWithOwner
 		}

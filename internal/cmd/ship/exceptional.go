@@ -51,6 +51,8 @@ func (forwardPort) describe(s *shipper) string {
 		s.exc.mainline, s.exc.mainline, s.cfg.Label.Name, hotfix.ForwardPortLabel)
 }
 
+func (forwardPort) applies(s *shipper) bool { return s.exc.backportOf == 0 }
+
 func (forwardPort) done(s *shipper) bool { return s.exc.forward != nil }
 
 func (forwardPort) run(ctx context.Context, s *shipper) error {
@@ -71,6 +73,13 @@ type exceptionalState struct {
 	from     release.Version // the release tag the hotfix started from
 	tag      string          // the hotfix tag, once decided (or read from the release marker)
 	forward  *forwardResult  // the forward-port pull request, once opened or found
+	// line is set when ship --pr names a pull request merged into a
+	// maintenance branch: no hotfix branch made by create --from-tag, so from
+	// is the line's x.y.0 until its tags are read (see hotfixTag).
+	line bool
+	// backportOf is the pull request a backport (gh hotfix backport) carries
+	// the fix of: merged into the main line already, so no forward-port.
+	backportOf int
 }
 
 // isExceptional reports whether this ship follows the exceptional process.
@@ -304,9 +313,13 @@ func (s *shipper) hotfixTag(ctx context.Context, recorded string) (tag, since st
 	since = s.exc.from.String()
 	latest := s.exc.from
 	for _, t := range lt.existing {
-		if v, err := release.ParseTag(t.Name); err == nil && latest.SameLine(v) && v.Patch > latest.Patch && t.Name != recorded {
+		if v, err := release.ParseTag(t.Name); err == nil && latest.SameLine(v) && (v.Patch > latest.Patch || (s.exc.line && since == s.exc.from.String() && v.Patch == latest.Patch)) && t.Name != recorded {
 			latest, since = v, t.Name
 		}
+	}
+	if s.exc.line {
+		// A line named by its branch alone: its tags say how it is tagged (the prefix).
+		s.exc.from = latest
 	}
 	switch {
 	case recorded != "":
@@ -479,4 +492,33 @@ func (s *shipper) retag(ctx context.Context, m *hotfix.ReleaseMarker) error {
 	d := release.Decision{MergeSHA: m.MergeSHA, Workflow: wf.File(), Ref: s.base, Inputs: send, Tag: m.Tag, TagInput: s.cfg.Exceptional.TagInput}
 	out, err := s.protocol().DispatchClaimed(ctx, d, *m)
 	return s.dispatched(d.Workflow, out, err)
+}
+
+// pickLinePull takes the pull request --pr names when it was merged into the
+// maintenance branch of release line major.minor rather than into the base:
+// it is released as a hotfix of the exceptional process, with the line's next
+// patch tag, by the hotfix workflow on that branch. The base becomes the main
+// line its forward-port goes to — none for a backport (its record says which
+// pull request brought the fix to the base already). GitHub is asked once more,
+// with the maintenance branch as the base: its tip, checks and runs.
+func (s *shipper) pickLinePull(ctx context.Context, major, minor int) error {
+	line, mainline := s.state.ByNumber.BaseRefName, s.base
+	st, err := s.gh.ShipStateQuery(ctx, github.ShipQuery{Owner: s.repo.Owner, Name: s.repo.Name, Head: s.state.ByNumber.HeadRefName,
+		Base: line, Label: s.cfg.Label.Name, Number: s.prRef.Number})
+	if err != nil {
+		return err
+	}
+	if st.ByNumber == nil || st.ByNumber.State != "MERGED" || st.ByNumber.BaseRefName != line {
+		return fmt.Errorf("pull request #%d changed while ship read it: run %s again", s.prRef.Number, s.again())
+	}
+	bn := st.ByNumber
+	s.state, s.base, s.branch, s.pr = st, line, bn.HeadRefName, &bn.PullRequest
+	s.exc = &exceptionalState{mainline: mainline, from: release.Version{Prefix: "v", Major: major, Minor: minor}, line: true}
+	if rec, ok := hotfix.ParseBackport(bn.Body); ok && !bn.CrossRepository && rec.Line == line {
+		s.exc.backportOf = rec.Of
+	} else if s.remote == "" {
+		return fmt.Errorf("pull request #%d was merged into the maintenance branch %s: ship releases it and forward-ports it to %s, which needs a clone with a remote for %s/%s; run it in one",
+			bn.Number, line, mainline, s.repo.Owner, s.repo.Name)
+	}
+	return nil
 }

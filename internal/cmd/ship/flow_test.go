@@ -285,7 +285,7 @@ func TestShipFlows(t *testing.T) {
 				reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, st.answer()))
 			},
 			requests: []string{"GraphQL HotfixShip"},
-			wantErr:  "pull request #7 was merged into develop, not into main: ship --pr releases a fix merged into the base",
+			wantErr:  "pull request #7 was merged into develop, neither the base main nor a maintenance branch (release/v{major}.{minor})",
 		},
 		{
 			name:    "--auto with a merge queue: the pull request joins it at the pushed tip, never merged directly",

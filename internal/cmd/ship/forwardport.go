@@ -468,7 +468,11 @@ func (s *shipper) forwardBody(fpBranch, head string, pick *forwardPick) string {
 	mainline := s.exc.mainline
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Forward-port of #%d to `%s`\n\n", s.pr.Number, mainline)
-	fmt.Fprintf(&b, "Hotfix #%d was merged into `%s` (from `%s`, exceptional process: `%s` was not releasable)", s.pr.Number, s.base, s.meta.FromTag, mainline)
+	if s.meta.FromTag != "" {
+		fmt.Fprintf(&b, "Hotfix #%d was merged into `%s` (from `%s`, exceptional process: `%s` was not releasable)", s.pr.Number, s.base, s.meta.FromTag, mainline)
+	} else {
+		fmt.Fprintf(&b, "#%d was merged into the maintenance branch `%s` and shipped as a hotfix", s.pr.Number, s.base)
+	}
 	if s.exc.tag != "" {
 		fmt.Fprintf(&b, " and released as `%s`", s.exc.tag)
 	}

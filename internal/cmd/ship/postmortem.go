@@ -152,6 +152,9 @@ func (s *shipper) postMortemValues() map[string]string {
 			v["tag"] = e.tag
 		}
 		v["from_tag"], v["release_line"], v["maintenance_branch"] = s.meta.FromTag, e.from.LinePrefix()+"*", s.base
+		if s.meta.FromTag == "" { // ship --pr of a pull request merged into the line
+			v["from_tag"] = "n/a"
+		}
 		switch fw := e.forward; {
 		case fw == nil:
 			v["forward_port"] = "not opened yet"

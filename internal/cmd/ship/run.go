@@ -405,7 +405,7 @@ func (s *shipper) load(ctx context.Context) error {
 		return fmt.Errorf("base branch %q does not exist in %s/%s", s.base, s.repo.Owner, s.repo.Name)
 	}
 	if s.prRef != nil {
-		return s.pickNamedPull()
+		return s.pickNamedPull(ctx)
 	}
 	s.pickPull()
 	return nil
@@ -423,9 +423,14 @@ func (s *shipper) prNumber() int {
 // is: merged into the base, it is shipped as any merged hotfix (its branch,
 // perhaps deleted, is only its name). Anything else is refused before
 // anything changes.
-func (s *shipper) pickNamedPull() error {
+func (s *shipper) pickNamedPull(ctx context.Context) error {
 	n, repo := s.prRef.Number, s.repo.Owner+"/"+s.repo.Name
 	bn := s.state.ByNumber
+	if bn != nil && bn.State == "MERGED" && bn.BaseRefName != s.base {
+		if major, minor, ok := s.cfg.Exceptional.LineOf(bn.BaseRefName); ok {
+			return s.pickLinePull(ctx, major, minor)
+		}
+	}
 	switch {
 	case bn == nil:
 		return fmt.Errorf("%s has no pull request #%d: check the number (gh pr list --state merged%s)", repo, n, s.repoArg())
@@ -434,7 +439,8 @@ func (s *shipper) pickNamedPull() error {
 	case bn.State == "CLOSED":
 		return fmt.Errorf("pull request #%d was closed without being merged: there is nothing of it to release", n)
 	case bn.BaseRefName != s.base:
-		return fmt.Errorf("pull request #%d was merged into %s, not into %s: ship --pr releases a fix merged into the base (set base in %s, or backport it)", n, bn.BaseRefName, s.base, config.Path)
+		return fmt.Errorf("pull request #%d was merged into %s, neither the base %s nor a maintenance branch (%s): ship --pr releases a fix merged into either (set base or exceptional.maintenance_branch in %s)",
+			n, bn.BaseRefName, s.base, s.cfg.Exceptional.Template(), config.Path)
 	}
 	s.branch = bn.HeadRefName
 	s.pr = &bn.PullRequest

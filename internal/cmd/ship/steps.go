@@ -338,6 +338,9 @@ func (releaseMerge) describe(s *shipper) string {
 		tag := s.opts.Tag
 		if tag == "" {
 			tag = "the next patch tag after " + s.meta.FromTag
+			if s.meta.FromTag == "" {
+				tag = "the next patch tag of " + s.exc.from.LinePrefix() + "*"
+			}
 		}
 		on = fmt.Sprintf("Dispatch %s on %s with %s%s, once, and record the run on the pull request", wf, s.base, tag, strings.Replace(inputs, " with inputs", " and inputs", 1))
 	}
