@@ -15,6 +15,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/build"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/backport"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/create"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
@@ -33,6 +34,7 @@ func commands(f *Factory) []*command.Command {
 		create.NewCmdCreate(f, nil),
 		ship.NewCmdShip(f, nil),
 		revert.NewCmdRevert(f, nil),
+		backport.NewCmdBackport(f, nil),
 		status.NewCmdStatus(f, nil),
 		doctor.NewCmdDoctor(f, nil),
 		initcmd.NewCmdInit(f, nil),

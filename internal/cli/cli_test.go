@@ -176,6 +176,7 @@ Available commands:
   create
   ship
   revert
+  backport
   status
   doctor
   init

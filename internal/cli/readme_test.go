@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/cmd/backport"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/create"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/doctor"
 	"github.com/gh-hotfix/gh-hotfix/internal/cmd/initcmd"
@@ -112,6 +113,8 @@ func stubCommand(f *Factory, name string) *command.Command {
 		return doctor.NewCmdDoctor(f, func(context.Context, *doctor.DoctorOptions) error { return nil })
 	case "revert":
 		return revert.NewCmdRevert(f, func(context.Context, *revert.RevertOptions) error { return nil })
+	case "backport":
+		return backport.NewCmdBackport(f, func(context.Context, *backport.BackportOptions) error { return nil })
 	case "init":
 		return initcmd.NewCmdInit(f, func(context.Context, *initcmd.InitOptions) error { return nil })
 	}

@@ -278,3 +278,35 @@ func (c *Client) OutsideSparseCheckout(ctx context.Context, path string) (bool, 
 	out, err := c.Query(ctx, "ls-files", "-t", "--", path)
 	return strings.HasPrefix(out, "S "), err
 }
+
+// FetchMissing fetches, in a shallow clone, the commits of commits it lacks or
+// holds without their parents (git fetch --depth=2 of those commits alone, not
+// the history behind them): a cherry-pick or a revert needs each commit and its
+// parents' trees. It returns the commits fetched; none in a full clone.
+func (c *Client) FetchMissing(ctx context.Context, remote string, commits []string) ([]string, error) {
+	shallow, err := c.IsShallow(ctx)
+	if err != nil || !shallow {
+		return nil, err
+	}
+	var missing []string
+	for _, sha := range commits {
+		has, err := c.HasCommit(ctx, sha)
+		if err != nil {
+			return nil, err
+		}
+		if has {
+			parents, err := c.Parents(ctx, sha)
+			if err != nil {
+				return nil, err
+			}
+			if len(parents) > 0 {
+				continue
+			}
+		}
+		missing = append(missing, sha)
+	}
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	return missing, c.FetchShallow(ctx, remote, 2, missing...)
+}

@@ -81,6 +81,13 @@ func (c *Client) RevertFacts(ctx context.Context, owner, name, base, branch stri
 	if err != nil {
 		return nil, nil, err
 	}
+	p, err := parseRevertedPull(raw, number)
+	return f, p, err
+}
+
+// parseRevertedPull reads revertPullField's answer; nil when there is no such
+// pull request.
+func parseRevertedPull(raw json.RawMessage, number int) (*RevertedPull, error) {
 	var pr *struct {
 		ID, Title, URL, State, BaseRefName string
 		Number                             int
@@ -96,11 +103,11 @@ func (c *Client) RevertFacts(ctx context.Context, owner, name, base, branch stri
 	}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &pr); err != nil {
-			return nil, nil, fmt.Errorf("reading pull request #%d: %w", number, err)
+			return nil, fmt.Errorf("reading pull request #%d: %w", number, err)
 		}
 	}
 	if pr == nil {
-		return f, nil, nil
+		return nil, nil
 	}
 	p := &RevertedPull{ID: pr.ID, Number: pr.Number, Title: strings.TrimSpace(pr.Title), URL: pr.URL, State: pr.State,
 		BaseRefName: pr.BaseRefName, CommitCount: pr.Commits.TotalCount}
@@ -113,7 +120,7 @@ func (c *Client) RevertFacts(ctx context.Context, owner, name, base, branch stri
 	for _, n := range pr.Commits.Nodes {
 		p.Commits = append(p.Commits, n.Commit.head())
 	}
-	return f, p, nil
+	return p, nil
 }
 
 type commitHeadNode struct {

@@ -200,36 +200,15 @@ func refuse(pr *github.RevertedPull, n int, fullName, base, repoFlag string) err
 }
 
 // deepen fetches, in a shallow clone, the commits to revert that it lacks or
-// holds without their parents (git fetch --depth=2 of those commits alone, not
-// the history behind them): a revert needs each commit and its parents' trees.
+// holds without their parents (git.Client.FetchMissing), and says so.
 func deepen(ctx context.Context, g *git.Client, remote string, commits []string, warn func(string)) error {
-	shallow, err := g.IsShallow(ctx)
-	if err != nil || !shallow {
-		return err
-	}
-	var missing []string
-	for _, c := range commits {
-		has, err := g.HasCommit(ctx, c)
-		if err != nil {
-			return err
-		}
-		if has {
-			if parents, err := g.Parents(ctx, c); err != nil || len(parents) > 0 {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-		}
-		missing = append(missing, c)
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	if err := g.FetchShallow(ctx, remote, 2, missing...); err != nil {
+	missing, err := g.FetchMissing(ctx, remote, commits)
+	if err != nil {
 		return fmt.Errorf("this shallow clone lacks the commits to revert or their parents, and fetching them failed: %w", err)
 	}
-	warn(fmt.Sprintf("This shallow clone lacked the commits to revert or their parents: fetched them (git fetch --depth=2 %s %s), not the history behind them", remote, strings.Join(missing, " ")))
+	if len(missing) > 0 {
+		warn(fmt.Sprintf("This shallow clone lacked the commits to revert or their parents: fetched them (git fetch --depth=2 %s %s), not the history behind them", remote, strings.Join(missing, " ")))
+	}
 	return nil
 }
 

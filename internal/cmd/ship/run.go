@@ -128,27 +128,8 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 	if err := opts.JSON.CheckFields(jsonFields); err != nil {
 		return err
 	}
-	s := &shipper{f: f, opts: opts, ios: f.IOStreams, cs: f.IOStreams.ColorScheme()}
-	if err := s.resolve(ctx); err != nil {
-		return err
-	}
-	// A push started ahead and not used ends having sent nothing, however run ends.
-	defer func() { s.pusher.Close() }()
-	if err := s.load(ctx); err != nil {
-		return err
-	}
-	if err := s.beforeChanges(ctx); err != nil {
-		return err
-	}
-	if err := s.refuse(); err != nil {
-		return err
-	}
-	s.fresh = merged(s) // read as merged: current
-	process := standardProcess()
-	if s.isExceptional() {
-		process = exceptionalProcess()
-	}
-	if err := s.runSteps(ctx, process); err != nil || opts.DryRun {
+	s, err := ship(ctx, f, opts)
+	if err != nil || opts.DryRun {
 		return err
 	}
 	if s.unfinished != nil {
@@ -164,6 +145,64 @@ func run(ctx context.Context, f *command.Factory, opts *ShipOptions) error {
 		return outcome
 	}
 	return s.attention
+}
+
+// ship reads git's and GitHub's side, refuses what cannot continue, then runs
+// the branch's process; the result is the caller's to say.
+func ship(ctx context.Context, f *command.Factory, opts *ShipOptions) (*shipper, error) {
+	s := &shipper{f: f, opts: opts, ios: f.IOStreams, cs: f.IOStreams.ColorScheme()}
+	if err := s.resolve(ctx); err != nil {
+		return nil, err
+	}
+	// A push started ahead and not used ends having sent nothing, however run ends.
+	defer func() { s.pusher.Close() }()
+	if err := s.load(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.beforeChanges(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.refuse(); err != nil {
+		return nil, err
+	}
+	s.fresh = merged(s) // read as merged: current
+	process := standardProcess()
+	if s.isExceptional() {
+		process = exceptionalProcess()
+	}
+	return s, s.runSteps(ctx, process)
+}
+
+// Released is what ship did for a merged pull request of a maintenance line,
+// for a command that ships in-process (gh hotfix backport).
+type Released struct {
+	Number int    // the pull request
+	Tag    string // the line's release tag, once decided
+	RunURL string // the release run, once dispatched or adopted
+	// Failed is set when the release run is known to have failed.
+	Failed bool
+}
+
+// ShipMerged releases a merged pull request (opts.PR) exactly once, as ship
+// --pr does, saying its steps on stderr and nothing on stdout: the caller
+// reports the result.
+func ShipMerged(ctx context.Context, f *command.Factory, opts *ShipOptions) (Released, error) {
+	s, err := ship(ctx, f, opts)
+	if s == nil {
+		return Released{}, err
+	}
+	r := Released{}
+	if s.pr != nil {
+		r.Number = s.pr.Number
+	}
+	if s.isExceptional() {
+		r.Tag = s.exc.tag
+	}
+	if s.release != nil {
+		r.RunURL = s.release.RunURL
+	}
+	r.Failed = s.runInfo != nil && s.runInfo.Failed()
+	return r, err
 }
 
 // refuse stops, before any step, a ship that cannot continue: a branch only

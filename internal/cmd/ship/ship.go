@@ -77,7 +77,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	var postMortem bool
 	fs := command.NewFlagSet("ship")
 	fs.StringVar(&opts.Branch, "branch", "", "Ship hotfix `branch` instead of the current branch (it may be only on GitHub, or merged and deleted)")
-	fs.StringVar(&opts.PR, "pr", "", "Ship the pull request `number` or URL, already merged into the base, as a hotfix: label it and release it once")
+	fs.StringVar(&opts.PR, "pr", "", "Ship the pull request `number` or URL, already merged into the base or a maintenance branch, as a hotfix: label it and release it once")
 	fs.StringVar(&opts.Title, "title", "", "Title of the pull request (default: \"Hotfix: <description>\")")
 	fs.StringVar(&opts.Body, "body", "", "Body of the pull request (default: the configured template, else a checklist)")
 	fs.StringVarP(&opts.BodyFile, "body-file", "F", "", "Read the pull request body from `file` (use \"-\" to read from standard input)")
@@ -141,6 +141,10 @@ With --pr, the fix is a pull request already merged into the base as an ordinary
 (its number or URL): ship labels it, shows what will ship, releases it once (recorded on the
 pull request as for any hotfix), follows the run with --watch and opens the post-mortem with
 --post-mortem. Its branch need not be a hotfix branch nor exist any more. A pull request
+merged into a maintenance branch (exceptional.maintenance_branch, e.g. release/v1.4) is
+released as the exceptional process releases a hotfix: the hotfix workflow on that branch
+with the line's next patch tag (read from the line's own tags), then forward-ported to the
+base, unless it is a backport (gh hotfix backport), whose fix the base has. A pull request
 that is open, closed unmerged, merged into another branch, of another repository, or that
 does not exist is refused before anything changes.
 
