@@ -240,7 +240,10 @@ func (s *Server) uploadReleaseAsset(q *req) (int, any, error) {
 // target_commitish while the tag does not exist: "Ignored if the tag_name
 // already exists") and not from previous_tag_name. Without previous_tag_name
 // GitHub starts from the previous release; the emulator takes the newest
-// published release whose tag is an ancestor of the target, else all history.
+// published release whose tag is an ancestor of the target, else all history
+// (the link then lists the tag's commits). An unknown previous tag or target
+// answers 404, the description's only error answer; a missing tag_name is
+// refused by the checker with 422, as the description requires it.
 // Not modelled: the "New Contributors" section, .github/release.yml categories
 // and exclusions, configuration_file_path.
 func (s *Server) generateReleaseNotes(q *req) (int, any, error) {
