@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v4"
+
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
@@ -208,27 +210,28 @@ func TestHotfixWorkflowRelease(t *testing.T) {
 	}
 }
 
-// stepScript returns the run: script of the workflow step named name.
+// stepScript returns the run: script of the step named name in any job of
+// workflow, as the runner reads it: parsed as YAML.
 func stepScript(t *testing.T, workflow, name string) string {
 	t.Helper()
-	_, rest, ok := strings.Cut(workflow, "- name: "+name+"\n")
-	if !ok {
-		t.Fatalf("no step %q", name)
+	var doc struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string `yaml:"name"`
+				Run  string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
 	}
-	_, rest, ok = strings.Cut(rest, "run: |\n")
-	if !ok {
-		t.Fatalf("step %q has no run: script", name)
+	if err := yaml.Unmarshal([]byte(workflow), &doc); err != nil {
+		t.Fatalf("workflow: %v", err)
 	}
-	var lines []string
-	indent := ""
-	for _, l := range strings.Split(rest, "\n") {
-		if indent == "" {
-			indent = l[:len(l)-len(strings.TrimLeft(l, " "))]
+	for _, job := range doc.Jobs {
+		for _, s := range job.Steps {
+			if s.Name == name && s.Run != "" {
+				return s.Run
+			}
 		}
-		if !strings.HasPrefix(l, indent) {
-			break
-		}
-		lines = append(lines, strings.TrimPrefix(l, indent))
 	}
-	return strings.Join(lines, "\n")
+	t.Fatalf("no step %q with a run: script", name)
+	return ""
 }

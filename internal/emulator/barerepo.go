@@ -133,6 +133,18 @@ func (b *bareRepo) resolve(ref string) string {
 	return ""
 }
 
+// tagSHA returns the commit a tag points to, or "" when the tag does not exist.
+func (b *bareRepo) tagSHA(name string) string {
+	if name == "" || strings.HasPrefix(name, "-") {
+		return ""
+	}
+	out, err := b.run(nil, nil, "rev-parse", "--verify", "--quiet", "refs/tags/"+name+"^{commit}")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(out)
+}
+
 // branchSHA returns the tip of a branch, or "" when the branch does not exist.
 func (b *bareRepo) branchSHA(name string) string {
 	if b.memo != nil {

@@ -145,6 +145,7 @@ func (s *Server) routes() map[string]handler {
 		"teams/add-or-update-repo-permissions-in-org":    s.addTeamRepo,
 		"repos/list-releases":                            s.listReleases,
 		"repos/create-release":                           s.createRelease,
+		"repos/generate-release-notes":                   s.generateReleaseNotes,
 		"repos/get-latest-release":                       s.getLatestRelease,
 		"repos/get-release-by-tag":                       s.getReleaseByTag,
 		"repos/get-release":                              s.getRelease,

@@ -1,9 +1,12 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func (s *Server) assetJSON(r *repo, rel *release, a *asset) map[string]any {
@@ -225,4 +228,95 @@ func (s *Server) uploadReleaseAsset(q *req) (int, any, error) {
 	a := &asset{ID: s.st.id(), Name: name, ContentType: ct, Data: append([]byte(nil), q.raw...), CreatedAt: s.st.now()}
 	rel.Assets = append(rel.Assets, a)
 	return 201, s.assetJSON(q.repo, rel, a), nil
+}
+
+// generateReleaseNotes answers POST /repos/{owner}/{repo}/releases/generate-notes
+// (https://docs.github.com/en/rest/releases/releases#generate-release-notes-content-for-a-release):
+// a name and a Markdown body, saved nowhere. The body is GitHub's default
+// format (https://docs.github.com/en/repositories/releasing-projects-on-github/automatically-generated-release-notes):
+// "## What's Changed", one "* TITLE by @AUTHOR in URL" line per pull request
+// merged since the previous tag, then a "**Full Changelog**" link comparing the
+// two tags. The changes are the commits reachable from the tag (from
+// target_commitish while the tag does not exist: "Ignored if the tag_name
+// already exists") and not from previous_tag_name. Without previous_tag_name
+// GitHub starts from the previous release; the emulator takes the newest
+// published release whose tag is an ancestor of the target, else all history
+// (the link then lists the tag's commits). An unknown previous tag or target
+// answers 404, the description's only error answer; a missing tag_name is
+// refused by the checker with 422, as the description requires it.
+// Not modelled: the "New Contributors" section, .github/release.yml categories
+// and exclusions, configuration_file_path.
+func (s *Server) generateReleaseNotes(q *req) (int, any, error) {
+	tag := q.str("tag_name")
+	if tag == "" { // the checker already refuses it, as GitHub does: "tag_name" is required
+		return 0, nil, validationFailed("Release", "tag_name", "missing_field", "")
+	}
+	g := q.repo.git
+	target := g.tagSHA(tag)
+	if target == "" {
+		commitish := q.str("target_commitish")
+		if commitish == "" {
+			commitish = q.repo.DefaultBranch
+		}
+		if target = g.resolve(commitish); target == "" {
+			return 0, nil, notFound()
+		}
+	}
+	prev := q.str("previous_tag_name")
+	var from string
+	if prev != "" {
+		if from = g.tagSHA(prev); from == "" {
+			return 0, nil, notFound()
+		}
+	} else {
+		for i := len(q.repo.releases) - 1; i >= 0; i-- {
+			rel := q.repo.releases[i]
+			if rel.Draft || rel.TagName == tag {
+				continue
+			}
+			if sha := g.tagSHA(rel.TagName); sha != "" && g.isAncestor(sha, target) {
+				prev, from = rel.TagName, sha
+				break
+			}
+		}
+	}
+	args := []string{"rev-list", target}
+	if from != "" {
+		args = append(args, "^"+from)
+	}
+	out, err := g.run(nil, nil, append(args, "--")...)
+	if err != nil {
+		return 0, nil, err
+	}
+	changed := map[string]bool{}
+	for _, sha := range strings.Fields(out) {
+		changed[sha] = true
+	}
+	var merged []*issue
+	for _, is := range q.repo.issues {
+		if p := is.pr; p != nil && p.Merged && changed[p.MergeCommitSHA] {
+			merged = append(merged, is)
+		}
+	}
+	mergedAt := func(is *issue) time.Time {
+		if is.pr.MergedAt == nil {
+			return time.Time{}
+		}
+		return *is.pr.MergedAt
+	}
+	sort.SliceStable(merged, func(i, j int) bool { return mergedAt(merged[i]).Before(mergedAt(merged[j])) })
+	var b strings.Builder
+	if len(merged) > 0 {
+		b.WriteString("## What's Changed\n")
+		for _, is := range merged {
+			fmt.Fprintf(&b, "* %s by @%s in %s/%s/pull/%d\n", is.Title, is.User, webURL, q.repo.fullName(), is.Number)
+		}
+		b.WriteString("\n")
+	}
+	if prev != "" {
+		fmt.Fprintf(&b, "**Full Changelog**: %s/%s/compare/%s...%s", webURL, q.repo.fullName(), prev, tag)
+	} else {
+		fmt.Fprintf(&b, "**Full Changelog**: %s/%s/commits/%s", webURL, q.repo.fullName(), tag)
+	}
+	return 200, map[string]any{"name": tag, "body": b.String()}, nil
 }

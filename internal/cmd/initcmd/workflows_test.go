@@ -58,11 +58,16 @@ func TestHotfixWorkflow(t *testing.T) {
 			}
 		}
 	}
-	// The release goes through the API with make_latest decided by version; the
-	// script itself runs against the emulator in e2e TestHotfixWorkflowRelease.
+	// The release goes through the API with make_latest decided by version, and
+	// notes generated since the line's previous tag; the script itself runs
+	// against the emulator in e2e TestHotfixWorkflowRelease and TestHotfixWorkflowReleaseNotes.
 	if !strings.Contains(release.HotfixWorkflow, `gh api "repos/$GITHUB_REPOSITORY/releases" -f tag_name="$TAG"`) ||
 		!strings.Contains(release.HotfixWorkflow, `-f make_latest="$make_latest"`) {
 		t.Error("the workflow does not create the tag and its release through the API with make_latest")
+	}
+	if !strings.Contains(release.HotfixWorkflow, `releases/generate-notes`) ||
+		!strings.Contains(release.HotfixWorkflow, `-f previous_tag_name="$previous"`) {
+		t.Error("the workflow does not generate the release notes from the line's previous tag")
 	}
 }
 

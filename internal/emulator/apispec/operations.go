@@ -92,6 +92,7 @@ var Operations = []Operation{
 	{Method: "POST", Path: "/admin/organizations", ID: "enterprise-admin/create-org", Source: "generated/ghes-3.19.json"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/releases", ID: "repos/list-releases"},
 	{Method: "POST", Path: "/repos/{owner}/{repo}/releases", ID: "repos/create-release"},
+	{Method: "POST", Path: "/repos/{owner}/{repo}/releases/generate-notes", ID: "repos/generate-release-notes"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/releases/latest", ID: "repos/get-latest-release"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/releases/tags/{tag}", ID: "repos/get-release-by-tag"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/releases/{release_id}", ID: "repos/get-release"},
