@@ -8,6 +8,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 // States accepted by --state.
@@ -19,6 +20,11 @@ type StatusOptions struct {
 	Limit int               // -L/--limit: maximum number of pull requests
 	Repo  string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
 	JSON  command.JSONFlags // --json, --jq, --template
+	// Backports, when set, is the pull request given to --backports, as given:
+	// status then shows where its backports stand (BackportsOf, parsed) instead
+	// of listing the hotfixes.
+	Backports   string
+	BackportsOf hotfix.PullRef
 }
 
 // NewCmdStatus returns the status command. runF, when not nil, receives the parsed options
@@ -28,6 +34,7 @@ func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions)
 	fs := command.NewFlagSet("status")
 	fs.StringVar(&opts.State, "state", "open", "Show hotfix pull requests in `state` open, merged or all")
 	fs.IntVarP(&opts.Limit, "limit", "L", 30, "Maximum number of pull requests to show")
+	fs.StringVar(&opts.Backports, "backports", "", "Show where each maintenance line stands in the backports of `pull-request` (number or URL)")
 	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
@@ -79,6 +86,18 @@ $ gh hotfix status --state merged --json number,release --jq '.[] | select(.rele
 			if err := command.NoArgs(args); err != nil {
 				return err
 			}
+			if fs.Changed("backports") {
+				for _, other := range []string{"state", "limit"} {
+					if fs.Changed(other) {
+						return cmderr.FlagErrorf("`--backports` cannot be used with `--%s`: it shows one pull request's backports, line by line", other)
+					}
+				}
+				ref, err := hotfix.ParsePullRef(opts.Backports)
+				if err != nil {
+					return cmderr.FlagErrorf("invalid value for `--backports`: %v", err)
+				}
+				opts.BackportsOf = ref
+			}
 			if err := command.OneOf("state", opts.State, states...); err != nil {
 				return err
 			}
@@ -90,6 +109,9 @@ $ gh hotfix status --state merged --json number,release --jq '.[] | select(.rele
 			}
 			if runF != nil {
 				return runF(ctx, opts)
+			}
+			if fs.Changed("backports") {
+				return runBackports(ctx, f, opts)
 			}
 			return run(ctx, f, opts)
 		},
