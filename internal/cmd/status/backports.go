@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cli/go-gh/v2/pkg/tableprinter"
+	"github.com/cli/go-gh/v2/pkg/text"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
@@ -296,27 +297,59 @@ func (b *backportLine) export() map[string]any {
 func printBackports(ios *iostreams.IOStreams, lines []backportLine) error {
 	cs := ios.ColorScheme()
 	tty := ios.IsStdoutTTY()
-	tp := tableprinter.New(ios.Out, tty, ios.TerminalWidth())
-	tp.AddHeader([]string{"LINE", "STATUS", "PR", "URL", "RUN"}, tableprinter.WithColor(cs.Gray))
-	toneColor := map[tone]func(string) string{good: cs.Green, waiting: cs.Yellow, bad: cs.Red}
+	type row struct{ line, summary, pr, url, run string }
+	header := row{"LINE", "STATUS", "PR", "URL", "RUN"}
+	rows := make([]row, len(lines))
+	tones := make([]tone, len(lines))
 	for i := range lines {
 		b := &lines[i]
-		summary, t := b.summary()
-		pr, run := "", ""
+		r := row{line: b.Line, url: b.URL}
+		r.summary, tones[i] = b.summary()
 		if b.Number != 0 {
-			pr = strconv.Itoa(b.Number)
+			r.pr = strconv.Itoa(b.Number)
 			if tty {
-				pr = "#" + pr
+				r.pr = "#" + r.pr
 			}
 		}
 		if b.Release != nil {
-			run = b.Release.URL
+			r.run = b.Release.URL
 		}
-		tp.AddField(b.Line)
-		tp.AddField(summary, tableprinter.WithColor(toneColor[t]))
-		tp.AddField(pr)
-		tp.AddField(b.URL)
-		tp.AddField(run)
+		rows[i] = r
+	}
+	if tty {
+		// The line and the pull request's number are never cut; on a narrow
+		// terminal the status keeps what it needs first, then the URLs.
+		widest := func(col func(row) string) int {
+			w := text.DisplayWidth(col(header))
+			for _, r := range rows {
+				w = max(w, text.DisplayWidth(col(r)))
+			}
+			return w
+		}
+		const gap = 2 // go-gh's column separator on a terminal
+		fixed := widest(func(r row) string { return r.line }) + widest(func(r row) string { return r.pr }) + 4*gap
+		w := fitColumns(ios.TerminalWidth()-fixed, []int{
+			widest(func(r row) string { return r.summary }),
+			widest(func(r row) string { return r.url }),
+			widest(func(r row) string { return r.run }),
+		})
+		for i := range rows {
+			rows[i].summary = text.Truncate(w[0], rows[i].summary)
+			rows[i].url = text.Truncate(w[1], rows[i].url)
+			rows[i].run = text.Truncate(w[2], rows[i].run)
+		}
+	}
+	tp := tableprinter.New(ios.Out, tty, ios.TerminalWidth())
+	tp.AddHeader([]string{header.line, header.summary, header.pr, header.url, header.run}, tableprinter.WithColor(cs.Gray))
+	toneColor := map[tone]func(string) string{good: cs.Green, waiting: cs.Yellow, bad: cs.Red}
+	// Every field is already cut to its width: the printer cuts nothing more.
+	whole := tableprinter.WithTruncate(nil)
+	for i, r := range rows {
+		tp.AddField(r.line, whole)
+		tp.AddField(r.summary, whole, tableprinter.WithColor(toneColor[tones[i]]))
+		tp.AddField(r.pr, whole)
+		tp.AddField(r.url, whole)
+		tp.AddField(r.run, whole)
 		tp.EndRow()
 	}
 	return tp.Render()
