@@ -85,12 +85,16 @@ func helpSignatures(fs *pflag.FlagSet) []string {
 	return sigs
 }
 
-// jsonFieldsOf returns the fields `gh hotfix name --json` accepts, as the command lists them
-// when given an unknown one (before it needs git, a repository or the network).
-func jsonFieldsOf(t *testing.T, name string) []string {
+// jsonModes are, by command, the flag (with a value) that gives the command another set of
+// JSON fields: status --backports shows maintenance lines, not pull requests.
+var jsonModes = map[string][]string{"status": {"--backports", "1"}}
+
+// jsonFieldsOf returns the fields `gh hotfix name [mode...] --json` accepts, as the command
+// lists them when given an unknown one (before it needs git, a repository or the network).
+func jsonFieldsOf(t *testing.T, name string, mode ...string) []string {
 	t.Helper()
 	f, _, _, stderr := testFactory(t)
-	Run(context.Background(), []string{name, "--json", "no-such-field"}, f)
+	Run(context.Background(), append(append([]string{name}, mode...), "--json", "no-such-field"), f)
 	_, list, ok := strings.Cut(stderr.String(), "Available fields:\n")
 	if !ok {
 		t.Fatalf("%s --json no-such-field did not list the available fields: %q", name, stderr)
@@ -223,7 +227,11 @@ func TestREADMEDocumentsEveryFlag(t *testing.T) {
 			}
 			// Every JSON field, in the README's section and in --help.
 			if cmd.Flags.Lookup("json") != nil {
-				for _, field := range jsonFieldsOf(t, cmd.Name) {
+				fields := jsonFieldsOf(t, cmd.Name)
+				if mode, ok := jsonModes[cmd.Name]; ok {
+					fields = append(fields, jsonFieldsOf(t, cmd.Name, mode...)...)
+				}
+				for _, field := range fields {
 					if !strings.Contains(section, "`"+field+"`") {
 						t.Errorf("README.md's %s section does not list the JSON field `%s`", cmd.Name, field)
 					}
@@ -267,12 +275,16 @@ func TestExamplesAreValid(t *testing.T) {
 			return
 		}
 		if cmd.Flags.Changed("json") {
-			if _, ok := jsonFields[name]; !ok {
-				jsonFields[name] = jsonFieldsOf(t, name)
+			key, mode := name, []string(nil)
+			if m, ok := jsonModes[name]; ok && cmd.Flags.Changed(strings.TrimPrefix(m[0], "--")) {
+				key, mode = name+" "+m[0], m
+			}
+			if _, ok := jsonFields[key]; !ok {
+				jsonFields[key] = jsonFieldsOf(t, name, mode...)
 			}
 			fields, _ := cmd.Flags.GetStringSlice("json")
 			for _, field := range fields {
-				if !slices.Contains(jsonFields[name], field) {
+				if !slices.Contains(jsonFields[key], field) {
 					t.Errorf("%s: %q: %s has no JSON field %q", where, line, name, field)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 )
 
 // States accepted by --state.
@@ -19,6 +20,11 @@ type StatusOptions struct {
 	Limit int               // -L/--limit: maximum number of pull requests
 	Repo  string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
 	JSON  command.JSONFlags // --json, --jq, --template
+	// Backports, when set, is the pull request given to --backports, as given:
+	// status then shows where its backports stand (BackportsOf, parsed) instead
+	// of listing the hotfixes.
+	Backports   string
+	BackportsOf hotfix.PullRef
 }
 
 // NewCmdStatus returns the status command. runF, when not nil, receives the parsed options
@@ -28,6 +34,7 @@ func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions)
 	fs := command.NewFlagSet("status")
 	fs.StringVar(&opts.State, "state", "open", "Show hotfix pull requests in `state` open, merged or all")
 	fs.IntVarP(&opts.Limit, "limit", "L", 30, "Maximum number of pull requests to show")
+	fs.StringVar(&opts.Backports, "backports", "", "Show where each maintenance line stands in the backports of `pull-request` (number or URL)")
 	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
@@ -68,16 +75,54 @@ tag and where its forward-port to the main line stands, read from GitHub now:
 A forward-port pull request is known by its record (the hotfix it carries, in its
 description), not by its branch's name, and is shown under its hotfix, never as a row of
 its own; in the default view (open), where its merged hotfix is not listed, an open one is
-named on stderr. Finding them costs one more request, only when there are some.`),
+named on stderr. Finding them costs one more request, only when there are some.
+
+With --backports, status shows instead where the fix of one merged pull request (its
+number or URL) stands on each maintenance line it was backported to, read from GitHub now:
+the summary comment gh hotfix backport keeps on the pull request names the lines and their
+pull requests, and each pull request's state, head and release record win over what the
+summary says:
+  pull request open                 every commit applied: to review and merge
+  conflicts to resolve (draft)      conflict markers committed, nobody pushed since
+  conflicts resolved, open          opened with conflicts, then pushed to
+  merged, release not started       the next gh hotfix backport run releases it
+  released TAG, run succeeded       the line's release (with the run's progress when
+                                    the merge commit's checks show it)
+  already there                     the line had the fix: no pull request
+  closed without merging            the fix does not reach the line through it
+An open backport pull request in conflict with its line now adds "in conflict with LINE
+now". Columns: LINE, STATUS, PR, URL (the backport pull request's) and RUN (the release run's).
+JSON fields with --backports, one object per line: line, state (opened, conflict,
+resolved, merged, released, already-there, closed), number, url, tag and release (runId,
+url, status, conclusion). A pull request that is not merged, or has no backports yet, is
+one line on stderr (and [] with --json); one the repository does not have is an error.
+Two requests whatever the number of lines: the pull request with its last 100 comments,
+then every backport pull request by number (none without one); only a thread whose last 100
+comments lack the summary costs more, one per 100 earlier comments. --backports cannot be
+used with --state or --limit.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix status
 $ gh hotfix status --state merged --limit 5
 $ gh hotfix status --state all -R acme/shop
-$ gh hotfix status --state merged --json number,release --jq '.[] | select(.release.conclusion != "success") | .number'`),
+$ gh hotfix status --state merged --json number,release --jq '.[] | select(.release.conclusion != "success") | .number'
+$ gh hotfix status --backports 42
+$ gh hotfix status --backports https://github.com/acme/shop/pull/42 --json line,state,tag`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {
 			if err := command.NoArgs(args); err != nil {
 				return err
+			}
+			if fs.Changed("backports") {
+				for _, other := range []string{"state", "limit"} {
+					if fs.Changed(other) {
+						return cmderr.FlagErrorf("`--backports` cannot be used with `--%s`: it shows one pull request's backports, line by line", other)
+					}
+				}
+				ref, err := hotfix.ParsePullRef(opts.Backports)
+				if err != nil {
+					return cmderr.FlagErrorf("invalid value for `--backports`: %v", err)
+				}
+				opts.BackportsOf = ref
 			}
 			if err := command.OneOf("state", opts.State, states...); err != nil {
 				return err
@@ -90,6 +135,9 @@ $ gh hotfix status --state merged --json number,release --jq '.[] | select(.rele
 			}
 			if runF != nil {
 				return runF(ctx, opts)
+			}
+			if fs.Changed("backports") {
+				return runBackports(ctx, f, opts)
 			}
 			return run(ctx, f, opts)
 		},

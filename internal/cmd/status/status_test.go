@@ -8,6 +8,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
+	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
 
@@ -26,6 +27,24 @@ func TestNewCmdStatus(t *testing.T) {
 		{name: "limit", args: []string{"--limit", "-1"}, wantErr: "invalid limit: -1"},
 		{name: "jq without json", args: []string{"-q", "."}, wantErr: "cannot use `--jq` without specifying `--json`"},
 		{name: "argument", args: []string{"open"}, wantErr: `unexpected argument "open": this command takes no arguments`},
+		{name: "backports by number", args: []string{"--backports", "#42"},
+			want: StatusOptions{State: "open", Limit: 30, Backports: "#42", BackportsOf: hotfix.PullRef{Number: 42}}},
+		{name: "backports by URL, as JSON", args: []string{"--backports=https://github.com/acme/shop/pull/42", "--json", "line,state", "-R", "acme/shop"},
+			want: StatusOptions{State: "open", Limit: 30, Repo: "acme/shop", JSON: command.JSONFlags{Fields: []string{"line", "state"}},
+				Backports: "https://github.com/acme/shop/pull/42", BackportsOf: hotfix.PullRef{Number: 42, Host: "github.com", Owner: "acme", Repo: "shop"}}},
+		{name: "backports with state", args: []string{"--backports", "42", "--state", "merged"},
+			wantErr: "`--backports` cannot be used with `--state`: it shows one pull request's backports, line by line"},
+		{name: "backports with the default state, given", args: []string{"--state", "open", "--backports", "42"},
+			wantErr: "`--backports` cannot be used with `--state`: it shows one pull request's backports, line by line"},
+		{name: "backports with limit", args: []string{"--backports", "42", "-L", "5"},
+			wantErr: "`--backports` cannot be used with `--limit`: it shows one pull request's backports, line by line"},
+		{name: "backports of nothing", args: []string{"--backports", ""},
+			wantErr: "invalid value for `--backports`: \"\" is not a pull request: give its number or its URL (https://github.com/OWNER/REPO/pull/NUMBER)"},
+		{name: "backports of a branch", args: []string{"--backports", "release/v1.4"},
+			wantErr: "invalid value for `--backports`: \"release/v1.4\" is not a pull request: give its number or its URL (https://github.com/OWNER/REPO/pull/NUMBER)"},
+		{name: "backports of an issue's URL", args: []string{"--backports", "https://github.com/acme/shop/issues/42"},
+			wantErr: "invalid value for `--backports`: \"https://github.com/acme/shop/issues/42\" is not a pull request's URL: expected https://github.com/OWNER/REPO/pull/NUMBER"},
+		{name: "backports, jq without json", args: []string{"--backports", "42", "-q", "."}, wantErr: "cannot use `--jq` without specifying `--json`"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
