@@ -305,13 +305,7 @@ func (b *backporter) existing(ctx context.Context, lf github.BackportLineFacts) 
 	case "CLOSED":
 		o.state = hotfix.LineClosed
 	default:
-		o.state = hotfix.LineOpened
-		if rec.Conflicts {
-			o.state = hotfix.LineConflict
-			if rec.Head != "" && p.HeadRefOid != "" && p.HeadRefOid != rec.Head {
-				o.state = hotfix.LineResolved
-			}
-		}
+		o.state = hotfix.JudgeBackportPull(p.State, p.HeadRefOid, rec)
 		if !p.HasLabel(b.cfg.Label.Name) || !p.HasLabel(hotfix.BackportLabel) {
 			// A backport stopped right after opening it: the labels still belong on it.
 			if err := b.label(ctx, p.Number); err != nil {
