@@ -174,6 +174,15 @@ func (b *backporter) pickOnto(ctx context.Context, line string) (pick, error) {
 		switch res {
 		case git.Picked:
 			p.applied = append(p.applied, c)
+			if b.mainline > 0 {
+				// A merge commit picked against its first parent keeps the merge's
+				// message ("Merge pull request #42 from …"), which says nothing on
+				// the line: the pull request's title says what it is.
+				msg := fmt.Sprintf("%s (#%d)\n\n(cherry picked from commit %s)", b.pr.Title, b.pr.Number, c)
+				if err := wt.Mutate(ctx, "commit", "--amend", "--no-verify", "--quiet", "-m", msg); err != nil {
+					return p, err
+				}
+			}
 		case git.Empty:
 			if err := wt.CherryPickSkip(ctx); err != nil {
 				return p, err
@@ -182,8 +191,12 @@ func (b *backporter) pickOnto(ctx context.Context, line string) (pick, error) {
 			if p.files, err = wt.ConflictedFiles(ctx); err != nil {
 				return p, err
 			}
+			subject := b.subjects[c]
+			if b.mainline > 0 {
+				subject = b.pr.Title // not the merge's "Merge pull request #42 from …"
+			}
 			msg := fmt.Sprintf("Backport #%d to %s %s: %s\n\nThe pick of %s conflicts in %s: the conflict markers are committed for a person to resolve.\n\n(cherry picked from commit %s)",
-				b.pr.Number, line, conflictNote, b.subjects[c], short(c), strings.Join(p.files, ", "), c)
+				b.pr.Number, line, conflictNote, subject, short(c), strings.Join(p.files, ", "), c)
 			if err := wt.Mutate(ctx, "add", "-A", "--", "."); err != nil {
 				return p, err
 			}

@@ -28,7 +28,7 @@ func (b *backporter) say(o outcome) {
 	case o.state == hotfix.LineClosed:
 		b.warn("%s: backport pull request #%d was closed without merging: %s; backport does not open another (reopen it if the fix must reach %s)", o.line, o.number, o.url, o.line)
 	default:
-		b.done("%s: backport pull request #%d: %s (%s)", o.line, o.number, o.url, o.state.Sentence())
+		b.done("%s: backport pull request #%d, %s: %s", o.line, o.number, o.state.Sentence(), o.url)
 	}
 }
 
