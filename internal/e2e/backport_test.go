@@ -286,6 +286,31 @@ func TestBackport(t *testing.T) {
 				t.Errorf("v1.4.2's notes do not start at v1.4.1:\n%s", body)
 			}
 
+			// status --backports says where each line stands, read from GitHub now.
+			e.ClearRequests()
+			st := e.Hotfix(work, "status", "--backports", fmt.Sprint(n), "--json", "line,state,number,tag")
+			var lines []struct {
+				Line, State, Tag string
+				Number           int
+			}
+			if err := json.Unmarshal([]byte(st.Stdout), &lines); err != nil || st.Code != 0 {
+				t.Fatalf("status --backports: exit %d, %v\n%s%s", st.Code, err, st.Stdout, st.Stderr)
+			}
+			got := map[string]string{}
+			for _, l := range lines {
+				got[l.Line] = fmt.Sprintf("%s #%d %s", l.State, l.Number, l.Tag)
+			}
+			wantStatus := map[string]string{"release/v1.4": fmt.Sprintf("released #%d v1.4.2", clean.Number),
+				"release/v1.3": fmt.Sprintf("conflict #%d ", draft.Number), "release/v1.2": "already-there #0 "}
+			for line, w := range wantStatus {
+				if got[line] != w {
+					t.Errorf("status --backports: %s is %q, want %q", line, got[line], w)
+				}
+			}
+			if api, _, _ := e.RequestCounts(); len(api) > 2 || sum(api) > 2 {
+				t.Errorf("status --backports made %v requests, want at most 2", api)
+			}
+
 			// Once more: nothing is dispatched, posted or pushed.
 			e.ClearRequests()
 			r = e.Hotfix(work, "backport", fmt.Sprint(n))
@@ -356,5 +381,70 @@ func TestBackportRefusals(t *testing.T) {
 	}
 	if got := backportPulls(t, e, "shop"); len(got) != 0 {
 		t.Errorf("refused backports opened pull requests: %+v", got)
+	}
+}
+
+func sum(counts map[string]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// TestShipMergedPullIntoLine: a fix merged straight into a maintenance branch
+// (not a backport) is shipped with ship --pr: released once by the hotfix
+// workflow on the line with the line's next patch tag, then forward-ported to
+// main; a second ship changes nothing.
+func TestShipMergedPullIntoLine(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := backportRepo(t, e, "shop")
+	api := "/repos/monalisa/shop"
+	e.Git(work, "switch", "-q", "-c", "fix-14", "origin/release/v1.4")
+	harnessWrite(t, filepath.Join(work, "app.txt"), loginFixed)
+	e.Git(work, "commit", "-q", "-am", "Fix the login page on 1.4")
+	e.Git(work, "push", "-q", "origin", "fix-14")
+	e.Git(work, "switch", "-q", "main")
+	status, out := e.API("POST", api+"/pulls", map[string]any{"title": "Fix the login page on 1.4", "head": "fix-14", "base": "release/v1.4"})
+	if status != 201 {
+		t.Fatalf("pull request: %d %v", status, out)
+	}
+	n := int(out.(map[string]any)["number"].(float64))
+	if status, out := e.API("PUT", fmt.Sprintf("%s/pulls/%d/merge", api, n), map[string]any{"merge_method": "squash"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	e.ClearRequests()
+	r := e.Hotfix(work, "ship", "--pr", fmt.Sprint(n))
+	logCost(t, e, "ship --pr into a maintenance branch")
+	if r.Code != 0 {
+		t.Fatalf("ship --pr: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if n := dispatchCount(e); n != 1 {
+		t.Errorf("%d dispatches, want 1", n)
+	}
+	_, runs := e.API("GET", api+"/actions/runs", nil)
+	run := runs.(map[string]any)["workflow_runs"].([]any)[0].(map[string]any)
+	if run["head_branch"] != "release/v1.4" || jsonString(run["inputs"]) != `{"environment":"production","tag":"v1.4.2"}` {
+		t.Errorf("run: branch %v, inputs %s", run["head_branch"], jsonString(run["inputs"]))
+	}
+	var forward *apiPR
+	for _, p := range pullsOf(t, e, "shop") {
+		if p.Base.Ref == "main" && !strings.HasPrefix(p.Head.Ref, "fix-14") && strings.Contains(p.Body, fmt.Sprintf("Forward-port of #%d", n)) {
+			forward = &p
+		}
+	}
+	if forward == nil || !strings.Contains(forward.labels(), "forward-port") {
+		t.Fatalf("no forward-port pull request into main: %+v\n%s", forward, r.Stderr)
+	}
+	if got := fileAt(t, e, "shop", "app.txt", forward.Head.Ref); got != loginFixed {
+		t.Errorf("app.txt on the forward-port = %q", got)
+	}
+	e.ClearRequests()
+	if r := e.Hotfix(work, "ship", "--pr", fmt.Sprint(n)); r.Code != 0 {
+		t.Fatalf("ship --pr again: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if m := mutations(e); len(m) > 0 {
+		t.Errorf("ship --pr again changed something: %v", m)
 	}
 }
