@@ -448,3 +448,56 @@ func TestShipMergedPullIntoLine(t *testing.T) {
 		t.Errorf("ship --pr again changed something: %v", m)
 	}
 }
+
+// TestBackportAutoAndLatest: --to-latest picks the newest lines by version
+// (--dry-run changing nothing), and --auto turns auto-merge on where the
+// repository allows it, and says how to merge where it does not.
+func TestBackportAutoAndLatest(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := backportRepo(t, e, "shop")
+	n := mergeFix(t, e, work, "shop", "squash")
+
+	e.ClearRequests()
+	r := e.Hotfix(work, "backport", fmt.Sprint(n), "--to-latest", "2", "--dry-run")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "release/v1.4: would cherry-pick") || !strings.Contains(r.Stdout, "release/v1.3: would cherry-pick") || strings.Contains(r.Stdout, "release/v1.2") {
+		t.Errorf("--to-latest 2 --dry-run: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if m := mutations(e); len(m) > 0 {
+		t.Errorf("--dry-run changed something: %v", m)
+	}
+
+	// A new repository does not allow auto-merge: the backport is opened, and backport says how to merge it.
+	r = e.Hotfix(work, "backport", fmt.Sprint(n), "--to", "release/v1.4", "--auto")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Could not enable auto-merge") || !strings.Contains(r.Stderr, "gh pr merge") {
+		t.Errorf("backport --auto where auto-merge is not allowed: exit %d\n%s", r.Code, r.Stderr)
+	}
+	// A draft never gets auto-merge.
+	r = e.Hotfix(work, "backport", fmt.Sprint(n), "--to", "release/v1.3", "--auto")
+	if r.Code != 3 || strings.Contains(r.Stderr, "auto-merge") {
+		t.Errorf("backport --auto with a conflicting line: exit %d, want 3, and no auto-merge\n%s", r.Code, r.Stderr)
+	}
+	if s := summaryOf(t, e, "shop", n); len(s.Lines) != 2 {
+		t.Errorf("summary: %+v, want the two lines", s)
+	}
+	if strings.Count(r.Stdout, "\n") != 2 {
+		t.Errorf("stdout: one line per line, got:\n%s", r.Stdout)
+	}
+
+	// Where auto-merge is allowed, the clean backport gets it.
+	work = backportRepo(t, e, "auto")
+	n = mergeFix(t, e, work, "auto", "squash")
+	if status, out := e.API("PATCH", "/repos/monalisa/auto", map[string]any{"allow_auto_merge": true}); status != 200 {
+		t.Fatalf("allow auto-merge: %d %v", status, out)
+	}
+	r = e.Hotfix(work, "backport", fmt.Sprint(n), "--to", "release/v1.4", "--auto")
+	if r.Code != 0 {
+		t.Fatalf("backport --auto: exit %d\n%s", r.Code, r.Stderr)
+	}
+	clean := backportPulls(t, e, "auto")["release/v1.4"]
+	_, pr := e.API("GET", fmt.Sprintf("/repos/monalisa/auto/pulls/%d", clean.Number), nil)
+	if am, merged := pr.(map[string]any)["auto_merge"], pr.(map[string]any)["merged"]; am == nil && merged != true {
+		t.Errorf("the clean backport has neither auto-merge nor a merge: %s\n%s", jsonString(pr), r.Stderr)
+	}
+
+}
