@@ -49,7 +49,8 @@ For each line, the pull request's change is cherry-picked with git cherry-pick -
 line's tip, fetched just now, in a temporary worktree: its squashed commit, the commits a
 rebase put on the base, or its merge commit against its first parent (-m 1), whichever way
 it was merged. Then:
-  - nothing to pick (the line has the fix already): recorded as "already there", no pull request;
+  - nothing to pick (the line has the fix already): recorded as "already there", no
+    pull request;
   - a clean pick: branch <prefix>backport-<number>-to-<line> and a pull request into the
     line, labelled with the hotfix label and "backport", reviews requested as ship does,
     auto-merge with --auto;

@@ -43,14 +43,13 @@ with gh hotfix ship as any hotfix.
 
 The branch is the prefix (hotfix/, or branch_prefix) followed by revert-<number>- and the
 pull request's title (less a leading "Hotfix: "), by create's rules; --name names it
-instead. It starts at the base's
-tip, fetched just now, and holds the revert of what the merge put on the base: of its merge
-commit (git revert -m 1), of its squashed commit, or of each commit a rebase put there,
-newest first, each with git's message less a [skip ci] it would quote (GitHub would skip
-the pull request's checks). The revert is made in a temporary worktree, so a conflict leaves
-the checkout as it was; the branch is then checked out, and what ship needs is stored in its git config.
-ship's pull request says "Reverts #<number>", and ship notes the revert once on the
-reverted pull request.
+instead. It starts at the base's tip, fetched just now, and holds the revert of what the
+merge put on the base: of its merge commit (git revert -m 1), of its squashed commit, or of
+each commit a rebase put there, newest first, each with git's message less a [skip ci] it
+would quote (GitHub would skip the pull request's checks). The revert is made in a
+temporary worktree, so a conflict leaves the checkout as it was; the branch is then checked
+out, and what ship needs is stored in its git config. ship's pull request says
+"Reverts #<number>", and ship notes the revert once on the reverted pull request.
 
 revert refuses, changing nothing, a pull request that is open, closed without being merged,
 merged into another branch than the base, of another repository or that does not exist;
@@ -58,8 +57,9 @@ and what create refuses: uncommitted changes to tracked files, a branch name tha
 or that a ruleset forbids creating, a base whose latest commit has failing checks (override
 with --force). When the pull request's changes were modified on the base since, the revert
 conflicts: revert commits it with the conflict markers, pushes the branch and opens a draft
-pull request that lists the files and the commands that finish it, and exits 3. On a terminal revert says what it did and what to do next; otherwise it prints
-only the branch name.`),
+pull request that lists the files and the commands that finish it, and exits 3. On a
+terminal revert says what it did and what to do next; otherwise it prints only the branch
+name.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix revert 42
 $ gh hotfix revert https://github.com/acme/shop/pull/42 --push
