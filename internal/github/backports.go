@@ -91,19 +91,7 @@ type BackportPull struct {
 	HeadRefOid       string
 	Body             string // where its record (hotfix.Backport) is
 	MergeStateStatus string
-	MergeCommit      *struct {
-		Oid         string
-		CheckSuites struct {
-			Nodes []struct {
-				Status      string
-				Conclusion  string
-				WorkflowRun *struct {
-					DatabaseID int64 `json:"databaseId"`
-					URL        string
-				}
-			}
-		}
-	}
+	MergeCommit      *MergeCommitRuns
 	// Comments are the last 50, oldest first.
 	Comments []Comment
 }

@@ -47,19 +47,7 @@ type LabelledPull struct {
 	MergedAt    *time.Time
 	Author      *struct{ Login string }
 	// MergeCommit's CheckSuites are only read with LabelledPullsQuery.WithComments.
-	MergeCommit *struct {
-		Oid         string
-		CheckSuites struct {
-			Nodes []struct {
-				Status      string
-				Conclusion  string
-				WorkflowRun *struct {
-					DatabaseID int64 `json:"databaseId"`
-					URL        string
-				}
-			}
-		}
-	}
+	MergeCommit      *MergeCommitRuns
 	ReviewDecision   string
 	MergeStateStatus string
 	// IsCrossRepository is true for a pull request from a fork: its branch is
@@ -206,4 +194,20 @@ func (c *Client) LabelledPulls(ctx context.Context, owner, name string, q Labell
 		vars["after"] = conn.PageInfo.EndCursor
 	}
 	return res, nil
+}
+
+// MergeCommitRuns is a merge commit with its check suites' workflow runs, as
+// status reads the release run of a merged pull request.
+type MergeCommitRuns struct {
+	Oid         string
+	CheckSuites struct {
+		Nodes []struct {
+			Status      string
+			Conclusion  string
+			WorkflowRun *struct {
+				DatabaseID int64 `json:"databaseId"`
+				URL        string
+			}
+		}
+	}
 }

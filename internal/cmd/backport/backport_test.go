@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +13,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/gittest"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 )
@@ -146,74 +144,39 @@ func TestReportExit(t *testing.T) {
 	}
 }
 
-// fixture is a clone of a local bare repository standing for origin, with
-// main and maintenance lines.
-type fixture struct {
-	dir, bare string
-	env       []string
-}
-
-func (fx *fixture) git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), fx.env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func (fx *fixture) commit(t *testing.T, file, content, msg string) string {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(fx.dir, file), []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fx.git(t, fx.dir, "add", "-A")
-	fx.git(t, fx.dir, "commit", "-q", "-m", msg)
-	return fx.git(t, fx.dir, "rev-parse", "HEAD")
-}
-
 // TestPickOnto cherry-picks each kind of merge onto lines in a temporary
 // worktree, real git: a clean pick, a line that has the fix (nothing to
 // push), a conflict committed with its markers and the rest left; the
 // checkout is untouched.
 func TestPickOnto(t *testing.T) {
 	ctx := context.Background()
-	root := t.TempDir()
-	fx := &fixture{bare: filepath.Join(root, "shop.git"), dir: filepath.Join(root, "work")}
-	fx.env = []string{"GIT_CONFIG_GLOBAL=" + filepath.Join(root, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}
-	fx.git(t, root, "init", "-q", "--bare", "-b", "main", fx.bare)
-	fx.git(t, root, "init", "-q", "-b", "main", fx.dir)
-	fx.git(t, fx.dir, "remote", "add", "origin", fx.bare)
-	fx.commit(t, "app.txt", "login = broken\n", "init")
-	fx.git(t, fx.dir, "branch", "clean")
-	fx.git(t, fx.dir, "branch", "conflicting")
-	fx.git(t, fx.dir, "branch", "has-it")
+	fx := gittest.New(t, "")
+	fx.Commit(t, "app.txt", "login = broken\n", "init")
+	fx.Git(t, fx.Dir, "branch", "clean")
+	fx.Git(t, fx.Dir, "branch", "conflicting")
+	fx.Git(t, fx.Dir, "branch", "has-it")
 	// The fix as a branch of two commits, merged with a merge commit; then squashed and rebased copies.
-	fx.git(t, fx.dir, "switch", "-q", "-c", "topic")
-	fx.commit(t, "app.txt", "login = fixed\n", "Fix login")
-	fx.commit(t, "test.txt", "test\n", "Test login")
-	fx.git(t, fx.dir, "switch", "-q", "main")
-	fx.git(t, fx.dir, "merge", "-q", "--no-ff", "-m", "Merge pull request #42 from acme/topic", "topic")
-	merge := fx.git(t, fx.dir, "rev-parse", "HEAD")
-	fx.git(t, fx.dir, "switch", "-q", "-c", "squashed", "clean")
-	squash := fx.commit(t, "app.txt", "login = fixed\n", "Fix login (#42)")
-	fx.git(t, fx.dir, "switch", "-q", "-c", "rebased", "clean")
-	r1 := fx.commit(t, "app.txt", "login = fixed\n", "Fix login")
-	r2 := fx.commit(t, "test.txt", "test\n", "Test login")
-	fx.git(t, fx.dir, "switch", "-q", "conflicting")
-	fx.commit(t, "app.txt", "login = rewritten\n", "Rewrite login")
-	fx.git(t, fx.dir, "switch", "-q", "has-it")
-	fx.commit(t, "app.txt", "login = fixed\n", "Fix login by hand")
-	fx.commit(t, "test.txt", "test\n", "Test login by hand")
-	fx.git(t, fx.dir, "switch", "-q", "main")
-	fx.git(t, fx.dir, "push", "-q", "origin", "--all")
-	fx.git(t, fx.dir, "fetch", "-q", "origin")
-	g := &git.Client{Dir: fx.dir, Env: fx.env}
-	before := fx.git(t, fx.dir, "status", "--porcelain") + fx.git(t, fx.dir, "rev-parse", "HEAD") + fx.git(t, fx.dir, "worktree", "list")
+	fx.Git(t, fx.Dir, "switch", "-q", "-c", "topic")
+	fx.Commit(t, "app.txt", "login = fixed\n", "Fix login")
+	fx.Commit(t, "test.txt", "test\n", "Test login")
+	fx.Git(t, fx.Dir, "switch", "-q", "main")
+	fx.Git(t, fx.Dir, "merge", "-q", "--no-ff", "-m", "Merge pull request #42 from acme/topic", "topic")
+	merge := fx.Git(t, fx.Dir, "rev-parse", "HEAD")
+	fx.Git(t, fx.Dir, "switch", "-q", "-c", "squashed", "clean")
+	squash := fx.Commit(t, "app.txt", "login = fixed\n", "Fix login (#42)")
+	fx.Git(t, fx.Dir, "switch", "-q", "-c", "rebased", "clean")
+	r1 := fx.Commit(t, "app.txt", "login = fixed\n", "Fix login")
+	r2 := fx.Commit(t, "test.txt", "test\n", "Test login")
+	fx.Git(t, fx.Dir, "switch", "-q", "conflicting")
+	fx.Commit(t, "app.txt", "login = rewritten\n", "Rewrite login")
+	fx.Git(t, fx.Dir, "switch", "-q", "has-it")
+	fx.Commit(t, "app.txt", "login = fixed\n", "Fix login by hand")
+	fx.Commit(t, "test.txt", "test\n", "Test login by hand")
+	fx.Git(t, fx.Dir, "switch", "-q", "main")
+	fx.Git(t, fx.Dir, "push", "-q", "origin", "--all")
+	fx.Git(t, fx.Dir, "fetch", "-q", "origin")
+	g := &git.Client{Dir: fx.Dir, Env: fx.Env}
+	before := fx.Git(t, fx.Dir, "status", "--porcelain") + fx.Git(t, fx.Dir, "rev-parse", "HEAD") + fx.Git(t, fx.Dir, "worktree", "list")
 
 	for _, tt := range []struct {
 		name      string
@@ -249,26 +212,26 @@ func TestPickOnto(t *testing.T) {
 			if p.tip == "" {
 				return
 			}
-			msg := fx.git(t, fx.dir, "log", "-1", "--format=%B", p.tip)
+			msg := fx.Git(t, fx.Dir, "log", "-1", "--format=%B", p.tip)
 			if !b.ours(msg) || strings.HasPrefix(msg, "Merge pull request") {
 				t.Errorf("the backport's message does not name its source, or reads as a merge:\n%s", msg)
 			}
 			if (tt.wantFiles != "") != (conflictOf(msg) != "") {
 				t.Errorf("conflictOf(%q) = %q", msg, conflictOf(msg))
 			}
-			app := fx.git(t, fx.dir, "show", p.tip+":app.txt")
+			app := fx.Git(t, fx.Dir, "show", p.tip+":app.txt")
 			switch {
 			case tt.wantFiles != "" && !strings.Contains(app, "<<<<<<<"):
 				t.Errorf("app.txt holds no conflict markers: %q", app)
 			case tt.wantFiles == "" && app != "login = fixed":
 				t.Errorf("app.txt = %q, want the fix", app)
 			}
-			if base := fx.git(t, fx.dir, "merge-base", p.tip, "origin/"+tt.line); base != fx.git(t, fx.dir, "rev-parse", "origin/"+tt.line) {
+			if base := fx.Git(t, fx.Dir, "merge-base", p.tip, "origin/"+tt.line); base != fx.Git(t, fx.Dir, "rev-parse", "origin/"+tt.line) {
 				t.Errorf("the backport does not start at origin/%s", tt.line)
 			}
 		})
 	}
-	after := fx.git(t, fx.dir, "status", "--porcelain") + fx.git(t, fx.dir, "rev-parse", "HEAD") + fx.git(t, fx.dir, "worktree", "list")
+	after := fx.Git(t, fx.Dir, "status", "--porcelain") + fx.Git(t, fx.Dir, "rev-parse", "HEAD") + fx.Git(t, fx.Dir, "worktree", "list")
 	if after != before {
 		t.Errorf("the checkout changed:\n%s\nwas\n%s", after, before)
 	}

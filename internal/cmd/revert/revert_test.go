@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/gittest"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/httpmock"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
@@ -63,46 +63,25 @@ func TestNewCmdRevert(t *testing.T) {
 // fixture is a clone whose origin (https://github.com/acme/shop.git, rewritten
 // by insteadOf to a local bare repository) has main with a merged pull request.
 type fixture struct {
+	*gittest.Repo
 	dir, bare string
 	env       []string
 }
 
 func (fx *fixture) git(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	if len(args) > 0 && args[0] == "push" {
-		args = append([]string{"-c", "url." + fx.bare + ".insteadOf=https://github.com/acme/shop.git"}, args...)
-	}
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), fx.env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return fx.Git(t, dir, args...)
 }
 
 func (fx *fixture) commit(t *testing.T, file, content, msg string) string {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(fx.dir, file), []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	fx.git(t, fx.dir, "add", "-A")
-	fx.git(t, fx.dir, "commit", "-q", "-m", msg)
-	return fx.git(t, fx.dir, "rev-parse", "HEAD")
+	return fx.Commit(t, file, content, msg)
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	root := t.TempDir()
-	fx := &fixture{bare: filepath.Join(root, "shop.git"), dir: filepath.Join(root, "work")}
-	fx.env = []string{"GIT_CONFIG_GLOBAL=" + filepath.Join(root, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}
-	fx.git(t, root, "init", "-q", "--bare", "-b", "main", fx.bare)
-	fx.git(t, root, "init", "-q", "-b", "main", fx.dir)
-	fx.git(t, fx.dir, "remote", "add", "origin", "https://github.com/acme/shop.git")
-	fx.commit(t, "a.txt", "a\n", "init")
-	return fx
+	r := gittest.New(t, "https://github.com/acme/shop.git")
+	return &fixture{Repo: r, dir: r.Dir, bare: r.Bare, env: r.Env}
 }
 
 func (fx *fixture) snapshot(t *testing.T) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/cli/go-gh/v2/pkg/tableprinter"
 	"github.com/cli/go-gh/v2/pkg/text"
@@ -262,18 +261,9 @@ func (r *backportRelease) progress() (string, tone) {
 		return ", run not recorded", waiting
 	case r.Status == "":
 		return "", neutral
-	case r.Status != "completed":
-		return ", run " + strings.ReplaceAll(r.Status, "_", " "), waiting
 	}
-	switch r.Conclusion {
-	case "success":
-		return ", run succeeded", good
-	case "failure", "startup_failure":
-		return ", run failed", bad
-	case "cancelled", "timed_out":
-		return ", run " + strings.ReplaceAll(r.Conclusion, "_", " "), bad
-	}
-	return ", run " + strings.ReplaceAll(r.Conclusion, "_", " "), neutral
+	word, t := runWord(r.Status, r.Conclusion)
+	return ", run " + word, t
 }
 
 // export is the line as --json shows it.

@@ -531,18 +531,26 @@ func (p *hotfixPull) releaseSummary() (string, tone) {
 		return "release not recorded", waiting
 	case r.Status == "":
 		return "release started", neutral
-	case r.Status != "completed":
-		return "release " + strings.ReplaceAll(r.Status, "_", " "), waiting
 	}
-	switch r.Conclusion {
+	word, t := runWord(r.Status, r.Conclusion)
+	return "release " + word, t
+}
+
+// runWord says where a release run is, from its status and conclusion: what
+// follows "release" or "run" ("succeeded", "in progress", "timed out"…).
+func runWord(status, conclusion string) (string, tone) {
+	if status != "completed" {
+		return strings.ReplaceAll(status, "_", " "), waiting
+	}
+	switch conclusion {
 	case "success":
-		return "release succeeded", good
+		return "succeeded", good
 	case "failure", "startup_failure":
-		return "release failed", bad
+		return "failed", bad
 	case "cancelled", "timed_out":
-		return "release " + strings.ReplaceAll(r.Conclusion, "_", " "), bad
+		return strings.ReplaceAll(conclusion, "_", " "), bad
 	}
-	return "release " + strings.ReplaceAll(r.Conclusion, "_", " "), neutral
+	return strings.ReplaceAll(conclusion, "_", " "), neutral
 }
 
 // printTable prints the pull requests with go-gh's table printer: aligned columns
