@@ -57,6 +57,9 @@ type Config struct {
 	// Exceptional configures the exceptional process: a hotfix from the last
 	// release, when the base is not releasable.
 	Exceptional Exceptional
+	// Notify are the webhooks told of each hotfix's events (see Notify); nil
+	// when none.
+	Notify []Notify
 	// Source says where the settings were read from, e.g.
 	// ".github/hotfix.yml" or "main:.github/hotfix.yml", for messages; ""
 	// for the defaults. It is not part of the file.

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -164,6 +165,34 @@ func Marshal(c Config) []byte {
 	} else {
 		w("  # inputs:\n")
 		w("  #   notify: \"on-call\"\n")
+	}
+
+	w("\n# Team notifications: webhooks told of each hotfix's events, once per hotfix.\n")
+	w("# webhook_env names the environment variable holding the webhook URL: never\n")
+	w("# write the URL here. kind: slack, teams or json. events (left out: all):\n")
+	w("# %s.\n", strings.Join(NotifyEvents, ", "))
+	w("# `gh hotfix doctor --test-notify` sends a test message to each.\n")
+	if len(c.Notify) > 0 {
+		w("notify:\n")
+		for _, n := range c.Notify {
+			w("  - webhook_env: %s\n", quote(n.WebhookEnv))
+			w("    kind: %s\n", quote(n.Kind))
+			if n.Events != nil {
+				w("    events: [")
+				for i, e := range n.Events {
+					if i > 0 {
+						w(", ")
+					}
+					w("%s", quote(e))
+				}
+				w("]\n")
+			}
+		}
+	} else {
+		w("# notify:\n")
+		w("#   - webhook_env: \"HOTFIX_SLACK_WEBHOOK\"\n")
+		w("#     kind: \"slack\"\n")
+		w("#     events: [\"opened\", \"merged\", \"released\", \"release_failed\"]\n")
 	}
 	return b.Bytes()
 }

@@ -19,7 +19,7 @@ import (
 // The keys each mapping accepts, in the order Marshal writes them; unknown
 // keys are errors, so these lists are also what typos are matched against.
 var (
-	topKeys         = []string{"base", "branch_prefix", "label", "reviewers", "merge_method", "limits", "release", "pull_request", "post_mortem", "exceptional"}
+	topKeys         = []string{"base", "branch_prefix", "label", "reviewers", "merge_method", "limits", "release", "pull_request", "post_mortem", "exceptional", "notify"}
 	labelKeys       = []string{"name", "color", "description"}
 	limitsKeys      = []string{"files", "lines", "bytes"}
 	releaseKeys     = []string{"workflow", "inputs", "wait_checks"}
@@ -230,6 +230,8 @@ func (p *parser) settings(m *yaml.Node, c *Config) error {
 			if err == nil && c.Exceptional.TagInput == c.Exceptional.EnvironmentInput {
 				err = p.errorf(v, key, "tag_input and environment_input are both %q: they must name two different inputs", shorten(c.Exceptional.TagInput))
 			}
+		case "notify":
+			c.Notify, err = p.notify(v, key)
 		}
 		return err
 	})

@@ -130,6 +130,11 @@ var settings = []setting{
 	}},
 	{"exceptional.environment", func(a, b *Config) bool { return a.Exceptional.Environment == b.Exceptional.Environment }},
 	{"exceptional.inputs", func(a, b *Config) bool { return maps.Equal(a.Exceptional.Inputs, b.Exceptional.Inputs) }},
+	{"notify", func(a, b *Config) bool {
+		return slices.EqualFunc(a.Notify, b.Notify, func(x, y Notify) bool {
+			return x.WebhookEnv == y.WebhookEnv && x.Kind == y.Kind && slices.Equal(x.Events, y.Events) && (x.Events == nil) == (y.Events == nil)
+		})
+	}},
 }
 
 // Diff lists the keys whose values differ between a and b, in the order the
