@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
@@ -36,6 +37,11 @@ type Meta struct {
 	Reverts     int
 	RevertsID   string
 	RevertNoted bool
+	// Notified are the team notifications sent before the pull request
+	// exists ("created", by gh hotfix create): recorded here, with the
+	// branch, before they are sent, so none is sent twice (those after it
+	// are recorded on the pull request, see notify.Claim).
+	Notified []string
 }
 
 // Exceptional reports whether the hotfix follows the exceptional process.
@@ -43,7 +49,7 @@ func (m Meta) Exceptional() bool { return m.FromTag != "" }
 
 // metaKeys maps each field to its git config variable name.
 var metaKeys = []string{"hotfix-description", "hotfix-issue", "hotfix-base", "hotfix-remote", "hotfix-repo", "hotfix-created",
-	"hotfix-from-tag", "hotfix-mainline", "hotfix-inputs", "hotfix-reverts", "hotfix-reverts-id", "hotfix-reverts-noted"}
+	"hotfix-from-tag", "hotfix-mainline", "hotfix-inputs", "hotfix-reverts", "hotfix-reverts-id", "hotfix-reverts-noted", "hotfix-notified"}
 
 func (m Meta) values() []string {
 	issue := ""
@@ -66,7 +72,8 @@ func (m Meta) values() []string {
 	if m.RevertNoted {
 		noted = "true"
 	}
-	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created, m.FromTag, m.Mainline, inputs, reverts, m.RevertsID, noted}
+	return []string{m.Description, issue, m.Base, m.Remote, m.Repo, created, m.FromTag, m.Mainline, inputs, reverts, m.RevertsID, noted,
+		strings.Join(m.Notified, ",")}
 }
 
 // SaveMeta records m for branch. Empty fields are not written.
@@ -104,5 +111,8 @@ func LoadMeta(ctx context.Context, g *git.Client, branch string) (m Meta, ok boo
 	m.Reverts, _ = strconv.Atoi(get("hotfix-reverts"))
 	m.RevertsID = get("hotfix-reverts-id")
 	m.RevertNoted = get("hotfix-reverts-noted") == "true"
+	if v := get("hotfix-notified"); v != "" {
+		m.Notified = strings.Split(v, ",")
+	}
 	return m, m.Description != "", nil
 }

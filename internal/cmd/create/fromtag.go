@@ -284,6 +284,7 @@ func runFromTag(ctx context.Context, f *command.Factory, opts *CreateOptions, ft
 			return pushError(ios.ErrOut, branch, err)
 		}
 	}
+	tellCreated(ctx, f, g, cfg, repo, branch, meta)
 
 	if !ios.IsStdoutTTY() {
 		fmt.Fprintln(ios.Out, branch)

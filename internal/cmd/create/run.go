@@ -161,6 +161,7 @@ func run(ctx context.Context, f *command.Factory, opts *CreateOptions) error {
 			return pushError(ios.ErrOut, branch, err)
 		}
 	}
+	tellCreated(ctx, f, g, cfg, repo, branch, meta)
 
 	if !ios.IsStdoutTTY() {
 		fmt.Fprintln(ios.Out, branch)

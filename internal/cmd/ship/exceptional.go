@@ -12,6 +12,7 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
+	"github.com/gh-hotfix/gh-hotfix/internal/notify"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
@@ -24,16 +25,21 @@ import (
 // forward-port: the fix is merged, and main must not lose it.
 func exceptionalProcess() []step {
 	return []step{
-		pushBranch{},     // as on the standard process, against the maintenance branch
-		openPull{},       // into the maintenance branch
-		labelPull{},      // the hotfix label; reviews
-		noteReverted{},   // as on the standard process (a revert is made on the base: never applies here)
-		autoMergePull{},  // --auto
-		waitForMerge{},   // --no-wait stops here
-		releaseMerge{},   // the hotfix workflow with the tag, exactly once (release.Protocol)
-		followRelease{},  // --watch; an early end (--timeout) is said after the forward-port
+		pushBranch{},        // as on the standard process, against the maintenance branch
+		openPull{},          // into the maintenance branch
+		tell{notify.Opened}, // notify: as on the standard process
+		labelPull{},         // the hotfix label; reviews
+		noteReverted{},      // as on the standard process (a revert is made on the base: never applies here)
+		autoMergePull{},     // --auto
+		waitForMerge{},      // --no-wait stops here
+		tell{notify.Merged},
+		releaseMerge{}, // the hotfix workflow with the tag, exactly once (release.Protocol)
+		tell{notify.ReleaseStarted},
+		followRelease{}, // --watch; an early end (--timeout) is said after the forward-port
+		tellOutcomeStep{},
 		forwardPort{},    // the forward-port pull request into the main line, once
 		openPostMortem{}, // --post-mortem or the config
+		tell{notify.PostMortem},
 	}
 }
 

@@ -333,6 +333,9 @@ func (s *shipper) watch(ctx context.Context) error {
 		if run.Status != status {
 			status = run.Status
 			line.show(fmt.Sprintf("Release run: %s", strings.ReplaceAll(run.Status, "_", " ")))
+			if run.Status == "waiting" {
+				s.AwaitingApproval(ctx) // a deployment's reviewers must approve it
+			}
 		}
 		return run.Status == "completed", true, nil
 	})
