@@ -13,6 +13,8 @@ import (
 type DoctorOptions struct {
 	Repo string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
 	JSON command.JSONFlags // --json, --jq, --template
+	// TestNotify: --test-notify, send a test message to each webhook of notify.
+	TestNotify bool
 }
 
 // NewCmdDoctor returns the doctor command. runF, when not nil, receives the parsed options
@@ -20,6 +22,7 @@ type DoctorOptions struct {
 func NewCmdDoctor(f *command.Factory, runF func(context.Context, *DoctorOptions) error) *command.Command {
 	opts := &DoctorOptions{}
 	fs := command.NewFlagSet("doctor")
+	fs.BoolVar(&opts.TestNotify, "test-notify", false, "Also send a test message to each webhook of the config's notify list, and fail if one does not take it")
 	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
 	command.AddRepoFlag(fs, &opts.Repo)
 
@@ -47,11 +50,17 @@ the line below. Otherwise each check is one line of four tab-separated fields: o
 fail; the check's name (auth, config, label, release-workflow, auto-merge, ci, base,
 exceptional-workflow, maintenance-branch, release-line, rules); what was found; and the fix.
 
+With --test-notify, doctor also sends a test message to each webhook of the notify list
+(.github/hotfix.yml), whatever its events, and adds one notify line per webhook, named by
+the environment variable that holds its URL and its kind, never by the URL: delivered, or
+what failed. A webhook that fails, or whose variable is not set, fails doctor.
+
 With --json, the fields are checks (a list of name, ok, severity, detail and fix; severity
 is "error", "warning" or empty) and ready.`),
 		Example: strings.TrimSpace(`
 $ gh hotfix doctor
 $ gh hotfix doctor -R acme/shop
+$ gh hotfix doctor --test-notify
 $ gh hotfix doctor --json checks --jq '.checks[] | select(.severity == "error") | .fix'`),
 		Flags: fs,
 		Run: func(ctx context.Context, args []string) error {

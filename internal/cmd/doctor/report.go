@@ -37,6 +37,8 @@ var checkTitles = map[string]string{
 	"maintenance-branch":   "Maintenance branches",
 	// The rules that apply to the base, hotfix and maintenance branches, release tags.
 	"rules": "Rules",
+	// doctor --test-notify: one line per webhook.
+	"notify": "Notification",
 }
 
 func pass(name, detail string) Check { return Check{Name: name, OK: true, Detail: detail} }

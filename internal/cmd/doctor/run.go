@@ -100,6 +100,9 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		d.releaseLine(),
 	}
 	checks = append(checks, d.rules()...)
+	if opts.TestNotify {
+		checks = append(checks, testNotify(ctx, f, cfg, repo.Owner+"/"+repo.Name)...)
+	}
 
 	ios.StopProgress()
 	if len(opts.JSON.Fields) > 0 {
