@@ -93,6 +93,7 @@ func (g *gqlCtx) query() gql.Object {
 			return g.repo(r), nil
 		},
 		"organization": g.organizationQuery,
+		"search":       g.searchConnection,
 		"node":         func(a args) (any, error) { return g.node(argStr(a, "id")) },
 		"nodes": func(a args) (any, error) {
 			var out []any
