@@ -47,9 +47,9 @@ func TestSearchLabelledPulls(t *testing.T) {
 			want: "acme/shop#3 acme/api#9 acme/web#2", wantTotal: 3,
 			wantVars: []string{"30 open=is:pr org:acme label:hotfix is:open sort:created-desc@ merged=is:pr org:acme label:hotfix is:merged merged:>=2026-11-30T09:00:00Z sort:created-desc@"}},
 		{name: "repositories, a label with a space, every kind",
-			q: PullSearch{Repos: []string{"acme/shop", "octo/tools"}, Label: "hot fix", Open: true, MergedSince: since, ClosedSince: since, Limit: 5},
+			q:       PullSearch{Repos: []string{"acme/shop", "octo/tools"}, Label: "hot fix", Open: true, MergedSince: since, ClosedSince: since, Limit: 5},
 			answers: []string{answer(map[string]string{"open": conn(0, ""), "merged": conn(0, ""), "closed": conn(1, "", "octo/tools#4")})},
-			want: "octo/tools#4", wantTotal: 1,
+			want:    "octo/tools#4", wantTotal: 1,
 			wantVars: []string{`5 open=is:pr repo:acme/shop repo:octo/tools label:"hot fix" is:open sort:created-desc@ ` +
 				`merged=is:pr repo:acme/shop repo:octo/tools label:"hot fix" is:merged merged:>=2026-11-30T09:00:00Z sort:created-desc@ ` +
 				`closed=is:pr repo:acme/shop repo:octo/tools label:"hot fix" is:closed is:unmerged closed:>=2026-11-30T09:00:00Z sort:created-desc@`}},
