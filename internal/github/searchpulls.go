@@ -61,11 +61,11 @@ func searchPullsQuery(comments int) string {
 	var b strings.Builder
 	b.WriteString("query HotfixSearch($first: Int!, $withOpen: Boolean!")
 	for _, k := range searchKinds {
-		fmt.Fprintf(&b, ", $%[1]sQuery: String!, $%[1]sAfter: String, $with%[2]s: Boolean!", k, strings.ToUpper(k[:1])+k[1:])
+		fmt.Fprintf(&b, ", $%[1]sQuery: String!, $%[1]sAfter: String, $%[1]sAsked: Boolean!", k)
 	}
 	b.WriteString(") {\n")
 	for _, k := range searchKinds {
-		fmt.Fprintf(&b, `  %[1]s: search(query: $%[1]sQuery, type: ISSUE, first: $first, after: $%[1]sAfter) @include(if: $with%[2]s) {
+		fmt.Fprintf(&b, `  %[1]s: search(query: $%[1]sQuery, type: ISSUE, first: $first, after: $%[1]sAfter) @include(if: $%[1]sAsked) {
     issueCount
     pageInfo { hasNextPage endCursor }
     nodes {
@@ -74,7 +74,7 @@ func searchPullsQuery(comments int) string {
       }
     }
   }
-`, k, strings.ToUpper(k[:1])+k[1:])
+`, k)
 	}
 	b.WriteString("}\n")
 	b.WriteString(checksFragment)
@@ -129,8 +129,7 @@ func (c *Client) SearchLabelledPulls(ctx context.Context, q PullSearch) (*Search
 		vars := map[string]any{"first": min(labelledPageSize, q.Limit), "withOpen": want["open"]}
 		asking := false
 		for _, k := range searchKinds {
-			flag := "with" + strings.ToUpper(k[:1]) + k[1:]
-			vars[flag] = want[k]
+			vars[k+"Asked"] = want[k]
 			vars[k+"Query"] = q.searchString(k)
 			if after[k] != "" {
 				vars[k+"After"] = after[k]

@@ -93,8 +93,7 @@ func TestSearchLabelledPulls(t *testing.T) {
 				v := sent.GraphQL.Variables
 				s := fmt.Sprint(v["first"])
 				for _, k := range searchKinds {
-					flag := "with" + strings.ToUpper(k[:1]) + k[1:]
-					if v[flag] == true {
+					if v[k+"Asked"] == true {
 						after, _ := v[k+"After"].(string)
 						s += fmt.Sprintf(" %s=%s@%s", k, v[k+"Query"], after)
 					}

@@ -87,7 +87,7 @@ func TestRunAcross(t *testing.T) {
 			v := vars(gh)[0]
 			var got []string
 			for _, k := range []string{"open", "merged", "closed"} {
-				if v["with"+strings.ToUpper(k[:1])+k[1:]] == true {
+				if v[k+"Asked"] == true {
 					got = append(got, fmt.Sprintf("%s=%v", k, v[k+"Query"]))
 				}
 			}
