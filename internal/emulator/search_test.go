@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -292,4 +293,54 @@ func TestSearchRefusals(t *testing.T) {
 			t.Errorf("message %q, failures %v", msg, ts.srv.ConformanceFailures())
 		}
 	})
+}
+
+// TestCommentViewerDidAuthor: IssueComment.viewerDidAuthor (which gh pr view
+// --json comments asks for) is true for the viewer's own comments only.
+func TestCommentViewerDidAuthor(t *testing.T) {
+	ts := orgWorld(t)
+	defer ts.conforming()
+	ts.must(201, ts.do("POST", "/repos/acme/shop/issues/1/comments", map[string]any{"body": "mine"}, nil))
+	ts.must(201, ts.as("hubot-token", "POST", "/repos/acme/shop/issues/1/comments", map[string]any{"body": "hubot's"}))
+	tests := []struct {
+		viewer string // token
+		want   string
+	}{
+		{"", "mine:true hubot's:false"},
+		{"hubot-token", "mine:false hubot's:true"},
+	}
+	const doc = `{"query": "{ repository(owner: \"acme\", name: \"shop\") { pullRequest(number: 1) { comments(first: 10) { nodes { body viewerDidAuthor } } } } }"}`
+	for _, tt := range tests {
+		t.Run(tt.viewer, func(t *testing.T) {
+			var hdr map[string]string
+			if tt.viewer != "" {
+				hdr = map[string]string{"Authorization": "token " + tt.viewer}
+			}
+			r := ts.must(200, ts.do("POST", "/graphql", json.RawMessage(doc), hdr))
+			var out struct {
+				Data struct {
+					Repository struct {
+						PullRequest struct {
+							Comments struct {
+								Nodes []struct {
+									Body            string
+									ViewerDidAuthor bool
+								}
+							}
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(r.body, &out); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, n := range out.Data.Repository.PullRequest.Comments.Nodes {
+				got = append(got, fmt.Sprintf("%s:%v", n.Body, n.ViewerDidAuthor))
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Errorf("got %q, want %q (%s)", got, tt.want, r.body)
+			}
+		})
+	}
 }
