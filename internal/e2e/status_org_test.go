@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,19 @@ func TestStatusAcrossAnOrganization(t *testing.T) {
 		}
 		if strings.Join(rows, "\n") != strings.Join(wantRows, "\n") {
 			t.Errorf("rows:\n%s\nwant:\n%s\nstdout:\n%s", strings.Join(rows, "\n"), strings.Join(wantRows, "\n"), r.Stdout)
+		}
+	})
+
+	t.Run("on a terminal", func(t *testing.T) {
+		r := e.HotfixInTerminal(e.Dir, 160, "status", "--org", "acme")
+		if r.Code != 0 {
+			t.Fatalf("exit %d: %s", r.Code, r.Stdout)
+		}
+		out := strings.ReplaceAll(r.Stdout, "\r", "")
+		if !strings.Contains(out, "Showing 10 of 10 open hotfix pull requests, and merged in the last 7 days, in acme\n") ||
+			!regexp.MustCompile(`(?m)^REPO +ID +TITLE +BRANCH +STATE +STATUS +CREATED`).MatchString(out) ||
+			!regexp.MustCompile(`(?m)^acme/svc-07 +#1 +Hotfix: hotfix/fix-7 +hotfix/fix-7 +MERGED +release failed +`).MatchString(out) {
+			t.Errorf("terminal output:\n%s", out)
 		}
 	})
 
