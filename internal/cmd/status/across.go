@@ -14,11 +14,6 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
 )
 
-// pullSearcher is what runAcross needs of GitHub.
-type pullSearcher interface {
-	SearchLabelledPulls(ctx context.Context, q github.PullSearch) (*github.SearchedPulls, error)
-}
-
 // runAcross lists the hotfix pull requests of every repository of --org, or of
 // each --repo, in flight and released lately, through GitHub's search: one
 // GraphQL query brings them with everything the table shows (checks, review,
