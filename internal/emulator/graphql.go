@@ -93,6 +93,7 @@ func (g *gqlCtx) query() gql.Object {
 			return g.repo(r), nil
 		},
 		"organization": g.organizationQuery,
+		"search":       g.searchConnection,
 		"node":         func(a args) (any, error) { return g.node(argStr(a, "id")) },
 		"nodes": func(a args) (any, error) {
 			var out []any
@@ -658,6 +659,8 @@ func (g *gqlCtx) comments(r *repo, is *issue, a args) gql.Object {
 				"author": g.user(cm.User), "url": fmt.Sprintf("%s/%s/issues/%d#issuecomment-%d", webURL, r.fullName(), is.Number, cm.ID),
 				"authorAssociation": "OWNER", "includesCreatedEdit": false, "isMinimized": false, "minimizedReason": nil,
 				"reactionGroups": []any{},
+				// Schema: IssueComment.viewerDidAuthor "Did the viewer author this comment."
+				"viewerDidAuthor": strings.EqualFold(cm.User, g.login),
 			}})
 		}
 	}

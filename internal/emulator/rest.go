@@ -76,6 +76,7 @@ func (s *Server) routes() map[string]handler {
 		"users/get-authenticated":                        s.getViewer,
 		"users/get-by-username":                          s.getUser,
 		"rate-limit/get":                                 s.getRateLimit,
+		"search/issues-and-pull-requests":                s.searchIssues,
 		"repos/create-for-authenticated-user":            s.createRepo,
 		"repos/get":                                      s.getRepo,
 		"repos/update":                                   s.updateRepo,

@@ -108,13 +108,6 @@ type LabelledPulls struct {
 // head commit's checks and (with $withOpen) what blocks its merge. Comments and
 // check suites are only asked for withComments.
 func labelledPullsQuery(withComments bool, comments int, configPath string) string {
-	commentsField, suites := "", ""
-	if withComments {
-		commentsField = fmt.Sprintf("\n        comments(last: %d) { pageInfo { hasPreviousPage startCursor } nodes { body } }", comments)
-		// A release run dispatched right after the merge runs on the merge commit: its
-		// check suite carries the run's progress, so no second request is needed.
-		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
-	}
 	return `query HotfixStatus($owner: String!, $name: String!, $labels: [String!], $states: [PullRequestState!], $first: Int!, $after: String,
   $withConfig: Boolean!, $withOpen: Boolean!) {
   repository(owner: $owner, name: $name) {
@@ -123,7 +116,27 @@ func labelledPullsQuery(withComments bool, comments int, configPath string) stri
     pullRequests(labels: $labels, states: $states, first: $first, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      nodes {
+      nodes {` + labelledPullFields(withComments, comments) + `
+      }
+    }
+  }
+}
+` + checksFragment
+}
+
+// labelledPullFields selects what [LabelledPull] holds of a pull request (its
+// head commit's checks through the checks fragment, and with $withOpen what
+// blocks its merge); comments and the merge commit's check suites only
+// withComments.
+func labelledPullFields(withComments bool, comments int) string {
+	commentsField, suites := "", ""
+	if withComments {
+		commentsField = fmt.Sprintf("\n        comments(last: %d) { pageInfo { hasPreviousPage startCursor } nodes { body } }", comments)
+		// A release run dispatched right after the merge runs on the merge commit: its
+		// check suite carries the run's progress, so no second request is needed.
+		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
+	}
+	return `
         id number title state isDraft url headRefName headRefOid baseRefName createdAt mergedAt body
         isCrossRepository headRepositoryOwner { login }
         author { login }
@@ -133,12 +146,7 @@ func labelledPullsQuery(withComments bool, comments int, configPath string) stri
         autoMergeRequest @include(if: $withOpen) { mergeMethod }
         mergeQueueEntry @include(if: $withOpen) ` + queueEntryFields + `
         approvals: latestOpinionatedReviews(first: 100, writersOnly: true) @include(if: $withOpen) { nodes { state } }
-        baseRef @include(if: $withOpen) { ` + RefRules + ` }` + commentsField + `
-      }
-    }
-  }
-}
-` + checksFragment
+        baseRef @include(if: $withOpen) { ` + RefRules + ` }` + commentsField
 }
 
 // LabelledPulls reads up to q.Limit pull requests carrying q.Label, newest

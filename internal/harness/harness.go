@@ -7,6 +7,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -408,6 +410,63 @@ func (e *Env) CreateRepo(name string, files map[string]string) string {
 func (e *Env) CreateOrgRepo(org, name string, files map[string]string) string {
 	e.T.Helper()
 	return e.createRepo("/orgs/"+org+"/repos", org, name, files)
+}
+
+// CreateOrgRepoOnly creates the repository org/name with its main branch
+// holding files (plus the release workflow unless files sets it to ""),
+// through GitHub's API alone (POST /orgs/{org}/repos, then one PUT of the
+// contents API per file): no git, no clone. For tests that need many
+// repositories and never check one out.
+func (e *Env) CreateOrgRepoOnly(org, name string, files map[string]string) {
+	e.T.Helper()
+	if status, out := e.API("POST", "/orgs/"+org+"/repos", map[string]any{"name": name}); status != 201 {
+		e.T.Fatalf("POST /orgs/%s/repos: %d %v", org, status, out)
+	}
+	all := map[string]string{".github/workflows/release.yml": ReleaseWorkflow, "README.md": "# " + name + "\n"}
+	for k, v := range files {
+		all[k] = v
+	}
+	paths := make([]string, 0, len(all))
+	for p := range all {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths) // the same commits on every run
+	for _, p := range paths {
+		if all[p] == "" {
+			continue
+		}
+		e.PutFile(org+"/"+name, "main", p, all[p])
+	}
+}
+
+// PutFile commits content to the new file path on branch of OWNER/NAME (full)
+// through the contents API (PUT /repos/{owner}/{repo}/contents/{path}),
+// creating the branch when the repository is empty; it returns the new
+// commit's SHA.
+func (e *Env) PutFile(full, branch, path, content string) string {
+	e.T.Helper()
+	body := map[string]any{"message": "Add " + path, "content": base64.StdEncoding.EncodeToString([]byte(content)), "branch": branch}
+	status, out := e.API("PUT", "/repos/"+full+"/contents/"+path, body)
+	if status != 200 && status != 201 {
+		e.T.Fatalf("PUT /repos/%s/contents/%s: %d %v", full, path, status, out)
+	}
+	sha, _ := out.(map[string]any)["commit"].(map[string]any)["sha"].(string)
+	return sha
+}
+
+// PutFileOnNewBranch creates branch at main's tip in OWNER/NAME (full), then
+// commits the new file path on it (PutFile); it returns the branch's new tip.
+func (e *Env) PutFileOnNewBranch(full, branch, path, content string) string {
+	e.T.Helper()
+	status, out := e.API("GET", "/repos/"+full+"/git/ref/heads/main", nil)
+	if status != 200 {
+		e.T.Fatalf("GET main of %s: %d %v", full, status, out)
+	}
+	sha := out.(map[string]any)["object"].(map[string]any)["sha"]
+	if status, out := e.API("POST", "/repos/"+full+"/git/refs", map[string]any{"ref": "refs/heads/" + branch, "sha": sha}); status != 201 {
+		e.T.Fatalf("creating %s in %s: %d %v", branch, full, status, out)
+	}
+	return e.PutFile(full, branch, path, content)
 }
 
 func (e *Env) createRepo(createPath, owner, name string, files map[string]string) string {

@@ -14,6 +14,14 @@ func AddRepoFlag(fs *pflag.FlagSet, repo *string) {
 	fs.StringVarP(repo, "repo", "R", "", "Select another repository using the `[HOST/]OWNER/REPO` format")
 }
 
+// AddReposFlag defines -R/--repo for a command that can also work on several
+// repositories: given once it is AddRepoFlag's repository, repeated it names each
+// of them (a comma is no separator: it stays a repository's one value, as -R has
+// always taken it).
+func AddReposFlag(fs *pflag.FlagSet, repos *[]string, usage string) {
+	fs.StringArrayVarP(repos, "repo", "R", nil, usage)
+}
+
 // JSONFlags holds the values of --json, --jq and --template, for commands that can print
 // their result as JSON.
 type JSONFlags struct {

@@ -24,7 +24,7 @@ import (
 // jsonFields are the fields --json can select, one object per pull request.
 var jsonFields = []string{"number", "title", "state", "isDraft", "url", "branch", "base", "author",
 	"checks", "review", "mergeable", "queue", "blockedBy", "autoMerge", "mergedAt", "mergeCommit", "release", "createdAt",
-	"tag", "forwardPort"}
+	"tag", "forwardPort", "repository"}
 
 const (
 	// markerComments is how many of a pull request's latest comments are searched for
@@ -98,6 +98,7 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	needRuns := false
 	for i := range nodes {
 		pulls[i] = newHotfixPull(&nodes[i])
+		pulls[i].Repo = repo.Owner + "/" + repo.Name
 		// A merged hotfix whose release marker is not among its latest comments
 		// may have it further up a busy thread: read the rest (only then).
 		if a := &nodes[i]; pulls[i].Release == nil && pulls[i].MergeCommit != "" && a.Comments.PageInfo.HasPreviousPage {
@@ -111,6 +112,7 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 			}
 			a.Comments.Nodes, a.Comments.PageInfo.HasPreviousPage = append(bodies, a.Comments.Nodes...), false
 			pulls[i] = newHotfixPull(a)
+			pulls[i].Repo = repo.Owner + "/" + repo.Name
 		}
 		// Only a run not found among the merge commit's check suites (the base moved
 		// before the dispatch) needs the runs list.
@@ -160,7 +162,7 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	if ios.IsStdoutTTY() {
 		fmt.Fprintf(ios.Out, "\nShowing %d of %d %s pull requests in %s/%s\n\n", len(pulls), total, what, repo.Owner, repo.Name)
 	}
-	return printTable(ios, pulls, f.Now())
+	return printTable(ios, pulls, f.Now(), false)
 }
 
 // ownPulls separates the pull requests whose head branch is in the repository from
@@ -245,6 +247,7 @@ func dispatchRuns(ctx context.Context, gh runLister, repo repository.Repository)
 
 // hotfixPull is one hotfix pull request as status reports it.
 type hotfixPull struct {
+	Repo       string // the repository, as "owner/name"
 	Number     int
 	Title      string
 	State      string // OPEN, MERGED or CLOSED, as GitHub spells it
@@ -384,7 +387,7 @@ func (p *hotfixPull) export() map[string]any {
 		"branch": p.Branch, "base": p.Base, "author": orNull(p.Author), "checks": p.Checks, "review": orNull(p.Review),
 		"mergeable": orNull(p.MergeState), "queue": exportQueue(p.Queue), "blockedBy": append([]string{}, p.BlockedBy...),
 		"autoMerge": p.AutoMerge, "mergedAt": nil, "mergeCommit": orNull(p.MergeCommit), "release": nil,
-		"createdAt": p.CreatedAt, "tag": orNull(p.Tag), "forwardPort": p.ForwardPort.export()}
+		"createdAt": p.CreatedAt, "tag": orNull(p.Tag), "forwardPort": p.ForwardPort.export(), "repository": p.Repo}
 	if p.MergedAt != nil {
 		m["mergedAt"] = *p.MergedAt
 	}
@@ -557,13 +560,14 @@ func runWord(status, conclusion string) (string, tone) {
 // with a header and colour on a terminal, tab-separated lines otherwise. On a
 // terminal too narrow for everything, the title, the branch and the status
 // shrink together (fitColumns) rather than the title and the branch vanishing.
-func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) error {
+// withRepo adds a first column, REPO, for pull requests of several repositories.
+func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time, withRepo bool) error {
 	cs := ios.ColorScheme()
 	tty := ios.IsStdoutTTY()
-	type row struct{ num, title, branch, state, summary, created string }
+	type row struct{ repo, num, title, branch, state, summary, created string }
 	rows := make([]row, len(pulls))
 	tones := make([]tone, len(pulls))
-	header := row{"ID", "TITLE", "BRANCH", "STATE", "STATUS", "CREATED"}
+	header := row{"REPO", "ID", "TITLE", "BRANCH", "STATE", "STATUS", "CREATED"}
 	widest := func(col func(row) string) int {
 		w := text.DisplayWidth(col(header))
 		for _, r := range rows {
@@ -573,7 +577,7 @@ func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) err
 	}
 	for i := range pulls {
 		p := &pulls[i]
-		r := row{num: strconv.Itoa(p.Number), title: p.Title, branch: p.Branch, state: p.stateWord(),
+		r := row{repo: p.Repo, num: strconv.Itoa(p.Number), title: p.Title, branch: p.Branch, state: p.stateWord(),
 			created: p.CreatedAt.UTC().Format(time.RFC3339)}
 		r.summary, tones[i] = p.summary()
 		if tty {
@@ -585,6 +589,9 @@ func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) err
 		const gap = 2 // go-gh's column separator on a terminal
 		fixed := widest(func(r row) string { return r.num }) + widest(func(r row) string { return r.state }) +
 			widest(func(r row) string { return r.created }) + 5*gap
+		if withRepo {
+			fixed += widest(func(r row) string { return r.repo }) + gap
+		}
 		widths := func() []int {
 			return fitColumns(ios.TerminalWidth()-fixed, []int{
 				widest(func(r row) string { return r.summary }),
@@ -609,12 +616,19 @@ func printTable(ios *iostreams.IOStreams, pulls []hotfixPull, now time.Time) err
 	}
 
 	tp := tableprinter.New(ios.Out, tty, ios.TerminalWidth())
-	tp.AddHeader([]string{header.num, header.title, header.branch, header.state, header.summary, header.created}, tableprinter.WithColor(cs.Gray))
+	headers := []string{header.num, header.title, header.branch, header.state, header.summary, header.created}
+	if withRepo {
+		headers = append([]string{header.repo}, headers...)
+	}
+	tp.AddHeader(headers, tableprinter.WithColor(cs.Gray))
 	toneColor := map[tone]func(string) string{good: cs.Green, waiting: cs.Yellow, bad: cs.Red}
 	// Every field is already cut to its width: the printer cuts nothing more.
 	whole := tableprinter.WithTruncate(nil)
 	for i, r := range rows {
 		stateColor := map[string]func(string) string{"OPEN": cs.Green, "DRAFT": cs.Gray, "MERGED": magenta(ios), "CLOSED": cs.Red}[r.state]
+		if withRepo {
+			tp.AddField(r.repo, whole, tableprinter.WithColor(cs.Bold))
+		}
 		tp.AddField(r.num, whole, tableprinter.WithColor(stateColor))
 		tp.AddField(r.title, whole)
 		tp.AddField(r.branch, whole)

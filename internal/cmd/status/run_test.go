@@ -203,15 +203,16 @@ func TestExport(t *testing.T) {
 		{"merged", merged, `{"author":"monalisa","autoMerge":false,"base":"main","blockedBy":[],"branch":"hotfix/bug-10","checks":"passing","createdAt":"2026-11-26T09:00:00Z",` +
 			`"forwardPort":null,"isDraft":false,"mergeCommit":"` + mergeSHA + `","mergeable":null,"mergedAt":"2026-11-26T10:00:00Z","number":10,"queue":null,` +
 			`"release":{"conclusion":"success","runId":42,"status":"completed","url":"https://github.com/acme/shop/actions/runs/42","workflow":"release.yml"},` +
-			`"review":null,"state":"MERGED","tag":null,"title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10"}`},
+			`"repository":"acme/shop","review":null,"state":"MERGED","tag":null,"title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10"}`},
 		{"open", open, `{"author":"monalisa","autoMerge":false,"base":"main","blockedBy":[],"branch":"hotfix/bug-11","checks":"none","createdAt":"2026-11-26T09:00:00Z",` +
-			`"forwardPort":null,"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"queue":null,"release":null,"review":"APPROVED",` +
+			`"forwardPort":null,"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"queue":null,"release":null,"repository":"acme/shop","review":"APPROVED",` +
 			`"state":"OPEN","tag":null,"title":"Hotfix: bug 11","url":"https://github.com/acme/shop/pull/11"}`},
 		{"release decided, run not recorded", unrecorded, `"release":{"conclusion":null,"runId":null,"status":null,"url":null,"workflow":"release.yml"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newHotfixPull(&tt.pull)
+			p.Repo = "acme/shop"
 			if _, err := p.addRun(context.Background(), runs, containsNewer); err != nil {
 				t.Fatal(err)
 			}
@@ -247,7 +248,7 @@ func TestTable(t *testing.T) {
 	ios, _, stdout, _ := iostreams.Test()
 	ios.SetStdoutTTY(true)
 	ios.SetTerminalWidth(120)
-	if err := printTable(ios, pulls, now); err != nil {
+	if err := printTable(ios, pulls, now, false); err != nil {
 		t.Fatal(err)
 	}
 	want := `ID  TITLE          BRANCH        STATE   STATUS                     CREATED
@@ -261,7 +262,7 @@ func TestTable(t *testing.T) {
 
 	ios.SetColorEnabled(true)
 	stdout.Reset()
-	if err := printTable(ios, pulls, now); err != nil {
+	if err := printTable(ios, pulls, now, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"\x1b[35mMERGED", "\x1b[32mOPEN", "\x1b[90mDRAFT", "\x1b[31mchecks failing", "\x1b[32mrelease succeeded"} {
@@ -272,7 +273,7 @@ func TestTable(t *testing.T) {
 
 	// Not a terminal: tab-separated, no header, no colour, absolute times.
 	ios, _, stdout, _ = iostreams.Test()
-	if err := printTable(ios, pulls[2:], now); err != nil {
+	if err := printTable(ios, pulls[2:], now, false); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := stdout.String(), "1\tHotfix: bug 1\thotfix/bug-1\tMERGED\trelease succeeded\t2026-11-26T09:00:00Z\n"; got != want {
@@ -545,7 +546,7 @@ func TestTableNarrow(t *testing.T) {
 	ios, _, stdout, _ := iostreams.Test()
 	ios.SetStdoutTTY(true)
 	ios.SetTerminalWidth(100)
-	if err := printTable(ios, []hotfixPull{newHotfixPull(&a)}, now); err != nil {
+	if err := printTable(ios, []hotfixPull{newHotfixPull(&a)}, now, false); err != nil {
 		t.Fatal(err)
 	}
 	rows := strings.Split(stdout.String(), "\n")
@@ -565,7 +566,7 @@ func TestTableAt80Columns(t *testing.T) {
 		ios, _, stdout, _ := iostreams.Test()
 		ios.SetStdoutTTY(true)
 		ios.SetTerminalWidth(width)
-		if err := printTable(ios, []hotfixPull{newHotfixPull(&a)}, now); err != nil {
+		if err := printTable(ios, []hotfixPull{newHotfixPull(&a)}, now, false); err != nil {
 			t.Fatal(err)
 		}
 		rows := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")

@@ -16,9 +16,15 @@ var states = []string{"open", "merged", "all"}
 
 // StatusOptions is what `gh hotfix status` was asked to show.
 type StatusOptions struct {
-	State string            // --state: open, merged or all
-	Limit int               // -L/--limit: maximum number of pull requests
-	Repo  string            // -R/--repo: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
+	State string // --state: open, merged or all
+	Limit int    // -L/--limit: maximum number of pull requests
+	Repo  string // -R/--repo given once: [HOST/]OWNER/REPO; empty means GH_REPO or the remotes
+	// Repos are every -R/--repo given; Orgs every --org. With an organization or
+	// more than one repository, status lists the hotfixes across them (runAcross),
+	// those merged (or closed) in the last Days days among them.
+	Repos []string
+	Orgs  []string
+	Days  int
 	JSON  command.JSONFlags // --json, --jq, --template
 	// Backports, when set, is the pull request given to --backports, as given:
 	// status then shows where its backports stand (BackportsOf, parsed) instead
@@ -36,7 +42,9 @@ func NewCmdStatus(f *command.Factory, runF func(context.Context, *StatusOptions)
 	fs.IntVarP(&opts.Limit, "limit", "L", 30, "Maximum number of pull requests to show")
 	fs.StringVar(&opts.Backports, "backports", "", "Show where each maintenance line stands in the backports of `pull-request` (number or URL)")
 	command.AddJSONFlags(fs, &opts.JSON, jsonFields)
-	command.AddRepoFlag(fs, &opts.Repo)
+	command.AddReposFlag(fs, &opts.Repos, "Select another repository using the `[HOST/]OWNER/REPO` format; repeat it to list the hotfixes of several")
+	fs.StringArrayVar(&opts.Orgs, "org", nil, "List the hotfixes of every repository of `organization` (repeatable)")
+	fs.IntVar(&opts.Days, "days", 7, "With --org or several --repo: show those merged (or closed) in the last `n` days")
 
 	return &command.Command{
 		Name:  "status",
@@ -58,8 +66,24 @@ request, and nothing at all when there is none. JSON fields: number, title, stat
 url, branch, base, author, checks, review, mergeable, queue (position, state,
 estimatedTimeToMerge in seconds or null; null when not queued), blockedBy (what blocks the
 merge, by name), autoMerge, mergedAt, mergeCommit, release (workflow, runId, url, status,
-conclusion), createdAt, tag and forwardPort (number, url, state, conflicts,
-conflictsResolved).
+conclusion), createdAt, tag, forwardPort (number, url, state, conflicts,
+conflictsResolved) and repository (OWNER/REPO).
+
+Across repositories: with --org (every repository of an organization) or -R given
+more than once (those repositories), or both, status lists the hotfix pull requests
+in flight and those merged in the last 7 days (--days) across them, with a REPO
+column: --state open shows only the open ones, --state merged only the merged ones,
+and --state all adds those closed without merging in those days. It costs one
+GraphQL request however many repositories there are (GitHub's search, one request
+per 100 pull requests of a kind): each pull request comes with its checks, review,
+what blocks its merge, its place in the queue, and for a merged one its release
+run and the run's state, from the merge commit's check suites ("release started"
+when the run is not among them). The label searched for is the one of
+.github/hotfix.yml in the clone status runs in, else "hotfix": the same for every
+repository, whose own configurations are not read (that would cost a request each),
+so one whose configuration names another label shows none of its hotfixes here
+(gh hotfix status -R OWNER/REPO, given once, goes by that repository's label). Forward-ports are not shown in
+this view (neither as rows nor under their hotfix), nor are pull requests from forks.
 
 A merged hotfix of the exceptional process (gh hotfix create --from-tag) shows its hotfix
 tag and where its forward-port to the main line stands, read from GitHub now:
@@ -104,6 +128,8 @@ used with --state or --limit.`),
 $ gh hotfix status
 $ gh hotfix status --state merged --limit 5
 $ gh hotfix status --state all -R acme/shop
+$ gh hotfix status --org acme
+$ gh hotfix status -R acme/shop -R acme/api --state merged --days 2 --json repository,number,release
 $ gh hotfix status --state merged --json number,release --jq '.[] | select(.release.conclusion != "success") | .number'
 $ gh hotfix status --backports 42
 $ gh hotfix status --backports https://github.com/acme/shop/pull/42 --json line,state,tag`),
@@ -111,6 +137,19 @@ $ gh hotfix status --backports https://github.com/acme/shop/pull/42 --json line,
 		Run: func(ctx context.Context, args []string) error {
 			if err := command.NoArgs(args); err != nil {
 				return err
+			}
+			across := len(opts.Orgs) > 0 || len(opts.Repos) > 1
+			if len(opts.Repos) == 1 {
+				opts.Repo = opts.Repos[0]
+			}
+			if fs.Changed("backports") && across {
+				return cmderr.FlagErrorf("`--backports` shows one pull request of one repository: not with `--org` or several `--repo`")
+			}
+			if fs.Changed("days") && !across {
+				return cmderr.FlagErrorf("`--days` goes with `--org` or several `--repo`: in one repository, `--state` and `--limit` choose what is shown")
+			}
+			if opts.Days < 1 {
+				return cmderr.FlagErrorf("invalid number of days: %d", opts.Days)
 			}
 			if fs.Changed("backports") {
 				for _, other := range []string{"state", "limit"} {
@@ -138,6 +177,10 @@ $ gh hotfix status --backports https://github.com/acme/shop/pull/42 --json line,
 			}
 			if fs.Changed("backports") {
 				return runBackports(ctx, f, opts)
+			}
+			if across {
+				// Without --state: what is in flight and what was released lately.
+				return runAcross(ctx, f, opts, fs.Changed("state"))
 			}
 			return run(ctx, f, opts)
 		},

@@ -18,6 +18,7 @@ var Operations = []Operation{
 	{Method: "GET", Path: "/user", ID: "users/get-authenticated"},
 	{Method: "GET", Path: "/users/{username}", ID: "users/get-by-username"},
 	{Method: "GET", Path: "/rate_limit", ID: "rate-limit/get"},
+	{Method: "GET", Path: "/search/issues", ID: "search/issues-and-pull-requests"},
 	{Method: "POST", Path: "/user/repos", ID: "repos/create-for-authenticated-user"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}", ID: "repos/get"},
 	{Method: "PATCH", Path: "/repos/{owner}/{repo}", ID: "repos/update"},

@@ -60,7 +60,7 @@ func main() {
 	latencies := flag.String("latency", "0,50", "comma-separated per-request latencies in milliseconds")
 	startupRuns := flag.Int("startup", 20, "runs of each --version for the start-up times")
 	verbose := flag.Bool("v", false, "print every measurement")
-	only := flag.String("only", "", "comma-separated scenarios to run (create, ship-open, ship-release, status); default all")
+	only := flag.String("only", "", "comma-separated scenarios to run (create, ship-open, ship-release, status, org-status); default all")
 	flag.BoolVar(&traceRuns, "trace", false, "print each run's timeline: requests and git processes, in ms from its start")
 	flag.Parse()
 	if *only != "" {

@@ -249,7 +249,7 @@ var scenarios = []*scenario{
 		key:   "status",
 		title: "(4) status, 100 PRs",
 		ours:  []string{"gh hotfix status --state all -L 100"},
-		chain: []string{"gh pr list --state all -L 100 --json number,title,state,labels,headRefName,url,mergeCommit,reviewDecision,statusCheckRollup,mergeable --jq '<label is hotfix>'",
+		chain: []string{"gh pr list --label hotfix --state all -L 100 --json number,title,state,labels,headRefName,url,mergeCommit,reviewDecision,statusCheckRollup,mergeable",
 			"gh run list --workflow release.yml -L 100 --json databaseId,headSha,status,conclusion,url   # match headSha to the merge commits"},
 		min: 1,
 		why: "1 GraphQL query: the 100 labelled PRs with checks, review, mergeability and their merge commits' " +
@@ -273,12 +273,10 @@ var scenarios = []*scenario{
 			return err
 		},
 		runChain: func(w *world, fx *fixture) error {
-			// gh 2.23 sends --label through the search API, which the emulator does not
-			// serve; the label filter in --jq costs the same request here (every PR of
-			// this repository is a hotfix).
-			out, err := w.run(fx.dir, "gh", "pr", "list", "--state", "all", "-L", strconv.Itoa(statusPulls), "--json",
+			// gh sends --label through GraphQL's search, as a person's command would.
+			out, err := w.run(fx.dir, "gh", "pr", "list", "--label", "hotfix", "--state", "all", "-L", strconv.Itoa(statusPulls), "--json",
 				"number,title,state,labels,headRefName,url,mergeCommit,reviewDecision,statusCheckRollup,mergeable",
-				"--jq", `[.[] | select(any(.labels[]; .name == "hotfix"))] | length`)
+				"--jq", "length")
 			if err != nil {
 				return err
 			}
@@ -290,6 +288,7 @@ var scenarios = []*scenario{
 			return err
 		},
 	},
+	orgStatus,
 }
 
 // hotfixBranch leaves the clone as gh hotfix create would, with the fix committed:

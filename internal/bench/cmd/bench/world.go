@@ -266,10 +266,15 @@ func (w *world) commitGreen(name, path, content, message string) (string, error)
 
 // putFile commits one file on branch through the contents API; it returns the commit.
 func (w *world) putFile(name, branch, path, content, message string) (string, error) {
+	return w.putFileIn(owner+"/"+name, branch, path, content, message)
+}
+
+// putFileIn is putFile in the repository full (OWNER/NAME).
+func (w *world) putFileIn(full, branch, path, content, message string) (string, error) {
 	var out struct {
 		Commit struct{ SHA string } `json:"commit"`
 	}
-	err := w.api("PUT", "/repos/"+owner+"/"+name+"/contents/"+path, map[string]any{"message": message, "branch": branch,
+	err := w.api("PUT", "/repos/"+full+"/contents/"+path, map[string]any{"message": message, "branch": branch,
 		"content": base64.StdEncoding.EncodeToString([]byte(content))}, &out)
 	return out.Commit.SHA, err
 }
