@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -309,4 +310,29 @@ func (c *Client) FetchMissing(ctx context.Context, remote string, commits []stri
 		return nil, nil
 	}
 	return missing, c.FetchShallow(ctx, remote, 2, missing...)
+}
+
+// skipCI matches the words that make GitHub skip the workflows of a push or a
+// pull request whose head commit says them ("Skipping workflow runs", GitHub
+// Actions docs: [skip ci], [ci skip], [no ci], [skip actions], [actions skip],
+// or a skip-checks: true trailer).
+var skipCI = regexp.MustCompile(`(?i)[ \t]*\[(skip ci|ci skip|no ci|skip actions|actions skip)\]|skip-checks:\s*true`)
+
+// WithoutSkipCI is message less the words that make GitHub skip checks, trimmed.
+func WithoutSkipCI(message string) string {
+	return strings.TrimSpace(skipCI.ReplaceAllString(strings.TrimSpace(message), ""))
+}
+
+// KeepChecks rewords the commit just made (HEAD) when its message — git's,
+// quoting or copying another commit's — would make GitHub skip the checks: a
+// pull request from it would wait for required checks that never run.
+func (c *Client) KeepChecks(ctx context.Context) error {
+	msg, err := c.Query(ctx, "log", "-1", "--no-show-signature", "--format=%B", "HEAD")
+	if err != nil {
+		return err
+	}
+	if !skipCI.MatchString(msg) {
+		return nil
+	}
+	return c.Mutate(ctx, "commit", "--amend", "--no-verify", "--quiet", "-m", WithoutSkipCI(msg))
 }

@@ -216,3 +216,19 @@ func TestTempWorktree(t *testing.T) {
 		t.Errorf("done left the folder %s (%v)", wt.Dir, err)
 	}
 }
+
+func TestWithoutSkipCI(t *testing.T) {
+	for in, want := range map[string]string{
+		"Fix login [skip ci]":                     "Fix login",
+		"Fix login [CI SKIP]\n\nbody":             "Fix login\n\nbody",
+		"Fix [no ci] login":                       "Fix login",
+		"Fix login\n\nskip-checks: true":          "Fix login",
+		"Fix login [skip actions] [actions skip]": "Fix login",
+		"Fix login (#42)":                         "Fix login (#42)",
+		"Skip CI flakiness in the login test":     "Skip CI flakiness in the login test",
+	} {
+		if got := WithoutSkipCI(in); got != want {
+			t.Errorf("WithoutSkipCI(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -164,6 +164,8 @@ func TestPickOnto(t *testing.T) {
 	merge := fx.Git(t, fx.Dir, "rev-parse", "HEAD")
 	fx.Git(t, fx.Dir, "switch", "-q", "-c", "squashed", "clean")
 	squash := fx.Commit(t, "app.txt", "login = fixed\n", "Fix login (#42)")
+	fx.Git(t, fx.Dir, "switch", "-q", "-c", "skipping", "clean")
+	skipping := fx.Commit(t, "app.txt", "login = fixed\n", "Fix login (#42) [skip ci]")
 	fx.Git(t, fx.Dir, "switch", "-q", "-c", "rebased", "clean")
 	r1 := fx.Commit(t, "app.txt", "login = fixed\n", "Fix login")
 	r2 := fx.Commit(t, "test.txt", "test\n", "Test login")
@@ -189,6 +191,7 @@ func TestPickOnto(t *testing.T) {
 	}{
 		{"merge commit, clean", []string{merge}, 1, "clean", "", false, 0},
 		{"squash, clean", []string{squash}, 0, "clean", "", false, 0},
+		{"squash saying [skip ci]", []string{skipping}, 0, "clean", "", false, 0},
 		{"rebase, clean", []string{r1, r2}, 0, "clean", "", false, 0},
 		{"rebase, the line has it", []string{r1, r2}, 0, "has-it", "", true, 0},
 		{"merge commit, the line has it", []string{merge}, 1, "has-it", "", true, 0},
@@ -215,6 +218,9 @@ func TestPickOnto(t *testing.T) {
 			msg := fx.Git(t, fx.Dir, "log", "-1", "--format=%B", p.tip)
 			if !b.ours(msg) || strings.HasPrefix(msg, "Merge pull request") {
 				t.Errorf("the backport's message does not name its source, or reads as a merge:\n%s", msg)
+			}
+			if strings.Contains(msg, "[skip ci]") {
+				t.Errorf("the backport's message would skip its checks:\n%s", msg)
 			}
 			if (tt.wantFiles != "") != (conflictOf(msg) != "") {
 				t.Errorf("conflictOf(%q) = %q", msg, conflictOf(msg))

@@ -183,6 +183,10 @@ func (b *backporter) pickOnto(ctx context.Context, line string) (pick, error) {
 					return p, err
 				}
 			}
+			// A copied [skip ci] would skip the backport's checks, which its merge waits for.
+			if err := wt.KeepChecks(ctx); err != nil {
+				return p, err
+			}
 		case git.Empty:
 			if err := wt.CherryPickSkip(ctx); err != nil {
 				return p, err

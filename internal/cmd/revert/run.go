@@ -251,7 +251,7 @@ func revertIn(ctx context.Context, g *git.Client, start string, commits []string
 		switch out {
 		case git.Picked:
 			changed = true
-			if err := keepChecks(ctx, wt); err != nil {
+			if err := wt.KeepChecks(ctx); err != nil {
 				return res, err
 			}
 		case git.Empty:
@@ -285,7 +285,7 @@ func commitConflict(ctx context.Context, wt *git.Client, commit string, files []
 	if err != nil {
 		return err
 	}
-	subject = strings.TrimSpace(skipCI.ReplaceAllString(strings.TrimSpace(subject), ""))
+	subject = git.WithoutSkipCI(subject)
 	msg := fmt.Sprintf("Revert %q (conflicts to resolve)\n\nThis reverts commit %s. Its revert conflicts in %s: the conflict markers are committed for a person to resolve.",
 		subject, commit, strings.Join(files, ", "))
 	if err := wt.Mutate(ctx, "add", "-A", "--", "."); err != nil {
@@ -296,24 +296,6 @@ func commitConflict(ctx context.Context, wt *git.Client, commit string, files []
 	}
 	_ = wt.Mutate(ctx, "revert", "--quit") // forget the sequencer's state, if any
 	return nil
-}
-
-// skipCI matches the words that make GitHub skip the workflows of a push or a
-// pull request whose head commit says them.
-var skipCI = regexp.MustCompile(`(?i)[ \t]*\[(skip ci|ci skip|no ci|skip actions|actions skip)\]|skip-checks:\s*true`)
-
-// keepChecks rewords the revert just made when its message (git's, quoting the
-// reverted commit's subject) would make GitHub skip the checks: the hotfix's
-// pull request would wait for required checks that never run.
-func keepChecks(ctx context.Context, wt *git.Client) error {
-	msg, err := wt.Query(ctx, "log", "-1", "--no-show-signature", "--format=%B", "HEAD")
-	if err != nil {
-		return err
-	}
-	if !skipCI.MatchString(msg) {
-		return nil
-	}
-	return wt.Mutate(ctx, "commit", "--amend", "--no-verify", "--quiet", "-m", strings.TrimSpace(skipCI.ReplaceAllString(msg, "")))
 }
 
 // hotfixTitle is how a hotfix pull request's title starts ("Hotfix: "): left

@@ -297,6 +297,10 @@ func (s *shipper) pickForward(ctx context.Context) (*forwardPick, error) {
 		switch res {
 		case git.Picked:
 			pick.applied = append(pick.applied, c)
+			// A copied [skip ci] would skip the forward-port's checks.
+			if err := wt.KeepChecks(ctx); err != nil {
+				return nil, err
+			}
 		case git.Empty:
 			pick.empty = append(pick.empty, c)
 			if err := wt.CherryPickSkip(ctx); err != nil {
