@@ -66,6 +66,8 @@ func (s *Server) rerunRun(q *req) (int, any, error) {
 	now := s.st.now()
 	run.Attempt = max(run.Attempt, 1) + 1
 	run.AttemptAt, run.Status, run.Conclusion, run.CompletedAt, run.UpdatedAt = now, "queued", "", nil, now
+	// A new attempt's job meets its environment's protection rules again.
+	s.st.gateRun(q.repo, run)
 	return 201, map[string]any{}, nil
 }
 
