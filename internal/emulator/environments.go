@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,9 @@ type branchPolicy struct {
 	Name string
 	Type string // branch or tag
 }
+
+// inputExpr is an environment named by a workflow_dispatch input.
+var inputExpr = regexp.MustCompile(`^\$\{\{\s*(?:github\.event\.)?inputs\.([A-Za-z0-9_-]+)\s*\}\}$`)
 
 // pendingDeployment is a run's job held at its environment's protection rules.
 type pendingDeployment struct {
@@ -166,12 +170,18 @@ func (s *store) canApprove(r *repo, e *environment, run *workflowRun, login stri
 // "Waiting"", Reviewing deployments).
 func (s *store) gateRun(r *repo, run *workflowRun) {
 	run.pending = nil
-	if run.Environment == "" {
+	name := run.Environment
+	if m := inputExpr.FindStringSubmatch(name); m != nil {
+		// environment: ${{ inputs.NAME }} takes the dispatch's input (the
+		// emulator evaluates no other expression: such a job targets nothing).
+		name, _ = run.Inputs[m[1]].(string)
+	}
+	if name == "" || strings.Contains(name, "${{") {
 		return
 	}
-	e := r.environment(run.Environment)
+	e := r.environment(name)
 	if e == nil {
-		e = s.newEnvironment(r, run.Environment)
+		e = s.newEnvironment(r, name)
 	}
 	if !e.admits(r, run.HeadBranch) {
 		s.setRunStatus(run, "completed", "failure")

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -58,7 +59,8 @@ func TestEnvironmentGates(t *testing.T) {
 		want         int
 	}
 	tests := []struct {
-		name string
+		name     string
+		workflow string // deploy.yml, when not deployWorkflow
 		// env is the PUT body, given the world (user IDs, the team's ID); nil
 		// leaves production to be created by the run.
 		env      func(ts *testServer, team int64) map[string]any
@@ -115,6 +117,14 @@ func TestEnvironmentGates(t *testing.T) {
 			env:        func(*testServer, int64) map[string]any { return map[string]any{"wait_timer": 5} },
 			skewS:      200,
 			wantStatus: "waiting"},
+		{name: "environment named by an input",
+			workflow: strings.Replace(deployWorkflow, "on: workflow_dispatch", "on:\n  workflow_dispatch:\n    inputs:\n      target: {default: production}", 1),
+			env: func(ts *testServer, _ int64) map[string]any {
+				return map[string]any{"reviewers": []any{map[string]any{"type": "User", "id": ts.userID("hubot")}}}
+			},
+			canApprove: map[string]bool{"hubot-token": true},
+			reviews:    []review{{"hubot-token", "approved", 200}},
+			wantStatus: "completed", wantConcl: "success"},
 		{name: "branch policy does not admit main: the job fails",
 			env: func(ts *testServer, _ int64) map[string]any {
 				return map[string]any{"reviewers": []any{map[string]any{"type": "User", "id": ts.userID("hubot")}},
@@ -132,6 +142,9 @@ func TestEnvironmentGates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts, team := gateWorld(t)
+			if tt.workflow != "" {
+				ts.commitFiles(filepath.Join(ts.dir, "work-acme-shop"), "main", map[string]string{".github/workflows/deploy.yml": strings.Replace(tt.workflow, "name: production", "name: ${{ inputs.target }}", 1)})
+			}
 			if tt.env != nil {
 				ts.must(200, ts.do("PUT", "/repos/acme/shop/environments/production", tt.env(ts, team), nil))
 			}

@@ -134,6 +134,9 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	}
 	run := s.st.startRun(q.repo, wf, copyAtRef, "workflow_dispatch", ref, sha, q.login)
 	run.Inputs = inputs
+	if strings.Contains(run.Environment, "${{") {
+		s.st.gateRun(q.repo, run) // its environment is named by an input
+	}
 	if v, _ := q.boolean("return_run_details"); v {
 		return 200, map[string]any{"workflow_run_id": run.ID,
 			"run_url":  apiURL + "/repos/" + q.repo.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),
