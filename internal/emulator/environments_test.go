@@ -234,3 +234,74 @@ func TestEnvironmentSettings(t *testing.T) {
 		t.Errorf("conformance failures: %+v", f)
 	}
 }
+
+func TestConcurrencyGroups(t *testing.T) {
+	const grouped = `name: Deploy
+on: workflow_dispatch
+concurrency:
+  group: deploy-${{ github.ref_name }}
+  cancel-in-progress: CANCEL
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo
+`
+	tests := []struct {
+		name   string
+		cancel string
+		// want are the three runs' status/conclusion after they were dispatched
+		// in turn, then after the first completed.
+		want, afterFirst []string
+	}{
+		{name: "a second run waits, a third takes the place of the pending one", cancel: "false",
+			want:       []string{"queued/", "completed/cancelled", "pending/"},
+			afterFirst: []string{"completed/success", "completed/cancelled", "queued/"}},
+		{name: "cancel-in-progress cancels the older runs", cancel: "true",
+			want:       []string{"completed/cancelled", "completed/cancelled", "queued/"},
+			afterFirst: []string{"completed/cancelled", "completed/cancelled", "queued/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := orgWorld(t)
+			ts.commitFiles(filepath.Join(ts.dir, "work-acme-shop"), "main", map[string]string{
+				".github/workflows/deploy.yml": strings.Replace(grouped, "CANCEL", tt.cancel, 1)})
+			var ids []int64
+			for range 3 {
+				ids = append(ids, ts.dispatchDeploy("main"))
+			}
+			states := func() []string {
+				var got []string
+				for _, id := range ids {
+					run := ts.must(200, ts.do("GET", "/repos/acme/shop/actions/runs/"+jsonNum(id), nil, nil)).json(t)
+					c, _ := run["conclusion"].(string)
+					got = append(got, run["status"].(string)+"/"+c)
+				}
+				return got
+			}
+			if got := states(); strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("runs %v, want %v", got, tt.want)
+			}
+			if run := ts.runJSONOf(ids[0]); run["status"] != "completed" {
+				ts.moveRunOf("acme/shop", ids[0], "completed", "success")
+			}
+			if got := states(); strings.Join(got, " ") != strings.Join(tt.afterFirst, " ") {
+				t.Errorf("after the first completed: runs %v, want %v", got, tt.afterFirst)
+			}
+			if f := ts.srv.ConformanceFailures(); len(f) != 0 {
+				t.Errorf("conformance failures: %+v", f)
+			}
+		})
+	}
+}
+
+func (ts *testServer) runJSONOf(id int64) map[string]any {
+	ts.t.Helper()
+	return ts.must(200, ts.do("GET", "/repos/acme/shop/actions/runs/"+jsonNum(id), nil, nil)).json(ts.t)
+}
+
+// moveRunOf is moveRun for a repository of any owner.
+func (ts *testServer) moveRunOf(repo string, id int64, status, conclusion string) {
+	ts.t.Helper()
+	ts.must(200, ts.ctl("POST", "repos/"+repo+"/runs/"+jsonNum(id), map[string]any{"status": status, "conclusion": conclusion}))
+}

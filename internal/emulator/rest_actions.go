@@ -134,7 +134,7 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	}
 	run := s.st.startRun(q.repo, wf, copyAtRef, "workflow_dispatch", ref, sha, q.login)
 	run.Inputs = inputs
-	if strings.Contains(run.Environment, "${{") {
+	if strings.Contains(run.Environment, "${{") && run.Status != "pending" {
 		s.st.gateRun(q.repo, run) // its environment is named by an input
 	}
 	if v, _ := q.boolean("return_run_details"); v {

@@ -51,6 +51,9 @@ type workflowFile struct {
 	// a single environment" (GitHub docs, "Using environments for deployment":
 	// https://docs.github.com/actions/writing-workflows/choosing-what-your-workflow-does/using-environments-for-deployment).
 	Environment string
+	// Group and CancelInProgress are the workflow's concurrency (concurrency.go).
+	Group            string
+	CancelInProgress bool
 }
 
 // pushFilter is on.push's branch filter. GitHub docs, "Workflow syntax for
@@ -93,6 +96,9 @@ type workflowRun struct {
 	Environment  string
 	pending      *pendingDeployment
 	gateOpenedAt time.Time
+	// Group is the run's concurrency group, evaluated (concurrency.go); "" when none.
+	Group            string
+	CancelInProgress bool
 }
 
 // defaultJobName names the job of a workflow file without jobs (GitHub would
@@ -104,13 +110,15 @@ const defaultJobName = "release"
 func parseWorkflow(p string, content []byte) (workflowFile, error) {
 	wf := workflowFile{Name: p, Job: defaultJobName}
 	var doc struct {
-		Name string    `yaml:"name"`
-		On   yaml.Node `yaml:"on"`
-		Jobs yaml.Node `yaml:"jobs"`
+		Name        string    `yaml:"name"`
+		On          yaml.Node `yaml:"on"`
+		Jobs        yaml.Node `yaml:"jobs"`
+		Concurrency yaml.Node `yaml:"concurrency"`
 	}
 	if err := yaml.Unmarshal(content, &doc); err != nil {
 		return wf, fmt.Errorf("%s: %w", p, err)
 	}
+	wf.Group, wf.CancelInProgress = concurrencyOf(doc.Concurrency)
 	if doc.Name != "" {
 		wf.Name = doc.Name
 	}
@@ -378,8 +386,9 @@ func validateDispatchInputs(wf *workflowFile, given map[string]any) (map[string]
 // pass (openGate), and moves a run along by time when the repository has
 // automatic runs enabled, counting from when it last started or was let go on.
 func (s *store) advanceRun(r *repo, run *workflowRun) {
+	s.releaseFromGroup(r, run)
 	s.openGate(run)
-	if r.autoRuns == nil || run.Status == "completed" || run.Status == "waiting" {
+	if r.autoRuns == nil || run.Status == "completed" || run.Status == "waiting" || run.Status == "pending" {
 		return
 	}
 	now, start := s.now(), run.CreatedAt
@@ -425,9 +434,16 @@ func (s *store) startRun(r *repo, wf *workflow, f *workflowFile, event, branch, 
 	}
 	run := &workflowRun{ID: s.id(), Number: number, WorkflowID: wf.ID, Name: f.Name, Event: event,
 		HeadBranch: branch, HeadSHA: sha, Actor: actor, Status: "queued",
-		CreatedAt: now, UpdatedAt: now, JobID: s.id(), JobName: f.Job, Environment: f.Environment}
+		CreatedAt: now, UpdatedAt: now, JobID: s.id(), JobName: f.Job, Environment: f.Environment,
+		CancelInProgress: f.CancelInProgress}
+	if f.Group != "" {
+		run.Group = runGroup(f.Group, f.Name, branch)
+	}
 	r.runs = append(r.runs, run)
-	s.gateRun(r, run)
+	s.holdForGroup(r, run)
+	if run.Status != "pending" {
+		s.gateRun(r, run)
+	}
 	return run
 }
 
