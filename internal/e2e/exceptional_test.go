@@ -578,6 +578,11 @@ func TestInitWorkflowsThenDoctor(t *testing.T) {
 			t.Errorf("doctor's %s check: %q, want ok saying %q", name, got, want)
 		}
 	}
+	// The hotfix workflow deploys to hotfix-staging and production, which do not exist yet:
+	// the first run would create them without reviewers.
+	if got := lines["environments"]; got == nil || got[0] != "warn" || !strings.Contains(got[2], "production, used by hotfix.yml's job production, does not exist") {
+		t.Errorf("doctor's environments check: %q, want a warning that production does not exist", got)
+	}
 	// CI runs on pull requests into main only: hotfixes into release/v1.4 would go untested.
 	if got := lines["ci"]; got == nil || got[0] != "warn" || !strings.Contains(got[2], "none on pull requests to maintenance branches like release/v1.4") ||
 		!strings.Contains(got[3], `add "release/v*.*" to on.pull_request.branches in ci.yml`) {

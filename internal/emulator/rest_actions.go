@@ -66,6 +66,8 @@ func (s *Server) rerunRun(q *req) (int, any, error) {
 	now := s.st.now()
 	run.Attempt = max(run.Attempt, 1) + 1
 	run.AttemptAt, run.Status, run.Conclusion, run.CompletedAt, run.UpdatedAt = now, "queued", "", nil, now
+	// A new attempt's job meets its environment's protection rules again.
+	s.st.gateRun(q.repo, run)
 	return 201, map[string]any{}, nil
 }
 
@@ -132,6 +134,9 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	}
 	run := s.st.startRun(q.repo, wf, copyAtRef, "workflow_dispatch", ref, sha, q.login)
 	run.Inputs = inputs
+	if strings.Contains(run.Environment, "${{") && run.Status != "pending" {
+		s.st.gateRun(q.repo, run) // its environment is named by an input
+	}
 	if v, _ := q.boolean("return_run_details"); v {
 		return 200, map[string]any{"workflow_run_id": run.ID,
 			"run_url":  apiURL + "/repos/" + q.repo.fullName() + "/actions/runs/" + strconv.FormatInt(run.ID, 10),

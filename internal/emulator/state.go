@@ -82,6 +82,8 @@ type repo struct {
 	// collaborators are the users given access directly, by lower-case login,
 	// with their permission (pull, triage, push, maintain, admin).
 	collaborators map[string]string
+	// environments are the repository's deployment environments, oldest first (environments.go).
+	environments []*environment
 
 	// Emulator settings GitHub has no API for (control API).
 	autoRuns *autoRunSetting

@@ -46,6 +46,14 @@ type workflowFile struct {
 	// Job names the first job (its name:, else its id): GitHub reports each job
 	// as a check run of that name.
 	Job string
+	// Environment is the environment the first job targets (jobs.<id>.environment,
+	// a name or {name, url}); "" when none. "Each job in a workflow can reference
+	// a single environment" (GitHub docs, "Using environments for deployment":
+	// https://docs.github.com/actions/writing-workflows/choosing-what-your-workflow-does/using-environments-for-deployment).
+	Environment string
+	// Group and CancelInProgress are the workflow's concurrency (concurrency.go).
+	Group            string
+	CancelInProgress bool
 }
 
 // pushFilter is on.push's branch filter. GitHub docs, "Workflow syntax for
@@ -82,6 +90,15 @@ type workflowRun struct {
 	// attempt started, from which emulated runs advance.
 	Attempt   int
 	AttemptAt time.Time
+	// Environment is the environment the run's job targets (workflowFile);
+	// pending is its deployment while protection rules hold it (status
+	// "waiting"), gateOpenedAt when they last let it go on (environments.go).
+	Environment  string
+	pending      *pendingDeployment
+	gateOpenedAt time.Time
+	// Group is the run's concurrency group, evaluated (concurrency.go); "" when none.
+	Group            string
+	CancelInProgress bool
 }
 
 // defaultJobName names the job of a workflow file without jobs (GitHub would
@@ -93,23 +110,39 @@ const defaultJobName = "release"
 func parseWorkflow(p string, content []byte) (workflowFile, error) {
 	wf := workflowFile{Name: p, Job: defaultJobName}
 	var doc struct {
-		Name string    `yaml:"name"`
-		On   yaml.Node `yaml:"on"`
-		Jobs yaml.Node `yaml:"jobs"`
+		Name        string    `yaml:"name"`
+		On          yaml.Node `yaml:"on"`
+		Jobs        yaml.Node `yaml:"jobs"`
+		Concurrency yaml.Node `yaml:"concurrency"`
 	}
 	if err := yaml.Unmarshal(content, &doc); err != nil {
 		return wf, fmt.Errorf("%s: %w", p, err)
 	}
+	wf.Group, wf.CancelInProgress = concurrencyOf(doc.Concurrency)
 	if doc.Name != "" {
 		wf.Name = doc.Name
 	}
 	if doc.Jobs.Kind == yaml.MappingNode && len(doc.Jobs.Content) >= 2 {
 		wf.Job = doc.Jobs.Content[0].Value
 		var job struct {
-			Name string `yaml:"name"`
+			Name        string    `yaml:"name"`
+			Environment yaml.Node `yaml:"environment"`
 		}
-		if doc.Jobs.Content[1].Decode(&job) == nil && job.Name != "" {
-			wf.Job = job.Name
+		if doc.Jobs.Content[1].Decode(&job) == nil {
+			if job.Name != "" {
+				wf.Job = job.Name
+			}
+			switch env := job.Environment; env.Kind {
+			case yaml.ScalarNode:
+				wf.Environment = env.Value
+			case yaml.MappingNode:
+				var named struct {
+					Name string `yaml:"name"`
+				}
+				if env.Decode(&named) == nil {
+					wf.Environment = named.Name
+				}
+			}
 		}
 	}
 	on := doc.On
@@ -349,14 +382,21 @@ func validateDispatchInputs(wf *workflowFile, given map[string]any) (map[string]
 	return out, nil
 }
 
-// advanceRun moves a run along by time when the repository has automatic runs enabled.
+// advanceRun lets a waiting run go on once its environment's protection rules
+// pass (openGate), and moves a run along by time when the repository has
+// automatic runs enabled, counting from when it last started or was let go on.
 func (s *store) advanceRun(r *repo, run *workflowRun) {
-	if r.autoRuns == nil || run.Status == "completed" {
+	s.releaseFromGroup(r, run)
+	s.openGate(run)
+	if r.autoRuns == nil || run.Status == "completed" || run.Status == "waiting" || run.Status == "pending" {
 		return
 	}
 	now, start := s.now(), run.CreatedAt
-	if !run.AttemptAt.IsZero() {
+	if run.AttemptAt.After(start) {
 		start = run.AttemptAt
+	}
+	if run.gateOpenedAt.After(start) {
+		start = run.gateOpenedAt
 	}
 	switch {
 	case now.Sub(start) >= r.autoRuns.After:
@@ -394,8 +434,16 @@ func (s *store) startRun(r *repo, wf *workflow, f *workflowFile, event, branch, 
 	}
 	run := &workflowRun{ID: s.id(), Number: number, WorkflowID: wf.ID, Name: f.Name, Event: event,
 		HeadBranch: branch, HeadSHA: sha, Actor: actor, Status: "queued",
-		CreatedAt: now, UpdatedAt: now, JobID: s.id(), JobName: f.Job}
+		CreatedAt: now, UpdatedAt: now, JobID: s.id(), JobName: f.Job, Environment: f.Environment,
+		CancelInProgress: f.CancelInProgress}
+	if f.Group != "" {
+		run.Group = runGroup(f.Group, f.Name, branch)
+	}
 	r.runs = append(r.runs, run)
+	s.holdForGroup(r, run)
+	if run.Status != "pending" {
+		s.gateRun(r, run)
+	}
 	return run
 }
 

@@ -35,6 +35,9 @@ var checkTitles = map[string]string{
 	// The exceptional process: hotfix from the last release.
 	"exceptional-workflow": "Hotfix workflow",
 	"maintenance-branch":   "Maintenance branches",
+	// What holds a release run: its environments' protection rules, its concurrency.
+	"environments": "Deployment environments",
+	"concurrency":  "Concurrency",
 	// The rules that apply to the base, hotfix and maintenance branches, release tags.
 	"rules": "Rules",
 	// doctor --test-notify: one line per webhook.

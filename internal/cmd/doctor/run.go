@@ -87,6 +87,8 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		return err
 	}
 	d.bypass = readBypass(ctx, gh, repo.Owner, repo.Name, d.creationRules())
+	uses, _ := d.environmentUses()
+	d.envs = readEnvironments(ctx, gh, repo.Owner, repo.Name, uses)
 	checks := []Check{
 		d.auth(),
 		configCheck,
@@ -99,6 +101,8 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		d.maintenanceBranch(),
 		d.releaseLine(),
 	}
+	checks = append(checks, d.environments()...)
+	checks = append(checks, d.concurrency())
 	checks = append(checks, d.rules()...)
 	if opts.TestNotify {
 		checks = append(checks, testNotify(ctx, f, cfg, repo.Owner+"/"+repo.Name)...)
@@ -177,6 +181,9 @@ type diagnosis struct {
 	// bypass says whether the user may bypass each ruleset that restricts
 	// creating or pushing the branches a hotfix makes (asked only for them).
 	bypass map[int64]bypass
+	// envs are the environments the release workflows deploy to (nil when
+	// they deploy to none: then not read).
+	envs *environmentFacts
 }
 
 // againCommand is the doctor command that checks again.

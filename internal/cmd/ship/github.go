@@ -62,6 +62,8 @@ type actionsRuns interface {
 	WorkflowRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]github.Run, error)
 	WorkflowRun(ctx context.Context, owner, name string, id int64) (github.Run, error)
 	RunPoller(owner, name string, id int64) *github.Poller
+	PendingDeployments(ctx context.Context, owner, name string, runID int64) ([]github.PendingDeployment, error)
+	ApproveDeployments(ctx context.Context, owner, name string, runID int64, envIDs []int64, comment string) error
 	LastSuccessfulRun(ctx context.Context, owner, name, workflow, branch string) (*github.Run, error)
 	FailedJobs(ctx context.Context, owner, name string, runID int64) ([]github.FailedJob, error)
 	RerunFailedJobs(ctx context.Context, owner, name string, runID int64) error

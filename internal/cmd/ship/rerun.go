@@ -80,6 +80,9 @@ func rerunCommand(o ShipOptions, opening bool) string {
 	}
 	if o.Watch {
 		add("--watch")
+		if o.Approve {
+			add("--approve")
+		}
 	}
 	if o.PostMortem != nil {
 		if *o.PostMortem {

@@ -55,6 +55,7 @@ type ShipOptions struct {
 	NoWait      bool              // --no-wait: stop once the pull request is open and labelled
 	NoRelease   bool              // --no-release: do not dispatch the release workflow
 	Watch       bool              // --watch: follow the release run until it finishes
+	Approve     bool              // --approve: with --watch, approve the run's deployments the user may approve
 	Workflow    string            // --workflow: release workflow file name, ID or name; empty means config, else detected
 	Inputs      map[string]string // -f/--field key=value: release workflow inputs
 	Interval    time.Duration     // --interval: time between polls while waiting; at least MinInterval
@@ -88,6 +89,7 @@ func NewCmdShip(f *command.Factory, runF func(context.Context, *ShipOptions) err
 	fs.BoolVar(&opts.NoWait, "no-wait", false, "Stop once the pull request is open; run ship again later to continue")
 	fs.BoolVar(&opts.NoRelease, "no-release", false, "Do not dispatch the release workflow after the merge")
 	fs.BoolVar(&opts.Watch, "watch", false, "Follow the release run until it finishes; fail if it fails")
+	fs.BoolVar(&opts.Approve, "approve", false, "With --watch, approve the release run's pending deployments that you may approve")
 	fs.BoolVar(&opts.WaitChecks, "wait-checks", false, "Wait for the checks still running on the merge commit before dispatching")
 	fs.BoolVar(&opts.Retry, "retry", false, "Re-run the failed jobs of the hotfix's failed release run (never a second dispatch)")
 	fs.StringVar(&opts.Workflow, "workflow", "", "Release `workflow`: its file name, or its name (default: config, else detected)")
@@ -129,7 +131,11 @@ interruption, or later after --no-wait, and continues where it stopped:
    from the queue without being merged ends the wait with GitHub's reason.
 8. Dispatch the release workflow on the base branch, exactly once per merged hotfix
    (skip with --no-release), with inputs from the config and --field.
-9. Comment on the pull request with the release run; --watch follows the run.
+9. Comment on the pull request with the release run; --watch follows the run. A run held
+   by an environment's protection rules says what it waits for: the environment, who may
+   approve it (users and teams) and a wait timer's time left; --approve approves the
+   deployments you may approve, and says who can approve the others. A run still awaiting
+   approval when --timeout ends makes ship exit 3: a person must act.
 10. With --post-mortem, open a post-mortem issue with the timeline (refused before
     anything changes when the repository has issues turned off).
 
@@ -177,6 +183,7 @@ $ gh hotfix ship --auto --merge-method squash --reviewer monalisa --reviewer acm
 $ gh hotfix ship --auto --jump   # main merges through a merge queue: go first
 $ gh hotfix ship --no-wait
 $ gh hotfix ship --workflow release.yml -f environment=production --watch
+$ gh hotfix ship --watch --approve   # approve the release's deployments you may approve
 $ gh hotfix ship --retry --watch   # the release run failed: re-run its failed jobs
 $ gh hotfix ship --dry-run
 $ gh hotfix ship --pr 42 --watch   # #42 was merged as an ordinary change: release it as a hotfix
@@ -216,6 +223,9 @@ $ gh hotfix ship --watch --tag v1.4.2   # a hotfix from a release tag`),
 			}
 			if err := command.MutuallyExclusive("`--watch` cannot be used with `--no-wait`: the release happens after the merge", opts.Watch, opts.NoWait); err != nil {
 				return err
+			}
+			if opts.Approve && !opts.Watch {
+				return cmderr.FlagErrorf("`--approve` requires `--watch`: it approves the release run's deployments while following it")
 			}
 			if opts.NoRelease && (opts.Watch || opts.Workflow != "" || len(fields) > 0 || opts.Tag != "") {
 				return cmderr.FlagErrorf("`--watch`, `--workflow`, `--field` and `--tag` cannot be used with `--no-release`")

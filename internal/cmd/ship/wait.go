@@ -9,6 +9,7 @@ import (
 
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/github"
+	"github.com/gh-hotfix/gh-hotfix/internal/release"
 )
 
 // backoffCap caps the backoff between polls at this many intervals: with the
@@ -29,6 +30,11 @@ func (s *shipper) interrupted(ctx context.Context, what string) error {
 	}
 	return nil
 }
+
+// timedOut is poll's error when --timeout ends the wait.
+type timedOut struct{ error }
+
+func (t timedOut) Unwrap() error { return t.error }
 
 // poll calls check every interval (growing by half, up to backoffCap intervals,
 // while nothing changes) until it reports done, ctx ends or the timeout passes.
@@ -73,7 +79,7 @@ func (s *shipper) poll(ctx context.Context, what string, check func() (done, cha
 			return ctx.Err()
 		case <-deadline:
 			t.Stop()
-			return fmt.Errorf("gave up waiting for %s after %s (--timeout): run %s again to keep waiting", what, s.opts.Timeout, s.again())
+			return timedOut{fmt.Errorf("gave up waiting for %s after %s (--timeout): run %s again to keep waiting", what, s.opts.Timeout, s.again())}
 		case <-t.C:
 		}
 	}
@@ -309,6 +315,7 @@ func (s *shipper) watch(ctx context.Context) error {
 	}
 	checked := s.runPoller != nil && s.runInfo != nil
 	fresh := checked // the first check uses that read
+	gate := ""       // what the run waits for while GitHub says "waiting"
 	err := s.poll(ctx, what, func() (bool, bool, error) {
 		var run github.Run
 		if fresh {
@@ -332,14 +339,27 @@ func (s *shipper) watch(ctx context.Context) error {
 		s.runInfo = &run
 		if run.Status != status {
 			status = run.Status
-			line.show(fmt.Sprintf("Release run: %s", strings.ReplaceAll(run.Status, "_", " ")))
-			if run.Status == "waiting" {
-				s.AwaitingApproval(ctx) // a deployment's reviewers must approve it
+			if run.Status != "waiting" {
+				gate = ""
+				line.show(fmt.Sprintf("Release run: %s", strings.ReplaceAll(run.Status, "_", " ")))
+				return run.Status == "completed", true, nil
 			}
+			s.AwaitingApproval(ctx) // notify: a deployment's reviewers must approve it
+			text, err := s.deploymentGate(ctx, run, line)
+			if err != nil {
+				return false, false, err
+			}
+			gate = text
+			line.show("Release run " + text)
 		}
 		return run.Status == "completed", true, nil
 	})
 	line.stop()
+	if to := (timedOut{}); errors.As(err, &to) && s.runInfo != nil && s.runInfo.Status == "waiting" {
+		// Waiting longer would not help: a person must approve (or the timer end).
+		return &cmderr.AttentionError{Err: fmt.Errorf("the release run %s is still %s after %s (--timeout): once it may go on, run %s to follow it",
+			s.release.RunURL, gate, s.opts.Timeout, s.again())}
+	}
 	if err != nil {
 		return err
 	}
@@ -348,4 +368,37 @@ func (s *shipper) watch(ctx context.Context) error {
 	}
 	s.done("Release run succeeded: %s", s.release.RunURL)
 	return nil
+}
+
+// deploymentGate reads what a waiting release run waits for (one request: its pending
+// deployments, read only when the run's status turns "waiting") and says it.
+// With --approve it approves the deployments the user may approve (one request
+// more) and says who can approve the others.
+func (s *shipper) deploymentGate(ctx context.Context, run github.Run, line *waitLine) (string, error) {
+	list, err := s.gh.PendingDeployments(ctx, s.repo.Owner, s.repo.Name, run.ID)
+	if err != nil {
+		return "", err
+	}
+	text := release.DescribeWait(list, time.Now())
+	if !s.opts.Approve {
+		return text, nil
+	}
+	ids, names, others := release.Approvable(list)
+	for _, p := range others {
+		line.stop()
+		s.ios.Notice(s.cs.WarningIcon() + " " + release.CannotApprove(p))
+	}
+	if len(ids) == 0 {
+		return text, nil
+	}
+	comment := fmt.Sprintf("Approved by gh hotfix ship --approve for the hotfix #%d.", s.pr.Number)
+	if err := s.gh.ApproveDeployments(ctx, s.repo.Owner, s.repo.Name, run.ID, ids, comment); err != nil {
+		return "", err
+	}
+	line.stop()
+	s.done("Approved the release run's deployment to %s", strings.Join(names, ", "))
+	if len(others) == 0 {
+		return "approved, about to go on", nil
+	}
+	return release.DescribeWait(others, time.Now()), nil
 }

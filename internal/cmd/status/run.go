@@ -38,7 +38,8 @@ const (
 
 // run lists the hotfix pull requests. Its cost does not grow with their number:
 // one GraphQL query per 100 pull requests (so one for the default limit), plus one
-// REST request for the release runs, only when a merged pull request has one.
+// REST request for the release runs, only when a merged pull request has one, and
+// one per release run that waits on a deployment (its pending deployments).
 func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	if err := opts.JSON.CheckFields(jsonFields); err != nil {
 		return err
@@ -137,6 +138,19 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 				fmt.Fprintf(ios.ErrOut, "%s #%d's release comment names a run that is not its release (%s): gh hotfix ship --branch %s%s releases it\n",
 					ios.ColorScheme().WarningIcon(), pulls[i].Number, why, pulls[i].Branch, repoArg(opts.Repo))
 			}
+		}
+	}
+
+	// A release run held by an environment's protection rules: what it waits for,
+	// one request per such run, none for the others.
+	for i := range pulls {
+		if r := pulls[i].Release; r != nil && r.RunID != 0 && r.Status == "waiting" {
+			list, err := gh.PendingDeployments(ctx, repo.Owner, repo.Name, r.RunID)
+			if err != nil {
+				fmt.Fprintf(ios.ErrOut, "%s could not read what the release run of #%d waits for: %v\n", ios.ColorScheme().WarningIcon(), pulls[i].Number, err)
+				continue
+			}
+			r.Gate = release.DescribeWait(list, f.Now())
 		}
 	}
 
@@ -288,6 +302,9 @@ type releaseRun struct {
 	URL        string // the run's page
 	Status     string // queued, in_progress, completed, ...; "" when unknown
 	Conclusion string // success, failure, cancelled, ... once completed
+	// Gate says what a waiting run waits for ("waiting for hubot to approve
+	// production"), read from its pending deployments; "" otherwise.
+	Gate string
 }
 
 func newHotfixPull(a *apiPull) hotfixPull {
@@ -534,6 +551,9 @@ func (p *hotfixPull) releaseSummary() (string, tone) {
 		return "release not recorded", waiting
 	case r.Status == "":
 		return "release started", neutral
+	}
+	if r.Gate != "" {
+		return "release " + r.Gate, waiting
 	}
 	word, t := runWord(r.Status, r.Conclusion)
 	return "release " + word, t

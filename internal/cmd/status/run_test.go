@@ -394,6 +394,25 @@ func TestRunRequests(t *testing.T) {
 		}
 	})
 
+	t.Run("release run waiting on a deployment: who must approve, one request more", func(t *testing.T) {
+		gh := fakeGitHub(t, `{"total_count":2,"workflow_runs":[{"id":42,"status":"waiting","head_sha":"`+mergeSHA+`","head_branch":"main"},`+
+			`{"id":43,"status":"in_progress","head_sha":"`+mergeSHA+`","head_branch":"main"}]}`,
+			page(2, "", stubPull(2, "MERGED", "", marker("dispatched", mergeSHA, 43)), stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42))))
+		gh.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs/42/pending_deployments"), httpmock.JSON(200,
+			`[{"environment":{"id":7,"name":"production"},"wait_timer":0,"current_user_can_approve":false,"reviewers":[{"type":"User","reviewer":{"login":"hubot"}}]}]`))
+		f, _, stdout, _ := testFactory(t, gh)
+		if err := runStatus(t, f, "--state", "merged"); err != nil {
+			t.Fatal(err)
+		}
+		if reqs := requests(gh); len(reqs) != 3 || !strings.HasPrefix(reqs[2], "GET /repos/acme/shop/actions/runs/42/pending_deployments") {
+			t.Errorf("requests %q, want the query, the runs and run 42's pending deployments", reqs)
+		}
+		out := stdout.String()
+		if !strings.Contains(out, "\tMERGED\trelease waiting for hubot to approve production\t") || !strings.Contains(out, "\tMERGED\trelease in progress\t") {
+			t.Errorf("stdout %q", out)
+		}
+	})
+
 	t.Run("runs unreadable: a warning, the rest shown", func(t *testing.T) {
 		gh := fakeGitHub(t, "", page(1, "", stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42))))
 		gh.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs"), httpmock.JSON(404, `{"message":"Not Found"}`))

@@ -113,4 +113,11 @@ var Operations = []Operation{
 	{Method: "GET", Path: "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs", ID: "actions/list-jobs-for-workflow-run"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/actions/jobs/{job_id}", ID: "actions/get-job-for-workflow-run"},
 	{Method: "GET", Path: "/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs", ID: "actions/list-jobs-for-workflow-run-attempt"},
+	{Method: "GET", Path: "/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments", ID: "actions/get-pending-deployments-for-run"},
+	{Method: "POST", Path: "/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments", ID: "actions/review-pending-deployments-for-run"},
+	{Method: "GET", Path: "/repos/{owner}/{repo}/environments", ID: "repos/get-all-environments"},
+	{Method: "GET", Path: "/repos/{owner}/{repo}/environments/{environment_name}", ID: "repos/get-environment"},
+	{Method: "PUT", Path: "/repos/{owner}/{repo}/environments/{environment_name}", ID: "repos/create-or-update-environment"},
+	{Method: "GET", Path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies", ID: "repos/list-deployment-branch-policies"},
+	{Method: "POST", Path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies", ID: "repos/create-deployment-branch-policy"},
 }
