@@ -975,6 +975,8 @@ func (p *Poller) Poll(ctx context.Context, out any) (changed bool, err error) {
 type Run struct {
 	ID         int64     `json:"id"`
 	Name       string    `json:"name"`
+	Number     int       `json:"run_number"` // the run's number in its workflow, as the Actions tab shows it (#N)
+	Path       string    `json:"path"`       // the workflow file, .github/workflows/release.yml
 	HTMLURL    string    `json:"html_url"`
 	Status     string    `json:"status"`
 	Conclusion string    `json:"conclusion"`

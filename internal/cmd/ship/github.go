@@ -61,6 +61,7 @@ type actionsRuns interface {
 	DispatchRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]github.Run, error)
 	WorkflowRuns(ctx context.Context, owner, name, workflow, branch string, since time.Time) ([]github.Run, error)
 	WorkflowRun(ctx context.Context, owner, name string, id int64) (github.Run, error)
+	LatestWorkflowRuns(ctx context.Context, owner, name, workflow string, n int) ([]github.Run, error)
 	RunPoller(owner, name string, id int64) *github.Poller
 	PendingDeployments(ctx context.Context, owner, name string, runID int64) ([]github.PendingDeployment, error)
 	ApproveDeployments(ctx context.Context, owner, name string, runID int64, envIDs []int64, comment string) error

@@ -26,9 +26,17 @@ type releaseFailedError struct {
 	// retag is the ship command that releases the hotfix under the next free
 	// tag, when the run's tag was taken by another release meanwhile.
 	tag, retag string
+	// supersededBy is the newer run of the workflow that took the cancelled
+	// run's place, when it does not contain the merge.
+	supersededBy *github.Run
+	merge        string
 }
 
 func (e *releaseFailedError) Error() string {
+	if r := e.supersededBy; r != nil {
+		return fmt.Sprintf("the release run was cancelled, superseded by %s (%s), which does not contain the merge %s: %s: release the hotfix again with %s (it re-runs the cancelled run, whose commit contains the merge)",
+			release.RunName(*r), r.HTMLURL, short(e.merge), e.url, e.retry)
+	}
 	if e.retag != "" {
 		return fmt.Sprintf("the release run failed (%s): %s: its tag %s was created meanwhile by another release, without this hotfix, so no re-run can release it: release it under the next free tag with %s",
 			e.conclusion, e.url, e.tag, e.retag)
@@ -78,6 +86,20 @@ func (s *shipper) releaseOutcome(ctx context.Context) error {
 	}
 	e := &releaseFailedError{url: s.release.RunURL, conclusion: s.runInfo.Conclusion, runID: s.release.RunID,
 		repo: s.repo.Host + "/" + s.repo.Owner + "/" + s.repo.Name, retry: s.again(withRetry)}
+	if s.runInfo.Conclusion == "cancelled" {
+		newer, ours, err := s.superseded(ctx)
+		switch {
+		case err != nil:
+			s.warn("Could not tell whether a newer release run took the cancelled one's place: %v", err)
+		case newer != nil && ours:
+			s.done("Release run cancelled, superseded by %s (%s), which contains the merge %s: the hotfix is released by that run (follow it with gh run watch %d -R %s)",
+				release.RunName(*newer), newer.HTMLURL, short(s.release.MergeSHA), newer.ID, e.repo)
+			return nil
+		case newer != nil:
+			e.supersededBy, e.merge = newer, s.release.MergeSHA
+			return e
+		}
+	}
 	// One request, on the failure path only: which job failed, and where.
 	if jobs, err := s.gh.FailedJobs(ctx, s.repo.Owner, s.repo.Name, s.release.RunID); err == nil {
 		e.jobs = jobs
@@ -381,4 +403,34 @@ func (s *shipper) gate(ctx context.Context, mergeSHA string, found bool) ([]stri
 		return nil, nil
 	}
 	return s.checkMergeCommit(ctx, mergeSHA)
+}
+
+// superseded finds the newer run of the release workflow that took a cancelled
+// release run's place (cancel-in-progress, or a pending run replaced in its
+// concurrency group), and whether it contains the merge, so releases the hotfix.
+// One request (the workflow's runs on the branch since the cancelled one), on
+// the cancelled path only, and a compare when the newer run's commit is not
+// already known to contain the merge.
+func (s *shipper) superseded(ctx context.Context) (*github.Run, bool, error) {
+	run := *s.runInfo
+	if s.release.Workflow == "" || run.CreatedAt.IsZero() {
+		return nil, false, nil
+	}
+	merge := s.mergeOf(*s.release, false)
+	if run.HeadBranch == "" {
+		run.HeadBranch = merge.Branch
+	}
+	runs, err := s.gh.WorkflowRuns(ctx, s.repo.Owner, s.repo.Name, s.release.Workflow, run.HeadBranch, run.CreatedAt)
+	if err != nil {
+		return nil, false, err
+	}
+	newer := release.Superseder(runs, run)
+	if newer == nil {
+		return nil, false, nil
+	}
+	v, err := merge.Judge(ctx, *newer, s.contains)
+	if err != nil {
+		return nil, false, err
+	}
+	return newer, v.Ours, nil
 }

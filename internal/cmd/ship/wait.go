@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -339,7 +340,13 @@ func (s *shipper) watch(ctx context.Context) error {
 		s.runInfo = &run
 		if run.Status != status {
 			status = run.Status
-			if run.Status != "waiting" {
+			switch run.Status {
+			case "waiting":
+			case "pending":
+				gate = ""
+				line.show("Release run " + s.queuedBehind(ctx, run))
+				return false, true, nil
+			default:
 				gate = ""
 				line.show(fmt.Sprintf("Release run: %s", strings.ReplaceAll(run.Status, "_", " ")))
 				return run.Status == "completed", true, nil
@@ -401,4 +408,32 @@ func (s *shipper) deploymentGate(ctx context.Context, run github.Run, line *wait
 		return "approved, about to go on", nil
 	}
 	return release.DescribeWait(others, time.Now()), nil
+}
+
+// queuedBehindRuns is how many of the release workflow's latest runs are read
+// to find the run holding its concurrency group.
+const queuedBehindRuns = 20
+
+// queuedBehind says which run a pending release run waits behind in its
+// concurrency group: one request (the workflow's latest runs), made only when
+// the run's status turns "pending". The group is read from the workflow file
+// when the first query brought its text, else left unnamed. A failed read
+// leaves the holder unnamed rather than stopping the watch.
+func (s *shipper) queuedBehind(ctx context.Context, run github.Run) string {
+	group := ""
+	if s.state != nil {
+		for p, text := range s.state.Workflows {
+			if path.Base(p) == s.release.Workflow {
+				group = release.WorkflowGroup(text)
+			}
+		}
+	}
+	var holder *github.Run
+	if s.release.Workflow == "" {
+		return release.QueuedBehind(nil, group)
+	}
+	if runs, err := s.gh.LatestWorkflowRuns(ctx, s.repo.Owner, s.repo.Name, s.release.Workflow, queuedBehindRuns); err == nil {
+		holder = release.Holder(runs, run.ID)
+	}
+	return release.QueuedBehind(holder, group)
 }
