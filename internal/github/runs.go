@@ -36,3 +36,17 @@ func (c *Client) LatestWorkflowRuns(ctx context.Context, owner, name, workflow s
 	}
 	return out.Runs, nil
 }
+
+// RecentRuns lists the repository's latest n runs, of every workflow, branch
+// and event, newest first, in one request (GET /repos/{owner}/{repo}/actions/runs):
+// n is at most 100, GitHub's largest page.
+func (c *Client) RecentRuns(ctx context.Context, owner, name string, n int) ([]Run, error) {
+	var out struct {
+		Runs []Run `json:"workflow_runs"`
+	}
+	path := fmt.Sprintf("repos/%s/%s/actions/runs?per_page=%d", owner, name, n)
+	if err := c.REST(ctx, "GET", path, nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Runs, nil
+}

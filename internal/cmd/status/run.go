@@ -38,8 +38,10 @@ const (
 
 // run lists the hotfix pull requests. Its cost does not grow with their number:
 // one GraphQL query per 100 pull requests (so one for the default limit), plus one
-// REST request for the release runs, only when a merged pull request has one, and
-// one per release run that waits on a deployment (its pending deployments).
+// REST request for the release runs, only when a merged pull request has one,
+// one for the repository's latest runs, only when a release run was cancelled
+// (what superseded it), and one per release run that waits on a deployment (its
+// pending deployments).
 func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	if err := opts.JSON.CheckFields(jsonFields); err != nil {
 		return err
@@ -140,6 +142,10 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 			}
 		}
 	}
+
+	// A cancelled release run: the newer run of its workflow that took its place,
+	// from one listing of the repository's latest runs, read only when one is cancelled.
+	addSuperseders(ctx, ios, gh, repo, pulls, opts.Repo)
 
 	// A release run held by an environment's protection rules: what it waits for,
 	// one request per such run, none for the others.
@@ -305,6 +311,10 @@ type releaseRun struct {
 	// Gate says what a waiting run waits for ("waiting for hubot to approve
 	// production"), read from its pending deployments; "" otherwise.
 	Gate string
+	// SupersededBy is the newer run of the workflow that took a cancelled
+	// run's place (cancel-in-progress, or a pending run replaced in its
+	// concurrency group); nil otherwise.
+	SupersededBy *github.Run
 }
 
 func newHotfixPull(a *apiPull) hotfixPull {
@@ -413,6 +423,10 @@ func (p *hotfixPull) export() map[string]any {
 			"status": orNull(r.Status), "conclusion": orNull(r.Conclusion)}
 		if r.RunID != 0 {
 			rel["runId"] = r.RunID
+		}
+		if n := r.SupersededBy; n != nil {
+			rel["supersededBy"] = map[string]any{"runId": n.ID, "number": n.Number, "url": n.HTMLURL,
+				"status": n.Status, "conclusion": orNull(n.Conclusion)}
 		}
 		m["release"] = rel
 	}
@@ -554,6 +568,10 @@ func (p *hotfixPull) releaseSummary() (string, tone) {
 	}
 	if r.Gate != "" {
 		return "release " + r.Gate, waiting
+	}
+	if n := r.SupersededBy; n != nil {
+		word, _ := runWord(n.Status, n.Conclusion)
+		return fmt.Sprintf("release cancelled, superseded by %s (%s)", release.RunName(*n), word), waiting
 	}
 	word, t := runWord(r.Status, r.Conclusion)
 	return "release " + word, t
@@ -718,4 +736,66 @@ func repoArg(repoFlag string) string {
 		return ""
 	}
 	return " -R " + repoFlag
+}
+
+// recentAllRuns is how many of the repository's latest runs (every workflow
+// and event) are read, in one request, to find what superseded a cancelled
+// release run.
+const recentAllRuns = 100
+
+// recentRunLister is what addSuperseders needs of GitHub.
+type recentRunLister interface {
+	RecentRuns(ctx context.Context, owner, name string, n int) ([]github.Run, error)
+}
+
+// addSuperseders finds, for each release run that ended cancelled, the newer
+// run of the same workflow on the same branch that took its place
+// (release.Superseder), and says what to do: whether that run releases the
+// hotfix depends on whether its commit contains the merge, which ship
+// answers (one compare) and which status does not ask, one per pull request.
+// It costs one request, only when a release run is cancelled; a run older than
+// the repository's latest recentAllRuns is left as cancelled.
+func addSuperseders(ctx context.Context, ios *iostreams.IOStreams, gh recentRunLister, repo repository.Repository, pulls []hotfixPull, repoFlag string) {
+	cancelled := false
+	for i := range pulls {
+		r := pulls[i].Release
+		cancelled = cancelled || r != nil && r.RunID != 0 && r.Status == "completed" && r.Conclusion == "cancelled"
+	}
+	if !cancelled {
+		return
+	}
+	runs, err := gh.RecentRuns(ctx, repo.Owner, repo.Name, recentAllRuns)
+	if err != nil {
+		fmt.Fprintf(ios.ErrOut, "%s could not read the latest runs of %s/%s, what superseded a cancelled release is unknown: %v\n",
+			ios.ColorScheme().WarningIcon(), repo.Owner, repo.Name, err)
+		return
+	}
+	byID := make(map[int64]github.Run, len(runs))
+	for _, run := range runs {
+		byID[run.ID] = run
+	}
+	for i := range pulls {
+		p := &pulls[i]
+		r := p.Release
+		if r == nil || r.RunID == 0 || r.Status != "completed" || r.Conclusion != "cancelled" {
+			continue
+		}
+		own, ok := byID[r.RunID]
+		if !ok {
+			continue
+		}
+		var same []github.Run
+		for _, run := range runs {
+			if run.Path == own.Path {
+				same = append(same, run)
+			}
+		}
+		newer := release.Superseder(same, own)
+		if newer == nil {
+			continue
+		}
+		r.SupersededBy = newer
+		fmt.Fprintf(ios.ErrOut, "%s #%d's release run was cancelled, superseded by %s (%s): gh hotfix ship --branch %s%s says whether that run releases it (its commit contains the merge) or how to release it again\n",
+			ios.ColorScheme().WarningIcon(), p.Number, release.RunName(*newer), newer.HTMLURL, p.Branch, repoArg(repoFlag))
+	}
 }

@@ -413,6 +413,55 @@ func TestRunRequests(t *testing.T) {
 		}
 	})
 
+	t.Run("release run cancelled: what superseded it, one request more", func(t *testing.T) {
+		const other = "0123456789abcdef0123456789abcdef01234567"
+		run := func(id, number int, status, conclusion, branch, path, createdAt, updatedAt string) string {
+			return fmt.Sprintf(`{"id":%d,"run_number":%d,"status":%q,"conclusion":%q,"head_sha":%q,"head_branch":%q,"path":%q,"created_at":%q,"updated_at":%q,"html_url":"https://github.com/acme/shop/actions/runs/%d"}`,
+				id, number, status, conclusion, other, branch, path, createdAt, updatedAt, id)
+		}
+		const rel, ci = ".github/workflows/release.yml", ".github/workflows/ci.yml"
+		tests := []struct {
+			name   string
+			latest []string // the repository's latest runs, newest first; run 42 is #1's release
+			want   string   // #1's STATUS column
+			hint   bool
+		}{
+			{name: "superseded by a newer release run", want: "release cancelled, superseded by run #8 (in progress)", hint: true, latest: []string{
+				run(44, 3, "completed", "success", "main", ci, "2026-11-27T10:00:30Z", "2026-11-27T10:00:40Z"),
+				run(43, 8, "in_progress", "", "main", rel, "2026-11-27T10:00:10Z", "2026-11-27T10:00:10Z"),
+				run(42, 7, "completed", "cancelled", "main", rel, "2026-11-27T10:00:00Z", "2026-11-27T10:00:10Z")}},
+			{name: "a newer run of another workflow or branch does not supersede", want: "release cancelled", latest: []string{
+				run(44, 3, "in_progress", "", "main", ci, "2026-11-27T10:00:05Z", "2026-11-27T10:00:05Z"),
+				run(43, 8, "in_progress", "", "release/v1", rel, "2026-11-27T10:00:05Z", "2026-11-27T10:00:05Z"),
+				run(42, 7, "completed", "cancelled", "main", rel, "2026-11-27T10:00:00Z", "2026-11-27T10:00:10Z")}},
+			{name: "cancelled run not among the latest: left as cancelled", want: "release cancelled", latest: []string{
+				run(43, 8, "in_progress", "", "main", rel, "2026-11-27T10:00:05Z", "2026-11-27T10:00:05Z")}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				gh := fakeGitHub(t, "", page(1, "", stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42))))
+				gh.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs?event=workflow_dispatch&per_page=100"), httpmock.JSON(200,
+					`{"workflow_runs":[{"id":42,"status":"completed","conclusion":"cancelled","head_sha":"`+mergeSHA+`","head_branch":"main"}]}`))
+				gh.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs?per_page=100"), httpmock.JSON(200,
+					`{"workflow_runs":[`+strings.Join(tt.latest, ",")+`]}`))
+				f, _, stdout, stderr := testFactory(t, gh)
+				if err := runStatus(t, f, "--state", "merged"); err != nil {
+					t.Fatal(err)
+				}
+				if reqs := requests(gh); len(reqs) != 3 || reqs[2] != "GET /repos/acme/shop/actions/runs?per_page=100" {
+					t.Errorf("requests %q, want the query, the release runs and the latest runs", reqs)
+				}
+				if out := stdout.String(); !strings.Contains(out, "\tMERGED\t"+tt.want+"\t") {
+					t.Errorf("stdout %q, want %q", out, tt.want)
+				}
+				hint := "#1's release run was cancelled, superseded by run #8 (https://github.com/acme/shop/actions/runs/43): gh hotfix ship --branch hotfix/bug-1 says whether that run releases it"
+				if got := strings.Contains(stderr.String(), hint); got != tt.hint {
+					t.Errorf("stderr %q: hint %v, want %v", stderr.String(), got, tt.hint)
+				}
+			})
+		}
+	})
+
 	t.Run("runs unreadable: a warning, the rest shown", func(t *testing.T) {
 		gh := fakeGitHub(t, "", page(1, "", stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42))))
 		gh.Register(httpmock.REST("GET", "repos/acme/shop/actions/runs"), httpmock.JSON(404, `{"message":"Not Found"}`))
