@@ -140,3 +140,52 @@ func TestShipWatchSuperseded(t *testing.T) {
 		})
 	}
 }
+
+// TestShipWatchFollowsReRun: a release run re-run while ship --watch follows it
+// (gh run rerun, the Actions tab) is the same run with a new attempt: the watch
+// goes on following it, says the attempt, even when it missed the failure in
+// between (same status, new attempt), and reports the attempt that succeeded.
+func TestShipWatchFollowsReRun(t *testing.T) {
+	t.Setenv("GH_HOTFIX_MIN_INTERVAL", "1ms")
+	const runPath = "repos/acme/shop/actions/runs/9001"
+	attempt := func(sha, status, conclusion string, n int) map[string]any {
+		r := runJSON(9001, sha, status, conclusion)
+		r["run_attempt"] = n
+		return r
+	}
+	tests := []struct {
+		name   string
+		states [][3]any // status, conclusion, attempt, as read in turn
+		stderr []string
+	}{
+		{name: "failure missed: same status, new attempt", states: [][3]any{{"in_progress", "", 1}, {"in_progress", "", 2}, {"completed", "success", 2}},
+			stderr: []string{"Release run: in progress", "Release run (attempt 2): in progress", "Release run succeeded (attempt 2)"}},
+		{name: "re-run queued again", states: [][3]any{{"in_progress", "", 1}, {"queued", "", 2}, {"completed", "success", 2}},
+			stderr: []string{"Release run: in progress", "Release run (attempt 2): queued", "Release run succeeded (attempt 2)"}},
+		{name: "first attempt: no attempt said", states: [][3]any{{"in_progress", "", 1}, {"completed", "success", 1}},
+			stderr: []string{"Release run: in progress", "Release run succeeded: "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fx := newShipFixture(t, fixtureOpts{merged: true})
+			reg := httpmock.New(t)
+			reg.Register(httpmock.GraphQL(`^HotfixShip$`), httpmock.JSON(200, fx.mergedState(fx.mergedPull()).answer()))
+			stubDispatchOf(reg, "release.yml", 9001)
+			for _, s := range tt.states {
+				reg.Register(httpmock.REST("GET", runPath), httpmock.JSON(200, attempt(fx.merge, s[0].(string), s[1].(string), s[2].(int))))
+			}
+			r := fx.shipCommand(reg, "--watch", "--interval", "5ms")
+			if r.err != nil {
+				t.Fatalf("error %v\nstderr:\n%s", r.err, r.stderr)
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+			if len(tt.states) == 2 && strings.Contains(r.stderr, "attempt") {
+				t.Errorf("a first attempt is said as one:\n%s", r.stderr)
+			}
+		})
+	}
+}

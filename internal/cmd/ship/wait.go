@@ -317,6 +317,7 @@ func (s *shipper) watch(ctx context.Context) error {
 	checked := s.runPoller != nil && s.runInfo != nil
 	fresh := checked // the first check uses that read
 	gate := ""       // what the run waits for while GitHub says "waiting"
+	attempt := 0     // the run's attempt last said
 	err := s.poll(ctx, what, func() (bool, bool, error) {
 		var run github.Run
 		if fresh {
@@ -338,17 +339,20 @@ func (s *shipper) watch(ctx context.Context) error {
 			}
 		}
 		s.runInfo = &run
-		if run.Status != status {
-			status = run.Status
+		// A re-run (by ship --retry, gh run rerun or the Actions tab) is the same
+		// run with a new attempt: followed as such, and said.
+		if run.Status != status || run.RunAttempt != attempt {
+			status, attempt = run.Status, run.RunAttempt
+			label := runLabel(run)
 			switch run.Status {
 			case "waiting":
 			case "pending":
 				gate = ""
-				line.show("Release run " + s.queuedBehind(ctx, run))
+				line.show(label + " " + s.queuedBehind(ctx, run))
 				return false, true, nil
 			default:
 				gate = ""
-				line.show(fmt.Sprintf("Release run: %s", strings.ReplaceAll(run.Status, "_", " ")))
+				line.show(fmt.Sprintf("%s: %s", label, strings.ReplaceAll(run.Status, "_", " ")))
 				return run.Status == "completed", true, nil
 			}
 			s.AwaitingApproval(ctx) // notify: a deployment's reviewers must approve it
@@ -357,7 +361,7 @@ func (s *shipper) watch(ctx context.Context) error {
 				return false, false, err
 			}
 			gate = text
-			line.show("Release run " + text)
+			line.show(label + " " + text)
 		}
 		return run.Status == "completed", true, nil
 	})
@@ -373,8 +377,21 @@ func (s *shipper) watch(ctx context.Context) error {
 	if s.runInfo.Conclusion != "success" {
 		return nil // releaseOutcome says what failed, once the result is printed
 	}
-	s.done("Release run succeeded: %s", s.release.RunURL)
+	attemptNote := ""
+	if s.runInfo.RunAttempt > 1 {
+		attemptNote = fmt.Sprintf(" (attempt %d)", s.runInfo.RunAttempt)
+	}
+	s.done("Release run succeeded%s: %s", attemptNote, s.release.RunURL)
 	return nil
+}
+
+// runLabel names the release run in the watch's lines, with its attempt once
+// it was re-run.
+func runLabel(run github.Run) string {
+	if run.RunAttempt > 1 {
+		return fmt.Sprintf("Release run (attempt %d)", run.RunAttempt)
+	}
+	return "Release run"
 }
 
 // deploymentGate reads what a waiting release run waits for (one request: its pending
