@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/harness"
 )
@@ -126,5 +127,46 @@ func TestShipQueuedBehind(t *testing.T) {
 	r = e.Hotfix(b, "ship", "--watch", "--interval", "100ms", "--timeout", "1m")
 	if r.Code != 0 || !strings.Contains(r.Stderr, "Release run succeeded") {
 		t.Fatalf("ship --watch once the group is free: exit %d\n%s", r.Code, r.Stderr)
+	}
+}
+
+// TestShipWatchFollowsReRun: while ship --watch follows the release run, the
+// run fails and is re-run with the real gh run rerun before ship's next poll:
+// ship goes on following the same run, says "attempt 2", and reports it
+// succeeded; it neither re-runs nor dispatches anything itself.
+func TestShipWatchFollowsReRun(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	work := e.CreateRepo("rerun", map[string]string{".github/workflows/release.yml": harness.ReleaseWorkflow})
+	hotfixIn(t, e, work, "cart total rounding", "fix.txt")
+	if r := e.Hotfix(work, "ship", "--no-wait"); r.Code != 0 {
+		t.Fatalf("ship --no-wait: exit %d\n%s", r.Code, r.Stderr)
+	}
+	if status, out := e.API("PUT", "/repos/monalisa/rerun/pulls/1/merge", map[string]any{"merge_method": "merge"}); status != 200 {
+		t.Fatalf("merge: %d %v", status, out)
+	}
+	// A long interval: the failure and the re-run both happen between two polls.
+	p := e.Start(work, "ship", "--watch", "--interval", "5s", "--timeout", "2m")
+	e.Eventually("ship --watch following the run", time.Minute, func() bool { return strings.Contains(p.Stderr(), "Release run: ") })
+	runs := releaseRuns(t, e, "rerun")
+	if len(runs) != 1 {
+		t.Fatalf("%d runs, want the release", len(runs))
+	}
+	id := int64(runs[0]["id"].(float64))
+	e.Control("POST", fmt.Sprintf("repos/monalisa/rerun/runs/%d", id), map[string]any{"status": "completed", "conclusion": "failure"})
+	if r := e.RunIn(work, "gh", "run", "rerun", fmt.Sprint(id)); r.Code != 0 {
+		t.Fatalf("gh run rerun: exit %d\n%s", r.Code, r.Stderr)
+	}
+	e.Control("POST", "repos/monalisa/rerun/auto-runs", map[string]any{"after_ms": 300})
+	r := p.Wait(t, 2*time.Minute)
+	if r.Code != 0 || !strings.Contains(r.Stderr, "Release run (attempt 2): ") || !strings.Contains(r.Stderr, "Release run succeeded (attempt 2)") {
+		t.Fatalf("ship --watch across the re-run: exit %d\n%s", r.Code, r.Stderr)
+	}
+	api, _, _ := e.RequestCounts()
+	if n := api["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"]; n != 0 || dispatchCount(e) != 1 {
+		t.Errorf("ship re-ran (%d) or dispatched (%d) itself", n, dispatchCount(e))
+	}
+	if runs := releaseRuns(t, e, "rerun"); len(runs) != 1 || runs[0]["run_attempt"] != float64(2) || runs[0]["conclusion"] != "success" {
+		t.Errorf("runs %s, want one, attempt 2, succeeded", jsonString(runs))
 	}
 }
