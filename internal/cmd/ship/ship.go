@@ -135,7 +135,14 @@ interruption, or later after --no-wait, and continues where it stopped:
    by an environment's protection rules says what it waits for: the environment, who may
    approve it (users and teams) and a wait timer's time left; --approve approves the
    deployments you may approve, and says who can approve the others. A run still awaiting
-   approval when --timeout ends makes ship exit 3: a person must act.
+   approval when --timeout ends makes ship exit 3: a person must act. A run pending in a
+   concurrency group names the run it is queued behind (one request, when it turns
+   pending) and the group, when the workflow declares one. A run re-run meanwhile (gh run
+   rerun, the Actions tab) is followed as the same run, saying its attempt. A run
+   cancelled by a newer run of the workflow on the branch (cancel-in-progress, or a
+   pending run replaced in its group) is "cancelled, superseded by run #N": when that
+   run's commit contains the merge, it releases the hotfix and ship exits 0 naming it;
+   otherwise ship exits 1 with the command that releases it again.
 10. With --post-mortem, open a post-mortem issue with the timeline (refused before
     anything changes when the repository has issues turned off).
 

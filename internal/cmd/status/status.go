@@ -58,7 +58,11 @@ what blocks the merge (the required checks failing or pending, the approving rev
 base's rules still want: "check ci/test failing, 1 approving review missing") and whether
 auto-merge is on; once in the merge queue, with their place in it ("first in the merge
 queue, about 4m left"). Merged ones are shown with their release run and its conclusion, as
-recorded by gh hotfix ship on the pull request. Only open ones are shown unless --state says otherwise; --state all also shows
+recorded by gh hotfix ship on the pull request; a release run cancelled by a newer run of
+its workflow on the branch (cancel-in-progress, or a pending run replaced in its
+concurrency group) shows as "release cancelled, superseded by run #N", and a line names the
+gh hotfix ship command that says whether that run releases the hotfix or how to release it
+again (one request more, only when a release run was cancelled). Only open ones are shown unless --state says otherwise; --state all also shows
 those closed without merging.
 
 On a terminal the result is a table; otherwise it is tab-separated lines, one per pull
@@ -66,7 +70,7 @@ request, and nothing at all when there is none. JSON fields: number, title, stat
 url, branch, base, author, checks, review, mergeable, queue (position, state,
 estimatedTimeToMerge in seconds or null; null when not queued), blockedBy (what blocks the
 merge, by name), autoMerge, mergedAt, mergeCommit, release (workflow, runId, url, status,
-conclusion), createdAt, tag, forwardPort (number, url, state, conflicts,
+conclusion, and supersededBy: runId, number, url, status, conclusion), createdAt, tag, forwardPort (number, url, state, conflicts,
 conflictsResolved) and repository (OWNER/REPO).
 
 Across repositories: with --org (every repository of an organization) or -R given
