@@ -11,12 +11,16 @@ import (
 // from the latest runs of its workflow (any order): the oldest one, other than
 // the pending run, that has started and not finished (queued, in progress,
 // waiting on a deployment); nil when none is among them. GitHub does not name
-// the holder; a workflow-level group mostly spans the workflow's own runs.
-func Holder(runs []github.Run, pending int64) *github.Run {
+// the holder; a workflow-level group mostly spans the workflow's own runs. A
+// group named after the branch (${{ github.ref }}, ${{ github.ref_name }},
+// ${{ github.head_ref }}) is held only by a run on the pending run's branch.
+func Holder(runs []github.Run, pending github.Run, group string) *github.Run {
+	perBranch := strings.Contains(group, "github.ref") || strings.Contains(group, "github.head_ref")
 	var held *github.Run
 	for i := range runs {
 		r := &runs[i]
-		if r.ID == pending || r.Status == "completed" || r.Status == "pending" || r.Status == "" {
+		if r.ID == pending.ID || r.Status == "completed" || r.Status == "pending" || r.Status == "" ||
+			perBranch && r.HeadBranch != pending.HeadBranch {
 			continue
 		}
 		if held == nil || r.CreatedAt.Before(held.CreatedAt) || r.CreatedAt.Equal(held.CreatedAt) && r.ID < held.ID {

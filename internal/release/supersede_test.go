@@ -10,9 +10,10 @@ import (
 func TestHolder(t *testing.T) {
 	at := func(min int) time.Time { return time.Date(2026, 12, 6, 11, min, 0, 0, time.UTC) }
 	tests := []struct {
-		name string
-		runs []github.Run
-		want int64 // 0: none
+		name  string
+		group string
+		runs  []github.Run
+		want  int64 // 0: none
 	}{
 		{name: "the oldest started run", want: 2, runs: []github.Run{
 			{ID: 5, Status: "pending", CreatedAt: at(5)}, {ID: 4, Status: "in_progress", CreatedAt: at(4)},
@@ -21,10 +22,14 @@ func TestHolder(t *testing.T) {
 			{ID: 5, Status: "pending", CreatedAt: at(5)}, {ID: 3, Status: "pending", CreatedAt: at(3)}}},
 		{name: "same second: the lower ID", want: 3, runs: []github.Run{
 			{ID: 4, Status: "queued", CreatedAt: at(3)}, {ID: 3, Status: "in_progress", CreatedAt: at(3)}}},
+		{name: "a group per branch: only a run on the same branch holds it", group: "release-${{ github.ref }}", want: 4, runs: []github.Run{
+			{ID: 4, Status: "in_progress", HeadBranch: "main", CreatedAt: at(4)}, {ID: 2, Status: "in_progress", HeadBranch: "release/v1", CreatedAt: at(2)}}},
+		{name: "a group for every branch: any run holds it", group: "release", want: 2, runs: []github.Run{
+			{ID: 4, Status: "in_progress", HeadBranch: "main", CreatedAt: at(4)}, {ID: 2, Status: "in_progress", HeadBranch: "release/v1", CreatedAt: at(2)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Holder(tt.runs, 5)
+			got := Holder(tt.runs, github.Run{ID: 5, HeadBranch: "main"}, tt.group)
 			if (got == nil && tt.want != 0) || (got != nil && got.ID != tt.want) {
 				t.Errorf("Holder = %+v, want run %d", got, tt.want)
 			}

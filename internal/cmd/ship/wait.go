@@ -450,7 +450,7 @@ func (s *shipper) queuedBehind(ctx context.Context, run github.Run) string {
 		return release.QueuedBehind(nil, group)
 	}
 	if runs, err := s.gh.LatestWorkflowRuns(ctx, s.repo.Owner, s.repo.Name, s.release.Workflow, queuedBehindRuns); err == nil {
-		holder = release.Holder(runs, run.ID)
+		holder = release.Holder(runs, run, group)
 	}
 	return release.QueuedBehind(holder, group)
 }
