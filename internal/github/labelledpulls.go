@@ -212,17 +212,25 @@ func (c *Client) LabelledPulls(ctx context.Context, owner, name string, q Labell
 type MergeCommitRuns struct {
 	Oid         string
 	CheckSuites struct {
-		Nodes []struct {
-			Status      string
-			Conclusion  string
-			WorkflowRun *struct {
-				DatabaseID int64 `json:"databaseId"`
-				URL        string
-				// PendingDeploymentRequests is nil when GitHub did not answer it.
-				PendingDeploymentRequests *struct{ Nodes []DeploymentRequest }
-			}
-		}
+		Nodes []MergeCommitSuite
 	}
+}
+
+// MergeCommitSuite is a check suite of a merge commit, with its workflow run
+// (nil for a suite of another app than GitHub Actions).
+type MergeCommitSuite struct {
+	Status      string
+	Conclusion  string
+	WorkflowRun *SuiteRun
+}
+
+// SuiteRun is a check suite's workflow run, with what it waits for when its
+// status is WAITING.
+type SuiteRun struct {
+	DatabaseID int64 `json:"databaseId"`
+	URL        string
+	// PendingDeploymentRequests is nil when GitHub did not answer it.
+	PendingDeploymentRequests *struct{ Nodes []DeploymentRequest }
 }
 
 // pendingRequestsFields selects a workflow run's pending deployment requests
