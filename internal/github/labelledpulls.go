@@ -238,9 +238,12 @@ type SuiteRun struct {
 // https://docs.github.com/en/graphql/reference/objects#deploymentrequest): a
 // run waits on one environment per job that targets one, and an environment
 // has at most six required reviewers ("You can list up to six users or
-// teams", REST docs, "Create or update an environment").
+// teams", REST docs, "Create or update an environment"). GitHub's rate limit
+// charges each connection at its first/last size under every parent (here 20
+// check suites per pull request), so only the first two environments a run
+// waits on are asked: it is the reviewers' connection that costs.
 const pendingRequestsFields = `
-          pendingDeploymentRequests(first: 5) { nodes { environment { databaseId name } waitTimer waitTimerStartedAt currentUserCanApprove
+          pendingDeploymentRequests(first: 2) { nodes { environment { databaseId name } waitTimer waitTimerStartedAt currentUserCanApprove
             reviewers(first: 6) { nodes { __typename ... on User { login url } ... on Team { slug url } } } } }`
 
 // DeploymentRequest is a workflow run's job held at an environment's

@@ -50,8 +50,19 @@ func TestDeploymentRequestPending(t *testing.T) {
 // same request.
 func TestStatusQueriesAskPendingRequests(t *testing.T) {
 	for name, q := range map[string]string{"search": searchPullsQuery(50), "labelled": labelledPullsQuery(true, 50, "")} {
-		if !strings.Contains(q, "workflowRun { databaseId url\n          pendingDeploymentRequests(first: 5)") {
+		if !strings.Contains(q, "workflowRun { databaseId url\n          pendingDeploymentRequests(first: 2)") {
 			t.Errorf("%s query does not ask the runs' pending deployment requests:\n%s", name, q)
+		}
+	}
+	// Only the merged pull requests' search asks for comments and check suites.
+	q := searchPullsQuery(50)
+	for _, k := range searchKinds {
+		_, alias, _ := strings.Cut(q, "  "+k+": search(")
+		if next := strings.Index(alias, ": search("); next >= 0 {
+			alias = alias[:next]
+		}
+		if asks := strings.Contains(alias, "pendingDeploymentRequests") && strings.Contains(alias, "comments(last: 50)"); asks != (k == "merged") {
+			t.Errorf("the %s search asks comments and pending deployment requests: %v", k, asks)
 		}
 	}
 	if q := labelledPullsQuery(false, 0, ""); strings.Contains(q, "pendingDeploymentRequests") {
