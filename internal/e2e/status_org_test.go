@@ -262,3 +262,134 @@ func TestStatusAcrossAnOrganization(t *testing.T) {
 		}
 	})
 }
+
+// TestStatusWaitingApprovals: a hotfix of acme/shop is merged and its release
+// run waits on production, whose required reviewers are hubot and the team
+// acme/on-call, with a 10-minute wait timer. status --org acme says who must
+// approve, and --json's waitingOn the environment, the reviewers, when the
+// timer ends and that monalisa may approve (she made the team, so is one of
+// its maintainers), in at most 2 API requests;
+// status -R acme/shop reads the same in its one query, with no REST request
+// for the run's pending deployments.
+func TestStatusWaitingApprovals(t *testing.T) {
+	t.Parallel()
+	e := harness.New(t)
+	defer func() {
+		for _, f := range e.Server.ConformanceFailures() {
+			t.Errorf("conformance: %s %s: %s", f.Method, f.Path, f.Detail)
+		}
+	}()
+	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
+	e.CreateOrg("acme")
+	e.CreateOrgRepoOnly("acme", "shop", map[string]string{".github/workflows/release.yml": gatedRelease})
+	e.CreateOrgRepoOnly("acme", "api", nil)
+	status, team := e.API("POST", "/orgs/acme/teams", map[string]any{"name": "on-call"})
+	if status != 201 {
+		t.Fatalf("creating the team: %d %v", status, team)
+	}
+	_, hubot := e.API("GET", "/users/hubot", nil)
+	if status, out := e.API("PUT", "/repos/acme/shop/environments/production", map[string]any{"wait_timer": 10, "reviewers": []any{
+		map[string]any{"type": "User", "id": hubot.(map[string]any)["id"]},
+		map[string]any{"type": "Team", "id": team.(map[string]any)["id"]}}}); status != 200 {
+		t.Fatalf("creating the environment: %d %v", status, out)
+	}
+
+	e.PutFileOnNewBranch("acme/shop", "hotfix/cart-total", "fix.txt", "the fix\n")
+	status, out := e.API("POST", "/repos/acme/shop/pulls", map[string]any{"title": "Hotfix: cart total", "head": "hotfix/cart-total", "base": "main"})
+	if status != 201 {
+		t.Fatalf("opening the pull request: %d %v", status, out)
+	}
+	if status, out := e.API("POST", "/repos/acme/shop/issues/1/labels", map[string]any{"labels": []string{"hotfix"}}); status != 200 {
+		t.Fatalf("labelling: %d %v", status, out)
+	}
+	status, out = e.API("PUT", "/repos/acme/shop/pulls/1/merge", map[string]any{"merge_method": "merge"})
+	if status != 200 {
+		t.Fatalf("merging: %d %v", status, out)
+	}
+	sha := out.(map[string]any)["sha"].(string)
+	since := time.Now().UTC()
+	status, out = e.API("POST", "/repos/acme/shop/actions/workflows/release.yml/dispatches", map[string]any{"ref": "main", "return_run_details": true})
+	if status != 200 {
+		t.Fatalf("dispatching: %d %v", status, out)
+	}
+	id := int64(out.(map[string]any)["workflow_run_id"].(float64))
+	m := hotfix.ReleaseMarker{State: "dispatched", MergeSHA: sha, Workflow: "release.yml", Ref: "main", Since: since,
+		RunID: id, RunURL: out.(map[string]any)["html_url"].(string)}
+	if status, out := e.API("POST", "/repos/acme/shop/issues/1/comments", map[string]any{"body": hotfix.ReleaseComment(m)}); status != 201 {
+		t.Fatalf("release comment: %d %v", status, out)
+	}
+	if _, run := e.API("GET", fmt.Sprintf("/repos/acme/shop/actions/runs/%d", id), nil); run.(map[string]any)["status"] != "waiting" {
+		t.Fatalf("release run %v, want waiting", run.(map[string]any)["status"])
+	}
+
+	type waitingOn struct {
+		Environment     string
+		Reviewers       []string
+		WaitTimerEndsAt *time.Time
+		CanApprove      bool
+	}
+	checkWaiting := func(t *testing.T, stdout string) {
+		t.Helper()
+		var got []struct {
+			Repository string
+			Number     int
+			WaitingOn  []waitingOn
+		}
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("--json: %v\n%s", err, stdout)
+		}
+		if len(got) != 1 || got[0].Repository != "acme/shop" || got[0].Number != 1 || len(got[0].WaitingOn) != 1 {
+			t.Fatalf("--json:\n%s\nwant acme/shop#1 waiting on one environment", stdout)
+		}
+		w := got[0].WaitingOn[0]
+		if w.Environment != "production" || strings.Join(w.Reviewers, " ") != "hubot acme/on-call" || !w.CanApprove ||
+			w.WaitTimerEndsAt == nil || w.WaitTimerEndsAt.Before(since.Add(9*time.Minute)) || w.WaitTimerEndsAt.After(time.Now().Add(11*time.Minute)) {
+			t.Errorf("waitingOn %+v (timer ends at %v), want production, hubot and acme/on-call, its timer ending about 10 minutes after the dispatch, approvable by monalisa (of acme/on-call)", w, w.WaitTimerEndsAt)
+		}
+	}
+	apiTotal := func() (int, map[string]int) {
+		api, _, _ := e.RequestCounts()
+		total := 0
+		for _, n := range api {
+			total += n
+		}
+		return total, api
+	}
+
+	t.Run("across the organization: the table", func(t *testing.T) {
+		e.ClearRequests()
+		r := statusOK(t, e, e.Dir, "--org", "acme")
+		if !regexp.MustCompile(`^acme/shop\t1\tHotfix: cart total\thotfix/cart-total\tMERGED\trelease waiting for hubot or acme/on-call to approve production \(wait timer: about (9m\d+s|10m0s) left\)\t`).MatchString(r.Stdout) {
+			t.Errorf("stdout %q", r.Stdout)
+		}
+		total, api := apiTotal()
+		t.Logf("gh hotfix status --org acme, a release waiting: %d API requests %v", total, api)
+		if total > 2 {
+			t.Errorf("requests %v, want at most 2", api)
+		}
+	})
+
+	t.Run("across the organization: waitingOn", func(t *testing.T) {
+		e.ClearRequests()
+		r := statusOK(t, e, e.Dir, "--org", "acme", "--json", "repository,number,waitingOn")
+		checkWaiting(t, r.Stdout)
+		if total, api := apiTotal(); total > 2 {
+			t.Errorf("requests %v, want at most 2", api)
+		}
+	})
+
+	t.Run("one repository: waitingOn from its one query", func(t *testing.T) {
+		e.ClearRequests()
+		r := statusOK(t, e, e.Dir, "-R", "acme/shop", "--state", "merged", "--json", "repository,number,waitingOn")
+		checkWaiting(t, r.Stdout)
+		total, api := apiTotal()
+		for k := range api {
+			if strings.Contains(k, "pending_deployments") {
+				t.Errorf("requests %v: the pending deployments were read by REST", api)
+			}
+		}
+		if total != 1 {
+			t.Errorf("requests %v, want the one query", api)
+		}
+	})
+}

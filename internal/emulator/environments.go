@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
 )
 
 // Deployment environments: REST docs, "REST API endpoints for deployment
@@ -457,4 +459,51 @@ func (s *Server) reviewPendingDeployments(q *req) (int, any, error) {
 		s.st.setRunStatus(run, "completed", "failure")
 	}
 	return 200, []any{dep}, nil
+}
+
+// pendingDeploymentRequests is WorkflowRun.pendingDeploymentRequests, what
+// "Get pending deployments for a workflow run" lists, through GraphQL: each a
+// DeploymentRequest (https://docs.github.com/en/graphql/reference/objects#deploymentrequest)
+// with its environment, its reviewers (users and teams, the union
+// DeploymentReviewer), the wait timer in minutes and when it started (null
+// without one), and whether the viewer may approve it. Empty for a run that
+// does not wait.
+func (g *gqlCtx) pendingDeploymentRequests(r *repo, run *workflowRun, a args) gql.Object {
+	var items []any
+	if p := run.pending; run.Status == "waiting" && p != nil {
+		e := p.env
+		var started any
+		if e.WaitTimer > 0 {
+			started = p.timerStarted
+		}
+		items = append(items, gql.Fields{Type: "DeploymentRequest", F: map[string]any{
+			"environment": gql.Fields{Type: "Environment", F: map[string]any{
+				"id": nodeID("EN", e.ID), "databaseId": int(e.ID), "name": e.Name, "isPinned": false, "pinnedPosition": nil,
+				"latestCompletedDeployment": nil}},
+			"reviewers":             func(a args) any { return connection("DeploymentReviewerConnection", g.deploymentReviewers(r, e), a) },
+			"waitTimer":             e.WaitTimer,
+			"waitTimerStartedAt":    started,
+			"currentUserCanApprove": !p.approved && g.s.st.canApprove(r, e, run, g.login),
+		}})
+	}
+	return connection("DeploymentRequestConnection", items, a)
+}
+
+// deploymentReviewers are an environment's required reviewers as GraphQL's
+// DeploymentReviewer union: User and Team objects.
+func (g *gqlCtx) deploymentReviewers(r *repo, e *environment) []any {
+	var list []any
+	for _, rv := range e.Reviewers {
+		switch rv.Type {
+		case "User":
+			if u := g.s.st.userByID(rv.ID); u != nil {
+				list = append(list, g.user(u.Login))
+			}
+		case "Team":
+			if o, t := g.s.st.repoTeam(r, rv.ID); t != nil {
+				list = append(list, g.team(o, t))
+			}
+		}
+	}
+	return list
 }

@@ -305,3 +305,87 @@ func (ts *testServer) moveRunOf(repo string, id int64, status, conclusion string
 	ts.t.Helper()
 	ts.must(200, ts.ctl("POST", "repos/"+repo+"/runs/"+jsonNum(id), map[string]any{"status": status, "conclusion": conclusion}))
 }
+
+// pendingRequestsDoc reads a run's pending deployments as status does: through
+// the check suites of the commit it ran on.
+const pendingRequestsDoc = `query($oid: GitObjectID!) { repository(owner: "acme", name: "shop") { object(oid: $oid) { ... on Commit {
+  checkSuites(last: 20) { nodes { status workflowRun { databaseId pendingDeploymentRequests(first: 10) { nodes {
+    environment { name } waitTimer waitTimerStartedAt currentUserCanApprove
+    reviewers(first: 10) { nodes { __typename ... on User { login } ... on Team { combinedSlug slug } } } } } } } } } } } }`
+
+func TestPendingDeploymentRequestsGraphQL(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   func(ts *testServer, team int64) map[string]any
+		token string
+		// want is the run's one check suite: its pending deployment requests and its status, as JSON.
+		want string
+	}{
+		{name: "a user and a team review, with a wait timer; hubot may approve",
+			env: func(ts *testServer, team int64) map[string]any {
+				return map[string]any{"wait_timer": 5, "reviewers": []any{map[string]any{"type": "User", "id": ts.userID("hubot")}, map[string]any{"type": "Team", "id": team}}}
+			},
+			token: "hubot-token",
+			want: `{"requests":[{"currentUserCanApprove":true,"environment":{"name":"production"},` +
+				`"reviewers":{"nodes":[{"__typename":"User","login":"hubot"},{"__typename":"Team","combinedSlug":"acme/on-call","slug":"on-call"}]},` +
+				`"waitTimer":5,"waitTimerStartedAt":"STARTED"}],"status":"WAITING"}`},
+		{name: "a stranger may not approve; no timer: it did not start",
+			env: func(ts *testServer, _ int64) map[string]any {
+				return map[string]any{"reviewers": []any{map[string]any{"type": "User", "id": ts.userID("hubot")}}}
+			},
+			token: "stranger-token",
+			want: `{"requests":[{"currentUserCanApprove":false,"environment":{"name":"production"},` +
+				`"reviewers":{"nodes":[{"__typename":"User","login":"hubot"}]},"waitTimer":0,"waitTimerStartedAt":null}],"status":"WAITING"}`},
+		{name: "no protection rules: the run does not wait, nothing is pending",
+			token: "hubot-token",
+			want:  `{"requests":[],"status":"COMPLETED"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, team := gateWorld(t)
+			if tt.env != nil {
+				ts.must(200, ts.do("PUT", "/repos/acme/shop/environments/production", tt.env(ts, team), nil))
+			}
+			run := ts.dispatchDeploy("main")
+			got := ts.must(200, ts.do("GET", "/repos/acme/shop/actions/runs/"+jsonNum(run), nil, nil)).json(t)
+			m := ts.must(200, ts.as(tt.token, "POST", "/graphql", map[string]any{"query": pendingRequestsDoc,
+				"variables": map[string]any{"oid": got["head_sha"]}})).json(t)
+			if errs := m["errors"]; errs != nil {
+				t.Fatalf("errors: %v", errs)
+			}
+			suites := m["data"].(map[string]any)["repository"].(map[string]any)["object"].(map[string]any)["checkSuites"].(map[string]any)["nodes"].([]any)
+			if len(suites) != 1 {
+				t.Fatalf("check suites: %v", suites)
+			}
+			suite := suites[0].(map[string]any)
+			wr := suite["workflowRun"].(map[string]any)
+			if wr["databaseId"] != float64(run) {
+				t.Errorf("workflow run %v, want %d", wr["databaseId"], run)
+			}
+			requests := wr["pendingDeploymentRequests"].(map[string]any)["nodes"].([]any)
+			var started string
+			if len(requests) > 0 {
+				started, _ = requests[0].(map[string]any)["waitTimerStartedAt"].(string)
+			}
+			b, _ := json.Marshal(map[string]any{"status": suite["status"], "requests": requests})
+			want := tt.want
+			if started != "" {
+				want = strings.Replace(want, "STARTED", started, 1)
+			}
+			if string(b) != want {
+				t.Errorf("got  %s\nwant %s", b, want)
+			}
+			// The REST pending deployments say the same.
+			rest := ts.pending(tt.token, run)
+			if len(rest) != len(requests) {
+				t.Errorf("REST lists %d pending deployments, GraphQL %d", len(rest), len(requests))
+			}
+			if len(rest) == 1 && rest[0]["wait_timer_started_at"] != nil && rest[0]["wait_timer_started_at"] != started {
+				t.Errorf("wait timer started at %v (REST), %s (GraphQL)", rest[0]["wait_timer_started_at"], started)
+			}
+			if f := ts.srv.ConformanceFailures(); len(f) != 0 {
+				t.Errorf("conformance failures: %+v", f)
+			}
+		})
+	}
+}

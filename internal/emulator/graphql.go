@@ -583,6 +583,7 @@ func (g *gqlCtx) checkSuite(r *repo, run *workflowRun) gql.Object {
 				return gql.Fields{Type: "WorkflowRunFile", F: map[string]any{"id": nodeID("WFRF", run.ID), "path": p,
 					"url": webURL + "/" + r.fullName() + "/blob/" + run.HeadSHA + "/" + p, "resourcePath": "/" + r.fullName() + "/blob/" + run.HeadSHA + "/" + p}}
 			},
+			"pendingDeploymentRequests": func(a args) any { return g.pendingDeploymentRequests(r, run, a) },
 		}},
 	}}
 }

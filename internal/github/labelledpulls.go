@@ -134,7 +134,10 @@ func labelledPullFields(withComments bool, comments int) string {
 		commentsField = fmt.Sprintf("\n        comments(last: %d) { pageInfo { hasPreviousPage startCursor } nodes { body } }", comments)
 		// A release run dispatched right after the merge runs on the merge commit: its
 		// check suite carries the run's progress, so no second request is needed.
-		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url } } }"
+		// A run held by an environment's protection rules (status WAITING) also
+		// says what it waits for: its pending deployment requests, the same as the
+		// REST pending deployments, in this query rather than one request per run.
+		suites = " checkSuites(last: 20) { nodes { status conclusion workflowRun { databaseId url" + pendingRequestsFields + " } } }"
 	}
 	return `
         id number title state isDraft url headRefName headRefOid baseRefName createdAt mergedAt body
@@ -209,13 +212,71 @@ func (c *Client) LabelledPulls(ctx context.Context, owner, name string, q Labell
 type MergeCommitRuns struct {
 	Oid         string
 	CheckSuites struct {
+		Nodes []MergeCommitSuite
+	}
+}
+
+// MergeCommitSuite is a check suite of a merge commit, with its workflow run
+// (nil for a suite of another app than GitHub Actions).
+type MergeCommitSuite struct {
+	Status      string
+	Conclusion  string
+	WorkflowRun *SuiteRun
+}
+
+// SuiteRun is a check suite's workflow run, with what it waits for when its
+// status is WAITING.
+type SuiteRun struct {
+	DatabaseID int64 `json:"databaseId"`
+	URL        string
+	// PendingDeploymentRequests is nil when GitHub did not answer it.
+	PendingDeploymentRequests *struct{ Nodes []DeploymentRequest }
+}
+
+// pendingRequestsFields selects a workflow run's pending deployment requests
+// (GraphQL WorkflowRun.pendingDeploymentRequests, DeploymentRequest objects,
+// https://docs.github.com/en/graphql/reference/objects#deploymentrequest): a
+// run waits on one environment per job that targets one, and an environment
+// has at most six required reviewers ("You can list up to six users or
+// teams", REST docs, "Create or update an environment"). GitHub's rate limit
+// charges each connection at its first/last size under every parent (here 20
+// check suites per pull request), so only the first two environments a run
+// waits on are asked: it is the reviewers' connection that costs.
+const pendingRequestsFields = `
+          pendingDeploymentRequests(first: 2) { nodes { environment { databaseId name } waitTimer waitTimerStartedAt currentUserCanApprove
+            reviewers(first: 6) { nodes { __typename ... on User { login url } ... on Team { slug url } } } } }`
+
+// DeploymentRequest is a workflow run's job held at an environment's
+// protection rules, as GraphQL gives it (the REST pending deployment).
+type DeploymentRequest struct {
+	Environment struct {
+		DatabaseID int64 `json:"databaseId"`
+		Name       string
+	}
+	WaitTimer             int
+	WaitTimerStartedAt    *time.Time
+	CurrentUserCanApprove bool
+	Reviewers             struct {
 		Nodes []struct {
-			Status      string
-			Conclusion  string
-			WorkflowRun *struct {
-				DatabaseID int64 `json:"databaseId"`
-				URL        string
-			}
+			Typename string `json:"__typename"`
+			Login    string // a user's
+			Slug     string // a team's
+			URL      string
 		}
 	}
+}
+
+// Pending is the request as the REST API's pending deployment, which
+// release.DescribeWait and the others read.
+func (d DeploymentRequest) Pending() PendingDeployment {
+	var p PendingDeployment
+	p.Environment.ID, p.Environment.Name = d.Environment.DatabaseID, d.Environment.Name
+	p.WaitTimer, p.WaitTimerStartedAt, p.CurrentUserCanApprove = d.WaitTimer, d.WaitTimerStartedAt, d.CurrentUserCanApprove
+	for _, n := range d.Reviewers.Nodes {
+		var r DeploymentReviewer
+		r.Type = n.Typename
+		r.Reviewer.Login, r.Reviewer.Slug, r.Reviewer.HTMLURL = n.Login, n.Slug, n.URL
+		p.Reviewers = append(p.Reviewers, r)
+	}
+	return p
 }

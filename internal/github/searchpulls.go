@@ -55,8 +55,12 @@ var searchKinds = []string{"open", "merged", "closed"}
 // search connection (GraphQL "search" query,
 // https://docs.github.com/en/graphql/reference/queries#search), whose
 // PullRequest nodes carry everything status shows (labelledPullFields):
-// checks, review, what blocks the merge, the merge queue, and the comments and
-// merge commit's check suites that say where the release is.
+// checks, review, what blocks the merge, the merge queue, and for the merged
+// ones the comments and merge commit's check suites that say where the release
+// is, with what a waiting release run waits for. Open and closed-unmerged pull
+// requests have no merge commit nor release: their searches leave those out,
+// which GitHub's rate limit would charge for all the same (it counts every
+// connection asked for at its first/last size).
 func searchPullsQuery(comments int) string {
 	var b strings.Builder
 	b.WriteString("query HotfixSearch($first: Int!, $withOpen: Boolean!")
@@ -70,7 +74,7 @@ func searchPullsQuery(comments int) string {
     pageInfo { hasNextPage endCursor }
     nodes {
       ... on PullRequest {
-        repository { name owner { login } }`+labelledPullFields(true, comments)+`
+        repository { name owner { login } }`+labelledPullFields(k == "merged", comments)+`
       }
     }
   }

@@ -18,7 +18,8 @@ import (
 // each --repo, in flight and released lately, through GitHub's search: one
 // GraphQL query brings them with everything the table shows (checks, review,
 // what blocks the merge, the queue, the release marker and the release run's
-// progress from the merge commit's check suites), so the cost does not grow
+// progress from the merge commit's check suites, with what a waiting run waits
+// for: its pending deployment requests), so the cost does not grow
 // with the number of repositories: one request per 100 pull requests of a kind.
 // What the one-repository view reads with more requests is left out: a release
 // marker further up than the last comments, a run not among the merge commit's
@@ -73,6 +74,8 @@ func runAcross(ctx context.Context, f *command.Factory, opts *StatusOptions, sta
 		}
 		p := newHotfixPull(&a)
 		p.Repo = n.FullName()
+		// What a waiting release run waits for came with it (its check suite's run).
+		p.describeGate(f.Now())
 		pulls = append(pulls, p)
 	}
 	if len(pulls) > opts.Limit {

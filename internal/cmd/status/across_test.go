@@ -27,17 +27,7 @@ func TestRunAcross(t *testing.T) {
 	open.MergeStateStatus = "BLOCKED"
 	open.ReviewDecision = "REVIEW_REQUIRED"
 	merged := stubPull(3, "MERGED", "SUCCESS", marker("dispatched", mergeSHA, 42))
-	merged.MergeCommit.CheckSuites.Nodes = append(merged.MergeCommit.CheckSuites.Nodes, struct {
-		Status      string
-		Conclusion  string
-		WorkflowRun *struct {
-			DatabaseID int64 `json:"databaseId"`
-			URL        string
-		}
-	}{Status: "COMPLETED", Conclusion: "SUCCESS", WorkflowRun: &struct {
-		DatabaseID int64 `json:"databaseId"`
-		URL        string
-	}{42, "https://github.com/acme/api/actions/runs/42"}})
+	merged.MergeCommit.CheckSuites.Nodes = append(merged.MergeCommit.CheckSuites.Nodes, github.MergeCommitSuite{Status: "COMPLETED", Conclusion: "SUCCESS", WorkflowRun: &github.SuiteRun{DatabaseID: 42, URL: "https://github.com/acme/api/actions/runs/42"}})
 	fork := stubPull(9, "OPEN", "")
 	fork.IsCrossRepository = true
 	answer := `{"data":{"open":` + searched(2, []string{"acme/shop", "acme/web"}, open, fork) +
@@ -124,6 +114,81 @@ func TestRunAcrossRefusals(t *testing.T) {
 			}
 			if len(requests(gh)) != 0 {
 				t.Errorf("requests %q, want none", requests(gh))
+			}
+		})
+	}
+}
+
+// waitingSuite is the merge commit's check suite of run id, waiting on the
+// deployment requests given as GraphQL nodes (JSON).
+func waitingSuite(t *testing.T, id int64, requests string) github.MergeCommitSuite {
+	t.Helper()
+	var s github.MergeCommitSuite
+	raw := fmt.Sprintf(`{"status":"WAITING","conclusion":null,"workflowRun":{"databaseId":%d,"url":"https://github.com/acme/shop/actions/runs/%d",`+
+		`"pendingDeploymentRequests":{"nodes":[%s]}}}`, id, id, requests)
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const (
+	// productionRequest waits for hubot or acme/on-call, with a 5-minute timer
+	// started 3 minutes before now; the token's user may not approve.
+	productionRequest = `{"environment":{"databaseId":7,"name":"production"},"waitTimer":5,"waitTimerStartedAt":"2026-11-27T10:57:00Z","currentUserCanApprove":false,` +
+		`"reviewers":{"nodes":[{"__typename":"User","login":"hubot","url":"https://github.com/hubot"},{"__typename":"Team","slug":"on-call","url":"https://github.com/orgs/acme/teams/on-call"}]}}`
+	productionWaitingOn = `[{"canApprove":false,"environment":"production","reviewers":["hubot","acme/on-call"],"waitTimerEndsAt":"2026-11-27T11:02:00Z"}]`
+	// stagingRequest has neither timer nor reviewers the token lacks: it may approve.
+	stagingRequest = `{"environment":{"databaseId":8,"name":"staging"},"waitTimer":0,"waitTimerStartedAt":null,"currentUserCanApprove":true,` +
+		`"reviewers":{"nodes":[{"__typename":"User","login":"monalisa","url":"https://github.com/monalisa"}]}}`
+	stagingWaitingOn = `[{"canApprove":true,"environment":"staging","reviewers":["monalisa"],"waitTimerEndsAt":null}]`
+)
+
+// TestRunAcrossWaiting: a release run held by an environment says what it
+// waits for, in the table and as waitingOn, from the search's one query.
+func TestRunAcrossWaiting(t *testing.T) {
+	tests := []struct {
+		name     string
+		requests string // the waiting run's pending deployment requests
+		status   string // the run's check suite status, when not WAITING
+		args     []string
+		wantOut  string
+	}{
+		{name: "a user and a team, and a wait timer: the table",
+			requests: productionRequest, args: []string{"--org", "acme", "--state", "merged"},
+			wantOut: "acme/api\t3\tHotfix: bug 3\thotfix/bug-3\tMERGED\trelease waiting for hubot or acme/on-call to approve production (wait timer: about 2m0s left)\t2026-11-26T09:00:00Z\n"},
+		{name: "a user and a team, and a wait timer: waitingOn",
+			requests: productionRequest, args: []string{"--org", "acme", "--state", "merged", "--json", "waitingOn", "--jq", ".[0].waitingOn"},
+			wantOut: productionWaitingOn + "\n"},
+		{name: "the token's user may approve, no timer",
+			requests: stagingRequest, args: []string{"--org", "acme", "--state", "merged", "--json", "number,waitingOn", "--jq", ".[0].waitingOn"},
+			wantOut: stagingWaitingOn + "\n"},
+		{name: "a run that does not wait waits on nothing",
+			status: "IN_PROGRESS", args: []string{"--org", "acme", "--state", "merged", "--json", "waitingOn", "--jq", ".[0].waitingOn"},
+			wantOut: "[]\n"},
+		{name: "a waiting run GitHub lists no request for says so",
+			args:    []string{"--org", "acme", "--state", "merged"},
+			wantOut: "acme/api\t3\tHotfix: bug 3\thotfix/bug-3\tMERGED\trelease waiting (GitHub lists no pending deployment: a protection rule of another kind holds it)\t2026-11-26T09:00:00Z\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			merged := stubPull(3, "MERGED", "SUCCESS", marker("dispatched", mergeSHA, 42))
+			suite := waitingSuite(t, 42, tt.requests)
+			if tt.status != "" {
+				suite.Status, suite.WorkflowRun.PendingDeploymentRequests.Nodes = tt.status, nil
+			}
+			merged.MergeCommit.CheckSuites.Nodes = append(merged.MergeCommit.CheckSuites.Nodes, suite)
+			gh := httpmock.New(t)
+			gh.Register(httpmock.GraphQL(`^HotfixSearch$`), httpmock.JSON(200, `{"data":{"merged":`+searched(1, []string{"acme/api"}, merged)+`}}`))
+			f, _, stdout, stderr := testFactory(t, gh)
+			if err := runStatus(t, f, tt.args...); err != nil {
+				t.Fatal(err)
+			}
+			if len(requests(gh)) != 1 {
+				t.Errorf("requests %q, want the one query", requests(gh))
+			}
+			if stdout.String() != tt.wantOut || stderr.String() != "" {
+				t.Errorf("stdout\n%q\nwant\n%q\nstderr %q", stdout.String(), tt.wantOut, stderr.String())
 			}
 		})
 	}

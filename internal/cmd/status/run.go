@@ -24,7 +24,7 @@ import (
 // jsonFields are the fields --json can select, one object per pull request.
 var jsonFields = []string{"number", "title", "state", "isDraft", "url", "branch", "base", "author",
 	"checks", "review", "mergeable", "queue", "blockedBy", "autoMerge", "mergedAt", "mergeCommit", "release", "createdAt",
-	"tag", "forwardPort", "repository"}
+	"tag", "forwardPort", "repository", "waitingOn"}
 
 const (
 	// markerComments is how many of a pull request's latest comments are searched for
@@ -40,8 +40,9 @@ const (
 // one GraphQL query per 100 pull requests (so one for the default limit), plus one
 // REST request for the release runs, only when a merged pull request has one,
 // one for the repository's latest runs, only when a release run was cancelled
-// (what superseded it), and one per release run that waits on a deployment (its
-// pending deployments).
+// (what superseded it), and one per release run that waits on a deployment when
+// the query did not bring what it waits for (a run not among the merge
+// commit's check suites).
 func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	if err := opts.JSON.CheckFields(jsonFields); err != nil {
 		return err
@@ -147,17 +148,19 @@ func run(ctx context.Context, f *command.Factory, opts *StatusOptions) error {
 	// from one listing of the repository's latest runs, read only when one is cancelled.
 	addSuperseders(ctx, ios, gh, repo, pulls, opts.Repo)
 
-	// A release run held by an environment's protection rules: what it waits for,
-	// one request per such run, none for the others.
+	// A release run held by an environment's protection rules: what it waits for
+	// came with the query from the merge commit's check suites; a run found
+	// elsewhere (the runs list) costs one request, none for the others.
 	for i := range pulls {
-		if r := pulls[i].Release; r != nil && r.RunID != 0 && r.Status == "waiting" {
+		if r := pulls[i].Release; r != nil && r.RunID != 0 && r.Status == "waiting" && !r.waitKnown {
 			list, err := gh.PendingDeployments(ctx, repo.Owner, repo.Name, r.RunID)
 			if err != nil {
 				fmt.Fprintf(ios.ErrOut, "%s could not read what the release run of #%d waits for: %v\n", ios.ColorScheme().WarningIcon(), pulls[i].Number, err)
 				continue
 			}
-			r.Gate = release.DescribeWait(list, f.Now())
+			r.Waiting, r.waitKnown = list, true
 		}
+		pulls[i].describeGate(f.Now())
 	}
 
 	if err := addForwardPorts(ctx, gh, repo, pulls); err != nil {
@@ -315,6 +318,39 @@ type releaseRun struct {
 	// run's place (cancel-in-progress, or a pending run replaced in its
 	// concurrency group); nil otherwise.
 	SupersededBy *github.Run
+	// Waiting are the pending deployments of a waiting run, known when
+	// waitKnown (from the query's check suites, else a REST request).
+	Waiting   []github.PendingDeployment
+	waitKnown bool
+}
+
+// describeGate says in Gate what the release run waits for, when it waits and
+// that is known.
+func (p *hotfixPull) describeGate(now time.Time) {
+	if r := p.Release; r != nil && r.Status == "waiting" && r.waitKnown {
+		r.Gate = release.DescribeWait(r.Waiting, now)
+	}
+}
+
+// exportWaiting is waitingOn in --json: per environment the release run waits
+// on, who may approve it (users by login, teams as ORG/slug), when its wait
+// timer ends (null without one) and whether the token's user may approve it;
+// empty unless the run waits and what for is known.
+func (p *hotfixPull) exportWaiting() []map[string]any {
+	list := []map[string]any{}
+	r := p.Release
+	if r == nil || r.Status != "waiting" {
+		return list
+	}
+	for _, d := range r.Waiting {
+		var ends any
+		if d.WaitTimer > 0 && d.WaitTimerStartedAt != nil {
+			ends = d.WaitTimerStartedAt.Add(time.Duration(d.WaitTimer) * time.Minute).UTC()
+		}
+		list = append(list, map[string]any{"environment": d.Environment.Name, "reviewers": append([]string{}, release.Approvers(d)...),
+			"waitTimerEndsAt": ends, "canApprove": d.CurrentUserCanApprove})
+	}
+	return list
 }
 
 func newHotfixPull(a *apiPull) hotfixPull {
@@ -348,6 +384,12 @@ func newHotfixPull(a *apiPull) hotfixPull {
 			for _, cs := range a.MergeCommit.CheckSuites.Nodes {
 				if cs.WorkflowRun != nil && cs.WorkflowRun.DatabaseID == m.RunID && m.RunID != 0 {
 					p.Release.Status, p.Release.Conclusion = strings.ToLower(cs.Status), strings.ToLower(cs.Conclusion)
+					if reqs := cs.WorkflowRun.PendingDeploymentRequests; reqs != nil {
+						p.Release.Waiting, p.Release.waitKnown = nil, true
+						for _, d := range reqs.Nodes {
+							p.Release.Waiting = append(p.Release.Waiting, d.Pending())
+						}
+					}
 				}
 			}
 		}
@@ -414,7 +456,8 @@ func (p *hotfixPull) export() map[string]any {
 		"branch": p.Branch, "base": p.Base, "author": orNull(p.Author), "checks": p.Checks, "review": orNull(p.Review),
 		"mergeable": orNull(p.MergeState), "queue": exportQueue(p.Queue), "blockedBy": append([]string{}, p.BlockedBy...),
 		"autoMerge": p.AutoMerge, "mergedAt": nil, "mergeCommit": orNull(p.MergeCommit), "release": nil,
-		"createdAt": p.CreatedAt, "tag": orNull(p.Tag), "forwardPort": p.ForwardPort.export(), "repository": p.Repo}
+		"createdAt": p.CreatedAt, "tag": orNull(p.Tag), "forwardPort": p.ForwardPort.export(), "repository": p.Repo,
+		"waitingOn": p.exportWaiting()}
 	if p.MergedAt != nil {
 		m["mergedAt"] = *p.MergedAt
 	}

@@ -203,10 +203,10 @@ func TestExport(t *testing.T) {
 		{"merged", merged, `{"author":"monalisa","autoMerge":false,"base":"main","blockedBy":[],"branch":"hotfix/bug-10","checks":"passing","createdAt":"2026-11-26T09:00:00Z",` +
 			`"forwardPort":null,"isDraft":false,"mergeCommit":"` + mergeSHA + `","mergeable":null,"mergedAt":"2026-11-26T10:00:00Z","number":10,"queue":null,` +
 			`"release":{"conclusion":"success","runId":42,"status":"completed","url":"https://github.com/acme/shop/actions/runs/42","workflow":"release.yml"},` +
-			`"repository":"acme/shop","review":null,"state":"MERGED","tag":null,"title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10"}`},
+			`"repository":"acme/shop","review":null,"state":"MERGED","tag":null,"title":"Hotfix: bug 10","url":"https://github.com/acme/shop/pull/10","waitingOn":[]}`},
 		{"open", open, `{"author":"monalisa","autoMerge":false,"base":"main","blockedBy":[],"branch":"hotfix/bug-11","checks":"none","createdAt":"2026-11-26T09:00:00Z",` +
 			`"forwardPort":null,"isDraft":false,"mergeCommit":null,"mergeable":"CLEAN","mergedAt":null,"number":11,"queue":null,"release":null,"repository":"acme/shop","review":"APPROVED",` +
-			`"state":"OPEN","tag":null,"title":"Hotfix: bug 11","url":"https://github.com/acme/shop/pull/11"}`},
+			`"state":"OPEN","tag":null,"title":"Hotfix: bug 11","url":"https://github.com/acme/shop/pull/11","waitingOn":[]}`},
 		{"release decided, run not recorded", unrecorded, `"release":{"conclusion":null,"runId":null,"status":null,"url":null,"workflow":"release.yml"}`},
 	}
 	for _, tt := range tests {
@@ -394,7 +394,7 @@ func TestRunRequests(t *testing.T) {
 		}
 	})
 
-	t.Run("release run waiting on a deployment: who must approve, one request more", func(t *testing.T) {
+	t.Run("release run waiting on a deployment, not among the merge commit's suites: who must approve, one request more", func(t *testing.T) {
 		gh := fakeGitHub(t, `{"total_count":2,"workflow_runs":[{"id":42,"status":"waiting","head_sha":"`+mergeSHA+`","head_branch":"main"},`+
 			`{"id":43,"status":"in_progress","head_sha":"`+mergeSHA+`","head_branch":"main"}]}`,
 			page(2, "", stubPull(2, "MERGED", "", marker("dispatched", mergeSHA, 43)), stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42))))
@@ -461,6 +461,38 @@ func TestRunRequests(t *testing.T) {
 			})
 		}
 	})
+
+	// A run among the merge commit's check suites brings what it waits for with
+	// the query: no request more, whatever the number of waiting runs.
+	for _, tt := range []struct {
+		name, requests string
+		args           []string
+		want           string
+	}{
+		{"waiting on a user and a team, with a timer: the table", productionRequest, []string{"--state", "merged"},
+			"2\tHotfix: bug 2\thotfix/bug-2\tMERGED\trelease waiting for hubot or acme/on-call to approve production (wait timer: about 2m0s left)\t2026-11-26T09:00:00Z\n" +
+				"1\tHotfix: bug 1\thotfix/bug-1\tMERGED\trelease waiting for monalisa to approve staging\t2026-11-26T09:00:00Z\n"},
+		{"waiting: waitingOn", productionRequest, []string{"--state", "merged", "--json", "number,waitingOn", "--jq", ".[] | .waitingOn"},
+			productionWaitingOn + "\n" + stagingWaitingOn + "\n"},
+	} {
+		t.Run("release runs waiting, what for in the query: "+tt.name, func(t *testing.T) {
+			a := stubPull(2, "MERGED", "", marker("dispatched", mergeSHA, 42))
+			a.MergeCommit.CheckSuites.Nodes = append(a.MergeCommit.CheckSuites.Nodes, waitingSuite(t, 42, tt.requests))
+			b := stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 41))
+			b.MergeCommit.CheckSuites.Nodes = append(b.MergeCommit.CheckSuites.Nodes, waitingSuite(t, 41, stagingRequest))
+			gh := fakeGitHub(t, "", page(2, "", a, b))
+			f, _, stdout, _ := testFactory(t, gh)
+			if err := runStatus(t, f, tt.args...); err != nil {
+				t.Fatal(err)
+			}
+			if reqs := requests(gh); len(reqs) != 1 {
+				t.Errorf("requests %q, want the one query", reqs)
+			}
+			if out := stdout.String(); out != tt.want {
+				t.Errorf("stdout\n%q\nwant\n%q", out, tt.want)
+			}
+		})
+	}
 
 	t.Run("runs unreadable: a warning, the rest shown", func(t *testing.T) {
 		gh := fakeGitHub(t, "", page(1, "", stubPull(1, "MERGED", "", marker("dispatched", mergeSHA, 42))))
@@ -901,17 +933,7 @@ func TestRunForwardPortRows(t *testing.T) {
 	hotfixPR := stubPull(20, "MERGED", "", marker("dispatched", mergeSHA, 42))
 	hotfixPR.Comments.Nodes = []struct{ Body string }{{hotfix.ReleaseComment(hotfix.ReleaseMarker{State: "dispatched", MergeSHA: mergeSHA,
 		Workflow: "hotfix.yml", Ref: "release/v1.4", Since: created, RunID: 42, RunURL: "r", Tag: "v1.4.1"})}}
-	hotfixPR.MergeCommit.CheckSuites.Nodes = append(hotfixPR.MergeCommit.CheckSuites.Nodes, struct {
-		Status      string
-		Conclusion  string
-		WorkflowRun *struct {
-			DatabaseID int64 `json:"databaseId"`
-			URL        string
-		}
-	}{Status: "COMPLETED", Conclusion: "SUCCESS", WorkflowRun: &struct {
-		DatabaseID int64 `json:"databaseId"`
-		URL        string
-	}{42, "r"}})
+	hotfixPR.MergeCommit.CheckSuites.Nodes = append(hotfixPR.MergeCommit.CheckSuites.Nodes, github.MergeCommitSuite{Status: "COMPLETED", Conclusion: "SUCCESS", WorkflowRun: &github.SuiteRun{DatabaseID: 42, URL: "r"}})
 	forward := stubPull(21, "MERGED", "")
 	forward.HeadRefName, forward.Body = "hotfix/forward-port-bug-20", "Forward-port of #20\n"+hotfix.ForwardPort{Of: 20}.Encode()
 	namedLike := stubPull(22, "MERGED", "")

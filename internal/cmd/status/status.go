@@ -70,8 +70,12 @@ request, and nothing at all when there is none. JSON fields: number, title, stat
 url, branch, base, author, checks, review, mergeable, queue (position, state,
 estimatedTimeToMerge in seconds or null; null when not queued), blockedBy (what blocks the
 merge, by name), autoMerge, mergedAt, mergeCommit, release (workflow, runId, url, status,
-conclusion, and supersededBy: runId, number, url, status, conclusion), createdAt, tag, forwardPort (number, url, state, conflicts,
-conflictsResolved) and repository (OWNER/REPO).
+conclusion, and supersededBy: runId, number, url, status, conclusion), createdAt, tag,
+forwardPort (number, url, state, conflicts, conflictsResolved), repository (OWNER/REPO) and
+waitingOn (what a release run held by an environment's protection rules waits for, one object
+per environment: environment, reviewers (users by login, teams as ORG/slug), waitTimerEndsAt
+(null without a wait timer) and canApprove (whether you may approve it); empty unless the run
+waits).
 
 Across repositories: with --org (every repository of an organization) or -R given
 more than once (those repositories), or both, status lists the hotfix pull requests
@@ -82,7 +86,9 @@ GraphQL request however many repositories there are (GitHub's search, one reques
 per 100 pull requests of a kind): each pull request comes with its checks, review,
 what blocks its merge, its place in the queue, and for a merged one its release
 run and the run's state, from the merge commit's check suites ("release started"
-when the run is not among them). The label searched for is the one of
+when the run is not among them), with what a run held by an environment waits for
+("release waiting for hubot or acme/on-call to approve production (wait timer: about
+2m0s left)"). The label searched for is the one of
 .github/hotfix.yml in the clone status runs in, else "hotfix": the same for every
 repository, whose own configurations are not read (that would cost a request each),
 so one whose configuration names another label shows none of its hotfixes here
