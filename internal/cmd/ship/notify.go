@@ -59,6 +59,14 @@ func (s *shipper) tellOutcome(ctx context.Context) {
 	case s.runInfo == nil || s.release == nil:
 	case s.runInfo.Succeeded():
 		s.tellTeam(ctx, notify.Released)
+	case s.runInfo.Conclusion == "cancelled":
+		// Cancelled by a newer run that contains the merge: that run releases
+		// the hotfix, which has not failed, so release_failed is not sent (nor
+		// released: this ship does not follow that run; gh run watch does).
+		if newer, ours, err := s.superseded(ctx); err == nil && newer != nil && ours {
+			return
+		}
+		s.tellTeam(ctx, notify.ReleaseFailed)
 	case s.runInfo.Failed():
 		s.tellTeam(ctx, notify.ReleaseFailed)
 	}

@@ -412,6 +412,24 @@ func (s *shipper) gate(ctx context.Context, mergeSHA string, found bool) ([]stri
 // the cancelled path only, and a compare when the newer run's commit is not
 // already known to contain the merge.
 func (s *shipper) superseded(ctx context.Context) (*github.Run, bool, error) {
+	if s.supersede != nil && s.supersede.of == s.runInfo.ID {
+		return s.supersede.newer, s.supersede.ours, nil
+	}
+	newer, ours, err := s.findSuperseder(ctx)
+	if err == nil {
+		s.supersede = &supersession{of: s.runInfo.ID, newer: newer, ours: ours}
+	}
+	return newer, ours, err
+}
+
+// supersession is what superseded found for run of, asked once per run.
+type supersession struct {
+	of    int64
+	newer *github.Run
+	ours  bool
+}
+
+func (s *shipper) findSuperseder(ctx context.Context) (*github.Run, bool, error) {
 	run := *s.runInfo
 	if s.release.Workflow == "" || run.CreatedAt.IsZero() {
 		return nil, false, nil

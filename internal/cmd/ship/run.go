@@ -106,6 +106,9 @@ type shipper struct {
 	// first read it (queueSeen): a removal newer than it happened during the wait.
 	queueBaseline string
 	queueSeen     bool
+	// supersede is what superseded found of a cancelled release run, read once
+	// (the notification and the outcome both ask).
+	supersede *supersession
 }
 
 // progress prints a status line on stderr (progress never goes to stdout).
