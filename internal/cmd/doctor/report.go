@@ -35,6 +35,7 @@ var checkTitles = map[string]string{
 	// The exceptional process: hotfix from the last release.
 	"exceptional-workflow": "Hotfix workflow",
 	"maintenance-branch":   "Maintenance branches",
+	"release-line":         "Release line",
 	// What holds a release run: its environments' protection rules, its concurrency.
 	"environments": "Deployment environments",
 	"concurrency":  "Concurrency",

@@ -355,6 +355,7 @@ func (s *shipper) watch(ctx context.Context) error {
 				line.show(fmt.Sprintf("%s: %s", label, strings.ReplaceAll(run.Status, "_", " ")))
 				return run.Status == "completed", true, nil
 			}
+			line.stop()             // what the team is told goes on its own line
 			s.AwaitingApproval(ctx) // notify: a deployment's reviewers must approve it
 			text, err := s.deploymentGate(ctx, run, line)
 			if err != nil {
@@ -415,6 +416,8 @@ func (s *shipper) deploymentGate(ctx context.Context, run github.Run, line *wait
 	if len(ids) == 0 {
 		return text, nil
 	}
+	line.stop()
+	s.progress("Release run %s", text) // who was asked, before it goes on
 	comment := fmt.Sprintf("Approved by gh hotfix ship --approve for the hotfix #%d.", s.pr.Number)
 	if err := s.gh.ApproveDeployments(ctx, s.repo.Owner, s.repo.Name, run.ID, ids, comment); err != nil {
 		return "", err
