@@ -157,8 +157,16 @@ func ship(ctx context.Context, f *command.Factory, opts *ShipOptions) (*shipper,
 	if err := s.resolve(ctx); err != nil {
 		return nil, err
 	}
-	// A push started ahead and not used ends having sent nothing, however run ends.
-	defer func() { s.pusher.Close() }()
+	// A push started ahead and not used ends having sent nothing, however run ends;
+	// the local read started beside the first query ends before ship returns (git
+	// status may refresh the index: nothing of ship runs on after it).
+	defer func() {
+		s.pusher.Close()
+		if s.localCh != nil {
+			<-s.localCh
+			s.localCh = nil
+		}
+	}()
 	if err := s.load(ctx); err != nil {
 		return nil, err
 	}
