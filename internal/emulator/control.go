@@ -44,6 +44,8 @@ import (
 //	POST   /_emulator/mergeability                 {"delay_ms":N}: how long a pull request's mergeability stays
 //	                                               unknown after it opens or its base or head moves (default
 //	                                               1000, as GitHub's background job; 0 only where a test says why)
+//	POST   /_emulator/enterprise                   {"version":"3.14.2"}: the GitHub Enterprise Server version
+//	                                               ghes.localhost reports and behaves as (site.go, versions.go)
 //	POST   /_emulator/clock                        {"skew_s":N}: GitHub's clock runs N seconds ahead of this
 //	                                               machine's (negative: behind), as a client with a wrong clock
 //	                                               sees it; a test may also set it back to put two events in the
@@ -225,6 +227,14 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.st.mergeDelay = time.Duration(num("delay_ms")) * time.Millisecond
 		s.st.mu.Unlock()
 		writeJSON(w, 200, map[string]any{"delay_ms": num("delay_ms")})
+	case p == "enterprise" && r.Method == http.MethodPost:
+		v := str("version")
+		if _, _, ok := parseVersion(v); !ok {
+			writeJSON(w, 400, map[string]string{"message": `control API: version is "MAJOR.MINOR[.PATCH]"`})
+			return
+		}
+		s.ghesVersion.Store(v)
+		writeJSON(w, 200, map[string]any{"version": v})
 	case p == "clock" && r.Method == http.MethodPost:
 		skew, _ := in["skew_s"].(float64)
 		s.skew.Store(int64(skew * float64(time.Second)))

@@ -73,6 +73,7 @@ type handler func(q *req) (int, any, error)
 func (s *Server) routes() map[string]handler {
 	return map[string]handler{
 		"meta/root":                                      s.getRoot,
+		"meta/get":                                       s.getMeta,
 		"users/get-authenticated":                        s.getViewer,
 		"users/get-by-username":                          s.getUser,
 		"rate-limit/get":                                 s.getRateLimit,
@@ -341,6 +342,17 @@ func (r *repo) openIssues() int {
 func (s *Server) getRoot(q *req) (int, any, error) {
 	return 200, map[string]any{"current_user_url": apiURL + "/user", "repository_url": apiURL + "/repos/{owner}/{repo}",
 		"emulator": "gh-hotfix GitHub emulator"}, nil
+}
+
+// getMeta answers GET /meta. On GitHub Enterprise Server it says the installed
+// version ("installed_version", REST docs for GHES, "Get GitHub Enterprise
+// Server meta information"); github.com's answer has no such field.
+func (s *Server) getMeta(q *req) (int, any, error) {
+	out := map[string]any{"verifiable_password_authentication": false}
+	if st := siteOf(q.r); st.kind == siteEnterprise {
+		out["installed_version"] = st.version
+	}
+	return 200, out, nil
 }
 
 func (s *Server) getViewer(q *req) (int, any, error) {

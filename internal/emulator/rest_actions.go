@@ -106,7 +106,7 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 	if wf == nil {
 		return 0, nil, notFound()
 	}
-	if _, asked := q.body["return_run_details"]; asked && q.repo.noRunDetails {
+	if _, asked := q.body["return_run_details"]; asked && (q.repo.noRunDetails || !siteOf(q.r).has(featureRunDetails)) {
 		return 0, nil, &apiError{Status: 400, Message: "return_run_details is not a permitted key"}
 	}
 	ref := strings.TrimPrefix(strings.TrimPrefix(q.str("ref"), "refs/heads/"), "refs/tags/")

@@ -54,6 +54,9 @@ type Options struct {
 	Now func() time.Time
 	// Logf receives one line per request when set.
 	Logf func(format string, args ...any)
+	// EnterpriseVersion is the GitHub Enterprise Server version ghes.localhost
+	// reports and behaves as ("3.14.2"); CurrentEnterpriseVersion when empty.
+	EnterpriseVersion string
 }
 
 // Server is the emulator. It is an http.Handler.
@@ -78,6 +81,15 @@ type Server struct {
 	// (created_at, rate-limit resets) is on its clock, which a client's may not match.
 	skew     atomic.Int64
 	failures []ConformanceFailure
+	// ca signs the certificates of the HTTPS hosts (site.go), caFile holds it.
+	ca     *authority
+	caFile string
+	// ghesVersion is the version ghes.localhost reports (a string; control API
+	// /_emulator/enterprise changes it).
+	ghesVersion atomic.Value
+	tunnelsMu   sync.Mutex
+	tunnels     map[*http.Server]bool
+	stopped     bool
 }
 
 // LogEntry is one request as the request log reports it.
@@ -145,33 +157,58 @@ func New(opts Options) (*Server, error) {
 	}
 	s.core.init("core", opts.Now())
 	s.graphql.init("graphql", opts.Now())
+	if opts.EnterpriseVersion != "" {
+		if _, _, ok := parseVersion(opts.EnterpriseVersion); !ok {
+			return nil, fmt.Errorf("enterprise version %q: want MAJOR.MINOR[.PATCH]", opts.EnterpriseVersion)
+		}
+		s.ghesVersion.Store(opts.EnterpriseVersion)
+	}
+	ca, err := newAuthority(machine())
+	if err != nil {
+		return nil, fmt.Errorf("certificate authority: %w", err)
+	}
+	s.ca = ca
+	if s.caFile, err = ca.write(root); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", CAFile, err)
+	}
 	return s, nil
 }
 
-// ServeHTTP routes proxy and direct requests.
+// ServeHTTP routes proxy and direct requests: github.localhost over plain
+// HTTP, the enterprise hosts (site.go) over HTTPS through CONNECT.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect {
-		// Something tried to tunnel to a real host: nothing may leave this machine.
-		s.recordFailure(r, "CONNECT", true, "CONNECT "+r.Host+" refused: the emulator never reaches the real GitHub")
-		http.Error(w, "CONNECT is refused by the GitHub emulator", http.StatusMethodNotAllowed)
+		s.serveConnect(w, r)
 		return
 	}
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	switch {
-	case strings.HasPrefix(r.URL.Path, controlPrefix):
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
-	case host == APIHost:
+		return
+	}
+	st, rt, path := s.siteFor(host, r.URL.Path)
+	switch {
+	case rt != routeNone && st.tls() && r.TLS == nil:
+		// An enterprise host answers only HTTPS: a client reaching it over plain
+		// HTTP has got its URLs wrong.
+		s.recordFailure(r, "proxy", true, "plain HTTP request for "+r.Host+", which is served over HTTPS only")
+		http.Error(w, r.Host+" is served over HTTPS only", http.StatusBadRequest)
+	case rt == routeAPI:
+		r = withSite(r, st)
+		if path != r.URL.Path {
+			r.URL.Path, r.URL.RawPath = path, ""
+		}
 		s.serveAPI(w, r)
-	case host == Host:
-		s.serveWeb(w, r)
+	case rt == routeWeb:
+		s.serveWeb(w, withSite(r, st))
 	case host == "127.0.0.1" || host == "localhost" || host == "::1":
 		http.Error(w, "gh-hotfix GitHub emulator: use it as the HTTP proxy for github.localhost", http.StatusNotFound)
 	default:
 		s.recordFailure(r, "proxy", true, "request for foreign host "+r.Host+" refused")
-		http.Error(w, "the GitHub emulator only serves github.localhost", http.StatusBadGateway)
+		http.Error(w, "the GitHub emulator only serves github.localhost, "+EnterpriseHost+" and *."+TenantDomain, http.StatusBadGateway)
 	}
 }
 
@@ -361,6 +398,20 @@ func (s *Server) finishAPI(w http.ResponseWriter, r *http.Request, rec *recorder
 		h.Set("X-OAuth-Scopes", "gist, read:org, repo, workflow")
 	}
 	h.Set("X-GitHub-Request-Id", strconv.FormatInt(time.Now().UnixNano(), 36))
+	st := siteOf(r)
+	if st.kind == siteEnterprise {
+		h.Set("X-GitHub-Enterprise-Version", st.version)
+	}
+	for _, k := range []string{"Link", "Location"} {
+		if v := h.Get(k); v != "" {
+			h.Set(k, st.rebaseURL(v))
+		}
+	}
+	if st.kind != siteDotcom {
+		b := st.rebase(rec.body.Bytes())
+		rec.body.Reset()
+		rec.body.Write(b)
+	}
 	status := rec.status
 	if status == 0 {
 		status = 200
@@ -603,6 +654,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		<-ctx.Done()
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
+		s.closeTunnels()
 		srv.Shutdown(shutdownCtx)
 	}()
 	err := srv.Serve(ln)

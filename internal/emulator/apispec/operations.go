@@ -15,6 +15,7 @@ package apispec
 // (its request body is raw bytes, which Check does not parse).
 var Operations = []Operation{
 	{Method: "GET", Path: "/", ID: "meta/root"},
+	{Method: "GET", Path: "/meta", ID: "meta/get"},
 	{Method: "GET", Path: "/user", ID: "users/get-authenticated"},
 	{Method: "GET", Path: "/users/{username}", ID: "users/get-by-username"},
 	{Method: "GET", Path: "/rate_limit", ID: "rate-limit/get"},

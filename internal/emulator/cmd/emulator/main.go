@@ -2,7 +2,9 @@
 //
 //	emulator --listen 127.0.0.1:PORT --root DIR
 //
-// Point clients at it with HTTP_PROXY=http://127.0.0.1:PORT and GH_HOST=github.localhost.
+// Point clients at it with HTTP_PROXY=http://127.0.0.1:PORT and GH_HOST=github.localhost;
+// for the enterprise hosts (ghes.localhost, TENANT.ghe.localhost) also
+// HTTPS_PROXY=http://127.0.0.1:PORT, SSL_CERT_FILE=DIR/ca.pem and GIT_SSL_CAINFO=DIR/ca.pem.
 package main
 
 import (
@@ -23,6 +25,7 @@ func main() {
 	login := flag.String("login", "monalisa", "user that tokens authenticate as")
 	token := flag.String("token", "", "the only token authenticating as --login; any other unregistered token is refused 401 Bad credentials (default: any token)")
 	verbose := flag.Bool("v", false, "log every request to stderr")
+	ghes := flag.String("ghes-version", emulator.CurrentEnterpriseVersion, "GitHub Enterprise Server version ghes.localhost reports and behaves as")
 	flag.Parse()
 	if *root == "" {
 		fmt.Fprintln(os.Stderr, "emulator: --root is required")
@@ -31,7 +34,7 @@ func main() {
 	if err := os.MkdirAll(*root, 0o755); err != nil {
 		log.Fatalf("emulator: %v", err)
 	}
-	opts := emulator.Options{Root: *root, Login: *login, Token: *token}
+	opts := emulator.Options{Root: *root, Login: *login, Token: *token, EnterpriseVersion: *ghes}
 	if *verbose {
 		opts.Logf = log.New(os.Stderr, "emulator: ", log.Ltime).Printf
 	}
@@ -47,6 +50,7 @@ func main() {
 	}
 	// The address line is how scripts learn a port chosen by the kernel.
 	fmt.Printf("emulator listening on %s\n", ln.Addr())
+	fmt.Printf("emulator certificate authority in %s\n", srv.CAFile())
 	if err := srv.Serve(ctx, ln); err != nil {
 		log.Fatalf("emulator: %v", err)
 	}
