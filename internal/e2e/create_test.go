@@ -23,9 +23,14 @@ func behind(t *testing.T, e *harness.Env, repo, work string) string {
 	return e.Git(other, "rev-parse", "HEAD")
 }
 
+// TestCreateHappyPath runs on every site (harness.Sites): github.localhost and
+// GitHub Enterprise Server at an old and the current version.
 func TestCreateHappyPath(t *testing.T) {
 	t.Parallel()
-	e := harness.New(t)
+	harness.ForEachSite(t, testCreateHappyPath)
+}
+
+func testCreateHappyPath(t *testing.T, e *harness.Env) {
 	work := e.CreateRepo("shop", nil)
 	localMain := e.Git(work, "rev-parse", "main")
 	remoteTip := behind(t, e, "shop", work)

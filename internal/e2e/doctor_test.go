@@ -48,7 +48,11 @@ func doctorLines(t *testing.T, stdout string) map[string][]string {
 
 func TestDoctorReady(t *testing.T) {
 	t.Parallel()
-	e := harness.New(t)
+	harness.ForEachSite(t, testDoctorReady)
+}
+
+// testDoctorReady runs in a world of each site (harness.Sites).
+func testDoctorReady(t *testing.T, e *harness.Env) {
 	work := e.CreateRepo("shop", map[string]string{".github/workflows/ci.yml": ciWorkflow})
 	// The team's label differs in case from the config's: it is the same label.
 	if status, out := e.API("POST", "/repos/monalisa/shop/labels", map[string]any{"name": "Hotfix", "color": "d73a4a"}); status != 201 {

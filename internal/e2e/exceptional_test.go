@@ -130,7 +130,11 @@ func fileAt(t *testing.T, e *harness.Env, repo, path, ref string) string {
 // TestExceptionalHotfix is issue 9's story: main is red, the fix ships from the last release.
 func TestExceptionalHotfix(t *testing.T) {
 	t.Parallel()
-	e := harness.New(t)
+	harness.ForEachSite(t, testExceptionalHotfix)
+}
+
+// testExceptionalHotfix runs in a world of each site (harness.Sites).
+func testExceptionalHotfix(t *testing.T, e *harness.Env) {
 	work, mainTip := unreleasableRepo(t, e, "shop", true)
 	tagSHA := e.Git(work, "rev-parse", "HEAD~2")
 

@@ -39,7 +39,11 @@ func dispatchCount(e *harness.Env) int {
 
 func TestShipResumesAndReleasesOnce(t *testing.T) {
 	t.Parallel()
-	e := harness.New(t)
+	harness.ForEachSite(t, testShipResumesAndReleasesOnce)
+}
+
+// testShipResumesAndReleasesOnce runs in a world of each site (harness.Sites).
+func testShipResumesAndReleasesOnce(t *testing.T, e *harness.Env) {
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	work := startHotfix(t, e, "shop", "login page 500 on empty password")
 	e.AddCollaborator("shop", "hubot")
@@ -51,7 +55,7 @@ func TestShipResumesAndReleasesOnce(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
 	}
-	if got := strings.TrimSpace(r.Stdout); got != "http://github.localhost/monalisa/shop/pull/1" {
+	if got := strings.TrimSpace(r.Stdout); got != e.WebURL("monalisa/shop/pull/1") {
 		t.Errorf("stdout %q, want the PR URL", got)
 	}
 	_, out := e.API("GET", "/repos/monalisa/shop/pulls/1", nil)
@@ -184,7 +188,11 @@ func TestShipRefusals(t *testing.T) {
 // while a reviewer approves and merges, dispatches, and follows the run.
 func TestShipWaitsThenWatchesTheRelease(t *testing.T) {
 	t.Parallel()
-	e := harness.New(t)
+	harness.ForEachSite(t, testShipWaitsThenWatchesTheRelease)
+}
+
+// testShipWaitsThenWatchesTheRelease runs in a world of each site (harness.Sites).
+func testShipWaitsThenWatchesTheRelease(t *testing.T, e *harness.Env) {
 	work := startHotfix(t, e, "mill", "flour overflow")
 	e.Control("POST", "users", map[string]any{"login": "hubot", "token": "hubot-token"})
 	e.AddCollaborator("mill", "hubot")

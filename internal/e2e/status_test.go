@@ -20,7 +20,11 @@ import (
 // form, at the cost of one GraphQL query and at most one REST request.
 func TestStatus(t *testing.T) {
 	t.Parallel()
-	e := harness.New(t)
+	harness.ForEachSite(t, testStatus)
+}
+
+// testStatus runs in a world of each site (harness.Sites).
+func testStatus(t *testing.T, e *harness.Env) {
 	work := e.CreateRepo("shop", map[string]string{".github/hotfix.yml": "label:\n  name: urgent\n"})
 
 	ship := func(desc, file string) string {
@@ -141,7 +145,7 @@ func TestStatus(t *testing.T) {
 		rel, _ := got[2]["release"].(map[string]any)
 		if got[2]["number"] != 1.0 || got[2]["state"] != "MERGED" || rel == nil || rel["runId"] != float64(runID) ||
 			rel["status"] != "completed" || rel["conclusion"] != "success" || rel["workflow"] != "release.yml" ||
-			rel["url"] != fmt.Sprintf("http://github.localhost/monalisa/shop/actions/runs/%d", runID) {
+			rel["url"] != e.WebURL(fmt.Sprintf("monalisa/shop/actions/runs/%d", runID)) {
 			t.Errorf("merged pull request: %v", got[2])
 		}
 	})

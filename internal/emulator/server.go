@@ -57,6 +57,10 @@ type Options struct {
 	// EnterpriseVersion is the GitHub Enterprise Server version ghes.localhost
 	// reports and behaves as ("3.14.2"); CurrentEnterpriseVersion when empty.
 	EnterpriseVersion string
+	// OnlyHost, when set, is the one web host (github.localhost, ghes.localhost,
+	// TENANT.ghe.localhost) this server answers for, with its API host: a world
+	// uses one GitHub, and a request for another is refused as foreign.
+	OnlyHost string
 }
 
 // Server is the emulator. It is an http.Handler.
@@ -87,6 +91,7 @@ type Server struct {
 	// ghesVersion is the version ghes.localhost reports (a string; control API
 	// /_emulator/enterprise changes it).
 	ghesVersion atomic.Value
+	onlyHost    string
 	tunnelsMu   sync.Mutex
 	tunnels     map[*http.Server]bool
 	stopped     bool
@@ -155,6 +160,7 @@ func New(opts Options) (*Server, error) {
 		logf:    opts.Logf,
 		gitHTTP: filepath.Join(strings.TrimSpace(string(out)), "git-http-backend"),
 	}
+	s.onlyHost = strings.ToLower(opts.OnlyHost)
 	s.core.init("core", opts.Now())
 	s.graphql.init("graphql", opts.Now())
 	if opts.EnterpriseVersion != "" {

@@ -119,8 +119,15 @@ const (
 // request is for; for the API of an enterprise host, path is returned without
 // its /api/v3 (or /api/uploads) prefix and /api/graphql becomes /graphql, as
 // github.localhost's API serves them.
-func (s *Server) siteFor(host, path string) (site, route, string) {
-	host = strings.ToLower(host)
+func (s *Server) siteFor(host, path string) (st site, rt route, p string) {
+	st, rt, p = s.anySiteFor(strings.ToLower(host), path)
+	if s.onlyHost != "" && rt != routeNone && st.host != s.onlyHost {
+		return site{}, routeNone, path
+	}
+	return st, rt, p
+}
+
+func (s *Server) anySiteFor(host, path string) (site, route, string) {
 	switch {
 	case host == APIHost:
 		return site{kind: siteDotcom, host: Host}, routeAPI, path

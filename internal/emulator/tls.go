@@ -10,6 +10,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -174,7 +176,13 @@ func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 // emulator stops.
 func (s *Server) serveTunnel(conn net.Conn) {
 	ln := &oneConnListener{conn: conn, done: make(chan struct{})}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
+	// A client that does not trust the authority ends the handshake: the
+	// emulator's log says so when verbose, not the test's output.
+	errLog := log.New(io.Discard, "", 0)
+	if s.logf != nil {
+		errLog = log.New(logfWriter(s.logf), "", 0)
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog,
 		ConnState: func(_ net.Conn, st http.ConnState) {
 			if st == http.StateClosed || st == http.StateHijacked {
 				ln.Close()
@@ -195,6 +203,14 @@ func (s *Server) serveTunnel(conn net.Conn) {
 	s.tunnelsMu.Lock()
 	delete(s.tunnels, srv)
 	s.tunnelsMu.Unlock()
+}
+
+// logfWriter turns Logf into a writer for http.Server's ErrorLog.
+type logfWriter func(string, ...any)
+
+func (f logfWriter) Write(p []byte) (int, error) {
+	f("%s", strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // closeTunnels ends every HTTPS connection (the emulator is stopping).

@@ -7,6 +7,8 @@ package harness
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -68,8 +70,74 @@ type Env struct {
 	Home   string
 	// Environ is the process environment for gh and git in this world.
 	Environ []string
+	// Site is the GitHub this world's gh and git use.
+	Site    Site
 	client  *http.Client
+	apiBase string // REST root, no trailing slash
+	webBase string // web and git root, no trailing slash
 }
+
+// Site is the GitHub a world stands for: github.localhost (the zero value,
+// plain HTTP, API at api.github.localhost, GH_TOKEN), a GitHub Enterprise
+// Server at emulator.EnterpriseHost (HTTPS, /api/v3, GH_ENTERPRISE_TOKEN, git
+// authenticated by gh's own credential helper as `gh auth setup-git` sets it
+// up) of Version, or a GHE.com tenant TENANT.ghe.localhost (HTTPS, API at
+// api.TENANT…).
+type Site struct {
+	Host    string
+	Version string // GitHub Enterprise Server version; emulator.CurrentEnterpriseVersion when empty
+}
+
+// Name is the site as test names show it: "github.localhost", "ghes-3.10".
+func (s Site) Name() string {
+	switch {
+	case s.Host == "" || s.Host == emulator.Host:
+		return emulator.Host
+	case s.Host == emulator.EnterpriseHost:
+		v := s.Version
+		if v == "" {
+			v = emulator.CurrentEnterpriseVersion
+		}
+		return "ghes-" + strings.Join(strings.SplitN(v, ".", 3)[:2], ".")
+	}
+	return s.Host
+}
+
+// Enterprise reports whether the site is served over HTTPS (GHES or a tenant).
+func (s Site) Enterprise() bool { return s.Host != "" && s.Host != emulator.Host }
+
+// OldEnterpriseVersion is a GitHub Enterprise Server that lacks what newer
+// ones have: rulesets (3.11), the merge queue (3.12), run details on dispatch
+// (3.21). Many companies run a server years old.
+const OldEnterpriseVersion = "3.10.0"
+
+// Sites are the GitHubs the main scenarios run on: github.localhost, and
+// GitHub Enterprise Server at an old and at the current version.
+var Sites = []Site{
+	{},
+	{Host: emulator.EnterpriseHost, Version: OldEnterpriseVersion},
+	{Host: emulator.EnterpriseHost, Version: emulator.CurrentEnterpriseVersion},
+}
+
+// ForEachSite runs fn in a subtest per site of Sites, each with its own world
+// (New), as a user of that GitHub would run gh hotfix.
+func ForEachSite(t *testing.T, fn func(t *testing.T, e *Env)) {
+	t.Helper()
+	for _, site := range Sites {
+		t.Run(site.Name(), func(t *testing.T) {
+			fn(t, NewOn(t, site))
+		})
+	}
+}
+
+// Host is the host gh and git use in this world.
+func (e *Env) Host() string { return e.Site.Host }
+
+// WebURL is the web (and git) URL of path on this world's host.
+func (e *Env) WebURL(path string) string { return e.webBase + "/" + strings.TrimPrefix(path, "/") }
+
+// APIURL is the REST URL of path on this world's host.
+func (e *Env) APIURL(path string) string { return e.apiBase + "/" + strings.TrimPrefix(path, "/") }
 
 // Result is what a command printed and how it exited.
 type Result struct {
@@ -134,9 +202,15 @@ func BuildExtension(t testing.TB) string {
 // New starts an emulator, isolates gh and git in temp dirs and installs the extension.
 func New(t testing.TB) *Env {
 	t.Helper()
+	return NewOn(t, Site{})
+}
+
+// NewOn is New for a world on site.
+func NewOn(t testing.TB, site Site) *Env {
+	t.Helper()
 	RequireTools(t)
 	extDir := BuildExtension(t)
-	e := NewBare(t)
+	e := newBare(t, site)
 	if r := e.RunIn(extDir, "gh", "extension", "install", "."); r.Code != 0 {
 		t.Fatalf("gh extension install .: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -147,11 +221,19 @@ func New(t testing.TB) *Env {
 // no extension installed, as on a machine that is about to install it from a release.
 func NewBare(t testing.TB) *Env {
 	t.Helper()
+	return newBare(t, Site{})
+}
+
+func newBare(t testing.TB, site Site) *Env {
+	t.Helper()
 	RequireTools(t)
 	dir := t.TempDir()
+	if site.Host == "" {
+		site.Host = emulator.Host
+	}
 	// Token: only the harness token (and tokens registered through the control
 	// API) authenticate; any other is refused 401 "Bad credentials", as on GitHub.
-	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github"), Token: Token})
+	srv, err := emulator.New(emulator.Options{Root: filepath.Join(dir, "github"), Token: Token, EnterpriseVersion: site.Version, OnlyHost: site.Host})
 	if err != nil {
 		t.Fatalf("emulator: %v", err)
 	}
@@ -171,16 +253,33 @@ func NewBare(t testing.TB) *Env {
 			}
 		}
 	})
-	e := &Env{T: t, Dir: dir, Server: srv, Addr: ln.Addr().String(), Home: filepath.Join(dir, "home")}
+	e := &Env{T: t, Dir: dir, Server: srv, Addr: ln.Addr().String(), Home: filepath.Join(dir, "home"), Site: site}
+	e.apiBase, e.webBase = "http://"+emulator.APIHost, "http://"+emulator.Host
+	switch {
+	case site.Host == emulator.EnterpriseHost:
+		e.apiBase, e.webBase = "https://"+site.Host+"/api/v3", "https://"+site.Host
+	case site.Enterprise():
+		e.apiBase, e.webBase = "https://api."+site.Host, "https://"+site.Host
+	}
 	proxyURL, _ := url.Parse("http://" + e.Addr)
-	e.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
-	environ, err := Isolate(dir, e.Addr, Token)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(srv.CAPEM())
+	e.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL),
+		TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	environ, err := IsolateSite(dir, e.Addr, Token, e.Host(), srv.CAFile())
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Environ = environ
 	e.waitReady()
 	e.Control("POST", "users", map[string]any{"login": Owner, "token": Token, "email": OwnerEmail})
+	if site.Enterprise() {
+		// git authenticates through gh's own credential helper, configured as a
+		// user of the enterprise host configures it.
+		if r := e.RunIn(dir, "gh", "auth", "setup-git", "--hostname", e.Host()); r.Code != 0 {
+			t.Fatalf("gh auth setup-git --hostname %s: exit %d\n%s%s", e.Host(), r.Code, r.Stdout, r.Stderr)
+		}
+	}
 	return e
 }
 
@@ -191,6 +290,16 @@ func NewBare(t testing.TB) *Env {
 // proxy settings. It returns the environment to run gh and git with; the bench
 // uses it too.
 func Isolate(dir, proxyAddr, token string) ([]string, error) {
+	return IsolateSite(dir, proxyAddr, token, emulator.Host, "")
+}
+
+// IsolateSite is Isolate for a world whose gh uses host: for an enterprise
+// host (HTTPS) gh's token comes from GH_ENTERPRISE_TOKEN, as gh reads it for
+// any host other than github.com, and gh, the extension and git trust the
+// emulator's authority (caFile) through SSL_CERT_FILE and GIT_SSL_CAINFO; git
+// gets no credential helper of the harness's (gh auth setup-git adds gh's).
+func IsolateSite(dir, proxyAddr, token, host, caFile string) ([]string, error) {
+	enterprise := host != emulator.Host
 	home := filepath.Join(dir, "home")
 	for _, d := range []string{home, filepath.Join(dir, "config"), filepath.Join(dir, "data"), filepath.Join(dir, "cache"), filepath.Join(dir, "state"), filepath.Join(dir, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -198,22 +307,29 @@ func Isolate(dir, proxyAddr, token string) ([]string, error) {
 		}
 	}
 	gitconfig := filepath.Join(home, ".gitconfig")
+	helper := `[credential]
+	helper = "!f() { test \"$1\" = get && echo username=x-access-token && echo password=$GH_TOKEN; }; f"
+`
+	tokenVar := "GH_TOKEN="
+	var trust []string
+	if enterprise {
+		helper, tokenVar = "", "GH_ENTERPRISE_TOKEN="
+		trust = []string{"SSL_CERT_FILE=" + caFile, "GIT_SSL_CAINFO=" + caFile}
+	}
 	if err := os.WriteFile(gitconfig, []byte(`[user]
 	name = Mona Lisa
 	email = `+OwnerEmail+`
 [init]
 	defaultBranch = main
-[credential]
-	helper = "!f() { test \"$1\" = get && echo username=x-access-token && echo password=$GH_TOKEN; }; f"
-[advice]
+`+helper+`[advice]
 	detachedHead = false
 `), 0o644); err != nil {
 		return nil, err
 	}
-	return append(cleanEnviron(),
+	return append(append(cleanEnviron(), trust...),
 		"HOME="+home,
-		"GH_HOST="+emulator.Host,
-		"GH_TOKEN="+token,
+		"GH_HOST="+host,
+		tokenVar+token,
 		"GH_CONFIG_DIR="+filepath.Join(dir, "config"),
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"),
 		"XDG_DATA_HOME="+filepath.Join(dir, "data"),
@@ -316,14 +432,14 @@ func (e *Env) Git(dir string, args ...string) string {
 // API calls the emulator's REST API as the harness user, through the proxy.
 func (e *Env) API(method, path string, body any) (int, any) {
 	e.T.Helper()
-	return e.do(method, "http://"+emulator.APIHost+path, body, true)
+	return e.do(method, e.apiBase+path, body, true)
 }
 
 // APIAs calls the emulator's REST API with another user's token (made with the
 // control API's users), as that teammate would.
 func (e *Env) APIAs(token, method, path string, body any) (int, any) {
 	e.T.Helper()
-	return e.doAs(method, "http://"+emulator.APIHost+path, body, token)
+	return e.doAs(method, e.apiBase+path, body, token)
 }
 
 // Control calls the emulator's control API.
@@ -486,7 +602,7 @@ func (e *Env) createRepo(createPath, owner, name string, files map[string]string
 		}
 		writeFile(e.T, filepath.Join(seed, p), content)
 	}
-	remote := "http://" + emulator.Host + "/" + owner + "/" + name + ".git"
+	remote := e.webBase + "/" + owner + "/" + name + ".git"
 	e.Git(seed, "add", "-A")
 	e.Git(seed, "commit", "--quiet", "-m", "Initial commit")
 	e.Git(seed, "remote", "add", "origin", remote)
@@ -539,7 +655,7 @@ func (e *Env) AddCollaborator(name, login string) {
 
 // RemoteURL is the clone URL of OWNER/name on the emulator.
 func (e *Env) RemoteURL(name string) string {
-	return "http://" + emulator.Host + "/" + Owner + "/" + name + ".git"
+	return e.webBase + "/" + Owner + "/" + name + ".git"
 }
 
 // Clone clones OWNER/name into a new folder and returns its path.
@@ -569,7 +685,7 @@ func (e *Env) Hotfix(dir string, args ...string) Result {
 // Unauthenticated sends a request without any credentials and returns the status and body.
 func (e *Env) Unauthenticated(method, path string) (int, string) {
 	e.T.Helper()
-	req, err := http.NewRequest(method, "http://"+emulator.APIHost+path, nil)
+	req, err := http.NewRequest(method, e.apiBase+path, nil)
 	if err != nil {
 		e.T.Fatal(err)
 	}
