@@ -12,17 +12,26 @@ import (
 // go-gh treat as a special case: plain HTTP, API at api.github.localhost):
 //
 //   - EnterpriseHost stands for a GitHub Enterprise Server: HTTPS only, REST under
-//     https://HOST/api/v3/, GraphQL at https://HOST/api/graphql, uploads under
-//     https://HOST/api/uploads/, git at https://HOST/OWNER/REPO.git ("About GitHub
-//     Enterprise Server": "the REST API … at http(s)://HOSTNAME/api/v3", GraphQL
-//     "http(s)://HOSTNAME/api/graphql", docs.github.com/enterprise-server@3.14/rest/
-//     overview/resources-in-the-rest-api and …/graphql/guides/forming-calls-with-graphql).
-//     Every API answer carries X-GitHub-Enterprise-Version, and GET /api/v3/meta
-//     has installed_version (REST docs, "Get GitHub Enterprise Server meta information").
+//     https://HOST/api/v3/ ("prefixed with the following URL: http(s)://HOSTNAME/api/v3",
+//     docs.github.com/en/enterprise-server@3.10/rest/enterprise-admin), GraphQL at
+//     https://HOST/api/graphql ("Point the client at the GraphQL endpoint:
+//     http(s)://HOSTNAME/api/graphql", …@3.15/graphql/guides/using-graphql-clients),
+//     uploads under https://HOST/api/uploads/ (go-github's convention,
+//     google/go-github#3985; clients should use a release's upload_url), git at
+//     https://HOST/OWNER/REPO.git. Every API answer carries X-GitHub-Enterprise-Version
+//     ("The current version of your enterprise is returned in the REST API response
+//     header", …@3.13/rest/enterprise-admin; real values are plain "3.16.2"), and
+//     GET /api/v3/meta has installed_version (github/gh-gei#743; "not present for
+//     https://api.github.com/meta", hub4j/github-api#852).
 //   - TENANT.TenantDomain stands for GitHub Enterprise Cloud with data residency
 //     (TENANT.ghe.com): HTTPS, the API at https://api.TENANT.ghe.com/ like
-//     api.github.com, the web and git at https://TENANT.ghe.com ("Network details
-//     for GHE.com", docs.github.com/enterprise-cloud@latest/admin/data-residency).
+//     api.github.com ("replace api.github.com with your enterprise's dedicated
+//     subdomain at api.SUBDOMAIN.ghe.com", docs.github.com/en/enterprise-cloud@latest/
+//     rest/enterprise-admin/network-configurations), the web and git at
+//     https://TENANT.ghe.com; no installed_version (mona-actions/gh-repo-stats#204).
+//     gh and go-gh know a tenant only by the ghe.com suffix, so they take
+//     TENANT.ghe.localhost for a GitHub Enterprise Server: the tenant shape is
+//     served for clients told its URLs, not reached through gh.
 //
 // The same store answers on every host: a world uses one of them. Answers are
 // built with github.localhost's URLs and rebased to the site's (rebase) at the
