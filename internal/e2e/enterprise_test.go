@@ -85,6 +85,32 @@ func TestEnterpriseHostsTokensAndGit(t *testing.T) {
 		t.Fatalf("ship --no-wait: exit %d, stdout %q (want the PR's enterprise URL)\n%s", r.Code, r.Stdout, r.Stderr)
 	}
 
+	t.Run("the extension's git through gh's credential helper", func(t *testing.T) {
+		// With the user's own GIT_CONFIG_* entries the extension adds no
+		// Authorization header of its own: its push is challenged, and git asks
+		// gh's credential helper, as for any push of the user's.
+		e.Git(work, "switch", "-q", "main")
+		own := []string{"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.quotePath", "GIT_CONFIG_VALUE_0=false"}
+		e.ClearRequests()
+		r := e.RunInEnv(work, own, "gh", "hotfix", "create", "cart rounding", "--push")
+		if r.Code != 0 {
+			t.Fatalf("create --push: exit %d: %s", r.Code, r.Stderr)
+		}
+		if status, _ := e.API("GET", "/repos/monalisa/shop/branches/hotfix/cart-rounding", nil); status != 200 {
+			t.Errorf("the branch pushed through gh's credential helper is not on the server: %d", status)
+		}
+		challenged := 0
+		for _, req := range e.Server.Requests() {
+			if req.Route == "git" && req.Status == 401 {
+				challenged++
+			}
+		}
+		if challenged == 0 {
+			t.Errorf("git was never challenged: the push did not go through the credential helper")
+		}
+		e.Git(work, "switch", "-q", "hotfix/login-page-500")
+	})
+
 	outside := t.TempDir()
 	t.Run("-R HOST/OWNER/REPO without GH_HOST", func(t *testing.T) {
 		r := e.RunInEnv(outside, []string{"GH_HOST="}, "gh", "hotfix", "status", "-R", emulator.EnterpriseHost+"/monalisa/shop", "--json", "number,url")
