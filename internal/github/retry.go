@@ -61,6 +61,9 @@ func backoff(attempt int) time.Duration {
 }
 
 func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, body []byte, idempotent, graphql bool) (*http.Response, error) {
+	if c.endpointErr != nil {
+		return nil, c.endpointErr
+	}
 	var lastErr error
 	refusals := 0 // secondary-limit refusals without retry-after, for the doubling wait
 	limited := 0  // rate-limit refusals of any kind
