@@ -34,7 +34,8 @@ type Client struct {
 	host          string
 	restBase      string // with trailing slash
 	graphqlURL    string
-	endpointErr   error // why go-gh gave no URLs for host; every request fails with it
+	endpointErr   error                  // why go-gh gave no URLs for host; every request fails with it
+	version       atomic.Pointer[string] // X-GitHub-Enterprise-Version of the first answer that had one
 	requests      atomic.Int64
 	secondaryWait time.Duration // first wait after a secondary limit without retry-after
 }
@@ -213,7 +214,37 @@ func (c *Client) GraphQLIdempotent(ctx context.Context, query string, vars map[s
 	return c.graphQL(ctx, query, vars, out, true)
 }
 
+// graphQL fits a query to the server (see ghes.go) and sends it: pruned of the
+// fields of features the server is known to lack; and, when the version was
+// not known yet and the answer refused only such fields while telling the
+// version, pruned and sent once more. Mutations go out as written.
 func (c *Client) graphQL(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {
+	known := c.ServerVersion() != ""
+	if known {
+		query, vars, _ = pruneQuery(query, vars, lackedFields(c.ServerVersion()))
+	}
+	err := c.graphQLOnce(ctx, query, vars, out, idempotent)
+	if err == nil || known {
+		return err
+	}
+	fields := undefinedFields(err)
+	drop := lackedFields(c.ServerVersion())
+	if len(fields) == 0 || drop == nil {
+		return err
+	}
+	for _, f := range fields {
+		if !drop(f) {
+			return err
+		}
+	}
+	pruned, pvars, ok := pruneQuery(query, vars, drop)
+	if !ok {
+		return err
+	}
+	return c.graphQLOnce(ctx, pruned, pvars, out, idempotent)
+}
+
+func (c *Client) graphQLOnce(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {
 	b, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return err

@@ -78,6 +78,9 @@ func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, bo
 		req.Header = hdr.Clone()
 		c.requests.Add(1)
 		resp, err := c.http.Do(req)
+		if err == nil {
+			c.noteVersion(resp.Header)
+		}
 		wait := time.Duration(0)
 		if err == nil && mayBeRateLimited(resp.StatusCode, graphql) {
 			// Read the answer to classify it, then hand it on unread.
