@@ -2,6 +2,7 @@ package github
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -134,6 +135,33 @@ func (c *Client) ServerVersion() string {
 	return *v
 }
 
+// Enterprise reports whether the client's host is a GitHub Enterprise Server
+// (not github.com, GHE.com or github.localhost), as go-gh sees hosts.
+func (c *Client) Enterprise() bool { return c.enterprise() }
+
+// LearnServerVersion returns the server's version: the one its answers told,
+// else on GitHub Enterprise Server what GET /meta says (installed_version;
+// https://github.com/github/gh-gei/issues/743), which its header then tells
+// too. On github.com and GHE.com it is "" and asks nothing.
+func (c *Client) LearnServerVersion(ctx context.Context) (string, error) {
+	if !c.enterprise() {
+		return "", nil
+	}
+	if v := c.ServerVersion(); v != "" {
+		return v, nil
+	}
+	var meta struct {
+		InstalledVersion string `json:"installed_version"`
+	}
+	if err := c.REST(ctx, "GET", "meta", nil, &meta); err != nil {
+		return "", err
+	}
+	if v := strings.TrimSpace(meta.InstalledVersion); v != "" {
+		c.version.CompareAndSwap(nil, &v)
+	}
+	return c.ServerVersion(), nil
+}
+
 // Has reports whether the server has f: true on github.com and GHE.com, and
 // while the version is unknown or not one this client can read.
 func (c *Client) Has(f Feature) bool {
@@ -141,10 +169,14 @@ func (c *Client) Has(f Feature) bool {
 }
 
 // Lacks lists, in doctor's order, the features the server is known to lack.
-func (c *Client) Lacks() []Feature {
+func (c *Client) Lacks() []Feature { return Lacking(c.ServerVersion()) }
+
+// Lacking lists, in doctor's order, the features a GitHub Enterprise Server
+// of version v lacks: none for "" (github.com) or a version it cannot read.
+func Lacking(v string) []Feature {
 	var out []Feature
 	for _, f := range featureOrder {
-		if !c.Has(f) {
+		if !versionHas(v, f) {
 			out = append(out, f)
 		}
 	}

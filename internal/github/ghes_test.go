@@ -72,6 +72,38 @@ func TestServerVersionConcurrent(t *testing.T) {
 	}
 }
 
+// TestLearnServerVersion: known from an answer, no request; unknown on GHES,
+// one GET /meta; github.com and GHE.com, nothing.
+func TestLearnServerVersion(t *testing.T) {
+	tests := []struct {
+		name, host, known string
+		meta              httpmock.Responder
+		want              string
+	}{
+		{"github.com", "github.com", "", nil, ""},
+		{"ghe.com", "octo.ghe.com", "", nil, ""},
+		{"known", "ghe.example.com", "3.12.1", nil, "3.12.1"},
+		{"meta's installed_version", "ghe.example.com", "", httpmock.JSON(http.StatusOK, `{"installed_version": "3.10.2"}`), "3.10.2"},
+		{"meta's header", "ghe.example.com", "", httpmock.JSON(http.StatusOK, `{}`, enterpriseHeader("3.9.0")), "3.9.0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := httpmock.New(t)
+			if tt.meta != nil {
+				reg.Register(httpmock.REST("GET", "meta"), tt.meta)
+			}
+			c := NewClient(&http.Client{Transport: reg}, tt.host)
+			if tt.known != "" {
+				c.noteVersion(enterpriseHeader(tt.known))
+			}
+			got, err := c.LearnServerVersion(context.Background())
+			if err != nil || got != tt.want {
+				t.Errorf("LearnServerVersion() = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestHas(t *testing.T) {
 	tests := []struct {
 		version string
