@@ -43,6 +43,9 @@ const (
 	// Rulesets are repository rulesets: GraphQL Repository.rulesets and
 	// Ref.rules, REST /repos/{owner}/{repo}/rulesets and /rules/branches/{branch}.
 	Rulesets
+	// MergeQueueRule is the merge_queue rule type of rulesets: GraphQL
+	// MergeQueueParameters.
+	MergeQueueRule
 	// DispatchRunDetails is return_run_details on a workflow dispatch, which
 	// makes the dispatch answer with the run it started.
 	DispatchRunDetails
@@ -52,7 +55,7 @@ const (
 type feature struct {
 	name  string   // as doctor says what a server lacks
 	since [2]int   // first GHES version (major, minor) that has it
-	gated []string // GraphQL fields that exist only from since on
+	gated []string // GraphQL fields (lowerCamel) and types (UpperCamel) that exist only from since on
 }
 
 // features says, for each Feature, the first GitHub Enterprise Server release
@@ -87,6 +90,18 @@ var features = map[Feature]feature{
 		since: [2]int{3, 11},
 		gated: []string{"rulesets", "rules"},
 	},
+	// The merge_queue rule of rulesets ("Require merge queue"): GHES 3.13,
+	// from the docs' flag only (github/docs data/features/repo-rules-merge-queue.yml,
+	// ghes '>=3.13', "Public Beta of the merge queue repository rule"; no
+	// release-notes entry found). Its parameters' GraphQL type,
+	// MergeQueueParameters, is read by an inline fragment, which a server
+	// without the type refuses ("No such type MergeQueueParameters, so it
+	// can't be a fragment condition"): the fragment goes.
+	MergeQueueRule: {
+		name:  "merge queue rule",
+		since: [2]int{3, 13},
+		gated: []string{"MergeQueueParameters"},
+	},
 	// return_run_details on "Create a workflow dispatch event": GHES 3.21.0
 	// release notes, "APIs": "The workflow dispatch API endpoint now returns
 	// metadata, including the run ID, in the response"
@@ -100,7 +115,7 @@ var features = map[Feature]feature{
 }
 
 // featureOrder is the order doctor lists what a server lacks in.
-var featureOrder = []Feature{MergeQueue, Rulesets, DispatchRunDetails}
+var featureOrder = []Feature{MergeQueue, Rulesets, MergeQueueRule, DispatchRunDetails}
 
 // String is the feature's name as doctor says it.
 func (f Feature) String() string { return features[f].name }
@@ -228,9 +243,9 @@ func lackedFields(v string) func(name string) bool {
 	return func(name string) bool { return drop[name] }
 }
 
-// undefinedFields returns the fields a GraphQL answer's errors say do not
-// exist, or nil when any of its errors is something else (besides a variable
-// left unused by them). GitHub's form:
+// undefinedFields returns the fields and fragment types a GraphQL answer's
+// errors say do not exist, or nil when any of its errors is something else
+// (besides a variable left unused by them). GitHub's form:
 // {"message": "Field 'mergeQueueEntry' doesn't exist on type 'PullRequest'",
 // "extensions": {"code": "undefinedField", "typeName": "PullRequest",
 // "fieldName": "mergeQueueEntry"}}.
@@ -247,15 +262,26 @@ func undefinedFields(err error) []string {
 			// (https://github.com/microsoft/vscode-pull-request-github/issues/5808).
 			continue
 		}
-		if code != "undefinedField" {
-			return nil
-		}
-		name, _ := e.Extensions["fieldName"].(string)
-		if name == "" {
-			// "Field 'x' doesn't exist on type 'Y'"
-			if rest, ok := strings.CutPrefix(e.Message, "Field '"); ok {
-				name, _, _ = strings.Cut(rest, "'")
+		var name string
+		switch code {
+		case "undefinedField":
+			name, _ = e.Extensions["fieldName"].(string)
+			if name == "" {
+				// "Field 'x' doesn't exist on type 'Y'"
+				if rest, ok := strings.CutPrefix(e.Message, "Field '"); ok {
+					name, _, _ = strings.Cut(rest, "'")
+				}
 			}
+		case "undefinedType":
+			// "No such type MergeQueueParameters, so it can't be a fragment condition"
+			name, _ = e.Extensions["typeName"].(string)
+			if name == "" {
+				if rest, ok := strings.CutPrefix(e.Message, "No such type "); ok {
+					name, _, _ = strings.Cut(rest, ",")
+				}
+			}
+		default:
+			return nil
 		}
 		if name == "" {
 			return nil
@@ -266,7 +292,8 @@ func undefinedFields(err error) []string {
 }
 
 // pruneQuery removes from a GraphQL query document every field drop names
-// (wherever it is selected, under any alias, in fragments too), then the
+// (wherever it is selected, under any alias, in fragments too) and every
+// fragment on a type it names (inline, or defined and spread), then the
 // variables and fragments nothing uses any more, and returns the document
 // re-printed and vars without the dropped variables (a copy; vars is not
 // modified). A selection left empty selects __typename, so the object it
@@ -288,16 +315,23 @@ func pruneQuery(query string, vars map[string]any, drop func(name string) bool) 
 			return query, vars, false
 		}
 	}
+	// A fragment on a type the server lacks goes, with its spreads.
+	goneFrags := map[string]bool{}
+	for _, fr := range doc.Fragments {
+		if drop(fr.TypeCondition) {
+			goneFrags[fr.Name] = true
+		}
+	}
 	changed := false
 	for _, op := range doc.Operations {
 		var ch bool
-		op.SelectionSet, ch = pruneSelections(op.SelectionSet, drop)
+		op.SelectionSet, ch = pruneSelections(op.SelectionSet, drop, goneFrags)
 		op.SelectionSet = orTypename(op.SelectionSet)
 		changed = changed || ch
 	}
 	for _, fr := range doc.Fragments {
 		var ch bool
-		fr.SelectionSet, ch = pruneSelections(fr.SelectionSet, drop)
+		fr.SelectionSet, ch = pruneSelections(fr.SelectionSet, drop, goneFrags)
 		fr.SelectionSet = orTypename(fr.SelectionSet)
 		changed = changed || ch
 	}
@@ -381,10 +415,11 @@ func pruneQuery(query string, vars map[string]any, drop func(name string) bool) 
 	return b.String(), out, true
 }
 
-// pruneSelections drops the fields drop names from set, recursively; the set
+// pruneSelections drops from set, recursively, the fields drop names, the
+// inline fragments on a type it names, and the spreads of goneFrags; the set
 // it returns may be empty (an inline fragment left empty is dropped, the
 // caller fills any other with __typename).
-func pruneSelections(set ast.SelectionSet, drop func(string) bool) (ast.SelectionSet, bool) {
+func pruneSelections(set ast.SelectionSet, drop func(string) bool, goneFrags map[string]bool) (ast.SelectionSet, bool) {
 	changed := false
 	out := set[:0:0]
 	for _, sel := range set {
@@ -395,20 +430,29 @@ func pruneSelections(set ast.SelectionSet, drop func(string) bool) (ast.Selectio
 				continue
 			}
 			if len(s.SelectionSet) > 0 {
-				sub, ch := pruneSelections(s.SelectionSet, drop)
+				sub, ch := pruneSelections(s.SelectionSet, drop, goneFrags)
 				if ch {
 					changed = true
 					s.SelectionSet = orTypename(sub)
 				}
 			}
 		case *ast.InlineFragment:
-			sub, ch := pruneSelections(s.SelectionSet, drop)
+			if s.TypeCondition != "" && drop(s.TypeCondition) {
+				changed = true
+				continue
+			}
+			sub, ch := pruneSelections(s.SelectionSet, drop, goneFrags)
 			if ch {
 				changed = true
 				if len(sub) == 0 {
 					continue
 				}
 				s.SelectionSet = sub
+			}
+		case *ast.FragmentSpread:
+			if goneFrags[s.Name] {
+				changed = true
+				continue
 			}
 		}
 		out = append(out, sel)

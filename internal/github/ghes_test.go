@@ -112,8 +112,9 @@ func TestHas(t *testing.T) {
 		{"", map[Feature]bool{MergeQueue: true, Rulesets: true, DispatchRunDetails: true}},
 		{"garbage", map[Feature]bool{MergeQueue: true, Rulesets: true, DispatchRunDetails: true}},
 		{"3.10.4", map[Feature]bool{MergeQueue: false, Rulesets: false, DispatchRunDetails: false}},
-		{"3.11.0", map[Feature]bool{MergeQueue: false, Rulesets: true, DispatchRunDetails: false}},
-		{"enterprise-server@3.12.0", map[Feature]bool{MergeQueue: true, Rulesets: true, DispatchRunDetails: false}},
+		{"3.11.0", map[Feature]bool{MergeQueue: false, Rulesets: true, MergeQueueRule: false, DispatchRunDetails: false}},
+		{"enterprise-server@3.12.0", map[Feature]bool{MergeQueue: true, Rulesets: true, MergeQueueRule: false, DispatchRunDetails: false}},
+		{"3.13.0", map[Feature]bool{MergeQueue: true, Rulesets: true, MergeQueueRule: true, DispatchRunDetails: false}},
 		{"3.20.3", map[Feature]bool{MergeQueue: true, Rulesets: true, DispatchRunDetails: false}},
 		{"3.21.0", map[Feature]bool{MergeQueue: true, Rulesets: true, DispatchRunDetails: true}},
 		{"4.0", map[Feature]bool{MergeQueue: true, Rulesets: true, DispatchRunDetails: true}},
@@ -221,6 +222,32 @@ fragment Name on Repository {
 `,
 		},
 		{
+			name:    "3.12: the merge queue rule's parameters go, inline or spread",
+			version: "3.12.2",
+			query: `query { repository(owner: "o", name: "r") { ref(qualifiedName: "main") { rules(first: 9) { nodes { type parameters {
+  ... on PullRequestParameters { requiredApprovingReviewCount }
+  ... on MergeQueueParameters { mergeMethod }
+  ...queue } } } } } }
+fragment queue on MergeQueueParameters { mergeMethod }`,
+			want: `query {
+  repository(owner: "o", name: "r") {
+    ref(qualifiedName: "main") {
+      rules(first: 9) {
+        nodes {
+          type
+          parameters {
+            ... on PullRequestParameters {
+              requiredApprovingReviewCount
+            }
+          }
+        }
+      }
+    }
+  }
+}
+`,
+		},
+		{
 			name:    "nothing gated in it: byte-identical",
 			version: "3.10.0",
 			query:   "query  { viewer { login } }",
@@ -303,10 +330,18 @@ func TestProductQueriesPrune(t *testing.T) {
 		if _, err := parser.ParseQuery(&ast.Source{Input: out}); err != nil {
 			t.Errorf("%s: pruned query does not parse: %v\n%s", name, err, out)
 		}
-		for _, f := range []string{"mergeQueueEntry", "rulesets", "rules("} {
+		for _, f := range []string{"mergeQueueEntry", "rulesets", "rules(", "MergeQueueParameters"} {
 			if strings.Contains(out, f) {
 				t.Errorf("%s: %s left in\n%s", name, f, out)
 			}
+		}
+		// 3.12 has it all but the merge queue rule.
+		out, _, ok = pruneQuery(q, nil, lackedFields("3.12.0"))
+		if strings.Contains(q, "MergeQueueParameters") != ok || strings.Contains(out, "MergeQueueParameters") {
+			t.Errorf("%s on 3.12: pruned %v\n%s", name, ok, out)
+		}
+		if _, err := parser.ParseQuery(&ast.Source{Input: out}); err != nil {
+			t.Errorf("%s on 3.12: pruned query does not parse: %v\n%s", name, err, out)
 		}
 	}
 }
@@ -374,6 +409,24 @@ func TestGraphQLResendOnce(t *testing.T) {
 	}
 	if c.Requests() != 3 {
 		t.Errorf("requests %d, want 3", c.Requests())
+	}
+}
+
+// TestGraphQLResendUndefinedType: a fragment on a type the server lacks is
+// refused with undefinedType; the query goes again without it.
+func TestGraphQLResendUndefinedType(t *testing.T) {
+	const q = `query R { repository(owner: "o", name: "r") { ref(qualifiedName: "main") { rules(first: 9) { nodes { type parameters { ... on MergeQueueParameters { mergeMethod } } } } } } }`
+	refused := `{"errors":[{"extensions":{"code":"undefinedType","typeName":"MergeQueueParameters"},"message":"No such type MergeQueueParameters, so it can't be a fragment condition"}]}`
+	reg := httpmock.New(t)
+	reg.Register(httpmock.GraphQL(`query R`), gqlAnswer(refused, enterpriseHeader("3.12.4"), nil))
+	reg.Register(httpmock.GraphQL(`query R`), gqlAnswer(`{"data":{}}`, enterpriseHeader("3.12.4"), func(q string, _ map[string]any) {
+		if strings.Contains(q, "MergeQueueParameters") || !strings.Contains(q, "rules(first: 9)") {
+			t.Errorf("resent query:\n%s", q)
+		}
+	}))
+	c := NewClient(&http.Client{Transport: reg}, "ghes.localhost")
+	if err := c.GraphQL(context.Background(), q, nil, nil); err != nil {
+		t.Fatal(err)
 	}
 }
 

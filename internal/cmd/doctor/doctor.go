@@ -32,7 +32,7 @@ func NewCmdDoctor(f *command.Factory, runF func(context.Context, *DoctorOptions)
 		Long: strings.TrimSpace(`
 Check that the repository is ready for a hotfix, one line per check, with how to fix each
 failure: authentication and token scopes, on GitHub Enterprise Server its version and what
-it lacks of what gh-hotfix uses (merge queue, rulesets, run details on dispatch), the hotfix
+it lacks of what gh-hotfix uses (e.g. merge queue, rulesets), the hotfix
 label, a release workflow with a
 workflow_dispatch trigger and its inputs, auto-merge (when configured), CI running on
 hotfix branches or on pull requests to the base, a releasable base, the configuration, and

@@ -52,6 +52,9 @@ func (s serverFacts) has(f github.Feature) bool {
 func (s serverFacts) lacks() string {
 	var names []string
 	for _, f := range s.Lacks {
+		if f == github.MergeQueueRule && !s.has(github.Rulesets) {
+			continue // no rulesets, no rule of theirs
+		}
 		names = append(names, f.String())
 	}
 	text := strings.Join(names, ", ")
