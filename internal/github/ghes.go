@@ -21,12 +21,15 @@ import (
 // X-GitHub-Enterprise-Version header of its first answer (GHES sends it on
 // every API answer; github.com and GHE.com do not) and fits what it sends to
 // it:
-//   - every GraphQL query loses the fields of the features the server lacks
-//     before it is sent, so callers read their zero values: no merge queue
-//     entry, no rulesets, no rules on a ref (see pruneQuery);
+//   - every GraphQL query loses the fields (and fragments on the types) of the
+//     features the server lacks before it is sent, so callers read their zero
+//     values: no merge queue entry, no rulesets, no rules on a ref (see
+//     pruneQuery);
 //   - a query sent before the version was known that fails only on such
 //     fields is pruned and sent again, once, when its answer tells the version;
-//   - a dispatch asks for no run details where they do not exist.
+//   - a dispatch asks for no run details where they do not exist;
+//   - the REST rulesets endpoint (RulesetBypass) is asked only about a ruleset
+//     a query found, so never of a server without rulesets.
 //
 // On github.com and GHE.com (and while the version is unknown) every feature
 // is there, and nothing a request carries changes.
