@@ -217,7 +217,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{name: "watch without wait", args: []string{"ship", "--watch", "--no-wait"}, wantStderr: "`--watch` cannot be used with `--no-wait`: the release happens after the merge\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "release flags without release", args: []string{"ship", "--no-release", "--workflow", "release.yml"}, wantStderr: "`--watch`, `--workflow`, `--field` and `--tag` cannot be used with `--no-release`\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "zero interval", args: []string{"ship", "--interval", "0s"}, wantStderr: "invalid `--interval` 0s: must be at least 1s\n\n", wantUsage: "Usage:  gh hotfix ship"},
-		{name: "json without fields", args: []string{"doctor", "--json"}, wantStderr: "specify one or more comma-separated fields for `--json`:\n  checks\n  ready\n\n", wantUsage: "Usage:  gh hotfix doctor"},
+		{name: "json without fields", args: []string{"doctor", "--json"}, wantStderr: "specify one or more comma-separated fields for `--json`:\n  checks\n  ready\n  server\n\n", wantUsage: "Usage:  gh hotfix doctor"},
 		{name: "negative timeout", args: []string{"ship", "--timeout", "-1m"}, wantStderr: "invalid `--timeout` -1m0s: must not be negative\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "jq without json", args: []string{"ship", "--jq", ".url"}, wantStderr: "cannot use `--jq` without specifying `--json`\n\n", wantUsage: "Usage:  gh hotfix ship"},
 		{name: "template without json", args: []string{"status", "-t", "{{.}}"}, wantStderr: "cannot use `--template` without specifying `--json`\n\n", wantUsage: "Usage:  gh hotfix status"},

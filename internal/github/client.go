@@ -31,8 +31,11 @@ type Client struct {
 	Notice func(line string)
 
 	http          *http.Client
+	host          string
 	restBase      string // with trailing slash
 	graphqlURL    string
+	endpointErr   error                  // why go-gh gave no URLs for host; every request fails with it
+	version       atomic.Pointer[string] // X-GitHub-Enterprise-Version of the first answer that had one
 	requests      atomic.Int64
 	secondaryWait time.Duration // first wait after a secondary limit without retry-after
 }
@@ -44,8 +47,11 @@ const DefaultTimeout = 30 * time.Second
 // NewClient returns a client for host using hc, which must add authentication
 // (go-gh's api.NewHTTPClient does). A client without a timeout gets
 // DefaultTimeout, or GH_HOTFIX_HTTP_TIMEOUT (a Go duration) when set.
+//
+// The host's API URLs are go-gh's (see [endpoints]); should go-gh refuse the
+// host (an invalid api_host in gh's hosts.yml), every request fails with why.
 func NewClient(hc *http.Client, host string) *Client {
-	rest, gql := endpoints(host)
+	rest, gql, err := endpoints(host)
 	if hc.Timeout == 0 {
 		c := *hc
 		c.Timeout = DefaultTimeout
@@ -54,24 +60,64 @@ func NewClient(hc *http.Client, host string) *Client {
 		}
 		hc = &c
 	}
-	return &Client{http: hc, restBase: rest, graphqlURL: gql, secondaryWait: secondaryWaitFromEnv()}
+	return &Client{http: hc, host: host, restBase: rest, graphqlURL: gql, endpointErr: err, secondaryWait: secondaryWaitFromEnv()}
 }
 
-// endpoints maps a host to its API URLs the way gh does: github.com and
-// *.ghe.com have an api. subdomain, github.localhost is plain HTTP, and
-// GitHub Enterprise Server serves /api/v3 and /api/graphql on the host itself.
-func endpoints(host string) (rest, graphql string) {
-	h := strings.ToLower(host)
-	switch {
-	case h == "github.com":
-		return "https://api.github.com/", "https://api.github.com/graphql"
-	case h == "github.localhost":
-		return "http://api.github.localhost/", "http://api.github.localhost/graphql"
-	case strings.HasSuffix(h, ".ghe.com"):
-		return "https://api." + h + "/", "https://api." + h + "/graphql"
-	default:
-		return "https://" + h + "/api/v3/", "https://" + h + "/api/graphql"
+// endpoints returns the REST base (with its trailing slash) and the GraphQL
+// URL go-gh uses for host: github.com and *.ghe.com have an api. subdomain,
+// github.localhost is plain HTTP, GitHub Enterprise Server (and
+// garage.github.com) serve /api/v3/ and /api/graphql on the host itself, and
+// an api_host set for the host in gh's hosts.yml replaces the host name.
+//
+// go-gh keeps that mapping to itself (restPrefix and graphQLEndpoint in
+// pkg/api are not exported, and its clients do not expose their URLs), so
+// rather than copy it, which drifts as gh learns new kinds of hosts, this
+// builds one REST and one GraphQL client for host with a dummy token and a
+// transport that only records the URL each request is sent to and answers on
+// the spot: nothing leaves the process, and the URLs are exactly go-gh's.
+func endpoints(host string) (rest, graphql string, err error) {
+	rec := &urlRecorder{}
+	opts := api.ClientOptions{
+		Host:         host,
+		AuthToken:    "endpoint-resolution", // never sent anywhere: rec answers
+		Transport:    rec,
+		LogIgnoreEnv: true,
 	}
+	rc, err := api.NewRESTClient(opts)
+	if err != nil {
+		return "", "", err
+	}
+	if err := rc.Get("", nil); err != nil {
+		return "", "", err
+	}
+	gc, err := api.NewGraphQLClient(opts)
+	if err != nil {
+		return "", "", err
+	}
+	if err := gc.Do("query{__typename}", nil, nil); err != nil {
+		return "", "", err
+	}
+	if len(rec.urls) != 2 {
+		return "", "", fmt.Errorf("resolving %s's API URLs: go-gh sent %d requests", host, len(rec.urls))
+	}
+	return rec.urls[0], rec.urls[1], nil
+}
+
+// urlRecorder is the RoundTripper endpoints resolves URLs with: it records
+// each request's URL and answers an empty JSON object, with no network.
+type urlRecorder struct{ urls []string }
+
+func (r *urlRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.urls = append(r.urls, req.URL.String())
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(strings.NewReader(`{}`)),
+		Request:    req,
+	}, nil
 }
 
 // ErrBadAnswer reports an answer that is not the JSON GitHub sends (a proxy's
@@ -168,7 +214,37 @@ func (c *Client) GraphQLIdempotent(ctx context.Context, query string, vars map[s
 	return c.graphQL(ctx, query, vars, out, true)
 }
 
+// graphQL fits a query to the server (see ghes.go) and sends it: pruned of the
+// fields of features the server is known to lack; and, when the version was
+// not known yet and the answer refused only such fields while telling the
+// version, pruned and sent once more. Mutations go out as written.
 func (c *Client) graphQL(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {
+	known := c.ServerVersion() != ""
+	if known {
+		query, vars, _ = pruneQuery(query, vars, lackedFields(c.ServerVersion()))
+	}
+	err := c.graphQLOnce(ctx, query, vars, out, idempotent)
+	if err == nil || known {
+		return err
+	}
+	fields := undefinedFields(err)
+	drop := lackedFields(c.ServerVersion())
+	if len(fields) == 0 || drop == nil {
+		return err
+	}
+	for _, f := range fields {
+		if !drop(f) {
+			return err
+		}
+	}
+	pruned, pvars, ok := pruneQuery(query, vars, drop)
+	if !ok {
+		return err
+	}
+	return c.graphQLOnce(ctx, pruned, pvars, out, idempotent)
+}
+
+func (c *Client) graphQLOnce(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {
 	b, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		return err

@@ -22,7 +22,8 @@ var ErrWorkflowDisabled = errors.New("the workflow is disabled")
 // https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event).
 // run is that run, or nil when the server does not return it: GitHub Enterprise
 // Server before 3.21 refuses the parameter with 400 or 422 naming it, and the
-// dispatch is then sent once more without it (the refusal did nothing).
+// dispatch is then sent once more without it (the refusal did nothing); a
+// server whose answers already told such a version is not asked for it.
 //
 // A dispatch is not idempotent and is never retried here after a failure that
 // may have acted: the caller looks for the run first. A disabled workflow's
@@ -33,14 +34,20 @@ func (c *Client) DispatchWorkflow(ctx context.Context, owner, name, workflow, re
 	if inputs == nil {
 		inputs = map[string]string{}
 	}
-	body := map[string]any{"ref": ref, "inputs": inputs, "return_run_details": true}
+	body := map[string]any{"ref": ref, "inputs": inputs}
 	var details struct {
 		ID      int64  `json:"workflow_run_id"`
 		HTMLURL string `json:"html_url"`
 	}
+	// A server known to lack run details is not asked for them: its refusal
+	// would cost a round trip.
+	asked := c.Has(DispatchRunDetails)
+	if asked {
+		body["return_run_details"] = true
+	}
 	err := c.REST(ctx, "POST", path, body, &details)
 	var he *api.HTTPError
-	if errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusUnprocessableEntity) &&
+	if asked && errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusUnprocessableEntity) &&
 		strings.Contains(he.Message, "return_run_details") {
 		delete(body, "return_run_details")
 		err = c.REST(ctx, "POST", path, body, nil)

@@ -61,6 +61,9 @@ func backoff(attempt int) time.Duration {
 }
 
 func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, body []byte, idempotent, graphql bool) (*http.Response, error) {
+	if c.endpointErr != nil {
+		return nil, c.endpointErr
+	}
 	var lastErr error
 	refusals := 0 // secondary-limit refusals without retry-after, for the doubling wait
 	limited := 0  // rate-limit refusals of any kind
@@ -75,6 +78,9 @@ func (c *Client) send(ctx context.Context, method, u string, hdr http.Header, bo
 		req.Header = hdr.Clone()
 		c.requests.Add(1)
 		resp, err := c.http.Do(req)
+		if err == nil {
+			c.noteVersion(resp.Header)
+		}
 		wait := time.Duration(0)
 		if err == nil && mayBeRateLimited(resp.StatusCode, graphql) {
 			// Read the answer to classify it, then hand it on unread.

@@ -146,16 +146,3 @@ func TestIsTransient(t *testing.T) {
 		}
 	}
 }
-
-func TestEndpoints(t *testing.T) {
-	for host, want := range map[string]string{
-		"github.com":       "https://api.github.com/",
-		"github.localhost": "http://api.github.localhost/",
-		"acme.ghe.com":     "https://api.acme.ghe.com/",
-		"ghe.example.com":  "https://ghe.example.com/api/v3/",
-	} {
-		if rest, _ := endpoints(host); rest != want {
-			t.Errorf("endpoints(%s) = %s, want %s", host, rest, want)
-		}
-	}
-}

@@ -142,6 +142,8 @@ func refPatternRegexp(pattern string) (*regexp.Regexp, error) {
 // RulesetBypass says whether the viewer may bypass a repository ruleset:
 // "always", "exempt", "pull_requests_only" or "never", GitHub's
 // current_user_can_bypass (GET /repos/{owner}/{repo}/rulesets/{ruleset_id}).
+// Callers ask it only of a ruleset a query found: a GitHub Enterprise Server
+// without rulesets (before 3.11) has none in its answers, so it is never asked.
 func (c *Client) RulesetBypass(ctx context.Context, owner, name string, id int64) (string, error) {
 	var out struct {
 		CurrentUserCanBypass string `json:"current_user_can_bypass"`

@@ -31,7 +31,9 @@ func NewCmdDoctor(f *command.Factory, runF func(context.Context, *DoctorOptions)
 		Short: "Check that the repository is ready for a hotfix",
 		Long: strings.TrimSpace(`
 Check that the repository is ready for a hotfix, one line per check, with how to fix each
-failure: authentication and token scopes, the hotfix label, a release workflow with a
+failure: authentication and token scopes, on GitHub Enterprise Server its version and what
+it lacks of what gh-hotfix uses (e.g. merge queue, rulesets), the hotfix
+label, a release workflow with a
 workflow_dispatch trigger and its inputs, auto-merge (when configured), CI running on
 hotfix branches or on pull requests to the base, a releasable base, the configuration, and
 for the exceptional process (hotfix from the last release) the hotfix workflow and the
@@ -47,7 +49,7 @@ label, which ship creates, ...) do not count as failures. Exits with status 0 on
 
 On a terminal each check is a line marked ✓, ! (warning) or X (failure), with the fix on
 the line below. Otherwise each check is one line of four tab-separated fields: ok, warn or
-fail; the check's name (auth, config, label, release-workflow, auto-merge, ci, base,
+fail; the check's name (auth, server, config, label, release-workflow, auto-merge, ci, base,
 exceptional-workflow, maintenance-branch, release-line, rules); what was found; and the fix.
 
 With --test-notify, doctor also sends a test message to each webhook of the notify list
@@ -56,7 +58,7 @@ the environment variable that holds its URL and its kind, never by the URL: deli
 what failed. A webhook that fails, or whose variable is not set, fails doctor.
 
 With --json, the fields are checks (a list of name, ok, severity, detail and fix; severity
-is "error", "warning" or empty) and ready.`),
+is "error", "warning" or empty), ready, and server (host, enterprise, version and lacks).`),
 		Example: strings.TrimSpace(`
 $ gh hotfix doctor
 $ gh hotfix doctor -R acme/shop

@@ -26,6 +26,7 @@ type Check struct {
 // checkTitles name the checks on a terminal, in the order doctor runs them.
 var checkTitles = map[string]string{
 	"auth":             "Authentication",
+	"server":           "Server",
 	"config":           "Configuration",
 	"label":            "Label",
 	"release-workflow": "Release workflow",
@@ -136,13 +137,13 @@ func pick(n int, one, many string) string {
 }
 
 // jsonFields are the fields --json can select.
-var jsonFields = []string{"checks", "ready"}
+var jsonFields = []string{"checks", "ready", "server"}
 
 // exportData is the report as --json prints it.
-func exportData(checks []Check) map[string]any {
+func exportData(checks []Check, srv serverFacts) map[string]any {
 	list := make([]map[string]any, len(checks))
 	for i, c := range checks {
 		list[i] = map[string]any{"name": c.Name, "ok": c.OK, "severity": c.Severity, "detail": c.Detail, "fix": c.Fix}
 	}
-	return map[string]any{"checks": list, "ready": ready(checks)}
+	return map[string]any{"checks": list, "ready": ready(checks), "server": srv.export()}
 }

@@ -87,7 +87,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestExportData(t *testing.T) {
-	data := exportData(sampleChecks)
+	data := exportData(sampleChecks, serverFacts{Host: "github.com"})
 	if data["ready"] != false {
 		t.Errorf("ready = %v with a failing check", data["ready"])
 	}
@@ -95,7 +95,7 @@ func TestExportData(t *testing.T) {
 	if len(list) != 3 || list[1]["severity"] != "warning" || list[1]["ok"] != false || list[0]["severity"] != "" || list[0]["ok"] != true {
 		t.Errorf("checks = %v", list)
 	}
-	if exportData(sampleChecks[:2])["ready"] != true {
+	if exportData(sampleChecks[:2], serverFacts{})["ready"] != true {
 		t.Error("a warning makes the repository not ready")
 	}
 }

@@ -128,11 +128,19 @@ func (d *diagnosis) rules() []Check {
 		if refs.maint != "" {
 			where += ", " + refs.maintName
 		}
-		what := "active ruleset"
-		if d.protectionsVisible() && f.ProtectionsErr == nil {
+		what, visible := "active ruleset", d.protectionsVisible() && f.ProtectionsErr == nil
+		if visible {
 			what += " or branch protection rule"
 		}
-		checks = append(checks, pass(name, fmt.Sprintf("no %s has a rule that matters to a hotfix on %s or release tags %s", what, where, refs.tagPattern)))
+		detail := fmt.Sprintf("no %s has a rule that matters to a hotfix on %s or release tags %s", what, where, refs.tagPattern)
+		if !d.srv.has(github.Rulesets) {
+			// The server has no rulesets: only branch protection rules could apply.
+			detail = fmt.Sprintf("no branch protection rule matters to a hotfix on %s (GitHub Enterprise Server %s has no rulesets)", where, d.srv.Version)
+			if !visible {
+				detail = fmt.Sprintf("GitHub Enterprise Server %s has no rulesets, so none applies to %s or release tags %s", d.srv.Version, where, refs.tagPattern)
+			}
+		}
+		checks = append(checks, pass(name, detail))
 	}
 	return append(checks, protections...)
 }

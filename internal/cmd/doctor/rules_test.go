@@ -48,7 +48,8 @@ func TestRules(t *testing.T) {
 		prots  []github.Protection
 		perm   string // the viewer's permission: ADMIN unless set
 		perr   error
-		want   []string // word, detail, fix: tab-separated
+		srv    serverFacts // github.com unless set
+		want   []string    // word, detail, fix: tab-separated
 	}{
 		{name: "no ruleset", want: []string{"ok\tno active ruleset or branch protection rule has a rule that matters to a hotfix on main, hotfix/* or release tags v*\t"}},
 		{name: "no ruleset, with the exceptional process", cfg: exceptional,
@@ -152,6 +153,11 @@ func TestRules(t *testing.T) {
 		{name: "branch protection not shown to a writer", perm: "WRITE", prots: nil,
 			want: []string{"ok\tno active ruleset has a rule that matters to a hotfix on main, hotfix/* or release tags v*\t",
 				"ok\tGitHub shows branch protection rules only to admins of acme/shop, so doctor cannot say what they require of main: ship waits for what they require\t"}},
+		{name: "GHES without rulesets", srv: serverFacts{Enterprise: true, Version: "3.10.2", Lacks: github.Lacking("3.10.2")},
+			want: []string{"ok\tno branch protection rule matters to a hotfix on main, hotfix/* (GitHub Enterprise Server 3.10.2 has no rulesets)\t"}},
+		{name: "GHES without rulesets, protection not shown to a writer", perm: "WRITE", srv: serverFacts{Enterprise: true, Version: "3.10.2", Lacks: github.Lacking("3.10.2")},
+			want: []string{"ok\tGitHub Enterprise Server 3.10.2 has no rulesets, so none applies to main, hotfix/* or release tags v*\t",
+				"ok\tGitHub shows branch protection rules only to admins of acme/shop, so doctor cannot say what they require of main: ship waits for what they require\t"}},
 		{name: "branch protection unread", perr: errors.New("GraphQL: cannot"),
 			want: []string{"warn\tthe repository's branch protection rules could not be read: GraphQL: cannot\tsee them in the repository's settings (Branches), or run gh hotfix doctor again"}},
 	}
@@ -163,7 +169,7 @@ func TestRules(t *testing.T) {
 			if tt.cfg != nil {
 				tt.cfg(&cfg)
 			}
-			d := &diagnosis{facts: f, cfg: cfg, repo: repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, bypass: tt.bypass}
+			d := &diagnosis{facts: f, cfg: cfg, repo: repository.Repository{Host: "github.com", Owner: "acme", Name: "shop"}, bypass: tt.bypass, srv: tt.srv}
 			var got []string
 			for _, c := range d.rules() {
 				if c.Name != "rules" || c.OK != (c.Severity == "") || c.OK != (c.Fix == "") {

@@ -82,15 +82,18 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 	if opts.Repo != "" {
 		again += " -R " + shellQuote(opts.Repo)
 	}
-	d := &diagnosis{facts: facts, cfg: cfg, repo: repo, repoArg: repoArg, again: again}
+	d := &diagnosis{facts: facts, cfg: cfg, repo: repo, repoArg: repoArg, again: again, srv: readServer(ctx, gh, repo.Host)}
 	if d.line, err = readLine(ctx, gh, repo, cfg, facts); err != nil {
 		return err
 	}
 	d.bypass = readBypass(ctx, gh, repo.Owner, repo.Name, d.creationRules())
 	uses, _ := d.environmentUses()
 	d.envs = readEnvironments(ctx, gh, repo.Owner, repo.Name, uses)
-	checks := []Check{
-		d.auth(),
+	checks := []Check{d.auth()}
+	if c, ok := d.server(); ok {
+		checks = append(checks, c)
+	}
+	checks = append(checks,
 		configCheck,
 		d.label(),
 		d.releaseWorkflow(),
@@ -100,7 +103,7 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 		d.exceptionalWorkflow(),
 		d.maintenanceBranch(),
 		d.releaseLine(),
-	}
+	)
 	checks = append(checks, d.environments()...)
 	checks = append(checks, d.concurrency())
 	checks = append(checks, d.rules()...)
@@ -110,7 +113,7 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 
 	ios.StopProgress()
 	if len(opts.JSON.Fields) > 0 {
-		if err := opts.JSON.Write(ios, exportData(checks)); err != nil {
+		if err := opts.JSON.Write(ios, exportData(checks, d.srv)); err != nil {
 			return err
 		}
 	} else {
@@ -184,6 +187,8 @@ type diagnosis struct {
 	// envs are the environments the release workflows deploy to (nil when
 	// they deploy to none: then not read).
 	envs *environmentFacts
+	// srv is the server: GitHub Enterprise Server's version and what it lacks.
+	srv serverFacts
 }
 
 // againCommand is the doctor command that checks again.
