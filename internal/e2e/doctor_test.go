@@ -84,6 +84,23 @@ func testDoctorReady(t *testing.T, e *harness.Env) {
 	if r.Stderr != "" {
 		t.Errorf("stderr: %q", r.Stderr)
 	}
+	// The server: named with its version and what it lacks on GitHub Enterprise
+	// Server, learnt from the answers doctor gets anyway; nothing on github.com.
+	switch {
+	case !e.Site.Enterprise():
+		if lines["server"] != nil {
+			t.Errorf("a server line on github.localhost: %q", lines["server"])
+		}
+	case e.Site.Version == harness.OldEnterpriseVersion:
+		if l := lines["server"]; l == nil || l[0] != "ok" || !strings.Contains(l[2], "GitHub Enterprise Server "+harness.OldEnterpriseVersion+" at ghes.localhost") ||
+			!strings.Contains(l[2], "merge queue") || !strings.Contains(l[2], "rulesets") || !strings.Contains(l[2], "run details") {
+			t.Errorf("server line on %s: %q, want the version and what it lacks", e.Site.Name(), l)
+		}
+	default:
+		if l := lines["server"]; l == nil || l[0] != "ok" || !strings.Contains(l[2], "GitHub Enterprise Server "+e.Site.Version+" at ghes.localhost") || strings.Contains(l[2], "lacks") {
+			t.Errorf("server line on %s: %q, want the version and nothing lacking", e.Site.Name(), l)
+		}
+	}
 
 	api, fetches, pushes := e.RequestCounts()
 	total := 0
