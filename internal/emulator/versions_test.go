@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
 )
 
 // versionSites are the servers the version tests run against: GitHub
@@ -167,8 +169,31 @@ func TestGraphQLFieldsByVersion(t *testing.T) {
 				}
 				d.check(t, m["data"].(map[string]any))
 			}
-			_ = ts
+			// Introspection shows the version's schema.
+			m := ts.must(200, c.graphql(`{ __type(name: "MergeQueueEntry") { name } }`, nil)).json(t)
+			if got, want := m["data"].(map[string]any)["__type"] == nil, lacks(version, featureMergeQueue); got != want {
+				t.Errorf("__type(MergeQueueEntry) absent %v, want %v: %v", got, want, m)
+			}
 		})
+	}
+}
+
+// TestVersionSchemasBuiltOnce: versions that lack the same features share one
+// executor, built once; a version with every feature uses GitHub's schema.
+func TestVersionSchemasBuiltOnce(t *testing.T) {
+	s := newTestServer(t).srv
+	at := func(v string) *gql.Executor {
+		e, err := s.executor(site{kind: siteEnterprise, version: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	if at("3.10.0") != at("3.10.7") || at("3.12.0") != at("3.12.3") || at("3.10.0") == at("3.12.0") {
+		t.Errorf("executors not shared by versions lacking the same features")
+	}
+	if at("3.13.0") != s.exec || at("3.22.0") != s.exec {
+		t.Errorf("a version with every feature does not use the loaded schema")
 	}
 }
 
