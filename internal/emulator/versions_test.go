@@ -139,6 +139,8 @@ func TestGraphQLFieldsByVersion(t *testing.T) {
 					t.Errorf("rulesets totalCount %v", n)
 				}
 			}},
+		{"Organization.rulesets", `query Q { organization(login: "acme") { rulesets(first: 5) { totalCount } } }`,
+			featureRulesets, []string{"Organization.rulesets"}, nil},
 		{"Ref.rules", `query Q { repository(owner: "monalisa", name: "app") { ref(qualifiedName: "refs/heads/main") { rules(first: 5) { totalCount } } } }`,
 			featureRulesets, []string{"Ref.rules"}, nil},
 	}
