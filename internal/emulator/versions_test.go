@@ -266,6 +266,15 @@ func TestRulesetsByVersion(t *testing.T) {
 			if want := map[bool]int{true: 404, false: 201}[noRulesets]; r.status != want {
 				t.Errorf("create a ruleset: %d %s, want %d", r.status, r.body, want)
 			}
+			if !noRulesets {
+				// Adding the rule to a ruleset is refused alike.
+				id := jsonNum(int64(r.json(t)["id"].(float64)))
+				r = c.rest("PUT", "/repos/monalisa/app/rulesets/"+id, map[string]any{"rules": []any{mergeQueueRule("MERGE")}})
+				if want := map[bool]int{true: 422, false: 200}[lacks(version, featureMergeQueueRule)]; r.status != want {
+					t.Errorf("add a merge_queue rule: %d %s, want %d", r.status, r.body, want)
+				}
+				ts.must(204, c.rest("DELETE", "/repos/monalisa/app/rulesets/"+id, nil))
+			}
 			r = c.rest("POST", "/repos/monalisa/app/rulesets", queue)
 			switch {
 			case noRulesets:
