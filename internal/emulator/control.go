@@ -45,7 +45,9 @@ import (
 //	                                               unknown after it opens or its base or head moves (default
 //	                                               1000, as GitHub's background job; 0 only where a test says why)
 //	POST   /_emulator/enterprise                   {"version":"3.14.2"}: the GitHub Enterprise Server version
-//	                                               ghes.localhost reports and behaves as (site.go, versions.go)
+//	                                               ghes.localhost reports and behaves as (site.go, versions.go);
+//	                                               400 when the world already has what that version lacks
+//	                                               (a ruleset before 3.11, a merge_queue rule before 3.13)
 //	POST   /_emulator/clock                        {"skew_s":N}: GitHub's clock runs N seconds ahead of this
 //	                                               machine's (negative: behind), as a client with a wrong clock
 //	                                               sees it; a test may also set it back to put two events in the
@@ -233,7 +235,16 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 400, map[string]string{"message": `control API: version is "MAJOR.MINOR[.PATCH]"`})
 			return
 		}
-		s.ghesVersion.Store(v)
+		s.st.mu.Lock()
+		conflict := s.st.versionConflict(site{kind: siteEnterprise, version: v})
+		if conflict == "" {
+			s.ghesVersion.Store(v)
+		}
+		s.st.mu.Unlock()
+		if conflict != "" {
+			writeJSON(w, 400, map[string]string{"message": "control API: " + conflict})
+			return
+		}
 		writeJSON(w, 200, map[string]any{"version": v})
 	case p == "clock" && r.Method == http.MethodPost:
 		skew, _ := in["skew_s"].(float64)

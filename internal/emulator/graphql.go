@@ -13,8 +13,10 @@ import (
 	"github.com/gh-hotfix/gh-hotfix/internal/emulator/gql"
 )
 
-// serveGraphQL validates the document against GitHub's schema, then executes it
-// over the same state the REST API serves. Invalid documents are conformance failures.
+// serveGraphQL validates the document against GitHub's schema (less what the
+// site's GitHub Enterprise Server version lacks, versions.go), then executes
+// it over the same state the REST API serves. Invalid documents are
+// conformance failures.
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Request, raw []byte, login string) {
 	if r.Method != http.MethodPost {
 		writeJSON(w, 404, map[string]any{"message": "Not Found", "documentation_url": docsURL})
@@ -30,6 +32,11 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Requ
 		writeJSON(w, 200, map[string]any{"errors": []map[string]any{{"message": "A query attribute must be specified and must be a string."}}})
 		return
 	}
+	ex, err := s.executor(siteOf(r))
+	if err != nil {
+		writeJSON(w, 500, map[string]any{"message": "emulator: " + err.Error()})
+		return
+	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	for _, rp := range s.st.repos {
@@ -39,7 +46,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request, q gql.Requ
 		defer s.st.readOnly()()
 	}
 	g := &gqlCtx{s: s, login: login, cost: max(s.graphQLCost(q), 1)}
-	resp, invalid := s.exec.Execute(r.Context(), q, g.query(), g.mutation())
+	resp, invalid := ex.Execute(r.Context(), q, g.query(), g.mutation())
 	if invalid {
 		msgs := make([]string, 0, len(resp.Errors))
 		for _, e := range resp.Errors {

@@ -20,6 +20,9 @@ type apiError struct {
 	Status  int
 	Message string
 	Errors  []map[string]any
+	// Lines, when set, are the errors as plain strings, with "status" in the
+	// body: the shape of some of GitHub's 422s (invalidRule).
+	Lines []string
 }
 
 func (e *apiError) Error() string { return e.Message }
@@ -213,6 +216,9 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, op *apispec.O
 		out := map[string]any{"message": ae.Message, "documentation_url": docsURL}
 		if len(ae.Errors) > 0 {
 			out["errors"] = ae.Errors
+		}
+		if len(ae.Lines) > 0 {
+			out["errors"], out["status"] = ae.Lines, strconv.Itoa(ae.Status)
 		}
 		writeJSON(w, ae.Status, out)
 		return

@@ -107,7 +107,11 @@ func (s *Server) dispatchWorkflow(q *req) (int, any, error) {
 		return 0, nil, notFound()
 	}
 	if _, asked := q.body["return_run_details"]; asked && (q.repo.noRunDetails || !siteOf(q.r).has(featureRunDetails)) {
-		return 0, nil, &apiError{Status: 400, Message: "return_run_details is not a permitted key"}
+		// GitHub Enterprise Server 3.19: `"return_run_details" is not a
+		// permitted key.` (benc-uk/workflow-dispatch#86); this endpoint answers
+		// an unknown key 422 "Invalid request.\n\n\"target\", \"version\" are
+		// not permitted keys." (erlang/otp#8807), as the checker words it.
+		return 0, nil, &apiError{Status: 422, Message: "Invalid request.\n\n\"return_run_details\" is not a permitted key."}
 	}
 	ref := strings.TrimPrefix(strings.TrimPrefix(q.str("ref"), "refs/heads/"), "refs/tags/")
 	sha := q.repo.git.resolve(ref)

@@ -201,6 +201,9 @@ func (q *req) setRuleset(rs, old *ruleset) error {
 		for _, item := range list {
 			m, _ := item.(map[string]any)
 			ru := rule{Type: fmt.Sprint(m["type"])}
+			if ru.Type == "merge_queue" && !siteOf(q.r).has(featureMergeQueueRule) {
+				return invalidRule(ru.Type)
+			}
 			ru.Parameters, _ = m["parameters"].(map[string]any)
 			if ru.Type == "pull_request" {
 				if ru.Parameters == nil {
@@ -233,6 +236,16 @@ func (q *req) setRuleset(rs, old *ruleset) error {
 		rs.Target = "branch" // REST docs: target "Default: branch"
 	}
 	return nil
+}
+
+// invalidRule is GitHub's answer to a ruleset with a rule type the server
+// does not offer: github.com answers a merge_queue rule where the queue is
+// unavailable (a personal account's repository) 422 {"message":"Validation
+// Failed","errors":["Invalid rule 'merge_queue': "],"status":"422"}
+// (s4k10503/velvet#298). A GitHub Enterprise Server before the rule type
+// (versions.go) is assumed to answer the same; its own answer was not found.
+func invalidRule(typ string) *apiError {
+	return &apiError{Status: 422, Message: "Validation Failed", Lines: []string{"Invalid rule '" + typ + "': "}}
 }
 
 func (s *Server) rulesetLinks(r *repo, rs *ruleset) map[string]any {

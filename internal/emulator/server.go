@@ -366,6 +366,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	if isGraphQL {
 		s.serveGraphQL(rec, r, gqlReq, body, login)
+	} else if op != nil && !siteOf(r).hasOperation(op.ID) {
+		// A GitHub Enterprise Server older than the operation has no such
+		// route: its answer to any request for it.
+		writeJSON(rec, 404, map[string]any{"message": "Not Found", "documentation_url": docsURL})
 	} else if violation != nil && violation.Reject {
 		s.recordFailure(r, route, true, violation.Detail)
 		writeJSON(rec, violation.Status, map[string]any{"message": violation.Message, "documentation_url": docsURL})

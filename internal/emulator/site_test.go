@@ -183,7 +183,7 @@ func TestDispatchRunDetailsByVersion(t *testing.T) {
 	for _, tc := range []struct {
 		version string
 		want    int
-	}{{"3.20.4", 400}, {"3.21.0", 200}, {"3.22.1", 200}} {
+	}{{"3.20.4", 422}, {"3.21.0", 200}, {"3.22.1", 200}} {
 		t.Run(tc.version, func(t *testing.T) {
 			ts := newTestServerWith(t, Options{EnterpriseVersion: tc.version})
 			ts.seedRepo("app")
@@ -200,6 +200,9 @@ func TestDispatchRunDetailsByVersion(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != tc.want {
 				t.Fatalf("dispatch on %s answered %d %v, want %d", tc.version, resp.StatusCode, m, tc.want)
+			}
+			if tc.want == 422 && m["message"] != "Invalid request.\n\n\"return_run_details\" is not a permitted key." {
+				t.Errorf("refusal message %q", m["message"])
 			}
 			if tc.want == 200 && !strings.HasPrefix(m["html_url"].(string), "https://ghes.localhost/monalisa/app/actions/runs/") {
 				t.Errorf("run html_url %v", m["html_url"])

@@ -100,13 +100,16 @@ type Request struct {
 	Variables     map[string]any `json:"variables,omitempty"`
 }
 
-// ResponseError is one entry of "errors" in the JSON response.
+// ResponseError is one entry of "errors" in the JSON response. Its members
+// marshal in GitHub's order: an execution error is {"type","path",
+// "locations","message"}, a validation error {"path","extensions",
+// "locations","message"} (facebook/sapling#906 quotes one).
 type ResponseError struct {
 	Type       string         `json:"type,omitempty"`
 	Path       []any          `json:"path,omitempty"`
+	Extensions map[string]any `json:"extensions,omitempty"`
 	Locations  []Location     `json:"locations,omitempty"`
 	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
 // Location is a 1-based line and column in the query document.

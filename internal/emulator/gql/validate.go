@@ -168,6 +168,7 @@ func (p *docPaths) selections(set ast.SelectionSet, path []any) {
 				label = "... on " + sel.TypeCondition
 			}
 			ip := appendPath(path, label)
+			p.at(sel.Position, ip)
 			p.directives(sel.Directives, ip)
 			p.selections(sel.SelectionSet, ip)
 		case *ast.FragmentSpread:
@@ -231,6 +232,7 @@ func (e *Executor) validateDocument(doc *ast.QueryDocument) []ResponseError {
 	rs.ReplaceRule(rules.VariablesInAllowedPositionRule.Name, paths.variablesInAllowedPosition)
 	rs.ReplaceRule(rules.NoUndefinedVariablesRule.Name, paths.noUndefinedVariables)
 	rs.ReplaceRule(rules.NoUnusedVariablesRule.Name, paths.noUnusedVariables)
+	rs.ReplaceRule(rules.KnownTypeNamesRule.Name, paths.knownTypeNames)
 	gerrs := validator.ValidateWithRules(e.schema, doc, rs)
 	if len(gerrs) == 0 {
 		return nil
@@ -313,6 +315,76 @@ func (p *docPaths) fieldsOnCorrectType(observers *core.Events, addError core.Add
 			}),
 		)
 	})
+}
+
+// knownTypeNames reports a type the schema does not have as GitHub
+// (graphql-ruby) does: as a fragment's condition, "No such type X, so it
+// can't be a fragment condition" (code undefinedType; microsoft/vscode-pull-
+// request-github#5808 quotes it for MergeQueueEntry on an older GitHub
+// Enterprise Server); as a variable's type, "X isn't a defined input type
+// (on $v)" (code variableRequiresValidType).
+func (p *docPaths) knownTypeNames(observers *core.Events, addError core.AddErrFunc) {
+	fragment := func(w *core.Walker, cond string, pos *ast.Position, path []any) {
+		if cond == "" || w.Schema.Types[cond] != nil {
+			return
+		}
+		addError(
+			core.Message("No such type %s, so it can't be a fragment condition", cond),
+			core.At(pos),
+			withPath(path),
+			withExtensions(map[string]any{"code": "undefinedType", "typeName": cond}),
+		)
+	}
+	observers.OnInlineFragment(func(w *core.Walker, f *ast.InlineFragment) {
+		fragment(w, f.TypeCondition, ellipsisBefore(f.Position), p.byPos[positionKey(f.Position)])
+	})
+	observers.OnFragment(func(w *core.Walker, f *ast.FragmentDefinition) {
+		fragment(w, f.TypeCondition, f.Position, []any{"fragment " + f.Name})
+	})
+	observers.OnOperation(func(w *core.Walker, op *ast.OperationDefinition) {
+		for _, v := range op.VariableDefinitions {
+			name := v.Type.Name()
+			if w.Schema.Types[name] != nil {
+				continue
+			}
+			addError(
+				core.Message("%s isn't a defined input type (on $%s)", name, v.Variable),
+				core.At(v.Position),
+				withPath([]any{opPathLabel(op)}),
+				withExtensions(map[string]any{"code": "variableRequiresValidType", "typeName": name, "variableName": v.Variable}),
+			)
+		}
+	})
+}
+
+// ellipsisBefore is the position of the "..." that opens an inline fragment
+// whose position gqlparser gives as its "on" (graphql-ruby locates the
+// fragment at its "..."); pos itself when the source does not show one.
+func ellipsisBefore(pos *ast.Position) *ast.Position {
+	if pos == nil || pos.Src == nil {
+		return pos
+	}
+	src := []rune(pos.Src.Input)
+	if pos.Start > len(src) {
+		return pos
+	}
+	i := pos.Start
+	for i > 0 && strings.ContainsRune(" \t\r\n,", src[i-1]) {
+		i--
+	}
+	if i < 3 || string(src[i-3:i]) != "..." {
+		return pos
+	}
+	start := i - 3
+	line, col := 1, 1
+	for _, r := range src[:start] {
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return &ast.Position{Start: start, End: i, Line: line, Column: col, Src: pos.Src}
 }
 
 // knownArgumentNames reports unknown arguments as GitHub does:
