@@ -77,7 +77,10 @@ var features = map[Feature]feature{
 	MergeQueue: {
 		name:  "merge queue",
 		since: [2]int{3, 12},
-		gated: []string{"mergeQueue", "mergeQueueEntry", "isInMergeQueue", "enqueuePullRequest"},
+		// The timeline's merge queue events, their types and their item types
+		// (an argument's enum values: a field asking for them goes) too.
+		gated: []string{"mergeQueue", "mergeQueueEntry", "isInMergeQueue", "enqueuePullRequest",
+			"AddedToMergeQueueEvent", "RemovedFromMergeQueueEvent", "ADDED_TO_MERGE_QUEUE_EVENT", "REMOVED_FROM_MERGE_QUEUE_EVENT"},
 	},
 	// Repository and organization rulesets: GHES 3.11.0 release notes,
 	// "Repositories": "Users can govern protections for branches and tags in a
@@ -91,7 +94,8 @@ var features = map[Feature]feature{
 	Rulesets: {
 		name:  "rulesets",
 		since: [2]int{3, 11},
-		gated: []string{"rulesets", "rules"},
+		// The rules' parameters types come with them.
+		gated: []string{"rulesets", "rules", "PullRequestParameters", "RequiredStatusChecksParameters"},
 	},
 	// The merge_queue rule of rulesets ("Require merge queue"): GHES 3.13,
 	// from the docs' flag only (github/docs data/features/repo-rules-merge-queue.yml,
@@ -283,6 +287,18 @@ func undefinedFields(err error) []string {
 					name, _, _ = strings.Cut(rest, ",")
 				}
 			}
+		case "argumentLiteralsIncompatible":
+			// An enum value the server lacks, in graphql-ruby's words (GitHub's
+			// GraphQL runs on graphql-ruby): "Argument 'itemTypes' on Field
+			// 'timelineItems' has an invalid value ([ADDED_TO_MERGE_QUEUE_EVENT]).
+			// Expected type '[PullRequestTimelineItemsItemType!]'." Its
+			// upper-case words are the values.
+			values := enumWords(e.Message)
+			if len(values) == 0 {
+				return nil
+			}
+			out = append(out, values...)
+			continue
 		default:
 			return nil
 		}
@@ -290,6 +306,25 @@ func undefinedFields(err error) []string {
 			return nil
 		}
 		out = append(out, name)
+	}
+	return out
+}
+
+// enumWords are the words of a message's "invalid value (…)" that look like
+// enum values (upper case, digits and underscores, at least one letter).
+func enumWords(msg string) []string {
+	_, value, ok := strings.Cut(msg, "invalid value (")
+	if !ok {
+		return nil
+	}
+	value, _, _ = strings.Cut(value, ").")
+	var out []string
+	for _, w := range strings.FieldsFunc(value, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	}) {
+		if strings.ContainsAny(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && w == strings.ToUpper(w) && len(w) > 1 {
+			out = append(out, w)
+		}
 	}
 	return out
 }
@@ -428,7 +463,7 @@ func pruneSelections(set ast.SelectionSet, drop func(string) bool, goneFrags map
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			if drop(s.Name) {
+			if drop(s.Name) || argumentsName(s.Arguments, drop) {
 				changed = true
 				continue
 			}
@@ -464,6 +499,33 @@ func pruneSelections(set ast.SelectionSet, drop func(string) bool, goneFrags map
 		return set, false
 	}
 	return out, true
+}
+
+// argumentsName reports whether an argument's value holds an enum value drop
+// names (timelineItems(itemTypes: [ADDED_TO_MERGE_QUEUE_EVENT])): the field
+// asks for something the server lacks, and goes.
+func argumentsName(args ast.ArgumentList, drop func(string) bool) bool {
+	var holds func(v *ast.Value) bool
+	holds = func(v *ast.Value) bool {
+		if v == nil {
+			return false
+		}
+		if v.Kind == ast.EnumValue && drop(v.Raw) {
+			return true
+		}
+		for _, c := range v.Children {
+			if holds(c.Value) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range args {
+		if holds(a.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // orTypename is set, or __typename when set is empty (GraphQL has no empty selection).

@@ -525,3 +525,53 @@ func FuzzPruneQuery(f *testing.F) {
 		_ = vars
 	})
 }
+
+// TestPruneQueryDropsFieldsAskingForLackedEnumValues: a field whose argument
+// names an enum value the server lacks goes, as a field it lacks does.
+func TestPruneQueryDropsFieldsAskingForLackedEnumValues(t *testing.T) {
+	q := `query { node(id: "x") { ... on PullRequest { id queueEvents: timelineItems(itemTypes: [ADDED_TO_MERGE_QUEUE_EVENT, REMOVED_FROM_MERGE_QUEUE_EVENT], last: 1) { nodes { __typename } } reviews: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], last: 1) { nodes { __typename } } } } }`
+	got, _, ok := pruneQuery(q, nil, lackedFields("3.11.0"))
+	if !ok || strings.Contains(got, "queueEvents") || !strings.Contains(got, "REVIEW_REQUESTED_EVENT") {
+		t.Errorf("pruned for 3.11 (ok %v):\n%s", ok, got)
+	}
+	if _, _, ok := pruneQuery(q, nil, lackedFields("3.12.0")); ok {
+		t.Errorf("3.12 has the merge queue: nothing to prune")
+	}
+}
+
+// TestUndefinedFields reads what a server says it lacks from its validation
+// errors, in GitHub's (graphql-ruby's) words; anything else stops a resend.
+func TestUndefinedFields(t *testing.T) {
+	item := func(code, msg string, ext map[string]any) api.GraphQLErrorItem {
+		if ext == nil {
+			ext = map[string]any{}
+		}
+		ext["code"] = code
+		return api.GraphQLErrorItem{Message: msg, Extensions: ext}
+	}
+	for _, tc := range []struct {
+		name  string
+		items []api.GraphQLErrorItem
+		want  []string
+	}{
+		{"undefined field", []api.GraphQLErrorItem{item("undefinedField", "Field 'mergeQueueEntry' doesn't exist on type 'PullRequest'",
+			map[string]any{"typeName": "PullRequest", "fieldName": "mergeQueueEntry"})}, []string{"mergeQueueEntry"}},
+		{"field from the message", []api.GraphQLErrorItem{item("undefinedField", "Field 'rules' doesn't exist on type 'Ref'", nil)}, []string{"rules"}},
+		{"undefined type", []api.GraphQLErrorItem{item("undefinedType", "No such type MergeQueueParameters, so it can't be a fragment condition", nil)}, []string{"MergeQueueParameters"}},
+		{"enum values", []api.GraphQLErrorItem{item("argumentLiteralsIncompatible",
+			"Argument 'itemTypes' on Field 'timelineItems' has an invalid value ([ADDED_TO_MERGE_QUEUE_EVENT, REMOVED_FROM_MERGE_QUEUE_EVENT]). Expected type '[PullRequestTimelineItemsItemType!]'.", nil)},
+			[]string{"ADDED_TO_MERGE_QUEUE_EVENT", "REMOVED_FROM_MERGE_QUEUE_EVENT"}},
+		{"unused variable beside", []api.GraphQLErrorItem{item("variableNotUsed", "Variable $b is declared by Q but not used", nil),
+			item("undefinedField", "Field 'mergeQueue' doesn't exist on type 'Repository'", nil)}, []string{"mergeQueue"}},
+		{"something else", []api.GraphQLErrorItem{item("undefinedField", "Field 'mergeQueue' doesn't exist on type 'Repository'", nil),
+			{Message: "Could not resolve to a Repository", Type: "NOT_FOUND"}}, nil},
+		{"bad literal without values", []api.GraphQLErrorItem{item("argumentLiteralsIncompatible", "Argument 'first' on Field 'x' has an invalid value (\"a\"). Expected type 'Int'.", nil)}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := undefinedFields(&api.GraphQLError{Errors: tc.items})
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("undefinedFields = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
