@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,11 +17,13 @@ import (
 
 	"github.com/cli/go-gh/v2/pkg/api"
 	"github.com/cli/go-gh/v2/pkg/auth"
+	"github.com/cli/go-gh/v2/pkg/config"
 	"github.com/cli/go-gh/v2/pkg/repository"
 
 	"github.com/gh-hotfix/gh-hotfix/internal/build"
 	"github.com/gh-hotfix/gh-hotfix/internal/cli/cmderr"
 	"github.com/gh-hotfix/gh-hotfix/internal/git"
+	"github.com/gh-hotfix/gh-hotfix/internal/github"
 	"github.com/gh-hotfix/gh-hotfix/internal/iostreams"
 	"github.com/gh-hotfix/gh-hotfix/internal/prompt"
 )
@@ -33,6 +36,8 @@ func newFactory(ctx context.Context, ios *iostreams.IOStreams) *Factory {
 		Prompter:  prompt.New(ctx, ios),
 		Now:       time.Now,
 		Getenv:    os.Getenv,
+		// gh's own cache folder ($XDG_CACHE_HOME/gh or ~/.cache/gh), as go-gh's cache.
+		VersionCache: github.FileVersionCache{Dir: filepath.Join(config.CacheDir(), "gh-hotfix")},
 	}
 	f.Git = sync.OnceValues(func() (*git.Client, error) {
 		path, err := exec.LookPath("git")

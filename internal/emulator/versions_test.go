@@ -331,3 +331,21 @@ func TestEnterpriseVersionRefusedWhenWorldHasIt(t *testing.T) {
 		t.Errorf("3.10 without rulesets: %d %s", r.status, r.body)
 	}
 }
+
+// TestLackedFieldsAreNoConformanceFailure: a query GitHub's published schema
+// takes, refused by an older server only for what its version lacks, is how a
+// client learns that version: no deviation is recorded. A field no GitHub
+// has is one.
+func TestLackedFieldsAreNoConformanceFailure(t *testing.T) {
+	ts, c := versionWorld(t, "3.10.0")
+	if r := c.graphql(`query { repository(owner: "monalisa", name: "app") { pullRequest(number: 1) { mergeQueueEntry { id } } } }`, nil); r.status != 200 {
+		t.Fatalf("query: %d %s", r.status, r.body)
+	}
+	if f := ts.srv.ConformanceFailures(); len(f) != 0 {
+		t.Errorf("a field 3.10 lacks was recorded as a deviation: %v", f)
+	}
+	c.graphql(`query { repository(owner: "monalisa", name: "app") { noSuchField } }`, nil)
+	if f := ts.srv.ConformanceFailures(); len(f) != 1 || !f[0].Rejected {
+		t.Errorf("a field no GitHub has: failures %v", f)
+	}
+}

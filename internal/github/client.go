@@ -36,6 +36,8 @@ type Client struct {
 	graphqlURL    string
 	endpointErr   error                  // why go-gh gave no URLs for host; every request fails with it
 	version       atomic.Pointer[string] // X-GitHub-Enterprise-Version of the first answer that had one
+	assumed       string                 // the version an earlier command learnt (UseVersionCache)
+	versionCache  VersionCache
 	requests      atomic.Int64
 	secondaryWait time.Duration // first wait after a secondary limit without retry-after
 }
@@ -215,33 +217,51 @@ func (c *Client) GraphQLIdempotent(ctx context.Context, query string, vars map[s
 }
 
 // graphQL fits a query to the server (see ghes.go) and sends it: pruned of the
-// fields of features the server is known to lack; and, when the version was
-// not known yet and the answer refused only such fields while telling the
-// version, pruned and sent once more. Mutations go out as written.
+// fields of features the server lacks, by the version its answers told, else
+// the one it told an earlier command (VersionCache). When the answer tells a
+// version other than the one the query was fitted to (the first command on a
+// server older than the query; a server upgraded since), the query is fitted
+// to the version told and sent once more, if that changes it. Mutations go
+// out as written.
 func (c *Client) graphQL(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {
-	known := c.ServerVersion() != ""
-	if known {
-		query, vars, _ = pruneQuery(query, vars, lackedFields(c.ServerVersion()))
+	known := c.ServerVersion()
+	guess := known
+	if guess == "" {
+		guess = c.assumed
 	}
-	err := c.graphQLOnce(ctx, query, vars, out, idempotent)
-	if err == nil || known {
+	sent, sentVars := query, vars
+	if guess != "" {
+		sent, sentVars, _ = pruneQuery(query, vars, lackedFields(guess))
+	}
+	err := c.graphQLOnce(ctx, sent, sentVars, out, idempotent)
+	told := c.ServerVersion()
+	if known != "" || told == "" || told == guess {
 		return err
 	}
+	if guess == "" && err != nil && !refusedForLacking(err, told) {
+		return err
+	}
+	fitted, fittedVars, _ := pruneQuery(query, vars, lackedFields(told))
+	if fitted == sent || strings.HasPrefix(strings.TrimSpace(query), "mutation") {
+		return err
+	}
+	return c.graphQLOnce(ctx, fitted, fittedVars, out, idempotent)
+}
+
+// refusedForLacking reports whether a GraphQL answer refused the query only
+// for naming what a server of version v lacks.
+func refusedForLacking(err error, v string) bool {
 	fields := undefinedFields(err)
-	drop := lackedFields(c.ServerVersion())
+	drop := lackedFields(v)
 	if len(fields) == 0 || drop == nil {
-		return err
+		return false
 	}
 	for _, f := range fields {
 		if !drop(f) {
-			return err
+			return false
 		}
 	}
-	pruned, pvars, ok := pruneQuery(query, vars, drop)
-	if !ok {
-		return err
-	}
-	return c.graphQLOnce(ctx, pruned, pvars, out, idempotent)
+	return true
 }
 
 func (c *Client) graphQLOnce(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {

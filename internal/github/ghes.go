@@ -139,7 +139,9 @@ func (c *Client) noteVersion(h http.Header) {
 		return
 	}
 	if v := strings.TrimSpace(h.Get(enterpriseVersionHeader)); v != "" {
-		c.version.CompareAndSwap(nil, &v)
+		if c.version.CompareAndSwap(nil, &v) && c.versionCache != nil && c.enterprise() && v != c.assumed {
+			c.versionCache.Store(c.host, v)
+		}
 	}
 }
 

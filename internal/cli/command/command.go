@@ -48,6 +48,11 @@ type Factory struct {
 	// GraphQLClient returns go-gh's GraphQL client for host, authenticated as gh is.
 	GraphQLClient func(host string) (*api.GraphQLClient, error)
 
+	// VersionCache, when set, remembers GitHub Enterprise Server versions
+	// between commands (gh's cache folder), so a command's first query already
+	// fits an older server.
+	VersionCache github.VersionCache
+
 	// Now returns the current time.
 	Now func() time.Time
 	// Getenv returns the value of an environment variable.
@@ -115,6 +120,9 @@ func (f *Factory) GitHubClient(host string) (*github.Client, error) {
 		return nil, err
 	}
 	c := github.NewClient(hc, host)
+	if f.VersionCache != nil {
+		c.UseVersionCache(f.VersionCache)
+	}
 	if ios := f.IOStreams; ios != nil {
 		c.Notice = func(line string) { ios.Notice(ios.ColorScheme().WarningIcon() + " " + line) }
 	}
