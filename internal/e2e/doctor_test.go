@@ -107,10 +107,32 @@ func testDoctorReady(t *testing.T, e *harness.Env) {
 	for _, n := range api {
 		total += n
 	}
-	if total > 3 || fetches != 0 || pushes != 0 {
-		t.Errorf("doctor used %d API requests %v, %d fetches and %d pushes; want ≤3, 0, 0", total, api, fetches, pushes)
+	limit := 3
+	if e.Site.Version == harness.OldEnterpriseVersion {
+		// The first command on a server older than its queries learns the
+		// version from the first answers: each of doctor's two first queries,
+		// sent side by side, is refused once and sent again fitted to it.
+		limit = 5
+	}
+	if total > limit || fetches != 0 || pushes != 0 {
+		t.Errorf("doctor used %d API requests %v, %d fetches and %d pushes; want ≤%d, 0, 0", total, api, fetches, pushes, limit)
 	}
 	t.Logf("doctor: %d API requests %v", total, api)
+	if limit > 3 {
+		// The next command knows the version (gh's cache folder): no more than on github.com.
+		e.ClearRequests()
+		if r := e.Hotfix(work, "doctor"); r.Code != 0 {
+			t.Fatalf("doctor again: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+		}
+		api, _, _ := e.RequestCounts()
+		total := 0
+		for _, n := range api {
+			total += n
+		}
+		if total > 3 {
+			t.Errorf("doctor again on %s: %d API requests %v, want ≤3", e.Site.Name(), total, api)
+		}
+	}
 	for _, f := range e.Server.ConformanceFailures() {
 		t.Errorf("conformance failure: %s %s: %s", f.Method, f.Path, f.Detail)
 	}
