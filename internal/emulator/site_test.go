@@ -131,16 +131,7 @@ func TestEnterpriseServerOverHTTPS(t *testing.T) {
 	}
 
 	// GraphQL at /api/graphql.
-	req, _ := http.NewRequest("POST", "https://ghes.localhost/api/graphql",
-		strings.NewReader(`{"query":"{ repository(owner:\"monalisa\", name:\"app\") { url } }"}`))
-	req.Header.Set("Authorization", "bearer t0k3n")
-	gresp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g map[string]any
-	_ = jsonDecode(gresp.Body, &g)
-	gresp.Body.Close()
+	g := ts.siteCaller("3.14.2").graphql(`{ repository(owner:"monalisa", name:"app") { url } }`, nil).json(t)
 	if got := g["data"].(map[string]any)["repository"].(map[string]any)["url"]; got != "https://ghes.localhost/monalisa/app" {
 		t.Errorf("GraphQL url = %v (%v)", got, g)
 	}
@@ -187,19 +178,11 @@ func TestDispatchRunDetailsByVersion(t *testing.T) {
 		t.Run(tc.version, func(t *testing.T) {
 			ts := newTestServerWith(t, Options{EnterpriseVersion: tc.version})
 			ts.seedRepo("app")
-			c := ts.httpsClient(t)
-			req, _ := http.NewRequest("POST", "https://ghes.localhost/api/v3/repos/monalisa/app/actions/workflows/release.yml/dispatches",
-				strings.NewReader(`{"ref":"main","inputs":{"environment":"production"},"return_run_details":true}`))
-			req.Header.Set("Authorization", "token t0k3n")
-			resp, err := c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var m map[string]any
-			_ = jsonDecode(resp.Body, &m)
-			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("dispatch on %s answered %d %v, want %d", tc.version, resp.StatusCode, m, tc.want)
+			r := ts.siteCaller(tc.version).rest("POST", "/repos/monalisa/app/actions/workflows/release.yml/dispatches",
+				map[string]any{"ref": "main", "inputs": map[string]any{"environment": "production"}, "return_run_details": true})
+			m := r.json(t)
+			if r.status != tc.want {
+				t.Fatalf("dispatch on %s answered %d %v, want %d", tc.version, r.status, m, tc.want)
 			}
 			if tc.want == 422 && m["message"] != "Invalid request.\n\n\"return_run_details\" is not a permitted key." {
 				t.Errorf("refusal message %q", m["message"])

@@ -70,6 +70,14 @@ func (c *siteCaller) send(method, u string, body any) response {
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
+// siteName names a test's site: github.localhost, or the GHES version.
+func siteName(version string) string {
+	if version == "" {
+		return "github.localhost"
+	}
+	return version
+}
+
 // lacks reports whether a site of the version lacks the feature.
 func lacks(version string, f feature) bool {
 	return !site{kind: siteEnterprise, version: version}.has(f) && version != ""
@@ -145,11 +153,7 @@ func TestGraphQLFieldsByVersion(t *testing.T) {
 			featureRulesets, []string{"Ref.rules"}, nil},
 	}
 	for _, version := range versionSites {
-		name := version
-		if name == "" {
-			name = "github.localhost"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(siteName(version), func(t *testing.T) {
 			ts, c := versionWorld(t, version)
 			for _, d := range docs {
 				r := c.graphql(d.query, nil)
@@ -159,7 +163,7 @@ func TestGraphQLFieldsByVersion(t *testing.T) {
 				m := r.json(t)
 				if lacks(version, d.feature) {
 					if got := undefinedFields(t, m); !reflect.DeepEqual(got, d.missing) {
-						t.Errorf("%s on %s: undefined %v, want %v", d.name, name, got, d.missing)
+						t.Errorf("%s on %s: undefined %v, want %v", d.name, siteName(version), got, d.missing)
 					}
 					continue
 				}
@@ -167,7 +171,7 @@ func TestGraphQLFieldsByVersion(t *testing.T) {
 					continue
 				}
 				if errs, ok := m["errors"]; ok {
-					t.Fatalf("%s on %s: errors %v", d.name, name, errs)
+					t.Fatalf("%s on %s: errors %v", d.name, siteName(version), errs)
 				}
 				d.check(t, m["data"].(map[string]any))
 			}
@@ -245,11 +249,7 @@ func TestRulesetsByVersion(t *testing.T) {
 		"conditions": map[string]any{"ref_name": map[string]any{"include": []string{"~DEFAULT_BRANCH"}, "exclude": []string{}}},
 		"rules":      []any{mergeQueueRule("SQUASH")}}
 	for _, version := range versionSites {
-		name := version
-		if name == "" {
-			name = "github.localhost"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(siteName(version), func(t *testing.T) {
 			ts, c := versionWorld(t, version)
 			defer ts.conforming()
 			noRulesets := lacks(version, featureRulesets)
