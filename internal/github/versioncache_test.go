@@ -13,7 +13,7 @@ import (
 
 type memCache map[string]string
 
-func (m memCache) Load(host string) string     { return m[host] }
+func (m memCache) Load(host string) string    { return m[host] }
 func (m memCache) Store(host, version string) { m[host] = version }
 
 func TestFileVersionCache(t *testing.T) {
