@@ -2,8 +2,9 @@ package create
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 )
 
 // rerunCommand is the create command line that runs this create again, for the
@@ -16,22 +17,22 @@ func rerunCommand(o *CreateOptions, desc string) string {
 		desc = o.Description
 	}
 	if desc != "" && (o.Description != "" || o.Issue == 0) {
-		args = append(args, shellQuote(desc))
+		args = append(args, command.ShellQuote(desc))
 	}
 	if o.Issue > 0 {
 		args = append(args, "--issue", fmt.Sprint(o.Issue))
 	}
 	if o.Name != "" {
-		args = append(args, "--name", shellQuote(o.Name))
+		args = append(args, "--name", command.ShellQuote(o.Name))
 	}
 	if o.Base != "" {
-		args = append(args, "--base", shellQuote(o.Base))
+		args = append(args, "--base", command.ShellQuote(o.Base))
 	}
 	if o.Repo != "" {
-		args = append(args, "-R", shellQuote(o.Repo))
+		args = append(args, "-R", command.ShellQuote(o.Repo))
 	}
 	if o.FromTag != "" {
-		args = append(args, "--from-tag", shellQuote(o.FromTag))
+		args = append(args, "--from-tag", command.ShellQuote(o.FromTag))
 	}
 	if o.FromLatestRelease {
 		args = append(args, "--from-latest-release")
@@ -43,15 +44,4 @@ func rerunCommand(o *CreateOptions, desc string) string {
 		args = append(args, "--force")
 	}
 	return strings.Join(args, " ")
-}
-
-// plainArg matches what a POSIX shell takes as one word without quotes.
-var plainArg = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellQuote quotes v for a POSIX shell when it needs quoting.
-func shellQuote(v string) string {
-	if plainArg.MatchString(v) {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 	"github.com/gh-hotfix/gh-hotfix/internal/config"
 	"github.com/gh-hotfix/gh-hotfix/internal/hotfix"
 	"github.com/gh-hotfix/gh-hotfix/internal/release"
@@ -56,7 +57,7 @@ func (d *diagnosis) exceptionalWorkflow() Check {
 	}
 	if aw.State != "active" {
 		return fail(name, fmt.Sprintf("%s is %s", aw.File(), strings.ReplaceAll(aw.State, "_", " ")),
-			fmt.Sprintf("gh workflow enable %s -R %s", shellQuote(aw.File()), d.repoArg))
+			fmt.Sprintf("gh workflow enable %s -R %s", command.ShellQuote(aw.File()), d.repoArg))
 	}
 	declared := map[string]bool{}
 	for _, in := range w.Inputs {

@@ -229,14 +229,6 @@ func TestChecks(t *testing.T) {
 	}
 }
 
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{"hotfix": "hotfix", "urgent fix": "'urgent fix'", "it's": `'it'\''s'`, "": "''", "release/v1.2": "release/v1.2"} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // TestCheckConfig: the config check says which file applies and, when the checkout
 // has one, where it differs from the default branch's copy (read in the same query).
 func TestCheckConfig(t *testing.T) {

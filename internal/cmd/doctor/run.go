@@ -80,7 +80,7 @@ func run(ctx context.Context, f *command.Factory, opts *DoctorOptions) error {
 	// clone, doctor finds the repository as it did).
 	again := "gh hotfix doctor"
 	if opts.Repo != "" {
-		again += " -R " + shellQuote(opts.Repo)
+		again += " -R " + command.ShellQuote(opts.Repo)
 	}
 	d := &diagnosis{facts: facts, cfg: cfg, repo: repo, repoArg: repoArg, again: again, srv: readServer(ctx, gh, repo.Host)}
 	if d.line, err = readLine(ctx, gh, repo, cfg, facts); err != nil {
@@ -251,9 +251,9 @@ func (d *diagnosis) label() Check {
 	if d.facts.LabelExists {
 		return pass("label", fmt.Sprintf("label %s exists", l.Name))
 	}
-	cmd := fmt.Sprintf("gh label create %s --color %s", shellQuote(l.Name), shellQuote(l.Color))
+	cmd := fmt.Sprintf("gh label create %s --color %s", command.ShellQuote(l.Name), command.ShellQuote(l.Color))
 	if l.Description != "" {
-		cmd += " --description " + shellQuote(l.Description)
+		cmd += " --description " + command.ShellQuote(l.Description)
 	}
 	return warn("label", fmt.Sprintf("label %s does not exist in %s: ship creates it with the first hotfix pull request", l.Name, d.fullName()), cmd+" -R "+d.repoArg)
 }
@@ -275,7 +275,7 @@ func (d *diagnosis) releaseWorkflow() Check {
 		}
 		if aw.State != "active" {
 			return fail("release-workflow", fmt.Sprintf("%s is %s", aw.File(), strings.ReplaceAll(aw.State, "_", " ")),
-				fmt.Sprintf("gh workflow enable %s -R %s", shellQuote(aw.File()), d.repoArg))
+				fmt.Sprintf("gh workflow enable %s -R %s", command.ShellQuote(aw.File()), d.repoArg))
 		}
 		w = rw
 	} else {
@@ -507,7 +507,7 @@ func (d *diagnosis) base() Check {
 		}
 		return fail("base", fmt.Sprintf("%s is not releasable: its latest commit %s has failing checks (%s)", f.Base, tip, failing),
 			fmt.Sprintf("make %s green first (gh run list --branch %s -R %s), or %s",
-				f.Base, shellQuote(f.Base), d.repoArg, d.baseAdvice()))
+				f.Base, command.ShellQuote(f.Base), d.repoArg, d.baseAdvice()))
 	case len(c.Pending) > 0 || c.State == "PENDING":
 		pending := strings.Join(c.Pending, ", ")
 		if pending == "" {
@@ -527,12 +527,4 @@ func short(sha string) string {
 		return sha[:7]
 	}
 	return sha
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it, so fixes can be pasted.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -316,12 +316,12 @@ func describe(pr *github.RevertedPull, commits []string, mainline int) string {
 // rerun is the command line that runs this revert again, for the hints that
 // say "run … again"; --dry-run does not carry over.
 func rerun(o *RevertOptions) string {
-	args := []string{"gh", "hotfix", "revert", shellQuote(o.Arg)}
+	args := []string{"gh", "hotfix", "revert", command.ShellQuote(o.Arg)}
 	if o.Name != "" {
-		args = append(args, "--name", shellQuote(o.Name))
+		args = append(args, "--name", command.ShellQuote(o.Name))
 	}
 	if o.Repo != "" {
-		args = append(args, "-R", shellQuote(o.Repo))
+		args = append(args, "-R", command.ShellQuote(o.Repo))
 	}
 	if o.Push {
 		args = append(args, "--push")
@@ -330,17 +330,6 @@ func rerun(o *RevertOptions) string {
 		args = append(args, "--force")
 	}
 	return strings.Join(args, " ")
-}
-
-// plainArg matches what a POSIX shell takes as one word without quotes.
-var plainArg = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./#-]+$`)
-
-// shellQuote quotes v for a POSIX shell when it needs quoting.
-func shellQuote(v string) string {
-	if plainArg.MatchString(v) && !strings.HasPrefix(v, "#") {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }
 
 func short(sha string) string {

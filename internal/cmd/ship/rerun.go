@@ -1,9 +1,10 @@
 package ship
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/gh-hotfix/gh-hotfix/internal/cli/command"
 )
 
 // rerunCommand is the ship command line that continues a run made with o, for the
@@ -17,7 +18,7 @@ func rerunCommand(o ShipOptions, opening bool) string {
 	add := func(flag string, values ...string) {
 		args = append(args, flag)
 		for _, v := range values {
-			args = append(args, shellQuote(v))
+			args = append(args, command.ShellQuote(v))
 		}
 	}
 	if o.Branch != "" {
@@ -127,23 +128,11 @@ func withTag(tag string) func(*ShipOptions) {
 	return func(o *ShipOptions) { o.Tag, o.Retry = tag, false }
 }
 
-// plainArg matches what a POSIX shell takes as one word without quotes.
-var plainArg = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
-
-// shellQuote quotes v for a POSIX shell when it needs quoting, so that a printed
-// command can be pasted and run.
-func shellQuote(v string) string {
-	if plainArg.MatchString(v) {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
-}
-
 // repoArg is " -R OWNER/REPO" for the gh commands a hint names, when the user
 // passed --repo: in the clone, gh finds the repository as ship did.
 func (s *shipper) repoArg() string {
 	if s.opts.Repo == "" {
 		return ""
 	}
-	return " -R " + shellQuote(s.opts.Repo)
+	return " -R " + command.ShellQuote(s.opts.Repo)
 }

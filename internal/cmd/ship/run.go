@@ -485,7 +485,7 @@ func (s *shipper) pickNamedPull(ctx context.Context) error {
 	case bn == nil:
 		return fmt.Errorf("%s has no pull request #%d: check the number (gh pr list --state merged%s)", repo, n, s.repoArg())
 	case bn.State == "OPEN":
-		return fmt.Errorf("pull request #%d is open: ship --pr releases a pull request already merged; merge it first, or ship its branch with gh hotfix ship --branch %s", n, shellQuote(bn.HeadRefName))
+		return fmt.Errorf("pull request #%d is open: ship --pr releases a pull request already merged; merge it first, or ship its branch with gh hotfix ship --branch %s", n, command.ShellQuote(bn.HeadRefName))
 	case bn.State == "CLOSED":
 		return fmt.Errorf("pull request #%d was closed without being merged: there is nothing of it to release", n)
 	case bn.BaseRefName != s.base:
