@@ -24,18 +24,7 @@ func twoHotfixes(t *testing.T, e *harness.Env, name, workflow string) (a, b stri
 	t.Helper()
 	a = e.CreateRepo(name, map[string]string{".github/workflows/release.yml": workflow})
 	hotfixIn(t, e, a, "first fix", "fix.txt")
-	b = e.Clone(name)
-	if r := e.Hotfix(b, "create", "second fix"); r.Code != 0 {
-		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
-	}
-	harnessWrite(t, filepath.Join(b, "second.txt"), "the second fix\n")
-	e.Git(b, "add", "-A")
-	e.Git(b, "commit", "-q", "-m", "Fix the second thing")
-	for _, dir := range []string{a, b} {
-		if r := e.Hotfix(dir, "ship", "--no-wait"); r.Code != 0 {
-			t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
-		}
-	}
+	b = secondHotfix(t, e, name, a)
 	merge := func(n int) {
 		if status, out := e.API("PUT", fmt.Sprintf("/repos/monalisa/%s/pulls/%d/merge", name, n), map[string]any{"merge_method": "merge"}); status != 200 {
 			t.Fatalf("merge #%d: %d %v", n, status, out)
@@ -50,6 +39,26 @@ func twoHotfixes(t *testing.T, e *harness.Env, name, workflow string) (a, b stri
 		t.Fatalf("%d runs after the first release, want 1", len(runs))
 	}
 	return a, b, func() { merge(2) }, runs[0]
+}
+
+// secondHotfix clones repository name, where clone a has a hotfix committed,
+// makes a second hotfix in the new clone, and opens both pull requests (#1 from
+// a, #2 from the new clone) with ship --no-wait; it returns the new clone.
+func secondHotfix(t *testing.T, e *harness.Env, name, a string) string {
+	t.Helper()
+	b := e.Clone(name)
+	if r := e.Hotfix(b, "create", "second fix"); r.Code != 0 {
+		t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
+	}
+	harnessWrite(t, filepath.Join(b, "second.txt"), "the second fix\n")
+	e.Git(b, "add", "-A")
+	e.Git(b, "commit", "-q", "-m", "Fix the second thing")
+	for _, dir := range []string{a, b} {
+		if r := e.Hotfix(dir, "ship", "--no-wait"); r.Code != 0 {
+			t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
+		}
+	}
+	return b
 }
 
 // releaseRuns are the repository's workflow runs, newest first.

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,18 +51,7 @@ func TestReleaseRunContainsItsMerge(t *testing.T) {
 			e.Control("POST", "clock", map[string]any{"skew_s": 120})
 			name := fmt.Sprintf("pair%d", i)
 			a := startHotfix(t, e, name, "first fix")
-			b := e.Clone(name)
-			if r := e.Hotfix(b, "create", "second fix"); r.Code != 0 {
-				t.Fatalf("create: exit %d: %s", r.Code, r.Stderr)
-			}
-			harnessWrite(t, filepath.Join(b, "second.txt"), "the second fix\n")
-			e.Git(b, "add", "-A")
-			e.Git(b, "commit", "-q", "-m", "Fix the second thing")
-			for _, dir := range []string{a, b} {
-				if r := e.Hotfix(dir, "ship", "--no-wait"); r.Code != 0 {
-					t.Fatalf("ship --no-wait: exit %d: %s", r.Code, r.Stderr)
-				}
-			}
+			b := secondHotfix(t, e, name, a)
 			env := []string{"GH_HOTFIX_RUN_LOOKUP_TIMEOUT=2s"}
 
 			// The first hotfix is merged and released; the second is merged right after.

@@ -82,7 +82,7 @@ func (st site) APIBase() string {
 // tls reports whether the site is served over HTTPS (through CONNECT).
 func (st site) tls() bool { return st.kind != siteDotcom }
 
-// Version returns the server's major and minor version; ok is false on
+// ghesVersion returns the server's major and minor version; ok is false on
 // github.com and GHE.com, which have every feature.
 func (st site) ghesVersion() (major, minor int, ok bool) {
 	if st.kind != siteEnterprise {

@@ -136,9 +136,6 @@ func (e *Env) Host() string { return e.Site.Host }
 // WebURL is the web (and git) URL of path on this world's host.
 func (e *Env) WebURL(path string) string { return e.webBase + "/" + strings.TrimPrefix(path, "/") }
 
-// APIURL is the REST URL of path on this world's host.
-func (e *Env) APIURL(path string) string { return e.apiBase + "/" + strings.TrimPrefix(path, "/") }
-
 // Result is what a command printed and how it exited.
 type Result struct {
 	Stdout, Stderr string
